@@ -1,0 +1,187 @@
+/**
+ * The query IR: one tree for every source language (KQL, EQL, Sigma) and every target.
+ * Plain, readonly, JSON-serialisable data with a `kind` discriminant. No target words here:
+ * a node says what it matches, never how a language spells it. See docs/ir.md.
+ */
+
+/** Byte offsets into the source text the node was parsed from (query text, not the rule file). */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A string value is a list of parts so that a literal `*` and a wildcard never share a
+ * representation: `{text:"a*b"}` is the three characters, `[{text:"a"},{any},{text:"b"}]` is a pattern.
+ */
+export type Part =
+  | { readonly kind: "text"; readonly value: string }
+  | { readonly kind: "any" } // zero or more characters
+  | { readonly kind: "one" }; // exactly one character
+
+export type Value =
+  | { readonly kind: "string"; readonly parts: readonly Part[] }
+  | { readonly kind: "number"; readonly value: number; readonly raw: string }
+  | { readonly kind: "boolean"; readonly value: boolean }
+  | { readonly kind: "null" };
+
+export type RangeOp = "lt" | "lte" | "gt" | "gte";
+
+/** A duration as written by rule authors: `9m`, `1h`, `30s`, `2d`. */
+export interface Duration {
+  readonly value: number;
+  readonly unit: "ms" | "s" | "m" | "h" | "d";
+}
+
+/**
+ * Scalar expressions, for the comparisons a boolean node cannot hold directly
+ * (EQL functions and arithmetic: `length(process.args) > 3`, `a + 1 == 2`).
+ */
+export type Expr =
+  | { readonly kind: "field"; readonly field: string; readonly optional: boolean }
+  | { readonly kind: "literal"; readonly value: Value }
+  | {
+      readonly kind: "call";
+      readonly name: string; // canonical lower-camel name: startsWith, cidrMatch, length, ...
+      readonly caseInsensitive: boolean; // EQL `name~(...)`
+      readonly args: readonly Expr[];
+    }
+  | {
+      readonly kind: "arith";
+      readonly op: "+" | "-" | "*" | "/" | "%";
+      readonly left: Expr;
+      readonly right: Expr;
+    };
+
+export type CompareOp = "eq" | "neq" | RangeOp;
+
+export interface SequenceStep {
+  readonly query: Query;
+  /** Join keys of this step, after the sequence-wide `by` keys. */
+  readonly by: readonly string[];
+  /** EQL `with runs=N`: the step must match N consecutive times. */
+  readonly runs?: number;
+  /** EQL missing event `![...]`: no event may match here. */
+  readonly missing?: boolean;
+  readonly span?: Span;
+}
+
+export type CorrelationType = "event_count" | "value_count" | "temporal" | "temporal_ordered";
+
+export interface CountCondition {
+  readonly op: "gt" | "gte" | "lt" | "lte" | "eq" | "neq";
+  readonly value: number;
+}
+
+export type Query =
+  | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span }
+  | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span }
+  | { readonly kind: "not"; readonly child: Query; readonly span?: Span }
+  /** Matches every event (empty KQL query, EQL `where true`). */
+  | { readonly kind: "all"; readonly span?: Span }
+  /** Matches no event (EQL `where false`). */
+  | { readonly kind: "none"; readonly span?: Span }
+  /**
+   * Field equals a value or matches a wildcard pattern. A multi-valued field matches when any of
+   * its values does. `null` value: the field is absent or null.
+   */
+  | {
+      readonly kind: "match";
+      readonly field: string;
+      readonly value: Value;
+      readonly caseSensitive: boolean;
+      readonly span?: Span;
+    }
+  | { readonly kind: "exists"; readonly field: string; readonly span?: Span }
+  | {
+      readonly kind: "range";
+      readonly field: string;
+      readonly op: RangeOp;
+      readonly value: Value; // number, or string for dates / date math
+      readonly span?: Span;
+    }
+  | {
+      readonly kind: "regex";
+      readonly field: string;
+      readonly pattern: string; // the source dialect's syntax is recorded in `dialect`
+      readonly dialect: "pcre" | "lucene";
+      readonly caseSensitive: boolean;
+      readonly multiline?: boolean;
+      readonly dotAll?: boolean;
+      readonly span?: Span;
+    }
+  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly span?: Span }
+  /** Free text over every field (KQL bare value, Sigma keywords). */
+  | {
+      readonly kind: "keyword";
+      readonly value: Value;
+      readonly caseSensitive: boolean;
+      readonly span?: Span;
+    }
+  /** Two fields hold the same value (Sigma `fieldref`). */
+  | {
+      readonly kind: "fieldref";
+      readonly field: string;
+      readonly other: string;
+      readonly caseSensitive: boolean;
+      readonly span?: Span;
+    }
+  /** A comparison between expressions, for what the nodes above cannot say. */
+  | {
+      readonly kind: "compare";
+      readonly op: CompareOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly span?: Span;
+    }
+  /** A boolean-valued function call used as a condition (`stringContains(a, b)`). */
+  | { readonly kind: "predicate"; readonly expr: Expr; readonly span?: Span }
+  /** A KQL nested-field query: `parent:{ child:x and other:y }` (all inside one object). */
+  | { readonly kind: "nested"; readonly path: string; readonly query: Query; readonly span?: Span }
+  /** Ordered steps joined by keys within a time span (EQL sequence, Sigma temporal_ordered). */
+  | {
+      readonly kind: "sequence";
+      readonly by: readonly string[];
+      readonly maxspan?: Duration;
+      readonly steps: readonly SequenceStep[];
+      readonly until?: SequenceStep;
+      readonly span?: Span;
+    }
+  /** Unordered steps joined by keys (EQL `sample`). */
+  | {
+      readonly kind: "sample";
+      readonly by: readonly string[];
+      readonly steps: readonly SequenceStep[];
+      readonly span?: Span;
+    }
+  /** Aggregation over matches of sub-queries (Sigma correlations, Elastic threshold). */
+  | {
+      readonly kind: "correlation";
+      readonly type: CorrelationType;
+      readonly rules: readonly { readonly name: string; readonly query: Query }[];
+      readonly groupBy: readonly string[];
+      readonly timespan?: Duration;
+      readonly condition: readonly CountCondition[];
+      readonly valueField?: string; // value_count: the field whose distinct values are counted
+      readonly span?: Span;
+    }
+  /** EQL pipes after a query: `| head 5`, `| tail 3`. */
+  | {
+      readonly kind: "pipe";
+      readonly input: Query;
+      readonly pipes: readonly { readonly name: "head" | "tail"; readonly count: number }[];
+      readonly span?: Span;
+    }
+  /**
+   * A query kept as text because no parser reads it (ES|QL, Lucene). Only a target of the same
+   * language can carry it; every other target refuses it with a named reason.
+   */
+  | { readonly kind: "opaque"; readonly language: string; readonly text: string; readonly span?: Span };
+
+export type QueryKind = Query["kind"];
+export type NodeOf<K extends QueryKind> = Extract<Query, { kind: K }>;
+
+/** Compile-time exhaustiveness: reaching this means a `switch` missed a kind. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected node: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,141 @@
+/**
+ * The rule IR: everything a rule says besides its query. Every field on the Elastic rule pages
+ * has a home here; keys rulecast does not know are kept in `custom`, in source order.
+ */
+import type { Duration, Query } from "./query.js";
+
+export type RuleType =
+  | "query"
+  | "eql"
+  | "threshold"
+  | "esql"
+  | "new_terms"
+  | "threat_match"
+  | "machine_learning"
+  | "saved_query";
+
+/** The language the query text was written in. `sigma` is a Sigma detection block. */
+export type QueryLanguage = "kuery" | "eql" | "lucene" | "esql" | "sigma";
+
+/** Whose field names the query uses; field mapping passes translate between them. */
+export type Taxonomy = "ecs" | "sigma";
+
+export type Severity = "informational" | "low" | "medium" | "high" | "critical";
+
+export type SigmaStatus = "stable" | "test" | "experimental" | "deprecated" | "unsupported";
+
+export interface AttackRef {
+  readonly id: string;
+  readonly name: string;
+  readonly reference?: string;
+}
+
+export interface ThreatTechnique extends AttackRef {
+  readonly subtechniques: readonly AttackRef[];
+}
+
+/** One tactic and the techniques mapped under it (Kibana's `threat` entry). */
+export interface Threat {
+  readonly framework: string; // "MITRE ATT&CK"
+  readonly tactic: AttackRef;
+  readonly techniques: readonly ThreatTechnique[];
+}
+
+export interface HistoryEntry {
+  readonly version: number;
+  readonly release?: string; // Elastic Stack release, e.g. "7.9.1"
+  readonly changes: readonly string[]; // "Formatting only", "Updated query"
+  readonly previousQuery?: string; // the query as it was before this version
+}
+
+export interface Schedule {
+  /** "Runs every". */
+  readonly interval: Duration;
+  /** "Searches indices from": Elastic date math, e.g. `now-9m`. */
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface Threshold {
+  readonly field: readonly string[];
+  readonly value: number;
+  readonly cardinality: readonly { readonly field: string; readonly value: number }[];
+}
+
+export interface Logsource {
+  readonly category?: string;
+  readonly product?: string;
+  readonly service?: string;
+  readonly definition?: string;
+}
+
+/** Events a rule must and must not match (`rulecast test`). */
+export interface Samples {
+  readonly match: readonly Record<string, unknown>[];
+  readonly noMatch: readonly Record<string, unknown>[];
+}
+
+export interface RuleSource {
+  readonly file: string;
+  readonly format: "native" | "sigma" | "elastic-toml" | "elastic-json" | "elastic-ndjson";
+  /** 1-based line of the rule in the file (multi-document and ndjson files hold several). */
+  readonly line: number;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly type: RuleType;
+  readonly language: QueryLanguage;
+  readonly taxonomy: Taxonomy;
+  readonly index: readonly string[];
+  readonly severity: Severity;
+  readonly riskScore: number;
+  readonly schedule: Schedule;
+  readonly maxSignals: number;
+  readonly enabled: boolean;
+  readonly tags: readonly string[];
+  readonly version: number;
+  readonly authors: readonly string[];
+  readonly license?: string;
+  readonly falsePositives: readonly string[];
+  readonly references: readonly string[];
+  readonly note?: string;
+  readonly setup?: string;
+  /** The query as its author wrote it. */
+  readonly queryText: string;
+  readonly query: Query;
+  readonly threshold?: Threshold;
+  readonly threat: readonly Threat[];
+  readonly history: readonly HistoryEntry[];
+  /** Elastic Stack release the rule was added in / last modified in. */
+  readonly added?: string;
+  readonly lastModified?: string;
+  /** Sigma lifecycle fields (dates are YYYY-MM-DD). */
+  readonly status?: SigmaStatus;
+  readonly date?: string;
+  readonly modified?: string;
+  readonly logsource?: Logsource;
+  readonly samples?: Samples;
+  /** Keys no field above holds, kept in source order so that no target loses them silently. */
+  readonly custom: Readonly<Record<string, unknown>>;
+  readonly source: RuleSource;
+}
+
+/** Risk score bands Kibana uses for severity (0–21 low, 22–47 medium, 48–73 high, 74–100 critical). */
+export function severityForRisk(risk: number): Severity {
+  if (risk <= 21) return "low";
+  if (risk <= 47) return "medium";
+  if (risk <= 73) return "high";
+  return "critical";
+}
+
+/** The risk score Elastic's own rules use for each severity. */
+export const RISK_FOR_SEVERITY: Readonly<Record<Severity, number>> = {
+  informational: 21,
+  low: 21,
+  medium: 47,
+  high: 73,
+  critical: 99,
+};
