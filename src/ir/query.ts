@@ -63,7 +63,20 @@ export interface SequenceStep {
   readonly runs?: number;
   /** EQL missing event `![...]`: no event may match here. */
   readonly missing?: boolean;
+  /** Where this step's events come from, once a mapping pass has lifted it out of the query. */
+  readonly logsource?: Logsource;
   readonly span?: Span;
+}
+
+/**
+ * A log source in the Sigma sense (category/product/service). Passes lift source conditions such
+ * as ECS `event.category` out of a query into this, and put them back for targets that need them.
+ */
+export interface Logsource {
+  readonly category?: string;
+  readonly product?: string;
+  readonly service?: string;
+  readonly definition?: string;
 }
 
 export type CorrelationType = "event_count" | "value_count" | "temporal" | "temporal_ordered";
@@ -158,7 +171,13 @@ export type Query =
   | {
       readonly kind: "correlation";
       readonly type: CorrelationType;
-      readonly rules: readonly { readonly name: string; readonly query: Query }[];
+      readonly rules: readonly {
+        readonly name: string;
+        readonly query: Query;
+        readonly logsource?: Logsource;
+        /** Sigma aliases: this sub-rule's field that stands for each group-by name. */
+        readonly aliases?: Readonly<Record<string, string>>;
+      }[];
       readonly groupBy: readonly string[];
       readonly timespan?: Duration;
       readonly condition: readonly CountCondition[];

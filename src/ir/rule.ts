@@ -2,7 +2,8 @@
  * The rule IR: everything a rule says besides its query. Every field on the Elastic rule pages
  * has a home here; keys rulecast does not know are kept in `custom`, in source order.
  */
-import type { Duration, Query } from "./query.js";
+import type { Duration, Logsource, Query } from "./query.js";
+export type { Logsource } from "./query.js";
 
 export type RuleType =
   | "query"
@@ -62,12 +63,6 @@ export interface Threshold {
   readonly cardinality: readonly { readonly field: string; readonly value: number }[];
 }
 
-export interface Logsource {
-  readonly category?: string;
-  readonly product?: string;
-  readonly service?: string;
-  readonly definition?: string;
-}
 
 /** Events a rule must and must not match (`rulecast test`). */
 export interface Samples {
