@@ -1,0 +1,107 @@
+/**
+ * Reads one Sigma YAML file (one or more documents) into IR rules. Each document gets its own
+ * diagnostics; a document with an error yields no rule and never stops the others. Correlation
+ * documents are read after every rule document, so they may name rules defined later in the file.
+ */
+import { isMap, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
+import type { Rule } from "../../ir/rule.js";
+import { type DocContext, type FileText, hasDocErrors, report } from "./read-context.js";
+import { readCorrelation, readGenerate } from "./sigma-correlation.js";
+import { readDetection } from "./sigma-detection.js";
+import { findPair, readMeta } from "./sigma-meta.js";
+
+export interface SigmaReadOptions {
+  /** Values for `%name%` placeholders of the `expand` modifier. */
+  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+  /** Rules from other files that correlations may name, keyed by id and by name. */
+  readonly knownRules?: ReadonlyMap<string, Rule>;
+}
+
+export interface SigmaReadResult {
+  readonly rules: Rule[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** `readSigmaFile("rules/x.yml", text)` → the file's rules and every diagnostic, in file order. */
+export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions = {}): SigmaReadResult {
+  const src: FileText = { file: path, text, starts: lineStarts(text) };
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [];
+  const results: (Rule | undefined)[] = [];
+  const diagnostics: Diagnostic[][] = [];
+  const correlations: { index: number; ctx: DocContext; map: YAMLMap; line: number }[] = [];
+
+  list.forEach((doc, index) => {
+    const ctx: DocContext = { src, diagnostics: [] };
+    diagnostics.push(ctx.diagnostics);
+    results.push(undefined);
+    if (!yamlOk(ctx, doc)) return;
+    const contents = doc.contents as Node | null;
+    if (contents === null || contents === undefined) return; // an empty document (trailing `---`)
+    const at = contents.range?.[0] ?? 0;
+    const line = lineColAt(text, at, src.starts).line;
+    if (!isMap(contents)) {
+      report(ctx, "error", "sigma/not-a-mapping", "a Sigma document must be a mapping", at, "start with `title:`");
+      return;
+    }
+    if (findPair(contents, "correlation")) correlations.push({ index, ctx, map: contents, line });
+    else if (findPair(contents, "filter")) {
+      report(ctx, "info", "sigma/filter-skipped", "filter documents are not read yet; this one is skipped", at, "apply the filter to the rules it names by hand");
+    } else results[index] = readRuleDocument(ctx, contents, line, opts);
+  });
+
+  const local = new Map<string, Rule>();
+  const remember = (r: Rule): void => {
+    local.set(r.id, r);
+    if (typeof r.custom["name"] === "string") local.set(r.custom["name"], r);
+  };
+  results.forEach((r) => r && remember(r));
+  const notGenerated = new Set<string>();
+  for (const c of correlations) {
+    const meta = readMeta(c.ctx, c.map, "correlation", c.line);
+    const body = findPair(c.map, "correlation")?.value as Node;
+    const read = readCorrelation(c.ctx, body, (ref) => local.get(ref) ?? opts.knownRules?.get(ref));
+    if (!meta || !read || hasDocErrors(c.ctx)) continue;
+    const custom = { ...meta.custom, ...(read.aliases !== undefined ? { "sigma.aliases": read.aliases } : {}) };
+    const rule: Rule = { ...meta, custom, queryText: sourceOf(text, body), query: read.query };
+    results[c.index] = rule;
+    remember(rule);
+    if (!readGenerate(c.map)) for (const r of read.referenced) notGenerated.add(r.id);
+  }
+
+  // Base rules stay in the output; `sigma.generate: false` tells targets they only feed a correlation.
+  const rules = results.flatMap((r) =>
+    !r ? [] : notGenerated.has(r.id) && r.query.kind !== "correlation" ? [{ ...r, custom: { ...r.custom, "sigma.generate": false } }] : [r],
+  );
+  return { rules, diagnostics: diagnostics.flat() };
+}
+
+function readRuleDocument(ctx: DocContext, map: YAMLMap, line: number, opts: SigmaReadOptions): Rule | undefined {
+  const meta = readMeta(ctx, map, "detection", line);
+  const detPair = findPair(map, "detection");
+  if (!detPair || !detPair.value) {
+    report(ctx, "error", "sigma/missing-detection", "the rule has no `detection`", map.range?.[0] ?? 0, "add a detection block with selections and a condition");
+    return undefined;
+  }
+  const det = detPair.value as Node;
+  const query = readDetection(ctx, det, opts.placeholders ? { placeholders: opts.placeholders } : {});
+  if (!meta || !query || hasDocErrors(ctx)) return undefined;
+  return { ...meta, queryText: sourceOf(ctx.src.text, det), query };
+}
+
+/** The block's text as written; spans in the query are offsets into it. */
+function sourceOf(text: string, node: Node): string {
+  const r = node.range;
+  return r ? text.slice(r[0], r[1]).replace(/\s+$/, "") : "";
+}
+
+function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
+  for (const e of doc.errors) {
+    const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    const dup = e.code === "DUPLICATE_KEY";
+    report(ctx, "error", dup ? "sigma/duplicate-key" : "sigma/yaml-syntax", message, e.pos[0], dup ? "each key may appear once per mapping" : "fix the YAML syntax");
+  }
+  return doc.errors.length === 0;
+}

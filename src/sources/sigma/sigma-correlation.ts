@@ -1,0 +1,136 @@
+/**
+ * A Sigma correlation document → a `correlation` query over the rules it names. All four types,
+ * temporal_ordered included, become `{kind:"correlation"}` (not `sequence`): the IR sequence has
+ * per-step join keys but no aliases, and keeping one node kind keeps the Sigma writer lossless.
+ */
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import type { CorrelationType, CountCondition, Duration, Query } from "../../ir/query.js";
+import type { Rule } from "../../ir/rule.js";
+import { type DocContext, report } from "./read-context.js";
+import { findPair, pairKey } from "./sigma-meta.js";
+
+const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "temporal", "temporal_ordered"];
+const OPS = ["gt", "gte", "lt", "lte", "eq", "neq"] as const;
+
+export interface CorrelationRead {
+  readonly query: Query;
+  /** The rules it names, resolved, in order. */
+  readonly referenced: readonly Rule[];
+  /** Aliases collapsed into one field name each, kept for a writer that can restore them. */
+  readonly aliases?: unknown;
+}
+
+/** Looks a rule up by `id` or `name`. */
+export type RuleLookup = (ref: string) => Rule | undefined;
+
+export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup): CorrelationRead | undefined {
+  const at = node.range?.[0] ?? 0;
+  if (!isMap(node)) {
+    report(ctx, "error", "sigma/invalid-correlation", "`correlation` must be a mapping", at, "give type, rules, group-by, timespan and condition");
+    return undefined;
+  }
+  const fail = (code: string, message: string, offset: number, hint: string): undefined => {
+    report(ctx, "error", code, message, offset, hint);
+    return undefined;
+  };
+  const value = (k: string): Node | null | undefined => findPair(node, k)?.value as Node | null | undefined;
+  const where = (k: string): number => (value(k) as Node | null)?.range?.[0] ?? at;
+
+  const typeNode = value("type");
+  const type = isScalar(typeNode) ? String(typeNode.value) : "";
+  if (!(TYPES as readonly string[]).includes(type)) {
+    const known = ["value_sum", "value_avg", "value_percentile"].includes(type);
+    return fail(
+      known ? "sigma/unsupported-correlation-type" : "sigma/invalid-correlation",
+      known ? `correlation type '${type}' has no IR form yet` : `unknown correlation type '${type}'`,
+      where("type"),
+      `supported: ${TYPES.join(", ")}`,
+    );
+  }
+
+  const rulesNode = value("rules");
+  const refs = isSeq(rulesNode) ? rulesNode.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(rulesNode) ? [String(rulesNode.value)] : [];
+  if (refs.length === 0) return fail("sigma/invalid-correlation", "the correlation names no rules", where("rules"), "list rule ids or names under `rules`");
+  const referenced: Rule[] = [];
+  let unresolved = false;
+  refs.forEach((ref, i) => {
+    const rule = lookup(ref);
+    if (rule) referenced.push(rule);
+    else {
+      unresolved = true;
+      const item = isSeq(rulesNode) ? (rulesNode.items[i] as Node) : rulesNode;
+      report(ctx, "error", "sigma/unresolved-rule-reference", `the correlation names '${ref}', which is not a rule in this file or the known rules`, item?.range?.[0] ?? at, "reference a rule by its `id` or `name`");
+    }
+  });
+
+  let timespan: Duration | undefined;
+  const tsNode = value("timespan");
+  if (tsNode !== undefined) {
+    const m = isScalar(tsNode) ? /^(\d+)(s|m|h|d)$/.exec(String(tsNode.value)) : null;
+    if (!m) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d", where("timespan"), "a number then s, m, h or d");
+    timespan = { value: Number(m[1]), unit: m[2] as Duration["unit"] };
+  }
+
+  const gbNode = value("group-by");
+  let groupBy = isSeq(gbNode) ? gbNode.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(gbNode) && gbNode.value !== null ? [String(gbNode.value)] : [];
+
+  const aliasesNode = value("aliases");
+  let aliases: unknown;
+  if (aliasesNode && isMap(aliasesNode)) {
+    aliases = aliasesNode.toJSON();
+    for (const pair of aliasesNode.items) {
+      const alias = pairKey(pair);
+      const fields = isMap(pair.value) ? pair.value.items.map((p) => (isScalar(p.value) ? String(p.value.value) : "")) : [];
+      const distinct = [...new Set(fields)];
+      if (distinct.length === 1 && distinct[0]) {
+        // Every rule uses the same field: grouping by it says exactly what the alias says.
+        groupBy = groupBy.map((g) => (g === alias ? (distinct[0] as string) : g));
+      } else {
+        return fail(
+          "sigma/unsupported-alias",
+          `alias '${alias}' maps different fields per rule (${distinct.join(", ")}); the IR correlation has one group-by list`,
+          (pair.key as Node | null)?.range?.[0] ?? at,
+          "rename the fields to one name in a pipeline, or group by a field every rule shares",
+        );
+      }
+    }
+  }
+
+  const condNode = value("condition");
+  const condition: CountCondition[] = [];
+  let valueField: string | undefined;
+  if (isMap(condNode)) {
+    for (const p of condNode.items) {
+      const k = pairKey(p);
+      const v = isScalar(p.value) ? p.value.value : undefined;
+      if (k === "field" && typeof v === "string") valueField = v;
+      else if ((OPS as readonly string[]).includes(k) && typeof v === "number") condition.push({ op: k as CountCondition["op"], value: v });
+      else return fail("sigma/invalid-correlation", `condition key '${k}' must be one of ${OPS.join(", ")} with a number, or \`field\``, (p.key as Node | null)?.range?.[0] ?? at, "e.g. `condition: {gte: 10}`");
+    }
+  } else if (condNode !== undefined && condNode !== null) {
+    return fail("sigma/invalid-correlation", "the correlation `condition` must be a mapping", where("condition"), "e.g. `condition: {gte: 10}`");
+  }
+  if (condition.length === 0) {
+    if (type === "temporal" || type === "temporal_ordered") condition.push({ op: "gte", value: refs.length });
+    else return fail("sigma/invalid-correlation", `a ${type} correlation needs a count condition`, where("condition") , "e.g. `condition: {gte: 10}`");
+  }
+  if (type === "value_count" && !valueField) return fail("sigma/invalid-correlation", "value_count needs `condition.field`", where("condition"), "name the field whose distinct values are counted");
+  if (unresolved) return undefined;
+
+  const query: Query = {
+    kind: "correlation",
+    type: type as CorrelationType,
+    rules: referenced.map((r, i) => ({ name: refs[i] as string, query: r.query })),
+    groupBy,
+    ...(timespan ? { timespan } : {}),
+    condition,
+    ...(valueField ? { valueField } : {}),
+  };
+  return { query, referenced, ...(aliases !== undefined ? { aliases } : {}) };
+}
+
+/** `generate` on the correlation document (default false: only the correlation fires). */
+export function readGenerate(doc: YAMLMap): boolean {
+  const p = findPair(doc, "generate");
+  return isScalar(p?.value) && p.value.value === true;
+}
