@@ -1,0 +1,65 @@
+/**
+ * EQL quoting as data: one table drives both the lexer (unescape) and the printer (escape), so the
+ * two cannot disagree. Source: elasticsearch docs `eql-syntax.md` "Escape characters in a string".
+ */
+
+/** Character → escape sequence inside a double-quoted EQL string. */
+export const EQL_STRING_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/**
+ * Letter after `\` → the character it stands for: the inverse of the table above, plus what the
+ * Elasticsearch lexer also reads but the printer never writes (`\'`, `\b`, `\f`; rules use `\'`).
+ */
+export const EQL_STRING_UNESCAPES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(EQL_STRING_ESCAPES).map(([ch, seq]) => [seq.slice(1), ch])),
+  "'": "'",
+  b: "\b",
+  f: "\f",
+};
+
+/** Backtick field names double a literal backtick (docs: "Escape a field name"). */
+export const EQL_BACKTICK_ESCAPES: Readonly<Record<string, string>> = { "`": "``" };
+
+/** Words the lexer reserves; a field segment spelled like one needs backticks. */
+export const EQL_KEYWORDS: ReadonlySet<string> = new Set([
+  "and", "any", "by", "false", "fork", "in", "join", "like", "maxspan", "not", "null", "of", "or",
+  "regex", "sample", "sequence", "true", "until", "where", "with",
+]);
+
+const PLAIN_SEGMENT = /^[A-Za-z_@][A-Za-z0-9_]*$/;
+
+/** `"..."` with every character the table names escaped, other control characters as `\u{XX}`. */
+export function quoteEqlString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const esc = EQL_STRING_ESCAPES[ch];
+    if (esc !== undefined) out += esc;
+    else {
+      const cp = ch.codePointAt(0) ?? 0;
+      // Raw control characters would be legal in a few places but unreadable everywhere.
+      out += cp < 0x20 || cp === 0x7f ? `\\u{${cp.toString(16).padStart(2, "0")}}` : ch;
+    }
+  }
+  return out + '"';
+}
+
+/** A dotted field name, backticked as a whole when any segment is not a plain identifier. */
+export function quoteEqlField(field: string): string {
+  const segments = field.split(".");
+  const plain = segments.every((s) => PLAIN_SEGMENT.test(s) && !EQL_KEYWORDS.has(s));
+  if (plain) return field;
+  let out = "`";
+  for (const ch of field) out += EQL_BACKTICK_ESCAPES[ch] ?? ch;
+  return out + "`";
+}
+
+/** An event category: bare when it lexes as one identifier, a string otherwise. */
+export function quoteEqlCategory(category: string): string {
+  return PLAIN_SEGMENT.test(category) && !EQL_KEYWORDS.has(category) ? category : quoteEqlString(category);
+}
