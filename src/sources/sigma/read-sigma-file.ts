@@ -64,8 +64,7 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
     const body = findPair(c.map, "correlation")?.value as Node;
     const read = readCorrelation(c.ctx, body, (ref) => local.get(ref) ?? opts.knownRules?.get(ref));
     if (!meta || !read || hasDocErrors(c.ctx)) continue;
-    const custom = { ...meta.custom, ...(read.aliases !== undefined ? { "sigma.aliases": read.aliases } : {}) };
-    const rule: Rule = { ...meta, custom, queryText: sourceOf(text, body), query: read.query };
+    const rule: Rule = { ...meta, queryText: sourceOf(text, body), query: read.query };
     results[c.index] = rule;
     remember(rule);
     if (!readGenerate(c.map)) for (const r of read.referenced) notGenerated.add(r.id);

@@ -16,8 +16,6 @@ export interface CorrelationRead {
   readonly query: Query;
   /** The rules it names, resolved, in order. */
   readonly referenced: readonly Rule[];
-  /** Aliases collapsed into one field name each, kept for a writer that can restore them. */
-  readonly aliases?: unknown;
 }
 
 /** Looks a rule up by `id` or `name`. */
@@ -51,12 +49,12 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   const rulesNode = value("rules");
   const refs = isSeq(rulesNode) ? rulesNode.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(rulesNode) ? [String(rulesNode.value)] : [];
   if (refs.length === 0) return fail("sigma/invalid-correlation", "the correlation names no rules", where("rules"), "list rule ids or names under `rules`");
-  const referenced: Rule[] = [];
+  const resolved = refs.map((ref) => lookup(ref));
+  const referencedAt = (i: number): Rule | undefined => resolved[i];
   let unresolved = false;
-  refs.forEach((ref, i) => {
-    const rule = lookup(ref);
-    if (rule) referenced.push(rule);
-    else {
+  resolved.forEach((rule, i) => {
+    const ref = refs[i] as string;
+    if (!rule) {
       unresolved = true;
       const item = isSeq(rulesNode) ? (rulesNode.items[i] as Node) : rulesNode;
       report(ctx, "error", "sigma/unresolved-rule-reference", `the correlation names '${ref}', which is not a rule in this file or the known rules`, item?.range?.[0] ?? at, "reference a rule by its `id` or `name`");
@@ -72,26 +70,23 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   }
 
   const gbNode = value("group-by");
-  let groupBy = isSeq(gbNode) ? gbNode.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(gbNode) && gbNode.value !== null ? [String(gbNode.value)] : [];
+  const groupBy = isSeq(gbNode) ? gbNode.items.map((i) => (isScalar(i) ? String(i.value) : "")) : isScalar(gbNode) && gbNode.value !== null ? [String(gbNode.value)] : [];
 
+  // Aliases land on each sub-rule: `{alias: field}` for the rules that spell the alias differently.
   const aliasesNode = value("aliases");
-  let aliases: unknown;
-  if (aliasesNode && isMap(aliasesNode)) {
-    aliases = aliasesNode.toJSON();
+  const perRule: Record<string, string>[] = refs.map(() => ({}));
+  if (aliasesNode !== undefined && aliasesNode !== null) {
+    if (!isMap(aliasesNode)) return fail("sigma/invalid-alias", "`aliases` must be a mapping", where("aliases"), "aliases: {alias: {ruleName: field}}");
     for (const pair of aliasesNode.items) {
       const alias = pairKey(pair);
-      const fields = isMap(pair.value) ? pair.value.items.map((p) => (isScalar(p.value) ? String(p.value.value) : "")) : [];
-      const distinct = [...new Set(fields)];
-      if (distinct.length === 1 && distinct[0]) {
-        // Every rule uses the same field: grouping by it says exactly what the alias says.
-        groupBy = groupBy.map((g) => (g === alias ? (distinct[0] as string) : g));
-      } else {
-        return fail(
-          "sigma/unsupported-alias",
-          `alias '${alias}' maps different fields per rule (${distinct.join(", ")}); the IR correlation has one group-by list`,
-          (pair.key as Node | null)?.range?.[0] ?? at,
-          "rename the fields to one name in a pipeline, or group by a field every rule shares",
-        );
+      if (!isMap(pair.value)) return fail("sigma/invalid-alias", `alias '${alias}' must map rule names to fields`, offsetOf(pair.key, at), "aliases: {alias: {ruleName: field}}");
+      for (const p of pair.value.items) {
+        const ruleRef = pairKey(p);
+        const i = refs.findIndex((r, k) => r === ruleRef || referencedAt(k)?.id === ruleRef || referencedAt(k)?.custom["name"] === ruleRef);
+        if (i < 0 || !isScalar(p.value)) {
+          return fail("sigma/invalid-alias", `alias '${alias}' names '${ruleRef}', which is not one of the correlated rules`, offsetOf(p.key, at), `correlated: ${refs.join(", ")}`);
+        }
+        (perRule[i] as Record<string, string>)[alias] = String(p.value.value);
       }
     }
   }
@@ -116,20 +111,30 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   }
   if (type === "value_count" && !valueField) return fail("sigma/invalid-correlation", "value_count needs `condition.field`", where("condition"), "name the field whose distinct values are counted");
   if (unresolved) return undefined;
+  const referenced = resolved as Rule[];
 
   const query: Query = {
     kind: "correlation",
     type: type as CorrelationType,
-    rules: referenced.map((r, i) => ({ name: refs[i] as string, query: r.query })),
+    rules: referenced.map((r, i) => ({
+      name: refs[i] as string,
+      query: r.query,
+      ...(r.logsource ? { logsource: r.logsource } : {}),
+      ...(Object.keys(perRule[i] ?? {}).length ? { aliases: perRule[i] } : {}),
+    })),
     groupBy,
     ...(timespan ? { timespan } : {}),
     condition,
     ...(valueField ? { valueField } : {}),
   };
-  return { query, referenced, ...(aliases !== undefined ? { aliases } : {}) };
+  return { query, referenced };
 }
 
 /** `generate` on the correlation document (default false: only the correlation fires). */
+function offsetOf(n: unknown, fallback: number): number {
+  return (n as Node | null)?.range?.[0] ?? fallback;
+}
+
 export function readGenerate(doc: YAMLMap): boolean {
   const p = findPair(doc, "generate");
   return isScalar(p?.value) && p.value.value === true;
