@@ -1,0 +1,108 @@
+/**
+ * Sigma correlations (and Elastic thresholds) over time-ordered events.
+ *
+ * Events matching any of `rules[i].query` are grouped by the `groupBy` values (an absent field
+ * groups as null). Within a group, a window slides over the hits: it ends at each hit and holds
+ * the hits at most `timespan` older (inclusive; no timespan: unbounded). The measured count is
+ * - event_count: hits in the window;
+ * - value_count: distinct string forms of `valueField` among them (absent values not counted);
+ * - temporal: distinct rules matched in the window;
+ * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
+ * Every `condition` must hold (an empty condition on a temporal type means "all rules"). When it
+ * holds the window is reported and the group restarts after it, so matches do not overlap.
+ */
+import type { NodeOf } from "../ir/query.js";
+import { compileQuery } from "./evaluate.js";
+import { fieldValues, stringForm } from "./field-values.js";
+import { durationMs, type StreamEvent } from "./stream-events.js";
+import type { StreamMatch, StreamResult } from "./stream-result.js";
+
+interface Hit {
+  readonly ev: StreamEvent;
+  readonly rules: readonly number[];
+}
+
+export function runCorrelation(q: NodeOf<"correlation">, events: readonly StreamEvent[]): StreamResult {
+  const tests: ((e: unknown) => boolean)[] = [];
+  for (const r of q.rules) {
+    const c = compileQuery(r.query);
+    if (!c.ok) return { ok: false, reason: `correlation rule "${r.name}": ${c.reason}` };
+    tests.push(c.test);
+  }
+  if (tests.length === 0) return { ok: false, reason: "a correlation needs at least one rule" };
+  const temporal = q.type === "temporal" || q.type === "temporal_ordered";
+  if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
+  if (q.type === "value_count" && !q.valueField) return { ok: false, reason: "a value_count correlation needs a valueField" };
+  const span = durationMs(q.timespan);
+
+  const groups = new Map<string, Hit[]>();
+  const matches: StreamMatch[] = [];
+  const starts = new Map<string, number>();
+  for (const ev of events) {
+    const rules = tests.flatMap((t, i) => (t(ev.event) ? [i] : []));
+    if (rules.length === 0) continue;
+    const key = JSON.stringify(q.groupBy.map((f) => groupValue(ev.event, f)));
+    let hits = groups.get(key);
+    if (!hits) {
+      groups.set(key, (hits = []));
+    }
+    hits.push({ ev, rules });
+    let start = starts.get(key) ?? 0;
+    while (start < hits.length && (ev.ts ?? 0) - (hits[start]!.ev.ts ?? 0) > span) start++;
+    const window = hits.slice(start);
+    const count = measure(q, window, tests.length);
+    const holds = q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value));
+    if (holds) {
+      matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
+      start = hits.length;
+    }
+    starts.set(key, start);
+  }
+  return { ok: true, matches };
+}
+
+function groupValue(event: unknown, field: string): string | null {
+  const v = fieldValues(event, field).find((x) => x !== null);
+  return v === undefined ? null : (stringForm(v) ?? null);
+}
+
+function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: number): number {
+  switch (q.type) {
+    case "event_count":
+      return window.length;
+    case "value_count": {
+      const seen = new Set<string>();
+      for (const h of window) {
+        for (const v of fieldValues(h.ev.event, q.valueField!)) {
+          const s = stringForm(v);
+          if (s !== undefined) seen.add(s);
+        }
+      }
+      return seen.size;
+    }
+    case "temporal":
+      return new Set(window.flatMap((h) => h.rules)).size;
+    case "temporal_ordered": {
+      let next = 0;
+      for (const h of window) if (next < ruleCount && h.rules.includes(next)) next++;
+      return next;
+    }
+  }
+}
+
+function compare(op: "gt" | "gte" | "lt" | "lte" | "eq" | "neq", a: number, b: number): boolean {
+  switch (op) {
+    case "gt":
+      return a > b;
+    case "gte":
+      return a >= b;
+    case "lt":
+      return a < b;
+    case "lte":
+      return a <= b;
+    case "eq":
+      return a === b;
+    case "neq":
+      return a !== b;
+  }
+}
