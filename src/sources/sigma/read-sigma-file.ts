@@ -3,7 +3,7 @@
  * diagnostics; a document with an error yields no rule and never stops the others. Correlation
  * documents are read after every rule document, so they may name rules defined later in the file.
  */
-import { isMap, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import type { Rule } from "../../ir/rule.js";
@@ -97,6 +97,9 @@ function sourceOf(text: string, node: Node): string {
 }
 
 function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
+  // A broken document may still show its id; diagnostics name it when they can.
+  const idNode = isMap(doc.contents) ? findPair(doc.contents, "id")?.value : undefined;
+  if (isScalar(idNode) && typeof idNode.value === "string") ctx.ruleId = idNode.value;
   for (const e of doc.errors) {
     const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     const dup = e.code === "DUPLICATE_KEY";
