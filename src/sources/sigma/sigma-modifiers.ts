@@ -75,8 +75,10 @@ export function buildItem(
   }
   const valueMods = mods.filter((m) => m !== "all" && m !== "neq");
   const nodes = values.map((rv) => {
-    const alts = applyModifiers(initial(rv), valueMods, field, opts).map((sv) => toQuery(field, sv, rv.span));
-    return alts.length === 1 ? (alts[0] as Query) : { kind: "or" as const, children: alts, span: rv.span };
+    // A lone value's node covers the whole `Field|mods: value` item.
+    const at = values.length === 1 ? span : rv.span;
+    const alts = applyModifiers(initial(rv), valueMods, field, opts).map((sv) => toQuery(field, sv, at));
+    return alts.length === 1 ? (alts[0] as Query) : { kind: "or" as const, children: alts, span: at };
   });
   const linked: Query =
     nodes.length === 1 ? (nodes[0] as Query) : { kind: linkAll ? "and" : "or", children: nodes, span };
