@@ -75,6 +75,9 @@ export interface RuleSource {
   readonly format: "native" | "sigma" | "elastic-toml" | "elastic-json" | "elastic-ndjson";
   /** 1-based line of the rule in the file (multi-document and ndjson files hold several). */
   readonly line: number;
+  /** Where the query text starts in the file (1-based), for problems found after parsing. */
+  readonly queryLine?: number;
+  readonly queryCol?: number;
 }
 
 export interface Rule {

@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+
+/**
+ * A stable UUID (version 5 layout, SHA-1) for something derived from a rule, e.g. the base rule of
+ * a sequence step: the same input always gives the same id, so reruns are byte-identical.
+ */
+export function derivedUuid(...parts: readonly string[]): string {
+  const h = createHash("sha1").update(parts.join("\u0000")).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+/** `PsExec Network Connection` → `psexec_network_connection` (file names, Sigma `name`s). */
+export function slugify(text: string, max = 80): string {
+  const s = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, max)
+    .replace(/_+$/g, "");
+  return s || "rule";
+}

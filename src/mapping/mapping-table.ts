@@ -1,0 +1,77 @@
+/**
+ * Field and log-source mappings are data (mappings/*.yaml, overridable by a user's config);
+ * this module only loads and indexes them.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { Logsource } from "../ir/query.js";
+import type { Taxonomy } from "../ir/rule.js";
+import { PACKAGE_ROOT } from "../package-root.js";
+
+/**
+ * How a value changes when the field is renamed. `basename`: the source field holds a file name,
+ * the target a full path (`X` → ends with `\X`). `contains-token`: one argument → substring of the
+ * command line (matches more). `extension`: `exe` → ends with `.exe`. `direction-initiated`:
+ * ECS network.direction → Sysmon Initiated.
+ */
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated";
+
+export interface FieldRow {
+  readonly from: string;
+  readonly to: string;
+  readonly value: ValueTransform;
+}
+
+export interface LogsourceRow {
+  /** Conditions in the `from` taxonomy: field → exact value. */
+  readonly conditions: Readonly<Record<string, string>>;
+  readonly logsource: Logsource;
+  /** The log source covers only part of what the conditions match (a warning names it). */
+  readonly partial: boolean;
+}
+
+export interface ProductHints {
+  readonly conditions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly index: Readonly<Record<string, string>>;
+}
+
+/** A directed mapping from one taxonomy's field names to another's. */
+export interface FieldMapping {
+  readonly name: string;
+  readonly from: Taxonomy;
+  readonly to: Taxonomy | "splunk";
+  readonly fields: ReadonlyMap<string, FieldRow>;
+  readonly logsources: readonly LogsourceRow[];
+  readonly products: ProductHints;
+}
+
+type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs" };
+type RawTable = {
+  fields: RawRow[];
+  logsources: { ecs: Record<string, string>; sigma: Logsource; partial?: boolean }[];
+  products: ProductHints;
+};
+
+export function loadMappingFile(name: string): unknown {
+  return parse(readFileSync(join(PACKAGE_ROOT, "mappings", name), "utf8"));
+}
+
+/** ECS → Sigma, from mappings/ecs-sigma.yaml (rows marked `only: to-ecs` are skipped). */
+export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): FieldMapping {
+  const t = raw as RawTable;
+  const fields = new Map<string, FieldRow>();
+  for (const r of t.fields) {
+    if (r.only === "to-ecs" || fields.has(r.ecs)) continue;
+    fields.set(r.ecs, { from: r.ecs, to: r.sigma, value: r.value ?? "same" });
+  }
+  return {
+    name: "ecs-sigma",
+    from: "ecs",
+    to: "sigma",
+    fields,
+    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false })),
+    products: t.products,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Every mapping a conversion can use, loaded once per run from mappings/ (or a user's overrides).
+ */
+import type { Logsource } from "../ir/query.js";
+import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
+
+/** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
+export interface LogsourceSearch {
+  readonly logsource: Logsource;
+  readonly conditions: Readonly<Record<string, string | number | readonly (string | number)[]>>;
+}
+
+/** A mapping from the Sigma taxonomy into a target's field names and source conditions. */
+export interface TargetMapping {
+  readonly name: string;
+  readonly fields: FieldMapping;
+  readonly logsources: readonly LogsourceSearch[];
+}
+
+export interface Mappings {
+  readonly ecsToSigma: FieldMapping;
+  readonly sigmaToSplunk: TargetMapping;
+}
+
+type RawTarget = {
+  identity?: boolean;
+  fields: Record<string, string>;
+  logsources: { sigma: Logsource; search: LogsourceSearch["conditions"] }[];
+};
+
+export function loadMappings(): Mappings {
+  return {
+    ecsToSigma: ecsToSigma(),
+    sigmaToSplunk: targetMapping("sigma-splunk", loadMappingFile("sigma-splunk.yaml") as RawTarget),
+  };
+}
+
+function targetMapping(name: string, raw: RawTarget): TargetMapping {
+  const rows = new Map<string, FieldRow>(
+    Object.entries(raw.fields).map(([from, to]) => [from, { from, to, value: "same" as const }]),
+  );
+  // With `identity`, a name the table does not list is the target's own name for it (see the file).
+  const fields: FieldMapping = {
+    name,
+    from: "sigma",
+    to: "splunk",
+    fields: raw.identity ? identityFallback(rows) : rows,
+    logsources: [],
+    products: { conditions: {}, tags: {}, index: {} },
+  };
+  return { name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })) };
+}
+
+/** A read-only map that answers every name: listed renames first, the name itself otherwise. */
+function identityFallback(rows: ReadonlyMap<string, FieldRow>): ReadonlyMap<string, FieldRow> {
+  const get = (k: string): FieldRow => rows.get(k) ?? { from: k, to: k, value: "same" };
+  return {
+    get,
+    has: () => true,
+    get size() {
+      return rows.size;
+    },
+    forEach: (cb) => rows.forEach(cb),
+    entries: () => rows.entries(),
+    keys: () => rows.keys(),
+    values: () => rows.values(),
+    [Symbol.iterator]: () => rows[Symbol.iterator](),
+  };
+}
+
+/** The first row whose every key equals the rule's log source (rows are ordered most specific first). */
+export function findLogsourceSearch(table: TargetMapping, ls: Logsource | undefined): LogsourceSearch | undefined {
+  if (!ls) return undefined;
+  return table.logsources.find((row) =>
+    (Object.keys(row.logsource) as (keyof Logsource)[]).every((k) => row.logsource[k] === ls[k]),
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * lowerLogsource: puts a log source back into a query as the target's source conditions
+ * (`source="XmlWinEventLog:..." EventCode=1`), ANDed in front of the query.
+ */
+import type { Logsource, Query } from "../ir/query.js";
+import { findLogsourceSearch, type TargetMapping } from "../mapping/mappings.js";
+import type { MappingProblem } from "./map-fields.js";
+
+export interface LowerResult {
+  readonly query: Query;
+  readonly problems: readonly MappingProblem[];
+}
+
+export function lowerLogsource(query: Query, ls: Logsource | undefined, table: TargetMapping): LowerResult {
+  if (!ls || Object.keys(ls).length === 0) return { query, problems: [] };
+  const row = findLogsourceSearch(table, ls);
+  if (!row) {
+    const said = Object.entries(ls).map(([k, v]) => `${k}: ${v}`).join(", ");
+    return {
+      query,
+      problems: [
+        {
+          severity: "warning",
+          code: "mapping/logsource-unmapped",
+          message: `log source {${said}} has no entry in mapping ${table.name}; the search is not restricted to that source`,
+          field: "logsource",
+        },
+      ],
+    };
+  }
+  const conditions: Query[] = Object.entries(row.conditions).map(([field, v]) => {
+    const values = Array.isArray(v) ? v : [v];
+    const matches = values.map((x): Query => ({
+      kind: "match",
+      field,
+      value: typeof x === "number" ? { kind: "number", value: x, raw: String(x) } : { kind: "string", parts: [{ kind: "text", value: String(x) }] },
+      caseSensitive: false,
+    }));
+    return matches.length === 1 ? matches[0]! : { kind: "or", children: matches };
+  });
+  const body = query.kind === "and" ? query.children : query.kind === "all" ? [] : [query];
+  const all = [...conditions, ...body];
+  return { query: all.length === 1 ? all[0]! : { kind: "and", children: all }, problems: [] };
+}

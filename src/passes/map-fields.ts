@@ -1,0 +1,204 @@
+/**
+ * mapFields: renames every field of a query from one taxonomy to another, transforming values
+ * where the two taxonomies store them differently. Pure IR → IR; every field it cannot map, and
+ * every transform that changes what matches, is reported, never passed through silently.
+ */
+import { assertNever, type Expr, type Part, type Query, type SequenceStep, type Value } from "../ir/query.js";
+import type { FieldMapping, FieldRow } from "../mapping/mapping-table.js";
+
+export interface MappingProblem {
+  readonly severity: "error" | "warning";
+  readonly code: string;
+  readonly message: string;
+  readonly field: string;
+}
+
+export interface MapResult {
+  readonly query: Query;
+  readonly problems: readonly MappingProblem[];
+}
+
+export interface MapOptions {
+  /** Path separator(s) for `basename` transforms: Windows `\`, Unix `/`, both when unknown. */
+  readonly product?: string;
+}
+
+/** Renames the fields of `query` with `mapping`. */
+export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions = {}): MapResult {
+  const problems: MappingProblem[] = [];
+  const seen = new Set<string>();
+  const report = (p: MappingProblem) => {
+    const key = `${p.code}:${p.field}:${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  };
+  const separators = opts.product === "windows" ? ["\\"] : opts.product === "linux" || opts.product === "macos" ? ["/"] : ["\\", "/"];
+
+  const row = (field: string): FieldRow | undefined => {
+    const r = mapping.fields.get(field);
+    if (!r) {
+      report({
+        severity: "error",
+        code: "mapping/unmapped-field",
+        message: `field \`${field}\` has no ${mapping.to} equivalent in mapping ${mapping.name}`,
+        field,
+      });
+    }
+    return r;
+  };
+  /** Rename only: a field whose value transform cannot apply to this construct is an error. */
+  const rename = (field: string, construct: string): string => {
+    const r = row(field);
+    if (!r) return field;
+    if (r.value !== "same") {
+      report({
+        severity: "error",
+        code: "mapping/transform-unsupported",
+        message: `\`${field}\` maps to \`${r.to}\` by a ${r.value} transform, which a ${construct} cannot use`,
+        field,
+      });
+    }
+    return r.to;
+  };
+
+  const mapMatch = (q: Extract<Query, { kind: "match" }>): Query => {
+    const r = row(q.field);
+    if (!r) return q;
+    const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
+    if (r.value === "same" || q.value.kind === "null") return withValue(q.value);
+    if (q.value.kind !== "string") {
+      report({
+        severity: "error",
+        code: "mapping/transform-unsupported",
+        message: `\`${q.field}\` maps by a ${r.value} transform, which needs a string value`,
+        field: q.field,
+      });
+      return q;
+    }
+    const parts = q.value.parts;
+    switch (r.value) {
+      case "basename": {
+        const inner = parts.slice(parts[0]?.kind === "any" ? 1 : 0);
+        if (inner.some((p) => p.kind !== "text")) {
+          report({
+            severity: "warning",
+            code: "mapping/widened",
+            message: `\`${q.field}\` → \`${r.to}\`: a wildcard inside a file name can also match directory separators, so the mapped query matches more`,
+            field: q.field,
+          });
+        }
+        const variants = separators.map((sep): Query => withValue(str([{ kind: "any" }, { kind: "text", value: sep }, ...inner])));
+        return variants.length === 1 ? variants[0]! : { kind: "or", children: variants, ...(q.span ? { span: q.span } : {}) };
+      }
+      case "contains-token":
+        report({
+          severity: "warning",
+          code: "mapping/widened",
+          message: `\`${q.field}\` (one argument) → \`${r.to}\` (whole command line): matched as a substring, so the mapped query matches more`,
+          field: q.field,
+        });
+        return withValue(str([{ kind: "any" }, ...parts, { kind: "any" }]));
+      case "extension":
+        return withValue(str([{ kind: "any" }, { kind: "text", value: "." }, ...parts]));
+      case "direction-initiated": {
+        const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value.toLowerCase() : "";
+        const initiated = text === "egress" || text === "outbound" ? "true" : text === "ingress" || text === "inbound" ? "false" : undefined;
+        if (initiated === undefined) {
+          report({
+            severity: "error",
+            code: "mapping/value-unmapped",
+            message: `\`${q.field}\` value has no \`${r.to}\` equivalent (only egress/outbound and ingress/inbound do)`,
+            field: q.field,
+          });
+          return q;
+        }
+        return { ...q, field: r.to, value: str([{ kind: "text", value: initiated }]), caseSensitive: false };
+      }
+    }
+  };
+
+  const mapExpr = (e: Expr): Expr => {
+    switch (e.kind) {
+      case "field":
+        return { ...e, field: rename(e.field, "function argument") };
+      case "literal":
+        return e;
+      case "call":
+        return { ...e, args: e.args.map(mapExpr) };
+      case "arith":
+        return { ...e, left: mapExpr(e.left), right: mapExpr(e.right) };
+      default:
+        return assertNever(e);
+    }
+  };
+
+  const mapStep = (s: SequenceStep): SequenceStep => ({
+    ...s,
+    query: walk(s.query),
+    by: s.by.map((k) => rename(k, "join key")),
+  });
+
+  function walk(q: Query): Query {
+    switch (q.kind) {
+      case "and":
+      case "or":
+        return { ...q, children: q.children.map(walk) };
+      case "not":
+        return { ...q, child: walk(q.child) };
+      case "all":
+      case "none":
+      case "keyword":
+      case "opaque":
+        return q;
+      case "match":
+        return mapMatch(q);
+      case "exists": {
+        // A file name exists exactly when the path holding it does.
+        const r = row(q.field);
+        return r ? { ...q, field: r.to } : q;
+      }
+      case "range":
+        return { ...q, field: rename(q.field, "range") };
+      case "regex":
+        return { ...q, field: rename(q.field, "regular expression") };
+      case "cidr":
+        return { ...q, field: rename(q.field, "CIDR match") };
+      case "fieldref":
+        return { ...q, field: rename(q.field, "field reference"), other: rename(q.other, "field reference") };
+      case "compare":
+        return { ...q, left: mapExpr(q.left), right: mapExpr(q.right) };
+      case "predicate":
+        return { ...q, expr: mapExpr(q.expr) };
+      case "nested":
+        return { ...q, path: rename(q.path, "nested query"), query: walk(q.query) };
+      case "sequence":
+        return {
+          ...q,
+          by: q.by.map((k) => rename(k, "join key")),
+          steps: q.steps.map(mapStep),
+          ...(q.until ? { until: mapStep(q.until) } : {}),
+        };
+      case "sample":
+        return { ...q, by: q.by.map((k) => rename(k, "join key")), steps: q.steps.map(mapStep) };
+      case "correlation":
+        return {
+          ...q,
+          groupBy: q.groupBy.map((k) => rename(k, "group-by")),
+          rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
+          ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
+        };
+      case "pipe":
+        return { ...q, input: walk(q.input) };
+      default:
+        return assertNever(q);
+    }
+  }
+
+  return { query: walk(query), problems };
+}
+
+function str(parts: readonly Part[]): Value {
+  return { kind: "string", parts };
+}

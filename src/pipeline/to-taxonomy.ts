@@ -1,0 +1,67 @@
+/**
+ * Brings a rule's query into the field names a target speaks: ECS rules become Sigma-taxonomy
+ * rules (log source lifted out of the query, fields renamed) and back. Pure: Rule → Rule.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Rule, Taxonomy } from "../ir/rule.js";
+import type { Mappings } from "../mapping/mappings.js";
+import { liftLogsource } from "../passes/lift-logsource.js";
+import { mapFields, type MappingProblem } from "../passes/map-fields.js";
+import { ruleDiagnostic } from "./rule-diagnostic.js";
+
+export interface TaxonomyResult {
+  /** Undefined when an error stops the conversion. */
+  readonly rule?: Rule;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function toTaxonomy(
+  rule: Rule,
+  wanted: Taxonomy,
+  mappings: Mappings,
+  unmapped: "error" | "warning",
+): TaxonomyResult {
+  if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
+  if (rule.taxonomy === "ecs" && wanted === "sigma") {
+    const lifted = liftLogsource(rule.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+    const stepProduct =
+      lifted.query.kind === "sequence" || lifted.query.kind === "sample"
+        ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product
+        : undefined;
+    const product = lifted.logsource?.product ?? stepProduct;
+    const mapped = mapFields(lifted.query, mappings.ecsToSigma, product ? { product } : {});
+    const diagnostics = problemsToDiagnostics(rule, [...lifted.problems, ...mapped.problems], unmapped);
+    if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+    const logsource = lifted.logsource ?? rule.logsource;
+    return {
+      rule: { ...rule, taxonomy: "sigma", query: mapped.query, ...(logsource ? { logsource } : {}) },
+      diagnostics,
+    };
+  }
+  return {
+    diagnostics: [
+      ruleDiagnostic(rule, {
+        severity: "error",
+        code: "mapping/no-route",
+        message: `no mapping from ${rule.taxonomy} field names to ${wanted}`,
+      }),
+    ],
+  };
+}
+
+export function problemsToDiagnostics(
+  rule: Rule,
+  problems: readonly MappingProblem[],
+  unmapped: "error" | "warning",
+): Diagnostic[] {
+  return problems.map((p) =>
+    ruleDiagnostic(rule, {
+      severity: p.code === "mapping/unmapped-field" ? unmapped : p.severity,
+      code: p.code,
+      message: p.message,
+      ...(p.code === "mapping/unmapped-field"
+        ? { hint: "add the field to a mapping override in rulecast.config.yaml, or use --unmapped warning" }
+        : {}),
+    }),
+  );
+}

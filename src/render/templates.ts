@@ -1,0 +1,45 @@
+/**
+ * The Handlebars environment for document layout. Templates receive a precomputed view model and
+ * may only use `if`/`each`/`unless`/`with` and the escaping helpers below: no method calls, no
+ * prototype access (Handlebars' default since 4.6, kept explicit), strict lookups so a missing
+ * view field fails loudly instead of printing nothing.
+ */
+import Handlebars from "handlebars";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.js";
+import { confValue, jsonBlock, jsonValue, yamlBlock, yamlScalar } from "./escape.js";
+
+export interface Templates {
+  /** Renders `templates/<name>` (e.g. `sigma/rule.yaml.hbs`) with a view model; LF, one trailing newline. */
+  render(name: string, view: object): string;
+}
+
+export const BUILTIN_TEMPLATE_DIR = join(PACKAGE_ROOT, "templates");
+
+/** Templates from `overrideDir` (a user's `--templates`) win over the built-in ones, file by file. */
+export function loadTemplates(overrideDir?: string): Templates {
+  const hb = Handlebars.create();
+  hb.registerHelper("json", (v: unknown) => jsonValue(v));
+  hb.registerHelper("jsonBlock", (v: unknown, indent: unknown) => jsonBlock(v, Number(indent)));
+  hb.registerHelper("yaml", (v: unknown) => yamlScalar(v));
+  hb.registerHelper("yamlBlock", (v: unknown, indent: unknown) => yamlBlock(v, Number(indent)));
+  hb.registerHelper("conf", (v: unknown) => confValue(v));
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  return {
+    render(name, view) {
+      let t = compiled.get(name);
+      if (!t) {
+        const override = overrideDir ? join(overrideDir, name) : undefined;
+        const path = override && existsSync(override) ? override : join(BUILTIN_TEMPLATE_DIR, name);
+        t = hb.compile(readFileSync(path, "utf8"), { noEscape: true, strict: true });
+        compiled.set(name, t);
+      }
+      const out = t(view, {
+        allowProtoPropertiesByDefault: false,
+        allowProtoMethodsByDefault: false,
+      });
+      return out.replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").replace(/\n*$/, "\n");
+    },
+  };
+}

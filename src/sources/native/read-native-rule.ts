@@ -1,0 +1,219 @@
+/**
+ * Reads a rulecast rule file (YAML, one rule per file; schema/rule.schema.json) into the IR.
+ * Every problem is a diagnostic with file, line and column; a rule with an error is not returned.
+ */
+import { parseDocument } from "yaml";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
+import { parseDuration } from "../../ir/duration.js";
+import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
+import { parseQuery } from "../../query/parse-query.js";
+import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
+import { ruleValidator, schemaProblems } from "./rule-schema.js";
+
+export interface ReadResult {
+  readonly rules: Rule[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Limits that keep a hostile file from exhausting memory (alias bombs). */
+const YAML_OPTIONS = { uniqueKeys: true, maxAliasCount: 100, prettyErrors: false } as const;
+
+/** Languages each rule type accepts, as Kibana validates them. */
+const LANGUAGES_FOR_TYPE: Readonly<Record<string, readonly QueryLanguage[]>> = {
+  query: ["kuery", "lucene"],
+  threshold: ["kuery", "lucene"],
+  new_terms: ["kuery", "lucene"],
+  eql: ["eql"],
+  esql: ["esql"],
+};
+
+type Raw = {
+  rule_id: string;
+  name: string;
+  description: string;
+  type: RuleType;
+  language: QueryLanguage;
+  index?: string[];
+  severity: Severity;
+  risk_score: number;
+  interval?: string;
+  from?: string;
+  to?: string;
+  max_signals?: number;
+  enabled?: boolean;
+  tags?: string[];
+  version?: number;
+  author?: string[];
+  license?: string;
+  false_positives?: string[];
+  references?: string[];
+  note?: string;
+  setup?: string;
+  added?: string;
+  last_modified?: string;
+  status?: Rule["status"];
+  date?: string;
+  modified?: string;
+  threat?: {
+    framework?: string;
+    tactic: { id: string; name: string; reference?: string };
+    techniques?: { id: string; name: string; reference?: string; subtechniques?: { id: string; name: string; reference?: string }[] }[];
+  }[];
+  threshold?: { field: string[]; value: number; cardinality?: { field: string; value: number }[] };
+  history?: { version: number; release?: string; changes?: string[]; previous_query?: string }[];
+  query: string;
+  samples?: { match?: Record<string, unknown>[]; no_match?: Record<string, unknown>[] };
+  custom?: Record<string, unknown>;
+};
+
+export function readNativeRuleFile(file: string, text: string): ReadResult {
+  const diagnostics: Diagnostic[] = [];
+  const starts = lineStarts(text);
+  const at = (offset: number) => lineColAt(text, offset, starts);
+  const doc = parseDocument(text, YAML_OPTIONS);
+
+  for (const e of doc.errors) {
+    const { line, col } = at(e.pos[0]);
+    diagnostics.push({
+      severity: "error",
+      code: e.code === "DUPLICATE_KEY" ? "rule/duplicate-key" : "rule/yaml-syntax",
+      message: firstLine(e.message),
+      file,
+      line,
+      col,
+      hint: e.code === "DUPLICATE_KEY" ? "remove one of the two keys" : "fix the YAML syntax",
+    });
+  }
+  if (diagnostics.length > 0) return { rules: [], diagnostics };
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return {
+      rules: [],
+      diagnostics: [{ severity: "error", code: "rule/not-a-map", message: "a rule file holds one YAML map", file, line: 1, col: 1 }],
+    };
+  }
+  const ruleId = typeof (raw as { rule_id?: unknown }).rule_id === "string" ? (raw as { rule_id: string }).rule_id : undefined;
+  const diag = (path: (string | number)[], atKey: boolean, d: Omit<Diagnostic, "file" | "line" | "col" | "ruleId">) => {
+    const { line, col } = at(offsetOf(doc, path, atKey));
+    diagnostics.push({ ...d, file, line, col, ...(ruleId ? { ruleId } : {}) });
+  };
+
+  const validate = ruleValidator();
+  if (!validate(raw)) {
+    for (const p of schemaProblems(validate.errors ?? [])) {
+      diag(p.path, p.atKey, { severity: "error", code: p.code, message: p.message, ...(p.hint ? { hint: p.hint } : {}) });
+    }
+    return { rules: [], diagnostics };
+  }
+  const r = raw as Raw;
+
+  const languages = LANGUAGES_FOR_TYPE[r.type] ?? [];
+  if (!languages.includes(r.language)) {
+    diag(["language"], false, {
+      severity: "error",
+      code: "rule/language-mismatch",
+      message: `a \`${r.type}\` rule cannot use language \`${r.language}\``,
+      hint: `use ${languages.map((l) => `\`${l}\``).join(" or ")}`,
+    });
+  }
+  if (r.type === "threshold" && !r.threshold) {
+    diag(["type"], false, { severity: "error", code: "rule/missing-field", message: "a threshold rule needs `threshold`" });
+  }
+
+  const parsed = parseQuery(r.language, r.query);
+  if (!parsed.ok) {
+    const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
+    const { line, col } = at(toFile(parsed.error.offset));
+    diagnostics.push({
+      severity: "error",
+      code: parsed.error.code,
+      message: parsed.error.message,
+      file,
+      line,
+      col,
+      ...(ruleId ? { ruleId } : {}),
+      ...(parsed.error.hint ? { hint: parsed.error.hint } : {}),
+    });
+  }
+  if (diagnostics.some((d) => d.severity === "error") || !parsed.ok) return { rules: [], diagnostics };
+
+  const interval = parseDuration(r.interval ?? "5m");
+  if (!interval) return { rules: [], diagnostics }; // unreachable: the schema pattern guarantees it
+  const rule: Rule = {
+    id: r.rule_id,
+    name: r.name,
+    description: r.description,
+    type: r.type,
+    language: r.language,
+    taxonomy: "ecs",
+    index: r.index ?? [],
+    severity: r.severity,
+    riskScore: r.risk_score,
+    schedule: { interval, from: r.from ?? "now-6m", to: r.to ?? "now" },
+    maxSignals: r.max_signals ?? 100,
+    enabled: r.enabled ?? true,
+    tags: r.tags ?? [],
+    version: r.version ?? 1,
+    authors: r.author ?? [],
+    falsePositives: r.false_positives ?? [],
+    references: r.references ?? [],
+    queryText: r.query,
+    query: parsed.value,
+    threat: (r.threat ?? []).map(toThreat),
+    history: (r.history ?? []).map(toHistory),
+    custom: r.custom ?? {},
+    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
+    ...(r.license !== undefined ? { license: r.license } : {}),
+    ...(r.note !== undefined ? { note: r.note } : {}),
+    ...(r.setup !== undefined ? { setup: r.setup } : {}),
+    ...(r.added !== undefined ? { added: r.added } : {}),
+    ...(r.last_modified !== undefined ? { lastModified: r.last_modified } : {}),
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    ...(r.date !== undefined ? { date: r.date } : {}),
+    ...(r.modified !== undefined ? { modified: r.modified } : {}),
+    ...(r.threshold
+      ? { threshold: { field: r.threshold.field, value: r.threshold.value, cardinality: r.threshold.cardinality ?? [] } }
+      : {}),
+    ...(r.samples ? { samples: toSamples(r.samples) } : {}),
+  };
+  return { rules: [rule], diagnostics };
+}
+
+function toThreat(t: NonNullable<Raw["threat"]>[number]): Threat {
+  return {
+    framework: t.framework ?? "MITRE ATT&CK",
+    tactic: { ...t.tactic },
+    techniques: (t.techniques ?? []).map((tech) => ({
+      id: tech.id,
+      name: tech.name,
+      ...(tech.reference ? { reference: tech.reference } : {}),
+      subtechniques: (tech.subtechniques ?? []).map((s) => ({ ...s })),
+    })),
+  };
+}
+
+function toHistory(h: NonNullable<Raw["history"]>[number]): HistoryEntry {
+  return {
+    version: h.version,
+    changes: h.changes ?? [],
+    ...(h.release !== undefined ? { release: h.release } : {}),
+    ...(h.previous_query !== undefined ? { previousQuery: h.previous_query } : {}),
+  };
+}
+
+function toSamples(s: NonNullable<Raw["samples"]>): Samples {
+  return { match: s.match ?? [], noMatch: s.no_match ?? [] };
+}
+
+function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }) {
+  const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
+  const { line, col } = at(toFile(0));
+  return { queryLine: line, queryCol: col };
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+

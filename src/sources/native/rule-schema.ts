@@ -1,0 +1,114 @@
+/**
+ * The rule-file JSON Schema (schema/rule.schema.json, shipped in the package for editors too),
+ * compiled once per process and turned into positioned diagnostics.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../package-root.js";
+
+let compiled: ValidateFunction | undefined;
+
+export function ruleSchema(): object {
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "schema", "rule.schema.json"), "utf8")) as object;
+}
+
+/** The compiled validator; compiling is the expensive part, so it is done once (pure afterwards). */
+export function ruleValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ruleSchema());
+  return compiled;
+}
+
+export interface SchemaProblem {
+  readonly path: (string | number)[];
+  /** Point at the key rather than the value (unknown or missing keys). */
+  readonly atKey: boolean;
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** Keys the schema allows at the top level, for "did you mean" hints. */
+export function knownTopLevelKeys(): string[] {
+  return Object.keys((ruleSchema() as { properties: Record<string, unknown> }).properties);
+}
+
+export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  for (const e of errors) {
+    const path = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+    switch (e.keyword) {
+      case "additionalProperties": {
+        const key = String((e.params as { additionalProperty: string }).additionalProperty);
+        const near = path.length === 0 ? closest(key, knownTopLevelKeys()) : undefined;
+        out.push({
+          path: [...path, key],
+          atKey: true,
+          code: "rule/unknown-field",
+          message: `unknown field \`${key}\``,
+          hint: near ? `did you mean \`${near}\`? Keep extra data under \`custom:\`` : "keep extra data under `custom:`",
+        });
+        break;
+      }
+      case "required": {
+        const key = String((e.params as { missingProperty: string }).missingProperty);
+        out.push({
+          path,
+          atKey: true,
+          code: "rule/missing-field",
+          message: `required field \`${key}\` is missing${path.length ? ` in ${path.join(".")}` : ""}`,
+          hint: `add \`${key}:\``,
+        });
+        break;
+      }
+      case "enum": {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+        out.push({
+          path,
+          atKey: false,
+          code: "rule/invalid-value",
+          message: `\`${path.join(".")}\` must be one of ${allowed.join(", ")}`,
+        });
+        break;
+      }
+      default:
+        out.push({
+          path,
+          atKey: false,
+          code: "rule/invalid-value",
+          message: `\`${path.join(".") || "rule"}\` ${e.message ?? "is invalid"}`,
+        });
+    }
+  }
+  return out;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

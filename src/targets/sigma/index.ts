@@ -1,0 +1,184 @@
+/**
+ * The Sigma target: a rule in the Sigma taxonomy → a Sigma YAML file. Boolean queries become one
+ * detection rule; sequences and samples become base rules plus a `temporal_ordered` / `temporal`
+ * correlation rule in one multi-document file; Sigma correlations are written back as they were.
+ */
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
+import { derivedUuid, slugify } from "../../ir/ids.js";
+import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
+import type { Rule } from "../../ir/rule.js";
+import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
+import type { Target, TargetContext, TargetResult } from "../target.js";
+import { renderSigmaDetection } from "./sigma-detection.js";
+import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
+
+export const sigmaTarget: Target = {
+  name: "sigma",
+  renderRule: renderSigmaRule,
+  renderBundle: () => [],
+};
+
+interface Doc {
+  readonly template: "sigma/rule.yaml.hbs" | "sigma/correlation.yaml.hbs";
+  readonly view: Record<string, unknown>;
+}
+
+function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
+  const diagnostics: Diagnostic[] = [];
+  const error = (code: string, message: string, hint?: string) =>
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
+  const common = commonView(rule);
+  const docs: Doc[] = [];
+
+  const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
+    const d = renderSigmaDetection(q);
+    for (const i of d.issues) error(i.code, i.reason);
+    if (d.issues.length > 0) return undefined;
+    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, detection: d.detection } };
+  };
+
+  const q = rule.query;
+  switch (q.kind) {
+    case "sequence":
+    case "sample": {
+      if (q.kind === "sequence" && q.until) error("sigma/until", "Sigma correlations have no `until` condition; the sequence cannot be said exactly");
+      const steps = q.steps;
+      if (steps.some((s) => s.missing)) error("sigma/missing-event", "Sigma correlations cannot require that an event is absent (`![...]`)");
+      if (steps.some((s) => (s.runs ?? 1) > 1)) error("sigma/runs", "Sigma temporal correlations count each rule once; `with runs=N` cannot be said");
+      const timespan = spanFor(rule, q.kind === "sequence" ? q.maxspan : undefined, diagnostics);
+      const names = steps.map((_, i) => `${slugify(rule.name, 60)}_step_${i + 1}`);
+      const keys = joinKeys(q.by, steps);
+      const stepDocs = steps.map((s, i) =>
+        baseDoc(s.query, s.logsource, {
+          title: `${rule.name} (step ${i + 1} of ${steps.length})`,
+          id: derivedUuid(rule.id, "step", String(i + 1)),
+          name: names[i],
+          status: null,
+          level: null,
+          falsepositives: [],
+          custom: {},
+        }),
+      );
+      if (diagnostics.some((d) => d.severity === "error") || !timespan) break;
+      const correlation: Record<string, unknown> = {
+        type: q.kind === "sequence" ? "temporal_ordered" : "temporal",
+        rules: names,
+        "group-by": keys.groupBy,
+        timespan: formatDuration(timespan),
+      };
+      if (keys.aliases) correlation.aliases = aliasView(keys.aliases, names);
+      docs.push(...(stepDocs as Doc[]));
+      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      break;
+    }
+    case "correlation": {
+      const names = q.rules.map((r) => r.name);
+      const stepDocs = q.rules.map((r, i) =>
+        baseDoc(r.query, r.logsource, {
+          title: `${rule.name} (${r.name})`,
+          id: derivedUuid(rule.id, "rule", String(i + 1)),
+          name: r.name,
+          status: null,
+          level: null,
+          falsepositives: [],
+          custom: {},
+        }),
+      );
+      if (diagnostics.some((d) => d.severity === "error")) break;
+      const correlation: Record<string, unknown> = { type: q.type, rules: names, "group-by": [...q.groupBy] };
+      if (q.timespan) correlation.timespan = formatDuration(q.timespan);
+      const aliases: Record<string, Record<string, string>> = {};
+      for (const r of q.rules) for (const [alias, field] of Object.entries(r.aliases ?? {})) (aliases[alias] ??= {})[r.name] = field;
+      if (Object.keys(aliases).length > 0) correlation.aliases = aliases;
+      if (q.condition.length > 0 || q.valueField) {
+        const cond: Record<string, unknown> = {};
+        for (const c of q.condition) cond[c.op] = c.value;
+        if (q.valueField) cond.field = q.valueField;
+        correlation.condition = cond;
+      }
+      docs.push(...(stepDocs as Doc[]));
+      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      break;
+    }
+    default: {
+      const doc = baseDoc(q, rule.logsource, {});
+      if (doc) docs.push(doc);
+    }
+  }
+
+  if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+  const documents = docs.map((d) => ctx.templates.render(d.template, d.view).trimEnd());
+  const content = ctx.templates.render("sigma/file.yaml.hbs", { documents });
+  return { files: [{ path: `${slugify(rule.name)}.yml`, content }], bundle: [], diagnostics };
+}
+
+function commonView(rule: Rule): Record<string, unknown> {
+  return {
+    title: rule.name,
+    id: rule.id,
+    name: null,
+    status: rule.status ?? "experimental",
+    description: rule.description,
+    references: rule.references,
+    author: rule.authors.join(", "),
+    date: rule.date ?? null,
+    modified: rule.modified ?? null,
+    license: rule.license ?? null,
+    tags: sigmaTags(rule),
+    falsepositives: rule.falsePositives,
+    level: rule.severity,
+    custom: sigmaCustomAttributes(rule),
+  };
+}
+
+/**
+ * The correlation timespan: the sequence's maxspan, or else the rule's look-back, since an EQL
+ * sequence without maxspan can only complete inside one search window.
+ */
+function spanFor(rule: Rule, maxspan: Duration | undefined, diagnostics: Diagnostic[]): Duration | undefined {
+  if (maxspan) return maxspan;
+  const ms = lookbackMs(rule.schedule.from, rule.schedule.to);
+  if (ms === undefined) {
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "error",
+        code: "sigma/no-timespan",
+        message: `the sequence has no maxspan and the look-back \`${rule.schedule.from}\` is not a plain duration`,
+        hint: "add `with maxspan=...` to the sequence",
+      }),
+    );
+    return undefined;
+  }
+  const span = durationFromMs(ms);
+  diagnostics.push(
+    ruleDiagnostic(rule, {
+      severity: "info",
+      code: "sigma/timespan-from-lookback",
+      message: `the sequence has no maxspan; the correlation timespan is the rule's look-back (${formatDuration(span)})`,
+    }),
+  );
+  return span;
+}
+
+/** Join keys: one group-by name per key; aliases where steps use different fields for a key. */
+function joinKeys(
+  by: readonly string[],
+  steps: readonly SequenceStep[],
+): { groupBy: string[]; aliases?: string[][] } {
+  const perStep = steps.map((s) => [...by, ...s.by]);
+  const width = perStep[0]?.length ?? 0;
+  const same = perStep.every((k) => k.length === width && k.every((f, i) => f === perStep[0]![i]));
+  if (same) return { groupBy: perStep[0] ?? [] };
+  return { groupBy: Array.from({ length: width }, (_, i) => `key_${i + 1}`), aliases: perStep };
+}
+
+function aliasView(perStep: readonly string[][], names: readonly string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  perStep.forEach((keys, s) =>
+    keys.forEach((field, i) => {
+      (out[`key_${i + 1}`] ??= {})[names[s]!] = field;
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * What every target exports. A target turns one rule into files (and bundle entries); it never
+ * imports another target and knows nothing about the parser a rule came from.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Rule } from "../ir/rule.js";
+import type { Mappings } from "../mapping/mappings.js";
+import type { Templates } from "../render/templates.js";
+
+export type TargetName = "sigma" | "splunk" | "elastic";
+
+export interface TargetOptions {
+  /** Elastic: the query language for rules converted from Sigma (`eql` keeps case-insensitivity). */
+  readonly elasticLanguage: "eql" | "kuery";
+  /** What to do with a field the mapping does not know. */
+  readonly unmapped: "error" | "warning";
+  /** Splunk: app name for `--splunk-app` and stanza prefixes. */
+  readonly splunkApp?: string;
+  /** Splunk: index for searches (`index=...`), when the mapping gives none. */
+  readonly splunkIndex?: string;
+}
+
+export interface TargetContext {
+  readonly templates: Templates;
+  readonly mappings: Mappings;
+  readonly options: TargetOptions;
+}
+
+export interface RenderedFile {
+  /** Relative to the target's output folder, `/`-separated. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface TargetResult {
+  /** Empty when the rule was refused; diagnostics then hold at least one error. */
+  readonly files: readonly RenderedFile[];
+  /** Per-rule pieces of the target's bundle (a conf stanza, an ndjson line), in rule order. */
+  readonly bundle: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface Target {
+  readonly name: TargetName;
+  renderRule(rule: Rule, ctx: TargetContext): TargetResult;
+  /** The bundle file(s) made from every converted rule's pieces. */
+  renderBundle(pieces: readonly string[], ctx: TargetContext): readonly RenderedFile[];
+}
