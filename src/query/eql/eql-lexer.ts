@@ -157,7 +157,6 @@ function lexString(src: string, start: number): { value: string; end: number } {
       continue;
     }
     fail("eql/bad-escape", `unknown escape sequence \\${e}`, i, i + 2,
-      e === "'" ? 'EQL strings use double quotes; escape a double quote as \\"'
-        : 'escape a backslash as \\\\, or use a raw string """..."""');
+      'escape a backslash as \\\\, or use a raw string """..."""');
   }
 }
