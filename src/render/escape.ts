@@ -34,12 +34,16 @@ export function yamlScalar(v: unknown): string {
  * A YAML collection placed after `key:` at nesting depth `indent` (spaces): starts with a newline,
  * every line indented. Block style throughout, so a diff shows one line per item.
  */
-export function yamlBlock(v: unknown, indent: number): string {
+export function yamlBlock(v: unknown, indent: number, quoteStrings = false): string {
   if (v === null || typeof v !== "object") return ` ${yamlScalar(v)}`;
   if (Array.isArray(v) && v.length === 0) return " []";
   if (!Array.isArray(v) && Object.keys(v).length === 0) return " {}";
   const pad = " ".repeat(indent);
-  const text = stringify(v, { ...YAML_OPTS, collectionStyle: "block" }).replace(/\n$/, "");
+  const text = stringify(v, {
+    ...YAML_OPTS,
+    collectionStyle: "block",
+    ...(quoteStrings ? { defaultStringType: "QUOTE_SINGLE" as const } : {}),
+  }).replace(/\n$/, "");
   return "\n" + text.split("\n").map((l) => pad + l).join("\n");
 }
 

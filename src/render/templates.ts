@@ -24,6 +24,8 @@ export function loadTemplates(overrideDir?: string): Templates {
   hb.registerHelper("jsonBlock", (v: unknown, indent: unknown) => jsonBlock(v, Number(indent)));
   hb.registerHelper("yaml", (v: unknown) => yamlScalar(v));
   hb.registerHelper("yamlBlock", (v: unknown, indent: unknown) => yamlBlock(v, Number(indent)));
+  // Detection values single-quoted throughout, as SigmaHQ writes them (keys stay plain).
+  hb.registerHelper("yamlBlockQuoted", (v: unknown, indent: unknown) => yamlBlock(v, Number(indent), true));
   hb.registerHelper("conf", (v: unknown) => confValue(v));
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   return {

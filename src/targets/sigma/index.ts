@@ -35,7 +35,8 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
     const d = renderSigmaDetection(q);
     for (const i of d.issues) error(i.code, i.reason);
     if (d.issues.length > 0) return undefined;
-    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, detection: d.detection } };
+    const { condition, ...searches } = d.detection;
+    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, searches, condition } };
   };
 
   const q = rule.query;

@@ -56,7 +56,10 @@ export function sigmaCustomAttributes(rule: Rule): Record<string, unknown> {
     e.threat = rule.threat.map((t) => ({
       framework: t.framework,
       tactic: { ...t.tactic },
-      techniques: t.techniques.map((x) => ({ ...x, subtechniques: x.subtechniques.map((s) => ({ ...s })) })),
+      techniques: t.techniques.map(({ subtechniques, ...x }) => ({
+        ...x,
+        ...(subtechniques.length > 0 ? { subtechniques: subtechniques.map((s) => ({ ...s })) } : {}),
+      })),
     }));
   }
   if (rule.history.length > 0) {

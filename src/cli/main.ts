@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * The rulecast command line. The only module that touches `process`: it wires yargs to the
+ * commands, prints one line per problem, and maps outcomes to exit codes (0 ok, 1 rule failures,
+ * 2 usage or configuration). Stack traces only with --verbose.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { runCli } from "./run-cli.js";
+
+const io = {
+  cwd: process.cwd(),
+  env: process.env,
+  out: (t: string) => void process.stdout.write(t),
+  err: (t: string) => void process.stderr.write(t),
+  stdinIsTty: Boolean(process.stdin.isTTY),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invokedDirectly) {
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

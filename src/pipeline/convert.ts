@@ -1,0 +1,135 @@
+/**
+ * The conversion pipeline, one rule at a time: bring the rule into the target's taxonomy, render
+ * it, collect its files and bundle pieces. A rule that fails for a target produces nothing for
+ * that target; the others are unaffected.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Rule, Taxonomy } from "../ir/rule.js";
+import { elasticTarget } from "../targets/elastic/index.js";
+import { sigmaTarget } from "../targets/sigma/index.js";
+import { splunkTarget } from "../targets/splunk/index.js";
+import type { RenderedFile, Target, TargetContext, TargetName } from "../targets/target.js";
+import { ruleDiagnostic } from "./rule-diagnostic.js";
+import { toTaxonomy } from "./to-taxonomy.js";
+
+export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy }>> = {
+  sigma: { target: sigmaTarget, taxonomy: "sigma" },
+  splunk: { target: splunkTarget, taxonomy: "sigma" },
+  elastic: { target: elasticTarget, taxonomy: "ecs" },
+};
+
+export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
+
+export interface OutputFile extends RenderedFile {
+  readonly target: TargetName;
+}
+
+export interface RuleOutcome {
+  readonly rule: Rule;
+  /** Targets this rule converted to. */
+  readonly converted: TargetName[];
+  readonly failed: TargetName[];
+  readonly skipped: boolean;
+}
+
+export interface ConvertResult {
+  readonly files: OutputFile[];
+  readonly outcomes: RuleOutcome[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function convertRules(rules: readonly Rule[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+  const files: OutputFile[] = [];
+  const outcomes: RuleOutcome[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const pieces = new Map<TargetName, string[]>(targets.map((t) => [t, []]));
+  const seenIds = new Map<string, Rule>();
+
+  for (const rule of rules) {
+    const dup = seenIds.get(rule.id);
+    if (dup) {
+      diagnostics.push(
+        ruleDiagnostic(rule, {
+          severity: "error",
+          code: "rule/duplicate-id",
+          message: `rule id ${rule.id} is also used by ${dup.source.file}`,
+          hint: "every rule needs its own id: Kibana refuses an import with two rules of one rule_id",
+        }),
+      );
+      outcomes.push({ rule, converted: [], failed: [...targets], skipped: false });
+      continue;
+    }
+    seenIds.set(rule.id, rule);
+    if (rule.custom["sigma.generate"] === false) {
+      diagnostics.push(
+        ruleDiagnostic(rule, {
+          severity: "info",
+          code: "sigma/base-rule-only",
+          message: "this rule only feeds a correlation (`generate: false`); it is converted as part of that correlation",
+        }),
+      );
+      outcomes.push({ rule, converted: [], failed: [], skipped: true });
+      continue;
+    }
+    const outcome: RuleOutcome = { rule, converted: [], failed: [], skipped: false };
+    for (const name of targets) {
+      const { target, taxonomy } = TARGETS[name];
+      const prepared = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
+      diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
+      if (!prepared.rule) {
+        outcome.failed.push(name);
+        continue;
+      }
+      const r = target.renderRule(prepared.rule, ctx);
+      diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
+      if (r.files.length === 0) {
+        outcome.failed.push(name);
+        continue;
+      }
+      outcome.converted.push(name);
+      files.push(...r.files.map((f) => ({ ...f, target: name })));
+      pieces.get(name)!.push(...r.bundle);
+    }
+    outcomes.push(outcome);
+  }
+  for (const name of targets) {
+    const p = pieces.get(name)!;
+    if (p.length > 0) files.push(...TARGETS[name].target.renderBundle(p, ctx).map((f) => ({ ...f, target: name })));
+  }
+  return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
+}
+
+/** Diagnostics from a target say which target they are about. */
+function tagTarget(d: Diagnostic, target: TargetName): Diagnostic {
+  return d.code.startsWith("mapping/") || d.code.startsWith(`${target}/`) ? { ...d, message: `${target}: ${d.message}` } : d;
+}
+
+/** Two rules whose names slug alike must not overwrite each other: the second gets its id appended. */
+function dedupePaths(files: OutputFile[], diagnostics: Diagnostic[]): OutputFile[] {
+  const seen = new Set<string>();
+  return files.map((f) => {
+    const key = `${f.target}/${f.path}`.toLowerCase();
+    if (!seen.has(key)) {
+      seen.add(key);
+      return f;
+    }
+    const dot = f.path.lastIndexOf(".");
+    let n = 2;
+    let path = `${f.path.slice(0, dot)}_${n}${f.path.slice(dot)}`;
+    while (seen.has(`${f.target}/${path}`.toLowerCase())) path = `${f.path.slice(0, dot)}_${++n}${f.path.slice(dot)}`;
+    seen.add(`${f.target}/${path}`.toLowerCase());
+    diagnostics.push({ severity: "warning", code: "output/name-collision", message: `${f.target}/${f.path} was already written by another rule; this one is ${path}` });
+    return { ...f, path };
+  });
+}
+
+/** The same problem reported for several targets is shown once per target only. */
+function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}:${d.ruleId}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Finds rule files under the paths a user names: directories are walked in sorted order, symlinks
+ * are not followed (a rule tree from a pull request must not reach outside itself).
+ */
+import { lstatSync, readdirSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+
+export const RULE_EXTENSIONS = [".yml", ".yaml", ".toml", ".json", ".ndjson"] as const;
+
+export interface InputFile {
+  /** As the user will read it in messages: relative to the working directory when inside it. */
+  readonly path: string;
+  readonly absolute: string;
+}
+
+export interface InputScan {
+  readonly files: InputFile[];
+  readonly missing: string[];
+}
+
+export function collectInputFiles(paths: readonly string[], cwd: string, pattern?: RegExp): InputScan {
+  const files: InputFile[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  const add = (abs: string) => {
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    const rel = relative(cwd, abs);
+    files.push({ path: rel && !rel.startsWith("..") ? rel.split("\\").join("/") : abs, absolute: abs });
+  };
+  const walk = (abs: string, explicit: boolean): void => {
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      if (explicit) missing.push(abs);
+      return;
+    }
+    if (st.isSymbolicLink() && !explicit) return;
+    if (st.isDirectory() || (explicit && st.isSymbolicLink())) {
+      let entries: string[];
+      try {
+        entries = readdirSync(abs).sort();
+      } catch {
+        if (explicit) missing.push(abs);
+        return;
+      }
+      for (const e of entries) {
+        if (e.startsWith(".") || e === "node_modules") continue;
+        walk(join(abs, e), false);
+      }
+      return;
+    }
+    if (!st.isFile() && !explicit) return;
+    const lower = abs.toLowerCase();
+    const matches = RULE_EXTENSIONS.some((x) => lower.endsWith(x)) && (!pattern || pattern.test(abs));
+    if (explicit || matches) add(abs);
+  };
+  for (const p of paths) walk(isAbsolute(p) ? p : join(cwd, p), true);
+  return { files, missing };
+}

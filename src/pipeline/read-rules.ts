@@ -1,0 +1,72 @@
+/**
+ * Reads every input file with the reader its format needs. One bad file or rule never stops the
+ * others: problems come back as diagnostics beside the rules that did read.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Rule } from "../ir/rule.js";
+import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
+import { readSigmaFile } from "../sources/sigma/index.js";
+import { detectFormat, type InputFormat } from "./detect-format.js";
+
+export interface SourceText {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ReadAll {
+  readonly rules: Rule[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface ReadOptions {
+  /** Force one reader instead of detecting per file. */
+  readonly format?: InputFormat;
+  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+}
+
+export function readRules(sources: readonly SourceText[], opts: ReadOptions = {}): ReadAll {
+  const rules: Rule[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const known = new Map<string, Rule>();
+  for (const { path, text } of sources) {
+    const format = opts.format ?? detectFormat(path, text);
+    const r = readOne(path, stripBom(text), format, opts, known);
+    for (const rule of r.rules) {
+      known.set(rule.id, rule);
+      if (typeof rule.custom["name"] === "string") known.set(rule.custom["name"], rule);
+    }
+    rules.push(...r.rules);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { rules, diagnostics };
+}
+
+function readOne(
+  path: string,
+  text: string,
+  format: InputFormat | undefined,
+  opts: ReadOptions,
+  known: ReadonlyMap<string, Rule>,
+): ReadAll {
+  switch (format) {
+    case "native":
+      return readNativeRuleFile(path, text);
+    case "sigma":
+      return readSigmaFile(path, text, { knownRules: known, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
+    case "elastic-toml":
+    case "elastic-json":
+    case "elastic-ndjson":
+      return unreadable(path, `${format} files are not read yet`, "convert rule files and Sigma rules for now");
+    case undefined:
+      return unreadable(path, "not a rule file: no `rule_id:` (rulecast rule) or `detection:` (Sigma) key", "pass --from native|sigma to force a reader");
+  }
+}
+
+function unreadable(file: string, message: string, hint: string): ReadAll {
+  return { rules: [], diagnostics: [{ severity: "error", code: "input/unknown-format", message, file, line: 1, col: 1, hint }] };
+}
+
+/** A UTF-8 byte-order mark is not part of the text. */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,156 @@
+/**
+ * The Splunk target: a rule in the Sigma taxonomy → SPL (`<slug>.spl`) and a savedsearches.conf
+ * stanza (bundled into one `savedsearches.conf`). Field names and log sources go through the
+ * sigma-splunk mapping; the query through spl-query / spl-sequence.
+ */
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { formatDuration } from "../../ir/duration.js";
+import { slugify } from "../../ir/ids.js";
+import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
+import type { Rule } from "../../ir/rule.js";
+import { lowerLogsource } from "../../passes/lower-logsource.js";
+import { mapFields } from "../../passes/map-fields.js";
+import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
+import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
+import { confSafe } from "../../render/escape.js";
+import type { Target, TargetContext, TargetResult } from "../target.js";
+import { renderSplCondition, renderSplQuery } from "./spl-query.js";
+import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
+import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
+
+export const splunkTarget: Target = {
+  name: "splunk",
+  renderRule: renderSplunkRule,
+  renderBundle: (pieces, ctx) => [
+    { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", { stanzas: pieces.map((p) => p.trimEnd()) }) },
+  ],
+};
+
+function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
+  const diagnostics: Diagnostic[] = [];
+  const error = (code: string, message: string, hint?: string) =>
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
+  const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
+  const table = ctx.mappings.sigmaToSplunk;
+
+  /** Splunk names for one boolean query from one log source. */
+  const prepare = (q: Query, ls: Logsource | undefined): Query => {
+    const mapped = mapFields(q, table.fields);
+    const lowered = lowerLogsource(mapped.query, ls, table);
+    diagnostics.push(...problemsToDiagnostics(rule, [...mapped.problems, ...lowered.problems], ctx.options.unmapped));
+    return lowered.query;
+  };
+  const boolean = (q: Query): { search: string; where?: string } | undefined => {
+    const r = renderSplQuery(q);
+    for (const i of r.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }));
+    return r.issues.some((i) => i.severity === "error") ? undefined : r;
+  };
+  const step = (s: SequenceStep, by: readonly string[]): SplStep | undefined => {
+    const q = prepare(s.query, s.logsource);
+    const r = boolean(q);
+    if (!r) return undefined;
+    const condition = renderSplCondition(q).text;
+    const keys = [...by, ...s.by].map((k) => mapFields({ kind: "exists", field: k }, table.fields)).map((m) => (m.query as { field: string }).field);
+    return { search: r.search, condition, keys };
+  };
+
+  let spl: string | undefined;
+  const q = rule.query;
+  switch (q.kind) {
+    case "sequence": {
+      if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
+      if (q.steps.some((s) => (s.runs ?? 1) > 1)) error("splunk/runs", "`with runs=N` is not converted to SPL");
+      const steps = q.steps.map((s) => step(s, q.by));
+      const until = q.until ? step(q.until, q.by) : undefined;
+      if (steps.every((s): s is SplStep => s !== undefined) && (!q.until || until) && !diagnostics.some((d) => d.severity === "error")) {
+        spl = renderSplSequence({ steps, ...(until ? { until } : {}), ...(q.maxspan ? { maxspan: q.maxspan } : {}) });
+        if (!q.maxspan) {
+          diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "splunk/sequence-window", message: "the sequence has no maxspan: it may complete anywhere inside the search window (dispatch.earliest_time), as in Elastic" }));
+        }
+      }
+      break;
+    }
+    case "sample": {
+      const steps = q.steps.map((s) => step(s, q.by));
+      if (steps.every((s): s is SplStep => s !== undefined)) spl = renderSplSample(steps);
+      break;
+    }
+    case "correlation":
+    case "pipe":
+      error("splunk/not-yet", `${q.kind} queries are not converted to SPL yet`);
+      break;
+    default: {
+      const r = boolean(prepare(q, rule.logsource));
+      if (r) spl = [r.search || "*", ...(r.where ? [`| where ${r.where}`] : [])].join("\n");
+    }
+  }
+  if (spl === undefined || diagnostics.some((d) => d.severity === "error")) {
+    if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
+    return { files: [], bundle: [], diagnostics };
+  }
+  const search = ctx.options.splunkIndex ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+
+  const cron = cronFor(rule.schedule.interval);
+  const earliest = splunkTime(rule.schedule.from);
+  const latest = splunkTime(rule.schedule.to);
+  if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
+  if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
+  for (const [what, text] of [["description", rule.description], ["search", search]] as const) {
+    if (!confSafe(text)) error("splunk/conf-backslash", `the ${what} has a line ending in a backslash, which savedsearches.conf would read as a continuation`);
+  }
+  if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
+
+  const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${rule.name} - Rule` : rule.name;
+  if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
+  const stanza = ctx.templates.render("splunk/stanza.conf.hbs", {
+    comments: comments(rule),
+    stanza: title.replace(/[[\]\r\n]/g, " "),
+    title,
+    description: rule.description,
+    search,
+    disabled: rule.enabled ? "0" : "1",
+    cron: cron.cron,
+    earliest,
+    latest,
+    maxCount: String(rule.maxSignals),
+    alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
+    severity: rule.severity,
+    annotations: JSON.stringify(annotations(rule)),
+    metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
+  });
+  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [stanza], diagnostics };
+}
+
+/** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */
+function annotations(rule: Rule): Record<string, unknown> {
+  const ids: string[] = [];
+  for (const t of rule.threat) {
+    for (const tech of t.techniques) {
+      if (!ids.includes(tech.id)) ids.push(tech.id);
+      for (const s of tech.subtechniques) if (!ids.includes(s.id)) ids.push(s.id);
+    }
+  }
+  return { mitre_attack: ids };
+}
+
+/** What savedsearches.conf has no key for, as comment lines above the stanza (one line each). */
+function comments(rule: Rule): string[] {
+  const one = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ");
+  const out = [`rule_id: ${rule.id}`, `version: ${rule.version}`, `risk_score: ${rule.riskScore}`];
+  if (rule.authors.length) out.push(`author: ${one(rule.authors.join(", "))}`);
+  if (rule.license) out.push(`license: ${one(rule.license)}`);
+  if (rule.tags.length) out.push(`tags: ${one(rule.tags.join(", "))}`);
+  if (rule.index.length) out.push(`elastic index: ${one(rule.index.join(", "))}`);
+  for (const r of rule.references) out.push(`reference: ${one(r)}`);
+  for (const fp of rule.falsePositives) out.push(`false positive: ${one(fp)}`);
+  for (const t of rule.threat) {
+    out.push(`mitre: ${t.tactic.id} ${one(t.tactic.name)}: ${t.techniques.map((x) => `${x.id} ${one(x.name)}`).join(", ")}`);
+  }
+  if (rule.added) out.push(`added: ${rule.added}`);
+  if (rule.lastModified) out.push(`last modified: ${rule.lastModified}`);
+  for (const h of rule.history) {
+    out.push(`history: v${h.version}${h.release ? ` (${h.release})` : ""}: ${one(h.changes.join("; "))}${h.previousQuery ? ` (was: ${one(h.previousQuery)})` : ""}`);
+  }
+  return out;
+}
