@@ -30,6 +30,11 @@ export interface RenderedFile {
   /** Relative to the target's output folder, `/`-separated. */
   readonly path: string;
   readonly content: string;
+  /**
+   * What the content must parse back to (a JSON value, or the list of YAML documents): tests
+   * parse every output and compare, so a template or escaping slip cannot pass unseen.
+   */
+  readonly document?: unknown;
 }
 
 export interface TargetResult {

@@ -51,8 +51,10 @@ function renderElasticRule(rule: Rule, ctx: TargetContext): TargetResult {
     type: plan.type,
     language: plan.language,
     query: printed.text,
-    index: rule.index.length > 0 ? rule.index : null,
-    threshold: rule.threshold ? { field: rule.threshold.field, value: rule.threshold.value, ...(rule.threshold.cardinality.length ? { cardinality: rule.threshold.cardinality } : {}) } : null,
+    ...(rule.index.length > 0 ? { index: rule.index } : {}),
+    ...(rule.threshold
+      ? { threshold: { field: rule.threshold.field, value: rule.threshold.value, ...(rule.threshold.cardinality.length ? { cardinality: rule.threshold.cardinality } : {}) } }
+      : {}),
     severity: KIBANA_SEVERITY[rule.severity] ?? "low",
     risk_score: rule.riskScore,
     interval: formatDuration(rule.schedule.interval),
@@ -63,17 +65,17 @@ function renderElasticRule(rule: Rule, ctx: TargetContext): TargetResult {
     tags: rule.tags,
     version: rule.version,
     author: rule.authors.length > 0 ? rule.authors : ["Unknown"],
-    license: rule.license ?? null,
+    ...(rule.license ? { license: rule.license } : {}),
     false_positives: rule.falsePositives,
     references: rule.references,
     threat: threatView(rule),
-    note: rule.note ?? null,
-    setup: rule.setup ?? null,
+    ...(rule.note ? { note: rule.note } : {}),
+    ...(rule.setup ? { setup: rule.setup } : {}),
     meta: metaView(rule),
   };
   const json = ctx.templates.render("elastic/rule.json.hbs", view);
   const line = JSON.stringify(JSON.parse(json));
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json }], bundle: [line], diagnostics };
+  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
 }
 
 type Plan = { type: RuleType; language: "kuery" | "eql"; print: (q: Query) => PrintResult } | { error: string };

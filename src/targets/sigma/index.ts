@@ -111,7 +111,24 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
   const documents = docs.map((d) => ctx.templates.render(d.template, d.view).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", { documents });
-  return { files: [{ path: `${slugify(rule.name)}.yml`, content }], bundle: [], diagnostics };
+  return {
+    files: [{ path: `${slugify(rule.name)}.yml`, content, document: docs.map((d) => intendedDocument(d.view)) }],
+    bundle: [],
+    diagnostics,
+  };
+}
+
+/** The YAML document a view stands for: the keys the templates write (optional ones only when set). */
+function intendedDocument(view: Record<string, unknown>): Record<string, unknown> {
+  const { searches, condition, correlation, custom, ...rest } = view;
+  const doc: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === "" && k !== "description");
+    if (!empty) doc[k] = v;
+  }
+  if (searches) doc.detection = { ...(searches as object), condition };
+  if (correlation) doc.correlation = correlation;
+  return { ...doc, ...(custom as object) };
 }
 
 function commonView(rule: Rule): Record<string, unknown> {

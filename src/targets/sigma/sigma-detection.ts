@@ -5,6 +5,7 @@
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../../query/print-result.js";
+import { luceneToPcre } from "../../passes/lucene-to-pcre.js";
 import { sigmaString } from "./sigma-values.js";
 
 type Scalar = string | number | boolean | null;
@@ -76,11 +77,12 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
         return leaf(`${q.field}|${q.op}`, q.value.value);
       }
       case "regex": {
-        if (q.dialect !== "pcre") {
-          return fail(q, "sigma/regex-dialect", `the regular expression on \`${q.field}\` is ${q.dialect} syntax; Sigma's \`re\` is PCRE and rulecast does not translate between them`);
+        const pcre = q.dialect === "pcre" ? { ok: true as const, pattern: q.pattern } : luceneToPcre(q.pattern);
+        if (!pcre.ok) {
+          return fail(q, "sigma/regex-dialect", `the Lucene regular expression on \`${q.field}\` cannot be said in PCRE: ${pcre.reason}`);
         }
         const flags = `${q.caseSensitive ? "" : "|i"}${q.multiline ? "|m" : ""}${q.dotAll ? "|s" : ""}`;
-        return leaf(`${q.field}|re${flags}`, q.pattern);
+        return leaf(`${q.field}|re${flags}`, pcre.pattern);
       }
       case "cidr":
         return leaf(`${q.field}|cidr`, q.cidr);

@@ -12,6 +12,7 @@
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../../query/print-result.js";
+import { luceneToPcre } from "../../passes/lucene-to-pcre.js";
 import { anchoredRegex, evalField, likePattern, quoteSpl, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
 
 /** `text: null` means "every event" (nothing to filter on in search). */
@@ -210,12 +211,13 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       return atom("false()");
     }
     case "regex": {
-      if (q.dialect !== "pcre") {
-        issues.push({ severity: "error", code: "splunk/regex-dialect", reason: `the regular expression on \`${q.field}\` is ${q.dialect} syntax; SPL's match() is PCRE and rulecast does not translate between them`, node: q });
+      const pcre = q.dialect === "pcre" ? { ok: true as const, pattern: q.pattern } : luceneToPcre(q.pattern);
+      if (!pcre.ok) {
+        issues.push({ severity: "error", code: "splunk/regex-dialect", reason: `the Lucene regular expression on \`${q.field}\` cannot be said in PCRE: ${pcre.reason}`, node: q });
         return atom("false()");
       }
       const flags = `${q.caseSensitive ? "" : "i"}${q.multiline ? "m" : ""}${q.dotAll ? "s" : ""}`;
-      return atom(`match(${field(q.field)}, ${quoteSpl((flags ? `(?${flags})` : "") + q.pattern)})`);
+      return atom(`match(${field(q.field)}, ${quoteSpl((flags ? `(?${flags})` : "") + pcre.pattern)})`);
     }
     case "cidr":
       return atom(`cidrmatch(${quoteSpl(q.cidr)}, ${field(q.field)})`);

@@ -47,8 +47,9 @@ export function searchValue(parts: readonly Part[]): { text: string; exact: bool
 }
 
 /**
- * A `like()` pattern: `%` any run, `_` one character. Eval's like has no escape for a literal `%`
- * or `_`, so such text returns undefined and callers use `match()` with a regex instead.
+ * A `like()` pattern: `%` any run, `_` one character. Splunk documents no escape for a literal
+ * `%` or `_`, nor whether a backslash escapes in like patterns; text with any of `% _ \` returns
+ * undefined and callers use `match()` with an anchored regex, whose escaping is certain.
  */
 export function likePattern(parts: readonly Part[], lower: boolean): string | undefined {
   let out = "";
@@ -56,7 +57,7 @@ export function likePattern(parts: readonly Part[], lower: boolean): string | un
     if (p.kind === "any") out += "%";
     else if (p.kind === "one") out += "_";
     else {
-      if (/[%_]/.test(p.value)) return undefined;
+      if (/[%_\\]/.test(p.value)) return undefined;
       out += lower ? p.value.toLowerCase() : p.value;
     }
   }

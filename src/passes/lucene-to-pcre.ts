@@ -1,0 +1,42 @@
+/**
+ * Lucene regular expressions (EQL `regex`, Lucene `/re/`) as PCRE, for targets that only speak
+ * PCRE (Sigma `re`, SPL `match()`). Lucene matches the whole value, `.` includes newlines, and
+ * `^`/`$` are not anchors; so the translation anchors the pattern and turns on dot-all. Operators
+ * Lucene has and PCRE lacks (`@ & ~ < > #`), quoted literals, and backslash-letter escapes (a
+ * literal letter in Lucene, a class in PCRE) are refused rather than approximated.
+ */
+export type PcreResult = { readonly ok: true; readonly pattern: string } | { readonly ok: false; readonly reason: string };
+
+const REFUSED_OUTSIDE_CLASS = new Set(["@", "&", "~", "<", ">", "#", '"', "^", "$"]);
+
+export function luceneToPcre(pattern: string): PcreResult {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      const next = pattern[i + 1];
+      if (next === undefined) return { ok: false, reason: "the pattern ends with a lone backslash" };
+      if (/[A-Za-z0-9]/.test(next)) {
+        return { ok: false, reason: `\`\\${next}\` is the letter ${next} in Lucene but a class or escape in PCRE` };
+      }
+      out += `\\${next}`;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      out += c;
+      continue;
+    }
+    if (REFUSED_OUTSIDE_CLASS.has(c)) return { ok: false, reason: `\`${c}\` means something else in Lucene and PCRE` };
+    out += c;
+  }
+  if (inClass) return { ok: false, reason: "an unclosed character class" };
+  return { ok: true, pattern: `(?s)^(?:${out})$` };
+}
