@@ -49,7 +49,8 @@ export function yamlBlock(v: unknown, indent: number, quoteStrings = false): str
 
 /**
  * A savedsearches.conf value: it runs to the end of the line, so each newline becomes a
- * continuation (` \` + newline, as contentctl writes it; Splunk keeps the newline in the value).
+ * continuation (`\` + newline; Splunk keeps the newline in the value). contentctl writes ` \`, but
+ * the space would then be part of the value; without it the value is exactly the text.
  * A line that itself ends in a backslash would continue silently: callers refuse such values
  * (`confSafe`) rather than guess.
  */
@@ -59,7 +60,7 @@ export function confValue(v: unknown): string {
     .replace(/\r\n?/g, "\n")
     .split("\n")
     .map((l) => l.replace(/\s+$/, ""))
-    .join(" \\\n");
+    .join("\\\n");
 }
 
 /** A value confValue can write: no line of it ends with a backslash. */
