@@ -8,7 +8,7 @@ if (!existsSync("dist/test")) {
 }
 const pattern = process.argv[2] ?? "\\.test\\.js$";
 const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", pattern], {
-  env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+  env: { ...process.env, FORCE_COLOR: "0" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 let out = "";

@@ -4,6 +4,7 @@
  */
 import yargs from "yargs";
 import { runConvert } from "./convert-command.js";
+import { runTest } from "./test-command.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -60,7 +61,33 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         );
       },
     )
-    .demandCommand(1, "name a command: convert (see --help)");
+    .command(
+      "test <paths..>",
+      "run the sample events rules carry, or one event file, and report per rule",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, demandOption: true, describe: "rule files or directories" })
+          .option("events", { type: "string", describe: "events file: a JSON array, JSON lines or concatenated JSON objects" })
+          .option("expect", { choices: ["match", "no-match"] as const, describe: "with --events: at least one event matches / none does" })
+          .option("report", { type: "string", describe: "write the verdicts as JSON to this file" })
+          .option("per-event", { type: "boolean", default: false, describe: "print the verdict of every event" })
+          .example("rulecast test rules", "run the samples of every bundled rule")
+          .example("rulecast test rule.yml --events events.json --expect match --per-event", "check one rule against recorded events"),
+      (a) => {
+        code = runTest(
+          {
+            paths: a.paths as string[],
+            ...(a.events ? { events: a.events } : {}),
+            ...(a.expect ? { expect: a.expect } : {}),
+            ...(a.report ? { report: a.report } : {}),
+            perEvent: a["per-event"],
+            verbose: a.verbose,
+          },
+          io,
+        );
+      },
+    )
+    .demandCommand(1, "name a command: convert, test (see --help)");
   try {
     const parsed = await parser.parseAsync();
     if ((parsed as { help?: boolean }).help) {

@@ -1,0 +1,78 @@
+/**
+ * Runs a rule's query over events and says, per event (or per stream for sequences and
+ * correlations), whether it matched as expected. Used by `rulecast test` for the samples a rule
+ * file carries and for `--events FILE --expect match|no-match`.
+ */
+import { evaluateStream, flattenWindowsEvent } from "../eval/index.js";
+import type { Query } from "../ir/query.js";
+import type { Rule } from "../ir/rule.js";
+
+export interface Verdict {
+  /** `match[2]`, `no_match[0]`, or `match (stream of 4 events)`. */
+  readonly sample: string;
+  readonly expected: "match" | "no-match";
+  readonly matched: boolean;
+  readonly pass: boolean;
+}
+
+export interface RuleTest {
+  readonly rule: Rule;
+  readonly verdicts: readonly Verdict[];
+  /** Why the rule could not be evaluated at all (an unsupported construct, events without time...). */
+  readonly error?: string;
+  readonly passed: boolean;
+}
+
+/** Sequences, samples and correlations are judged on the whole list as one time-ordered stream. */
+export function isStreamQuery(q: Query): boolean {
+  return q.kind === "sequence" || q.kind === "sample" || q.kind === "correlation" || q.kind === "pipe";
+}
+
+/** Windows event JSON (`Event.System` / `Event.EventData`) is flattened to Sigma's field names. */
+export function normaliseEvent(e: Record<string, unknown>): Record<string, unknown> {
+  const ev = e["Event"];
+  return ev && typeof ev === "object" && "System" in (ev as object) ? flattenWindowsEvent(e) : e;
+}
+
+export function checkEvents(rule: Rule, events: readonly Record<string, unknown>[], expected: "match" | "no-match", label: string): { verdicts: Verdict[]; error?: string } {
+  const evs = events.map(normaliseEvent);
+  if (isStreamQuery(rule.query)) {
+    if (evs.length === 0) return { verdicts: [] };
+    const r = evaluateStream(rule.query, evs);
+    if (!r.ok) return { verdicts: [], error: r.reason };
+    const matched = r.matches.length > 0;
+    return { verdicts: [{ sample: `${label} (stream of ${evs.length} events)`, expected, matched, pass: matched === (expected === "match") }] };
+  }
+  const r = evaluateStream(rule.query, evs);
+  if (!r.ok) return { verdicts: [], error: r.reason };
+  const hit = new Set(r.matches.flatMap((m) => m.events));
+  return {
+    verdicts: evs.map((_, i) => {
+      const matched = hit.has(i);
+      return { sample: `${label}[${i}]`, expected, matched, pass: matched === (expected === "match") };
+    }),
+  };
+}
+
+/** The rule's own samples: every `match` event must match, no `no_match` event may. */
+export function testSamples(rule: Rule): RuleTest {
+  const s = rule.samples ?? { match: [], noMatch: [] };
+  const a = checkEvents(rule, s.match, "match", "match");
+  const b = checkEvents(rule, s.noMatch, "no-match", "no_match");
+  const error = a.error ?? b.error;
+  const verdicts = [...a.verdicts, ...b.verdicts];
+  return { rule, verdicts, ...(error ? { error } : {}), passed: !error && verdicts.length > 0 && verdicts.every((v) => v.pass) };
+}
+
+/**
+ * `--events FILE --expect match`: holds when at least one event matches (the stream completes
+ * once, for stream queries); `no-match` holds when none does.
+ */
+export function testEventFile(rule: Rule, events: readonly Record<string, unknown>[], expect: "match" | "no-match"): RuleTest {
+  const r = checkEvents(rule, events, expect, "event");
+  const anyMatch = r.verdicts.some((v) => v.matched);
+  const holds = expect === "match" ? anyMatch : !anyMatch;
+  // Per-event verdicts say what each event did; the rule passes on the file-level condition.
+  const verdicts = r.verdicts.map((v) => ({ ...v, pass: expect === "match" ? true : !v.matched }));
+  return { rule, verdicts, ...(r.error ? { error: r.error } : {}), passed: !r.error && events.length > 0 && holds };
+}
