@@ -76,11 +76,30 @@ export function quoteKql(text: string): string {
   return `${out}"`;
 }
 
-/** Text that can stand unquoted as itself: no special character, space, keyword or typed word. */
+/**
+ * Text printed bare: one token under Elasticsearch's standard analyser, so the unquoted form (a
+ * `match` query on text fields) and the quoted form (`match_phrase`) select the same events.
+ * `cmd.exe` is one token (a `.` between letters does not split); `Invoke-Token` is two, and bare
+ * it would match either word, so it is quoted. `null`/`true`/`false` bare are typed literals.
+ */
 function isBareSafe(text: string): boolean {
+  if (TYPED_WORDS.has(text) || /not$/i.test(text) || !/^\w+(\.\w+)*$/.test(text)) return false;
+  return /^(?:[^.]|(?<=[A-Za-z])\.(?=[A-Za-z]))*$/.test(text);
+}
+
+/** Needs no quotes to be read back as itself (no space, special character, keyword or typed word). */
+function isSyntaxSafe(text: string): boolean {
   if (text === "" || TYPED_WORDS.has(text) || /\s/.test(text) || /not$/i.test(text)) return false;
   for (const c of text) if (ESCAPES[c] !== undefined) return false;
   return true;
+}
+
+/**
+ * A range bound or a number: a range query is not analysed, so anything the grammar reads back
+ * unchanged stays bare (`now-1d/d`, `-1.5`); the rest is quoted.
+ */
+export function formatKqlBound(text: string): string {
+  return isSyntaxSafe(text) ? text : quoteKql(text);
 }
 
 /**

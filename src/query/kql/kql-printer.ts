@@ -7,7 +7,7 @@
 import type { NodeOf, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { formatKqlField, formatKqlValue, quoteKql } from "./kql-escape.js";
+import { formatKqlBound, formatKqlField, formatKqlValue, quoteKql } from "./kql-escape.js";
 
 /** `printKql({kind:"exists", field:"user.name"})` → `{ text: "user.name:*", issues: [] }`. */
 export function printKql(q: Query): PrintResult {
@@ -160,10 +160,11 @@ function keywordValue(q: NodeOf<"keyword">, ctx: Ctx): string {
 }
 
 function rangeValue(q: NodeOf<"range">, ctx: Ctx): string {
-  if (q.value.kind === "string" && q.value.parts.some((p) => p.kind !== "text")) {
+  if (q.value.kind !== "string") return scalar(q, q.value, ctx);
+  if (q.value.parts.some((p) => p.kind !== "text")) {
     return unsupported(ctx, q, "a range bound cannot be a wildcard pattern").text;
   }
-  return scalar(q, q.value, ctx);
+  return formatKqlBound(q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join(""));
 }
 
 function scalar(node: Query, v: Value, ctx: Ctx): string {
@@ -178,7 +179,7 @@ function scalar(node: Query, v: Value, ctx: Ctx): string {
       return quoteKql(v.parts.map((p) => (p.kind === "text" ? p.value : "*")).join(""));
     }
     case "number":
-      return formatKqlValue([{ kind: "text", value: v.raw || String(v.value) }]) ?? String(v.value);
+      return formatKqlBound(v.raw || String(v.value));
     case "boolean":
       return String(v.value);
     case "null":

@@ -20,6 +20,10 @@ const c = m("c", T("3"));
 /** [name, IR, expected text, expected issues as `severity code`] */
 const cases: readonly [string, Query, string, string[]][] = [
   ["match", m("process.name", T("cmd.exe")), "process.name:cmd.exe", []],
+  ["multi-token text is quoted (phrase on text fields)", m("f", T("Invoke-Mimikatz")), 'f:"Invoke-Mimikatz"', []],
+  ["single-token text with dots stays bare", m("f", T("svchost.exe")), "f:svchost.exe", []],
+  ["range with a quoted date", { kind: "range", field: "t", op: "gt", value: { kind: "string", parts: [T("2020-01-01T00:00:00")] } }, 't > "2020-01-01T00:00:00"', []],
+  ["range with a wildcard is refused", { kind: "range", field: "t", op: "gt", value: { kind: "string", parts: [ANY] } }, "t > <unsupported range>", ["error kql/unsupported-range"]],
   ["wildcard", m("f", ANY, T("cmd"), ANY), "f:*cmd*", []],
   ["exists", { kind: "exists", field: "user.name" }, "user.name:*", []],
   ["null match is not exists", { kind: "match", field: "f", value: { kind: "null" }, caseSensitive: true }, "not f:*", []],
