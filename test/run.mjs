@@ -8,7 +8,7 @@ if (!existsSync("dist/test")) {
 }
 const pattern = process.argv[2] ?? "\\.test\\.js$";
 const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", pattern], {
-  env: { ...process.env, FORCE_COLOR: "0" },
+  env: { ...withoutForceColor(process.env), NO_COLOR: "1" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 let out = "";
@@ -28,3 +28,8 @@ child.on("close", (code) => {
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   process.exit(failed > 0 ? 1 : code ?? 1);
 });
+
+function withoutForceColor(env) {
+  const { FORCE_COLOR: _ignored, ...rest } = env;
+  return rest;
+}

@@ -1,0 +1,97 @@
+/**
+ * `rulecast convert` as a subprocess: bad input gives one line per problem with file:line:col,
+ * exit 1, nothing written without --skip-errors; usage errors exit 2 without a stack trace.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { rulecast, tempTree } from "../helpers/cli.js";
+
+const seed = readFileSync("rules/unusual_process_network_connection.yaml", "utf8");
+
+const good = seed;
+const badYaml = "rule_id: x\nname: [unclosed\n";
+const missing = seed.replace(/^risk_score: 21\n/m, "");
+const unknown = seed.replace(/^severity: low$/m, "severity: low\nseverity_level: 3").replace("610949a1-312f-4e04-bb55-3a79b8c95267", "0000aaaa-312f-4e04-bb55-3a79b8c95267");
+const badQuery = seed
+  .replace(/^query: >-\n(  .*\n)+/m, "query: event.category:network and (process.name:x or\n")
+  .replace("610949a1-312f-4e04-bb55-3a79b8c95267", "1111aaaa-312f-4e04-bb55-3a79b8c95267");
+
+test("a clean run exits 0 and writes every target", () => {
+  const dir = tempTree({ "rules/a.yaml": good });
+  const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /1 converted, 0 skipped, 0 failed/);
+  assert.equal(readdirSync(join(dir, "out")).sort(), ["elastic", "sigma", "splunk"]);
+  assert.ok(existsSync(join(dir, "out/elastic/rules.ndjson")));
+});
+
+test("reruns are byte-identical", () => {
+  const dir = tempTree({ "rules/a.yaml": good });
+  rulecast(["convert", "rules", "--out", "out"], dir);
+  const first = readFileSync(join(dir, "out/splunk/savedsearches.conf"), "utf8");
+  rulecast(["convert", "rules", "--out", "out"], dir);
+  assert.is(readFileSync(join(dir, "out/splunk/savedsearches.conf"), "utf8"), first);
+  const r = rulecast(["convert", "rules", "--out", "out", "--check"], dir);
+  assert.is(r.code, 0);
+});
+
+test("bad input: one line per problem naming file, line and column; exit 1; nothing written", () => {
+  const dir = tempTree({ "rules/a_good.yaml": good, "rules/b_yaml.yaml": badYaml, "rules/c_missing.yaml": missing, "rules/d_unknown.yaml": unknown, "rules/e_query.yaml": badQuery });
+  const r = rulecast(["convert", "rules", "--out", "out"], dir);
+  assert.is(r.code, 1);
+  const lines = r.stderr.trim().split("\n");
+  assert.ok(lines.some((l) => /^rules\/b_yaml\.yaml:3:1: error rule\/yaml-syntax: /.test(l)), r.stderr);
+  assert.ok(lines.some((l) => /^rules\/c_missing\.yaml:2:1: error rule\/missing-field: required field `risk_score` is missing/.test(l)), r.stderr);
+  assert.ok(lines.some((l) => /^rules\/d_unknown\.yaml:14:1: error rule\/unknown-field: unknown field `severity_level`/.test(l)), r.stderr);
+  assert.ok(lines.some((l) => /^rules\/e_query\.yaml:\d+:\d+: error kql\//.test(l)), r.stderr);
+  assert.ok(!r.stderr.includes("    at "), "no stack trace");
+  assert.match(r.stderr, /1 converted, 0 skipped, 4 failed/);
+  assert.not.ok(existsSync(join(dir, "out")), "nothing is written without --skip-errors");
+});
+
+test("--skip-errors writes the rules that converted and still exits 1", () => {
+  const dir = tempTree({ "rules/a_good.yaml": good, "rules/b_yaml.yaml": badYaml });
+  const r = rulecast(["convert", "rules", "--out", "out", "--skip-errors"], dir);
+  assert.is(r.code, 1);
+  assert.ok(existsSync(join(dir, "out/sigma/unusual_process_network_connection.yml")));
+});
+
+test("the query error points into the rule file", () => {
+  const dir = tempTree({ "rules/e_query.yaml": badQuery });
+  const r = rulecast(["convert", "rules", "--out", "out"], dir);
+  const line = r.stderr.split("\n").find((l) => l.includes("error kql/")) ?? "";
+  const m = /^rules\/e_query\.yaml:(\d+):(\d+):/.exec(line);
+  assert.ok(m, r.stderr);
+  const fileLine = badQuery.split("\n")[Number(m[1]) - 1] ?? "";
+  assert.is(fileLine.slice(Number(m[2]) - 1, Number(m[2])), "(", `column points at the unclosed \`(\`: ${line}`);
+});
+
+test("usage errors exit 2 and name the command that lists valid values", () => {
+  const dir = tempTree({ "rules/a.yaml": good });
+  const r = rulecast(["convert", "rules", "--to", "qradar"], dir);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /unknown target `qradar`; run `rulecast list targets`/);
+  const missingPath = rulecast(["convert", "nope"], dir);
+  assert.is(missingPath.code, 2);
+  assert.match(missingPath.stderr, /no such file or directory/);
+  assert.is(rulecast(["frobnicate"], dir).code, 2);
+});
+
+test("rulecast test: samples pass for the seed rules; a wrong expectation fails with exit 1", () => {
+  const ok = rulecast(["test", "rules"], process.cwd());
+  assert.is(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /PASS PsExec Network Connection/);
+  const dir = tempTree({
+    "rule.yaml": good,
+    "events.json": JSON.stringify([{ event: { category: "network", type: "connection" }, process: { name: "notepad.exe" } }]),
+  });
+  const r = rulecast(["test", "rule.yaml", "--events", "events.json", "--expect", "match", "--per-event"], dir);
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /event\[0\]: did not match/);
+  const n = rulecast(["test", "rule.yaml", "--events", "events.json", "--expect", "no-match"], dir);
+  assert.is(n.code, 0, n.stdout);
+});
+
+test.run();
