@@ -1,0 +1,145 @@
+/**
+ * The Sigma → ECS table (mappings/sigma-ecs.yaml): field rows limited to log sources, the Windows
+ * `winlog.event_data.` fallback, and each log source's ECS conditions and Elastic index patterns.
+ * This module loads and indexes the data; src/passes/sigma-to-ecs.ts applies it.
+ */
+import type { Logsource } from "../ir/query.js";
+import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
+
+/**
+ * A value change the pass applies where ECS stores a value differently than Sigma.
+ * `number-as-text`: a number becomes its decimal text (ECS keyword). `hashes`: Sysmon's
+ * `ALG=hex,...` list → `<ecs>.hash.<alg>` / `<ecs>.pe.imphash`. `boolean-text`: "true"/"false" →
+ * boolean. `initiated`: Sysmon Initiated → network.direction. `registry-details`: rename, warning on
+ * Sysmon's `DWORD (0x..)` notation. `domain-user`: `DOMAIN\name` → `<ecs>.domain` + `<ecs>.name`.
+ */
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user";
+
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user"];
+
+/** Log-source keys a row can be limited to; every listed key must equal the rule's. */
+export type LogsourceFilter = Pick<Logsource, "category" | "product" | "service">;
+
+export interface SigmaEcsField {
+  readonly sigma: string;
+  readonly ecs: string;
+  readonly transform?: SigmaEcsTransform;
+  readonly when: LogsourceFilter;
+}
+
+export interface SigmaEcsFallback {
+  readonly when: LogsourceFilter;
+  readonly prefix: string;
+}
+
+/** One set of ECS conditions: field → accepted values (more than one is an OR). */
+export type EcsConditionSet = Readonly<Record<string, readonly string[]>>;
+
+export interface SigmaEcsLogsource {
+  readonly sigma: LogsourceFilter;
+  /** Alternatives (OR) of condition sets (AND of fields). */
+  readonly any: readonly EcsConditionSet[];
+  readonly index: readonly string[];
+  /** Why the conditions match more than the Sigma log source means (reported as a warning). */
+  readonly note?: string;
+}
+
+export interface SigmaEcsMapping {
+  readonly name: string;
+  readonly fields: readonly SigmaEcsField[];
+  readonly fallbacks: readonly SigmaEcsFallback[];
+  readonly logsources: readonly SigmaEcsLogsource[];
+}
+
+type RawConditions = Record<string, unknown>;
+type RawTable = {
+  fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
+  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; when?: LogsourceFilter }[];
+  logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
+};
+
+/** `sigmaEcsMapping()` → the packaged table; pass parsed YAML to use a user's override instead. */
+export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")): SigmaEcsMapping {
+  const t = (raw ?? {}) as RawTable;
+  const fields: SigmaEcsField[] = [];
+  for (const r of t.fields ?? []) {
+    if (typeof r.sigma !== "string" || typeof r.ecs !== "string") continue;
+    const transform = TRANSFORMS.find((x) => x === r.transform);
+    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), when: filterOf(r.when) });
+  }
+  const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
+  const logsources = (t.logsources ?? []).map((l): SigmaEcsLogsource => {
+    const ecs = l.ecs ?? {};
+    const sets = Array.isArray(ecs.any) ? ecs.any : [ecs];
+    return {
+      sigma: filterOf(l.sigma),
+      any: sets.map(conditionSet),
+      index: Array.isArray(l.index) ? l.index.map(String) : [],
+      ...(typeof l.note === "string" ? { note: l.note } : {}),
+    };
+  });
+  return { name: "sigma-ecs", fields, fallbacks, logsources };
+}
+
+function filterOf(w: LogsourceFilter | undefined): LogsourceFilter {
+  const out: { category?: string; product?: string; service?: string } = {};
+  for (const k of ["category", "product", "service"] as const) if (typeof w?.[k] === "string") out[k] = w[k];
+  return out;
+}
+
+function conditionSet(c: RawConditions): EcsConditionSet {
+  const out: Record<string, readonly string[]> = {};
+  for (const [k, v] of Object.entries(c)) if (k !== "any") out[k] = (Array.isArray(v) ? v : [v]).map(String);
+  return out;
+}
+
+/** Every key the filter lists equals the log source's (an empty filter fits every source). */
+export function fits(filter: LogsourceFilter, ls: Logsource | undefined): boolean {
+  return (Object.keys(filter) as (keyof LogsourceFilter)[]).every((k) => ls?.[k] === filter[k]);
+}
+
+/** The first field row for `sigma` that fits the log source (rows are ordered specific first). */
+export function findField(m: SigmaEcsMapping, sigma: string, ls: Logsource | undefined): SigmaEcsField | undefined {
+  return m.fields.find((f) => f.sigma === sigma && fits(f.when, ls));
+}
+
+/** The first log-source row every key of which equals the rule's log source. */
+export function findLogsource(m: SigmaEcsMapping, ls: Logsource | undefined): SigmaEcsLogsource | undefined {
+  if (!ls) return undefined;
+  return m.logsources.find((l) => Object.keys(l.sigma).length > 0 && fits(l.sigma, ls));
+}
+
+/** Plain names only: a dotted name is already structured and is never prefixed (as in pySigma). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The renaming table `mapFields` uses for one log source: plain rows that fit it, then the
+ * fallback. Names with a value transform are never answered here (the pass handles them), and
+ * `ready` names (already ECS, produced by a transform) map to themselves.
+ */
+export function fieldMappingFor(m: SigmaEcsMapping, ls: Logsource | undefined, ready: ReadonlySet<string>): FieldMapping {
+  const get = (name: string): FieldRow | undefined => {
+    if (ready.has(name)) return { from: name, to: name, value: "same" };
+    const row = findField(m, name, ls);
+    if (row) return row.transform ? undefined : { from: name, to: row.ecs, value: "same" };
+    const fb = m.fallbacks.find((f) => fits(f.when, ls));
+    return fb && PLAIN_NAME.test(name) ? { from: name, to: fb.prefix + name, value: "same" } : undefined;
+  };
+  const listed = new Map<string, FieldRow>();
+  for (const f of m.fields) {
+    if (!f.transform && fits(f.when, ls) && !listed.has(f.sigma)) listed.set(f.sigma, { from: f.sigma, to: f.ecs, value: "same" });
+  }
+  const fields: ReadonlyMap<string, FieldRow> = {
+    get,
+    has: (k) => get(k) !== undefined,
+    get size() {
+      return listed.size;
+    },
+    forEach: (cb) => listed.forEach(cb),
+    entries: () => listed.entries(),
+    keys: () => listed.keys(),
+    values: () => listed.values(),
+    [Symbol.iterator]: () => listed[Symbol.iterator](),
+  };
+  return { name: m.name, from: "sigma", to: "ecs", fields, logsources: [], products: { conditions: {}, tags: {}, index: {} } };
+}
