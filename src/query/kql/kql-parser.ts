@@ -276,11 +276,16 @@ function unexpected(s: State, expected: string): QuerySyntaxError {
   const c = s.text[s.pos] ?? "";
   const before = s.text.slice(0, s.pos).trimEnd();
   const equals = /(^|[^<>])=+$/.test(before) || c === "=";
+  const hint = equals
+    ? "`=` is not a KQL operator; use `:` (e.g. `process.name:\"cmd.exe\"`)"
+    : keywordAt(s.text, s.pos) === "not"
+      ? "`not ` inside an unquoted value starts a negation, even mid-word; quote the value"
+      : undefined;
   return new QuerySyntaxError({
     code: "kql/unexpected-token",
     message: `unexpected \`${c}\`: ${expected}`,
     offset: s.pos,
     end: s.pos + 1,
-    ...(equals ? { hint: "`=` is not a KQL operator; use `:` (e.g. `process.name:\"cmd.exe\"`)" } : {}),
+    ...(hint === undefined ? {} : { hint }),
   });
 }

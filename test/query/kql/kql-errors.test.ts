@@ -19,7 +19,7 @@ const cases: readonly [string, string, number, string | undefined][] = [
   ["a:b)", "kql/unexpected-token", 3, undefined],
   ["()", "kql/unexpected-token", 1, undefined],
   ["f:(a) x", "kql/unexpected-token", 6, undefined],
-  ["f:cannot be", "kql/unexpected-token", 5, undefined],
+  ["f:cannot be", "kql/unexpected-token", 5, "quote the value"],
   ["f < not 5", "kql/unexpected-keyword", 4, "quote"],
   ["f <", "kql/unexpected-end", 3, undefined],
 ];
