@@ -96,8 +96,12 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
   else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
   if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
-  for (const [what, text] of [["description", rule.description], ["search", search]] as const) {
-    if (!confSafe(text)) error("splunk/conf-backslash", `the ${what} has a line ending in a backslash, which savedsearches.conf would read as a continuation`);
+  if (!confSafe(search)) error("splunk/conf-backslash", "the search has a line ending in a backslash, which savedsearches.conf would read as a continuation");
+  // Prose may lose a trailing backslash (with a warning); a query may not.
+  let description = rule.description;
+  if (!confSafe(description)) {
+    description = description.replace(/\\+(\s*)$/gm, "$1");
+    warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
   }
   if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
 
@@ -107,7 +111,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     comments: comments(rule),
     stanza: title.replace(/[[\]\r\n]/g, " "),
     title,
-    description: rule.description,
+    description,
     search,
     disabled: rule.enabled ? "0" : "1",
     cron: cron.cron,
