@@ -1,0 +1,208 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { Part, Query } from "../../src/ir/query.js";
+import type { Rule } from "../../src/ir/rule.js";
+import { sigmaEcsMapping } from "../../src/mapping/sigma-ecs.js";
+import { sigmaToEcs } from "../../src/passes/sigma-to-ecs.js";
+import { readSigmaFile } from "../../src/sources/sigma/index.js";
+
+const mapping = sigmaEcsMapping();
+
+function sigmaRules(logsource: string, detection: string, extra = ""): Rule[] {
+  const body = detection.trim().split("\n").map((l) => `    ${l}`).join("\n");
+  const text = `title: T\nid: 11111111-2222-4333-8444-555555555555\nlevel: high\n${extra}logsource: ${logsource}\ndetection:\n${body}\n`;
+  const r = readSigmaFile("t.yml", text);
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length || !r.rules[0]) throw new Error(errors.map((e) => e.message).join("; "));
+  return r.rules;
+}
+const convert = (logsource: string, detection: string, extra = "") => {
+  const r = sigmaToEcs(sigmaRules(logsource, detection, extra)[0]!, mapping);
+  return { rule: r.rule!, query: noSpans(r.rule!.query), problems: r.problems };
+};
+function noSpans<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x, (k, v) => (k === "span" ? undefined : v))) as T;
+}
+const text = (value: string): Part => ({ kind: "text", value });
+const any: Part = { kind: "any" };
+const m = (field: string, parts: Part[], caseSensitive = false): Query => ({ kind: "match", field, value: { kind: "string", parts }, caseSensitive });
+const cond = (field: string, value: string): Query => m(field, [text(value)], true);
+const codes = (ps: { code: string; severity: string }[]) => ps.map((p) => `${p.severity} ${p.code}`);
+
+test("process_creation/windows: fields renamed, source conditions in front, index set, taxonomy ecs", () => {
+  const r = convert("{category: process_creation, product: windows}", `sel:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: '/c'\ncondition: sel`);
+  assert.equal(r.problems, []);
+  assert.is(r.rule.taxonomy, "ecs");
+  assert.equal(r.query, {
+    kind: "and",
+    children: [
+      cond("event.category", "process"),
+      cond("event.type", "start"),
+      cond("host.os.type", "windows"),
+      m("process.executable", [any, text("\\cmd.exe")]),
+      m("process.command_line", [any, text("/c"), any]),
+    ],
+  });
+  assert.equal(r.rule.index, ["logs-endpoint.events.process-*", "logs-windows.sysmon_operational-*", "logs-system.security-*", "winlogbeat-*"]);
+});
+
+test("a rule's own index is kept", () => {
+  const r = convert("{category: process_creation, product: windows}", "sel: {Image: x}\ncondition: sel");
+  const withIndex = sigmaToEcs({ ...sigmaRules("{category: process_creation, product: windows}", "sel: {Image: x}\ncondition: sel")[0]!, index: ["my-*"] }, mapping);
+  assert.equal(withIndex.rule?.index, ["my-*"]);
+  assert.is(r.rule.index.length, 4);
+});
+
+test("security service: EventID → event.code as keyword text, unlisted fields → winlog.event_data, channel condition", () => {
+  const r = convert("{product: windows, service: security}", "sel:\n    EventID: 4624\n    LogonType: 3\ncondition: sel");
+  assert.equal(r.problems, []);
+  const q = r.query as Extract<Query, { kind: "and" }>;
+  assert.equal(q.children[0], cond("winlog.channel", "Security"));
+  assert.equal((q.children[1] as { field: string; value: unknown }).field, "event.code");
+  assert.equal((q.children[1] as { value: unknown }).value, { kind: "string", parts: [text("4624")] });
+  assert.equal((q.children[2] as { field: string }).field, "winlog.event_data.LogonType");
+  assert.equal(r.rule.index, ["logs-system.security-*", "logs-windows.forwarded-*", "winlogbeat-*"]);
+});
+
+test("image_load: module vs acting process, and OR-ed source alternatives", () => {
+  const r = convert("{category: image_load, product: windows}", "sel:\n    ImageLoaded|endswith: '\\x.dll'\n    Image|endswith: '\\y.exe'\ncondition: sel");
+  assert.equal(r.problems, []);
+  const q = r.query as Extract<Query, { kind: "and" }>;
+  assert.equal(q.children[0], {
+    kind: "or",
+    children: [
+      { kind: "and", children: [cond("event.category", "library"), cond("host.os.type", "windows")] },
+      { kind: "and", children: [cond("winlog.channel", "Microsoft-Windows-Sysmon/Operational"), cond("event.code", "7")] },
+    ],
+  });
+  assert.equal(q.children.slice(1), [m("file.path", [any, text("\\x.dll")]), m("process.executable", [any, text("\\y.exe")])]);
+});
+
+test("Hashes: contains ALG=hex → one ECS hash field, exact at full length, prefix when shorter", () => {
+  const full = "A".repeat(64);
+  const r = convert("{category: process_creation, product: windows}", `sel:\n    Hashes|contains:\n        - 'SHA256=${full}'\n        - 'MD5=ABCD'\n        - 'IMPHASH=${"B".repeat(32)}'\ncondition: sel`);
+  assert.equal(r.problems, []);
+  const or = (r.query as Extract<Query, { kind: "and" }>).children[3];
+  assert.equal(or, { kind: "or", children: [m("process.hash.sha256", [text(full)]), m("process.hash.md5", [text("ABCD"), any]), m("process.pe.imphash", [text("B".repeat(32))])] });
+  const bad = convert("{category: process_creation, product: windows}", "sel:\n    Hashes|endswith: 'ABCD'\ncondition: sel");
+  assert.equal(codes(bad.problems), ["error mapping/value-unmapped"]);
+  const d = convert("{category: driver_load, product: windows}", `sel:\n    Hashes|contains: 'SHA1=${"C".repeat(40)}'\ncondition: sel`);
+  assert.equal((d.query as Extract<Query, { kind: "and" }>).children[2], m("file.hash.sha1", [text("C".repeat(40))]));
+});
+
+test("Initiated and Signed: text booleans become ECS values; other values are errors", () => {
+  const r = convert("{category: network_connection, product: windows}", "sel:\n    Initiated: 'true'\n    DestinationPort: 443\ncondition: sel");
+  assert.equal(r.problems, []);
+  const q = r.query as Extract<Query, { kind: "and" }>;
+  assert.equal(q.children[3], m("network.direction", [text("egress")], true));
+  assert.is((q.children[4] as { field: string }).field, "destination.port");
+  const s = convert("{category: image_load, product: windows}", "sel:\n    Signed: 'false'\ncondition: sel");
+  assert.equal((s.query as Extract<Query, { kind: "and" }>).children[1], { kind: "match", field: "file.code_signature.signed", value: { kind: "boolean", value: false }, caseSensitive: false });
+  const bad = convert("{category: network_connection, product: windows}", "sel:\n    Initiated: 'maybe'\ncondition: sel");
+  assert.equal(codes(bad.problems), ["error mapping/value-unmapped"]);
+});
+
+test("Sysmon User DOMAIN\\name: split exactly where the pattern allows, error where it would change meaning", () => {
+  const pc = "{category: process_creation, product: windows}";
+  const contains = convert(pc, "sel:\n    User|contains: 'AUTHORI'\ncondition: sel");
+  assert.equal((contains.query as Extract<Query, { kind: "and" }>).children[3], {
+    kind: "or",
+    children: [m("user.domain", [any, text("AUTHORI"), any]), m("user.name", [any, text("AUTHORI"), any])],
+  });
+  const exact = convert(pc, "sel:\n    User: 'NT AUTHORITY\\SYSTEM'\ncondition: sel");
+  // The split AND is flattened into the rule's AND, after the source conditions.
+  assert.equal((exact.query as Extract<Query, { kind: "and" }>).children.slice(3), [m("user.domain", [text("NT AUTHORITY")]), m("user.name", [text("SYSTEM")])]);
+  const ends = convert(pc, "sel:\n    User|endswith: '\\SYSTEM'\ncondition: sel");
+  assert.equal((ends.query as Extract<Query, { kind: "and" }>).children[3], m("user.name", [text("SYSTEM")]));
+  const bare = convert(pc, "sel:\n    User: 'SYSTEM'\ncondition: sel");
+  assert.equal(codes(bare.problems), ["error mapping/value-unmapped"]);
+  const linux = convert("{category: process_creation, product: linux}", "sel:\n    User: root\ncondition: sel");
+  assert.equal(linux.problems, []);
+  assert.equal((linux.query as Extract<Query, { kind: "and" }>).children[3], m("user.name", [text("root")]));
+});
+
+test("registry: DWORD notation warns (mapping/value-format); registry_add warns that it is broader", () => {
+  const r = convert("{category: registry_set, product: windows}", "sel:\n    TargetObject|endswith: '\\Enabled'\n    Details: 'DWORD (0x00000001)'\ncondition: sel");
+  assert.equal(codes(r.problems), ["warning mapping/value-format"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children.slice(3).map((c) => (c as { field: string }).field), ["registry.path", "registry.data.strings"]);
+  const add = convert("{category: registry_add, product: windows}", "sel:\n    TargetObject|contains: '\\Run'\ncondition: sel");
+  assert.equal(codes(add.problems), ["warning mapping/logsource-broader"]);
+});
+
+test("unknown log source: warning, no conditions, no index; unmapped fields are errors with the exact code", () => {
+  const r = convert("{product: opencanary, category: application}", "sel:\n    logtype: 1001\ncondition: sel");
+  assert.equal(codes(r.problems), ["error mapping/unmapped-field", "warning mapping/logsource-unmapped"]);
+  assert.is(r.problems[0]!.field, "logtype");
+  assert.match(r.problems[1]!.message, /no event\.category/);
+  assert.match(r.problems[1]!.message, /no index/);
+  assert.equal(r.rule.index, []);
+  assert.equal(r.query, { kind: "match", field: "logtype", value: { kind: "number", value: 1001, raw: "1001" }, caseSensitive: false });
+  const kw = convert("{product: ruby_on_rails, category: application}", "keywords: ['ActionController::RoutingError']\ncondition: keywords");
+  assert.equal(codes(kw.problems), ["warning mapping/logsource-unmapped"]);
+});
+
+test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
+  const r = convert("{category: process_creation, product: linux}", "sel:\n    LogonId: 0\ncondition: sel");
+  assert.equal(codes(r.problems), ["error mapping/unmapped-field"]);
+});
+
+test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {
+  const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventSource: iam.amazonaws.com\n    eventName: CreateUser\ncondition: sel");
+  assert.equal(r.problems, []);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children.map((c) => (c as { field: string }).field), ["event.dataset", "event.provider", "event.action"]);
+  assert.equal(r.rule.index, ["logs-aws.cloudtrail-*", "filebeat-*"]);
+});
+
+test("correlation: each sub-rule mapped under its own log source; group-by renamed", () => {
+  const file = `title: Failed logon
+id: 0e95725d-7320-415d-80f7-004da920fc11
+name: failed_logon
+logsource: {product: windows, service: security}
+detection:
+    sel: {EventID: 4625}
+    condition: sel
+---
+title: Many failed logons
+id: 2d2c4e6b-7f2d-4b15-9b5f-1b0c6c7c8a11
+level: high
+correlation:
+    type: event_count
+    rules: [failed_logon]
+    group-by: [TargetUserName, Computer]
+    timespan: 10m
+    condition: {gte: 10}
+`;
+  const rule = readSigmaFile("c.yml", file).rules.find((r) => r.query.kind === "correlation")!;
+  const r = sigmaToEcs(rule, mapping);
+  assert.equal(r.problems, []);
+  const q = noSpans(r.rule!.query) as Extract<Query, { kind: "correlation" }>;
+  assert.equal(q.groupBy, ["winlog.event_data.TargetUserName", "host.name"]);
+  assert.equal(q.rules[0]!.query, { kind: "and", children: [cond("winlog.channel", "Security"), m("event.code", [text("4625")])] });
+  assert.equal(r.rule!.index, ["logs-system.security-*", "logs-windows.forwarded-*", "winlogbeat-*"]);
+  assert.is(r.rule!.taxonomy, "ecs");
+});
+
+test("sequence: each step gets its own log source's conditions and renames", () => {
+  const base = sigmaRules("{category: process_creation, product: windows}", "sel: {Image: a}\ncondition: sel")[0]!;
+  const step = (q: Query, category: string) => ({ query: q, by: ["ProcessGuid"], logsource: { category, product: "windows" } });
+  const seq: Query = {
+    kind: "sequence",
+    by: [],
+    steps: [step(m("Image", [text("a")]), "process_creation"), step(m("TargetFilename", [text("b")]), "file_event")],
+  };
+  const r = sigmaToEcs({ ...base, query: seq, logsource: undefined }, mapping);
+  const q = r.rule!.query as Extract<Query, { kind: "sequence" }>;
+  assert.equal(codes(r.problems), []);
+  assert.equal(q.steps[0]!.by, ["process.entity_id"]);
+  assert.equal((q.steps[0]!.query as Extract<Query, { kind: "and" }>).children[0], cond("event.category", "process"));
+  assert.equal((q.steps[1]!.query as Extract<Query, { kind: "and" }>).children.at(-1), m("file.path", [text("b")]));
+  assert.ok(r.rule!.index.includes("logs-endpoint.events.file-*"));
+});
+
+test("an ECS rule passes through untouched", () => {
+  const base = sigmaRules("{category: process_creation, product: windows}", "sel: {Image: a}\ncondition: sel")[0]!;
+  const ecs = { ...base, taxonomy: "ecs" as const };
+  assert.equal(sigmaToEcs(ecs, mapping), { rule: ecs, problems: [] });
+});
+
+test.run();
