@@ -75,7 +75,9 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
     }
     case "correlation": {
       const names = q.rules.map((r) => r.name);
-      const stepDocs = q.rules.map((r, i) =>
+      // A rule named twice (an ordered pair of the same rule) is one base document.
+      const distinct = q.rules.filter((r, i) => names.indexOf(r.name) === i);
+      const stepDocs = distinct.map((r, i) =>
         baseDoc(r.query, r.logsource, {
           title: `${rule.name} (${r.name})`,
           id: derivedUuid(rule.id, "rule", String(i + 1)),

@@ -15,6 +15,7 @@ import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { confSafe } from "../../render/escape.js";
 import type { Target, TargetContext, TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
+import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
 import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
 
@@ -75,9 +76,27 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
       if (steps.every((s): s is SplStep => s !== undefined)) spl = renderSplSample(steps);
       break;
     }
-    case "correlation":
+    case "correlation": {
+      if (q.type === "value_count" && !q.valueField) error("splunk/value-count-field", "a value_count correlation needs the field whose values it counts");
+      const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g), ...(r.logsource ? { logsource: r.logsource } : {}) }, []));
+      if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
+        const valueField = q.valueField ? mapFields({ kind: "exists", field: q.valueField }, table.fields) : undefined;
+        const plan: CorrelationPlan = {
+          type: q.type,
+          rules,
+          condition: q.condition,
+          ...(q.timespan ? { timespan: q.timespan } : {}),
+          ...(valueField ? { valueField: (valueField.query as { field: string }).field } : {}),
+        };
+        if (usesFixedWindows(plan)) {
+          warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");
+        }
+        spl = renderSplCorrelation(plan);
+      }
+      break;
+    }
     case "pipe":
-      error("splunk/not-yet", `${q.kind} queries are not converted to SPL yet`);
+      error("splunk/pipe", "EQL pipes (`| head`, `| tail`) limit the alerts of one run; SPL has no equivalent in a scheduled search");
       break;
     default: {
       const r = boolean(prepare(q, rule.logsource));
