@@ -3,6 +3,7 @@
  */
 import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
+import { sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
 
 /** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
 export interface LogsourceSearch {
@@ -19,6 +20,7 @@ export interface TargetMapping {
 
 export interface Mappings {
   readonly ecsToSigma: FieldMapping;
+  readonly sigmaToEcs: SigmaEcsMapping;
   readonly sigmaToSplunk: TargetMapping;
 }
 
@@ -31,6 +33,7 @@ type RawTarget = {
 export function loadMappings(): Mappings {
   return {
     ecsToSigma: ecsToSigma(),
+    sigmaToEcs: sigmaEcsMapping(),
     sigmaToSplunk: targetMapping("sigma-splunk", loadMappingFile("sigma-splunk.yaml") as RawTarget),
   };
 }

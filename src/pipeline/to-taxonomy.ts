@@ -7,6 +7,7 @@ import type { Rule, Taxonomy } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
+import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import { ruleDiagnostic } from "./rule-diagnostic.js";
 
 export interface TaxonomyResult {
@@ -37,6 +38,12 @@ export function toTaxonomy(
       rule: { ...rule, taxonomy: "sigma", query: mapped.query, ...(logsource ? { logsource } : {}) },
       diagnostics,
     };
+  }
+  if (rule.taxonomy === "sigma" && wanted === "ecs") {
+    const r = sigmaToEcs(rule, mappings.sigmaToEcs);
+    const diagnostics = problemsToDiagnostics(rule, r.problems, unmapped);
+    if (!r.rule || diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+    return { rule: r.rule, diagnostics };
   }
   return {
     diagnostics: [

@@ -5,9 +5,10 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { attackTable, tacticReference, techniqueReference } from "../../attack/attack-table.js";
-import { formatDuration } from "../../ir/duration.js";
+import { durationMs, formatDuration } from "../../ir/duration.js";
+import { correlationEvents, correlationToSequence } from "../../passes/correlation-to-sequence.js";
 import { slugify } from "../../ir/ids.js";
-import type { Query } from "../../ir/query.js";
+import type { CountCondition, Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
@@ -30,24 +31,43 @@ const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
   critical: "critical",
 };
 
-function renderElasticRule(rule: Rule, ctx: TargetContext): TargetResult {
+function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
-  const plan = queryPlan(rule, ctx);
+  const lowered = lowerCorrelation(input);
+  if ("error" in lowered) {
+    diagnostics.push(ruleDiagnostic(input, { severity: "error", code: "elastic/correlation", message: lowered.error }));
+    return { files: [], bundle: [], diagnostics };
+  }
+  const rule = lowered.rule;
+  for (const note of lowered.notes) diagnostics.push(ruleDiagnostic(input, note));
+  let plan = queryPlan(rule, ctx);
   if ("error" in plan) {
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/rule-type", message: plan.error }));
     return { files: [], bundle: [], diagnostics };
   }
-  const printed = plan.print(rule.query);
+  let printed = plan.print(rule.query);
+  // A Sigma rule EQL cannot say (keyword search) may still be a KQL query rule: use it, and say so.
+  if (rule.source.format === "sigma" && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
+    const kql = printKql(rule.query);
+    if (!kql.issues.some((i) => i.severity === "error")) {
+      diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
+      plan = { type: "query", language: "kuery", print: printKql };
+      printed = kql;
+    }
+  }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }));
   if (printed.issues.some((i) => i.severity === "error")) return { files: [], bundle: [], diagnostics };
   if (rule.severity === "informational") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/severity", message: "Kibana has no informational severity; the rule is `low` (the original level is kept in meta)" }));
   }
 
+  if (rule.description.trim() === "") {
+    diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/empty-description", message: "Kibana requires a description; the rule name is used" }));
+  }
   const view = {
     rule_id: rule.id,
     name: rule.name,
-    description: rule.description,
+    description: rule.description.trim() === "" ? rule.name : rule.description,
     type: plan.type,
     language: plan.language,
     query: printed.text,
@@ -86,12 +106,13 @@ function queryPlan(rule: Rule, ctx: TargetContext): Plan {
   const kql = (type: RuleType): Plan => ({ type, language: "kuery", print: printKql });
   const q = rule.query;
   if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return eql;
-  if (q.kind === "correlation") return { error: "correlations are not converted to Elastic rules yet" };
+  if (q.kind === "correlation") return { error: "this correlation has no Elastic rule form" };
+  if (rule.type === "threshold") return kql("threshold");
   switch (rule.language) {
     case "eql":
       return eql;
     case "kuery":
-      return kql(rule.type === "threshold" || rule.type === "new_terms" ? rule.type : "query");
+      return kql(rule.type === "new_terms" ? rule.type : "query");
     case "sigma":
       return ctx.options.elasticLanguage === "eql" ? eql : kql("query");
     case "lucene":
@@ -138,4 +159,60 @@ function metaView(rule: Rule): Record<string, unknown> {
   if (rule.logsource) meta.logsource = rule.logsource;
   if (Object.keys(rule.custom).length > 0) meta.custom = rule.custom;
   return meta;
+}
+
+type Lowered =
+  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[] }
+  | { error: string };
+
+/**
+ * Sigma correlations as Elastic rules: `temporal_ordered` → an EQL sequence with maxspan;
+ * `event_count` / `value_count` with a `gt`/`gte` condition → a threshold rule (Kibana counts
+ * `>=` only) whose look-back is the timespan. Everything else is refused with its reason.
+ */
+function lowerCorrelation(rule: Rule): Lowered {
+  const q = rule.query;
+  if (q.kind !== "correlation") return { rule, notes: [] };
+  switch (q.type) {
+    case "temporal_ordered":
+      return { rule: { ...rule, type: "eql", language: "eql", query: correlationToSequence(q) }, notes: [] };
+    case "temporal":
+      return { error: "an unordered temporal correlation has no Elastic form: EQL `sample` has no time bound" };
+    case "event_count":
+    case "value_count": {
+      const min = thresholdMinimum(q.condition);
+      if (min === undefined) {
+        return { error: `Kibana thresholds count \`>=\` only; the condition ${q.condition.map((c) => `${c.op} ${c.value}`).join(", ")} cannot be said` };
+      }
+      if (q.type === "value_count" && !q.valueField) return { error: "a value_count correlation needs the field whose values it counts" };
+      const notes: { severity: "info" | "warning"; code: string; message: string }[] = [];
+      let schedule = rule.schedule;
+      if (q.timespan) {
+        schedule = { ...schedule, from: `now-${formatDuration(q.timespan)}`, to: "now" };
+        notes.push({
+          severity: "info",
+          code: "elastic/threshold-window",
+          message: `the threshold counts over each run's look-back (${schedule.from}), which is the correlation's timespan; runs every ${formatDuration(schedule.interval)}`,
+        });
+        if (durationMs(schedule.interval) > durationMs(q.timespan)) {
+          notes.push({ severity: "warning", code: "elastic/threshold-gaps", message: "the rule runs less often than its timespan: events between windows are never counted" });
+        }
+      }
+      const threshold =
+        q.type === "event_count"
+          ? { field: [...q.groupBy], value: min, cardinality: [] }
+          : { field: [...q.groupBy], value: 1, cardinality: [{ field: q.valueField!, value: min }] };
+      return {
+        // Threshold rules take KQL or Lucene only, whatever --elastic-language says.
+        rule: { ...rule, type: "threshold", language: "kuery", query: correlationEvents(q), schedule, threshold },
+        notes,
+      };
+    }
+  }
+}
+
+/** The `>=` bound a condition list amounts to, when it is only a lower bound. */
+function thresholdMinimum(conds: readonly CountCondition[]): number | undefined {
+  if (conds.length === 0 || conds.some((c) => c.op !== "gt" && c.op !== "gte")) return undefined;
+  return Math.max(...conds.map((c) => (c.op === "gt" ? c.value + 1 : c.value)));
 }
