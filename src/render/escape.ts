@@ -1,7 +1,7 @@
 /**
  * Escaping helpers for document templates: every value a template writes goes through one of these.
  */
-import { stringify } from "yaml";
+import { emitBlock, emitScalar } from "./yaml-emit.js";
 
 /** A JSON value on one line (strings quoted, objects compact). */
 export function jsonValue(v: unknown): string {
@@ -14,37 +14,18 @@ export function jsonBlock(v: unknown, indent: number): string {
   return JSON.stringify(v ?? null, null, 2).replace(/\n/g, `\n${pad}`);
 }
 
-const YAML_OPTS = {
-  indent: 4,
-  lineWidth: 0,
-  minContentWidth: 0,
-  singleQuote: true,
-  defaultKeyType: "PLAIN",
-  aliasDuplicateObjects: false,
-} as const;
-
-/** A YAML scalar for `key: {{yaml v}}`: quoted only when needed, single quotes preferred (SigmaHQ style). */
+/** A YAML scalar for `key: {{yaml v}}`: plain when safe, single-quoted otherwise (SigmaHQ style). */
 export function yamlScalar(v: unknown): string {
   if (v !== null && typeof v === "object") throw new Error("yamlScalar takes a scalar; use yamlBlock");
-  const s = stringify(v, { ...YAML_OPTS, collectionStyle: "flow" }).replace(/\n$/, "");
-  return s;
+  return emitScalar(v);
 }
 
 /**
- * A YAML collection placed after `key:` at nesting depth `indent` (spaces): starts with a newline,
- * every line indented. Block style throughout, so a diff shows one line per item.
+ * A value placed after `key:` at nesting depth `indent` (spaces): collections start on the next
+ * line in block style (a diff shows one line per item), multi-line strings become literal blocks.
  */
 export function yamlBlock(v: unknown, indent: number, quoteStrings = false): string {
-  if (v === null || typeof v !== "object") return ` ${yamlScalar(v)}`;
-  if (Array.isArray(v) && v.length === 0) return " []";
-  if (!Array.isArray(v) && Object.keys(v).length === 0) return " {}";
-  const pad = " ".repeat(indent);
-  const text = stringify(v, {
-    ...YAML_OPTS,
-    collectionStyle: "block",
-    ...(quoteStrings ? { defaultStringType: "QUOTE_SINGLE" as const } : {}),
-  }).replace(/\n$/, "");
-  return "\n" + text.split("\n").map((l) => pad + l).join("\n");
+  return emitBlock(v, indent, { quoteStrings });
 }
 
 /**

@@ -41,7 +41,7 @@ export function loadTemplates(overrideDir?: string): Templates {
         allowProtoPropertiesByDefault: false,
         allowProtoMethodsByDefault: false,
       });
-      return out.replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").replace(/\n*$/, "\n");
+      return `${out.replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").trimEnd()}\n`;
     },
   };
 }
