@@ -2,9 +2,9 @@
  * Rule IR → a rulecast rule file (YAML, schema/rule.schema.json), the inverse of
  * readNativeRuleFile: `readNativeRuleFile(f, writeNativeRule(r))` gives back `r` (but `source`)
  * for every rule the schema can hold. Keys come in the schema's order; the query is the author's
- * text, never re-printed. What the schema has no key for goes under `custom:`.
+ * text, never re-printed. What the schema has no key for goes under `custom:`. Exact text relies
+ * on the `yamlBlock` helper: literal blocks only where they read back byte for byte, quotes else.
  */
-import { Document, Scalar } from "yaml";
 import { formatDuration } from "../ir/duration.js";
 import type { Rule, Threat } from "../ir/rule.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
@@ -19,7 +19,7 @@ export function writeNativeRule(rule: Rule, templates: Templates = loadTemplates
  * ATT&CK and history, query, samples, custom), each rendered as a YAML block by the template.
  * A group that is empty is `false`, so the template can skip it.
  */
-export function nativeRuleView(rule: Rule): Record<string, Document | false> {
+export function nativeRuleView(rule: Rule): Record<string, Record<string, unknown> | false> {
   const identity = {
     rule_id: rule.id,
     name: rule.name,
@@ -82,7 +82,7 @@ export function nativeRuleView(rule: Rule): Record<string, Document | false> {
     ...rule.custom,
     ...(rule.logsource && !("logsource" in rule.custom) ? { logsource: rule.logsource } : {}),
   };
-  const group = (g: Record<string, unknown>) => (Object.keys(g).length > 0 ? yamlDocument(g) : false);
+  const group = (g: Record<string, unknown>) => (Object.keys(g).length > 0 ? g : false);
   return {
     identity: group(identity),
     schedule: group(schedule),
@@ -90,7 +90,7 @@ export function nativeRuleView(rule: Rule): Record<string, Document | false> {
     attack: group(attack),
     query: group({ query: rule.queryText }),
     samples: group(samples),
-    custom: Object.keys(custom).length > 0 ? yamlDocument({ custom }) : false,
+    custom: Object.keys(custom).length > 0 ? { custom } : false,
   };
 }
 
@@ -109,37 +109,4 @@ function threatView(t: Threat): Record<string, unknown> {
         }
       : {}),
   };
-}
-
-/**
- * A group of keys as a YAML document whose strings carry their style (below). Double-quoted text
- * stays on one line: YAML's folded form would end lines in an escaped space (`\ `), which the
- * renderer's trailing-space trim would cut.
- */
-function yamlDocument(group: Record<string, unknown>): Document {
-  return new Document(styled(group), { toStringDefaults: { doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER } });
-}
-
-/**
- * Chooses how each string is written so that it reads back byte for byte. Multi-line text is a
- * literal block (`|`) — except when a line ends in spaces or tabs, or holds a carriage return (a
- * block cannot keep those through the renderer's trailing-space trim), or the text starts with
- * blank space (yaml 2.x writes a wrong indentation indicator with a 4-space indent): such text is
- * written double-quoted with escapes, on one line.
- */
-function styled(v: unknown): unknown {
-  if (typeof v === "string") {
-    if (/\r/.test(v) || (v.includes("\n") && /[ \t](\n|$)|^[ \t\n]/.test(v))) return scalar(v, Scalar.QUOTE_DOUBLE);
-    if (v.includes("\n")) return scalar(v, Scalar.BLOCK_LITERAL);
-    return v;
-  }
-  if (Array.isArray(v)) return v.map(styled);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, styled(x)]));
-  return v;
-}
-
-function scalar(value: string, type: Scalar.Type): Scalar {
-  const s = new Scalar(value);
-  s.type = type;
-  return s;
 }
