@@ -24,12 +24,28 @@ export interface OutputFile extends RenderedFile {
   readonly target: TargetName;
 }
 
+/** Who a result is about: enough to report on, small enough to pass between threads. */
+export interface RuleRef {
+  readonly id: string;
+  readonly name: string;
+  readonly source: Rule["source"];
+}
+
 export interface RuleOutcome {
-  readonly rule: Rule;
+  readonly rule: RuleRef;
   /** Targets this rule converted to. */
   readonly converted: TargetName[];
   readonly failed: TargetName[];
   readonly skipped: boolean;
+}
+
+/** One rule's conversion to every target: pure, so rules can be converted on any thread. */
+export interface RuleResult {
+  readonly outcome: RuleOutcome;
+  readonly files: OutputFile[];
+  /** Bundle pieces per target, in target order. */
+  readonly pieces: Partial<Record<TargetName, string[]>>;
+  readonly diagnostics: Diagnostic[];
 }
 
 export interface ConvertResult {
@@ -39,58 +55,78 @@ export interface ConvertResult {
 }
 
 export function convertRules(rules: readonly Rule[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+  return assembleResults(rules.map((r) => convertRule(r, targets, ctx)), targets, ctx);
+}
+
+export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: TargetContext): RuleResult {
+  const ref: RuleRef = { id: rule.id, name: rule.name, source: rule.source };
+  const diagnostics: Diagnostic[] = [];
+  if (rule.custom["sigma.generate"] === false) {
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "info",
+        code: "sigma/base-rule-only",
+        message: "this rule only feeds a correlation (`generate: false`); it is converted as part of that correlation",
+      }),
+    );
+    return { outcome: { rule: ref, converted: [], failed: [], skipped: true }, files: [], pieces: {}, diagnostics };
+  }
+  const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skipped: false };
+  const files: OutputFile[] = [];
+  const pieces: Partial<Record<TargetName, string[]>> = {};
+  for (const name of targets) {
+    const { target, taxonomy } = TARGETS[name];
+    const prepared = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
+    diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
+    if (!prepared.rule) {
+      outcome.failed.push(name);
+      continue;
+    }
+    const r = target.renderRule(prepared.rule, ctx);
+    diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
+    if (r.files.length === 0) {
+      outcome.failed.push(name);
+      continue;
+    }
+    outcome.converted.push(name);
+    files.push(...r.files.map((f) => ({ ...f, target: name })));
+    pieces[name] = [...r.bundle];
+  }
+  return { outcome, files, pieces, diagnostics };
+}
+
+/**
+ * Everything that needs all rules at once: duplicate ids (Kibana refuses an import with two rules
+ * of one rule_id), the bundles, and output names that would collide.
+ */
+export function assembleResults(results: readonly RuleResult[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
   const files: OutputFile[] = [];
   const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
   const pieces = new Map<TargetName, string[]>(targets.map((t) => [t, []]));
-  const seenIds = new Map<string, Rule>();
-
-  for (const rule of rules) {
-    const dup = seenIds.get(rule.id);
-    if (dup) {
-      diagnostics.push(
-        ruleDiagnostic(rule, {
-          severity: "error",
-          code: "rule/duplicate-id",
-          message: `rule id ${rule.id} is also used by ${dup.source.file}`,
-          hint: "every rule needs its own id: Kibana refuses an import with two rules of one rule_id",
-        }),
-      );
-      outcomes.push({ rule, converted: [], failed: [...targets], skipped: false });
+  const seenIds = new Map<string, RuleRef>();
+  for (const r of results) {
+    const ref = r.outcome.rule;
+    const dup = seenIds.get(ref.id);
+    if (dup && !r.outcome.skipped) {
+      diagnostics.push({
+        severity: "error",
+        code: "rule/duplicate-id",
+        message: `rule id ${ref.id} is also used by ${dup.source.file}`,
+        file: ref.source.file,
+        line: ref.source.line,
+        col: 1,
+        ruleId: ref.id,
+        hint: "every rule needs its own id: Kibana refuses an import with two rules of one rule_id",
+      });
+      outcomes.push({ rule: ref, converted: [], failed: [...targets], skipped: false });
       continue;
     }
-    seenIds.set(rule.id, rule);
-    if (rule.custom["sigma.generate"] === false) {
-      diagnostics.push(
-        ruleDiagnostic(rule, {
-          severity: "info",
-          code: "sigma/base-rule-only",
-          message: "this rule only feeds a correlation (`generate: false`); it is converted as part of that correlation",
-        }),
-      );
-      outcomes.push({ rule, converted: [], failed: [], skipped: true });
-      continue;
-    }
-    const outcome: RuleOutcome = { rule, converted: [], failed: [], skipped: false };
-    for (const name of targets) {
-      const { target, taxonomy } = TARGETS[name];
-      const prepared = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
-      diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
-      if (!prepared.rule) {
-        outcome.failed.push(name);
-        continue;
-      }
-      const r = target.renderRule(prepared.rule, ctx);
-      diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
-      if (r.files.length === 0) {
-        outcome.failed.push(name);
-        continue;
-      }
-      outcome.converted.push(name);
-      files.push(...r.files.map((f) => ({ ...f, target: name })));
-      pieces.get(name)!.push(...r.bundle);
-    }
-    outcomes.push(outcome);
+    if (!r.outcome.skipped) seenIds.set(ref.id, ref);
+    outcomes.push(r.outcome);
+    files.push(...r.files);
+    diagnostics.push(...r.diagnostics);
+    for (const t of targets) pieces.get(t)!.push(...(r.pieces[t] ?? []));
   }
   for (const name of targets) {
     const p = pieces.get(name)!;

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: converts the whole SigmaHQ corpus to all three targets in one process and
+ * reports rules per second, peak memory, and the ratio to the floor: the time the `yaml` package
+ * alone needs to parse the same files, measured in the same run. Figures are ratios within one
+ * run, so they compare across machines; absolute times are printed for reference only.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseAllDocuments } from "yaml";
+import { loadMappings } from "../../src/mapping/mappings.js";
+import { convertRules, TARGET_NAMES } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { convertSources } from "../../src/pipeline/parallel-convert.js";
+import { availableParallelism } from "node:os";
+import { loadTemplates } from "../../src/render/templates.js";
+
+const CORPUS = process.argv[2] ?? "../shared/corpus/sigma/rules";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.name.endsWith(".yml") || e.name.endsWith(".yaml")) out.push(p);
+  }
+  return out;
+}
+
+async function best(f: () => unknown): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    await f();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
+const files = walk(CORPUS);
+const sources = files.map((path) => ({ path, text: readFileSync(path, "utf8") }));
+const ctx = { templates: loadTemplates(), mappings: loadMappings(), options: { elasticLanguage: "eql" as const, unmapped: "error" as const } };
+
+const floor = await best(() => {
+  for (const s of sources) parseAllDocuments(s.text);
+});
+let converted = 0;
+let failed = 0;
+let outputs = 0;
+const full = await best(() => {
+  const read = readRules(sources);
+  const r = convertRules(read.rules, TARGET_NAMES, ctx);
+  converted = r.outcomes.filter((o) => o.failed.length === 0 && !o.skipped).length;
+  failed = r.outcomes.filter((o) => o.failed.length > 0).length + new Set(read.diagnostics.filter((d) => d.severity === "error").map((d) => d.file)).size;
+  outputs = r.files.length;
+});
+const readOnly = await best(() => readRules(sources));
+
+let parallelConverted = 0;
+const parallel = await best(async () => {
+  const r = await convertSources(sources, TARGET_NAMES, ctx);
+  parallelConverted = r.result.outcomes.filter((o) => o.failed.length === 0 && !o.skipped).length;
+});
+if (parallelConverted !== converted) throw new Error(`parallel run converted ${parallelConverted}, sequential ${converted}`);
+
+const rss = process.resourceUsage().maxRSS / 1024;
+console.log(`corpus: ${files.length} files (${CORPUS}), targets: ${TARGET_NAMES.join(", ")}, best of ${ROUNDS}`);
+console.log(`rules converted to all targets: ${converted}, failed for some target: ${failed}, files written in memory: ${outputs}`);
+console.log(`yaml parse floor: ${floor.toFixed(0)} ms`);
+console.log(`read (yaml + Sigma → IR): ${readOnly.toFixed(0)} ms = ${(readOnly / floor).toFixed(2)}x floor`);
+console.log(`read + convert to ${TARGET_NAMES.length} targets: ${full.toFixed(0)} ms = ${(full / floor).toFixed(2)}x floor, ${Math.round((files.length / full) * 1000)} rules/s`);
+console.log(`same, on ${availableParallelism()} worker threads: ${parallel.toFixed(0)} ms = ${(parallel / floor).toFixed(2)}x floor, ${Math.round((files.length / parallel) * 1000)} rules/s`);
+console.log(`peak RSS: ${rss.toFixed(0)} MiB`);
