@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
+import { readElasticJson, readElasticToml, readKibanaNdjson } from "../sources/elastic/index.js";
 import { readSigmaFile } from "../sources/sigma/index.js";
 import { detectFormat, type InputFormat } from "./detect-format.js";
 
@@ -54,9 +55,11 @@ function readOne(
     case "sigma":
       return readSigmaFile(path, text, { knownRules: known, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
     case "elastic-toml":
+      return readElasticToml(path, text);
     case "elastic-json":
+      return readElasticJson(path, text);
     case "elastic-ndjson":
-      return unreadable(path, `${format} files are not read yet`, "convert rule files and Sigma rules for now");
+      return readKibanaNdjson(path, text);
     case undefined:
       return unreadable(path, "not a rule file: no `rule_id:` (rulecast rule) or `detection:` (Sigma) key", "pass --from native|sigma to force a reader");
   }
