@@ -24,8 +24,8 @@ export interface FieldRow {
 }
 
 export interface LogsourceRow {
-  /** Conditions in the `from` taxonomy: field → exact value. */
-  readonly conditions: Readonly<Record<string, string>>;
+  /** Conditions in the `from` taxonomy: field → the value, or the values any of which stands for it. */
+  readonly conditions: Readonly<Record<string, string | readonly string[]>>;
   readonly logsource: Logsource;
   /** The log source covers only part of what the conditions match (a warning names it). */
   readonly partial: boolean;
@@ -43,6 +43,8 @@ export interface FieldMapping {
   readonly from: Taxonomy;
   readonly to: Taxonomy | "splunk";
   readonly fields: ReadonlyMap<string, FieldRow>;
+  /** Whole families of names: `winlog.event_data.X` → `X`. Tried after `fields`. */
+  readonly prefixes?: readonly { readonly from: string; readonly to: string }[];
   readonly logsources: readonly LogsourceRow[];
   readonly products: ProductHints;
 }
@@ -50,7 +52,8 @@ export interface FieldMapping {
 type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs" };
 type RawTable = {
   fields: RawRow[];
-  logsources: { ecs: Record<string, string>; sigma: Logsource; partial?: boolean }[];
+  prefixes?: { ecs: string; sigma: string }[];
+  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
   products: ProductHints;
 };
 
@@ -71,6 +74,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     from: "ecs",
     to: "sigma",
     fields,
+    prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
     logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false })),
     products: t.products,
   };

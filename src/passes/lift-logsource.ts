@@ -54,19 +54,22 @@ function liftOne(
     const c = conjuncts[index];
     return c && c.kind === "match" ? { index, value: singleText(c)! } : undefined;
   };
+  /** A conjunct that says `field` is one of `allowed` (a match, or an OR of matches on it). */
+  const conjunctIn = (field: string, allowed: readonly string[]): number =>
+    conjuncts.findIndex((c) => {
+      const alts = c.kind === "or" ? c.children : [c];
+      return alts.every((a) => a.kind === "match" && a.field === field && allowed.includes(singleText(a) ?? "\u0000"));
+    });
 
   const consumed = new Set<number>();
   let logsource: Logsource | undefined;
   for (const row of mapping.logsources) {
-    const hits = Object.entries(row.conditions).map(([f, v]) => {
-      const found = valueOf(f);
-      return found && found.value === v ? found.index : -1;
-    });
+    const hits = Object.entries(row.conditions).map(([f, v]) => conjunctIn(f, typeof v === "string" ? [v] : v));
     if (hits.every((i) => i >= 0)) {
       hits.forEach((i) => consumed.add(i));
       logsource = { ...row.logsource };
       if (row.partial) {
-        const said = Object.entries(row.conditions).map(([f, v]) => `${f}:${v}`).join(" and ");
+        const said = Object.entries(row.conditions).map(([f, v]) => `${f}:${typeof v === "string" ? v : `(${v.join(" or ")})`}`).join(" and ");
         problems.push({
           severity: "warning",
           code: "mapping/logsource-narrowed",

@@ -37,7 +37,8 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const separators = opts.product === "windows" ? ["\\"] : opts.product === "linux" || opts.product === "macos" ? ["/"] : ["\\", "/"];
 
   const row = (field: string): FieldRow | undefined => {
-    const r = mapping.fields.get(field);
+    const prefix = mapping.prefixes?.find((p) => field.startsWith(p.from) && field.length > p.from.length && !field.slice(p.from.length).includes("."));
+    const r = mapping.fields.get(field) ?? (prefix ? { from: field, to: prefix.to + field.slice(prefix.from.length), value: "same" as const } : undefined);
     if (!r) {
       report({
         severity: "error",

@@ -10,7 +10,7 @@ import { sigmaTarget } from "../targets/sigma/index.js";
 import { splunkTarget } from "../targets/splunk/index.js";
 import type { RenderedFile, Target, TargetContext, TargetName } from "../targets/target.js";
 import { ruleDiagnostic } from "./rule-diagnostic.js";
-import { toTaxonomy } from "./to-taxonomy.js";
+import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
 
 export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy }>> = {
   sigma: { target: sigmaTarget, taxonomy: "sigma" },
@@ -76,7 +76,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
   const pieces: Partial<Record<TargetName, string[]>> = {};
   for (const name of targets) {
     const { target, taxonomy } = TARGETS[name];
-    const prepared = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
+    const prepared = prepareFor(name, rule, taxonomy, ctx);
     diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
     if (!prepared.rule) {
       outcome.failed.push(name);
@@ -133,6 +133,29 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
     if (p.length > 0) files.push(...TARGETS[name].target.renderBundle(p, ctx).map((f) => ({ ...f, target: name })));
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
+}
+
+/** The rule in the field names the target needs, honouring `sigmaTaxonomy` for Sigma output. */
+function prepareFor(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
+  const mode = name === "sigma" && rule.taxonomy === "ecs" ? (ctx.options.sigmaTaxonomy ?? "auto") : "sigma";
+  if (mode === "ecs") return liftOnly(rule, ctx.mappings);
+  const mapped = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
+  if (mode === "auto" && !mapped.rule && mapped.diagnostics.some((d) => d.code === "mapping/unmapped-field")) {
+    const kept = liftOnly(rule, ctx.mappings);
+    const fields = mapped.diagnostics.filter((d) => d.code === "mapping/unmapped-field").length;
+    return {
+      ...kept,
+      diagnostics: [
+        ...kept.diagnostics,
+        ruleDiagnostic(rule, {
+          severity: "info",
+          code: "sigma/ecs-taxonomy",
+          message: `${fields} field(s) have no Sigma-taxonomy name; the Sigma rule keeps ECS field names (taxonomy: ecs)`,
+        }),
+      ],
+    };
+  }
+  return mapped;
 }
 
 /** Diagnostics from a target say which target they are about. */

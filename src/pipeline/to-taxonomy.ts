@@ -16,6 +16,17 @@ export interface TaxonomyResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * An ECS rule for Sigma output in ECS field names (`taxonomy: ecs`): only the log source is lifted
+ * out of the query, so the Sigma rule still has a `logsource`; every field keeps its ECS name.
+ */
+export function liftOnly(rule: Rule, mappings: Mappings): TaxonomyResult {
+  const lifted = liftLogsource(rule.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+  const diagnostics = problemsToDiagnostics(rule, lifted.problems, "error");
+  const logsource = lifted.logsource ?? rule.logsource;
+  return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
+}
+
 export function toTaxonomy(
   rule: Rule,
   wanted: Taxonomy,

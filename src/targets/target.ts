@@ -14,6 +14,12 @@ export interface TargetOptions {
   readonly elasticLanguage: "eql" | "kuery";
   /** What to do with a field the mapping does not know. */
   readonly unmapped: "error" | "warning";
+  /**
+   * Field names of Sigma output for ECS rules: `sigma` maps to the Sigma taxonomy (portable, fails
+   * on fields it lacks); `ecs` keeps ECS names and writes `taxonomy: ecs`; `auto` maps when every
+   * field maps and keeps ECS names otherwise (the default: portable where possible, faithful always).
+   */
+  readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
   /** Splunk: app name for `--splunk-app` and stanza prefixes. */
   readonly splunkApp?: string;
   /** Splunk: index for searches (`index=...`), when the mapping gives none. */

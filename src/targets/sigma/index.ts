@@ -138,6 +138,7 @@ function commonView(rule: Rule): Record<string, unknown> {
     title: rule.name,
     id: rule.id,
     name: null,
+    taxonomy: rule.taxonomy === "sigma" ? null : rule.taxonomy,
     status: rule.status ?? "experimental",
     description: rule.description,
     references: rule.references,
