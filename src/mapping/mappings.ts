@@ -30,11 +30,46 @@ type RawTarget = {
   logsources: { sigma: Logsource; search: LogsourceSearch["conditions"] }[];
 };
 
-export function loadMappings(): Mappings {
+/** A user's field renames per mapping (from a config file): source name → target name. */
+export interface MappingOverrides {
+  readonly "ecs-sigma"?: Readonly<Record<string, string>>;
+  readonly "sigma-ecs"?: Readonly<Record<string, string>>;
+  readonly "sigma-splunk"?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The packaged mappings, with a user's field renames on top: `loadMappings({ "sigma-splunk":
+ * { Image: process_path } })`. An override row wins over the packaged row for every log source.
+ */
+export function loadMappings(overrides: MappingOverrides = {}): Mappings {
+  const ecs = ecsToSigma();
+  const sigmaEcs = sigmaEcsMapping();
+  const splunk = loadMappingFile("sigma-splunk.yaml") as RawTarget;
+  const ecsRows = overrides["ecs-sigma"];
+  const sigmaEcsRows = overrides["sigma-ecs"];
   return {
-    ecsToSigma: ecsToSigma(),
-    sigmaToEcs: sigmaEcsMapping(),
-    sigmaToSplunk: targetMapping("sigma-splunk", loadMappingFile("sigma-splunk.yaml") as RawTarget),
+    ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
+    // sigma-ecs rows are searched in order, so user rows (fitting every log source) go first.
+    sigmaToEcs: sigmaEcsRows ? { ...sigmaEcs, fields: [...Object.entries(sigmaEcsRows).map(([sigma, to]) => ({ sigma, ecs: to, when: {} })), ...sigmaEcs.fields] } : sigmaEcs,
+    sigmaToSplunk: targetMapping("sigma-splunk", { ...splunk, fields: { ...splunk.fields, ...overrides["sigma-splunk"] } }),
+  };
+}
+
+/** A field map with user rows on top; names neither lists still go to the base map (which may answer every name). */
+function withRows(base: ReadonlyMap<string, FieldRow>, rows: Readonly<Record<string, string>>): ReadonlyMap<string, FieldRow> {
+  const user = new Map<string, FieldRow>(Object.entries(rows).map(([from, to]) => [from, { from, to, value: "same" as const }]));
+  const all = new Map<string, FieldRow>([...base, ...user]);
+  return {
+    get: (k) => user.get(k) ?? base.get(k),
+    has: (k) => user.has(k) || base.has(k),
+    get size() {
+      return all.size;
+    },
+    forEach: (cb) => all.forEach(cb),
+    entries: () => all.entries(),
+    keys: () => all.keys(),
+    values: () => all.values(),
+    [Symbol.iterator]: () => all[Symbol.iterator](),
   };
 }
 

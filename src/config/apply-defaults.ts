@@ -1,0 +1,33 @@
+/**
+ * Config defaults applied to a rule: the schedule for its severity and the index patterns for its
+ * log source. A key the rule file sets itself always wins, so `explicit` names the top-level keys
+ * the rule's file wrote (readers fill the same defaults whether or not a key was written).
+ * Pure: Rule → Rule.
+ */
+import { parseDuration } from "../ir/duration.js";
+import type { Rule } from "../ir/rule.js";
+import type { IndexPatterns, ScheduleDefault } from "./config-file.js";
+
+export interface RuleDefaults {
+  readonly schedule: Partial<Record<Rule["severity"], ScheduleDefault>>;
+  readonly indexPatterns: readonly IndexPatterns[];
+}
+
+export function applyRuleDefaults(rule: Rule, defaults: RuleDefaults, explicit: ReadonlySet<string>): Rule {
+  let out = rule;
+  const d = defaults.schedule[rule.severity];
+  const interval = d?.interval && !explicit.has("interval") ? parseDuration(d.interval) : undefined;
+  const from = d?.from && !explicit.has("from") ? d.from : undefined;
+  if (interval || from) out = { ...out, schedule: { ...out.schedule, ...(interval ? { interval } : {}), ...(from ? { from } : {}) } };
+  if (out.index.length === 0 && !explicit.has("index") && out.logsource) {
+    const ls = out.logsource;
+    const row = defaults.indexPatterns.find((r) => (Object.keys(r.logsource) as (keyof typeof r.logsource)[]).every((k) => r.logsource[k] === ls[k]));
+    if (row) out = { ...out, index: [...row.index] };
+  }
+  return out;
+}
+
+/** Top-level keys a rule file writes (YAML `key:` or TOML `key =`, every document): `interval`, `from`, `index`, … */
+export function topLevelKeys(text: string): Set<string> {
+  return new Set([...text.matchAll(/^([A-Za-z_][\w.-]*)\s*[:=]/gm)].map((m) => m[1]!));
+}

@@ -1,0 +1,168 @@
+/**
+ * `rulecast.config.yaml`: a rules repository's defaults. Parsed and checked here into plain data;
+ * unknown keys are errors (a typo must not silently do nothing). Relative paths stay as written;
+ * settings resolution makes them relative to the config file's folder.
+ */
+import { parseDocument } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { lineColAt, lineStarts } from "../diagnostics/source-text.js";
+import { parseDuration } from "../ir/duration.js";
+import type { Logsource } from "../ir/query.js";
+import type { Severity } from "../ir/rule.js";
+import type { MappingOverrides } from "../mapping/mappings.js";
+
+export const CONFIG_FILE_NAME = "rulecast.config.yaml";
+
+export interface ScheduleDefault {
+  readonly interval?: string;
+  readonly from?: string;
+}
+
+export interface IndexPatterns {
+  readonly logsource: Logsource;
+  readonly index: readonly string[];
+}
+
+export interface RulecastConfig {
+  /** Rule folders or files `convert` and `check` read when no path is given. */
+  readonly rules?: readonly string[];
+  readonly targets?: readonly string[];
+  readonly out?: string;
+  readonly naming?: string;
+  readonly templates?: string;
+  readonly unmapped?: "error" | "warning";
+  readonly elasticLanguage?: "eql" | "kuery";
+  readonly failOn?: "warning" | "error";
+  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
+  readonly mappings?: MappingOverrides;
+  /** Per severity: schedule a rule gets when its file sets no `interval` / `from`. */
+  readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
+  /** Index patterns a rule with this log source gets when it names none (first match wins). */
+  readonly indexPatterns?: readonly IndexPatterns[];
+}
+
+export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
+
+const SEVERITIES: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
+const MAPPING_NAMES = ["ecs-sigma", "sigma-ecs", "sigma-splunk"] as const;
+
+type Path = readonly (string | number)[];
+/** Thrown only inside this module, to leave nested validation at the first problem; parseConfig turns it into a value. */
+class ConfigProblem {
+  constructor(
+    readonly path: Path,
+    readonly message: string,
+  ) {}
+}
+
+/** Reads a config file's text; the first problem comes back with its line and column. */
+export function parseConfig(file: string, text: string): ConfigRead {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const starts = lineStarts(text);
+  const at = (offset: number) => lineColAt(text, offset, starts);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const { line, col } = at(e.pos[0]);
+    return { error: { severity: "error", code: "config/yaml-syntax", message: e.message.split("\n")[0]!, file, line, col } };
+  }
+  try {
+    return { config: readConfig(doc.toJS() ?? {}) };
+  } catch (e) {
+    if (!(e instanceof ConfigProblem)) throw e;
+    const node = doc.getIn(e.path, true) as { range?: [number, number, number] } | undefined;
+    const parent = e.path.length > 0 ? (doc.getIn(e.path.slice(0, -1), true) as { range?: [number, number, number] } | undefined) : undefined;
+    const offset = node?.range?.[0] ?? parent?.range?.[0] ?? 0;
+    const { line, col } = at(offset);
+    return { error: { severity: "error", code: "config/invalid", message: `${e.path.join(".") || "(top)"}: ${e.message}`, file, line, col } };
+  }
+}
+
+function readConfig(raw: unknown): RulecastConfig {
+  const top = object(raw, []);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns"]);
+  const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
+  if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
+  if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
+  if (top["out"] !== undefined) cfg.out = string(top["out"], ["out"]);
+  if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
+  if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
+  if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning"] as const);
+  if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery"] as const);
+  if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
+  if (top["splunk"] !== undefined) {
+    const s = object(top["splunk"], ["splunk"]);
+    only(s, ["splunk"], ["app", "index", "app_version"]);
+    cfg.splunk = {
+      ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
+      ...(s["index"] !== undefined ? { index: string(s["index"], ["splunk", "index"]) } : {}),
+      ...(s["app_version"] !== undefined ? { appVersion: string(s["app_version"], ["splunk", "app_version"]) } : {}),
+    };
+  }
+  if (top["mappings"] !== undefined) {
+    const m = object(top["mappings"], ["mappings"]);
+    only(m, ["mappings"], MAPPING_NAMES);
+    const out: Record<string, Record<string, string>> = {};
+    for (const name of MAPPING_NAMES) {
+      if (m[name] === undefined) continue;
+      const rows = object(m[name], ["mappings", name]);
+      out[name] = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, string(v, ["mappings", name, k])]));
+    }
+    cfg.mappings = out;
+  }
+  if (top["schedule"] !== undefined) {
+    const s = object(top["schedule"], ["schedule"]);
+    only(s, ["schedule"], SEVERITIES);
+    const out: Partial<Record<Severity, ScheduleDefault>> = {};
+    for (const sev of SEVERITIES) {
+      if (s[sev] === undefined) continue;
+      const d = object(s[sev], ["schedule", sev]);
+      only(d, ["schedule", sev], ["interval", "from"]);
+      const interval = d["interval"] === undefined ? undefined : string(d["interval"], ["schedule", sev, "interval"]);
+      if (interval !== undefined && !parseDuration(interval)) throw new ConfigProblem(["schedule", sev, "interval"], `\`${interval}\` is not a duration like 5m, 1h`);
+      const from = d["from"] === undefined ? undefined : string(d["from"], ["schedule", sev, "from"]);
+      if (from !== undefined && !/^now-\d+[smhd]$/.test(from)) throw new ConfigProblem(["schedule", sev, "from"], `\`${from}\` is not date math like now-6m`);
+      out[sev] = { ...(interval ? { interval } : {}), ...(from ? { from } : {}) };
+    }
+    cfg.schedule = out;
+  }
+  if (top["index_patterns"] !== undefined) {
+    if (!Array.isArray(top["index_patterns"])) throw new ConfigProblem(["index_patterns"], "must be a list of { logsource, index }");
+    cfg.indexPatterns = top["index_patterns"].map((row, i) => {
+      const p = ["index_patterns", i];
+      const o = object(row, p);
+      only(o, p, ["logsource", "index"]);
+      const ls = object(o["logsource"], [...p, "logsource"]);
+      only(ls, [...p, "logsource"], ["category", "product", "service"]);
+      const logsource = Object.fromEntries(Object.entries(ls).map(([k, v]) => [k, string(v, [...p, "logsource", k])])) as Logsource;
+      return { logsource, index: stringList(o["index"], [...p, "index"]) };
+    });
+  }
+  return cfg;
+}
+
+function object(v: unknown, path: Path): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ConfigProblem(path, "must be a mapping");
+  return v as Record<string, unknown>;
+}
+
+function only(o: Record<string, unknown>, path: Path, keys: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new ConfigProblem([...path, k], `unknown key \`${k}\` (known: ${keys.join(", ")})`);
+  }
+}
+
+function string(v: unknown, path: Path): string {
+  if (typeof v !== "string" || v === "") throw new ConfigProblem(path, "must be a non-empty string");
+  return v;
+}
+
+function stringList(v: unknown, path: Path): string[] {
+  if (typeof v === "string") return v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!Array.isArray(v)) throw new ConfigProblem(path, "must be a list of strings");
+  return v.map((x, i) => string(x, [...path, i]));
+}
+
+function choice<T extends string>(v: unknown, path: Path, allowed: readonly T[]): T {
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) throw new ConfigProblem(path, `must be one of ${allowed.join(", ")}`);
+  return v as T;
+}

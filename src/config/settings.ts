@@ -1,0 +1,118 @@
+/**
+ * One run's settings, each taken from the first place that sets it: command-line flag, then
+ * environment (`RULECAST_*`), then the config file, then the built-in default. Paths from the
+ * config file are relative to the file's folder; they come back relative to the working
+ * directory, as the user would type them.
+ */
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { Severity } from "../ir/rule.js";
+import type { MappingOverrides } from "../mapping/mappings.js";
+import type { IndexPatterns, RulecastConfig, ScheduleDefault } from "./config-file.js";
+
+export type FailOn = "warning" | "error";
+
+export interface Settings {
+  readonly paths: readonly string[];
+  readonly targets: readonly string[];
+  readonly out?: string;
+  readonly naming: string;
+  readonly templates?: string;
+  readonly unmapped: "error" | "warning";
+  readonly elasticLanguage: "eql" | "kuery";
+  readonly failOn: FailOn;
+  readonly splunkApp?: string;
+  readonly splunkIndex?: string;
+  readonly splunkAppVersion: string;
+  readonly mappings: MappingOverrides;
+  readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
+  readonly indexPatterns: readonly IndexPatterns[];
+}
+
+/** What flags the user gave; undefined means "not on the command line". */
+export interface SettingFlags {
+  readonly paths?: readonly string[];
+  readonly to?: readonly string[];
+  readonly out?: string;
+  readonly naming?: string;
+  readonly templates?: string;
+  readonly unmapped?: string;
+  readonly elasticLanguage?: string;
+  readonly failOn?: string;
+  readonly splunkApp?: string;
+  readonly splunkIndex?: string;
+}
+
+/** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
+export const DEFAULT_NAMING = "{target}/{slug}";
+
+/** Environment variables read, with the flag each stands for (listed in --help and the README). */
+export const ENV_VARS: Readonly<Record<string, string>> = {
+  RULECAST_CONFIG: "--config",
+  RULECAST_TO: "--to",
+  RULECAST_OUT: "--out",
+  RULECAST_NAMING: "--naming",
+  RULECAST_TEMPLATES: "--templates",
+  RULECAST_UNMAPPED: "--unmapped",
+  RULECAST_ELASTIC_LANGUAGE: "--elastic-language",
+  RULECAST_FAIL_ON: "--fail-on",
+  RULECAST_SPLUNK_APP: "--splunk-app",
+  RULECAST_SPLUNK_INDEX: "--splunk-index",
+};
+
+export type SettingsResult = { readonly settings: Settings } | { readonly error: string };
+
+export function resolveSettings(
+  flags: SettingFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  config: RulecastConfig | undefined,
+  configFile: string | undefined,
+  cwd: string,
+): SettingsResult {
+  const cfg = config ?? {};
+  const fromConfig = (p: string | undefined) => {
+    if (p === undefined || !configFile) return p;
+    const abs = resolve(dirname(configFile), p);
+    const rel = relative(cwd, abs);
+    return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? abs : rel.split("\\").join("/");
+  };
+  const e = (name: string) => (env[name] !== undefined && env[name] !== "" ? env[name] : undefined);
+  const pick = <T>(flag: T | undefined, envName: string, configValue: T | undefined, builtin: T, parse: (s: string) => T): T =>
+    flag ?? (e(envName) !== undefined ? parse(e(envName)!) : undefined) ?? configValue ?? builtin;
+
+  const problems: string[] = [];
+  const oneOf =
+    <T extends string>(what: string, allowed: readonly T[], fallback: T) =>
+    (s: string): T => {
+      if ((allowed as readonly string[]).includes(s)) return s as T;
+      problems.push(`${what} must be one of ${allowed.join(", ")} (got \`${s}\`)`);
+      return fallback;
+    };
+  const text = (s: string) => s;
+  const list = (s: string) => [s];
+
+  const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning"] as const, "error")(flags.unmapped);
+  const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery"] as const, "eql")(flags.elasticLanguage);
+  const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
+
+  const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
+  const templates = pick(flags.templates, "RULECAST_TEMPLATES", fromConfig(cfg.templates), undefined, text);
+  const splunkApp = pick(flags.splunkApp, "RULECAST_SPLUNK_APP", cfg.splunk?.app, undefined, text);
+  const splunkIndex = pick(flags.splunkIndex, "RULECAST_SPLUNK_INDEX", cfg.splunk?.index, undefined, text);
+  const settings: Settings = {
+    paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
+    targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),
+    ...(out !== undefined ? { out } : {}),
+    naming: pick(flags.naming, "RULECAST_NAMING", cfg.naming, DEFAULT_NAMING, text),
+    ...(templates !== undefined ? { templates } : {}),
+    unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning"] as const, "error")),
+    elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery"] as const, "eql")),
+    failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
+    ...(splunkApp !== undefined ? { splunkApp } : {}),
+    ...(splunkIndex !== undefined ? { splunkIndex } : {}),
+    splunkAppVersion: cfg.splunk?.appVersion ?? "1.0.0",
+    mappings: cfg.mappings ?? {},
+    schedule: cfg.schedule ?? {},
+    indexPatterns: cfg.indexPatterns ?? [],
+  };
+  return problems.length > 0 ? { error: problems.join("; ") } : { settings };
+}
