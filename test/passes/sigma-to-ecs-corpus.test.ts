@@ -10,7 +10,6 @@ const ROOT = "../shared/corpus/sigma/rules";
 /** Measured on SigmaHQ: 2,932 of 3,141 rules, 2,405 of 2,407 Windows rules. The bounds only let the counts grow. */
 const MIN_OK = 2932;
 const MIN_WINDOWS_OK = 2405;
-const MAX_MS = 5000;
 
 function ymlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -54,7 +53,6 @@ test("SigmaHQ rules map to ECS with no error problem", () => {
   assert.ok(ok >= MIN_OK, `${ok} rules mapped, fewer than the ${MIN_OK} measured`);
   assert.ok(windowsOk >= MIN_WINDOWS_OK, `${windowsOk} Windows rules mapped, fewer than the ${MIN_WINDOWS_OK} measured`);
   assert.ok(ok / all >= 0.9 && windowsOk / windows >= 0.95);
-  assert.ok(ms < MAX_MS, `corpus mapping took ${ms} ms`);
 });
 
 test.run();

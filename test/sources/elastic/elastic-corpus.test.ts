@@ -18,7 +18,6 @@ const MAX_UNREADABLE = 0;
  */
 const MAX_NOT_REPRESENTABLE = 54;
 const NATIVE_TYPES = new Set(["query", "eql", "threshold", "esql", "new_terms"]);
-const MAX_MS = 8000;
 
 function tomlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -27,7 +26,6 @@ function tomlFiles(dir: string): string[] {
   });
 }
 
-const moduleStart = Date.now();
 const files = tomlFiles(ROOT).sort();
 const rules: Rule[] = [];
 
@@ -87,11 +85,6 @@ test("TOML → Rule → rule file → Rule gives the same rule, field by field, 
   }
   console.log(`  round trip: ${representable} of ${rules.length} rules in ${Date.now() - started} ms; not representable: ${[...reasons].map(([k, n]) => `${n} × ${k}`).join(", ")}`);
   assert.ok(notRepresentable <= MAX_NOT_REPRESENTABLE, `${notRepresentable} rules cannot be rule files, more than the ${MAX_NOT_REPRESENTABLE} measured`);
-});
-
-test("the corpus run stays bounded", () => {
-  const ms = Date.now() - moduleStart;
-  assert.ok(ms < MAX_MS, `the Elastic corpus tests took ${ms} ms`);
 });
 
 test.run();

@@ -7,7 +7,6 @@ import { readSigmaFile } from "../../../src/sources/sigma/index.js";
 const ROOT = "../shared/corpus/sigma/rules";
 /** Measured: 0 of 3,141 SigmaHQ files fail. The bound only lets the count shrink, never grow. */
 const MAX_FAILURES = 0;
-const MAX_MS = 5000;
 
 function ymlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -37,7 +36,6 @@ test("every SigmaHQ rule reads into a rule without error diagnostics", () => {
   for (const [code, n] of top) console.log(`  ${n} × ${code}`);
   assert.ok(failures <= MAX_FAILURES, `${failures} files failed, more than the ${MAX_FAILURES} measured`);
   assert.ok((files.length - failures) / files.length >= 0.999);
-  assert.ok(ms < MAX_MS, `corpus read took ${ms} ms`);
 });
 
 test("placeholder rules fail only for missing placeholders, and read once values are given", () => {
