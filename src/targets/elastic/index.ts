@@ -15,12 +15,20 @@ import { printKql } from "../../query/kql/kql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import type { Target, TargetContext, TargetResult } from "../target.js";
+import { kibanaRuleFields } from "./kibana-fields.js";
 
 export const elasticTarget: Target = {
   name: "elastic",
   renderRule: renderElasticRule,
   renderBundle: (pieces, ctx) => [{ path: "rules.ndjson", content: ctx.templates.render("elastic/rules.ndjson.hbs", { lines: pieces }) }],
 };
+
+/** Keys the view sets itself; a copy in `custom` never overrides them. */
+const OWN_KEYS = new Set([
+  "rule_id", "name", "description", "type", "language", "query", "index", "threshold", "severity", "risk_score", "interval",
+  "from", "to", "max_signals", "enabled", "tags", "version", "author", "license", "false_positives", "references", "threat",
+  "note", "setup", "meta",
+]);
 
 /** Kibana has no `informational` severity; it is the lowest band. */
 const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
@@ -64,13 +72,13 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   if (rule.description.trim() === "") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/empty-description", message: "Kibana requires a description; the rule name is used" }));
   }
+  const extra = kibanaKeysFromCustom(rule, plan.type);
   const view = {
     rule_id: rule.id,
     name: rule.name,
     description: rule.description.trim() === "" ? rule.name : rule.description,
     type: plan.type,
-    language: plan.language,
-    query: printed.text,
+    ...(plan.language !== "none" ? { language: plan.language, query: printed.text } : {}),
     ...(rule.index.length > 0 ? { index: rule.index } : {}),
     ...(rule.threshold
       ? { threshold: { field: rule.threshold.field, value: rule.threshold.value, ...(rule.threshold.cardinality.length ? { cardinality: rule.threshold.cardinality } : {}) } }
@@ -91,20 +99,29 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     threat: threatView(rule),
     ...(rule.note ? { note: rule.note } : {}),
     ...(rule.setup ? { setup: rule.setup } : {}),
-    meta: metaView(rule),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
+    meta: metaView(rule, extra),
   };
   const json = ctx.templates.render("elastic/rule.json.hbs", view);
   const line = JSON.stringify(JSON.parse(json));
   return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
 }
 
-type Plan = { type: RuleType; language: "kuery" | "eql"; print: (q: Query) => PrintResult } | { error: string };
+type Plan = { type: RuleType; language: "kuery" | "eql" | "esql" | "lucene" | "none"; print: (q: Query) => PrintResult } | { error: string };
 
 /** The Kibana rule type and query language for a rule's query. */
 function queryPlan(rule: Rule, ctx: TargetContext): Plan {
   const eql: Plan = { type: "eql", language: "eql", print: printEql };
   const kql = (type: RuleType): Plan => ({ type, language: "kuery", print: printKql });
   const q = rule.query;
+  if (q.kind === "opaque") {
+    // Text no parser reads travels verbatim, but only to a rule of its own language.
+    if (q.language === "machine_learning" && rule.type === "machine_learning") return { type: "machine_learning", language: "none", print: () => ({ text: "", issues: [] }) };
+    if ((q.language === "esql" && rule.type === "esql") || (q.language === "lucene" && (rule.type === "query" || rule.type === "threshold" || rule.type === "new_terms"))) {
+      return { type: rule.type, language: q.language, print: () => ({ text: q.text, issues: [] }) };
+    }
+    return { error: `a ${q.language} query cannot be a ${rule.type} rule` };
+  }
   if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return eql;
   if (q.kind === "correlation") return { error: "this correlation has no Elastic rule form" };
   if (rule.type === "threshold") return kql("threshold");
@@ -112,12 +129,13 @@ function queryPlan(rule: Rule, ctx: TargetContext): Plan {
     case "eql":
       return eql;
     case "kuery":
-      return kql(rule.type === "new_terms" ? rule.type : "query");
+      // Every KQL rule type keeps its type (threat_match, new_terms, saved_query, ...).
+      return kql(rule.type === "eql" || rule.type === "esql" || rule.type === "machine_learning" ? "query" : rule.type);
     case "sigma":
       return ctx.options.elasticLanguage === "eql" ? eql : kql("query");
     case "lucene":
     case "esql":
-      return { error: `${rule.language} rules are kept as text and not rendered yet` };
+      return { error: `a ${rule.language} rule needs its query kept as text` };
   }
 }
 
@@ -140,7 +158,7 @@ function threatView(rule: Rule): unknown[] {
 }
 
 /** Kibana's free `meta` object keeps what it has no field for: releases, version history, extras. */
-function metaView(rule: Rule): Record<string, unknown> {
+function metaView(rule: Rule, carried: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const meta: Record<string, unknown> = { source: "rulecast" };
   if (rule.added) meta.added = rule.added;
   if (rule.lastModified) meta.last_modified = rule.lastModified;
@@ -157,8 +175,23 @@ function metaView(rule: Rule): Record<string, unknown> {
   if (rule.date) meta.date = rule.date;
   if (rule.modified) meta.modified = rule.modified;
   if (rule.logsource) meta.logsource = rule.logsource;
-  if (Object.keys(rule.custom).length > 0) meta.custom = rule.custom;
+  const custom = Object.fromEntries(Object.entries(rule.custom).filter(([k]) => !(k in carried)));
+  if (Object.keys(custom).length > 0) meta.custom = custom;
   return meta;
+}
+
+/**
+ * Kibana keys a rule holds in `custom` (read from an Elastic rule: building_block_type,
+ * related_integrations, new_terms_fields, ...) go back to the top level, where Kibana reads
+ * them, for every key the rule's type accepts (data/kibana-rule-fields.json).
+ */
+function kibanaKeysFromCustom(rule: Rule, type: RuleType): Record<string, unknown> {
+  const allowed = kibanaRuleFields(type);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rule.custom)) {
+    if (allowed.has(k) && !OWN_KEYS.has(k) && v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 type Lowered =
