@@ -33,16 +33,16 @@ export function flattenWindowsEvent(e: Record<string, unknown>): Record<string, 
 function flattenSystem(node: Obj, prefix: string, out: Obj): void {
   for (const [k, v] of Object.entries(node)) {
     if (k === "#attributes" && isObj(v)) {
-      for (const [ak, av] of Object.entries(v)) out[prefix ? `${prefix}_${ak}` : ak] = av;
+      for (const [ak, av] of Object.entries(v)) put(out, prefix ? `${prefix}_${ak}` : ak, av);
       continue;
     }
     if (k === "#text") {
-      if (prefix) out[prefix] = v;
+      if (prefix) put(out, prefix, v);
       continue;
     }
     const name = prefix ? `${prefix}_${k}` : k;
     if (isObj(v)) flattenSystem(v, name, out);
-    else out[name] = v;
+    else put(out, name, v);
   }
 }
 
@@ -52,7 +52,7 @@ function flattenData(data: Obj, out: Obj): void {
     if (k === "Data" && (Array.isArray(v) || isObj(v))) {
       for (const entry of Array.isArray(v) ? v : [v]) addDataEntry(entry, out);
     } else if (isObj(v) && !("#text" in v)) flattenData(v, out); // UserData: <Wrapper><Field>..</Field></Wrapper>
-    else out[k] = isObj(v) ? v["#text"] : v;
+    else put(out, k, isObj(v) ? v["#text"] : v);
   }
 }
 
@@ -64,11 +64,16 @@ function addDataEntry(entry: unknown, out: Obj): void {
   const attrs = isObj(entry["#attributes"]) ? entry["#attributes"] : {};
   const name = attrs["Name"] ?? entry["@Name"] ?? entry["Name"];
   const value = "#text" in entry ? entry["#text"] : null;
-  if (typeof name === "string") out[name] = value;
+  if (typeof name === "string") put(out, name, value);
   else pushUnnamed(value, out);
 }
 
 function pushUnnamed(v: unknown, out: Obj): void {
   const prev = out["Data"];
   out["Data"] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+}
+
+/** Field names come from event files: `__proto__` must be a field, not the object's prototype. */
+function put(out: Obj, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }

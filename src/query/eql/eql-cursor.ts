@@ -6,6 +6,8 @@ import { EQL_KEYWORDS } from "./eql-escape.js";
 export interface Cursor {
   readonly tokens: readonly Token[];
   pos: number;
+  /** Levels of `(`, `not`, calls, signs and operator chains being read (see ../nesting.ts). */
+  depth: number;
 }
 
 export function peek(c: Cursor, ahead = 0): Token {

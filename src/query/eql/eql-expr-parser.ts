@@ -9,6 +9,7 @@ import {
   type Cursor, expectOp, fail, isKeyword, isOp, isReserved, lastEnd, next, peek, unexpected,
 } from "./eql-cursor.js";
 import { canonicalFunction } from "./eql-functions.js";
+import { checkNesting } from "../nesting.js";
 
 const CMP_OPS: ReadonlySet<string> = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
@@ -39,8 +40,10 @@ function parseAnd(c: Cursor): Ast {
 function parseNot(c: Cursor): Ast {
   const t = peek(c);
   if (isKeyword(t, "not")) {
+    checkNesting("eql/nesting-too-deep", ++c.depth, t.start, t.end);
     next(c);
     const child = parseNot(c);
+    c.depth--;
     return { t: "not", child, span: span(t.start, child.span.end) };
   }
   return parseComparison(c);
@@ -107,31 +110,40 @@ function pattern(c: Cursor, left: Ast, op: ":" | "like" | "regex" | "in", ci: bo
   return { t: "pattern", op, ci, negated, left, values, span: span(left.span.start, lastEnd(c)) };
 }
 
+/** Each operator of a chain deepens the (binary, left-deep) tree by one level, so it counts. */
 function parseAdditive(c: Cursor): Ast {
+  const depth = c.depth;
   let left = parseMultiplicative(c);
   for (let t = peek(c); isOp(t, "+") || isOp(t, "-"); t = peek(c)) {
+    checkNesting("eql/nesting-too-deep", ++c.depth, t.start, t.end);
     next(c);
     const right = parseMultiplicative(c);
     left = { t: "arith", op: t.text as ArithOp, left, right, span: span(left.span.start, right.span.end) };
   }
+  c.depth = depth;
   return left;
 }
 
 function parseMultiplicative(c: Cursor): Ast {
+  const depth = c.depth;
   let left = parseUnary(c);
   for (let t = peek(c); isOp(t, "*") || isOp(t, "/") || isOp(t, "%"); t = peek(c)) {
+    checkNesting("eql/nesting-too-deep", ++c.depth, t.start, t.end);
     next(c);
     const right = parseUnary(c);
     left = { t: "arith", op: t.text as ArithOp, left, right, span: span(left.span.start, right.span.end) };
   }
+  c.depth = depth;
   return left;
 }
 
 function parseUnary(c: Cursor): Ast {
   const t = peek(c);
   if (isOp(t, "-") || isOp(t, "+")) {
+    checkNesting("eql/nesting-too-deep", ++c.depth, t.start, t.end);
     next(c);
     const operand = parseUnary(c);
+    c.depth--;
     if (t.text === "+") return operand;
     return { t: "neg", operand, span: span(t.start, operand.span.end) };
   }
@@ -168,9 +180,11 @@ function parsePrimary(c: Cursor): Ast {
         return parseField(c, true, t.start);
       }
       if (t.text === "(") {
+        checkNesting("eql/nesting-too-deep", ++c.depth, t.start, t.end);
         next(c);
         const inner = parseCondition(c);
         expectOp(c, ")", "`)`");
+        c.depth--;
         return { t: "paren", inner, span: span(t.start, lastEnd(c)) };
       }
       return unexpected(t, "a field, value or `(`");
@@ -182,6 +196,7 @@ function parsePrimary(c: Cursor): Ast {
 
 function parseCall(c: Cursor): Ast {
   const nameTok = next(c);
+  checkNesting("eql/nesting-too-deep", ++c.depth, nameTok.start, nameTok.end);
   const ci = takeTilde(c);
   const name = canonicalFunction(nameTok.text);
   if (name === undefined) {
@@ -198,6 +213,7 @@ function parseCall(c: Cursor): Ast {
     }
   }
   expectOp(c, ")", "`,` or `)` in the argument list");
+  c.depth--;
   return { t: "call", name, ci, args, span: span(nameTok.start, lastEnd(c)) };
 }
 

@@ -74,9 +74,8 @@ export function lowerEventFilter(f: EventFilterAst): Query {
 export function lowerCond(a: Ast): Query {
   switch (a.t) {
     case "and":
-      return mkAnd([lowerCond(a.left), lowerCond(a.right)], a.span);
     case "or":
-      return mkOr([lowerCond(a.left), lowerCond(a.right)], a.span);
+      return lowerChain(a);
     case "not":
       return { kind: "not", child: lowerCond(a.child), span: a.span };
     case "paren":
@@ -95,6 +94,21 @@ export function lowerCond(a: Ast): Query {
     case "neg":
       return { kind: "predicate", expr: lowerExpr(a), span: a.span };
   }
+}
+
+/**
+ * `a or b or c` parses left-deep, one level per operator: walking the left spine in a loop keeps
+ * a chain of 100,000 terms off the stack. Same result as lowering each binary node and flattening.
+ */
+function lowerChain(a: Extract<Ast, { t: "and" | "or" }>): Query {
+  const rights: Ast[] = [];
+  let node: Ast = a;
+  while (node.t === a.t) {
+    rights.push(node.right);
+    node = node.left;
+  }
+  const children = [lowerCond(node), ...rights.reverse().map(lowerCond)];
+  return a.t === "and" ? mkAnd(children, a.span) : mkOr(children, a.span);
 }
 
 const FLIP: Readonly<Record<CmpOp, CmpOp>> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };

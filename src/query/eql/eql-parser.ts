@@ -35,7 +35,7 @@ export function parseEql(text: string): ParseResult<Query> {
 }
 
 function parseOrThrow(text: string): Query {
-  const c: Cursor = { tokens: lexEql(text), pos: 0 };
+  const c: Cursor = { tokens: lexEql(text), pos: 0, depth: 0 };
   const first = peek(c);
   if (first.type === "eof") fail("eql/empty-query", "the query is empty", first);
   const stmt = parseStatement(c);

@@ -26,11 +26,12 @@ import type { ParseResult } from "../../diagnostics/query-error.js";
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
 import { isKqlSpace, keywordAt, literalText, scanLiteral, type KqlLiteral } from "./kql-literal.js";
 import { type ValueTree, applyField } from "./kql-value-tree.js";
+import { checkNesting } from "../nesting.js";
 
 /** Parses KQL text: `parseKql('process.name:cmd.exe and not user.name:(a or b)')`. */
 export function parseKql(text: string): ParseResult<Query> {
   try {
-    return { ok: true, value: parseStart({ text, pos: 0, end: 0 }) };
+    return { ok: true, value: parseStart({ text, pos: 0, end: 0, depth: 0 }) };
   } catch (e) {
     if (e instanceof QuerySyntaxError) return { ok: false, error: e.detail };
     throw e;
@@ -42,6 +43,8 @@ interface State {
   pos: number;
   /** End of the last literal or closing bracket read: spans end there, not after trailing spaces. */
   end: number;
+  /** Open groups (`(`, `{`) around the cursor: bounded, so hostile input cannot overflow the stack. */
+  depth: number;
 }
 
 type RangeOp = "lt" | "lte" | "gt" | "gte";
@@ -78,11 +81,13 @@ function parseNot(s: State, prefix: string): Query {
 function parseSub(s: State, prefix: string): Query {
   const open = s.pos;
   if (s.text[open] !== "(") return parseExpression(s, prefix);
+  checkNesting("kql/nesting-too-deep", ++s.depth, open);
   s.pos++;
   skipSpaces(s);
   const q = parseOr(s, prefix);
   skipSpaces(s);
   expectClose(s, ")", open);
+  s.depth--;
   return q;
 }
 
@@ -122,11 +127,13 @@ function parseExpression(s: State, prefix: string): Query {
 
 function parseNested(s: State, path: string, start: number): Query {
   const open = s.pos;
+  checkNesting("kql/nesting-too-deep", ++s.depth, open);
   s.pos++;
   skipSpaces(s);
   const query = parseOr(s, `${path}.`);
   skipSpaces(s);
   expectClose(s, "}", open);
+  s.depth--;
   return { kind: "nested", path, query, span: { start, end: s.pos } };
 }
 
@@ -138,11 +145,13 @@ function parseListOfValues(s: State): ValueTree {
     s.pos = lit.next;
     return { kind: "value", literal: lit };
   }
+  checkNesting("kql/nesting-too-deep", ++s.depth, open);
   s.pos++;
   skipSpaces(s);
   const tree = parseOrValues(s);
   skipSpaces(s);
   expectClose(s, ")", open);
+  s.depth--;
   return tree;
 }
 

@@ -6,6 +6,7 @@ import type { ParseResult, QueryError } from "../../diagnostics/query-error.js";
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
 import type { ConditionNode } from "./condition-ast.js";
 import { lexCondition, type Token } from "./condition-lexer.js";
+import { checkNesting } from "../nesting.js";
 
 const KEYWORDS = new Set(["and", "or", "not", "of", "them"]);
 
@@ -25,6 +26,8 @@ export function parseCondition(text: string): ParseResult<ConditionNode> {
 
 class Parser {
   private pos = 0;
+  /** Open `(` and `not` around the cursor (see ../nesting.ts). */
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   peek(offset = 0): Token {
@@ -80,8 +83,10 @@ class Parser {
   private parseNot(): ConditionNode {
     const t = this.peek();
     if (this.isWord(t, "not")) {
+      checkNesting("sigma/condition-nesting-too-deep", ++this.depth, t.start, t.end);
       this.next();
       const child = this.parseNot();
+      this.depth--;
       return { kind: "not", child, span: { start: t.start, end: child.span.end } };
     }
     return this.parsePrimary();
@@ -90,9 +95,11 @@ class Parser {
   private parsePrimary(): ConditionNode {
     const t = this.next();
     if (t.kind === "lparen") {
+      checkNesting("sigma/condition-nesting-too-deep", ++this.depth, t.start, t.end);
       const inner = this.parseOr();
       const close = this.next();
       if (close.kind !== "rparen") this.fail(close, "expected ')'");
+      this.depth--;
       return inner;
     }
     if (t.kind !== "word") this.fail(t, "expected a selection name, `not`, `(` or `1 of`/`all of`");

@@ -9,6 +9,7 @@ import { parseDuration } from "../../ir/duration.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat, Threshold } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
 import { parseQuery } from "../../query/parse-query.js";
+import { assignOwn, setOwn } from "../own-property.js";
 
 export interface LineCol {
   readonly line: number;
@@ -170,8 +171,8 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   }
 
   const custom: Record<string, unknown> = { ...extras.customBefore };
-  for (const [k, v] of Object.entries(raw)) if (!MAPPED_KEYS.has(k)) custom[k] = v;
-  Object.assign(custom, extras.customAfter);
+  for (const [k, v] of Object.entries(raw)) if (!MAPPED_KEYS.has(k)) setOwn(custom, k, v);
+  assignOwn(custom, extras.customAfter);
 
   const queryAt = loc.valueAt("query", 0);
   const f = extras.fields;

@@ -8,6 +8,8 @@ import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { kibanaRuleToIr, type RuleLocator } from "./kibana-rule.js";
 import type { ElasticReadResult } from "./read-result.js";
 import { tableKeyPositions } from "./toml-positions.js";
+import { setOwn } from "../own-property.js";
+import { MAX_DATA_NESTING, NESTING_MESSAGE } from "../data-nesting.js";
 
 /** `[metadata]` keys that have a Rule field; the rest stay under `custom.metadata`. */
 const DATE_KEYS = { creation_date: "date", updated_date: "modified" } as const;
@@ -19,13 +21,22 @@ const DATE_KEYS = { creation_date: "date", updated_date: "modified" } as const;
 export function readElasticToml(file: string, text: string): ElasticReadResult {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parse(text, { maxDepth: MAX_DATA_NESTING }) as Record<string, unknown>;
   } catch (e) {
     const err = e instanceof TomlError ? e : undefined;
     const message = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "invalid TOML";
+    const deep = /excessively nested/.test(message);
     return {
       rules: [],
-      diagnostics: [{ severity: "error", code: "elastic/toml-syntax", message: message.replace(/^Invalid TOML document: /, ""), file, line: err?.line ?? 1, col: err?.column ?? 1, hint: "fix the TOML syntax" }],
+      diagnostics: [{
+        severity: "error",
+        code: deep ? "elastic/nesting-too-deep" : "elastic/toml-syntax",
+        message: deep ? NESTING_MESSAGE : message.replace(/^Invalid TOML document: /, ""),
+        file,
+        line: err?.line ?? 1,
+        col: err?.column ?? 1,
+        hint: deep ? "flatten the data" : "fix the TOML syntax",
+      }],
     };
   }
   const plain = toPlain(doc) as Record<string, unknown>;
@@ -61,13 +72,13 @@ export function readElasticToml(file: string, text: string): ElasticReadResult {
     const target = DATE_KEYS[k as keyof typeof DATE_KEYS];
     const iso = typeof v === "string" ? /^(\d{4})[/-](\d{2})[/-](\d{2})$/.exec(v) : null;
     if (target && iso) fields[target] = `${iso[1]}-${iso[2]}-${iso[3]}`;
-    else restMeta[k] = v;
+    else setOwn(restMeta, k, v);
   }
   if (plain["metadata"] !== undefined && !isObject(plain["metadata"])) restMeta["metadata"] = plain["metadata"];
 
   // Everything outside `[metadata]` and `[rule]` (`[transform]`, unknown tables) is kept as is.
   const after: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(plain)) if (k !== "metadata" && k !== "rule") after[k] = v;
+  for (const [k, v] of Object.entries(plain)) if (k !== "metadata" && k !== "rule") setOwn(after, k, v);
 
   const mapped = kibanaRuleToIr(flattenNewTerms(ruleTable), loc, {
     // detection-rules keeps versions in etc/version.lock.json, not in the rule file.
@@ -99,7 +110,7 @@ function flattenNewTerms(rule: Record<string, unknown>): Record<string, unknown>
     if (k === "new_terms") {
       out["new_terms_fields"] = nt["value"];
       out["history_window_start"] = hw;
-    } else out[k] = v;
+    } else setOwn(out, k, v);
   }
   return out;
 }

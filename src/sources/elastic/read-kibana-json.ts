@@ -9,6 +9,8 @@ import type { HistoryEntry, Logsource, Rule, RuleSource, SigmaStatus } from "../
 import { jsonStringMapper, topLevelKeyPositions } from "./json-positions.js";
 import { kibanaRuleToIr, type RuleExtras, type RuleLocator } from "./kibana-rule.js";
 import type { ElasticReadResult } from "./read-result.js";
+import { setOwn } from "../own-property.js";
+import { jsonTooDeepAt, NESTING_MESSAGE } from "../data-nesting.js";
 
 /**
  * Keys Kibana adds in responses and exports; its import ignores them, and so does rulecast: they
@@ -49,6 +51,14 @@ export function readElasticJson(file: string, text: string): ElasticReadResult {
 
 /** Reads one JSON text starting at `firstLine` of the file (ndjson: the line itself). */
 function readObjectText(file: string, text: string, format: RuleSource["format"], firstLine: number): ElasticReadResult {
+  const tooDeep = jsonTooDeepAt(text);
+  if (tooDeep !== undefined) {
+    const at = lineColAt(text, tooDeep);
+    return {
+      rules: [],
+      diagnostics: [{ severity: "error", code: "elastic/nesting-too-deep", message: NESTING_MESSAGE, file, line: firstLine + at.line - 1, col: at.col, hint: "flatten the data" }],
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -96,7 +106,7 @@ function readObjectText(file: string, text: string, format: RuleSource["format"]
   };
 
   const raw: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!RESPONSE_ONLY_KEYS.has(k) && k !== "meta") raw[k] = v;
+  for (const [k, v] of Object.entries(value)) if (!RESPONSE_ONLY_KEYS.has(k) && k !== "meta") setOwn(raw, k, v);
   const mapped = kibanaRuleToIr(raw, loc, metaExtras(value["meta"]));
   return { rules: mapped.rule ? [mapped.rule] : [], diagnostics: mapped.diagnostics };
 }
@@ -147,7 +157,7 @@ function metaExtras(meta: unknown): RuleExtras {
         custom = v;
         break;
       default:
-        rest[k] = v;
+        setOwn(rest, k, v);
     }
   }
   return { ...base, fields, customBefore: custom, customAfter: Object.keys(rest).length > 0 ? { meta: { source: "rulecast", ...rest } } : {} };

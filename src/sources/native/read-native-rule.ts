@@ -10,6 +10,7 @@ import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Th
 import { parseQuery } from "../../query/parse-query.js";
 import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
+import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
 
 export interface ReadResult {
   readonly rules: Rule[];
@@ -75,19 +76,35 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
 
   for (const e of doc.errors) {
     const { line, col } = at(e.pos[0]);
+    const deep = isYamlStackOverflow(e.message);
     diagnostics.push({
       severity: "error",
-      code: e.code === "DUPLICATE_KEY" ? "rule/duplicate-key" : "rule/yaml-syntax",
-      message: firstLine(e.message),
+      code: e.code === "DUPLICATE_KEY" ? "rule/duplicate-key" : deep ? "rule/nesting-too-deep" : "rule/yaml-syntax",
+      message: deep ? NESTING_MESSAGE : firstLine(e.message),
       file,
       line,
       col,
-      hint: e.code === "DUPLICATE_KEY" ? "remove one of the two keys" : "fix the YAML syntax",
+      hint: e.code === "DUPLICATE_KEY" ? "remove one of the two keys" : deep ? "flatten the data" : "fix the YAML syntax",
     });
+    if (deep) break; // the library reports the overflow once per enclosing level
   }
   if (diagnostics.length > 0) return { rules: [], diagnostics };
+  const tooDeep = yamlTooDeepAt(doc);
+  if (tooDeep !== undefined) {
+    return { rules: [], diagnostics: [{ severity: "error", code: "rule/nesting-too-deep", message: NESTING_MESSAGE, file, ...at(tooDeep), hint: "flatten the data" }] };
+  }
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    // The yaml library refuses to expand aliases past maxAliasCount (a "billion laughs" file).
+    const where = at(firstAliasAt(doc));
+    return {
+      rules: [],
+      diagnostics: [{ severity: "error", code: "rule/too-many-aliases", message: "YAML aliases expand too far (more than 100 expansions): refusing an alias bomb", file, ...where, hint: "write the values out instead of repeating aliases" }],
+    };
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {
       rules: [],

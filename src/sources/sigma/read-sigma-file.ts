@@ -11,6 +11,7 @@ import { type DocContext, type FileText, hasDocErrors, report } from "./read-con
 import { readCorrelation, readGenerate } from "./sigma-correlation.js";
 import { readDetection } from "./sigma-detection.js";
 import { findPair, readMeta } from "./sigma-meta.js";
+import { isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
 
 export interface SigmaReadOptions {
   /** Values for `%name%` placeholders of the `expand` modifier. */
@@ -101,9 +102,16 @@ function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   const idNode = isMap(doc.contents) ? findPair(doc.contents, "id")?.value : undefined;
   if (isScalar(idNode) && typeof idNode.value === "string") ctx.ruleId = idNode.value;
   for (const e of doc.errors) {
+    if (isYamlStackOverflow(e.message)) {
+      report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, e.pos[0], "flatten the data");
+      return false; // the library reports the overflow once per enclosing level
+    }
     const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     const dup = e.code === "DUPLICATE_KEY";
     report(ctx, "error", dup ? "sigma/duplicate-key" : "sigma/yaml-syntax", message, e.pos[0], dup ? "each key may appear once per mapping" : "fix the YAML syntax");
   }
-  return doc.errors.length === 0;
+  if (doc.errors.length > 0) return false;
+  const tooDeep = yamlTooDeepAt(doc);
+  if (tooDeep !== undefined) report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, tooDeep, "flatten the data");
+  return tooDeep === undefined;
 }

@@ -8,6 +8,7 @@ import type { Logsource, Rule, Severity, SigmaStatus, Threat } from "../../ir/ru
 import { RISK_FOR_SEVERITY } from "../../ir/rule.js";
 import { type DocContext, report } from "./read-context.js";
 import { threatFromTags } from "./sigma-threat.js";
+import { setOwn } from "../own-property.js";
 
 /** Everything of a Rule except the query, which detection or correlation reading supplies. */
 export type RuleMeta = Omit<Rule, "query" | "queryText">;
@@ -106,7 +107,7 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
     const d = normaliseDate(raw);
     if (d) dates[k] = d;
     else {
-      custom[k] = raw;
+      setOwn(custom, k, raw);
       report(ctx, "warning", "sigma/invalid-date", `\`${k}\` '${raw}' is not YYYY-MM-DD`, offsetOf(get(k)?.value, at), "write the date as YYYY-MM-DD");
     }
   }
@@ -123,7 +124,7 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
   for (const pair of map.items) {
     const k = pairKey(pair);
     if (MAPPED.has(k) || k === queryKey) continue;
-    custom[k] = isScalar(pair.value) || isMap(pair.value) || isSeq(pair.value) ? (pair.value as Node).toJSON() : null;
+    setOwn(custom, k, isScalar(pair.value) || isMap(pair.value) || isSeq(pair.value) ? (pair.value as Node).toJSON() : null);
   }
   const license = str("license");
   return {
@@ -167,7 +168,7 @@ function readLogsource(ctx: DocContext, pair: Pair | undefined, custom: Record<s
     const k = pairKey(p);
     const v = isScalar(p.value) ? p.value.value : (p.value as Node | null)?.toJSON();
     if ((LOGSOURCE_KEYS as readonly string[]).includes(k) && typeof v === "string") out[k as (typeof LOGSOURCE_KEYS)[number]] = v;
-    else extra[k] = v;
+    else setOwn(extra, k, v);
   }
   // Keys beyond the four the IR knows (older rules carry e.g. `definition` variants) stay visible.
   if (Object.keys(extra).length) custom["logsource"] = extra;
