@@ -17,6 +17,8 @@ export interface Io {
   err(text: string): void;
   readonly stdinIsTty: boolean;
   readonly stderrIsTty: boolean;
+  /** All of standard input, for the path `-`. */
+  readStdin?(): string;
 }
 
 /** One line per problem on stderr; info lines only with --verbose. */

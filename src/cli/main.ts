@@ -4,7 +4,7 @@
  * commands, prints one line per problem, and maps outcomes to exit codes (0 ok, 1 rule failures,
  * 2 usage or configuration). Stack traces only with --verbose.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runCli } from "./run-cli.js";
 
@@ -15,6 +15,7 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
   stdinIsTty: Boolean(process.stdin.isTTY),
   stderrIsTty: Boolean(process.stderr.isTTY),
+  readStdin: () => readFileSync(0, "utf8"),
 };
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));

@@ -1,64 +1,140 @@
 /**
  * Command definitions (yargs). Each command returns an exit code; errors that are the user's
- * (bad flags, missing paths, bad config) become one line and exit 2.
+ * (bad flags, missing paths, bad config) become one line and exit 2. Options that the config
+ * file can also set have no yargs default: "not given" must stay distinguishable so that flags >
+ * RULECAST_* > rulecast.config.yaml > built-in holds.
  */
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
+import { runAttackLayer } from "./attack-command.js";
+import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
-import { runTest } from "./test-command.js";
+import { runImport } from "./import-command.js";
+import { runInit } from "./init-command.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
+import { LIST_WHAT, runList } from "./list-command.js";
+import type { LoadFlags } from "./load-inputs.js";
+import { parseReportFlag } from "./report-file.js";
+import { runTest } from "./test-command.js";
+
+const INPUT_FORMATS = ["native", "sigma", "elastic-toml", "elastic-json", "elastic-ndjson"] as const;
+
+/** yargs drops a bare `-` argument, so it travels through parsing under this name. */
+const STDIN_ARG = "\u0000-";
+
+/** Options every command that reads rules shares. */
+function ruleInputs<T>(y: Argv<T>) {
+  return y
+    .positional("paths", { type: "string", array: true, describe: "rule files or folders (recursive); `-` reads stdin; default: `rules:` from the config" })
+    .option("pattern", { type: "string", describe: "only files whose path matches this regular expression" })
+    .option("from", { choices: INPUT_FORMATS, describe: "force one input format (see `rulecast list formats`)" })
+    .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" });
+}
+
+/** Options that shape conversion (convert and check use the same, so check sees what convert will do). */
+function conversionOptions<T>(y: Argv<T>) {
+  return y
+    .option("to", { type: "string", array: true, describe: "targets, comma-separated (default sigma,splunk,elastic; env RULECAST_TO)" })
+    .option("unmapped", { type: "string", describe: "error|warning: a field with no mapping fails the rule, or only warns (env RULECAST_UNMAPPED)" })
+    .option("elastic-language", { type: "string", describe: "eql|kuery: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
+    .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
+    .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
+    .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
+    .option("fail-on", { type: "string", describe: "warning|error: lowest finding severity that exits 1 (default error; env RULECAST_FAIL_ON)" })
+    .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" });
+}
+
+type Parsed = Record<string, unknown>;
+
+function loadFlags(a: Parsed): LoadFlags {
+  const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : undefined);
+  const paths = (a["paths"] as string[] | undefined)?.map((p) => (p === STDIN_ARG ? "-" : p));
+  const flags: Record<string, unknown> = {
+    paths: paths ?? [],
+    to: a["to"] as string[] | undefined,
+    out: str("out"),
+    naming: str("naming"),
+    templates: str("templates"),
+    unmapped: str("unmapped"),
+    elasticLanguage: str("elastic-language"),
+    failOn: str("fail-on"),
+    splunkApp: str("splunk-app"),
+    splunkIndex: str("splunk-index"),
+    config: str("config"),
+    pattern: str("pattern"),
+    from: str("from"),
+  };
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as LoadFlags;
+}
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let code = 0;
   const verbose = argv.includes("--verbose");
-  const parser = yargs([...argv])
+  const args = argv.map((x) => (x === "-" ? STDIN_ARG : x));
+  const parser = yargs(args)
     .scriptName("rulecast")
     .strict()
     .help()
     .version(false)
-    .wrap(100)
+    .wrap(110)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err instanceof UsageError || !err ? new UsageError(msg || err?.message || "bad usage") : err;
     })
     .option("verbose", { type: "boolean", default: false, describe: "show info diagnostics and stack traces" })
     .command(
-      "convert <paths..>",
+      "convert [paths..]",
       "convert rules to Sigma, Splunk and Elastic",
       (y) =>
-        y
-          .positional("paths", { type: "string", array: true, demandOption: true, describe: "rule files or directories" })
-          .option("to", { type: "string", array: true, default: ["sigma,splunk,elastic"], describe: "targets, comma-separated" })
-          .option("out", { type: "string", describe: "output folder (one subfolder per target); stdout when absent" })
+        conversionOptions(ruleInputs(y))
+          .option("out", { type: "string", describe: "output folder; stdout when absent (env RULECAST_OUT)" })
+          .option("naming", { type: "string", describe: "per-rule file names: {target} {slug} {id} {path} (default {target}/{slug}; env RULECAST_NAMING)" })
           .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that converted even when others failed" })
-          .option("check", { type: "boolean", default: false, describe: "exit 1 and show a diff when --out is not what a fresh conversion writes" })
-          .option("unmapped", { choices: ["error", "warning"] as const, default: "error" as const, describe: "a field with no mapping fails the rule, or only warns" })
-          .option("elastic-language", { choices: ["eql", "kuery"] as const, default: "eql" as const, describe: "query language of Elastic rules converted from Sigma" })
-          .option("from", { choices: ["native", "sigma", "elastic-toml", "elastic-json", "elastic-ndjson"] as const, describe: "force one input format" })
-          .option("templates", { type: "string", describe: "folder of templates that replace built-in ones" })
-          .option("pattern", { type: "string", describe: "only files whose path matches this regular expression" })
-          .option("splunk-index", { type: "string", describe: "Splunk index to search (index=...)" })
-          .option("splunk-app", { type: "string", describe: "Splunk app name (stanza prefix)" })
-          .example("rulecast convert rules --to sigma,splunk,elastic --out out", "convert the bundled rules")
-          .example("rulecast convert sigma/rules --to splunk --skip-errors --out out", "convert a Sigma repository, skipping rules that fail"),
+          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 with a diff when --out is not what a fresh conversion writes" })
+          .option("sigma-taxonomy", { choices: ["sigma", "ecs", "auto"] as const, describe: "field names of Sigma output for ECS rules" })
+          .example("rulecast convert rules --to sigma,splunk,elastic --out out", "convert the bundled rules (what `npm start` runs)")
+          .example("rulecast convert sigma/rules --to splunk --skip-errors --out out", "convert a Sigma repository, skipping rules that fail")
+          .example("rulecast convert rules --out out --check", "CI: exit 1 with a diff when the committed out/ is stale")
+          .example("rulecast convert rules --out out --naming '{target}/{path}'", "mirror the rules tree under each target folder")
+          .example("rulecast convert rules --to splunk --splunk-app soc_detections --out out", "also write out/splunk-app/soc_detections/ and soc_detections.tgz")
+          .example("cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"),
       (a) => {
         code = runConvert(
           {
-            paths: a.paths as string[],
-            to: a.to as string[],
-            ...(a.out ? { out: a.out } : {}),
+            ...loadFlags(a),
             skipErrors: a["skip-errors"],
             check: a.check,
             verbose: a.verbose,
-            unmapped: a.unmapped,
-            elasticLanguage: a["elastic-language"],
-            ...(a.from ? { from: a.from } : {}),
-            ...(a.templates ? { templates: a.templates } : {}),
-            ...(a.pattern ? { pattern: a.pattern } : {}),
-            ...(a["splunk-index"] ? { splunkIndex: a["splunk-index"] } : {}),
-            ...(a["splunk-app"] ? { splunkApp: a["splunk-app"] } : {}),
+            ...(a["sigma-taxonomy"] ? { sigmaTaxonomy: a["sigma-taxonomy"] } : {}),
+            ...withReport(a),
           },
           io,
         );
+      },
+    )
+    .command(
+      "check [paths..]",
+      "check rules without writing: schema, query syntax, mapping coverage, ATT&CK, schedule, duplicates",
+      (y) =>
+        conversionOptions(ruleInputs(y))
+          .example("rulecast check rules", "every check; exit 1 on errors")
+          .example("rulecast check rules --fail-on warning --report sarif rulecast.sarif", "CI: annotate rule files in GitHub code scanning")
+          .example("rulecast check rules --to splunk --report junit rulecast.xml", "mapping coverage for Splunk only, as JUnit test results"),
+      (a) => {
+        code = runCheck({ ...loadFlags(a), verbose: a.verbose, ...withReport(a) }, io);
+      },
+    )
+    .command(
+      "import <paths..>",
+      "import Elastic rules (detection-rules TOML, Kibana ndjson, rule JSON) as rulecast rule files",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic rule files or folders" })
+          .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
+          .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
+          .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
+          .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold"),
+      (a) => {
+        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose }, io);
       },
     )
     .command(
@@ -87,13 +163,57 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         );
       },
     )
-    .demandCommand(1, "name a command: convert, test (see --help)");
+    .command(
+      "list <what>",
+      "list valid targets, formats, mappings, or one mapping's fields",
+      (y) =>
+        y
+          .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
+          .option("mapping", { type: "string", describe: "with `fields`: the mapping to list (see `rulecast list mappings`)" })
+          .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
+          .example("rulecast list targets", "the names --to accepts")
+          .example("rulecast list formats", "input formats (--from) and report formats (--report)")
+          .example("rulecast list fields --mapping sigma-splunk", "field renames Splunk output uses, config overrides included"),
+      (a) => {
+        code = runList({ ...loadFlags(a), what: a.what as string, ...(a.mapping ? { mapping: a.mapping } : {}) }, io);
+      },
+    )
+    .command(
+      "init [dir]",
+      "scaffold a rules repository: rulecast.config.yaml, an example rule, a CI workflow",
+      (y) =>
+        y
+          .positional("dir", { type: "string", default: ".", describe: "folder to scaffold" })
+          .option("force", { type: "boolean", default: false, describe: "overwrite files that exist" })
+          .example("rulecast init && rulecast convert", "start a repository here and convert its example rule into out/"),
+      (a) => {
+        code = runInit({ dir: a.dir, force: a.force }, io);
+      },
+    )
+    .command("attack <command>", "ATT&CK coverage (bundled ATT&CK table, no download)", (y) =>
+      y
+        .command(
+          "layer [paths..]",
+          "write an ATT&CK Navigator layer of the rules' technique coverage",
+          (z) =>
+            ruleInputs(z)
+              .option("out", { type: "string", describe: "layer file; stdout when absent" })
+              .option("name", { type: "string", default: "rulecast coverage", describe: "layer name shown in Navigator" })
+              .example("rulecast attack layer rules --out coverage.json", "open coverage.json in ATT&CK Navigator"),
+          (a) => {
+            code = runAttackLayer({ ...loadFlags({ ...a, out: undefined }), ...(a.out ? { layerOut: a.out } : {}), name: a.name, verbose: a.verbose }, io);
+          },
+        )
+        .demandCommand(1, "name an attack command: layer"),
+    )
+    .demandCommand(1, "name a command: convert, check, import, test, list, init, attack (see --help)");
   try {
-    const parsed = await parser.parseAsync();
-    if ((parsed as { help?: boolean }).help) {
-      io.out(await parser.getHelp());
-      return 0;
-    }
+    // With a callback yargs hands over --help text instead of printing it: all output goes through io.
+    let helpText = "";
+    await parser.parseAsync(args, {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+    if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -104,4 +224,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return EXIT_USAGE;
   }
+}
+
+function withReport(a: Parsed): { report?: ReturnType<typeof parseReportFlag> & object } {
+  const r = parseReportFlag(a["report"] as string[] | undefined);
+  return r ? { report: r } : {};
 }
