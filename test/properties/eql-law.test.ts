@@ -2,17 +2,12 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, evaluate } from "../../src/eval/evaluate.js";
-import type { Query } from "../../src/ir/query.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { printEql } from "../../src/query/eql/eql-printer.js";
+import { EQL_CHANGES } from "./documented-changes.js";
 import { queryWhere, RUNS, withEvents } from "./arbitraries.js";
-import { BOOLEAN_STRING_CASE, countKnown, disagreement, documentedChanges, formatStats, newStats, withChanges } from "./law.js";
-
-/** What each EQL printer warning says the printed text means instead of the IR. */
-const EQL_CHANGES: Readonly<Record<string, (n: Query) => Query>> = {
-  // The PCRE text is kept but read as a Lucene regex (anchored).
-  "eql/regex-dialect": (n) => (n.kind === "regex" ? { ...n, dialect: "lucene" } : n),
-};
+import { BOOLEAN_STRING_CASE } from "./known-differences.js";
+import { countKnown, disagreement, documentedChanges, formatStats, newStats, withChanges } from "./law.js";
 
 /** EQL has no free-text search over all fields. */
 const eqlQueries = withEvents(queryWhere((l) => l.kind !== "keyword"));

@@ -2,21 +2,12 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, evaluate } from "../../src/eval/evaluate.js";
-import type { Query } from "../../src/ir/query.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { printKql } from "../../src/query/kql/kql-printer.js";
+import { KQL_CHANGES } from "./documented-changes.js";
 import { hasOneWildcard, queryWhere, RUNS, withEvents } from "./arbitraries.js";
-import { BOOLEAN_STRING_CASE, countKnown, disagreement, documentedChanges, formatStats, newStats, withChanges } from "./law.js";
-
-/** What each KQL printer warning says the printed text means instead of the IR. */
-const KQL_CHANGES: Readonly<Record<string, (n: Query) => Query>> = {
-  // KQL matches keyword fields case-sensitively.
-  "kql/case-sensitive-match": (n) => (n.kind === "match" ? { ...n, caseSensitive: true } : n),
-  // A bare value is analysed (case-insensitive) full-text search.
-  "kql/case-insensitive-keyword": (n) => (n.kind === "keyword" ? { ...n, caseSensitive: false } : n),
-  // On a keyword field (the evaluator's KQL assumption) `f:"10.0.0.0/8"` is that text.
-  "kql/cidr-assumes-ip": (n) => (n.kind === "cidr" ? { kind: "match", field: n.field, value: { kind: "string", parts: [{ kind: "text", value: n.cidr }] }, caseSensitive: true } : n),
-};
+import { BOOLEAN_STRING_CASE } from "./known-differences.js";
+import { countKnown, disagreement, documentedChanges, formatStats, newStats, withChanges } from "./law.js";
 
 /** KQL has no regular expressions and no single-character wildcard. */
 const kqlQueries = withEvents(queryWhere((l) => l.kind !== "regex" && !hasOneWildcard(l)));

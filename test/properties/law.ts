@@ -4,7 +4,6 @@
  * `withChanges` applies it to the IR so the law checks the documented meaning, not the original.
  */
 import { compileQuery } from "../../src/eval/evaluate.js";
-import { fieldValues } from "../../src/eval/field-values.js";
 import type { Query } from "../../src/ir/query.js";
 import type { PrintIssue } from "../../src/query/print-result.js";
 
@@ -66,30 +65,6 @@ export interface Known {
   readonly name: string;
   readonly applies: (ir: Query, event: Record<string, unknown>) => boolean;
 }
-
-/** Fields of `boolean` matches in a query (walks and/or/not). */
-export function booleanMatchFields(q: Query): string[] {
-  switch (q.kind) {
-    case "and":
-    case "or":
-      return q.children.flatMap(booleanMatchFields);
-    case "not":
-      return booleanMatchFields(q.child);
-    case "match":
-      return q.value.kind === "boolean" ? [q.field] : [];
-    default:
-      return [];
-  }
-}
-
-/**
- * The IR evaluator lets a boolean match accept "True"/"FALSE" strings; a language that reads
- * `true` back as text (KQL on a keyword field, SPL eval) matches "true" only.
- */
-export const BOOLEAN_STRING_CASE: Known = {
-  name: "boolean match vs a string spelling true/false in another case",
-  applies: (ir, e) => booleanMatchFields(ir).some((f) => fieldValues(e, f).some((v) => typeof v === "string" && /^(true|false)$/i.test(v) && v !== v.toLowerCase())),
-};
 
 export type Verdict = (event: Record<string, unknown>) => { ok: true; matched: boolean } | { ok: false; reason: string };
 

@@ -4,7 +4,8 @@
  * IR evaluator (fieldValues), so only the languages' semantics differ:
  *
  * - Search terms: `field=value` folds case (JS toLowerCase), `*` is the only wildcard (zero or
- *   more characters, also inside quotes); `field=*` means "has a value"; a multi-valued field
+ *   more characters, also inside quotes); a CIDR value (`ip="10.0.0.0/8"`) matches addresses in
+ *   the block; `field=*` means "has a value"; a multi-valued field
  *   matches when any value does; `NOT x` includes events without the field. `field<5`: numeric
  *   when the bound is a number (non-numeric values never match), else string order. A bare term
  *   is searched as contained in the string form of any value of the event (like the IR's
@@ -99,6 +100,12 @@ function searchHolds(n: SearchNode, event: Record<string, unknown>): boolean {
       const vs = values(event, n.field);
       switch (n.op) {
         case "=": {
+          // The search command reads a CIDR value as an address block (`ip="10.0.0.0/8"`).
+          const block = n.value.includes("/") ? parseCidr(n.value) : undefined;
+          if (block) return vs.some((v) => {
+            const ip = typeof v === "string" ? parseIp(v) : undefined;
+            return ip !== undefined && inCidr(ip, block);
+          });
           const re = searchPattern(n.value, false);
           return vs.some((v) => re.test(String(v)));
         }
