@@ -117,6 +117,17 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     diagnostics.push({ ...d, file, line, col, ...(ruleId ? { ruleId } : {}) });
   };
 
+  const badNumber = inexactNumberPath(raw);
+  if (badNumber) {
+    diag(badNumber, false, {
+      severity: "error",
+      code: "rule/invalid-value",
+      message: "a number here is infinite or too large to keep exactly (over 2^53)",
+      hint: "write a smaller number, or quote it to keep it as text",
+    });
+    return { rules: [], diagnostics };
+  }
+
   const validate = ruleValidator();
   if (!validate(raw)) {
     for (const p of schemaProblems(validate.errors ?? [])) {
@@ -234,3 +245,17 @@ function firstLine(s: string): string {
   return s.split("\n")[0] ?? s;
 }
 
+/**
+ * Path of the first number JSON cannot carry exactly (`.inf`, `1e400`, integers past 2^53): the
+ * schema's `integer` accepts Infinity, and outputs would print `null` or a different number.
+ */
+function inexactNumberPath(root: unknown): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "number" && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) return path;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+  }
+  return undefined;
+}
