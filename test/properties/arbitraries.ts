@@ -95,11 +95,14 @@ export function hasOneWildcard(q: Query): boolean {
   return v?.kind === "string" && v.parts.some((p) => p.kind === "one");
 }
 
-const EVENT_STRINGS = ["10.0.0.1", "192.168.1.5", "::1", "10", "10.0", "5", "-1", "true", "True", "", "b", "a", "c:d", "abc"];
+const EVENT_STRINGS = ["10.0.0.1", "192.168.1.5", "::1", "true", "True", "", "b", "a", "c:d", "abc"];
+/** Numbers as text, including forms that equal a number without being its text ("10.0", "05"). */
+const NUMERIC_STRINGS = ["10", "10.0", "5", "05", "-1", "3.5", "3.50"];
 
 const scalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: text },
   { weight: 3, arbitrary: fc.constantFrom(...EVENT_STRINGS) },
+  { weight: 2, arbitrary: fc.constantFrom(...NUMERIC_STRINGS) },
   { weight: 2, arbitrary: fc.constantFrom(...NUMBERS) },
   { weight: 1, arbitrary: fc.boolean() },
   { weight: 1, arbitrary: fc.constant(null) },
@@ -128,4 +131,4 @@ export function withEvents(q: fc.Arbitrary<Query>): fc.Arbitrary<[Query, Record<
 }
 
 /** Shared run settings: a fixed seed and a bounded number of cases. */
-export const RUNS = { seed: 20261125, numRuns: 400, includeErrorInReport: true } as const;
+export const RUNS = { seed: 20261125, numRuns: 1500, includeErrorInReport: true } as const;

@@ -40,7 +40,8 @@ function numericRangeFields(q: Query): string[] {
  */
 export const RANGE_ON_TEXT: Known = {
   name: "BUG numeric range in `| where` vs a non-numeric value (string comparison)",
-  applies: (ir, e) => numericRangeFields(ir).some((f) => fieldValues(e, f).some((v) => typeof v === "string" && (v.trim() === "" || Number.isNaN(Number(v))))),
+  // A JSON boolean is text ("true"/"false") in SPL.
+  applies: (ir, e) => numericRangeFields(ir).some((f) => fieldValues(e, f).some((v) => typeof v === "boolean" || (typeof v === "string" && (v.trim() === "" || Number.isNaN(Number(v)))))),
 };
 
 /** Keyword leaves of a query. */
@@ -91,4 +92,59 @@ export function booleanMatchFields(q: Query): string[] {
 export const BOOLEAN_STRING_CASE: Known = {
   name: "boolean match vs a string spelling true/false in another case",
   applies: (ir, e) => booleanMatchFields(ir).some((f) => fieldValues(e, f).some((v) => typeof v === "string" && /^(true|false)$/i.test(v) && v !== v.toLowerCase())),
+};
+
+/** Fields of `match` nodes with a null value in a query. */
+function nullMatchFields(q: Query): string[] {
+  switch (q.kind) {
+    case "and":
+    case "or":
+      return q.children.flatMap(nullMatchFields);
+    case "not":
+      return nullMatchFields(q.child);
+    case "match":
+      return q.value.kind === "null" ? [q.field] : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Evaluator inconsistency (reported, src/eval is not ours): `match null` holds when any value is
+ * null, `exists` when any value is not, so `["cmd", null]` is both null and existing. Languages
+ * say "null" as "not exists" (KQL `not b:*`, SPL `NOT b=*` / `isnull(b)`). Minimal case:
+ * match(b, null), event {"b":["cmd",null]}: IR true, KQL and SPL false.
+ */
+export const NULL_IN_ARRAY: Known = {
+  name: "match null vs a multi-valued field holding null and a value",
+  applies: (ir, e) => nullMatchFields(ir).some((f) => {
+    const vs = fieldValues(e, f);
+    return vs.some((v) => v === null) && vs.some((v) => v !== null);
+  }),
+};
+
+/** Fields of number-valued `match` nodes in a query. */
+function numberMatchFields(q: Query): string[] {
+  switch (q.kind) {
+    case "and":
+    case "or":
+      return q.children.flatMap(numberMatchFields);
+    case "not":
+      return numberMatchFields(q.child);
+    case "match":
+      return q.value.kind === "number" ? [q.field] : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Renderer bug (reported): a number match in `| where` is `n==10`, which eval compares
+ * numerically, so "10.0" and "010" match; the IR matches the number's own text only (evaluate.ts:
+ * "4688.0" does not match 4688), as the search term `n=10` does. Minimal case:
+ * or(match n 10, regex n /cmd/), event {"n":"10.0"}: IR false, SPL true.
+ */
+export const NUMBER_EQ_NUMERIC: Known = {
+  name: "BUG number match in `| where` compares numerically (\"10.0\"==10)",
+  applies: (ir, e) => numberMatchFields(ir).some((f) => fieldValues(e, f).some((v) => typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) && String(Number(v)) !== v)),
 };
