@@ -103,14 +103,17 @@ export type Query =
       readonly field: string;
       readonly value: Value;
       readonly caseSensitive: boolean;
+      /** EQL `?field`: the field may be missing from the index mapping (then it is null). */
+      readonly optional?: boolean;
       readonly span?: Span;
     }
-  | { readonly kind: "exists"; readonly field: string; readonly span?: Span }
+  | { readonly kind: "exists"; readonly field: string; readonly optional?: boolean; readonly span?: Span }
   | {
       readonly kind: "range";
       readonly field: string;
       readonly op: RangeOp;
       readonly value: Value; // number, or string for dates / date math
+      readonly optional?: boolean;
       readonly span?: Span;
     }
   | {
@@ -121,9 +124,10 @@ export type Query =
       readonly caseSensitive: boolean;
       readonly multiline?: boolean;
       readonly dotAll?: boolean;
+      readonly optional?: boolean;
       readonly span?: Span;
     }
-  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly span?: Span }
+  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly optional?: boolean; readonly span?: Span }
   /** Free text over every field (KQL bare value, Sigma keywords). */
   | {
       readonly kind: "keyword";

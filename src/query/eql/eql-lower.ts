@@ -7,8 +7,8 @@
  * - `f != null` is EQL's existence test → `exists`; `f == null` → match with a null value.
  * - Same-kind `and`/`or` nest flat: `a and (b and c)` → and[a, b, c]; a list `f : ("a","b")`
  *   inside an `or` joins it. `literal op field` is turned round to `field op literal`.
- * - The `?` of an optional field survives only inside `Expr`s: match/range/exists nodes and join
- *   keys hold a plain field name (the IR has no flag for it).
+ * - The `?` of an optional field is kept: `optional: true` on match/range/exists/regex/cidr nodes
+ *   and on `Expr` fields (join keys hold plain names; `by ?field` is not kept).
  * - Unary minus on a number literal is a negative literal; on anything else it is `0 - x`.
  */
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
@@ -120,6 +120,11 @@ function literalOf(a: Ast): Value | undefined {
   return e?.kind === "literal" ? e.value : undefined;
 }
 
+/** `?field` keeps its mark; a plain field adds nothing, so IR without optional fields is unchanged. */
+function opt(f: Extract<Ast, { t: "field" }>): { optional?: true } {
+  return f.optional ? { optional: true } : {};
+}
+
 function lowerCmp(op: CmpOp, left: Ast, right: Ast, span: Span): Query {
   if (left.t !== "field" && right.t === "field" && literalOf(left) !== undefined) {
     return lowerCmp(FLIP[op], right, left, span);
@@ -127,12 +132,13 @@ function lowerCmp(op: CmpOp, left: Ast, right: Ast, span: Span): Query {
   const value = left.t === "field" ? literalOf(right) : undefined;
   if (left.t === "field" && value !== undefined) {
     const field = left.name;
+    const o = opt(left);
     if (op === "==" || op === "!=") {
-      if (op === "!=" && value.kind === "null") return { kind: "exists", field, span };
-      const m: Query = { kind: "match", field, value, caseSensitive: true, span };
+      if (op === "!=" && value.kind === "null") return { kind: "exists", field, ...o, span };
+      const m: Query = { kind: "match", field, value, caseSensitive: true, ...o, span };
       return op === "==" ? m : { kind: "not", child: m, span };
     }
-    return { kind: "range", field, op: RANGE[op] ?? "lt", value, span };
+    return { kind: "range", field, op: RANGE[op] ?? "lt", value, ...o, span };
   }
   return { kind: "compare", op: COMPARE[op], left: lowerExpr(left), right: lowerExpr(right), span };
 }
@@ -144,24 +150,25 @@ function lowerPattern(a: Extract<Ast, { t: "pattern" }>): Query {
       "compare a function result with `==` instead");
   }
   const field = a.left.name;
+  const o = opt(a.left);
   const children = a.values.map((v): Query => {
     const value = literalOf(v);
     if (value === undefined) fail("eql/expected-literal", `\`${word}\` takes literal values`, v.span);
     const span = a.values.length === 1 ? a.span : v.span;
     if (value.kind !== "string") {
       if (a.op === "like" || a.op === "regex") fail("eql/expected-string", `\`${word}\` takes strings`, v.span);
-      return { kind: "match", field, value, caseSensitive: true, span };
+      return { kind: "match", field, value, caseSensitive: true, ...o, span };
     }
     const text = value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
     switch (a.op) {
       case "regex":
-        return { kind: "regex", field, pattern: text, dialect: "lucene", caseSensitive: !a.ci, span };
+        return { kind: "regex", field, pattern: text, dialect: "lucene", caseSensitive: !a.ci, ...o, span };
       case ":":
-        return { kind: "match", field, value: { kind: "string", parts: wildcardParts(text) }, caseSensitive: false, span };
+        return { kind: "match", field, value: { kind: "string", parts: wildcardParts(text) }, caseSensitive: false, ...o, span };
       case "like":
-        return { kind: "match", field, value: { kind: "string", parts: wildcardParts(text) }, caseSensitive: !a.ci, span };
+        return { kind: "match", field, value: { kind: "string", parts: wildcardParts(text) }, caseSensitive: !a.ci, ...o, span };
       case "in":
-        return { kind: "match", field, value, caseSensitive: !a.ci, span };
+        return { kind: "match", field, value, caseSensitive: !a.ci, ...o, span };
     }
   });
   const q = mkOr(children, a.span);
@@ -188,12 +195,12 @@ function lowerCallCond(a: Extract<Ast, { t: "call" }>): Query | undefined {
     const text = stringOf(rest[0]);
     if (text === undefined) return undefined;
     const parts = normalizeParts(affix(text));
-    return { kind: "match", field: first.name, value: { kind: "string", parts }, caseSensitive: !a.ci, span: a.span };
+    return { kind: "match", field: first.name, value: { kind: "string", parts }, caseSensitive: !a.ci, ...opt(first), span: a.span };
   }
   if (a.name === "cidrMatch" && rest.length > 0) {
     const cidrs = rest.map(stringOf);
     if (cidrs.some((c) => c === undefined)) return undefined;
-    return mkOr(cidrs.map((cidr, i) => ({ kind: "cidr", field: first.name, cidr: cidr ?? "", span: rest[i]?.span ?? a.span })), a.span);
+    return mkOr(cidrs.map((cidr, i) => ({ kind: "cidr", field: first.name, cidr: cidr ?? "", ...opt(first), span: rest[i]?.span ?? a.span })), a.span);
   }
   return undefined;
 }

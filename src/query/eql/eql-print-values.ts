@@ -64,8 +64,13 @@ const AFFIX_FUNCTIONS: readonly { readonly name: string; readonly shape: readonl
   { name: "stringContains", shape: ["any", "text", "any"] },
 ];
 
+/** A node's field as EQL writes it: quoted when needed, `?` when the field is optional. */
+export function eqlFieldRef(q: { readonly field: string; readonly optional?: boolean }): string {
+  return `${q.optional ? "?" : ""}${quoteEqlField(q.field)}`;
+}
+
 export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
-  const f = quoteEqlField(m.field);
+  const f = eqlFieldRef(m);
   const p = patternOf(m.value);
   if (p === undefined) return `${f} == ${valueText(m.value, m, issues)}`;
   if (!p.wild) {
@@ -90,7 +95,7 @@ export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
 }
 
 export function listOptions(q: Query, issues: PrintIssue[]): ListOptions | undefined {
-  if (q.kind === "cidr") return { field: q.field, ops: new Map([["cidr", quoteEqlString(q.cidr)]]) };
+  if (q.kind === "cidr") return { field: eqlFieldRef(q), ops: new Map([["cidr", quoteEqlString(q.cidr)]]) };
   if (q.kind !== "match" || q.value.kind === "null") return undefined;
   const ops = new Map<ListOp, string>();
   const p = patternOf(q.value);
@@ -106,5 +111,5 @@ export function listOptions(q: Query, issues: PrintIssue[]): ListOptions | undef
       if (!p.wildChars) ops.set(":", s);
     }
   }
-  return ops.size ? { field: q.field, ops } : undefined;
+  return ops.size ? { field: eqlFieldRef(q), ops } : undefined;
 }

@@ -11,7 +11,7 @@ import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
-import { listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
+import { eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
 
 interface Ctx {
   readonly issues: PrintIssue[];
@@ -128,15 +128,15 @@ function cond(q: Query, ctx: Ctx): Printed {
       return atom(matchText(q, ctx.issues));
     case "exists":
       // docs "Check if a field exists": `?my_field != null`; the `?` only matters for unmapped fields.
-      return atom(`${quoteEqlField(q.field)} != null`);
+      return atom(`${eqlFieldRef(q)} != null`);
     case "range": {
       const op = { lt: "<", lte: "<=", gt: ">", gte: ">=" }[q.op];
-      return atom(`${quoteEqlField(q.field)} ${op} ${valueText(q.value, q, ctx.issues)}`);
+      return atom(`${eqlFieldRef(q)} ${op} ${valueText(q.value, q, ctx.issues)}`);
     }
     case "regex":
       return atom(regexText(q, ctx));
     case "cidr":
-      return atom(`cidrMatch(${quoteEqlField(q.field)}, ${quoteEqlString(q.cidr)})`);
+      return atom(`cidrMatch(${eqlFieldRef(q)}, ${quoteEqlString(q.cidr)})`);
     case "compare": {
       const op = { eq: "==", neq: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" }[q.op];
       return atom(`${exprText(q.left, q, ctx).text} ${op} ${exprText(q.right, q, ctx).text}`);
@@ -173,7 +173,7 @@ function regexText(q: Extract<Query, { kind: "regex" }>, ctx: Ctx): string {
   if (q.dialect !== "lucene") {
     issue(ctx, q, "eql/regex-dialect", "a PCRE pattern is printed as a Lucene regex (anchored, fewer classes)", "warning");
   }
-  return `${quoteEqlField(q.field)} ${q.caseSensitive ? "regex" : "regex~"} ${regexString(q.pattern)}`;
+  return `${eqlFieldRef(q)} ${q.caseSensitive ? "regex" : "regex~"} ${regexString(q.pattern)}`;
 }
 
 /** Raw strings keep regex backslashes readable; they cannot hold `"""` nor end in `"`. */
@@ -225,7 +225,7 @@ function runsOf(children: readonly Query[], ctx: Ctx, preference = LIST_PREFEREN
 }
 
 function runText(r: Run, ctx: Ctx, negated = false): Printed {
-  const f = quoteEqlField(r.field);
+  const f = r.field; // already written as EQL (quoted, `?` when optional)
   const list = r.items.join(", ");
   switch (r.op) {
     case undefined:
@@ -251,7 +251,7 @@ function orText(q: Extract<Query, { kind: "or" }>, ctx: Ctx): Printed {
 function notText(q: Extract<Query, { kind: "not" }>, ctx: Ctx): Printed {
   const c = q.child;
   if (c.kind === "match" && c.caseSensitive && c.value.kind !== "null" && !patternOf(c.value)?.wild) {
-    return atom(`${quoteEqlField(c.field)} != ${valueText(c.value, c, ctx.issues)}`);
+    return atom(`${eqlFieldRef(c)} != ${valueText(c.value, c, ctx.issues)}`);
   }
   if (c.kind === "or") {
     const runs = runsOf(c.children, ctx, NEGATED_PREFERENCE);

@@ -54,7 +54,7 @@ test("== is case-sensitive with a literal *; != is not(match); null and existenc
   assert.equal(any('f == "a*"'), m("f", str(txt("a*")), true));
   assert.equal(any('f != "a"'), { kind: "not", child: m("f", str(txt("a")), true) });
   assert.equal(any("f == null"), m("f", { kind: "null" }, true));
-  assert.equal(any("?f != null"), { kind: "exists", field: "f" });
+  assert.equal(any("?f != null"), { kind: "exists", field: "f", optional: true });
   assert.equal(any("f != null"), { kind: "exists", field: "f" });
   assert.equal(any("f == true"), m("f", { kind: "boolean", value: true }, true));
 });
@@ -158,7 +158,7 @@ test("strings: escapes, unicode, raw; backtick and optional fields; comments", (
   assert.equal(any('`my-field`.`a``b` == "x"'), m("my-field.a`b", str(txt("x")), true));
   assert.equal(any('?f == "x" // trailing\n and /* inner */ g == 1'), {
     kind: "and",
-    children: [m("f", str(txt("x")), true), m("g", num(1), true)],
+    children: [{ ...m("f", str(txt("x")), true), optional: true }, m("g", num(1), true)],
   });
   assert.equal(any("event.sequence == 1"), m("event.sequence", num(1), true));
 });
