@@ -22,5 +22,9 @@ export function slugify(text: string, max = 80): string {
     .replace(/^_+|_+$/g, "")
     .slice(0, max)
     .replace(/_+$/g, "");
+  if (WINDOWS_DEVICE_NAME.test(s)) return `${s}_rule`;
   return s || "rule";
 }
+
+/** Names Windows reserves for devices in any folder (`con.yml` opens the console there). */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;

@@ -2,7 +2,7 @@
  * Finds rule files under the paths a user names: directories are walked in sorted order, symlinks
  * are not followed (a rule tree from a pull request must not reach outside itself).
  */
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { lineColAt } from "../diagnostics/source-text.js";
 import { isAbsolute, join, relative } from "node:path";
@@ -38,8 +38,17 @@ export function collectInputFiles(paths: readonly string[], cwd: string, pattern
       if (explicit) missing.push(abs);
       return;
     }
-    if (st.isSymbolicLink() && !explicit) return;
-    if (st.isDirectory() || (explicit && st.isSymbolicLink())) {
+    if (st.isSymbolicLink()) {
+      if (!explicit) return;
+      // A link the user named is followed: to a folder or to a file, whichever it points at.
+      try {
+        st = statSync(abs);
+      } catch {
+        missing.push(abs);
+        return;
+      }
+    }
+    if (st.isDirectory()) {
       let entries: string[];
       try {
         entries = readdirSync(abs).sort();

@@ -27,6 +27,25 @@ export function safeOutputPath(outDir: string, rel: string): string | undefined 
   return abs.startsWith(root + sep) ? abs : undefined;
 }
 
+/** A file could not be written (full disk, read-only folder, a file where a folder should be). */
+export class OutputWriteError extends Error {
+  constructor(readonly path: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const why = typeof code === "string" ? (WHY[code] ?? code) : cause instanceof Error ? cause.message : String(cause);
+    super(`cannot write ${path}: ${why}`);
+  }
+}
+
+const WHY: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a file stands where a folder is needed",
+  EEXIST: "a file stands where a folder is needed",
+  EISDIR: "a folder stands where the file should be",
+};
+
 export function writeOutput(outDir: string, files: readonly FileToWrite[], managedDirs: readonly string[], removeStale: boolean): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const keep = new Set<string>();
@@ -38,10 +57,15 @@ export function writeOutput(outDir: string, files: readonly FileToWrite[], manag
       report.unchanged.push(f.path);
       continue;
     }
-    mkdirSync(dirname(abs), { recursive: true });
     const tmp = `${abs}.rulecast-tmp-${process.pid}`;
-    writeFileSync(tmp, f.content);
-    renameSync(tmp, abs);
+    try {
+      mkdirSync(dirname(abs), { recursive: true });
+      writeFileSync(tmp, f.content);
+      renameSync(tmp, abs);
+    } catch (e) {
+      removeQuietly(tmp);
+      throw new OutputWriteError(join(outDir, f.path), e);
+    }
     report.written.push(f.path);
   }
   if (removeStale) {
@@ -67,4 +91,13 @@ function listFiles(dir: string): string[] {
     else if (e.isFile()) out.push(p);
   }
   return out.sort();
+}
+
+/** Cleanup after a failed write must not hide the failure that caused it. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // the temporary file was never created (its folder is missing or not a folder)
+  }
 }
