@@ -4,7 +4,10 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readInputText } from "../../src/pipeline/input-files.js";
 import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
@@ -243,6 +246,22 @@ test("text decoded from invalid UTF-8 (U+FFFD) never throws in a reader", () => 
     const r = readRules([{ path, text }]);
     assert.ok(Array.isArray(r.rules), path);
   }
+});
+
+test("invalid UTF-8 in a file → input/invalid-utf8 at the first bad byte; UTF-16 gets its own hint", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rulecast-utf8-"));
+  const bad = join(dir, "bad.yml");
+  writeFileSync(bad, Buffer.concat([Buffer.from("rule_id: x\nname: ab"), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]));
+  const r = readInputText({ path: "bad.yml", absolute: bad });
+  assert.ok(!r.ok);
+  if (!r.ok) assert.is(formatDiagnostic(r.diagnostic), "bad.yml:2:9: error input/invalid-utf8: not UTF-8: byte 0xC3 cannot start or continue a character (hint: save the file as UTF-8)");
+  const utf16 = join(dir, "utf16.yml");
+  writeFileSync(utf16, Buffer.from("\ufeffrule_id: x\n", "utf16le"));
+  const u = readInputText({ path: "utf16.yml", absolute: utf16 });
+  assert.ok(!u.ok && u.diagnostic.hint === "the file is UTF-16: save it as UTF-8");
+  const good = join(dir, "good.yml");
+  writeFileSync(good, "\ufeffname: é \ufffd\r\n");
+  assert.equal(readInputText({ path: "good.yml", absolute: good }), { ok: true, text: "\ufeffname: é \ufffd\r\n" });
 });
 
 test.run();
