@@ -24,7 +24,7 @@ export interface CheckOptions {
 
 export function checkRules(rules: readonly Rule[], opts: CheckOptions): Diagnostic[] {
   const table = attackTable();
-  const out: Diagnostic[] = [...checkDuplicates(rules)];
+  const out: Diagnostic[] = [...checkDuplicates(rules, opts.texts)];
   const results = rules.map((rule) => {
     out.push(...checkSchedule(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
     const r = convertRule(rule, opts.targets, opts.ctx);

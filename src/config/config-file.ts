@@ -52,6 +52,8 @@ class ConfigProblem {
   constructor(
     readonly path: Path,
     readonly message: string,
+    /** Point at the key itself (an unknown key), not its value. */
+    readonly atKey = false,
   ) {}
 }
 
@@ -69,8 +71,9 @@ export function parseConfig(file: string, text: string): ConfigRead {
     return { config: readConfig(doc.toJS() ?? {}) };
   } catch (e) {
     if (!(e instanceof ConfigProblem)) throw e;
-    const node = doc.getIn(e.path, true) as { range?: [number, number, number] } | undefined;
-    const parent = e.path.length > 0 ? (doc.getIn(e.path.slice(0, -1), true) as { range?: [number, number, number] } | undefined) : undefined;
+    type Ranged = { range?: [number, number, number]; items?: { key?: Ranged & { value?: unknown } }[] };
+    const parent = e.path.length > 0 ? (doc.getIn(e.path.slice(0, -1), true) as Ranged | undefined) : undefined;
+    const node = e.atKey ? parent?.items?.find((i) => i.key?.value === e.path[e.path.length - 1])?.key : (doc.getIn(e.path, true) as Ranged | undefined);
     const offset = node?.range?.[0] ?? parent?.range?.[0] ?? 0;
     const { line, col } = at(offset);
     return { error: { severity: "error", code: "config/invalid", message: `${e.path.join(".") || "(top)"}: ${e.message}`, file, line, col } };
@@ -147,7 +150,7 @@ function object(v: unknown, path: Path): Record<string, unknown> {
 
 function only(o: Record<string, unknown>, path: Path, keys: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new ConfigProblem([...path, k], `unknown key \`${k}\` (known: ${keys.join(", ")})`);
+    if (!keys.includes(k)) throw new ConfigProblem([...path, k], `unknown key \`${k}\` (known: ${keys.join(", ")})`, true);
   }
 }
 
