@@ -125,4 +125,21 @@ test("--fail-on warning: convert exits 1 on warnings (the seed PsExec rule narro
   assert.match(r.stderr, /warning mapping\/logsource-narrowed/);
 });
 
+test("--templates: the README's example adds a field to every Elastic rule and the ndjson bundle", () => {
+  const builtin = readFileSync("templates/elastic/rule.json.hbs", "utf8");
+  const dir = tempTree({
+    "rules/a.yaml": seed,
+    "my-templates/elastic/rule.json.hbs": builtin.replace('  "severity": {{json severity}},', '  "exceptions_list": [],\n  "severity": {{json severity}},'),
+    "bad/elastic/rule.json.hbs": "{{constructor.name}}",
+  });
+  const r = rulecast(["convert", "rules", "--to", "elastic", "--templates", "my-templates", "--out", "out"], dir);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(dir, "out/elastic/unusual_process_network_connection.json"), "utf8")).exceptions_list, []);
+  assert.equal(JSON.parse(readFileSync(join(dir, "out/elastic/rules.ndjson"), "utf8").split("\n")[0]!).exceptions_list, []);
+  // Prototype access is off: a template cannot reach `constructor` of the view.
+  const proto = rulecast(["convert", "rules", "--to", "elastic", "--templates", "bad"], dir);
+  assert.not.match(proto.stdout, /Object/);
+  assert.is(rulecast(["convert", "rules", "--templates", "nope"], dir).code, 2);
+});
+
 test.run();
