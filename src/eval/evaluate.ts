@@ -13,8 +13,10 @@
  *   Numbers and booleans in the event are matched through their string form (`4688` -> "4688").
  * - `match` with a number value: a numeric field equal to it, or a string field whose text is
  *   the number's source text or canonical form (`"4688"` matches 4688; `"4688.0"` does not).
- *   A boolean value matches a boolean field or the strings "true"/"false" (any case).
- *   A `null` value matches an absent field or a null value.
+ *   A boolean value matches a boolean field or the strings "true"/"false" (any case unless the
+ *   match is case-sensitive, as KQL and SPL read a bare `true` as that text).
+ *   A `null` value matches an absent field, or one whose every value is null (a multi-valued field
+ *   with one real value is present, as KQL `not f:*` and SPL `NOT f=*` read it).
  * - `exists`: at least one non-null value.
  * - `range`: a number value compares numerically against numeric fields and numeric strings.
  *   A string value that is an ISO-8601 date compares against ISO date strings as instants (the
@@ -186,12 +188,13 @@ function compileMatch(q: NodeOf<"match">): Test {
     }
     case "boolean": {
       const text = v.value ? "true" : "false";
-      return (e) => fieldValues(e, q.field).some((x) => x === v.value || (typeof x === "string" && x.toLowerCase() === text));
+      return (e) =>
+        fieldValues(e, q.field).some((x) => x === v.value || (typeof x === "string" && (q.caseSensitive ? x : x.toLowerCase()) === text));
     }
     case "null":
       return (e) => {
         const vs = fieldValues(e, q.field);
-        return vs.length === 0 || vs.some((x) => x === null);
+        return vs.every((x) => x === null);
       };
     default:
       return assertNever(v);

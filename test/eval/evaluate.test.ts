@@ -74,8 +74,15 @@ coercion("string value matches a number through its string form", () => {
 coercion("boolean value", () => {
   const q = match("ok", { kind: "boolean", value: true });
   assert.ok(matched(q, { ok: true }));
-  assert.ok(matched(q, { ok: "True" }));
+  assert.ok(matched(q, { ok: "true" }));
+  assert.not.ok(matched(q, { ok: "True" }), "case-sensitive: KQL and SPL read `true` as that text");
+  assert.ok(matched(match("ok", { kind: "boolean", value: true }, false), { ok: "True" }));
   assert.not.ok(matched(q, { ok: false }));
+});
+coercion("null value: a multi-valued field with one real value is not null", () => {
+  const q = match("f", { kind: "null" });
+  assert.ok(matched(q, { f: [null] }));
+  assert.not.ok(matched(q, { f: ["cmd", null] }));
 });
 coercion("null value matches an absent or null field", () => {
   const q = match("f", { kind: "null" });

@@ -283,6 +283,17 @@ function evalCall(e: Extract<EvalExpr, { kind: "call" }>, event: Record<string, 
       const l = list(arg(0), "lower()");
       return l === null ? null : l.map((x) => String(x).toLowerCase());
     }
+    case "tostring": {
+      // A number prints in its shortest form (10, not 10.0); text stays as it is.
+      const l = list(arg(0), "tostring()");
+      return l === null ? null : l.map((x) => (typeof x === "number" ? String(x) : x));
+    }
+    case "tonumber": {
+      // Text that is not a number gives null, so a comparison with it is false.
+      const l = list(arg(0), "tonumber()");
+      const ns = (l ?? []).map((x) => (typeof x === "number" ? x : numeric(x))).filter((x): x is number => x !== undefined);
+      return ns.length === 0 ? null : ns;
+    }
     case "like": {
       const re = likeRegExp(stringArg(arg(1), "like()'s pattern"));
       return nullable(anyOf(arg(0), "like()", (x) => re.test(String(x))));

@@ -86,7 +86,7 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
     case "match": {
       if (!fieldOk(q.field)) return WIDER;
       const v = searchMatchValue(q.value);
-      return { text: v.null ? `NOT ${q.field}=*` : `${q.field}=${v.text}`, exact: v.exact && (!q.caseSensitive || q.value.kind !== "string"), prec: v.null ? "not" : "atom" };
+      return { text: v.null ? `NOT ${q.field}=*` : `${q.field}=${v.text}`, exact: v.exact && (!q.caseSensitive || (q.value.kind !== "string" && q.value.kind !== "boolean")), prec: v.null ? "not" : "atom" };
     }
     case "exists":
       if (!fieldOk(q.field)) return WIDER;
@@ -183,10 +183,13 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       switch (v.kind) {
         case "null":
           return atom(`isnull(${f})`);
-        case "number":
-          return atom(`${f}==${v.raw}`);
+        case "number": {
+          // The IR matches a number by its text ("10", not "10.0"); `==` in eval would compare numerically.
+          const forms = [...new Set([String(v.value), v.raw])].map((t) => `tostring(${f})==${quoteSpl(t)}`);
+          return forms.length === 1 ? atom(forms[0]!) : { text: forms.join(" OR "), prec: "or" };
+        }
         case "boolean":
-          return atom(`${f}==${quoteSpl(String(v.value))}`);
+          return atom(`${q.caseSensitive ? f : `lower(${f})`}==${quoteSpl(String(v.value))}`);
         case "string": {
           const wild = v.parts.some((p) => p.kind !== "text");
           const subject = q.caseSensitive ? f : `lower(${f})`;
@@ -206,7 +209,8 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       return atom(`isnotnull(${field(q.field)})`);
     case "range": {
       const op = { lt: "<", lte: "<=", gt: ">", gte: ">=" }[q.op];
-      if (q.value.kind === "number") return atom(`${field(q.field)}${op}${q.value.raw}`);
+      // tonumber(): eval would otherwise compare a text value with the number as strings.
+      if (q.value.kind === "number") return atom(`tonumber(${field(q.field)})${op}${q.value.raw}`);
       issues.push({ severity: "error", code: "splunk/range-not-numeric", reason: `\`${q.field}\` is compared with a non-number; SPL compares such values as strings`, node: q });
       return atom("false()");
     }
@@ -226,6 +230,8 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       const v = searchMatchValue(q.value);
       if (q.caseSensitive) {
         issues.push({ severity: "error", code: "splunk/keyword-case", reason: "SPL free-text search is case-insensitive; a case-sensitive keyword cannot be said", node: q });
+      } else if (!v.exact) {
+        issues.push({ severity: "error", code: "splunk/keyword-wildcard", reason: "SPL free-text search has no literal `*` and no one-character wildcard; this keyword cannot be said exactly", node: q });
       }
       return atom(`searchmatch(${quoteSpl(v.text)})`);
     }
