@@ -2,7 +2,7 @@
  * One run's settings, each taken from the first place that sets it: command-line flag, then
  * environment (`RULECAST_*`), then the config file, then the built-in default. Paths from the
  * config file are relative to the file's folder; they come back relative to the working
- * directory, as the user would type them.
+ * directory when inside it (as the user would type them), absolute otherwise.
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Severity } from "../ir/rule.js";
