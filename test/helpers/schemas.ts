@@ -21,6 +21,8 @@ const kibana = new Map<string, ValidateFunction>();
 export function sigmaValidators(): { rule: ValidateFunction; correlation: ValidateFunction } {
   if (!sigma) {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // The Sigma schemas use format "uuid"; ajv knows no formats without a plugin.
+    ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
     sigma = {
       rule: ajv.compile(load("sigma/sigma-detection-rule-schema.json")),
       correlation: ajv.compile(load("sigma/sigma-correlation-rules-schema.json")),

@@ -188,29 +188,35 @@ function mergeAnd(children: readonly Cond[]): Cond {
 /** OR: single-entry maps on the same key become one list; keyword searches become one list. */
 function mergeOr(children: readonly Cond[]): Cond {
   const flat = children.flatMap((c) => (c.kind === "or" ? c.children : [c]));
-  const out: Cond[] = [];
+  // Lists grow in place (one array per key) so an OR of n values costs O(n), not O(n²).
+  const out: (Cond | { kind: "list"; key: string; values: Scalar[] } | { kind: "kw"; values: Scalar[] })[] = [];
+  const byKey = new Map<string, { kind: "list"; key: string; values: Scalar[] }>();
+  let keywords: { kind: "kw"; values: Scalar[] } | undefined;
   for (const c of flat) {
     // Sigma forbids `null` inside a list, so a null match keeps its own selection.
     if (c.kind === "map" && c.entries.length === 1 && !c.entries[0]!.key.includes("|all") && !c.entries[0]!.values.includes(null)) {
       const e = c.entries[0]!;
-      const i = out.findIndex(
-        (o) => o.kind === "map" && o.entries.length === 1 && o.entries[0]!.key === e.key && !o.entries[0]!.values.includes(null),
-      );
-      if (i >= 0) {
-        const prev = out[i] as Extract<Cond, { kind: "map" }>;
-        out[i] = { kind: "map", entries: [{ key: e.key, values: [...prev.entries[0]!.values, ...e.values] }] };
-        continue;
+      const list = byKey.get(e.key);
+      if (list) list.values.push(...e.values);
+      else {
+        const fresh = { kind: "list" as const, key: e.key, values: [...e.values] };
+        byKey.set(e.key, fresh);
+        out.push(fresh);
       }
+      continue;
     }
     if (c.kind === "keywords") {
-      const i = out.findIndex((o) => o.kind === "keywords");
-      if (i >= 0) {
-        const prev = out[i] as Extract<Cond, { kind: "keywords" }>;
-        out[i] = { kind: "keywords", values: [...prev.values, ...c.values] };
-        continue;
+      if (keywords) keywords.values.push(...c.values);
+      else {
+        keywords = { kind: "kw", values: [...c.values] };
+        out.push(keywords);
       }
+      continue;
     }
     out.push(c);
   }
-  return out.length === 1 ? out[0]! : { kind: "or", children: out };
+  const conds: Cond[] = out.map((c) =>
+    c.kind === "list" ? { kind: "map", entries: [{ key: c.key, values: c.values }] } : c.kind === "kw" ? { kind: "keywords", values: c.values } : c,
+  );
+  return conds.length === 1 ? conds[0]! : { kind: "or", children: conds };
 }
