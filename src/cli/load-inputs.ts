@@ -12,7 +12,7 @@ import { resolveSettings, type SettingFlags, type Settings } from "../config/set
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { detectFormat, type InputFormat } from "../pipeline/detect-format.js";
-import { collectInputFiles } from "../pipeline/input-files.js";
+import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules, type SourceText } from "../pipeline/read-rules.js";
 import { UsageError, type Io } from "./io.js";
 
@@ -73,6 +73,7 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
     }
   }
   const files: SourceText[] = [];
+  const unreadable: Diagnostic[] = [];
   const relativePaths = new Map<string, string>();
   let stdin: SourceText | undefined;
   for (const p of settings.paths) {
@@ -90,13 +91,15 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
       if (relativePaths.has(f.path)) continue;
       const rel = rootIsDir ? relative(root, f.absolute) : relative(dirname(root), f.absolute);
       relativePaths.set(f.path, rel.split("\\").join("/").replace(/\.[^./]*$/, ""));
-      files.push({ path: f.path, text: readFileSync(f.absolute, "utf8") });
+      const input = readInputText(f);
+      if (input.ok) files.push({ path: f.path, text: input.text });
+      else unreadable.push(input.diagnostic);
       onFile();
     }
   }
   const read = readRules(files, flags.from ? { format: flags.from } : {});
   const rules = [...read.rules];
-  const diagnostics = [...read.diagnostics];
+  const diagnostics = [...unreadable, ...read.diagnostics];
   if (stdin) {
     // stdin has no extension to detect a format from: YAML unless it looks like JSON.
     const format = flags.from ?? (/^\s*[[{]/.test(stdin.text) ? "elastic-json" : detectFormat("stdin.yaml", stdin.text));

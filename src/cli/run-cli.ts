@@ -10,6 +10,7 @@ import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
 import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
+import { OutputWriteError } from "../pipeline/write-output.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
@@ -216,7 +217,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OutputWriteError) {
+      // An unwritable output folder or a full disk is the environment's problem, not a rule's: exit 2.
       io.err(`rulecast: ${e.message}\n`);
       return EXIT_USAGE;
     }
