@@ -57,6 +57,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
+    templateVars: s.vars,
   };
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
   const ctx = { templates, mappings: loadMappings(s.mappings), options };

@@ -39,6 +39,8 @@ export interface RulecastConfig {
   readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
   /** Index patterns a rule with this log source gets when it names none (first match wins). */
   readonly indexPatterns?: readonly IndexPatterns[];
+  /** Free values a user's templates can read as `vars.<name>`. */
+  readonly vars?: Readonly<Record<string, unknown>>;
 }
 
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
@@ -82,7 +84,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
 
 function readConfig(raw: unknown): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns"]);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars"]);
   const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
   if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
@@ -101,6 +103,7 @@ function readConfig(raw: unknown): RulecastConfig {
       ...(s["app_version"] !== undefined ? { appVersion: string(s["app_version"], ["splunk", "app_version"]) } : {}),
     };
   }
+  if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);
   if (top["mappings"] !== undefined) {
     const m = object(top["mappings"], ["mappings"]);
     only(m, ["mappings"], MAPPING_NAMES);

@@ -26,6 +26,7 @@ export interface Settings {
   readonly mappings: MappingOverrides;
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
   readonly indexPatterns: readonly IndexPatterns[];
+  readonly vars: Readonly<Record<string, unknown>>;
 }
 
 /** What flags the user gave; undefined means "not on the command line". */
@@ -113,6 +114,7 @@ export function resolveSettings(
     mappings: cfg.mappings ?? {},
     schedule: cfg.schedule ?? {},
     indexPatterns: cfg.indexPatterns ?? [],
+    vars: cfg.vars ?? {},
   };
   return problems.length > 0 ? { error: problems.join("; ") } : { settings };
 }

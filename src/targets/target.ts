@@ -20,6 +20,8 @@ export interface TargetOptions {
    * field maps and keeps ECS names otherwise (the default: portable where possible, faithful always).
    */
   readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
+  /** Free values from the config file's `vars:`, for users' own templates. */
+  readonly templateVars?: Readonly<Record<string, unknown>>;
   /** Splunk: app name for `--splunk-app` and stanza prefixes. */
   readonly splunkApp?: string;
   /** Splunk: index for searches (`index=...`), when the mapping gives none. */
@@ -56,4 +58,12 @@ export interface Target {
   renderRule(rule: Rule, ctx: TargetContext): TargetResult;
   /** The bundle file(s) made from every converted rule's pieces. */
   renderBundle(pieces: readonly string[], ctx: TargetContext): readonly RenderedFile[];
+}
+
+/**
+ * What a template sees: the target's view model, plus the rule's whole IR (after field mapping),
+ * the target's name and the config's `vars`, so a user's template can add any field.
+ */
+export function templateView(view: object, rule: Rule | undefined, target: TargetName, ctx: TargetContext): object {
+  return { ...view, ...(rule ? { rule } : {}), target, vars: ctx.options.templateVars ?? {} };
 }

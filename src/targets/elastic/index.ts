@@ -14,13 +14,13 @@ import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import type { Target, TargetContext, TargetResult } from "../target.js";
+import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
 export const elasticTarget: Target = {
   name: "elastic",
   renderRule: renderElasticRule,
-  renderBundle: (pieces, ctx) => [{ path: "rules.ndjson", content: ctx.templates.render("elastic/rules.ndjson.hbs", { lines: pieces }) }],
+  renderBundle: (pieces, ctx) => [{ path: "rules.ndjson", content: ctx.templates.render("elastic/rules.ndjson.hbs", templateView({ lines: pieces }, undefined, "elastic", ctx)) }],
 };
 
 /** Keys the view sets itself; a copy in `custom` never overrides them. */
@@ -102,7 +102,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     ...(Object.keys(extra).length > 0 ? { extra } : {}),
     meta: metaView(rule, extra),
   };
-  const json = ctx.templates.render("elastic/rule.json.hbs", view);
+  const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
   const line = JSON.stringify(JSON.parse(json));
   return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
 }

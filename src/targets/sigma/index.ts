@@ -9,7 +9,7 @@ import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import type { Target, TargetContext, TargetResult } from "../target.js";
+import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSigmaDetection } from "./sigma-detection.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
@@ -111,8 +111,8 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
-  const documents = docs.map((d) => ctx.templates.render(d.template, d.view).trimEnd());
-  const content = ctx.templates.render("sigma/file.yaml.hbs", { documents });
+  const documents = docs.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
+  const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   return {
     files: [{ path: `${slugify(rule.name)}.yml`, content, document: docs.map((d) => intendedDocument(d.view)) }],
     bundle: [],

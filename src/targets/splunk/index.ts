@@ -13,7 +13,7 @@ import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { confSafe } from "../../render/escape.js";
-import type { Target, TargetContext, TargetResult } from "../target.js";
+import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
@@ -23,7 +23,7 @@ export const splunkTarget: Target = {
   name: "splunk",
   renderRule: renderSplunkRule,
   renderBundle: (pieces, ctx) => [
-    { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", { stanzas: pieces.map((p) => p.trimEnd()) }) },
+    { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", templateView({ stanzas: pieces.map((p) => p.trimEnd()) }, undefined, "splunk", ctx)) },
   ],
 };
 
@@ -126,7 +126,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
 
   const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${rule.name} - Rule` : rule.name;
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
-  const stanza = ctx.templates.render("splunk/stanza.conf.hbs", {
+  const stanza = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
     comments: comments(rule),
     stanza: title.replace(/[[\]\r\n]/g, " "),
     title,
@@ -141,7 +141,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     severity: rule.severity,
     annotations: JSON.stringify(annotations(rule)),
     metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
-  });
+  }, rule, "splunk", ctx));
   return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [stanza], diagnostics };
 }
 
