@@ -1,14 +1,16 @@
 /**
- * Reading and converting spread over worker threads (one per core), for large rule sets. Files
- * are split into contiguous shares in sorted order, so the assembled result (bundle order,
+ * Reading and converting spread over a pool of worker threads (one per core), for large rule sets.
+ * Files are split into contiguous shares in sorted order, so the assembled result (bundle order,
  * diagnostics order) is the same as a sequential run. Sigma correlations may name rules in other
- * files, so a set with correlations runs sequentially.
+ * files, so a set with correlations runs sequentially. A pool lives as long as its owner keeps
+ * it: workers load their modules once and stay warm across runs.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { TargetContext, TargetName } from "../targets/target.js";
 import { assembleResults, convertRules, type ConvertResult, type RuleResult } from "./convert.js";
+import type { WorkerJob, WorkerSetup } from "./convert-worker.js";
 import { readRules, type SourceText } from "./read-rules.js";
 
 export interface SourcesResult {
@@ -17,41 +19,54 @@ export interface SourcesResult {
   readonly result: ConvertResult;
 }
 
-/** Below this many files a worker's start-up costs more than it saves. */
+interface Share {
+  readonly readDiagnostics: Diagnostic[];
+  readonly ruleCount: number;
+  readonly results: RuleResult[];
+}
+
+export interface ConversionPool {
+  convert(sources: readonly SourceText[], targets: readonly TargetName[], ctx: TargetContext): Promise<SourcesResult>;
+  close(): Promise<void>;
+}
+
+/** Below this many files per worker, sending them costs more than converting them here. */
 const MIN_FILES_PER_WORKER = 250;
 
-export async function convertSources(
-  sources: readonly SourceText[],
-  targets: readonly TargetName[],
-  ctx: TargetContext,
-  templatesDir?: string,
-  threads = availableParallelism(),
-): Promise<SourcesResult> {
-  const n = Math.min(threads, Math.floor(sources.length / MIN_FILES_PER_WORKER));
-  if (n < 2 || sources.some((s) => /^correlation\s*:/m.test(s.text))) {
-    const read = readRules(sources);
-    return { readDiagnostics: read.diagnostics, ruleCount: read.rules.length, result: convertRules(read.rules, targets, ctx) };
-  }
-  const size = Math.ceil(sources.length / n);
-  const shares = Array.from({ length: n }, (_, i) => sources.slice(i * size, (i + 1) * size));
-  const outputs = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<{ readDiagnostics: Diagnostic[]; ruleCount: number; results: RuleResult[] }>((resolve, reject) => {
-          const w = new Worker(new URL("./convert-worker.js", import.meta.url), {
-            workerData: { sources: share, targets, options: ctx.options, ...(templatesDir ? { templatesDir } : {}) },
-          });
-          w.once("message", resolve);
-          w.once("error", reject);
-          w.once("exit", (code) => {
-            if (code !== 0) reject(new Error(`conversion worker exited with code ${code}`));
-          });
-        }),
-    ),
-  );
+export function createConversionPool(setup: WorkerSetup, threads = availableParallelism()): ConversionPool {
+  const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(new URL("./convert-worker.js", import.meta.url), { workerData: setup }));
+  let next = 0;
+  const run = (w: Worker, job: WorkerJob) =>
+    new Promise<Share>((resolve, reject) => {
+      const onMessage = (m: Share & { id: number }) => {
+        if (m.id !== job.id) return;
+        w.off("message", onMessage);
+        w.off("error", reject);
+        resolve(m);
+      };
+      w.on("message", onMessage);
+      w.once("error", reject);
+      w.postMessage(job);
+    });
   return {
-    readDiagnostics: outputs.flatMap((o) => o.readDiagnostics),
-    ruleCount: outputs.reduce((a, o) => a + o.ruleCount, 0),
-    result: assembleResults(outputs.flatMap((o) => o.results), targets, ctx),
+    async convert(sources, targets, ctx) {
+      const n = Math.min(workers.length, Math.floor(sources.length / MIN_FILES_PER_WORKER));
+      if (n < 2 || sources.some((s) => /^correlation\s*:/m.test(s.text))) {
+        const read = readRules(sources);
+        return { readDiagnostics: read.diagnostics, ruleCount: read.rules.length, result: convertRules(read.rules, targets, ctx) };
+      }
+      const size = Math.ceil(sources.length / n);
+      const shares = await Promise.all(
+        workers.slice(0, n).map((w, i) => run(w, { id: next++, sources: sources.slice(i * size, (i + 1) * size), targets })),
+      );
+      return {
+        readDiagnostics: shares.flatMap((o) => o.readDiagnostics),
+        ruleCount: shares.reduce((a, o) => a + o.ruleCount, 0),
+        result: assembleResults(shares.flatMap((o) => o.results), targets, ctx),
+      };
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
   };
 }

@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { loadMappings } from "../../src/mapping/mappings.js";
 import { convertRules, TARGET_NAMES } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import { convertSources } from "../../src/pipeline/parallel-convert.js";
+import { createConversionPool } from "../../src/pipeline/parallel-convert.js";
 import { availableParallelism } from "node:os";
 import { loadTemplates } from "../../src/render/templates.js";
 
@@ -57,10 +57,13 @@ const full = await best(() => {
 const readOnly = await best(() => readRules(sources));
 
 let parallelConverted = 0;
+const pool = createConversionPool({ options: ctx.options });
+// The first round starts the workers and warms them, as the sequential rounds warmed this thread.
 const parallel = await best(async () => {
-  const r = await convertSources(sources, TARGET_NAMES, ctx);
+  const r = await pool.convert(sources, TARGET_NAMES, ctx);
   parallelConverted = r.result.outcomes.filter((o) => o.failed.length === 0 && !o.skipped).length;
 });
+await pool.close();
 if (parallelConverted !== converted) throw new Error(`parallel run converted ${parallelConverted}, sequential ${converted}`);
 
 const rss = process.resourceUsage().maxRSS / 1024;
