@@ -27,12 +27,15 @@ export interface AttackTable {
   tacticByShortname(shortname: string): AttackTactic | undefined;
   tacticByName(name: string): AttackTactic | undefined;
   technique(id: string): AttackTechnique | undefined;
+  /** An id or tactic shortname from ATT&CK v19, newer than this table (not an error in a rule). */
+  isNewer(idOrShortname: string): boolean;
 }
 
 type RawTable = {
   version: string;
   tactics: [string, string, string][];
   techniques: [string, string, string[], string, number][];
+  newer?: { tactics: [string, string][]; techniques: [string, string][] };
 };
 
 let cached: AttackTable | undefined;
@@ -55,6 +58,8 @@ export function attackTable(): AttackTable {
   const byId = new Map(tactics.map((t) => [t.id.toUpperCase(), t]));
   const byShort = new Map(tactics.map((t) => [t.shortname, t]));
   const byName = new Map(tactics.map((t) => [t.name.toLowerCase(), t]));
+  const newer = new Set([...(raw.newer?.tactics ?? []).map(([s]) => s), ...(raw.newer?.techniques ?? []).map(([id]) => id.toUpperCase())]);
+  const newerBase = (id: string) => id.toUpperCase().split(".")[0] ?? "";
   cached = {
     version: raw.version,
     tactics,
@@ -62,6 +67,8 @@ export function attackTable(): AttackTable {
     tacticByShortname: (s) => byShort.get(s.toLowerCase().replace(/_/g, "-")),
     tacticByName: (n) => byName.get(n.toLowerCase()),
     technique: (id) => techniques.get(id.toUpperCase()),
+    // A v19 sub-technique of a new v19 technique (T1686.003) is newer too.
+    isNewer: (x) => newer.has(x.toLowerCase()) || newer.has(x.toUpperCase()) || newer.has(newerBase(x)),
   };
   return cached;
 }

@@ -2,6 +2,7 @@
  * Sigma rule metadata → the rule IR fields. Keys the IR has no field for go to `custom` in
  * source order, so a later writer can put them back.
  */
+import { attackTable } from "../../attack/attack-table.js";
 import { createHash } from "node:crypto";
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Logsource, Rule, Severity, SigmaStatus, Threat } from "../../ir/rule.js";
@@ -116,8 +117,14 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
   const authors = authorPair && isSeq(authorPair.value) ? list("author") : (str("author") ?? "").split(",").map((a) => a.trim()).filter(Boolean);
   const tags = list("tags");
   const { threat, unknown } = threatFromTags(tags);
+  const table = attackTable();
   for (const tag of unknown) {
-    report(ctx, "warning", "sigma/unknown-attack-id", `tag '${tag}' names no tactic or technique in the bundled ATT&CK table`, offsetOf(get("tags")?.value, at), "check the id, or the ATT&CK version it was removed in");
+    const id = tag.replace(/^attack\./i, "");
+    if (table.isNewer(id)) {
+      report(ctx, "info", "sigma/newer-attack-id", `tag '${tag}' is from ATT&CK v19, newer than the bundled v${table.version} table: kept as a tag, left out of the threat mapping`, offsetOf(get("tags")?.value, at), "rulecast check names what the bundled table knows");
+    } else {
+      report(ctx, "warning", "sigma/unknown-attack-id", `tag '${tag}' names no tactic or technique in the bundled ATT&CK table`, offsetOf(get("tags")?.value, at), "check the id, or the ATT&CK version it was removed in");
+    }
   }
 
   const logsource = readLogsource(ctx, get("logsource"), custom, at);
