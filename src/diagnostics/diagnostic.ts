@@ -27,7 +27,3 @@ export function formatDiagnostic(d: Diagnostic): string {
 function oneLine(s: string): string {
   return s.replace(/\r?\n/g, "\\n");
 }
-
-export function hasErrors(ds: readonly Diagnostic[]): boolean {
-  return ds.some((d) => d.severity === "error");
-}

@@ -121,14 +121,6 @@ export interface Rule {
   readonly source: RuleSource;
 }
 
-/** Risk score bands Kibana uses for severity (0–21 low, 22–47 medium, 48–73 high, 74–100 critical). */
-export function severityForRisk(risk: number): Severity {
-  if (risk <= 21) return "low";
-  if (risk <= 47) return "medium";
-  if (risk <= 73) return "high";
-  return "critical";
-}
-
 /** The risk score Elastic's own rules use for each severity. */
 export const RISK_FOR_SEVERITY: Readonly<Record<Severity, number>> = {
   informational: 21,
