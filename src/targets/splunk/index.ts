@@ -34,6 +34,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
   const table = ctx.mappings.sigmaToSplunk;
 
+  /** A join or group-by key in Splunk's names (the sigma-splunk table answers every name). */
+  const splunkName = (field: string): string => table.fields.fields.get(field)?.to ?? field;
   /** Splunk names for one boolean query from one log source. */
   const prepare = (q: Query, ls: Logsource | undefined): Query => {
     const mapped = mapFields(q, table.fields);
@@ -51,8 +53,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     const r = boolean(q);
     if (!r) return undefined;
     const condition = renderSplCondition(q).text;
-    const keys = [...by, ...s.by].map((k) => mapFields({ kind: "exists", field: k }, table.fields)).map((m) => (m.query as { field: string }).field);
-    return { search: r.search, condition, keys };
+    return { search: r.search, condition, keys: [...by, ...s.by].map(splunkName) };
   };
 
   let spl: string | undefined;
@@ -80,13 +81,12 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
       if (q.type === "value_count" && !q.valueField) error("splunk/value-count-field", "a value_count correlation needs the field whose values it counts");
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g), ...(r.logsource ? { logsource: r.logsource } : {}) }, []));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
-        const valueField = q.valueField ? mapFields({ kind: "exists", field: q.valueField }, table.fields) : undefined;
         const plan: CorrelationPlan = {
           type: q.type,
           rules,
           condition: q.condition,
           ...(q.timespan ? { timespan: q.timespan } : {}),
-          ...(valueField ? { valueField: (valueField.query as { field: string }).field } : {}),
+          ...(q.valueField ? { valueField: splunkName(q.valueField) } : {}),
         };
         if (usesFixedWindows(plan)) {
           warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");
