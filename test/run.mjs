@@ -7,8 +7,9 @@ if (!existsSync("dist/test")) {
   process.exit(2);
 }
 const pattern = process.argv[2] ?? "\\.test\\.js$";
-const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", pattern], {
-  env: { ...withoutForceColor(process.env), NO_COLOR: "1" },
+// --no-color: uvu would otherwise set FORCE_COLOR, which also colours (and warns in) subprocesses.
+const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", pattern, "--no-color"], {
+  env: withoutForceColor(process.env),
   stdio: ["ignore", "pipe", "inherit"],
 });
 let out = "";
