@@ -97,13 +97,14 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
       onFile();
     }
   }
-  const read = readRules(files, flags.from ? { format: flags.from } : {});
+  const readOptions = { placeholders: settings.placeholders, ...(flags.from ? { format: flags.from } : {}) };
+  const read = readRules(files, readOptions);
   const rules = [...read.rules];
   const diagnostics = [...unreadable, ...read.diagnostics];
   if (stdin) {
     // stdin has no extension to detect a format from: YAML unless it looks like JSON.
     const format = flags.from ?? (/^\s*[[{]/.test(stdin.text) ? "elastic-json" : detectFormat("stdin.yaml", stdin.text));
-    const r = readRules([stdin], format ? { format } : {});
+    const r = readRules([stdin], { placeholders: settings.placeholders, ...(format ? { format } : {}) });
     rules.push(...r.rules);
     diagnostics.push(...r.diagnostics);
     files.push(stdin);

@@ -41,6 +41,8 @@ export interface RulecastConfig {
   readonly indexPatterns?: readonly IndexPatterns[];
   /** Free values a user's templates can read as `vars.<name>`. */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /** Values of Sigma `%name%` placeholders (the `expand` modifier). */
+  readonly placeholders?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
@@ -84,7 +86,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
 
 function readConfig(raw: unknown): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars"]);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders"]);
   const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
   if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
@@ -104,6 +106,10 @@ function readConfig(raw: unknown): RulecastConfig {
     };
   }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);
+  if (top["placeholders"] !== undefined) {
+    const ph = object(top["placeholders"], ["placeholders"]);
+    cfg.placeholders = Object.fromEntries(Object.entries(ph).map(([k, v]) => [k, stringList(v, ["placeholders", k])]));
+  }
   if (top["mappings"] !== undefined) {
     const m = object(top["mappings"], ["mappings"]);
     only(m, ["mappings"], MAPPING_NAMES);

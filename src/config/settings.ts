@@ -27,6 +27,7 @@ export interface Settings {
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
   readonly indexPatterns: readonly IndexPatterns[];
   readonly vars: Readonly<Record<string, unknown>>;
+  readonly placeholders: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What flags the user gave; undefined means "not on the command line". */
@@ -115,6 +116,7 @@ export function resolveSettings(
     schedule: cfg.schedule ?? {},
     indexPatterns: cfg.indexPatterns ?? [],
     vars: cfg.vars ?? {},
+    placeholders: cfg.placeholders ?? {},
   };
   return problems.length > 0 ? { error: problems.join("; ") } : { settings };
 }

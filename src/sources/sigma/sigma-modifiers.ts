@@ -214,7 +214,7 @@ function applyOne(
         throw new ModifierError(
           "sigma/missing-placeholder",
           `no values for placeholder ${missing.map((n) => `%${n}%`).join(", ")}`,
-          "pass the placeholder's values in the read options",
+          "give its values under `placeholders:` in rulecast.config.yaml",
         );
       }
       return expandPlaceholders(raw, table).map((e) => ({ kind: "string", parts: parseSigmaString(e), cased: false }));
