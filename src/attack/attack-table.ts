@@ -40,7 +40,7 @@ type RawTable = {
 
 let cached: AttackTable | undefined;
 
-/** The table, loaded lazily; the only process-wide cache, and it is immutable data. */
+/** The table, loaded lazily once per process: a cache of immutable package data, not state. */
 export function attackTable(): AttackTable {
   if (cached) return cached;
   const raw = JSON.parse(readFileSync(join(PACKAGE_ROOT, "data", "attack-enterprise.json"), "utf8")) as RawTable;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../package-root.js";
 
+// Compiled once per process from the shipped schema: a cache of immutable data, not state.
 let compiled: ValidateFunction | undefined;
 
 export function ruleSchema(): object {

@@ -11,6 +11,7 @@ const API_ONLY: Readonly<Record<string, readonly string[]>> = {
   new_terms: ["new_terms_fields", "history_window_start"],
 };
 
+// Loaded once per process: a cache of immutable package data, not state.
 let table: Readonly<Record<string, readonly string[]>> | undefined;
 
 export function kibanaRuleFields(type: string): ReadonlySet<string> {
