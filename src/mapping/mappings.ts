@@ -3,6 +3,7 @@
  */
 import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
+import { lookupMap } from "./lookup-map.js";
 import { sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
 
 /** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
@@ -58,19 +59,7 @@ export function loadMappings(overrides: MappingOverrides = {}): Mappings {
 /** A field map with user rows on top; names neither lists still go to the base map (which may answer every name). */
 function withRows(base: ReadonlyMap<string, FieldRow>, rows: Readonly<Record<string, string>>): ReadonlyMap<string, FieldRow> {
   const user = new Map<string, FieldRow>(Object.entries(rows).map(([from, to]) => [from, { from, to, value: "same" as const }]));
-  const all = new Map<string, FieldRow>([...base, ...user]);
-  return {
-    get: (k) => user.get(k) ?? base.get(k),
-    has: (k) => user.has(k) || base.has(k),
-    get size() {
-      return all.size;
-    },
-    forEach: (cb) => all.forEach(cb),
-    entries: () => all.entries(),
-    keys: () => all.keys(),
-    values: () => all.values(),
-    [Symbol.iterator]: () => all[Symbol.iterator](),
-  };
+  return lookupMap(new Map<string, FieldRow>([...base, ...user]), (k) => user.get(k) ?? base.get(k));
 }
 
 function targetMapping(name: string, raw: RawTarget): TargetMapping {
@@ -91,19 +80,7 @@ function targetMapping(name: string, raw: RawTarget): TargetMapping {
 
 /** A read-only map that answers every name: listed renames first, the name itself otherwise. */
 function identityFallback(rows: ReadonlyMap<string, FieldRow>): ReadonlyMap<string, FieldRow> {
-  const get = (k: string): FieldRow => rows.get(k) ?? { from: k, to: k, value: "same" };
-  return {
-    get,
-    has: () => true,
-    get size() {
-      return rows.size;
-    },
-    forEach: (cb) => rows.forEach(cb),
-    entries: () => rows.entries(),
-    keys: () => rows.keys(),
-    values: () => rows.values(),
-    [Symbol.iterator]: () => rows[Symbol.iterator](),
-  };
+  return lookupMap(rows, (k) => rows.get(k) ?? { from: k, to: k, value: "same" });
 }
 
 /** The first row whose every key equals the rule's log source (rows are ordered most specific first). */

@@ -3,6 +3,7 @@
  * `winlog.event_data.` fallback, and each log source's ECS conditions and Elastic index patterns.
  * This module loads and indexes the data; src/passes/sigma-to-ecs.ts applies it.
  */
+import { lookupMap } from "./lookup-map.js";
 import type { Logsource } from "../ir/query.js";
 import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
 
@@ -129,17 +130,6 @@ export function fieldMappingFor(m: SigmaEcsMapping, ls: Logsource | undefined, r
   for (const f of m.fields) {
     if (!f.transform && fits(f.when, ls) && !listed.has(f.sigma)) listed.set(f.sigma, { from: f.sigma, to: f.ecs, value: "same" });
   }
-  const fields: ReadonlyMap<string, FieldRow> = {
-    get,
-    has: (k) => get(k) !== undefined,
-    get size() {
-      return listed.size;
-    },
-    forEach: (cb) => listed.forEach(cb),
-    entries: () => listed.entries(),
-    keys: () => listed.keys(),
-    values: () => listed.values(),
-    [Symbol.iterator]: () => listed[Symbol.iterator](),
-  };
+  const fields = lookupMap(listed, get);
   return { name: m.name, from: "sigma", to: "ecs", fields, logsources: [], products: { conditions: {}, tags: {}, index: {} } };
 }
