@@ -4,7 +4,7 @@
  */
 import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
-import { quoteEqlField, quoteEqlString } from "./eql-escape.js";
+import { luceneRegexLiteral, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 
 export type ListOp = "in" | ":" | "like" | "in~" | "cidr";
 
@@ -56,7 +56,8 @@ export function valueText(v: Value, node: Query, issues: PrintIssue[]): string {
 
 /**
  * EQL has no escape for a literal `*`/`?` in a wildcard pattern (eql-syntax.md, "Wildcards"), but
- * the three affix shapes can still be said with functions, which take their argument literally.
+ * the three affix shapes can still be said with functions, which take their argument literally,
+ * and any other shape as a regex.
  */
 const AFFIX_FUNCTIONS: readonly { readonly name: string; readonly shape: readonly Part["kind"][] }[] = [
   { name: "startsWith", shape: ["text", "any"] },
@@ -85,13 +86,10 @@ export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
   if (affix && text?.kind === "text") {
     return `${affix.name}${m.caseSensitive ? "" : "~"}(${f}, ${quoteEqlString(text.value)})`;
   }
-  issues.push({
-    severity: "error",
-    code: "eql/literal-wildcard-char",
-    reason: "EQL cannot escape a literal `*` or `?` inside a wildcard pattern",
-    node: m,
-  });
-  return `${f} ${m.caseSensitive ? "like" : ":"} ${quoteEqlString(p.text)}`;
+  // Other shapes become a regex, where a literal `*` or `?` can be escaped; EQL's wildcards take any
+  // character, newlines included, as Lucene's `.` does.
+  const regex = parts.map((x) => (x.kind === "text" ? luceneRegexLiteral(x.value) : x.kind === "any" ? ".*" : ".")).join("");
+  return `${f} ${m.caseSensitive ? "regex" : "regex~"} ${quoteEqlString(regex)}`;
 }
 
 export function listOptions(q: Query, issues: PrintIssue[]): ListOptions | undefined {
