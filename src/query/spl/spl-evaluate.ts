@@ -20,6 +20,7 @@
  *   takes a comparison with null as false; `sql` propagates null through comparisons and NOT, so
  *   `NOT f=="a"` is not true when `f` is absent.
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
+ * - `_raw` (the event text) is the list of string forms of every value, as for bare terms.
  */
 import { inCidr, parseCidr, parseIp } from "../../eval/cidr.js";
 import { fieldValues, allLeaves, stringForm } from "../../eval/field-values.js";
@@ -249,7 +250,8 @@ function evalExpr(e: EvalExpr, event: Record<string, unknown>, opts: SplEvalOpti
       return l.some((a) => r.some((b) => compareScalars(e.op, a, b, lf, rf)));
     }
     case "field": {
-      const vs = values(event, e.name);
+      // `_raw`, the event text, is modelled as bare terms are: the string forms of all its values.
+      const vs = e.name === "_raw" && !("_raw" in event) ? rawTexts(event) : values(event, e.name);
       return vs.length === 0 ? null : vs;
     }
     case "string":
@@ -325,4 +327,8 @@ function evalCall(e: Extract<EvalExpr, { kind: "call" }>, event: Record<string, 
     default:
       throw new Refused(`the eval function ${e.name}() is not part of the subset rulecast writes`);
   }
+}
+
+function rawTexts(event: Record<string, unknown>): string[] {
+  return allLeaves(event).map(stringForm).filter((x): x is string => x !== undefined);
 }

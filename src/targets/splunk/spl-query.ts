@@ -230,10 +230,12 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       const v = searchMatchValue(q.value);
       if (q.caseSensitive) {
         issues.push({ severity: "error", code: "splunk/keyword-case", reason: "SPL free-text search is case-insensitive; a case-sensitive keyword cannot be said", node: q });
-      } else if (!v.exact) {
-        issues.push({ severity: "error", code: "splunk/keyword-wildcard", reason: "SPL free-text search has no literal `*` and no one-character wildcard; this keyword cannot be said exactly", node: q });
       }
-      return atom(`searchmatch(${quoteSpl(v.text)})`);
+      if (v.exact || q.value.kind !== "string") return atom(`searchmatch(${quoteSpl(v.text)})`);
+      // Search terms have no literal `*` and no one-character wildcard, so the widened terms are
+      // narrowed again by the raw event text, where a regex can say both.
+      const raw = `(?is)${anchoredRegex(q.value.parts).slice(1, -1)}`;
+      return { text: `searchmatch(${quoteSpl(v.text)}) AND match(_raw, ${quoteSpl(raw)})`, prec: "and" };
     }
     case "fieldref": {
       const a = field(q.field);
