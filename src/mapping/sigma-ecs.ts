@@ -13,10 +13,12 @@ import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-tab
  * `ALG=hex,...` list → `<ecs>.hash.<alg>` / `<ecs>.pe.imphash`. `boolean-text`: "true"/"false" →
  * boolean. `initiated`: Sysmon Initiated → network.direction. `registry-details`: rename, warning on
  * Sysmon's `DWORD (0x..)` notation. `domain-user`: `DOMAIN\name` → `<ecs>.domain` + `<ecs>.name`.
+ * `value-table`: each exact value is replaced by the one the row's `values` table names (an
+ * integration that stores a code's name instead of the code).
  */
-export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user";
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table";
 
-const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user"];
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table"];
 
 /** Log-source keys a row can be limited to; every listed key must equal the rule's. */
 export type LogsourceFilter = Pick<Logsource, "category" | "product" | "service">;
@@ -25,6 +27,8 @@ export interface SigmaEcsField {
   readonly sigma: string;
   readonly ecs: string;
   readonly transform?: SigmaEcsTransform;
+  /** For `value-table`: Sigma value (as text) → the value ECS stores. */
+  readonly values?: Readonly<Record<string, string>>;
   readonly when: LogsourceFilter;
 }
 
@@ -55,7 +59,7 @@ export interface SigmaEcsMapping {
 type RawConditions = Record<string, unknown>;
 type RawTable = {
   fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
-  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; when?: LogsourceFilter }[];
+  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
 };
 
@@ -66,7 +70,8 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
   for (const r of t.fields ?? []) {
     if (typeof r.sigma !== "string" || typeof r.ecs !== "string") continue;
     const transform = TRANSFORMS.find((x) => x === r.transform);
-    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), when: filterOf(r.when) });
+    const values = r.values && typeof r.values === "object" ? Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, String(v)])) : undefined;
+    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
   const logsources = (t.logsources ?? []).map((l): SigmaEcsLogsource => {

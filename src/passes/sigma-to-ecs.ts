@@ -174,9 +174,12 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     case "boolean-text": {
       const b = plain?.toLowerCase();
       if (v.kind === "boolean") return { query: at(row.ecs, v) };
-      return b === "true" || b === "false"
-        ? { query: at(row.ecs, { kind: "boolean", value: b === "true" }) }
-        : unmapped(`holds "true" or "false"; ECS \`${row.ecs}\` is a boolean, so only those two values map`);
+      if (b === "true" || b === "false") return { query: at(row.ecs, { kind: "boolean", value: b === "true" }) };
+      // Sysmon's placeholders for "no value": an ECS boolean can never hold them, so no event matches.
+      if (b === "" || b === "-") {
+        return { query: { kind: "none" }, warning: `\`${q.field}\` = "${b}" can never match: ECS \`${row.ecs}\` is a boolean (an event without a value has no \`${row.ecs}\`)` };
+      }
+      return unmapped(`holds "true" or "false"; ECS \`${row.ecs}\` is a boolean, so only those two values map`);
     }
     case "initiated": {
       const b = v.kind === "boolean" ? String(v.value) : plain?.toLowerCase();
@@ -191,6 +194,13 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         query: at(row.ecs, v),
         ...(dword ? { warning: `\`${q.field}\` → \`${row.ecs}\`: Sysmon writes numbers as "DWORD (0x…)" but ECS shippers may store the decoded number, so this match may no longer find them` } : {}),
       };
+    }
+    case "value-table": {
+      const key = v.kind === "number" ? String(v.value) : plain;
+      const stored = key === undefined ? undefined : row.values?.[key];
+      return stored !== undefined
+        ? { query: at(row.ecs, text(stored), true) }
+        : unmapped(`is stored in \`${row.ecs}\` under a name; only the exact values its table lists (${Object.keys(row.values ?? {}).slice(0, 4).join(", ")}, …) map`);
     }
     case "hashes":
       return hashMatch(q, row);

@@ -41,7 +41,7 @@ test("log sources: most specific row first, conditions and index patterns", () =
   ]);
   assert.is(findLogsource(m, { category: "image_load", product: "windows" })?.any.length, 2);
   assert.equal(findLogsource(m, { category: "proxy", product: "zscaler" })?.any, [{ "event.category": ["web"] }]);
-  assert.is(findLogsource(m, { product: "opencanary", category: "application" }), undefined);
+  assert.is(findLogsource(m, { product: "velocity", category: "application" }), undefined);
   assert.is(findLogsource(m, undefined), undefined);
 });
 

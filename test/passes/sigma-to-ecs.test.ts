@@ -130,7 +130,7 @@ test("registry: DWORD notation warns (mapping/value-format); registry_add warns 
 });
 
 test("unknown log source: warning, no conditions, no index; unmapped fields are errors with the exact code", () => {
-  const r = convert("{product: opencanary, category: application}", "sel:\n    logtype: 1001\ncondition: sel");
+  const r = convert("{product: velocity, category: application}", "sel:\n    logtype: 1001\ncondition: sel");
   assert.equal(codes(r.problems), ["error mapping/unmapped-field", "warning mapping/logsource-unmapped"]);
   assert.is(r.problems[0]!.field, "logtype");
   assert.match(r.problems[1]!.message, /no event\.category/);
@@ -139,6 +139,24 @@ test("unknown log source: warning, no conditions, no index; unmapped fields are 
   assert.equal(r.query, { kind: "match", field: "logtype", value: { kind: "number", value: 1001, raw: "1001" }, caseSensitive: false });
   const kw = convert("{product: ruby_on_rails, category: application}", "keywords: ['ActionController::RoutingError']\ncondition: keywords");
   assert.equal(codes(kw.problems), ["warning mapping/logsource-unmapped"]);
+});
+
+test("value table: OpenCanary's logtype code becomes the name the integration stores; other codes are errors", () => {
+  const r = convert("{product: opencanary, category: application}", "sel:\n    logtype: 2000\ncondition: sel");
+  assert.equal(r.problems, []);
+  assert.equal(r.rule.index, ["logs-opencanary.events-*"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children[1], { kind: "match", field: "log.logger", value: { kind: "string", parts: [{ kind: "text", value: "LOG_FTP_LOGIN_ATTEMPT" }] }, caseSensitive: true });
+  const unknown = convert("{product: opencanary, category: application}", "sel:\n    logtype: 42\ncondition: sel");
+  assert.equal(codes(unknown.problems), ["error mapping/value-unmapped"]);
+  const wild = convert("{product: opencanary, category: application}", "sel:\n    logtype|startswith: '20'\ncondition: sel");
+  assert.equal(codes(wild.problems), ["error mapping/value-unmapped"]);
+});
+
+test("boolean fields: Sysmon's empty placeholders can never match an ECS boolean, and say so", () => {
+  const r = convert("{category: image_load, product: windows}", "sel:\n    ImageLoaded|endswith: '.dll'\nfilter:\n    Signed:\n      - ''\n      - '-'\ncondition: sel and not filter");
+  assert.equal(codes(r.problems), ["warning mapping/value-format", "warning mapping/value-format"]);
+  const body = r.query as Extract<Query, { kind: "and" }>;
+  assert.equal(body.children[body.children.length - 1], { kind: "not", child: { kind: "or", children: [{ kind: "none" }, { kind: "none" }] } });
 });
 
 test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
