@@ -8,7 +8,7 @@ import type { Mappings } from "../mapping/mappings.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
-import { ruleDiagnostic } from "./rule-diagnostic.js";
+import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
 
 export interface TaxonomyResult {
   /** Undefined when an error stops the conversion. */
@@ -80,6 +80,6 @@ export function problemsToDiagnostics(
       ...(p.code === "mapping/unmapped-field"
         ? { hint: "add the field to a mapping override in rulecast.config.yaml, or use --unmapped warning" }
         : {}),
-    }),
+    }, fieldSpan(rule.query, p.field)),
   );
 }
