@@ -63,7 +63,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
       printed = kql;
     }
   }
-  for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }));
+  for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
   if (printed.issues.some((i) => i.severity === "error")) return { files: [], bundle: [], diagnostics };
   if (rule.severity === "informational") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/severity", message: "Kibana has no informational severity; the rule is `low` (the original level is kept in meta)" }));

@@ -45,7 +45,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   };
   const boolean = (q: Query): { search: string; where?: string } | undefined => {
     const r = renderSplQuery(q);
-    for (const i of r.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }));
+    for (const i of r.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
     return r.issues.some((i) => i.severity === "error") ? undefined : r;
   };
   const step = (s: SequenceStep, by: readonly string[]): SplStep | undefined => {
