@@ -4,6 +4,7 @@
  * which stay ORed even under `all`, as in pySigma's SigmaExpansion.
  */
 import type { Part, Query, RangeOp, Span } from "../../ir/query.js";
+import { translatePcre } from "../../eval/regex-dialects.js";
 import { encodeUtf16, toBase64, toBase64Offsets } from "./sigma-encoding.js";
 import { expandPlaceholders, hasWildcard, normaliseParts, parseSigmaString, placeholderNames, plainText } from "./sigma-string.js";
 
@@ -132,6 +133,16 @@ function applyOne(
       const raw = rawString(v, m);
       const bad = mods.find((x) => !["re", "i", "m", "s", "ignorecase", "multiline", "dotall", "all", "neq"].includes(x));
       if (bad) throw combo(`\`re\` cannot be combined with \`${bad}\``, "write the wildcards into the regular expression");
+      // A pattern no regex engine accepts (often a Sigma wildcard written under `re`) would only fail
+      // in the SIEM; constructs that are valid PCRE but have no JS form are the targets' business.
+      const check = translatePcre(raw, { caseSensitive: true });
+      if (!check.ok && /^(invalid regular expression|unterminated)/.test(check.reason)) {
+        throw new ModifierError(
+          "sigma/invalid-regex",
+          `\`${raw}\` is not a valid regular expression: ${check.reason.replace(/^invalid regular expression: Invalid regular expression: \/.*\/: /, "")}`,
+          /^[*?]|[^\\.)\]][*]/.test(raw) ? "under `re`, `*` repeats the character before it; for a Sigma wildcard drop `re`, or write `.*`" : "fix the pattern (PCRE syntax)",
+        );
+      }
       return [{ kind: "regex", pattern: raw, i: false, m: false, s: false }];
     }
     case "i":

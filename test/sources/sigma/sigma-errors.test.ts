@@ -20,6 +20,13 @@ test("re with contains / startswith is refused", () => {
   assert.equal(errors("sel:\n    A|startswith|re: x\ncondition: sel"), ["8:9 sigma/invalid-modifier-combination"]);
 });
 
+test("a regex no engine accepts (a Sigma wildcard under re) is a read error; valid PCRE without a JS form is not", () => {
+  assert.equal(errors("sel:\n    A|re: '*evil*'\ncondition: sel"), ["8:9 sigma/invalid-regex"]);
+  assert.equal(errors("sel:\n    A|re: 'a(b'\ncondition: sel"), ["8:9 sigma/invalid-regex"]);
+  const possessive = readSigmaFile("t.yml", ruleText("sel:\n    A|re: 'a++b'\ncondition: sel"));
+  assert.is(possessive.rules.length, 1);
+});
+
 test("cidr on a number, comparison on a string", () => {
   assert.equal(errors("sel:\n    A|cidr: 10\ncondition: sel"), ["8:9 sigma/invalid-value-type"]);
   assert.equal(errors("sel:\n    A|cidr: 10.0.0.0/33\ncondition: sel"), ["8:9 sigma/invalid-cidr"]);
