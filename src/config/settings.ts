@@ -18,7 +18,7 @@ export interface Settings {
   readonly naming: string;
   readonly templates?: string;
   readonly unmapped: "error" | "warning";
-  readonly elasticLanguage: "eql" | "kuery";
+  readonly elasticLanguage: "eql" | "kuery" | "lucene";
   readonly failOn: FailOn;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
@@ -93,7 +93,7 @@ export function resolveSettings(
   const list = (s: string) => [s];
 
   const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning"] as const, "error")(flags.unmapped);
-  const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery"] as const, "eql")(flags.elasticLanguage);
+  const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
   const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
@@ -107,7 +107,7 @@ export function resolveSettings(
     naming: pick(flags.naming, "RULECAST_NAMING", cfg.naming, DEFAULT_NAMING, text),
     ...(templates !== undefined ? { templates } : {}),
     unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning"] as const, "error")),
-    elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery"] as const, "eql")),
+    elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery", "lucene"] as const, "eql")),
     failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
     ...(splunkApp !== undefined ? { splunkApp } : {}),
     ...(splunkIndex !== undefined ? { splunkIndex } : {}),

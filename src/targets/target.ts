@@ -11,7 +11,7 @@ export type TargetName = "sigma" | "splunk" | "elastic";
 
 export interface TargetOptions {
   /** Elastic: the query language for rules converted from Sigma (`eql` keeps case-insensitivity). */
-  readonly elasticLanguage: "eql" | "kuery";
+  readonly elasticLanguage: "eql" | "kuery" | "lucene";
   /** What to do with a field the mapping does not know. */
   readonly unmapped: "error" | "warning";
   /**

@@ -10,6 +10,11 @@ export const KQL_CHANGES: Readonly<Record<string, (n: Query) => Query>> = {
   "kql/cidr-assumes-ip": (n) => (n.kind === "cidr" ? { kind: "match", field: n.field, value: { kind: "string", parts: [{ kind: "text", value: n.cidr }] }, caseSensitive: true } : n),
 };
 
+export const LUCENE_CHANGES: Readonly<Record<string, (n: Query) => Query>> = {
+  // As in KQL: on a keyword field (the evaluator's assumption) `f:"10.0.0.0/8"` is that text.
+  "lucene/cidr-assumes-ip": (n) => (n.kind === "cidr" ? { kind: "match", field: n.field, value: { kind: "string", parts: [{ kind: "text", value: n.cidr }] }, caseSensitive: true } : n),
+};
+
 export const EQL_CHANGES: Readonly<Record<string, (n: Query) => Query>> = {
   // The PCRE text is kept but read as a Lucene regex (anchored).
   "eql/regex-dialect": (n) => (n.kind === "regex" ? { ...n, dialect: "lucene" } : n),

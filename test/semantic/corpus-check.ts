@@ -1,7 +1,7 @@
 /**
  * The corpus check: for each Sigma rule, events made from its own values get the same verdict
  * from the IR and from each target's rendering read back (Sigma YAML → readSigmaFile, SPL →
- * parseSpl → evaluateSpl, KQL → parseKql, EQL → parseEql). Disagreements are grouped by target
+ * parseSpl → evaluateSpl, KQL → parseKql, EQL → parseEql, Lucene → parseLucene). Disagreements are grouped by target
  * and construct; those a named known difference explains are counted apart.
  */
 import { readFileSync } from "node:fs";
@@ -11,19 +11,21 @@ import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { printEql } from "../../src/query/eql/eql-printer.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { printKql } from "../../src/query/kql/kql-printer.js";
+import { parseLucene } from "../../src/query/lucene/lucene-parser.js";
+import { printLucene } from "../../src/query/lucene/lucene-printer.js";
 import type { PrintIssue } from "../../src/query/print-result.js";
 import { evaluateSpl } from "../../src/query/spl/spl-evaluate.js";
 import { parseSpl } from "../../src/query/spl/spl-parser.js";
 import { readSigmaFile } from "../../src/sources/sigma/read-sigma-file.js";
 import { renderSigmaDetection } from "../../src/targets/sigma/sigma-detection.js";
 import { renderSplQuery } from "../../src/targets/splunk/spl-query.js";
-import { EQL_CHANGES, KQL_CHANGES } from "../properties/documented-changes.js";
+import { EQL_CHANGES, KQL_CHANGES, LUCENE_CHANGES } from "../properties/documented-changes.js";
 import { BOOLEAN_STRING_CASE, EMPTY_EVENT_TEXT } from "../properties/known-differences.js";
 import { documentedChanges, type Known, withChanges } from "../properties/law.js";
 import { readBackSigma, sigmaYaml } from "../properties/sigma-document.js";
 import { ruleEvents } from "./rule-events.js";
 
-export const TARGETS = ["sigma", "spl", "kql", "eql"] as const;
+export const TARGETS = ["sigma", "spl", "kql", "eql", "lucene"] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 type Tester = (e: Record<string, unknown>) => { ok: true; matched: boolean } | { ok: false; reason: string };
@@ -83,12 +85,18 @@ function readings(q: Query): Record<TargetName, Reading> {
     if (!back.ok) return { kind: "ok", expected, test: () => ({ ok: false, reason: `${p.text}: ${back.error.message}` }), known: [] };
     return { kind: "ok", expected, test: (e) => evaluate(back.value, e), known: [] };
   };
-  return { sigma, spl, kql: printed(printKql(q), parseKql, KQL_CHANGES), eql: printed(printEql(q), parseEql, EQL_CHANGES) };
+  return {
+    sigma,
+    spl,
+    kql: printed(printKql(q), parseKql, KQL_CHANGES),
+    eql: printed(printEql(q), parseEql, EQL_CHANGES),
+    lucene: printed(printLucene(q), parseLucene, LUCENE_CHANGES),
+  };
 }
 
 export function newReport(): CorpusReport {
   const t = () => ({ checked: 0, refused: {}, known: {}, disagreements: [] });
-  return { rules: 0, evaluable: 0, events: 0, targets: { sigma: t(), spl: t(), kql: t(), eql: t() } };
+  return { rules: 0, evaluable: 0, events: 0, targets: { sigma: t(), spl: t(), kql: t(), eql: t(), lucene: t() } };
 }
 
 /** Checks every boolean rule of one Sigma file into `report`. */

@@ -11,6 +11,7 @@ import * as assert from "uvu/assert";
 import { convertFiles } from "../helpers/convert-fixture.js";
 import { parseConf } from "../helpers/conf-parser.js";
 import { errorsText, kibanaValidator, sigmaValidators } from "../helpers/schemas.js";
+import { parseLucene } from "../../src/query/lucene/lucene-parser.js";
 
 const inputs = [
   ...readdirSync("rules").map((f) => join("rules", f)),
@@ -48,6 +49,26 @@ test("Elastic rule files parse back to the intended object and validate against 
     assert.equal(obj, f.document, `${f.path} does not parse back to the intended object`);
     const v = kibanaValidator(obj.type);
     assert.ok(v(obj), `${f.path}: ${errorsText(v)}`);
+  }
+});
+
+test("Sigma rules as Lucene query rules parse back, validate against Kibana 9.5, and read back as Lucene", () => {
+  // The golden Sigma cases and every 40th SigmaHQ Windows process-creation rule.
+  const dir = "../shared/corpus/sigma/rules/windows/process_creation";
+  const corpus = readdirSync(dir).sort().filter((_, i) => i % 40 === 0).map((f) => join(dir, f));
+  const sigmaCases = readdirSync("test/golden/cases").filter((f) => f.startsWith("sigma")).map((f) => join("test/golden/cases", f));
+  const lucene = convertFiles([...sigmaCases, ...corpus], ["elastic"], { elasticLanguage: "lucene" }).result;
+  const rules = lucene.files.filter((x) => x.path.endsWith(".json"));
+  const queryRules = rules.filter((f) => (JSON.parse(f.content) as { language?: string }).language === "lucene");
+  assert.ok(queryRules.length >= 20, `${queryRules.length} Lucene rules`);
+  for (const f of queryRules) {
+    const obj = JSON.parse(f.content) as { type: string; query: string };
+    assert.equal(obj, f.document);
+    assert.is(obj.type, "query");
+    const v = kibanaValidator(obj.type);
+    assert.ok(v(obj), `${f.path}: ${errorsText(v)}`);
+    const back = parseLucene(obj.query);
+    assert.ok(back.ok, `${f.path}: ${obj.query}`);
   }
 });
 

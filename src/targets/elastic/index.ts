@@ -1,17 +1,19 @@
 /**
  * The Elastic target: a rule in ECS field names → a Kibana detection rule (`<slug>.json`, the
  * create-API body) and one line of `rules.ndjson`, which Kibana's rule import reads. The query is
- * printed again from the IR (KQL for query/threshold rules, EQL for eql rules), never copied.
+ * printed again from the IR (KQL for query/threshold rules, EQL for eql rules, and for Sigma rules
+ * the language the user picks: EQL, KQL or Lucene), never copied.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { attackTable, tacticReference, techniqueReference } from "../../attack/attack-table.js";
 import { durationMs, formatDuration } from "../../ir/duration.js";
 import { correlationEvents, correlationToSequence } from "../../passes/correlation-to-sequence.js";
 import { slugify } from "../../ir/ids.js";
-import type { CountCondition, Query } from "../../ir/query.js";
+import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
+import { printLucene } from "../../query/lucene/lucene-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
@@ -132,7 +134,16 @@ function queryPlan(rule: Rule, ctx: TargetContext): Plan {
       // Every KQL rule type keeps its type (threat_match, new_terms, saved_query, ...).
       return kql(rule.type === "eql" || rule.type === "esql" || rule.type === "machine_learning" ? "query" : rule.type);
     case "sigma":
-      return ctx.options.elasticLanguage === "eql" ? eql : kql("query");
+      switch (ctx.options.elasticLanguage) {
+        case "eql":
+          return eql;
+        case "kuery":
+          return kql("query");
+        case "lucene":
+          return { type: "query", language: "lucene", print: printLucene };
+        default:
+          return assertNever(ctx.options.elasticLanguage);
+      }
     case "lucene":
     case "esql":
       return { error: `a ${rule.language} rule needs its query kept as text` };
