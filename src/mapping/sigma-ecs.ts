@@ -106,7 +106,25 @@ export function fits(filter: LogsourceFilter, ls: Logsource | undefined): boolea
 
 /** The first field row for `sigma` that fits the log source (rows are ordered specific first). */
 export function findField(m: SigmaEcsMapping, sigma: string, ls: Logsource | undefined): SigmaEcsField | undefined {
-  return m.fields.find((f) => f.sigma === sigma && fits(f.when, ls));
+  return rowsByName(m.fields).get(sigma)?.find((f) => fits(f.when, ls));
+}
+
+/** Rows by Sigma name, in table order: built once per table (tables are never changed once loaded). */
+const byNameCache = new WeakMap<readonly SigmaEcsField[], ReadonlyMap<string, readonly SigmaEcsField[]>>();
+
+function rowsByName(fields: readonly SigmaEcsField[]): ReadonlyMap<string, readonly SigmaEcsField[]> {
+  let index = byNameCache.get(fields);
+  if (!index) {
+    const built = new Map<string, SigmaEcsField[]>();
+    for (const f of fields) {
+      const list = built.get(f.sigma);
+      if (list) list.push(f);
+      else built.set(f.sigma, [f]);
+    }
+    index = built;
+    byNameCache.set(fields, index);
+  }
+  return index;
 }
 
 /** The first log-source row every key of which equals the rule's log source. */
@@ -124,17 +142,51 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * `ready` names (already ECS, produced by a transform) map to themselves.
  */
 export function fieldMappingFor(m: SigmaEcsMapping, ls: Logsource | undefined, ready: ReadonlySet<string>): FieldMapping {
+  const forSource = sourceMapping(m, ls);
+  if (ready.size === 0) return forSource.mapping;
+  const get = (name: string): FieldRow | undefined => (ready.has(name) ? { from: name, to: name, value: "same" } : forSource.get(name));
+  return { ...forSource.mapping, fields: lookupMap(forSource.listed, get) };
+}
+
+interface SourceMapping {
+  readonly listed: ReadonlyMap<string, FieldRow>;
+  /** The answer for a name without `ready` names (memoised: a log source sees the same names often). */
+  readonly get: (name: string) => FieldRow | undefined;
+  readonly mapping: FieldMapping;
+}
+
+/** Per table and log source (only the keys `fits` reads): the listed rows and the lookups, built once. */
+const sourceCache = new WeakMap<SigmaEcsMapping, Map<string, SourceMapping>>();
+
+function sourceMapping(m: SigmaEcsMapping, ls: Logsource | undefined): SourceMapping {
+  let perTable = sourceCache.get(m);
+  if (!perTable) sourceCache.set(m, (perTable = new Map()));
+  const key = [ls?.category, ls?.product, ls?.service].map((v) => (typeof v === "string" ? `s${v}` : String(v))).join("\u0000");
+  let found = perTable.get(key);
+  if (found) return found;
+  // A copy of only the keys `fits` reads, so a cached entry never holds on to one rule's object.
+  const source: LogsourceFilter | undefined = ls ? { category: ls.category, product: ls.product, service: ls.service } as LogsourceFilter : undefined;
+  const fallback = m.fallbacks.find((f) => fits(f.when, source));
+  const answers = new Map<string, FieldRow | undefined>();
   const get = (name: string): FieldRow | undefined => {
-    if (ready.has(name)) return { from: name, to: name, value: "same" };
-    const row = findField(m, name, ls);
-    if (row) return row.transform ? undefined : { from: name, to: row.ecs, value: "same" };
-    const fb = m.fallbacks.find((f) => fits(f.when, ls));
-    return fb && PLAIN_NAME.test(name) ? { from: name, to: fb.prefix + name, value: "same" } : undefined;
+    if (answers.has(name)) return answers.get(name);
+    const row = findField(m, name, source);
+    const answer: FieldRow | undefined = row
+      ? row.transform
+        ? undefined
+        : { from: name, to: row.ecs, value: "same" }
+      : fallback && PLAIN_NAME.test(name)
+        ? { from: name, to: fallback.prefix + name, value: "same" }
+        : undefined;
+    answers.set(name, answer);
+    return answer;
   };
   const listed = new Map<string, FieldRow>();
   for (const f of m.fields) {
-    if (!f.transform && fits(f.when, ls) && !listed.has(f.sigma)) listed.set(f.sigma, { from: f.sigma, to: f.ecs, value: "same" });
+    if (!f.transform && fits(f.when, source) && !listed.has(f.sigma)) listed.set(f.sigma, { from: f.sigma, to: f.ecs, value: "same" });
   }
-  const fields = lookupMap(listed, get);
-  return { name: m.name, from: "sigma", to: "ecs", fields, logsources: [], products: { conditions: {}, tags: {}, index: {} } };
+  const mapping: FieldMapping = { name: m.name, from: "sigma", to: "ecs", fields: lookupMap(listed, get), logsources: [], products: { conditions: {}, tags: {}, index: {} } };
+  found = { listed, get, mapping };
+  perTable.set(key, found);
+  return found;
 }

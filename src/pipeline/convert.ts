@@ -89,7 +89,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
       continue;
     }
     outcome.converted.push(name);
-    files.push(...r.files.map((f) => ({ ...f, target: name })));
+    for (const f of r.files) files.push(withTarget(f, name));
     pieces[name] = [...r.bundle];
   }
   return { outcome, files, pieces, diagnostics };
@@ -130,7 +130,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
   }
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) files.push(...TARGETS[name].target.renderBundle(p, ctx).map((f) => ({ ...f, target: name })));
+    if (p.length > 0) for (const f of TARGETS[name].target.renderBundle(p, ctx)) files.push(withTarget(f, name));
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }
@@ -156,6 +156,15 @@ function prepareFor(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: Targe
     };
   }
   return mapped;
+}
+
+/** The file tagged with its target; a `document` made on first read (a getter) stays unmade until read. */
+function withTarget(f: RenderedFile, target: TargetName): OutputFile {
+  const doc = Object.getOwnPropertyDescriptor(f, "document");
+  if (!doc?.get) return { ...f, target };
+  const out = { path: f.path, content: f.content };
+  Object.defineProperty(out, "document", doc);
+  return Object.assign(out, { target });
 }
 
 /** Diagnostics from a target say which target they are about. */

@@ -1,7 +1,7 @@
 /**
  * Reading and converting spread over a pool of worker threads (one per core), for large rule sets.
- * Files are split into contiguous shares in sorted order, so the assembled result (bundle order,
- * diagnostics order) is the same as a sequential run. Sigma correlations may name rules in other
+ * Files are split into contiguous jobs in sorted order and results are put back in that order, so
+ * the assembled result (bundle order, diagnostics order) is the same as a sequential run. Sigma correlations may name rules in other
  * files, so a set with correlations runs sequentially. A pool lives as long as its owner keeps
  * it: workers load their modules once and stay warm across runs.
  */
@@ -32,6 +32,12 @@ export interface ConversionPool {
 
 /** Below this many files per worker, sending them costs more than converting them here. */
 const MIN_FILES_PER_WORKER = 250;
+/**
+ * Files per job: small enough that the workers finish together (rules differ in cost; a worker
+ * that runs out takes the next job) and that the main thread takes in finished jobs while the
+ * workers still convert, large enough that messages stay few.
+ */
+const FILES_PER_JOB = 200;
 
 export function createConversionPool(setup: WorkerSetup, threads = availableParallelism()): ConversionPool {
   const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(new URL("./convert-worker.js", import.meta.url), { workerData: setup }));
@@ -55,10 +61,19 @@ export function createConversionPool(setup: WorkerSetup, threads = availablePara
         const read = readRules(sources);
         return { readDiagnostics: read.diagnostics, ruleCount: read.rules.length, result: convertRules(read.rules, targets, ctx) };
       }
-      const size = Math.ceil(sources.length / n);
-      const shares = await Promise.all(
-        workers.slice(0, n).map((w, i) => run(w, { id: next++, sources: sources.slice(i * size, (i + 1) * size), targets })),
-      );
+      // Contiguous jobs in file order, handed out as workers free up; results are kept in job order.
+      const jobs = Math.max(n, Math.round(sources.length / FILES_PER_JOB));
+      const size = Math.ceil(sources.length / jobs);
+      const shares: Share[] = [];
+      let taken = 0;
+      const drain = async (w: Worker): Promise<void> => {
+        while (taken * size < sources.length) {
+          const i = taken++;
+          shares[i] = await run(w, { id: next++, sources: sources.slice(i * size, (i + 1) * size), targets });
+        }
+      };
+      // Two jobs in flight per worker, so a worker never waits for its next job to arrive.
+      await Promise.all(workers.slice(0, n).flatMap((w) => [drain(w), drain(w)]));
       return {
         readDiagnostics: shares.flatMap((o) => o.readDiagnostics),
         ruleCount: shares.reduce((a, o) => a + o.ruleCount, 0),

@@ -9,7 +9,7 @@ import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
+import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSigmaDetection } from "./sigma-detection.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
@@ -114,10 +114,30 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const documents = docs.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   return {
-    files: [{ path: `${slugify(rule.name)}.yml`, content, document: docs.map((d) => intendedDocument(d.view)) }],
+    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => docs.map((d) => intendedDocument(d.view)))],
     bundle: [],
     diagnostics,
   };
+}
+
+/**
+ * The file with its `document` made on first read: only tests read it, so a conversion does not
+ * build it for every rule. The property is still an own enumerable one, read like any other.
+ */
+function withLazyDocument(file: { path: string; content: string }, make: () => unknown): RenderedFile {
+  let doc: unknown;
+  let made = false;
+  return Object.defineProperty(file, "document", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!made) {
+        doc = make();
+        made = true;
+      }
+      return doc;
+    },
+  });
 }
 
 /** The YAML document a view stands for: the keys the templates write (optional ones only when set). */
