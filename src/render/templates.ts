@@ -41,7 +41,17 @@ export function loadTemplates(overrideDir?: string): Templates {
         allowProtoPropertiesByDefault: false,
         allowProtoMethodsByDefault: false,
       });
-      return `${out.replace(/\r\n?/g, "\n").replace(/[ \t]+\n/g, "\n").trimEnd()}\n`;
+      return `${tidy(out)}\n`;
     },
   };
+}
+
+/**
+ * LF line ends, no blanks before a line end, none at the end. Most documents need none of it, and
+ * a scan for the two characters is far cheaper than a regex that tries every blank.
+ */
+function tidy(out: string): string {
+  let s = out.includes("\r") ? out.replace(/\r\n?/g, "\n") : out;
+  if (s.includes(" \n") || s.includes("\t\n")) s = s.replace(/[ \t]+\n/g, "\n");
+  return s.trimEnd();
 }
