@@ -171,6 +171,18 @@ test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provide
   assert.equal(r.rule.index, ["logs-aws.cloudtrail-*", "filebeat-*"]);
 });
 
+test("cloud and network integrations: one name, a field per service (M365 alert name vs cmdlet, Zeek DNS query)", () => {
+  const fields = (ls: string, det: string) => {
+    const r = convert(ls, det);
+    assert.equal(r.problems, [], ls);
+    return (r.query as Extract<Query, { kind: "and" }>).children.map((c) => (c as { field: string }).field);
+  };
+  assert.equal(fields("{product: m365, service: threat_management}", "sel:\n    eventSource: SecurityComplianceCenter\n    eventName: 'Email reported by user as malware or phish'\ncondition: sel"), ["event.dataset", "event.provider", "rule.name"]);
+  assert.equal(fields("{product: m365, service: exchange}", "sel:\n    eventName: Set-Mailbox\ncondition: sel"), ["event.dataset", "event.action"]);
+  assert.equal(fields("{product: zeek, service: dns}", "sel:\n    query|endswith: '.onion'\n    id.resp_p: 53\ncondition: sel"), ["event.dataset", "zeek.dns.query", "destination.port"]);
+  assert.equal(codes(convert("{product: m365, service: audit}", "sel:\n    eventName: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
 test("correlation: each sub-rule mapped under its own log source; group-by renamed", () => {
   const file = `title: Failed logon
 id: 0e95725d-7320-415d-80f7-004da920fc11
