@@ -14,7 +14,14 @@ const API_ONLY: Readonly<Record<string, readonly string[]>> = {
 // Loaded once per process: a cache of immutable package data, not state.
 let table: Readonly<Record<string, readonly string[]>> | undefined;
 
+const perType = new Map<string, ReadonlySet<string>>();
+
 export function kibanaRuleFields(type: string): ReadonlySet<string> {
   table ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, "data", "kibana-rule-fields.json"), "utf8")) as { types: Record<string, string[]> }).types;
-  return new Set([...(table[type] ?? []), ...(API_ONLY[type] ?? [])].filter((k) => k !== "new_terms"));
+  let fields = perType.get(type);
+  if (!fields) {
+    fields = new Set([...(table[type] ?? []), ...(API_ONLY[type] ?? [])].filter((k) => k !== "new_terms"));
+    perType.set(type, fields);
+  }
+  return fields;
 }

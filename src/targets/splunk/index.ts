@@ -168,7 +168,8 @@ function comments(rule: Rule): string[] {
   for (const r of rule.references) out.push(`reference: ${one(r)}`);
   for (const fp of rule.falsePositives) out.push(`false positive: ${one(fp)}`);
   for (const t of rule.threat) {
-    out.push(`mitre: ${t.tactic.id} ${one(t.tactic.name)}: ${t.techniques.map((x) => `${x.id} ${one(x.name)}`).join(", ")}`);
+    const techniques = t.techniques.map((x) => `${x.id} ${one(x.name)}`).join(", ");
+    out.push(`mitre: ${t.tactic.id} ${one(t.tactic.name)}${techniques ? `: ${techniques}` : ""}`);
   }
   if (rule.added) out.push(`added: ${rule.added}`);
   if (rule.lastModified) out.push(`last modified: ${rule.lastModified}`);
