@@ -56,8 +56,12 @@ export function parsePcre(pattern: string): PcreParse {
   }
 }
 
+/** Groups nested deeper than this are refused: the reader and the passes recurse per level. */
+const MAX_GROUP_NESTING = 100;
+
 class Reader {
   i = 0;
+  private depth = 0;
   constructor(private readonly p: string) {}
 
   alternation(): PcreNode {
@@ -119,7 +123,9 @@ class Reader {
           if (this.p[this.i + 2] !== ":") throw new Refusal("lookarounds, named groups and inline flags have no Lucene form");
           this.i += 3;
         } else this.i++;
+        if (++this.depth > MAX_GROUP_NESTING) throw new Refusal(`groups nested more than ${MAX_GROUP_NESTING} deep`);
         const body = this.alternation();
+        this.depth--;
         if (this.p[this.i] !== ")") throw new Refusal("an unclosed group");
         this.i++;
         return { kind: "group", body };

@@ -78,6 +78,14 @@ test("corpus shapes with inner anchors and word boundaries translate exactly", (
   }
 });
 
+test("hostile patterns: deep nesting and branch explosions are refused quickly, never a throw", () => {
+  for (const p of ["(".repeat(100_000) + "a" + ")".repeat(100_000), "(?:".repeat(5000) + "a" + ")".repeat(5000), "(\\b|a){8}(\\b|b){8}", "((^|a)(^|b)(^|c)(^|d)(^|e)(^|f)(^|g))"]) {
+    const r = pcreToLucene(p);
+    assert.not.ok(r.ok, p.slice(0, 20));
+  }
+  assert.ok(pcreToLucene("(".repeat(100) + "a" + ")".repeat(100)).ok);
+});
+
 test("what Lucene cannot say is refused by name", () => {
   for (const p of ["a(?=b)", "a++", "(?<n>a)", "\\1", "\\b", "(a|\\b)+", "a^b", "(a|.)\\bb", "\\b.a"]) {
     assert.not.ok(pcreToLucene(p).ok, p);

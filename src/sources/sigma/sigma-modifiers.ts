@@ -139,7 +139,7 @@ function applyOne(
       if (!check.ok && /^(invalid regular expression|unterminated)/.test(check.reason)) {
         throw new ModifierError(
           "sigma/invalid-regex",
-          `\`${raw}\` is not a valid regular expression: ${check.reason.replace(/^invalid regular expression: Invalid regular expression: \/.*\/: /, "")}`,
+          `\`${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}\` is not a valid regular expression: ${check.reason.replace(/^invalid regular expression: Invalid regular expression: \/[\s\S]*\/[a-z]*: /, "").slice(0, 120)}`,
           /^[*?]|[^\\.)\]][*]/.test(raw) ? "under `re`, `*` repeats the character before it; for a Sigma wildcard drop `re`, or write `.*`" : "fix the pattern (PCRE syntax)",
         );
       }
