@@ -3,7 +3,7 @@
  * hostile file nested thousands deep would overflow the stack somewhere downstream; rule data is
  * never more than a few levels deep, so a generous limit costs nothing.
  */
-import { isAlias, isCollection, visit, type Document } from "yaml";
+import { isAlias, isCollection, isPair, visit, type Document } from "yaml";
 
 export const MAX_DATA_NESTING = 100;
 
@@ -24,17 +24,23 @@ export function jsonTooDeepAt(text: string): number | undefined {
   return undefined;
 }
 
-/** Offset of the first YAML collection nested deeper than the limit. */
+/**
+ * Offset of the first YAML collection nested deeper than the limit. A direct walk that stops one
+ * level past the limit (so it never recurses deeper than that); aliases are not followed.
+ */
 export function yamlTooDeepAt(doc: Document): number | undefined {
-  let found: number | undefined;
-  visit(doc, (_key, node, path) => {
-    if (!isCollection(node)) return undefined;
-    const depth = path.filter((p) => isCollection(p)).length + 1;
-    if (depth <= MAX_DATA_NESTING) return undefined;
-    found = node.range?.[0] ?? 0;
-    return visit.BREAK;
-  });
-  return found;
+  return tooDeepAt(doc.contents, 1);
+}
+
+function tooDeepAt(node: unknown, depth: number): number | undefined {
+  if (isPair(node)) return tooDeepAt(node.key, depth) ?? tooDeepAt(node.value, depth);
+  if (!isCollection(node)) return undefined;
+  if (depth > MAX_DATA_NESTING) return node.range?.[0] ?? 0;
+  for (const item of node.items) {
+    const found = tooDeepAt(item, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Offset of the first alias (`*name`): where an alias bomb is reported. */
