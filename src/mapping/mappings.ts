@@ -17,6 +17,8 @@ export interface TargetMapping {
   readonly name: string;
   readonly fields: FieldMapping;
   readonly logsources: readonly LogsourceSearch[];
+  /** Names the table does not list pass through unchanged (see the mapping file for why). */
+  readonly identity: boolean;
 }
 
 export interface Mappings {
@@ -75,7 +77,7 @@ function targetMapping(name: string, raw: RawTarget): TargetMapping {
     logsources: [],
     products: { conditions: {}, tags: {}, index: {} },
   };
-  return { name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })) };
+  return { name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })), identity: raw.identity === true };
 }
 
 /** A read-only map that answers every name: listed renames first, the name itself otherwise. */

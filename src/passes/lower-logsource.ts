@@ -22,7 +22,9 @@ export function lowerLogsource(query: Query, ls: Logsource | undefined, table: T
         {
           severity: "warning",
           code: "mapping/logsource-unmapped",
-          message: `log source {${said}} has no entry in mapping ${table.name}; the search is not restricted to that source`,
+          message: `log source {${said}} has no entry in mapping ${table.name}; the search is not restricted to that source${
+            table.identity ? ", and its field names are used as the rule writes them, unchecked against any add-on" : ""
+          }`,
           field: "logsource",
         },
       ],
