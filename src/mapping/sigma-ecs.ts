@@ -14,11 +14,13 @@ import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-tab
  * boolean. `initiated`: Sysmon Initiated → network.direction. `registry-details`: rename, warning on
  * Sysmon's `DWORD (0x..)` notation. `domain-user`: `DOMAIN\name` → `<ecs>.domain` + `<ecs>.name`.
  * `value-table`: each exact value is replaced by the one the row's `values` table names (an
- * integration that stores a code's name instead of the code).
+ * integration that stores a code's name instead of the code). `implied-by-source`: the field holds
+ * one value (the key of `values`) in every event of the log source, so a match on it is always or
+ * never true there; the condition itself is carried by the source's data set.
  */
-export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table";
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source";
 
-const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table"];
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source"];
 
 /** Log-source keys a row can be limited to; every listed key must equal the rule's. */
 export type LogsourceFilter = Pick<Logsource, "category" | "product" | "service">;

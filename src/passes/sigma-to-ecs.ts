@@ -73,7 +73,7 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
 function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const ready = new Set<string>();
   const reported = new Set<string>();
-  const transformed = rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported));
+  const transformed = foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
   const mapped = mapFields(transformed, fieldMappingFor(ctx.mapping, ls, ready));
   for (const p of mapped.problems) if (!(p.code === "mapping/unmapped-field" && reported.has(p.field))) report(ctx, p);
   const source = findLogsource(ctx.mapping, ls);
@@ -92,7 +92,7 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const body = mapped.query.kind === "and" ? mapped.query.children : mapped.query.kind === "all" ? [] : [mapped.query];
   const front = !conditions ? [] : conditions.kind === "and" ? conditions.children : [conditions];
   const all = [...front, ...body];
-  return all.length === 0 ? { kind: "all" } : all.length === 1 ? all[0]! : { kind: "and", children: all };
+  return all.length === 0 ? { kind: "all" } : all.length === 1 ? all[0]! : foldConstants({ kind: "and", children: all });
 }
 
 function sourceConditions(source: SigmaEcsLogsource): Query | undefined {
@@ -120,6 +120,33 @@ function rewrite(q: Query, f: (q: Query) => Query): Query {
       return { ...q, child: rewrite(q.child, f) };
     default:
       return f(q);
+  }
+}
+
+/**
+ * Removes the `all`/`none` a transform can leave (a match that always or never holds under the log
+ * source) from and/or/not, so the printed query says only what still decides.
+ */
+function foldConstants(q: Query): Query {
+  switch (q.kind) {
+    case "and":
+    case "or": {
+      const unit = q.kind === "and" ? "all" : "none";
+      const zero = q.kind === "and" ? "none" : "all";
+      const kids = q.children.map(foldConstants);
+      if (kids.some((k) => k.kind === zero)) return { kind: zero };
+      const rest = kids.filter((k) => k.kind !== unit);
+      if (rest.length === 0) return { kind: unit };
+      return rest.length === 1 ? rest[0]! : { ...q, children: rest };
+    }
+    case "not": {
+      const child = foldConstants(q.child);
+      if (child.kind === "all") return { kind: "none" };
+      if (child.kind === "none") return { kind: "all" };
+      return { ...q, child };
+    }
+    default:
+      return q;
   }
 }
 
@@ -194,6 +221,14 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         query: at(row.ecs, v),
         ...(dword ? { warning: `\`${q.field}\` → \`${row.ecs}\`: Sysmon writes numbers as "DWORD (0x…)" but ECS shippers may store the decoded number, so this match may no longer find them` } : {}),
       };
+    }
+    case "implied-by-source": {
+      const implied = Object.keys(row.values ?? {})[0] ?? "";
+      if (plain === undefined) return unmapped(`holds "${implied}" in every event of this log source; only an exact value can be decided`);
+      const same = q.caseSensitive ? plain === implied : plain.toLowerCase() === implied.toLowerCase();
+      return same
+        ? { query: { kind: "all" } }
+        : { query: { kind: "none" }, warning: `\`${q.field}\` is "${implied}" in every event of this log source, so "${plain}" never matches` };
     }
     case "value-table": {
       const key = v.kind === "number" ? String(v.value) : plain;

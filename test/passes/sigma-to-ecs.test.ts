@@ -155,8 +155,22 @@ test("value table: OpenCanary's logtype code becomes the name the integration st
 test("boolean fields: Sysmon's empty placeholders can never match an ECS boolean, and say so", () => {
   const r = convert("{category: image_load, product: windows}", "sel:\n    ImageLoaded|endswith: '.dll'\nfilter:\n    Signed:\n      - ''\n      - '-'\ncondition: sel and not filter");
   assert.equal(codes(r.problems), ["warning mapping/value-format", "warning mapping/value-format"]);
+  // `not (none or none)` holds for every event, so the filter disappears from the query.
   const body = r.query as Extract<Query, { kind: "and" }>;
-  assert.equal(body.children[body.children.length - 1], { kind: "not", child: { kind: "or", children: [{ kind: "none" }, { kind: "none" }] } });
+  assert.is((body.children[body.children.length - 1] as { field?: string }).field, "file.path");
+  assert.not.ok(JSON.stringify(r.query).includes('"none"'));
+});
+
+test("a field the log source implies: its own value always holds, another never (with a warning)", () => {
+  const ls = "{product: gcp, service: google_workspace.admin}";
+  const same = convert(ls, "sel:\n    eventService: admin.googleapis.com\n    eventName: REMOVE_PRIVILEGE\ncondition: sel");
+  assert.equal(same.problems, []);
+  assert.equal((same.query as Extract<Query, { kind: "and" }>).children.map((c) => (c as { field: string }).field), ["event.dataset", "event.action"]);
+  const other = convert(ls, "sel:\n    eventService: login.googleapis.com\ncondition: sel");
+  assert.equal(codes(other.problems), ["warning mapping/value-format"]);
+  assert.equal(other.query, { kind: "none" });
+  const pattern = convert(ls, "sel:\n    eventService|contains: admin\ncondition: sel");
+  assert.equal(codes(pattern.problems), ["error mapping/value-unmapped"]);
 });
 
 test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
