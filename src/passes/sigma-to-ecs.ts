@@ -64,6 +64,10 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
     };
   } else {
     query = mapSource(ctx, q, rule.logsource);
+    // Values ECS can never hold may leave nothing that matches: such a rule is refused, not written.
+    if (query.kind === "none") {
+      report(ctx, { severity: "error", code: "mapping/never-matches", message: "after mapping, no ECS event can match this rule (see the warnings above)", field: "logsource" });
+    }
   }
   const index = rule.index.length > 0 ? rule.index : ctx.index;
   return { rule: { ...rule, taxonomy: "ecs", query, index }, problems: ctx.problems };

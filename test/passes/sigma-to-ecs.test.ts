@@ -167,7 +167,7 @@ test("a field the log source implies: its own value always holds, another never 
   assert.equal(same.problems, []);
   assert.equal((same.query as Extract<Query, { kind: "and" }>).children.map((c) => (c as { field: string }).field), ["event.dataset", "event.action"]);
   const other = convert(ls, "sel:\n    eventService: login.googleapis.com\ncondition: sel");
-  assert.equal(codes(other.problems), ["warning mapping/value-format"]);
+  assert.equal(codes(other.problems), ["warning mapping/value-format", "error mapping/never-matches"]);
   assert.equal(other.query, { kind: "none" });
   const pattern = convert(ls, "sel:\n    eventService|contains: admin\ncondition: sel");
   assert.equal(codes(pattern.problems), ["error mapping/value-unmapped"]);
