@@ -72,7 +72,12 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
   for (const r of t.fields ?? []) {
     if (typeof r.sigma !== "string" || typeof r.ecs !== "string") continue;
     const transform = TRANSFORMS.find((x) => x === r.transform);
+    // A row whose transform is unknown or lacks its table is malformed: skipped, so the field stays
+    // unmapped (and is reported), never renamed without the value change it asked for.
+    if (r.transform !== undefined && transform === undefined) continue;
     const values = r.values && typeof r.values === "object" ? Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, String(v)])) : undefined;
+    if ((transform === "value-table" || transform === "implied-by-source") && (!values || Object.keys(values).length === 0)) continue;
+    if (transform === "implied-by-source" && Object.keys(values ?? {}).length !== 1) continue;
     fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));

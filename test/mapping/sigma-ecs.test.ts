@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fieldMappingFor, findField, findLogsource, sigmaEcsMapping } from "../../src/mapping/sigma-ecs.js";
@@ -52,10 +54,22 @@ test("every log-source row has conditions and at least one index; every field ro
   }
   assert.ok(m.fields.length > 150);
   for (const f of m.fields) assert.ok(f.ecs.length > 0 && f.sigma.length > 0);
+  // No packaged row is malformed (the loader would skip it silently).
+  const raw = parse(readFileSync("mappings/sigma-ecs.yaml", "utf8")) as { fields: unknown[] };
+  assert.is(m.fields.length, raw.fields.length);
 });
 
 test("a user's table replaces the packaged one; malformed rows are skipped, not thrown on", () => {
-  const custom = sigmaEcsMapping({ fields: [{ sigma: "X", ecs: "x.y" }, { sigma: 3 }], logsources: [{ sigma: { product: "p" }, ecs: { a: "b" }, index: ["i-*"] }] });
+  const custom = sigmaEcsMapping({
+    fields: [
+      { sigma: "X", ecs: "x.y" },
+      { sigma: 3 },
+      // An unknown transform, or a table transform without its table, must not become a plain rename.
+      { sigma: "Y", ecs: "y", transform: "hexify" },
+      { sigma: "Z", ecs: "z", transform: "value-table" },
+    ],
+    logsources: [{ sigma: { product: "p" }, ecs: { a: "b" }, index: ["i-*"] }],
+  });
   assert.is(custom.fields.length, 1);
   assert.equal(findLogsource(custom, { product: "p" })?.index, ["i-*"]);
   assert.equal(sigmaEcsMapping(null).fields, []);
