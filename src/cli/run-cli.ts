@@ -35,7 +35,7 @@ function ruleInputs<T>(y: Argv<T>) {
 function conversionOptions<T>(y: Argv<T>) {
   return y
     .option("to", { type: "string", array: true, describe: "targets, comma-separated (default sigma,splunk,elastic; env RULECAST_TO)" })
-    .option("unmapped", { type: "string", describe: "error|warning: a field with no mapping fails the rule, or only warns (env RULECAST_UNMAPPED)" })
+    .option("unmapped", { type: "string", describe: "error|warning|keep|skip: a field with no mapping fails the rule, keeps its name with a warning or an info line, or leaves the rule out of that target (env RULECAST_UNMAPPED)" })
     .option("elastic-language", { type: "string", describe: "eql|kuery|lucene: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
     .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
     .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })

@@ -30,7 +30,7 @@ export interface RulecastConfig {
   readonly out?: string;
   readonly naming?: string;
   readonly templates?: string;
-  readonly unmapped?: "error" | "warning";
+  readonly unmapped?: "error" | "warning" | "keep" | "skip";
   readonly elasticLanguage?: "eql" | "kuery" | "lucene";
   readonly failOn?: "warning" | "error";
   readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
@@ -93,7 +93,7 @@ function readConfig(raw: unknown): RulecastConfig {
   if (top["out"] !== undefined) cfg.out = string(top["out"], ["out"]);
   if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
   if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
-  if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning"] as const);
+  if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning", "keep", "skip"] as const);
   if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery", "lucene"] as const);
   if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
   if (top["splunk"] !== undefined) {

@@ -17,7 +17,7 @@ export interface Settings {
   readonly out?: string;
   readonly naming: string;
   readonly templates?: string;
-  readonly unmapped: "error" | "warning";
+  readonly unmapped: "error" | "warning" | "keep" | "skip";
   readonly elasticLanguage: "eql" | "kuery" | "lucene";
   readonly failOn: FailOn;
   readonly splunkApp?: string;
@@ -92,7 +92,7 @@ export function resolveSettings(
   const text = (s: string) => s;
   const list = (s: string) => [s];
 
-  const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning"] as const, "error")(flags.unmapped);
+  const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning", "keep", "skip"] as const, "error")(flags.unmapped);
   const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
@@ -106,7 +106,7 @@ export function resolveSettings(
     ...(out !== undefined ? { out } : {}),
     naming: pick(flags.naming, "RULECAST_NAMING", cfg.naming, DEFAULT_NAMING, text),
     ...(templates !== undefined ? { templates } : {}),
-    unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning"] as const, "error")),
+    unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning", "keep", "skip"] as const, "error")),
     elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery", "lucene"] as const, "eql")),
     failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
     ...(splunkApp !== undefined ? { splunkApp } : {}),

@@ -36,7 +36,10 @@ export interface RuleOutcome {
   /** Targets this rule converted to. */
   readonly converted: TargetName[];
   readonly failed: TargetName[];
-  readonly skipped: boolean;
+  /** Targets the `--unmapped skip` policy left the rule out of. */
+  readonly skippedFor: TargetName[];
+  /** Nothing was converted and nothing failed: the rule was left out on purpose. */
+  skipped: boolean;
 }
 
 /** One rule's conversion to every target: pure, so rules can be converted on any thread. */
@@ -69,9 +72,9 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
         message: "this rule only feeds a correlation (`generate: false`); it is converted as part of that correlation",
       }),
     );
-    return { outcome: { rule: ref, converted: [], failed: [], skipped: true }, files: [], pieces: {}, diagnostics };
+    return { outcome: { rule: ref, converted: [], failed: [], skippedFor: [], skipped: true }, files: [], pieces: {}, diagnostics };
   }
-  const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skipped: false };
+  const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skippedFor: [], skipped: false };
   const files: OutputFile[] = [];
   const pieces: Partial<Record<TargetName, string[]>> = {};
   for (const name of targets) {
@@ -79,7 +82,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
     const prepared = prepareFor(name, rule, taxonomy, ctx);
     diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
     if (!prepared.rule) {
-      outcome.failed.push(name);
+      (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
       continue;
     }
     const r = target.renderRule(prepared.rule, ctx);
@@ -92,6 +95,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
     for (const f of r.files) files.push(withTarget(f, name));
     pieces[name] = [...r.bundle];
   }
+  outcome.skipped = outcome.skippedFor.length > 0 && outcome.converted.length === 0 && outcome.failed.length === 0;
   return { outcome, files, pieces, diagnostics };
 }
 
@@ -119,7 +123,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
         ruleId: ref.id,
         hint: "every rule needs its own id: Kibana refuses an import with two rules of one rule_id",
       });
-      outcomes.push({ rule: ref, converted: [], failed: [...targets], skipped: false });
+      outcomes.push({ rule: ref, converted: [], failed: [...targets], skippedFor: [], skipped: false });
       continue;
     }
     if (!r.outcome.skipped) seenIds.set(ref.id, ref);

@@ -8,12 +8,15 @@ import type { Mappings } from "../mapping/mappings.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
+import type { UnmappedPolicy } from "../targets/target.js";
 import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
 
 export interface TaxonomyResult {
-  /** Undefined when an error stops the conversion. */
+  /** Undefined when an error stops the conversion, or the unmapped-field policy skips the rule. */
   readonly rule?: Rule;
   readonly diagnostics: readonly Diagnostic[];
+  /** The `skip` policy left the rule out of this target: not a failure. */
+  readonly skipped?: boolean;
 }
 
 /**
@@ -31,7 +34,7 @@ export function toTaxonomy(
   rule: Rule,
   wanted: Taxonomy,
   mappings: Mappings,
-  unmapped: "error" | "warning",
+  unmapped: UnmappedPolicy,
 ): TaxonomyResult {
   if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
@@ -42,8 +45,10 @@ export function toTaxonomy(
         : undefined;
     const product = lifted.logsource?.product ?? stepProduct;
     const mapped = mapFields(lifted.query, mappings.ecsToSigma, product ? { product } : {});
-    const diagnostics = problemsToDiagnostics(rule, [...lifted.problems, ...mapped.problems], unmapped);
+    const problems = [...lifted.problems, ...mapped.problems];
+    const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+    if (skips(problems, unmapped)) return { diagnostics, skipped: true };
     const logsource = lifted.logsource ?? rule.logsource;
     return {
       rule: { ...rule, taxonomy: "sigma", query: mapped.query, ...(logsource ? { logsource } : {}) },
@@ -54,6 +59,7 @@ export function toTaxonomy(
     const r = sigmaToEcs(rule, mappings.sigmaToEcs);
     const diagnostics = problemsToDiagnostics(rule, r.problems, unmapped);
     if (!r.rule || diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+    if (skips(r.problems, unmapped)) return { diagnostics, skipped: true };
     return { rule: r.rule, diagnostics };
   }
   return {
@@ -67,19 +73,35 @@ export function toTaxonomy(
   };
 }
 
+const UNMAPPED_SEVERITY: Readonly<Record<UnmappedPolicy, "error" | "warning" | "info">> = {
+  error: "error",
+  warning: "warning",
+  keep: "info",
+  skip: "warning",
+};
+
+const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
+  error: "add the field to a mapping override in rulecast.config.yaml, or pick another --unmapped policy (warning, keep, skip)",
+  warning: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
+  keep: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
+  skip: "the rule is left out of this target; add the field to a mapping override in rulecast.config.yaml",
+};
+
+function skips(problems: readonly MappingProblem[], unmapped: UnmappedPolicy): boolean {
+  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
+}
+
 export function problemsToDiagnostics(
   rule: Rule,
   problems: readonly MappingProblem[],
-  unmapped: "error" | "warning",
+  unmapped: UnmappedPolicy,
 ): Diagnostic[] {
   return problems.map((p) =>
     ruleDiagnostic(rule, {
-      severity: p.code === "mapping/unmapped-field" ? unmapped : p.severity,
+      severity: p.code === "mapping/unmapped-field" ? UNMAPPED_SEVERITY[unmapped] : p.severity,
       code: p.code,
       message: p.message,
-      ...(p.code === "mapping/unmapped-field"
-        ? { hint: "add the field to a mapping override in rulecast.config.yaml, or use --unmapped warning" }
-        : {}),
+      ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
     }, fieldSpan(rule.query, p.field)),
   );
 }

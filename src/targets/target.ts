@@ -9,11 +9,20 @@ import type { Templates } from "../render/templates.js";
 
 export type TargetName = "sigma" | "splunk" | "elastic";
 
+/**
+ * A field the mapping does not know: `error` fails the rule for that target (the default);
+ * `warning` and `keep` keep the field's own name, reported as a warning or an info line; `skip`
+ * leaves the rule out of that target without counting it as a failure (an info line says why).
+ */
+export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
+
+export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
+
 export interface TargetOptions {
   /** Elastic: the query language for rules converted from Sigma (`eql` keeps case-insensitivity). */
   readonly elasticLanguage: "eql" | "kuery" | "lucene";
   /** What to do with a field the mapping does not know. */
-  readonly unmapped: "error" | "warning";
+  readonly unmapped: UnmappedPolicy;
   /**
    * Field names of Sigma output for ECS rules: `sigma` maps to the Sigma taxonomy (portable, fails
    * on fields it lacks); `ecs` keeps ECS names and writes `taxonomy: ecs`; `auto` maps when every

@@ -18,7 +18,7 @@ test("problems carry the file, line and column of the key or value", () => {
   const cases: [string, string][] = [
     ["out: x\ncolour: red\n", "c.yaml:2:1 unknown key `colour`"],
     ["schedule:\n  low: { interval: soon }\n", "c.yaml:2:20 schedule.low.interval: `soon` is not a duration"],
-    ["unmapped: ignore\n", "c.yaml:1:11 unmapped: must be one of error, warning"],
+    ["unmapped: ignore\n", "c.yaml:1:11 unmapped: must be one of error, warning, keep, skip"],
     ["targets: [a\n", "c.yaml:2:1 "],
   ];
   for (const [text, want] of cases) {
