@@ -1,8 +1,8 @@
 /**
  * Reading and converting spread over a pool of worker threads (one per core), for large rule sets.
  * Files are split into contiguous jobs in sorted order and results are put back in that order, so
- * the assembled result (bundle order, diagnostics order) is the same as a sequential run. Sigma correlations may name rules in other
- * files, so a set with correlations runs sequentially. A pool lives as long as its owner keeps
+ * the assembled result (bundle order, diagnostics order) is the same as a sequential run. Sigma correlations and filters may name rules in
+ * other files, so a set with either runs sequentially. A pool lives as long as its owner keeps
  * it: workers load their modules once and stay warm across runs.
  */
 import { availableParallelism } from "node:os";
@@ -57,7 +57,7 @@ export function createConversionPool(setup: WorkerSetup, threads = availablePara
   return {
     async convert(sources, targets, ctx) {
       const n = Math.min(workers.length, Math.floor(sources.length / MIN_FILES_PER_WORKER));
-      if (n < 2 || sources.some((s) => /^correlation\s*:/m.test(s.text))) {
+      if (n < 2 || sources.some((s) => /^(correlation|filter)\s*:/m.test(s.text))) {
         const read = readRules(sources);
         return { readDiagnostics: read.diagnostics, ruleCount: read.rules.length, result: convertRules(read.rules, targets, ctx) };
       }

@@ -6,7 +6,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
 import { readElasticJson, readElasticToml, readKibanaNdjson } from "../sources/elastic/index.js";
-import { readSigmaFile } from "../sources/sigma/index.js";
+import { readSigmaFile, type SigmaFilter } from "../sources/sigma/index.js";
+import { applySigmaFilters } from "./apply-sigma-filters.js";
 import { detectFormat, type InputFormat } from "./detect-format.js";
 
 export interface SourceText {
@@ -17,6 +18,8 @@ export interface SourceText {
 export interface ReadAll {
   readonly rules: Rule[];
   readonly diagnostics: Diagnostic[];
+  /** Sigma filter documents (applied by readRules to the rules they name). */
+  readonly filters?: SigmaFilter[];
 }
 
 export interface ReadOptions {
@@ -28,6 +31,7 @@ export interface ReadOptions {
 export function readRules(sources: readonly SourceText[], opts: ReadOptions = {}): ReadAll {
   const rules: Rule[] = [];
   const diagnostics: Diagnostic[] = [];
+  const filters: SigmaFilter[] = [];
   const known = new Map<string, Rule>();
   for (const { path, text } of sources) {
     const format = opts.format ?? detectFormat(path, text);
@@ -38,8 +42,11 @@ export function readRules(sources: readonly SourceText[], opts: ReadOptions = {}
     }
     rules.push(...r.rules);
     diagnostics.push(...r.diagnostics);
+    if (r.filters) filters.push(...r.filters);
   }
-  return { rules, diagnostics };
+  if (filters.length === 0) return { rules, diagnostics };
+  const filtered = applySigmaFilters(rules, filters);
+  return { rules: filtered.rules, diagnostics: [...diagnostics, ...filtered.diagnostics] };
 }
 
 function readOne(

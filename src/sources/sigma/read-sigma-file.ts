@@ -10,6 +10,7 @@ import type { Rule } from "../../ir/rule.js";
 import { type DocContext, type FileText, hasDocErrors, report } from "./read-context.js";
 import { readCorrelation, readGenerate } from "./sigma-correlation.js";
 import { readDetection } from "./sigma-detection.js";
+import { readSigmaFilter, type SigmaFilter } from "./sigma-filter.js";
 import { findPair, readMeta } from "./sigma-meta.js";
 import { isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
 
@@ -23,6 +24,8 @@ export interface SigmaReadOptions {
 export interface SigmaReadResult {
   readonly rules: Rule[];
   readonly diagnostics: Diagnostic[];
+  /** Filter documents, applied to the rules they name once every file is read. */
+  readonly filters?: SigmaFilter[];
 }
 
 /** `readSigmaFile("rules/x.yml", text)` → the file's rules and every diagnostic, in file order. */
@@ -33,6 +36,7 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
   const results: (Rule | undefined)[] = [];
   const diagnostics: Diagnostic[][] = [];
   const correlations: { index: number; ctx: DocContext; map: YAMLMap; line: number }[] = [];
+  const filters: SigmaFilter[] = [];
 
   list.forEach((doc, index) => {
     const ctx: DocContext = { src, diagnostics: [] };
@@ -48,8 +52,9 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
       return;
     }
     if (findPair(contents, "correlation")) correlations.push({ index, ctx, map: contents, line });
-    else if (findPair(contents, "filter")) {
-      report(ctx, "info", "sigma/filter-skipped", "filter documents are not read yet; this one is skipped", at, "apply the filter to the rules it names by hand");
+    else if (findPair(contents, "filter") && !findPair(contents, "detection")) {
+      const f = readSigmaFilter(ctx, contents, line, opts.placeholders ? { placeholders: opts.placeholders } : {});
+      if (f && !hasDocErrors(ctx)) filters.push(f);
     } else results[index] = readRuleDocument(ctx, contents, line, opts);
   });
 
@@ -75,7 +80,7 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
   const rules = results.flatMap((r) =>
     !r ? [] : notGenerated.has(r.id) && r.query.kind !== "correlation" ? [{ ...r, custom: { ...r.custom, "sigma.generate": false } }] : [r],
   );
-  return { rules, diagnostics: diagnostics.flat() };
+  return { rules, diagnostics: diagnostics.flat(), ...(filters.length > 0 ? { filters } : {}) };
 }
 
 function readRuleDocument(ctx: DocContext, map: YAMLMap, line: number, opts: SigmaReadOptions): Rule | undefined {

@@ -117,10 +117,17 @@ test("multi-document file: every document is a rule with its own line", () => {
   assert.equal(r.rules.map((x) => [x.id, x.source.line]), [["r-1", 1], ["r-2", 8], ["r-3", 15]]);
 });
 
-test("filter documents are skipped with an info diagnostic", () => {
+test("filter documents are read as filters: log source, the rules they name, and their condition", () => {
   const r = readSigmaFile("f.yml", "title: F\nlogsource: {product: windows}\nfilter:\n    rules: [x]\n    selection: {a: b}\n    condition: not selection\n");
   assert.is(r.rules.length, 0);
-  assert.equal(r.diagnostics.map((d) => [d.severity, d.code]), [["info", "sigma/filter-skipped"]]);
+  assert.equal(r.diagnostics, []);
+  const f = r.filters?.[0];
+  assert.ok(f);
+  assert.equal([f!.title, f!.rules, f!.logsource, f!.query.kind], ["F", ["x"], { product: "windows" }, "not"]);
+  const bad = readSigmaFile("g.yml", "title: G\nlogsource: {product: windows}\nfilter:\n    rules: []\n    selection: {a: b}\n    condition: selection\n");
+  assert.equal(bad.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`), ["4:12 sigma/invalid-filter"]);
+  const any = readSigmaFile("h.yml", "title: H\nlogsource: {product: windows}\nfilter:\n    rules: any\n    selection: {a: b}\n    condition: selection\n");
+  assert.is(any.filters?.[0]?.rules, "any");
 });
 
 test.run();
