@@ -1,6 +1,8 @@
 /**
  * `rulecast import PATHS.. --out DIR`: Elastic rules (detection-rules TOML, Kibana export ndjson,
- * rule JSON) → one rulecast rule file per rule, `<slug>.yaml`, in the input's subfolders.
+ * rule JSON) and Sigma rules → one rulecast rule file per rule, `<slug>.yaml`, in the input's
+ * subfolders. A Sigma rule goes through the Elastic target first (ECS names, an EQL query, index
+ * patterns from its log source), so it lands exactly as `convert --to elastic` would write it.
  * Every file is read back before it is written: a rule the rule-file format cannot hold exactly
  * (a type the schema lacks, a value that would change) is refused by name, never written lossy.
  */
@@ -10,7 +12,11 @@ import { isDeepStrictEqual } from "node:util";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { slugify } from "../ir/ids.js";
 import type { Rule } from "../ir/rule.js";
+import { loadMappings } from "../mapping/mappings.js";
+import { convertRule } from "../pipeline/convert.js";
+import { detectFormat } from "../pipeline/detect-format.js";
 import { collectInputFiles } from "../pipeline/input-files.js";
+import { readRules } from "../pipeline/read-rules.js";
 import { ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
@@ -52,14 +58,19 @@ export function runImport(args: ImportArgs, io: Io): number {
   const imported: Imported[] = [];
   const seenIds = new Map<string, string>();
 
+  const sigma: { path: string; text: string; dir: string }[] = [];
+  const units: { read: ElasticReadResult; dir: string }[] = [];
   for (const input of inputFiles(args.paths, io.cwd)) {
-    const reader = READERS.find((r) => input.path.toLowerCase().endsWith(r.ext));
-    if (!reader) {
-      diagnostics.push({ severity: "info", code: "import/skipped", message: "not an Elastic rule file (.toml, .ndjson, .json): skipped", file: input.path, line: 1, col: 1 });
-      continue;
-    }
     const text = stripBom(readFileSync(input.absolute, "utf8"));
-    const read = reader.read(input.path, text);
+    const reader = READERS.find((r) => input.path.toLowerCase().endsWith(r.ext));
+    if (reader) units.push({ read: reader.read(input.path, text), dir: input.dir });
+    else if (detectFormat(input.path, text) === "sigma") sigma.push({ path: input.path, text, dir: input.dir });
+    else diagnostics.push({ severity: "info", code: "import/skipped", message: "not an Elastic or Sigma rule file: skipped", file: input.path, line: 1, col: 1 });
+  }
+  // Sigma files are read together: correlations and filters may name rules in other files.
+  if (sigma.length > 0) units.push(...sigmaUnits(sigma, templates, diagnostics, fail));
+
+  for (const { read, dir } of units) {
     for (const d of read.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
     for (const rule of read.rules) {
       const earlier = seenIds.get(rule.id);
@@ -73,7 +84,7 @@ export function runImport(args: ImportArgs, io: Io): number {
         continue;
       }
       seenIds.set(rule.id, rule.source.file);
-      imported.push({ rule, dir: input.dir, content: written.content });
+      imported.push({ rule, dir, content: written.content });
     }
   }
 
@@ -86,6 +97,33 @@ export function runImport(args: ImportArgs, io: Io): number {
   }
   writeOutput(resolve(io.cwd, args.out), fileNames(imported), [], false);
   return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Sigma rules as Elastic rules read back: each is converted by the Elastic target (its problems
+ * keep their Sigma file positions) and its Kibana JSON read like an imported rule, under the
+ * Sigma file's name. A rule that only feeds a correlation is skipped, as `convert` skips it.
+ */
+function sigmaUnits(
+  files: readonly { path: string; text: string; dir: string }[],
+  templates: Templates,
+  diagnostics: Diagnostic[],
+  fail: (d: Diagnostic) => void,
+): { read: ElasticReadResult; dir: string }[] {
+  const read = readRules(files.map((f) => ({ path: f.path, text: f.text })), { format: "sigma" });
+  for (const d of read.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
+  const ctx = { templates, mappings: loadMappings(), options: { elasticLanguage: "eql" as const, unmapped: "error" as const } };
+  const dirOf = new Map(files.map((f) => [f.path, f.dir]));
+  const out: { read: ElasticReadResult; dir: string }[] = [];
+  for (const rule of read.rules) {
+    const res = convertRule(rule, ["elastic"], ctx);
+    for (const d of res.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
+    const json = res.files.find((f) => f.path.endsWith(".json"));
+    if (!json) continue;
+    const back = readElasticJson(rule.source.file, json.content);
+    out.push({ read: { ...back, rules: back.rules.map((r) => ({ ...r, source: { ...rule.source } })) }, dir: dirOf.get(rule.source.file) ?? "" });
+  }
+  return out;
 }
 
 /** The rule file for a rule, checked by reading it back; or why the format cannot hold the rule. */

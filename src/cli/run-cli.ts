@@ -126,14 +126,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .command(
       "import <paths..>",
-      "import Elastic rules (detection-rules TOML, Kibana ndjson, rule JSON) as rulecast rule files",
+      "import Elastic rules (detection-rules TOML, Kibana ndjson, rule JSON) and Sigma rules as rulecast rule files",
       (y) =>
         y
-          .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic rule files or folders" })
+          .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic or Sigma rule files, or folders" })
           .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
           .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
           .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
-          .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold"),
+          .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
+          .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries"),
       (a) => {
         code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose }, io);
       },

@@ -77,11 +77,13 @@ export function nativeRuleView(rule: Rule): Record<string, Record<string, unknow
       : {}),
   };
   const samples = rule.samples ? { samples: { match: rule.samples.match, no_match: rule.samples.noMatch } } : {};
-  // `logsource` has no schema key; it rides in custom unless custom already uses that name.
-  const custom = {
-    ...rule.custom,
-    ...(rule.logsource && !("logsource" in rule.custom) ? { logsource: rule.logsource } : {}),
-  };
+  // `logsource` has no schema key; it rides in custom, beside any extra keys a Sigma log source had
+  // (readers keep those in custom.logsource), and the reader takes category/product/service back.
+  const extra = rule.custom["logsource"];
+  const merged = rule.logsource && (extra === undefined || (extra !== null && typeof extra === "object" && !Array.isArray(extra)))
+    ? { ...rule.logsource, ...(extra as Record<string, unknown> | undefined) }
+    : undefined;
+  const custom = { ...rule.custom, ...(merged ? { logsource: merged } : {}) };
   const group = (g: Record<string, unknown>) => (Object.keys(g).length > 0 ? g : false);
   return {
     identity: group(identity),

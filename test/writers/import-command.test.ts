@@ -100,6 +100,37 @@ test("a clean run exits 0 and a rerun writes the same bytes", () => {
   }
 });
 
+test("Sigma rules import as ECS rule files that read back and convert as the Sigma rule does; unmapped fields refuse", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rulecast-import-sigma-"));
+  try {
+    mkdirSync(join(dir, "sigma/windows"), { recursive: true });
+    writeFileSync(
+      join(dir, "sigma/windows/rar.yml"),
+      "title: Rar Compression\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\nstatus: test\nlogsource:\n    category: process_creation\n    product: windows\n    definition: 'Sysmon or 4688'\ndetection:\n    selection:\n        Image|endswith: '\\rar.exe'\n    condition: selection\nlevel: informational\n",
+    );
+    writeFileSync(
+      join(dir, "sigma/windows/unmapped.yml"),
+      "title: Unmapped Field\nid: 7f3e2987-db24-4c78-a860-b4f4095a7096\nlogsource:\n    product: zeek\n    service: dns\ndetection:\n    selection:\n        Z: 0\n    condition: selection\nlevel: low\n",
+    );
+    const { io, err } = makeIo(dir);
+    assert.is(runImport({ paths: ["sigma"], out: "out", skipErrors: true, verbose: false }, io), 1);
+    const text = err.join("");
+    assert.match(text, "sigma/windows/unmapped.yml:8:9: error mapping/unmapped-field");
+    assert.match(text, "1 imported, 1 failed\n");
+    assert.equal(listFiles(join(dir, "out")), ["windows/rar_compression.yaml"]);
+    const path = join(dir, "out/windows/rar_compression.yaml");
+    const back = readNativeRuleFile(path, readFileSync(path, "utf8"));
+    assert.equal(back.diagnostics, []);
+    const r = back.rules[0]!;
+    assert.equal([r.id, r.type, r.language, r.taxonomy, r.severity, r.status], ["6f3e2987-db24-4c78-a860-b4f4095a7095", "eql", "eql", "ecs", "informational", "test"]);
+    assert.equal(r.logsource, { category: "process_creation", product: "windows", definition: "Sysmon or 4688" });
+    assert.match(r.queryText, 'process.executable : "*\\\\rar.exe"');
+    assert.ok(r.index.includes("winlogbeat-*"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the same rule id twice is an error for the second", () => {
   const dir = setup();
   try {

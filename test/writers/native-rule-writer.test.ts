@@ -98,13 +98,19 @@ test("a plain multi-line query is written as `query: |`", () => {
   assert.match(writeNativeRule(rule), /\nquery: \|\n {4}sequence by process\.entity_id\n {6}\[process where/);
 });
 
-test("custom data of any shape is written under `custom:`; logsource, which has no key, rides there too", () => {
+test("custom data of any shape is written under `custom:`; logsource, which has no key, rides there and comes back", () => {
   const rule = readSeed(SEEDS[1]!);
   const custom = { alert_suppression: { group_by: ["host.name"], duration: { value: 1, unit: "h" } }, empty: {}, list: [], n: null, "a key: odd": ["x\ny"] };
   const text = writeNativeRule({ ...rule, custom, logsource: { category: "network_connection", product: "windows" } });
+  assert.match(text, "logsource:");
   const back = readNativeRuleFile("b.yaml", text);
   assert.equal(back.diagnostics, []);
-  assert.equal(back.rules[0]!.custom, { ...custom, logsource: { category: "network_connection", product: "windows" } });
+  assert.equal(back.rules[0]!.custom, custom);
+  assert.equal(back.rules[0]!.logsource, { category: "network_connection", product: "windows" });
+  // A Sigma log source's extra keys (kept in custom.logsource by the Sigma reader) stay in custom.
+  const extra = writeNativeRule({ ...rule, custom: { logsource: { vendor_note: "x" } }, logsource: { product: "windows", definition: "d" } });
+  const again = readNativeRuleFile("c.yaml", extra).rules[0]!;
+  assert.equal([again.logsource, again.custom], [{ product: "windows", definition: "d" }, { logsource: { vendor_note: "x" } }]);
 });
 
 test("what the schema cannot hold is refused when read back, never silently changed", () => {

@@ -6,6 +6,7 @@ import { parseDocument } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { parseDuration } from "../../ir/duration.js";
+import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
@@ -191,7 +192,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     query: parsed.value,
     threat: (r.threat ?? []).map(toThreat),
     history: (r.history ?? []).map(toHistory),
-    custom: r.custom ?? {},
+    ...customAndLogsource(r.custom ?? {}),
     source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
@@ -220,6 +221,24 @@ function toThreat(t: NonNullable<Raw["threat"]>[number]): Threat {
       subtechniques: (tech.subtechniques ?? []).map((s) => ({ ...s })),
     })),
   };
+}
+
+/**
+ * The writer keeps a rule's Sigma log source in `custom.logsource` (the schema has no key for it):
+ * its category/product/service/definition strings are the log source again; other keys stay in custom.
+ */
+function customAndLogsource(custom: Record<string, unknown>): { custom: Record<string, unknown>; logsource?: Logsource } {
+  const ls = custom["logsource"];
+  if (ls === null || typeof ls !== "object" || Array.isArray(ls)) return { custom };
+  const logsource: { -readonly [K in keyof Logsource]?: string } = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ls as Record<string, unknown>)) {
+    if ((k === "category" || k === "product" || k === "service" || k === "definition") && typeof v === "string") logsource[k] = v;
+    else rest[k] = v;
+  }
+  if (Object.keys(logsource).length === 0) return { custom };
+  const { logsource: _taken, ...others } = custom;
+  return { custom: Object.keys(rest).length > 0 ? { ...others, logsource: rest } : others, logsource };
 }
 
 function toHistory(h: NonNullable<Raw["history"]>[number]): HistoryEntry {
