@@ -4,6 +4,8 @@
  * zero-width assertions next to them can be decided. What Lucene cannot say is refused while
  * reading, with the reason.
  */
+import { LUCENE_REGEX_OPERATORS, luceneRegexLiteral } from "../query/lucene/lucene-escape.js";
+
 export type PcreNode =
   | { readonly kind: "seq"; readonly items: readonly PcreNode[] }
   | { readonly kind: "alt"; readonly branches: readonly PcreNode[] }
@@ -34,8 +36,6 @@ const OUTSIDE_CLASS: Readonly<Record<string, { lucene: string; chars: CharKinds 
   n: { lucene: "\n", chars: { word: false, other: true } },
   r: { lucene: "\r", chars: { word: false, other: true } },
 };
-/** Characters Lucene reads as operators that PCRE reads as themselves. */
-const LUCENE_OPERATORS = new Set(["@", "&", "~", "<", ">", "#", '"']);
 const WORD = /^[A-Za-z0-9_]$/;
 /** Every ASCII character and one beyond, to learn what a class can match (PCRE `\w` is ASCII). */
 const PROBES = [...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)), "é"];
@@ -187,17 +187,16 @@ class Reader {
         else out += e === "t" ? "\t" : e === "n" ? "\n" : e === "r" ? "\r" : `\\${e}`;
         continue;
       }
-      out += LUCENE_OPERATORS.has(c) ? `\\${c}` : c;
+      // Inside a class PCRE reads Lucene's operators as themselves.
+      out += LUCENE_REGEX_OPERATORS.has(c) ? `\\${c}` : c;
     }
     return { kind: "atom", lucene: out + "]", chars: classKinds(this.p.slice(begin, this.i)) };
   }
 }
 
-/** Outside a class Lucene also reserves the braces and `]`, which PCRE reads as themselves there. */
-const LUCENE_RESERVED_OUTSIDE = new Set([...LUCENE_OPERATORS, "{", "}", "]"]);
-
+/** A character PCRE reads as itself (Lucene operators, braces and `]` included), escaped for Lucene. */
 function literal(c: string): PcreNode {
-  return { kind: "atom", lucene: LUCENE_RESERVED_OUTSIDE.has(c) ? `\\${c}` : c, chars: kindsOf(c) };
+  return { kind: "atom", lucene: luceneRegexLiteral(c), chars: kindsOf(c) };
 }
 
 function kindsOf(c: string): CharKinds {

@@ -8,6 +8,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Logsource, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
+import { fits } from "../mapping/sigma-ecs.js";
 import type { SigmaFilter } from "../sources/sigma/index.js";
 
 export function applySigmaFilters(rules: readonly Rule[], filters: readonly SigmaFilter[]): { rules: Rule[]; diagnostics: Diagnostic[] } {
@@ -57,9 +58,10 @@ export function applySigmaFilters(rules: readonly Rule[], filters: readonly Sigm
   return { rules: out, diagnostics };
 }
 
-/** Every key the filter's log source gives equals the rule's. */
+/** Every key the filter's log source gives equals the rule's (its `definition` is prose, not a key). */
 function covers(filter: Logsource, rule: Logsource | undefined): boolean {
-  return (["category", "product", "service"] as const).every((k) => filter[k] === undefined || filter[k] === rule?.[k]);
+  const { definition: _prose, ...keys } = filter;
+  return fits(keys, rule);
 }
 
 function describe(ls: Logsource | undefined): string {

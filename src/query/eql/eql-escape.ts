@@ -63,17 +63,3 @@ export function quoteEqlField(field: string): string {
 export function quoteEqlCategory(category: string): string {
   return PLAIN_SEGMENT.test(category) && !EQL_KEYWORDS.has(category) ? category : quoteEqlString(category);
 }
-
-/**
- * Characters a Lucene regular expression (EQL `regex`) reads as operators, with every optional
- * operator Elasticsearch enables by default (`@ & ~ < > #`); each is written with a backslash to
- * stand for itself. Source: Elasticsearch "Regular expression syntax", reserved characters.
- */
-export const LUCENE_REGEX_RESERVED: ReadonlySet<string> = new Set([..."." + "?+*|{}[]()\"\\" + "@&~<>#"]);
-
-/** Literal text as a Lucene regex that matches exactly that text. */
-export function luceneRegexLiteral(text: string): string {
-  let out = "";
-  for (const ch of text) out += LUCENE_REGEX_RESERVED.has(ch) ? `\\${ch}` : ch;
-  return out;
-}

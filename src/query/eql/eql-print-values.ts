@@ -4,7 +4,8 @@
  */
 import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
-import { luceneRegexLiteral, quoteEqlField, quoteEqlString } from "./eql-escape.js";
+import { luceneRegexOfParts } from "../lucene/lucene-escape.js";
+import { quoteEqlField, quoteEqlString } from "./eql-escape.js";
 
 export type ListOp = "in" | ":" | "like" | "in~" | "cidr";
 
@@ -88,8 +89,7 @@ export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
   }
   // Other shapes become a regex, where a literal `*` or `?` can be escaped; EQL's wildcards take any
   // character, newlines included, as Lucene's `.` does.
-  const regex = parts.map((x) => (x.kind === "text" ? luceneRegexLiteral(x.value) : x.kind === "any" ? ".*" : ".")).join("");
-  return `${f} ${m.caseSensitive ? "regex" : "regex~"} ${quoteEqlString(regex)}`;
+  return `${f} ${m.caseSensitive ? "regex" : "regex~"} ${quoteEqlString(luceneRegexOfParts(parts))}`;
 }
 
 export function listOptions(q: Query, issues: PrintIssue[]): ListOptions | undefined {

@@ -2,8 +2,10 @@
  * How text is written in the Lucene query string syntax (Kibana `language: lucene`, Elasticsearch
  * `query_string`) so that it reads back as the same characters. Source: Elasticsearch "Query
  * string query", reserved characters: `+ - = && || > < ! ( ) { } [ ] ^ " ~ * ? : \ /` and
- * whitespace are escaped with `\`, except `<` and `>`, which cannot be escaped at all.
+ * whitespace are escaped with `\`, except `<` and `>`, which cannot be escaped at all. The regex
+ * half (Lucene's own regular expressions, also EQL's `regex`) is the one table both printers use.
  */
+import type { Part } from "../../ir/query.js";
 
 /** What the query string parser (Lucene's classic QueryParser) reads as whitespace between clauses. */
 export const LUCENE_WHITESPACE: ReadonlySet<string> = new Set([" ", "\t", "\n", "\r", "\u3000"]);
@@ -45,6 +47,40 @@ export function formatLuceneField(name: string): string | undefined {
   return escapeLuceneTerm(name);
 }
 
+/**
+ * The optional operators of a Lucene regular expression Elasticsearch enables by default; written
+ * with a backslash they stand for themselves. Source: Elasticsearch "Regular expression syntax".
+ */
+export const LUCENE_REGEX_OPERATORS: ReadonlySet<string> = new Set([..."@&~<>#\""]);
+
+/** Characters a Lucene regular expression (EQL `regex`, query string `/…/`) reads as syntax. */
+export const LUCENE_REGEX_RESERVED: ReadonlySet<string> = new Set([..."." + "?+*|{}[]()\\", ...LUCENE_REGEX_OPERATORS]);
+
+/** Literal text as a Lucene regex that matches exactly that text. */
+export function luceneRegexLiteral(text: string): string {
+  let out = "";
+  for (const ch of text) out += LUCENE_REGEX_RESERVED.has(ch) ? `\\${ch}` : ch;
+  return out;
+}
+
+/** One letter in both cases (`[cC]`), for a regex that must ignore case; other characters as literals. */
+export function foldCaseChar(ch: string): string {
+  const variants = [...new Set([ch, ch.toLowerCase(), ch.toUpperCase()].filter((c) => [...c].length === 1))];
+  return variants.length > 1 ? `[${variants.join("")}]` : luceneRegexLiteral(ch);
+}
+
+/** A wildcard pattern as an anchored Lucene regex: `*` → `.*`, `?` → `.`, text literal (or case-folded). */
+export function luceneRegexOfParts(parts: readonly Part[], foldCase = false): string {
+  let out = "";
+  for (const p of parts) {
+    if (p.kind === "any") out += ".*";
+    else if (p.kind === "one") out += ".";
+    else for (const ch of p.value) out += foldCase ? foldCaseChar(ch) : luceneRegexLiteral(ch);
+  }
+  return out;
+}
+
+/** A Lucene regex written between `/…/` in a query string. */
 export function luceneRegexLiteralBody(pattern: string): string {
   let out = "";
   for (let i = 0; i < pattern.length; i++) {

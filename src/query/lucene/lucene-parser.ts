@@ -17,7 +17,7 @@
 import type { Part, Query, RangeOp, Value } from "../../ir/query.js";
 import { type ParseResult, QuerySyntaxError } from "../../diagnostics/query-error.js";
 import { checkNesting } from "../nesting.js";
-import { LUCENE_WHITESPACE } from "./lucene-escape.js";
+import { LUCENE_TERM_RESERVED, LUCENE_UNESCAPABLE, LUCENE_WHITESPACE } from "./lucene-escape.js";
 
 const isSpace = (c: string | undefined): boolean => c !== undefined && LUCENE_WHITESPACE.has(c);
 
@@ -230,7 +230,7 @@ class Parser {
         this.i++;
         continue;
       }
-      if ("<>^~\"/[]{}:!+-=&|".includes(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
+      if (LUCENE_TERM_RESERVED.has(c) || LUCENE_UNESCAPABLE.has(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
       text += c;
       this.i++;
     }

@@ -16,9 +16,8 @@
 import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
-import { luceneRegexLiteral } from "../eql/eql-escape.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { escapeLuceneTerm, formatLuceneField, LUCENE_OPERATOR_WORDS, luceneRegexLiteralBody, quoteLucenePhrase } from "./lucene-escape.js";
+import { escapeLuceneTerm, foldCaseChar, formatLuceneField, LUCENE_OPERATOR_WORDS, luceneRegexLiteralBody, luceneRegexOfParts, quoteLucenePhrase } from "./lucene-escape.js";
 
 /** `printLucene({kind:"exists", field:"user.name"})` → `{ text: "_exists_:user.name", issues: [] }`. */
 export function printLucene(q: Query): PrintResult {
@@ -146,7 +145,7 @@ function stringValue(q: NodeOf<"match">, parts: readonly Part[]): string {
     const term = termText(parts);
     if (term !== undefined) return term;
   }
-  return `/${luceneRegexLiteralBody(regexOfParts(parts, !q.caseSensitive))}/`;
+  return `/${luceneRegexLiteralBody(luceneRegexOfParts(parts, !q.caseSensitive))}/`;
 }
 
 /** A wildcard pattern as a bare term, or undefined when a character in it cannot be escaped. */
@@ -162,22 +161,6 @@ function termText(parts: readonly Part[]): string | undefined {
     }
   }
   return LUCENE_OPERATOR_WORDS.has(out) ? `\\${out}` : out;
-}
-
-/** The pattern as an anchored Lucene regex; `fold` lists both cases of every letter. */
-function regexOfParts(parts: readonly Part[], fold: boolean): string {
-  let out = "";
-  for (const p of parts) {
-    if (p.kind === "any") out += ".*";
-    else if (p.kind === "one") out += ".";
-    else for (const ch of p.value) out += fold ? foldChar(ch) : luceneRegexLiteral(ch);
-  }
-  return out;
-}
-
-function foldChar(ch: string): string {
-  const variants = [...new Set([ch, ch.toLowerCase(), ch.toUpperCase()].filter((c) => [...c].length === 1))];
-  return variants.length > 1 ? `[${variants.join("")}]` : luceneRegexLiteral(ch);
 }
 
 const RANGE_BRACKETS: Readonly<Record<NodeOf<"range">["op"], (v: string) => string>> = {
@@ -239,7 +222,7 @@ function foldRegex(pattern: string): string | undefined {
     if (c === "\\") {
       const n = pattern[i + 1];
       if (n === undefined) return undefined;
-      out += /\p{L}/u.test(n) ? foldChar(n) : c + n;
+      out += /\p{L}/u.test(n) ? foldCaseChar(n) : c + n;
       i++;
       continue;
     }
@@ -253,7 +236,7 @@ function foldRegex(pattern: string): string | undefined {
       i = end;
       continue;
     }
-    out += /\p{L}/u.test(c) ? foldChar(c) : c;
+    out += /\p{L}/u.test(c) ? foldCaseChar(c) : c;
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { isMap, isScalar, isSeq, YAMLMap, type Node } from "yaml";
 import type { Logsource, Query } from "../../ir/query.js";
 import { type DocContext, report } from "./read-context.js";
 import { readDetection } from "./sigma-detection.js";
-import { findPair, pairKey } from "./sigma-meta.js";
+import { findPair, readLogsource } from "./sigma-meta.js";
 import type { ItemOptions } from "./sigma-modifiers.js";
 
 export interface SigmaFilter {
@@ -24,8 +24,6 @@ export interface SigmaFilter {
   readonly line: number;
 }
 
-const LOGSOURCE_KEYS = ["category", "product", "service"] as const;
-
 export function readSigmaFilter(ctx: DocContext, map: YAMLMap, line: number, opts: ItemOptions): SigmaFilter | undefined {
   const at = map.range?.[0] ?? 0;
   const str = (key: string): string | undefined => {
@@ -34,15 +32,11 @@ export function readSigmaFilter(ctx: DocContext, map: YAMLMap, line: number, opt
   };
   const title = str("title");
   if (!title) report(ctx, "error", "sigma/missing-title", "a filter needs a `title`", at, "add `title:`");
-  const lsNode = findPair(map, "logsource")?.value as Node | null | undefined;
-  if (!isMap(lsNode)) {
+  // Keys beyond category/product/service/definition have no use in a filter: read and let go.
+  const logsource = readLogsource(ctx, findPair(map, "logsource"), {}, at);
+  if (!logsource) {
     report(ctx, "error", "sigma/invalid-filter", "a filter needs a `logsource` mapping", at, "name the category/product/service the filter's rules read");
     return undefined;
-  }
-  const logsource: { -readonly [K in keyof Logsource]?: string } = {};
-  for (const p of lsNode.items) {
-    const k = pairKey(p);
-    if ((LOGSOURCE_KEYS as readonly string[]).includes(k) && isScalar(p.value) && typeof p.value.value === "string") logsource[k as (typeof LOGSOURCE_KEYS)[number]] = p.value.value;
   }
   const body = findPair(map, "filter")?.value as Node | null | undefined;
   if (!isMap(body)) {

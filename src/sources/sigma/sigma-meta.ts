@@ -163,7 +163,7 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
   };
 }
 
-function readLogsource(ctx: DocContext, pair: Pair | undefined, custom: Record<string, unknown>, at: number): Logsource | undefined {
+export function readLogsource(ctx: DocContext, pair: Pair | undefined, custom: Record<string, unknown>, at: number): Logsource | undefined {
   if (!pair) return undefined;
   if (!isMap(pair.value)) {
     report(ctx, "warning", "sigma/invalid-field-type", "`logsource` should be a mapping", offsetOf(pair.value, at), "use category/product/service keys");

@@ -13,7 +13,7 @@
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../../query/print-result.js";
 import { luceneToPcre } from "../../passes/lucene-to-pcre.js";
-import { anchoredRegex, evalField, likePattern, quoteSpl, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
+import { anchoredRegex, evalField, likePattern, quoteSpl, regexBody, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
 
 /** `text: null` means "every event" (nothing to filter on in search). */
 interface SearchPart {
@@ -234,7 +234,7 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       if (v.exact || q.value.kind !== "string") return atom(`searchmatch(${quoteSpl(v.text)})`);
       // Search terms have no literal `*` and no one-character wildcard, so the widened terms are
       // narrowed again by the raw event text, where a regex can say both.
-      const raw = `(?is)${anchoredRegex(q.value.parts).slice(1, -1)}`;
+      const raw = `(?is)${regexBody(q.value.parts)}`;
       return { text: `searchmatch(${quoteSpl(v.text)}) AND match(_raw, ${quoteSpl(raw)})`, prec: "and" };
     }
     case "fieldref": {

@@ -66,11 +66,16 @@ export function likePattern(parts: readonly Part[], lower: boolean): string | un
 
 /** An anchored PCRE for `match()`: the whole value must match, as a Sigma/EQL pattern means. */
 export function anchoredRegex(parts: readonly Part[]): string {
-  let re = "^";
+  return `^${regexBody(parts)}$`;
+}
+
+/** The pattern as a PCRE that matches it anywhere (wildcards take newlines too). */
+export function regexBody(parts: readonly Part[]): string {
+  let re = "";
   for (const p of parts) {
     if (p.kind === "any") re += "[\\s\\S]*";
     else if (p.kind === "one") re += "[\\s\\S]";
     else re += p.value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
-  return `${re}$`;
+  return re;
 }

@@ -5,7 +5,7 @@ import { evaluate } from "../../../src/eval/evaluate.js";
 import type { Part, Query } from "../../../src/ir/query.js";
 import { parseLucene } from "../../../src/query/lucene/lucene-parser.js";
 import { printLucene } from "../../../src/query/lucene/lucene-printer.js";
-import { luceneRegexLiteral } from "../../../src/query/eql/eql-escape.js";
+import { luceneRegexOfParts } from "../../../src/query/lucene/lucene-escape.js";
 
 const text = (value: string): Part => ({ kind: "text", value });
 const ANY: Part = { kind: "any" };
@@ -81,7 +81,7 @@ const caseCase = fc
 test("case-insensitive patterns keep every case variant of their text, and nothing else", () => {
   fc.assert(
     fc.property(caseCase, fc.boolean(), fc.boolean(), ({ parts, value }, cs, asRegex) => {
-      const pattern = parts.map((p) => (p.kind === "text" ? luceneRegexLiteral(p.value) : p.kind === "any" ? ".*" : ".")).join("");
+      const pattern = luceneRegexOfParts(parts);
       const q: Query = asRegex ? { kind: "regex", field: "f", pattern, dialect: "lucene", caseSensitive: cs } : m("f", parts, cs);
       const r = printLucene(q);
       assert.equal(r.issues, []);
