@@ -1,34 +1,75 @@
 // Runs every compiled test file with uvu and ends with the plain `N passed, N failed` line CI reads.
+// The files are split into one shard per core, each its own uvu process (test files share no
+// state: temporary folders are per test), and the shards' outputs are printed in shard order.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, relative } from "node:path";
 
 if (!existsSync("dist/test")) {
   console.error("dist/test is missing: run `npm test` (it builds first)");
   process.exit(2);
 }
-const pattern = process.argv[2] ?? "\\.test\\.js$";
-// --no-color: uvu would otherwise set FORCE_COLOR, which also colours (and warns in) subprocesses.
-const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", pattern, "--no-color"], {
-  env: withoutForceColor(process.env),
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-child.stdout.on("data", (b) => {
-  out += b;
-  process.stdout.write(b);
-});
-child.on("close", (code) => {
-  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
-  const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
-  const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  if (Number.isNaN(total) || Number.isNaN(passed)) {
-    console.log("0 passed, 1 failed");
-    process.exit(code || 1);
+const pattern = new RegExp(process.argv[2] ?? "\\.test\\.js$");
+const files = walk("dist/test")
+  .map((f) => relative("dist/test", f).split("\\").join("/"))
+  .filter((f) => f.endsWith(".test.js") && pattern.test(f));
+const shards = split(files, Number(process.env.TEST_SHARDS) || Math.max(1, Math.min(availableParallelism(), 4)));
+
+const results = await Promise.all(shards.map(runShard));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const r of results) {
+  process.stdout.write(r.out);
+  const total = Number(/Total:\s+(\d+)/.exec(r.out)?.[1] ?? NaN);
+  const ok = Number(/Passed:\s+(\d+)/.exec(r.out)?.[1] ?? NaN);
+  const skip = Number(/Skipped:\s+(\d+)/.exec(r.out)?.[1] ?? 0);
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    failed += 1; // the shard died before uvu could count
+    continue;
   }
-  const failed = total - passed - skipped;
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  process.exit(failed > 0 ? 1 : code ?? 1);
-});
+  passed += ok;
+  skipped += skip;
+  failed += total - ok - skip;
+  if (r.code !== 0 && total - ok - skip === 0) failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);
+
+/** Largest files first, each to the lightest shard: file size stands in for running time. */
+function split(list, n) {
+  const out = Array.from({ length: Math.min(n, Math.max(1, list.length)) }, () => ({ files: [], weight: 0 }));
+  const sized = list.map((f) => ({ f, size: statSync(join("dist/test", f)).size })).sort((a, b) => b.size - a.size || a.f.localeCompare(b.f));
+  for (const { f, size } of sized) {
+    const lightest = out.reduce((a, b) => (b.weight < a.weight ? b : a));
+    lightest.files.push(f);
+    lightest.weight += size;
+  }
+  return out.map((s) => s.files.sort());
+}
+
+function runShard(shard) {
+  return new Promise((resolve) => {
+    if (shard.length === 0) return resolve({ out: "Total: 0\nPassed: 0\n", code: 0 });
+    const only = `^(?:${shard.map((f) => f.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`;
+    // --no-color: uvu would otherwise set FORCE_COLOR, which also colours (and warns in) subprocesses.
+    const child = spawn(process.execPath, ["node_modules/uvu/bin.js", "dist/test", only, "--no-color"], {
+      env: withoutForceColor(process.env),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (b) => (out += b));
+    child.on("close", (code) => resolve({ out, code: code ?? 1 }));
+  });
+}
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
 
 function withoutForceColor(env) {
   const { FORCE_COLOR: _ignored, ...rest } = env;

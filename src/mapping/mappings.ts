@@ -46,14 +46,20 @@ export interface MappingOverrides {
  */
 export function loadMappings(overrides: MappingOverrides = {}): Mappings {
   const ecs = ecsToSigma();
-  const sigmaEcs = sigmaEcsMapping();
   const splunk = loadMappingFile("sigma-splunk.yaml") as RawTarget;
   const ecsRows = overrides["ecs-sigma"];
   const sigmaEcsRows = overrides["sigma-ecs"];
+  // The Sigma → ECS table is the largest and only Sigma rules bound for Elastic need it: read on first use.
+  let sigmaEcs: SigmaEcsMapping | undefined;
   return {
     ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
-    // sigma-ecs rows are searched in order, so user rows (fitting every log source) go first.
-    sigmaToEcs: sigmaEcsRows ? { ...sigmaEcs, fields: [...Object.entries(sigmaEcsRows).map(([sigma, to]) => ({ sigma, ecs: to, when: {} })), ...sigmaEcs.fields] } : sigmaEcs,
+    get sigmaToEcs(): SigmaEcsMapping {
+      if (sigmaEcs) return sigmaEcs;
+      const table = sigmaEcsMapping();
+      // sigma-ecs rows are searched in order, so user rows (fitting every log source) go first.
+      sigmaEcs = sigmaEcsRows ? { ...table, fields: [...Object.entries(sigmaEcsRows).map(([sigma, to]) => ({ sigma, ecs: to, when: {} })), ...table.fields] } : table;
+      return sigmaEcs;
+    },
     sigmaToSplunk: targetMapping("sigma-splunk", { ...splunk, fields: { ...splunk.fields, ...overrides["sigma-splunk"] } }),
   };
 }

@@ -18,8 +18,16 @@ function walk(dir: string, ext: string): string[] {
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name), ext) : e.name.endsWith(ext) ? [join(dir, e.name)] : []));
 }
 
+/** Each corpus is read once; the figures convert the same rules under different options. */
+const reads = new Map<string[], ReturnType<typeof readRules>>();
+function readOnce(paths: string[]): ReturnType<typeof readRules> {
+  let read = reads.get(paths);
+  if (!read) reads.set(paths, (read = readRules(paths.map((p) => ({ path: p, text: readFileSync(p, "utf8") })))));
+  return read;
+}
+
 function figures(paths: string[], target: TargetName, filter: (language: string, kind: string) => boolean, options: Partial<TargetOptions> = {}) {
-  const read = readRules(paths.map((p) => ({ path: p, text: readFileSync(p, "utf8") })));
+  const read = readOnce(paths);
   const ctx = testContext(options);
   const rules = read.rules.filter((r) => filter(r.language, r.query.kind));
   const reasons = new Map<string, number>();
