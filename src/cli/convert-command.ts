@@ -16,6 +16,7 @@ import { isValidAppName, splunkAppFiles } from "../splunk-app/splunk-app.js";
 import { tgz } from "../splunk-app/tar-writer.js";
 import type { TargetName, TargetOptions } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
+import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
 import { nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
 import { startProgress } from "./progress.js";
@@ -79,6 +80,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const skipped = result.outcomes.filter((o) => o.skipped).length;
   const failed = failedRules + failedFiles.size + named.collisions.length;
   io.err(`${converted} converted, ${skipped} skipped, ${failed} failed\n`);
+  io.err(formatFailureReasons(failureReasons({ outcomes: result.outcomes, readDiagnostics: loaded.diagnostics, ruleDiagnostics: result.diagnostics, collisions: named.collisions })));
   writeReport(io, args.report, "convert", loaded.rules, diagnostics, s.failOn, { converted, skipped, failed });
   const findings = failed > 0 || failsAt(diagnostics, s.failOn);
 
