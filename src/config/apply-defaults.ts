@@ -5,6 +5,7 @@
  * Pure: Rule → Rule.
  */
 import { parseDuration } from "../ir/duration.js";
+import { coveringSchedule } from "../ir/match-window.js";
 import type { Rule } from "../ir/rule.js";
 import type { IndexPatterns, ScheduleDefault } from "./config-file.js";
 
@@ -18,7 +19,11 @@ export function applyRuleDefaults(rule: Rule, defaults: RuleDefaults, explicit: 
   const d = defaults.schedule[rule.severity];
   const interval = d?.interval && !explicit.has("interval") ? parseDuration(d.interval) : undefined;
   const from = d?.from && !explicit.has("from") ? d.from : undefined;
-  if (interval || from) out = { ...out, schedule: { ...out.schedule, ...(interval ? { interval } : {}), ...(from ? { from } : {}) } };
+  if (interval || from) {
+    // A look-back the config chooses still has to cover a sequence's or correlation's window.
+    const schedule = { ...out.schedule, ...(interval ? { interval } : {}), ...(from ? { from } : {}) };
+    out = { ...out, schedule: explicit.has("from") ? schedule : coveringSchedule(schedule, out.query) };
+  }
   if (out.index.length === 0 && !explicit.has("index") && out.logsource) {
     const ls = out.logsource;
     const row = defaults.indexPatterns.find((r) => (Object.keys(r.logsource) as (keyof typeof r.logsource)[]).every((k) => r.logsource[k] === ls[k]));

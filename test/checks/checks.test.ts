@@ -16,6 +16,7 @@ const base = {
   severity: "low",
   schedule: { interval: { value: 5, unit: "m" }, from: "now-6m", to: "now" },
   threat: [] as Threat[],
+  query: { kind: "all" },
   source: { file: "r.yaml", format: "native", line: 1 },
 } as unknown as Rule;
 const threat = (tactic: [string, string], tech: [string, string]): Threat => ({ framework: "MITRE ATT&CK", tactic: { id: tactic[0], name: tactic[1] }, techniques: [{ id: tech[0], name: tech[1], subtechniques: [] }] });
@@ -37,6 +38,15 @@ test("schedule: interval above the look-back is a gap", () => {
   const gap = { ...base, schedule: { ...base.schedule, interval: { value: 10, unit: "m" as const } } };
   assert.equal(codes(checkSchedule(gap, new Map([["r.yaml", "a: 1\ninterval: 10m\n"]]))), ["schedule/interval-exceeds-lookback"]);
   assert.is(checkSchedule(gap, new Map([["r.yaml", "a: 1\ninterval: 10m\n"]]))[0]!.line, 2);
+});
+
+test("schedule: a sequence longer than the look-back can never be found", () => {
+  const seq = (minutes: number) => ({ ...base, query: { kind: "sequence" as const, by: [], maxspan: { value: minutes, unit: "m" as const }, steps: [] } });
+  assert.equal(checkSchedule(seq(6), new Map()), [], "a window equal to the look-back fits");
+  const long = checkSchedule(seq(30), new Map([["r.yaml", "a: 1\nfrom: now-6m\n"]]));
+  assert.equal(codes(long), ["schedule/lookback-shorter-than-window"]);
+  assert.is(long[0]!.line, 2);
+  assert.match(long[0]!.message, "from: now-35m");
 });
 
 test("duplicates: ids and names (names case-insensitively)", () => {

@@ -6,6 +6,7 @@
 import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
+import { coveringSchedule } from "../../ir/match-window.js";
 import type { Rule } from "../../ir/rule.js";
 import { type DocContext, type FileText, hasDocErrors, report } from "./read-context.js";
 import { readCorrelation, readGenerate } from "./sigma-correlation.js";
@@ -70,7 +71,8 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
     const body = findPair(c.map, "correlation")?.value as Node;
     const read = readCorrelation(c.ctx, body, (ref) => local.get(ref) ?? opts.knownRules?.get(ref));
     if (!meta || !read || hasDocErrors(c.ctx)) continue;
-    const rule: Rule = { ...meta, queryText: sourceOf(text, body), query: read.query };
+    // Sigma has no schedule: the default look-back is widened to cover the correlation's timespan.
+    const rule: Rule = { ...meta, schedule: coveringSchedule(meta.schedule, read.query), queryText: sourceOf(text, body), query: read.query };
     results[c.index] = rule;
     remember(rule);
     if (!readGenerate(c.map)) for (const r of read.referenced) notGenerated.add(r.id);

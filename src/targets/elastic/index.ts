@@ -11,6 +11,7 @@ import { correlationEvents, correlationToSequence } from "../../passes/correlati
 import { slugify } from "../../ir/ids.js";
 import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
+import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
@@ -50,6 +51,8 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   }
   const rule = lowered.rule;
   for (const note of lowered.notes) diagnostics.push(ruleDiagnostic(input, note));
+  const window = windowBeyondLookback(rule.schedule, rule.query);
+  if (window) diagnostics.push(ruleDiagnostic(input, { severity: "warning", code: "elastic/lookback-shorter-than-window", message: lookbackMessage(rule.schedule, window) }));
   let plan = queryPlan(rule, ctx);
   if ("error" in plan) {
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/rule-type", message: plan.error }));

@@ -8,6 +8,7 @@ import { formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
+import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
@@ -115,6 +116,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
   else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
   if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
+  const window = windowBeyondLookback(rule.schedule, rule.query);
+  if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
   if (!confSafe(search)) error("splunk/conf-backslash", "the search has a line ending in a backslash, which savedsearches.conf would read as a continuation");
   // Prose may lose a trailing backslash (with a warning); a query may not.
   let description = rule.description;

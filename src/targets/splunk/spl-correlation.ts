@@ -3,8 +3,9 @@
  * (`rc_rules`, multivalue), grouped by the group-by keys, and counted:
  * - conditions `gt`/`gte` over a timespan use `streamstats time_window=`: a sliding window, so a
  *   burst is found wherever it starts, as the Sigma specification means;
- * - `lt`/`lte`/`eq`/`neq` need the whole window's count, so they use fixed `bin _time` windows;
- *   the caller warns that a burst crossing a window boundary is split;
+ * - `lt`/`lte`/`eq`/`neq` need the whole window's count, so they use fixed `bin _time` windows,
+ *   counted only where the search range holds the whole window; the caller warns that a burst
+ *   crossing a window boundary is split;
  * - `temporal_ordered` is a sequence (see spl-sequence.ts).
  */
 import type { CorrelationType, CountCondition, Duration } from "../../ir/query.js";
@@ -52,6 +53,10 @@ export function renderSplCorrelation(plan: CorrelationPlan): string {
     lines.push(`| streamstats time_window=${splunkSpan(plan.timespan)} ${measure} as rc_count${by.length ? ` by ${by.join(", ")}` : ""}`);
   } else if (plan.timespan) {
     lines.push(`| bin _time span=${splunkSpan(plan.timespan)}`);
+    // Only windows wholly inside the search range: the first and last are cut by its edges, and a
+    // cut window's smaller count would satisfy lt/lte/neq falsely (addinfo gives the range).
+    lines.push(`| addinfo`);
+    lines.push(`| where _time>=info_min_time AND _time+${Math.ceil(durationMs(plan.timespan) / 1000)}<=info_max_time`);
     lines.push(`| stats ${measure} as rc_count by ${["_time", ...by].join(", ")}`);
   } else {
     lines.push(`| stats ${measure} as rc_count${by.length ? ` by ${by.join(", ")}` : ""}`);
