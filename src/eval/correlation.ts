@@ -6,6 +6,9 @@
  * the hits at most `timespan` older (inclusive; no timespan: unbounded). The measured count is
  * - event_count: hits in the window;
  * - value_count: distinct string forms of `valueField` among them (absent values not counted);
+ * - value_sum, value_avg: the sum or mean of the numeric values of `valueField` among them (numbers
+ *   and numeric strings, every value of a multi-valued field, as Splunk's sum/avg read them); with
+ *   no numeric value the mean is undefined and no condition holds;
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
  * Every `condition` must hold (an empty condition on a temporal type means "all rules"). When it
@@ -32,7 +35,7 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   if (tests.length === 0) return { ok: false, reason: "a correlation needs at least one rule" };
   const temporal = q.type === "temporal" || q.type === "temporal_ordered";
   if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
-  if (q.type === "value_count" && !q.valueField) return { ok: false, reason: "a value_count correlation needs a valueField" };
+  if (q.type.startsWith("value_") && !q.valueField) return { ok: false, reason: `a ${q.type} correlation needs a valueField` };
   const span = durationMs(q.timespan);
 
   const groups = new Map<string, Hit[]>();
@@ -51,7 +54,7 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     while (start < hits.length && (ev.ts ?? 0) - (hits[start]!.ev.ts ?? 0) > span) start++;
     const window = hits.slice(start);
     const count = measure(q, window, tests.length);
-    const holds = q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value));
+    const holds = count !== undefined && (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value)));
     if (holds) {
       matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
       start = hits.length;
@@ -66,7 +69,7 @@ function groupValue(event: unknown, field: string): string | null {
   return v === undefined ? null : (stringForm(v) ?? null);
 }
 
-function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: number): number {
+function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: number): number | undefined {
   switch (q.type) {
     case "event_count":
       return window.length;
@@ -80,6 +83,12 @@ function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: nu
       }
       return seen.size;
     }
+    case "value_sum":
+    case "value_avg": {
+      const values = window.flatMap((h) => fieldValues(h.ev.event, q.valueField!).flatMap((v) => numericValue(v) ?? []));
+      const sum = values.reduce((a, b) => a + b, 0);
+      return q.type === "value_sum" ? sum : values.length === 0 ? undefined : sum / values.length;
+    }
     case "temporal":
       return new Set(window.flatMap((h) => h.rules)).size;
     case "temporal_ordered": {
@@ -88,6 +97,13 @@ function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: nu
       return next;
     }
   }
+}
+
+/** A number, or a string that is one (`"42"`, `"-1.5"`, `"1e3"`); anything else counts for nothing. */
+function numericValue(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
+  return undefined;
 }
 
 function compare(op: "gt" | "gte" | "lt" | "lte" | "eq" | "neq", a: number, b: number): boolean {

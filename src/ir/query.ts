@@ -79,7 +79,7 @@ export interface Logsource {
   readonly definition?: string;
 }
 
-export type CorrelationType = "event_count" | "value_count" | "temporal" | "temporal_ordered";
+export type CorrelationType = "event_count" | "value_count" | "value_sum" | "value_avg" | "temporal" | "temporal_ordered";
 
 export interface CountCondition {
   readonly op: "gt" | "gte" | "lt" | "lte" | "eq" | "neq";
@@ -185,7 +185,7 @@ export type Query =
       readonly groupBy: readonly string[];
       readonly timespan?: Duration;
       readonly condition: readonly CountCondition[];
-      readonly valueField?: string; // value_count: the field whose distinct values are counted
+      readonly valueField?: string; // value_count: the field whose distinct values are counted; value_sum, value_avg: the field summed or averaged
       readonly span?: Span;
     }
   /** EQL pipes after a query: `| head 5`, `| tail 3`. */

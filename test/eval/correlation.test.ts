@@ -55,6 +55,26 @@ values("counts distinct values of the value field", () => {
 });
 values.run();
 
+const sums = suite("value_sum and value_avg");
+sums("add up or average the numeric values of the field in the window", () => {
+  const up = (t: number, bytes: unknown, user = "u1") => ev(t, "up", user, { bytes });
+  const sum = corr("value_sum", ["up"], [{ op: "gte", value: 100 }], { valueField: "bytes", timespan: ten });
+  assert.equal(run(sum, [up(0, 40), up(1, "50"), up(2, 5, "u2"), up(3, 10)]).map((m) => [m.events, m.count]), [[[0, 1, 3], 100]]);
+  assert.equal(run(sum, [up(0, 60), up(11, 60)]), [], "the first value left the window");
+  const avg = corr("value_avg", ["up"], [{ op: "gt", value: 50 }], { valueField: "bytes", timespan: ten });
+  assert.equal(run(avg, [up(0, 40), up(1, 70)]).map((m) => m.count), [55]);
+  assert.equal(run(avg, [up(0, 40), up(1, 60)]), []);
+});
+sums("text and absent values count for nothing; with no number the mean is undefined and no condition holds", () => {
+  const up = (t: number, bytes?: unknown) => ev(t, "up", "u1", bytes === undefined ? {} : { bytes });
+  const sum = corr("value_sum", ["up"], [{ op: "gte", value: 10 }], { valueField: "bytes" });
+  assert.equal(run(sum, [up(0, "ten"), up(1), up(2, [4, "6"])]).map((m) => m.count), [10], "every value of a multi-valued field counts");
+  const avgNeq = corr("value_avg", ["up"], [{ op: "neq", value: 1 }], { valueField: "bytes" });
+  assert.equal(run(avgNeq, [up(0, "n/a"), up(1)]), []);
+  assert.is(evaluateStream(corr("value_sum", ["up"], [{ op: "gte", value: 1 }]), []).ok, false, "the field is required");
+});
+sums.run();
+
 const temporal = suite("temporal");
 temporal("all rules within the timespan, any order, per group", () => {
   const q = corr("temporal", ["a", "b"], [], { timespan: ten });

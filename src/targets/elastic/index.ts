@@ -225,6 +225,9 @@ function lowerCorrelation(rule: Rule): Lowered {
       return { rule: { ...rule, type: "eql", language: "eql", query: correlationToSequence(q) }, notes: [] };
     case "temporal":
       return { error: "an unordered temporal correlation has no Elastic form: EQL `sample` has no time bound" };
+    case "value_sum":
+    case "value_avg":
+      return { error: `a ${q.type} correlation has no Elastic form: Kibana thresholds count events and distinct values, and EQL and KQL cannot add up a field` };
     case "event_count":
     case "value_count": {
       const min = thresholdMinimum(q.condition);

@@ -79,7 +79,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
       break;
     }
     case "correlation": {
-      if (q.type === "value_count" && !q.valueField) error("splunk/value-count-field", "a value_count correlation needs the field whose values it counts");
+      if (q.type.startsWith("value_") && !q.valueField) error("splunk/value-count-field", `a ${q.type} correlation needs the field it measures`);
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g), ...(r.logsource ? { logsource: r.logsource } : {}) }, []));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
         const plan: CorrelationPlan = {

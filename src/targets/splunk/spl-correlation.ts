@@ -18,7 +18,7 @@ export interface CorrelationPlan {
   readonly rules: readonly SplStep[];
   readonly timespan?: Duration;
   readonly condition: readonly CountCondition[];
-  /** value_count: the field whose distinct values are counted. */
+  /** value_count: the field whose distinct values are counted; value_sum, value_avg: the field added up or averaged. */
   readonly valueField?: string;
 }
 
@@ -40,12 +40,7 @@ export function renderSplCorrelation(plan: CorrelationPlan): string {
   lines.push("| where isnotnull(rc_rules)");
   const keys = groupKeys(plan.rules, lines);
   if (keys.length > 0) lines.push(`| where ${keys.map((k) => `isnotnull(${k.ref})`).join(" AND ")}`);
-  const measure =
-    plan.type === "event_count"
-      ? "count"
-      : plan.type === "value_count"
-        ? `dc(${plan.valueField ?? "_raw"})`
-        : "dc(rc_rules)";
+  const measure = measureOf(plan);
   const cond = plan.condition.map((c) => `rc_count${OP[c.op]}${c.value}`).join(" AND ") || "rc_count>0";
   const by = keys.map((k) => k.name);
   if (plan.timespan && !usesFixedWindows(plan)) {
@@ -63,6 +58,24 @@ export function renderSplCorrelation(plan: CorrelationPlan): string {
   }
   lines.push(`| where ${cond}`);
   return lines.join("\n");
+}
+
+/** What the window measures; sum and avg read numbers (and numeric strings) only, as the IR's evaluator does. */
+function measureOf(plan: CorrelationPlan): string {
+  const field = plan.valueField ?? "_raw";
+  switch (plan.type) {
+    case "event_count":
+      return "count";
+    case "value_count":
+      return `dc(${field})`;
+    case "value_sum":
+      return `sum(${field})`;
+    case "value_avg":
+      return `avg(${field})`;
+    case "temporal":
+    case "temporal_ordered":
+      return "dc(rc_rules)";
+  }
 }
 
 /** Splunk time spans use the same units; milliseconds become seconds (rounded up). */

@@ -107,6 +107,28 @@ correlation:
   assert.equal(q.condition, [{ op: "gt", value: 3 }, { op: "lte", value: 100 }]);
 });
 
+test("value_sum and value_avg (Sigma 2.1) take condition.field; value_percentile is refused by name", () => {
+  const doc = (type: string, condition: string) => `${BASE}---
+title: Sized
+id: 6e2f3a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b
+correlation:
+    type: ${type}
+    rules: [failed_logon]
+    group-by: [IpAddress]
+    timespan: 1h
+    condition: ${condition}
+`;
+  for (const type of ["value_sum", "value_avg"]) {
+    const q = readSigmaFile("c.yml", doc(type, "{gte: 1000, field: Bytes}")).rules.find((r) => r.name === "Sized")?.query;
+    assert.ok(q?.kind === "correlation" && q.type === type && q.valueField === "Bytes", type);
+  }
+  const errors = (type: string, condition: string) =>
+    readSigmaFile("c.yml", doc(type, condition)).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+  assert.equal(errors("value_sum", "{gte: 1000}"), ["sigma/invalid-correlation: value_sum needs `condition.field`"]);
+  const [percentile] = errors("value_percentile", "{gte: 95, field: Bytes}");
+  assert.match(percentile ?? "", /^sigma\/unsupported-correlation-type: .*no percentile rank/);
+});
+
 test("an unresolved reference fails that correlation only", () => {
   const text = `${BASE}---
 title: Broken
