@@ -71,7 +71,7 @@ test("Sigma correlations get a look-back that covers their timespan in both targ
   assert.not.ok(r.diagnostics.some((d) => d.code.endsWith("/lookback-shorter-than-window")));
   const conf = r.files.find((f) => f.path === "savedsearches.conf")!.content;
   const earliest = [...conf.matchAll(/^\[(.*)\]$|^dispatch\.earliest_time = (.*)$/gm)].map((m) => m[1] ?? m[2]);
-  assert.equal(earliest, ["Brute force against one account", "-10m", "Password spraying from one address", "-65m", "Failed then successful logon", "-20m", "Rarely used account", "-65m"]);
+  assert.equal(earliest, ["Brute force against one account", "-10m", "Password spraying from one address", "-65m", "Failed then successful logon", "-20m", "Rarely used account", "-65m", "Many failed logon sessions per account", "-15m"]);
 });
 
 test.run();
