@@ -113,6 +113,13 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   if (type.startsWith("value_") && !valueField) return fail("sigma/invalid-correlation", `${type} needs \`condition.field\``, where("condition"), type === "value_count" ? "name the field whose distinct values are counted" : "name the numeric field to add up or average");
   if (unresolved) return undefined;
   const referenced = resolved as Rule[];
+  // The specification allows chains (a correlation of correlations); no target here counts the
+  // matches of a correlation, so one clear refusal beats a confusing error from each target.
+  const chained = referenced.findIndex((r) => r.query.kind === "correlation");
+  if (chained >= 0) {
+    const item = isSeq(rulesNode) ? (rulesNode.items[chained] as Node) : rulesNode;
+    return fail("sigma/chained-correlation", `the correlation names '${refs[chained]}', itself a correlation: correlations of correlations are not converted`, item?.range?.[0] ?? at, "correlate the base rules directly");
+  }
 
   const query: Query = {
     kind: "correlation",

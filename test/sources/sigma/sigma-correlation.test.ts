@@ -129,6 +129,28 @@ correlation:
   assert.match(percentile ?? "", /^sigma\/unsupported-correlation-type: .*no percentile rank/);
 });
 
+test("a correlation of a correlation is refused once, at the reference, and the inner one still converts", () => {
+  const text = `${BASE}---
+title: Burst
+id: 5e2f3a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b
+name: burst
+correlation: {type: event_count, rules: [failed_logon], group-by: [TargetUserName], timespan: 5m, condition: {gte: 10}}
+---
+title: Chain
+id: 5e2f3a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5c
+correlation:
+    type: value_count
+    rules: [failed_logon, burst]
+    group-by: [IpAddress]
+    timespan: 1h
+    condition: {gte: 3, field: TargetUserName}
+`;
+  const r = readSigmaFile("c.yml", text);
+  assert.equal(r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.line}:${d.col} ${d.code}`), ["26:27 sigma/chained-correlation"]);
+  assert.ok(r.rules.some((x) => x.name === "Burst"));
+  assert.not.ok(r.rules.some((x) => x.name === "Chain"));
+});
+
 test("an unresolved reference fails that correlation only", () => {
   const text = `${BASE}---
 title: Broken
