@@ -31,9 +31,14 @@ export function coveringSchedule(schedule: Schedule, q: Query): Schedule {
   const window = matchWindow(q);
   const look = lookbackMs(schedule.from, schedule.to);
   if (!window || look === undefined) return schedule;
-  // Whole seconds: date math has no milliseconds.
-  const needed = Math.ceil((durationMs(window) + durationMs(schedule.interval)) / 1000) * 1000;
-  return look >= needed ? schedule : { ...schedule, from: `now-${formatDuration(durationFromMs(needed))}` };
+  const needed = coveringLookback(window, schedule.interval);
+  return look >= needed.ms ? schedule : { ...schedule, from: needed.from };
+}
+
+/** Window plus interval, in whole seconds (date math has no milliseconds). */
+function coveringLookback(window: Duration, interval: Duration): { ms: number; from: string } {
+  const ms = Math.ceil((durationMs(window) + durationMs(interval)) / 1000) * 1000;
+  return { ms, from: `now-${formatDuration(durationFromMs(ms))}` };
 }
 
 /** The window when a look-back is shorter than it: such a match can never be found. */
@@ -45,6 +50,6 @@ export function windowBeyondLookback(schedule: Schedule, q: Query): Duration | u
 
 /** The warning for `windowBeyondLookback`, worded for every target alike. */
 export function lookbackMessage(schedule: Schedule, window: Duration): string {
-  const fix = coveringSchedule({ ...schedule, from: "now-0s" }, { kind: "sequence", by: [], maxspan: window, steps: [] }).from;
+  const fix = coveringLookback(window, schedule.interval).from;
   return `the search looks back ${schedule.from}, but one match may span ${formatDuration(window)}: matches longer than the look-back are never found; from: ${fix} (the window plus one interval) finds them all`;
 }

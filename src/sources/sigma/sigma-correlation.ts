@@ -38,7 +38,7 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   const type = isScalar(typeNode) ? String(typeNode.value) : "";
   if (!(TYPES as readonly string[]).includes(type)) {
     // The specification names no percentile rank for value_percentile, so its meaning is not fixed.
-    const known = ["value_percentile", "value_median"].includes(type);
+    const known = type === "value_percentile";
     return fail(
       known ? "sigma/unsupported-correlation-type" : "sigma/invalid-correlation",
       known ? `correlation type '${type}' is not converted: the Sigma specification gives it no percentile rank, so what it compares is not defined` : `unknown correlation type '${type}'`,
