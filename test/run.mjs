@@ -2,7 +2,7 @@
 // The files are split into one shard per core, each its own uvu process (test files share no
 // state: temporary folders are per test), and the shards' outputs are printed in shard order.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 
@@ -37,14 +37,22 @@ for (const r of results) {
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 ? 1 : 0);
 
-/** Largest files first, each to the lightest shard: file size stands in for running time. */
+/**
+ * Slowest files first, each to the lightest shard. Running times come from test/timings.json
+ * (`node scripts/test-timings.mjs` measures each file alone and rewrites it); a file not listed
+ * yet counts as the median. File size was the stand-in before, but a small file that starts the
+ * CLI forty times outruns a large one of pure functions.
+ */
 function split(list, n) {
   const out = Array.from({ length: Math.min(n, Math.max(1, list.length)) }, () => ({ files: [], weight: 0 }));
-  const sized = list.map((f) => ({ f, size: statSync(join("dist/test", f)).size })).sort((a, b) => b.size - a.size || a.f.localeCompare(b.f));
-  for (const { f, size } of sized) {
+  const timings = existsSync("test/timings.json") ? JSON.parse(readFileSync("test/timings.json", "utf8")) : {};
+  const known = Object.values(timings).sort((a, b) => a - b);
+  const median = known.length > 0 ? known[Math.floor(known.length / 2)] : 1;
+  const weighed = list.map((f) => ({ f, ms: timings[f] ?? median })).sort((a, b) => b.ms - a.ms || a.f.localeCompare(b.f));
+  for (const { f, ms } of weighed) {
     const lightest = out.reduce((a, b) => (b.weight < a.weight ? b : a));
     lightest.files.push(f);
-    lightest.weight += size;
+    lightest.weight += ms;
   }
   return out.map((s) => s.files.sort());
 }
