@@ -66,7 +66,7 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   const tsNode = value("timespan");
   if (tsNode !== undefined) {
     const m = isScalar(tsNode) ? /^(\d+)(s|m|h|d)$/.exec(String(tsNode.value)) : null;
-    if (!m) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d", where("timespan"), "a number then s, m, h or d");
+    if (!m || Number(m[1]) === 0) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d, above zero", where("timespan"), "a number then s, m, h or d");
     timespan = { value: Number(m[1]), unit: m[2] as Duration["unit"] };
   }
 
@@ -100,8 +100,9 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
       const k = pairKey(p);
       const v = isScalar(p.value) ? p.value.value : undefined;
       if (k === "field" && typeof v === "string") valueField = v;
-      else if ((OPS as readonly string[]).includes(k) && typeof v === "number") condition.push({ op: k as CountCondition["op"], value: v });
-      else return fail("sigma/invalid-correlation", `condition key '${k}' must be one of ${OPS.join(", ")} with a number, or \`field\``, (p.key as Node | null)?.range?.[0] ?? at, "e.g. `condition: {gte: 10}`");
+      else if (k === "field") return fail("sigma/invalid-correlation", "`condition.field` must be one field name (a list of fields is not converted)", offsetOf(p.value, at), "name one field");
+      else if ((OPS as readonly string[]).includes(k) && typeof v === "number" && Number.isFinite(v)) condition.push({ op: k as CountCondition["op"], value: v });
+      else return fail("sigma/invalid-correlation", `condition \`${k}\` is not one of ${OPS.join(", ")} with a finite number, or \`field\``, (p.key as Node | null)?.range?.[0] ?? at, "e.g. `condition: {gte: 10}`");
     }
   } else if (condNode !== undefined && condNode !== null) {
     return fail("sigma/invalid-correlation", "the correlation `condition` must be a mapping", where("condition"), "e.g. `condition: {gte: 10}`");

@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { attackTable, tacticReference, techniqueReference } from "../../attack/attack-table.js";
 import { durationMs, formatDuration } from "../../ir/duration.js";
-import { correlationEvents, correlationToSequence } from "../../passes/correlation-to-sequence.js";
+import { correlationEvents, correlationToSequence, sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { slugify } from "../../ir/ids.js";
 import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
@@ -221,8 +221,11 @@ function lowerCorrelation(rule: Rule): Lowered {
   const q = rule.query;
   if (q.kind !== "correlation") return { rule, notes: [] };
   switch (q.type) {
-    case "temporal_ordered":
+    case "temporal_ordered": {
+      const problem = sequenceConditionProblem(q);
+      if (problem) return { error: problem };
       return { rule: { ...rule, type: "eql", language: "eql", query: correlationToSequence(q) }, notes: [] };
+    }
     case "temporal":
       return { error: "an unordered temporal correlation has no Elastic form: EQL `sample` has no time bound" };
     case "value_sum":

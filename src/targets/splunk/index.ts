@@ -9,6 +9,7 @@ import { slugify } from "../../ir/ids.js";
 import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
+import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
@@ -80,6 +81,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     }
     case "correlation": {
       if (q.type.startsWith("value_") && !q.valueField) error("splunk/value-count-field", `a ${q.type} correlation needs the field it measures`);
+      const sequenceProblem = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
+      if (sequenceProblem) error("splunk/correlation", sequenceProblem);
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g), ...(r.logsource ? { logsource: r.logsource } : {}) }, []));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
         const plan: CorrelationPlan = {

@@ -151,6 +151,20 @@ correlation:
   assert.not.ok(r.rules.some((x) => x.name === "Chain"));
 });
 
+test("bad correlation values are refused by name: a zero timespan, a list of fields, an infinite count", () => {
+  const doc = (timespan: string, condition: string) => `${BASE}---
+title: Odd
+id: 6e2f3a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5d
+correlation: {type: value_count, rules: [failed_logon], group-by: [IpAddress], timespan: ${timespan}, condition: ${condition}}
+`;
+  const errors = (timespan: string, condition: string) =>
+    readSigmaFile("c.yml", doc(timespan, condition)).diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+  assert.equal(errors("0s", "{gte: 2, field: User}"), ["`timespan` must look like 30s, 5m, 1h or 2d, above zero"]);
+  assert.equal(errors("5m", "{gte: 2, field: [User, Host]}"), ["`condition.field` must be one field name (a list of fields is not converted)"]);
+  assert.equal(errors("5m", "{gte: 1e400, field: User}"), ["condition `gte` is not one of gt, gte, lt, lte, eq, neq with a finite number, or `field`"]);
+  assert.equal(errors("5m", "{gte: 2, field: User}"), []);
+});
+
 test("an unresolved reference fails that correlation only", () => {
   const text = `${BASE}---
 title: Broken

@@ -1,6 +1,8 @@
 /**
- * Sigma 2.1 value_sum / value_avg correlations: Splunk adds up or averages the field over the
- * window; Elastic has no rule type that aggregates a field, so it refuses the rule by name.
+ * Correlations where the targets differ from the IR's reading and must say so: Sigma 2.1
+ * value_sum / value_avg (Splunk adds up or averages the field over the window; Elastic has no rule
+ * type that aggregates a field, so it refuses the rule by name), and temporal_ordered conditions a
+ * sequence cannot say.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -54,6 +56,34 @@ test("Elastic refuses value_sum and value_avg by name, and only for Elastic", ()
     const outcome = r.outcomes.find((o) => o.rule.name === "Measured")!;
     assert.equal([outcome.converted, outcome.failed], [["splunk"], ["elastic"]]);
   }
+});
+
+test("temporal_ordered: a condition short of all rules in order is refused by both targets, never written as a sequence", () => {
+  const ordered = (condition: string) => `${text("event_count", "gte").split("---")[0]}---
+title: Ordered
+id: 3e95725d-7320-415d-80f7-004da920fc19
+name: ordered
+status: test
+logsource: {product: windows, service: security}
+detection: {selection: {EventID: 4624}, condition: selection}
+level: low
+---
+title: In order
+id: 3e95725d-7320-415d-80f7-004da920fc20
+status: test
+correlation: {type: temporal_ordered, rules: [failed_logon, ordered], group-by: [TargetUserName], timespan: 10m${condition}}
+level: high
+`;
+  const run = (condition: string) => {
+    const read = readRules([{ path: "o.yml", text: ordered(condition) }]);
+    return convertRules(read.rules, ["splunk", "elastic"], testContext()).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+  };
+  assert.equal(run(""), [], "the default condition is all rules");
+  assert.equal(run(", condition: {eq: 2}"), []);
+  const partial = run(", condition: {gte: 1}");
+  assert.equal(partial.map((e) => e.split(":")[0]), ["splunk/correlation", "elastic/correlation"]);
+  assert.match(partial[0]!, "also holds for 1 of the 2 rules in order");
+  assert.match(run(", condition: {gt: 2}")[0]!, "never holds for 2 rules in order");
 });
 
 test.run();
