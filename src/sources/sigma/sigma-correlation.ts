@@ -68,6 +68,9 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
     const m = isScalar(tsNode) ? /^(\d+)(s|m|h|d)$/.exec(String(tsNode.value)) : null;
     if (!m || Number(m[1]) === 0) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d, above zero", where("timespan"), "a number then s, m, h or d");
     timespan = { value: Number(m[1]), unit: m[2] as Duration["unit"] };
+  } else {
+    // Without it a scheduled search would count over its own look-back, which the rule never said.
+    return fail("sigma/invalid-correlation", "the correlation has no `timespan`, which the Sigma specification requires", at, "add e.g. `timespan: 5m`");
   }
 
   const gbNode = value("group-by");

@@ -151,7 +151,7 @@ correlation:
   assert.not.ok(r.rules.some((x) => x.name === "Chain"));
 });
 
-test("bad correlation values are refused by name: a zero timespan, a list of fields, an infinite count", () => {
+test("bad correlation values are refused by name: no or a zero timespan, a list of fields, an infinite count", () => {
   const doc = (timespan: string, condition: string) => `${BASE}---
 title: Odd
 id: 6e2f3a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5d
@@ -163,6 +163,8 @@ correlation: {type: value_count, rules: [failed_logon], group-by: [IpAddress], t
   assert.equal(errors("5m", "{gte: 2, field: [User, Host]}"), ["`condition.field` must be one field name (a list of fields is not converted)"]);
   assert.equal(errors("5m", "{gte: 1e400, field: User}"), ["condition `gte` is not one of gt, gte, lt, lte, eq, neq with a finite number, or `field`"]);
   assert.equal(errors("5m", "{gte: 2, field: User}"), []);
+  const untimed = readSigmaFile("c.yml", doc("5m", "{gte: 2, field: User}").replace("timespan: 5m, ", ""));
+  assert.equal(untimed.diagnostics.filter((d) => d.severity === "error").map((d) => d.message), ["the correlation has no `timespan`, which the Sigma specification requires"]);
 });
 
 test("an unresolved reference fails that correlation only", () => {
