@@ -1,8 +1,10 @@
 /**
  * Sigma correlations (and Elastic thresholds) over time-ordered events.
  *
- * Events matching any of `rules[i].query` are grouped by the `groupBy` values (an absent field
- * groups as null). Within a group, a window slides over the hits: it ends at each hit and holds
+ * Events matching any of `rules[i].query` are grouped by the `groupBy` values, each read from the
+ * field the first matched rule names for it (its alias, else the group-by name itself). An event
+ * without a value for every group-by field is left out, as Splunk's `stats ... by` and Kibana's
+ * threshold terms leave it out. Within a group, a window slides over the hits: it ends at each hit and holds
  * the hits at most `timespan` older (inclusive; no timespan: unbounded). The measured count is
  * - event_count: hits in the window;
  * - value_count: distinct string forms of `valueField` among them (absent values not counted);
@@ -44,7 +46,10 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   for (const ev of events) {
     const rules = tests.flatMap((t, i) => (t(ev.event) ? [i] : []));
     if (rules.length === 0) continue;
-    const key = JSON.stringify(q.groupBy.map((f) => groupValue(ev.event, f)));
+    const first = q.rules[rules[0]!]!;
+    const values = q.groupBy.map((g) => groupValue(ev.event, first.aliases?.[g] ?? g));
+    if (values.some((v) => v === null)) continue;
+    const key = JSON.stringify(values);
     let hits = groups.get(key);
     if (!hits) {
       groups.set(key, (hits = []));

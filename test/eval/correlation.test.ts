@@ -35,6 +35,23 @@ count("without group-by all events form one group; without timespan the window i
   const q = corr("event_count", ["fail"], [{ op: "gte", value: 2 }], { groupBy: [] });
   assert.equal(run(q, [ev(0, "fail", "a"), ev(1000, "fail", "b")]), [{ events: [0, 1], key: [], count: 2 }]);
 });
+count("events without a group-by value are left out; aliases name each rule's own group-by field", () => {
+  const q = corr("event_count", ["fail"], [{ op: "gte", value: 2 }], { timespan: ten });
+  const noUser = (t: number) => ({ "@timestamp": T0 + t * 1000, action: "fail" });
+  assert.equal(run(q, [noUser(0), noUser(1), noUser(2)]), [], "no null group");
+  const aliased: Query = {
+    kind: "correlation",
+    type: "temporal",
+    rules: [
+      { name: "fail", query: eq("action", "fail"), aliases: { who: "user" } },
+      { name: "ok", query: eq("action", "ok"), aliases: { who: "account" } },
+    ],
+    groupBy: ["who"],
+    timespan: ten,
+    condition: [{ op: "gte", value: 2 }],
+  };
+  assert.equal(run(aliased, [ev(0, "fail", "u1"), ev(1, "ok", "x", { account: "u2" }), ev(2, "ok", "x", { account: "u1" })]), [{ events: [0, 2], key: ["u1"], count: 2 }]);
+});
 count("matches do not overlap; several conditions must all hold", () => {
   const q = corr("event_count", ["fail"], [{ op: "gte", value: 2 }]);
   assert.is(run(q, [ev(0, "fail"), ev(1, "fail"), ev(2, "fail"), ev(3, "fail")]).length, 2);
