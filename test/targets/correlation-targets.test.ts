@@ -86,4 +86,40 @@ level: high
   assert.match(run(", condition: {gt: 2}")[0]!, "never holds for 2 rules in order");
 });
 
+test("Elastic thresholds group by the aliased fields when every rule names the same one, and refuse otherwise", () => {
+  const aliased = (netField: string) => `title: P
+id: 9e95725d-7320-415d-80f7-004da920fc11
+name: p
+logsource: {product: windows, category: process_creation}
+detection: {sel: {Image|endswith: '\\whoami.exe'}, condition: sel}
+level: low
+---
+title: N
+id: 9e95725d-7320-415d-80f7-004da920fc12
+name: n
+logsource: {product: windows, category: network_connection}
+detection: {sel: {DestinationPort: 4444}, condition: sel}
+level: low
+---
+title: Both
+id: 9e95725d-7320-415d-80f7-004da920fc13
+level: high
+correlation:
+    type: event_count
+    rules: [p, n]
+    group-by: [host]
+    aliases:
+        host: {p: Computer, n: ${netField}}
+    timespan: 10m
+    condition: {gte: 2}
+`;
+  const run = (netField: string) => convertRules(readRules([{ path: "a.yml", text: aliased(netField) }]).rules, ["elastic"], testContext());
+  const same = run("Computer");
+  const rule = JSON.parse(same.files.find((f) => f.path === "both.json")!.content) as { threshold: unknown };
+  assert.equal(rule.threshold, { field: ["host.name"], value: 2 });
+  const differ = run("SourceHostname").diagnostics.filter((d) => d.severity === "error");
+  assert.equal(differ.map((d) => d.code), ["elastic/correlation"]);
+  assert.match(differ[0]!.message, "`host` is `host.name` or `source.domain` depending on the rule");
+});
+
 test.run();

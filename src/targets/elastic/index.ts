@@ -251,10 +251,17 @@ function lowerCorrelation(rule: Rule): Lowered {
           notes.push({ severity: "warning", code: "elastic/threshold-gaps", message: "the rule runs less often than its timespan: events between windows are never counted" });
         }
       }
+      // A threshold groups every event by the same fields: an alias must name one field for all rules.
+      const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
+      const split = perRule.findIndex((fields) => fields.some((f) => f !== fields[0]));
+      if (split >= 0) {
+        return { error: `Kibana thresholds group every event by the same field, but \`${q.groupBy[split]}\` is ${[...new Set(perRule[split])].map((f) => `\`${f}\``).join(" or ")} depending on the rule` };
+      }
+      const groupFields = perRule.map((fields) => fields[0]!);
       const threshold =
         q.type === "event_count"
-          ? { field: [...q.groupBy], value: min, cardinality: [] }
-          : { field: [...q.groupBy], value: 1, cardinality: [{ field: q.valueField!, value: min }] };
+          ? { field: groupFields, value: min, cardinality: [] }
+          : { field: groupFields, value: 1, cardinality: [{ field: q.valueField!, value: min }] };
       return {
         // Threshold rules take KQL or Lucene only, whatever --elastic-language says.
         rule: { ...rule, type: "threshold", language: "kuery", query: correlationEvents(q), schedule, threshold },
