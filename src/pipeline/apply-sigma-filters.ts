@@ -2,8 +2,9 @@
  * Applies Sigma filter documents to the rules they name, once every input file is read: each
  * covered rule's query becomes `(query) and (filter)`, as pySigma does. A filter applies to a rule
  * it names by id or `name` (or to every rule, with `rules: any`) whose log source its own covers
- * (each key the filter gives equals the rule's); correlations are left alone. Every application,
- * and every name that finds no rule, is reported at the filter.
+ * (each key the filter gives equals the rule's). A correlation is never filtered by name, but is
+ * narrowed through the filtered rules it counts. Every application, and every name that finds no
+ * rule, is reported.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Logsource, Query } from "../ir/query.js";
@@ -55,7 +56,34 @@ export function applySigmaFilters(rules: readonly Rule[], filters: readonly Sigm
       diagnostics.push({ severity: "info", code: "sigma/filter-applied", message: `filter "${f.title}" narrows rule "${r.name}"`, ...at, ruleId: r.id });
     }
   }
-  return { rules: out, diagnostics };
+  return { rules: out, diagnostics: [...diagnostics, ...narrowCorrelations(rules, out)] };
+}
+
+/**
+ * A correlation counts the events of its rules, so a filter on one of them narrows it too, as in
+ * pySigma, where a correlation converts its rules after their filters. A correlation holds each
+ * rule's query as it was read (the same object), which is how its filtered rule is found.
+ */
+function narrowCorrelations(before: readonly Rule[], out: Rule[]): Diagnostic[] {
+  const filteredQuery = new Map<Query, Rule>();
+  before.forEach((r, i) => {
+    if (out[i]!.query !== r.query) filteredQuery.set(r.query, out[i]!);
+  });
+  const diagnostics: Diagnostic[] = [];
+  out.forEach((r, i) => {
+    if (r.query.kind !== "correlation" || filteredQuery.size === 0) return;
+    const narrowed = r.query.rules.map((sub) => filteredQuery.get(sub.query));
+    if (narrowed.every((x) => x === undefined)) return;
+    const labels = [...new Set(narrowed.flatMap((x) => (Array.isArray(x?.custom["filters_applied"]) ? (x!.custom["filters_applied"] as unknown[]) : [])))];
+    out[i] = {
+      ...r,
+      query: { ...r.query, rules: r.query.rules.map((sub, k) => (narrowed[k] ? { ...sub, query: narrowed[k]!.query } : sub)) },
+      custom: { ...r.custom, filters_applied: labels },
+    };
+    const names = r.query.rules.filter((_, k) => narrowed[k]).map((sub) => sub.name);
+    diagnostics.push({ severity: "info", code: "sigma/filter-applied", message: `correlation "${r.name}" is narrowed through its filtered rule${names.length > 1 ? "s" : ""} ${names.join(", ")}`, file: r.source.file, line: r.source.line, col: 1, ruleId: r.id });
+  });
+  return diagnostics;
 }
 
 /** Every key the filter's log source gives equals the rule's (its `definition` is prose, not a key). */
