@@ -53,6 +53,12 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
   };
 
   function build(q: Query): Cond {
+    // A `*` in an IR field name is a field wildcard (KQL `file.hash.*`); Sigma would read the
+    // same text as one field of that name, which no event has.
+    const wildcard = [..."field" in q ? [q.field] : [], ..."other" in q ? [q.other] : []].find((f) => f.includes("*"));
+    if (wildcard !== undefined) {
+      return fail(q, "sigma/wildcard-field", `\`${wildcard}\` stands for many fields; a Sigma field name is one field, so it cannot be said`);
+    }
     switch (q.kind) {
       case "and":
         return mergeAnd(q.children.map(build));
