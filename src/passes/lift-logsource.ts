@@ -19,7 +19,7 @@ export interface LiftResult {
   readonly problems: readonly MappingProblem[];
 }
 
-/** Lifts the log source of a boolean query, or of each step of a sequence/sample. */
+/** Lifts the log source of a boolean query, or of each step of a sequence/sample or rule of a correlation. */
 export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftContext): LiftResult {
   const problems: MappingProblem[] = [];
   const fallbackProduct = productFromContext(mapping.products, ctx);
@@ -35,6 +35,17 @@ export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftCont
       };
     case "sample":
       return { query: { ...query, steps: query.steps.map(liftStep) }, problems };
+    case "correlation":
+      return {
+        query: {
+          ...query,
+          rules: query.rules.map((r) => {
+            const l = liftOne(r.query, mapping, fallbackProduct, problems);
+            return { ...r, query: l.query, ...(l.logsource ? { logsource: l.logsource } : {}) };
+          }),
+        },
+        problems,
+      };
     default: {
       const r = liftOne(query, mapping, fallbackProduct, problems);
       return { query: r.query, ...(r.logsource ? { logsource: r.logsource } : {}), problems };

@@ -9,13 +9,18 @@ import { elasticTarget } from "../targets/elastic/index.js";
 import { sigmaTarget } from "../targets/sigma/index.js";
 import { splunkTarget } from "../targets/splunk/index.js";
 import type { RenderedFile, Target, TargetContext, TargetName } from "../targets/target.js";
+import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
 import { ruleDiagnostic } from "./rule-diagnostic.js";
 import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
 
-export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy }>> = {
-  sigma: { target: sigmaTarget, taxonomy: "sigma" },
-  splunk: { target: splunkTarget, taxonomy: "sigma" },
-  elastic: { target: elasticTarget, taxonomy: "ecs" },
+/**
+ * `kibanaTypes`: the target has Kibana's threshold, new-terms and indicator-match rules of its own;
+ * the others get a threshold as a correlation and refuse the other two.
+ */
+export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy; readonly kibanaTypes: boolean }>> = {
+  sigma: { target: sigmaTarget, taxonomy: "sigma", kibanaTypes: false },
+  splunk: { target: splunkTarget, taxonomy: "sigma", kibanaTypes: false },
+  elastic: { target: elasticTarget, taxonomy: "ecs", kibanaTypes: true },
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
@@ -140,7 +145,10 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
 }
 
 /** The rule in the field names the target needs, honouring `sigmaTaxonomy` for Sigma output. */
-function prepareFor(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
+function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
+  const lowered = TARGETS[name].kibanaTypes ? { rule: input } : lowerKibanaRuleType(input);
+  if ("error" in lowered) return { diagnostics: [ruleDiagnostic(input, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
+  const rule = lowered.rule;
   const mode = name === "sigma" && rule.taxonomy === "ecs" ? (ctx.options.sigmaTaxonomy ?? "auto") : "sigma";
   if (mode === "ecs") return liftOnly(rule, ctx.mappings);
   const mapped = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);

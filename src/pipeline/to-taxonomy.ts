@@ -42,7 +42,9 @@ export function toTaxonomy(
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product
-        : undefined;
+        : lifted.query.kind === "correlation"
+          ? lifted.query.rules.find((r) => r.logsource?.product)?.logsource?.product
+          : undefined;
     const product = lifted.logsource?.product ?? stepProduct;
     const mapped = mapFields(lifted.query, mappings.ecsToSigma, product ? { product } : {});
     const problems = [...lifted.problems, ...mapped.problems];

@@ -1,0 +1,53 @@
+/**
+ * Kibana rule types that are more than their query, for targets that have no such type (Sigma,
+ * Splunk): never the bare query, which would alert on every event it matches.
+ *
+ * A threshold rule counts, on each run, the events its query matches
+ * over the look-back, per combination of its threshold fields, and alerts where the count reaches
+ * `value` (or where `cardinality.field` holds at least `cardinality.value` distinct values). That
+ * is a Sigma `event_count` (or `value_count`) correlation whose timespan is the look-back.
+ * A new-terms rule alerts only on values not seen in its history window, and an indicator-match
+ * rule only on events that match threat indicators; neither has a form here, so both are refused.
+ */
+import { durationFromMs, lookbackMs } from "../ir/duration.js";
+import { slugify } from "../ir/ids.js";
+import type { Query } from "../ir/query.js";
+import type { Rule } from "../ir/rule.js";
+
+export type RuleTypeLowering = { readonly rule: Rule } | { readonly error: string };
+
+export function lowerKibanaRuleType(rule: Rule): RuleTypeLowering {
+  switch (rule.type) {
+    case "new_terms":
+      return { error: "a new-terms rule alerts only on values not seen in its history window; only Kibana has such rules, and the query alone would alert on every matching event" };
+    case "threat_match":
+      return { error: "an indicator-match rule alerts only on events that match threat indicators; only Kibana has such rules, and the query alone would alert on every candidate event" };
+    default:
+      return thresholdAsCorrelation(rule);
+  }
+}
+
+function thresholdAsCorrelation(rule: Rule): RuleTypeLowering {
+  const t = rule.threshold;
+  if (!t) return { rule };
+  const look = lookbackMs(rule.schedule.from, rule.schedule.to);
+  if (look === undefined || look % 1000 !== 0) {
+    return { error: `the threshold counts over the look-back ${rule.schedule.from}..${rule.schedule.to}, which has no fixed length a correlation timespan can take` };
+  }
+  const [card, ...more] = t.cardinality;
+  if (more.length > 0) return { error: "the threshold counts distinct values of more than one field; a correlation counts one" };
+  if (card && t.value > 1) {
+    return { error: `the threshold needs both ${t.value} events and ${card.value} distinct \`${card.field}\` values per group; a correlation holds one count` };
+  }
+  const query: Query = {
+    kind: "correlation",
+    type: card ? "value_count" : "event_count",
+    rules: [{ name: slugify(`${rule.name} events`, 70), query: rule.query }],
+    groupBy: [...t.field],
+    timespan: durationFromMs(look),
+    condition: [{ op: "gte", value: card ? card.value : t.value }],
+    ...(card ? { valueField: card.field } : {}),
+  };
+  const { threshold: _counted, ...rest } = rule;
+  return { rule: { ...rest, query } };
+}
