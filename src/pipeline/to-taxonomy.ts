@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
+import { ipRangesAsCidr } from "../passes/ecs-ip-ranges.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
@@ -24,7 +25,7 @@ export interface TaxonomyResult {
  * out of the query, so the Sigma rule still has a `logsource`; every field keeps its ECS name.
  */
 export function liftOnly(rule: Rule, mappings: Mappings): TaxonomyResult {
-  const lifted = liftLogsource(rule.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+  const lifted = liftLogsource(ipRangesAsCidr(rule.query), mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
   const diagnostics = problemsToDiagnostics(rule, lifted.problems, "error");
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
@@ -38,7 +39,7 @@ export function toTaxonomy(
 ): TaxonomyResult {
   if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
-    const lifted = liftLogsource(rule.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+    const lifted = liftLogsource(ipRangesAsCidr(rule.query), mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product
