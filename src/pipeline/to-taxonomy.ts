@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
-import { ipRangesAsCidr } from "../passes/ecs-ip-ranges.js";
+import { ecsFieldTypes } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
@@ -25,8 +25,9 @@ export interface TaxonomyResult {
  * out of the query, so the Sigma rule still has a `logsource`; every field keeps its ECS name.
  */
 export function liftOnly(rule: Rule, mappings: Mappings): TaxonomyResult {
-  const lifted = liftLogsource(ipRangesAsCidr(rule.query), mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
-  const diagnostics = problemsToDiagnostics(rule, lifted.problems, "error");
+  const typed = ecsFieldTypes(rule.query);
+  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+  const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...lifted.problems], "error");
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
 }
@@ -39,7 +40,8 @@ export function toTaxonomy(
 ): TaxonomyResult {
   if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
-    const lifted = liftLogsource(ipRangesAsCidr(rule.query), mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+    const typed = ecsFieldTypes(rule.query);
+    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product
@@ -48,7 +50,7 @@ export function toTaxonomy(
           : undefined;
     const product = lifted.logsource?.product ?? stepProduct;
     const mapped = mapFields(lifted.query, mappings.ecsToSigma, product ? { product } : {});
-    const problems = [...lifted.problems, ...mapped.problems];
+    const problems = [...typed.problems, ...lifted.problems, ...mapped.problems];
     const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
     if (skips(problems, unmapped)) return { diagnostics, skipped: true };

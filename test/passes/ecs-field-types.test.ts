@@ -1,12 +1,15 @@
 /**
- * A CIDR value on an ECS ip field means the range (Elasticsearch terms on ip fields); leaving ECS,
- * it becomes a `cidr` node, so Sigma and Splunk match the range and not the literal text.
+ * ECS field types that change what a match means, said explicitly when a rule leaves ECS: a CIDR
+ * value on an ip field is the range (a `cidr` node); a value on an analysed text field is matched
+ * as a case-insensitive contains, with a warning naming the difference.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { evaluate } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
-import { ipRangesAsCidr } from "../../src/passes/ecs-ip-ranges.js";
+import { ecsFieldTypes } from "../../src/passes/ecs-field-types.js";
+
+const ipRangesAsCidr = (q: Query): Query => ecsFieldTypes(q).query;
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 
 const kql = (text: string): Query => {
@@ -39,6 +42,19 @@ test("inside sequences and correlations", () => {
   const seq: Query = { kind: "sequence", by: ["host.id"], steps: [{ query: inner, by: [] }] };
   const out = ipRangesAsCidr(seq);
   assert.ok(out.kind === "sequence" && out.steps[0]!.query.kind === "cidr");
+});
+
+test("a value on an analysed text field is a case-insensitive contains, with one warning per field", () => {
+  const r = ecsFieldTypes(kql('powershell.file.script_block_text:("Add-Win32Type" or "psenum") and process.name:pwsh.exe and message:*boom'));
+  assert.ok(hit(r.query, { powershell: { file: { script_block_text: "x = add-win32type -Name y" } }, process: { name: "pwsh.exe" }, message: "it went BOOM!" }));
+  assert.not.ok(hit(r.query, { powershell: { file: { script_block_text: "x" } }, process: { name: "pwsh.exe" }, message: "boom" }));
+  assert.not.ok(hit(r.query, { powershell: { file: { script_block_text: "psenum" } }, process: { name: "PWSH.EXE" }, message: "boom" }), "keyword fields keep exact matching");
+  assert.equal(r.problems.map((p) => [p.severity, p.code, p.field]), [
+    ["warning", "mapping/text-field", "powershell.file.script_block_text"],
+    ["warning", "mapping/text-field", "message"],
+  ]);
+  assert.equal(ecsFieldTypes(kql("process.command_line.text:foo")).problems.length, 1, "a .text multi-field is analysed");
+  assert.equal(ecsFieldTypes(kql("process.command_line:foo")).problems, [], "the wildcard-typed field itself is not");
 });
 
 test.run();

@@ -1,0 +1,85 @@
+/**
+ * ecsFieldTypes: what a match means in Elasticsearch depends on the field's type, which the IR
+ * (read from query text alone) does not know. Once a rule leaves ECS for a target where every
+ * field is text to compare (Sigma, Splunk), two ECS types must be said explicitly:
+ * - `ip`: a term written `a.b.c.d/n` (KQL `source.ip:10.0.0.0/8`) matches the whole range, so it
+ *   becomes a `cidr` node; as text it would match only those characters.
+ * - `text` (analysed: `message`, PowerShell script blocks, the `.text` multi-fields): a match finds
+ *   the words of the phrase in order, in any case (KQL `message:"foo bar"`). The nearest exact-text
+ *   form is a case-insensitive contains, which differs at word edges; a warning says how.
+ */
+import type { Part, Query, SequenceStep } from "../ir/query.js";
+import type { MappingProblem } from "./map-fields.js";
+
+/** The ECS fields of type `ip` (ECS 8.x field reference). */
+const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
+  "client.ip", "client.nat.ip", "destination.ip", "destination.nat.ip", "host.ip", "observer.ip", "related.ip",
+  "server.ip", "server.nat.ip", "source.ip", "source.nat.ip", "threat.indicator.ip", "threat.enrichments.indicator.ip",
+]);
+
+/** Analysed text fields: ECS `message` and `error.message`, the Windows integration's script block, and every `.text` multi-field. */
+const TEXT_FIELDS: ReadonlySet<string> = new Set(["message", "error.message", "powershell.file.script_block_text"]);
+const isTextField = (field: string): boolean => TEXT_FIELDS.has(field) || field.endsWith(".text");
+
+const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const IPV6_CIDR = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\/\d{1,3}$/;
+
+export interface TypedResult {
+  readonly query: Query;
+  readonly problems: readonly MappingProblem[];
+}
+
+export function ecsFieldTypes(query: Query): TypedResult {
+  const problems: MappingProblem[] = [];
+  const warned = new Set<string>();
+  const walk = (q: Query): Query => {
+    const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
+    switch (q.kind) {
+      case "and":
+      case "or":
+        return { ...q, children: q.children.map(walk) };
+      case "not":
+        return { ...q, child: walk(q.child) };
+      case "nested":
+        return { ...q, query: walk(q.query) };
+      case "sequence":
+        return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
+      case "sample":
+        return { ...q, steps: q.steps.map(step) };
+      case "correlation":
+        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
+      case "pipe":
+        return { ...q, input: walk(q.input) };
+      case "match": {
+        if (q.value.kind !== "string") return q;
+        const parts = q.value.parts;
+        const only = parts.length === 1 && parts[0]!.kind === "text" ? parts[0]!.value : undefined;
+        if (only !== undefined && ECS_IP_FIELDS.has(q.field) && (IPV4_CIDR.test(only) || IPV6_CIDR.test(only))) {
+          return { kind: "cidr", field: q.field, cidr: only, ...(q.optional ? { optional: q.optional } : {}), ...(q.span ? { span: q.span } : {}) };
+        }
+        if (!isTextField(q.field) || parts.every((p) => p.kind !== "text")) return q;
+        if (!warned.has(q.field)) {
+          warned.add(q.field);
+          problems.push({
+            severity: "warning",
+            code: "mapping/text-field",
+            field: q.field,
+            message: `\`${q.field}\` is analysed text: Elasticsearch matches the words of a value in order and in any case; here it is a case-insensitive contains, which also matches inside longer words and misses the words when other punctuation or spacing separates them`,
+          });
+        }
+        return { ...q, value: { kind: "string", parts: contains(parts) }, caseSensitive: false };
+      }
+      default:
+        return q;
+    }
+  };
+  return { query: walk(query), problems };
+}
+
+/** The value with a wildcard at each end (once). */
+function contains(parts: readonly Part[]): Part[] {
+  const out = [...parts];
+  if (out[0]?.kind !== "any") out.unshift({ kind: "any" });
+  if (out[out.length - 1]?.kind !== "any") out.push({ kind: "any" });
+  return out;
+}
