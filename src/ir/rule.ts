@@ -105,6 +105,12 @@ export interface Rule {
   readonly queryText: string;
   readonly query: Query;
   readonly threshold?: Threshold;
+  /**
+   * Conditions the source platform applies beside the query (Kibana `filters`), for targets that
+   * have no such thing of their own: `query` is ANDed with the rule's query there; `unsupported`
+   * names a filter that could not be read, so those targets refuse the rule.
+   */
+  readonly sideFilters?: { readonly query?: Query; readonly unsupported?: string };
   readonly threat: readonly Threat[];
   readonly history: readonly HistoryEntry[];
   /** Elastic Stack release the rule was added in / last modified in. */

@@ -8,6 +8,7 @@
  * is a Sigma `event_count` (or `value_count`) correlation whose timespan is the look-back.
  * A new-terms rule alerts only on values not seen in its history window, and an indicator-match
  * rule only on events that match threat indicators; neither has a form here, so both are refused.
+ * Kibana filters beside the query are ANDed into it first.
  */
 import { durationFromMs, lookbackMs } from "../ir/duration.js";
 import { slugify } from "../ir/ids.js";
@@ -16,7 +17,10 @@ import type { Rule } from "../ir/rule.js";
 
 export type RuleTypeLowering = { readonly rule: Rule } | { readonly error: string };
 
-export function lowerKibanaRuleType(rule: Rule): RuleTypeLowering {
+export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
+  const filtered = withSideFilters(input);
+  if ("error" in filtered) return filtered;
+  const rule = filtered.rule;
   switch (rule.type) {
     case "new_terms":
       return { error: "a new-terms rule alerts only on values not seen in its history window; only Kibana has such rules, and the query alone would alert on every matching event" };
@@ -25,6 +29,15 @@ export function lowerKibanaRuleType(rule: Rule): RuleTypeLowering {
     default:
       return thresholdAsCorrelation(rule);
   }
+}
+
+/** Kibana filters beside the query become part of it: the query alone would match more. */
+function withSideFilters(rule: Rule): RuleTypeLowering {
+  const f = rule.sideFilters;
+  if (!f) return { rule };
+  if (f.unsupported) return { error: `the rule has Kibana filters beside its query, and one is ${f.unsupported}, which rulecast does not read; the query alone would match more` };
+  const { sideFilters: _applied, ...rest } = rule;
+  return { rule: f.query ? { ...rest, query: { kind: "and", children: [rule.query, f.query] } } : rest };
 }
 
 function thresholdAsCorrelation(rule: Rule): RuleTypeLowering {

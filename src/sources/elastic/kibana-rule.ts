@@ -4,6 +4,7 @@
  * how they find the object, its positions and the extra data they carry (TOML `[metadata]`,
  * rulecast's own `meta`). Keys with no Rule field go to `custom` under their own names, in order.
  */
+import { readKibanaFilters } from "./kibana-filters.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { parseDuration } from "../../ir/duration.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat, Threshold } from "../../ir/rule.js";
@@ -176,6 +177,8 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
 
   const queryAt = loc.valueAt("query", 0);
   const f = extras.fields;
+  // Kept verbatim in `custom` for Kibana; read as a query for the targets that have no filters.
+  const sideFilters = readKibanaFilters(raw["filters"]);
   const rule: Rule = {
     id: ruleId,
     name,
@@ -205,6 +208,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     ...(note !== undefined ? { note } : {}),
     ...(setup !== undefined ? { setup } : {}),
     ...(threshold ? { threshold } : {}),
+    ...(sideFilters ? { sideFilters } : {}),
     ...(f.added !== undefined ? { added: f.added } : {}),
     ...(f.lastModified !== undefined ? { lastModified: f.lastModified } : {}),
     ...(f.status !== undefined ? { status: f.status } : {}),

@@ -5,6 +5,7 @@
 import { parseDocument } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
+import { readKibanaFilters } from "../elastic/kibana-filters.js";
 import { parseDuration } from "../../ir/duration.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
@@ -193,6 +194,8 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     threat: (r.threat ?? []).map(toThreat),
     history: (r.history ?? []).map(toHistory),
     ...customAndLogsource(r.custom ?? {}),
+    // Kibana filters travel in custom (the writer puts them there); read them as Elastic's reader does.
+    ...sideFiltersOf(r.custom ?? {}),
     source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
@@ -239,6 +242,11 @@ function customAndLogsource(custom: Record<string, unknown>): { custom: Record<s
   if (Object.keys(logsource).length === 0) return { custom };
   const { logsource: _taken, ...others } = custom;
   return { custom: Object.keys(rest).length > 0 ? { ...others, logsource: rest } : others, logsource };
+}
+
+function sideFiltersOf(custom: Record<string, unknown>): { sideFilters?: NonNullable<Rule["sideFilters"]> } {
+  const f = readKibanaFilters(custom["filters"]);
+  return f ? { sideFilters: f } : {};
 }
 
 function toHistory(h: NonNullable<Raw["history"]>[number]): HistoryEntry {
