@@ -108,9 +108,10 @@ export interface Rule {
   /**
    * Conditions the source platform applies beside the query (Kibana `filters`), for targets that
    * have no such thing of their own: `query` is ANDed with the rule's query there; `unsupported`
-   * names a filter that could not be read, so those targets refuse the rule.
+   * names a filter that could not be read, so those targets refuse the rule; `elsewhere` names
+   * exclusions kept on the platform (Kibana exception lists), which those targets warn about.
    */
-  readonly sideFilters?: { readonly query?: Query; readonly unsupported?: string };
+  readonly sideFilters?: { readonly query?: Query; readonly unsupported?: string; readonly elsewhere?: string };
   readonly threat: readonly Threat[];
   readonly history: readonly HistoryEntry[];
   /** Elastic Stack release the rule was added in / last modified in. */

@@ -15,7 +15,7 @@ import { slugify } from "../ir/ids.js";
 import type { Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 
-export type RuleTypeLowering = { readonly rule: Rule } | { readonly error: string };
+export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly string[] } | { readonly error: string };
 
 export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
   const filtered = withSideFilters(input);
@@ -26,8 +26,10 @@ export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
       return { error: "a new-terms rule alerts only on values not seen in its history window; only Kibana has such rules, and the query alone would alert on every matching event" };
     case "threat_match":
       return { error: "an indicator-match rule alerts only on events that match threat indicators; only Kibana has such rules, and the query alone would alert on every candidate event" };
-    default:
-      return thresholdAsCorrelation(rule);
+    default: {
+      const counted = thresholdAsCorrelation(rule);
+      return "error" in counted ? counted : { ...counted, ...(filtered.warnings ? { warnings: filtered.warnings } : {}) };
+    }
   }
 }
 
@@ -37,7 +39,8 @@ function withSideFilters(rule: Rule): RuleTypeLowering {
   if (!f) return { rule };
   if (f.unsupported) return { error: `the rule has Kibana filters beside its query, and one is ${f.unsupported}, which rulecast does not read; the query alone would match more` };
   const { sideFilters: _applied, ...rest } = rule;
-  return { rule: f.query ? { ...rest, query: { kind: "and", children: [rule.query, f.query] } } : rest };
+  const warnings = f.elsewhere ? [`exclusions kept in Kibana (${f.elsewhere}) are not converted: the rule also matches what they exclude`] : [];
+  return { rule: f.query ? { ...rest, query: { kind: "and", children: [rule.query, f.query] } } : rest, ...(warnings.length ? { warnings } : {}) };
 }
 
 function thresholdAsCorrelation(rule: Rule): RuleTypeLowering {

@@ -6,7 +6,18 @@
  */
 import type { Part, Query } from "../../ir/query.js";
 
-export type FilterRead = { readonly query?: Query; readonly unsupported?: string };
+export type FilterRead = { readonly query?: Query; readonly unsupported?: string; readonly elsewhere?: string };
+
+/**
+ * The filters, plus the rule's exception lists: exclusions that live in Kibana (by list id), which
+ * no other target can see.
+ */
+export function readKibanaSideFilters(filters: unknown, exceptionsList: unknown): FilterRead | undefined {
+  const read = readKibanaFilters(filters);
+  const lists = Array.isArray(exceptionsList) ? exceptionsList.map((l) => (isObject(l) && typeof l["list_id"] === "string" ? l["list_id"] : "?")) : [];
+  if (lists.length === 0) return read;
+  return { ...read, elsewhere: `exception list${lists.length > 1 ? "s" : ""} ${lists.join(", ")}` };
+}
 
 export function readKibanaFilters(v: unknown): FilterRead | undefined {
   if (v === undefined || (Array.isArray(v) && v.length === 0)) return undefined;

@@ -4,7 +4,7 @@
  * how they find the object, its positions and the extra data they carry (TOML `[metadata]`,
  * rulecast's own `meta`). Keys with no Rule field go to `custom` under their own names, in order.
  */
-import { readKibanaFilters } from "./kibana-filters.js";
+import { readKibanaSideFilters } from "./kibana-filters.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { parseDuration } from "../../ir/duration.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat, Threshold } from "../../ir/rule.js";
@@ -178,7 +178,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   const queryAt = loc.valueAt("query", 0);
   const f = extras.fields;
   // Kept verbatim in `custom` for Kibana; read as a query for the targets that have no filters.
-  const sideFilters = readKibanaFilters(raw["filters"]);
+  const sideFilters = readKibanaSideFilters(raw["filters"], raw["exceptions_list"]);
   const rule: Rule = {
     id: ruleId,
     name,

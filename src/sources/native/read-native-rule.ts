@@ -5,7 +5,7 @@
 import { parseDocument } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
-import { readKibanaFilters } from "../elastic/kibana-filters.js";
+import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
 import { parseDuration } from "../../ir/duration.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
@@ -245,7 +245,7 @@ function customAndLogsource(custom: Record<string, unknown>): { custom: Record<s
 }
 
 function sideFiltersOf(custom: Record<string, unknown>): { sideFilters?: NonNullable<Rule["sideFilters"]> } {
-  const f = readKibanaFilters(custom["filters"]);
+  const f = readKibanaSideFilters(custom["filters"], custom["exceptions_list"]);
   return f ? { sideFilters: f } : {};
 }
 

@@ -55,4 +55,26 @@ test("Elastic corpus: a rule's filter exclusion reaches Sigma; Kibana keeps its 
   assert.ok(refused.diagnostics.some((d) => d.code === "rule/kibana-type" && d.message.includes("`prefix` filter")));
 });
 
+test("exception lists live in Kibana: Sigma and Splunk warn that the rule matches what they exclude; Kibana keeps them", () => {
+  const rule = {
+    rule_id: "5b6e8a3c-7d2f-4e1a-9c0b-2f4d6e8a0c1e",
+    name: "Whoami",
+    description: "whoami ran",
+    type: "query",
+    language: "kuery",
+    query: "event.category:process and event.type:start and host.os.type:windows and process.name:whoami.exe",
+    risk_score: 21,
+    severity: "low",
+    exceptions_list: [{ id: "x", list_id: "endpoint_list", namespace_type: "agnostic", type: "endpoint" }],
+  };
+  const read = readRules([{ path: "r.json", text: JSON.stringify(rule) }]);
+  assert.equal(read.diagnostics.filter((d) => d.severity === "error"), []);
+  const r = convertRules(read.rules, ["sigma", "splunk", "elastic"], testContext());
+  assert.equal(r.outcomes[0]!.converted, ["sigma", "splunk", "elastic"]);
+  const warnings = r.diagnostics.filter((d) => d.code === "rule/kibana-exceptions");
+  assert.is(warnings.length, 1, "one line for both targets");
+  assert.match(warnings[0]!.message, "exclusions kept in Kibana (exception list endpoint_list) are not converted");
+  assert.match(r.files.find((f) => f.target === "elastic" && f.path.endsWith(".json"))!.content, '"list_id": "endpoint_list"');
+});
+
 test.run();
