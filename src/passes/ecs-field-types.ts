@@ -9,17 +9,8 @@
  *   form is a case-insensitive contains, which differs at word edges; a warning says how.
  */
 import type { Part, Query, SequenceStep } from "../ir/query.js";
+import { ECS_IP_FIELDS, isTextField } from "../mapping/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
-
-/** The ECS fields of type `ip` (ECS 8.x field reference). */
-const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
-  "client.ip", "client.nat.ip", "destination.ip", "destination.nat.ip", "host.ip", "observer.ip", "related.ip",
-  "server.ip", "server.nat.ip", "source.ip", "source.nat.ip", "threat.indicator.ip", "threat.enrichments.indicator.ip",
-]);
-
-/** Analysed text fields: ECS `message` and `error.message`, the Windows integration's script block, and every `.text` multi-field. */
-const TEXT_FIELDS: ReadonlySet<string> = new Set(["message", "error.message", "powershell.file.script_block_text"]);
-const isTextField = (field: string): boolean => TEXT_FIELDS.has(field) || field.endsWith(".text");
 
 const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const IPV6_CIDR = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\/\d{1,3}$/;

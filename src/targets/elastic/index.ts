@@ -9,6 +9,8 @@ import { attackTable, tacticReference, techniqueReference } from "../../attack/a
 import { durationMs, formatDuration } from "../../ir/duration.js";
 import { correlationEvents, correlationToSequence, sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { slugify } from "../../ir/ids.js";
+import { queryFields } from "../../ir/query-fields.js";
+import { isTextField } from "../../mapping/ecs-field-types.js";
 import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
@@ -69,7 +71,9 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     }
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
-  if (printed.issues.some((i) => i.severity === "error")) return { files: [], bundle: [], diagnostics };
+  const textProblem = textFieldProblem(rule, plan.language);
+  if (textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: textProblem }));
+  if (printed.issues.some((i) => i.severity === "error") || textProblem) return { files: [], bundle: [], diagnostics };
   if (rule.severity === "informational") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/severity", message: "Kibana has no informational severity; the rule is `low` (the original level is kept in meta)" }));
   }
@@ -110,6 +114,20 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
   const line = JSON.stringify(JSON.parse(json));
   return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
+}
+
+/**
+ * Analysed text fields hold words, not characters: EQL refuses to search them (the rule would fail
+ * on every run), and a KQL or Lucene value on one matches words, which is not what a Sigma value
+ * (characters) means. A KQL rule read from Kibana means words already and stays as it is.
+ */
+function textFieldProblem(rule: Rule, language: string): string | undefined {
+  const uses = queryFields(rule.query).filter((u) => isTextField(u.field));
+  const eql = language === "eql" ? uses[0] : undefined;
+  if (eql) return `\`${eql.field}\` is an analysed text field, which EQL cannot search: Elasticsearch would refuse the rule on every run`;
+  const valued = rule.source.format === "sigma" ? uses.find((u) => u.kind !== "exists") : undefined;
+  if (valued) return `\`${valued.field}\` is an analysed text field: KQL and Lucene match its words, not the characters the Sigma value names`;
+  return undefined;
 }
 
 type Plan = { type: RuleType; language: "kuery" | "eql" | "esql" | "lucene" | "none"; print: (q: Query) => PrintResult } | { error: string };

@@ -1,0 +1,86 @@
+/**
+ * Every field a query reads, with the kind of node that reads it (match, regex, exists, …), at
+ * any depth: inside sequences, samples, correlations, pipes, nested queries and expressions.
+ */
+import { assertNever, type Expr, type Query } from "./query.js";
+
+export interface FieldUse {
+  readonly field: string;
+  readonly kind: Query["kind"];
+}
+
+export function queryFields(q: Query): FieldUse[] {
+  const out: FieldUse[] = [];
+  const expr = (e: Expr, kind: Query["kind"]): void => {
+    switch (e.kind) {
+      case "field":
+        out.push({ field: e.field, kind });
+        return;
+      case "literal":
+        return;
+      case "call":
+        e.args.forEach((a) => expr(a, kind));
+        return;
+      case "arith":
+        expr(e.left, kind);
+        expr(e.right, kind);
+        return;
+      default:
+        assertNever(e);
+    }
+  };
+  const walk = (n: Query): void => {
+    switch (n.kind) {
+      case "and":
+      case "or":
+        n.children.forEach(walk);
+        return;
+      case "not":
+        walk(n.child);
+        return;
+      case "match":
+      case "exists":
+      case "range":
+      case "regex":
+      case "cidr":
+        out.push({ field: n.field, kind: n.kind });
+        return;
+      case "fieldref":
+        out.push({ field: n.field, kind: n.kind }, { field: n.other, kind: n.kind });
+        return;
+      case "compare":
+        expr(n.left, n.kind);
+        expr(n.right, n.kind);
+        return;
+      case "predicate":
+        expr(n.expr, n.kind);
+        return;
+      case "nested":
+        walk(n.query);
+        return;
+      case "sequence":
+        n.steps.forEach((s) => walk(s.query));
+        if (n.until) walk(n.until.query);
+        n.by.forEach((field) => out.push({ field, kind: n.kind }));
+        return;
+      case "sample":
+        n.steps.forEach((s) => walk(s.query));
+        return;
+      case "correlation":
+        n.rules.forEach((r) => walk(r.query));
+        return;
+      case "pipe":
+        walk(n.input);
+        return;
+      case "all":
+      case "none":
+      case "keyword":
+      case "opaque":
+        return;
+      default:
+        assertNever(n);
+    }
+  };
+  walk(q);
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * Field types of ECS and the Elastic integrations that change what a query means, which the IR
+ * (read from query text alone) does not carry.
+ */
+
+/** The ECS fields of type `ip` (ECS 8.x field reference): a term `a.b.c.d/n` on them is a range. */
+export const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
+  "client.ip", "client.nat.ip", "destination.ip", "destination.nat.ip", "host.ip", "observer.ip", "related.ip",
+  "server.ip", "server.nat.ip", "source.ip", "source.nat.ip", "threat.indicator.ip", "threat.enrichments.indicator.ip",
+]);
+
+/**
+ * Analysed text fields, with no keyword form: ECS `message` and `error.message`, the Windows
+ * integration's PowerShell script block, and every `.text` multi-field. Elasticsearch matches the
+ * words of such a field, never its characters; EQL cannot search it at all.
+ */
+const TEXT_FIELDS: ReadonlySet<string> = new Set(["message", "error.message", "powershell.file.script_block_text"]);
+
+export function isTextField(field: string): boolean {
+  return TEXT_FIELDS.has(field) || field.endsWith(".text");
+}

@@ -1,0 +1,33 @@
+/**
+ * Analysed text fields (PowerShell script blocks, message, .text) hold words: EQL cannot search
+ * them and KQL/Lucene match words, so a Sigma value on one is refused by name for Elastic in every
+ * language, while Splunk converts it; a KQL rule read from Kibana keeps its word match.
+ */
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { convertRules } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { testContext } from "../helpers/convert-fixture.js";
+
+const SIGMA = "../shared/corpus/sigma/rules/windows/powershell/powershell_script/posh_ps_susp_get_addefaultdomainpasswordpolicy.yml";
+const KIBANA = "../shared/corpus/elastic/rules/windows/execution_posh_psreflect.toml";
+const read = (path: string) => readRules([{ path, text: readFileSync(path, "utf8") }]).rules;
+
+test("a Sigma script-block rule is refused for Elastic in EQL, KQL and Lucene, and converts for Splunk", () => {
+  for (const elasticLanguage of ["eql", "kuery", "lucene"] as const) {
+    const r = convertRules(read(SIGMA), ["splunk", "elastic"], testContext({ elasticLanguage }));
+    assert.equal([r.outcomes[0]!.converted, r.outcomes[0]!.failed], [["splunk"], ["elastic"]], elasticLanguage);
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    assert.equal(errors.map((d) => d.code), ["elastic/text-field"], elasticLanguage);
+    assert.match(errors[0]!.message, "powershell.file.script_block_text");
+  }
+});
+
+test("a Kibana KQL rule on the same field keeps its query for Elastic", () => {
+  const r = convertRules(read(KIBANA), ["elastic"], testContext());
+  assert.equal(r.outcomes[0]!.converted, ["elastic"]);
+  assert.match(JSON.parse(r.files.find((f) => f.path.endsWith(".json"))!.content).query, "powershell.file.script_block_text");
+});
+
+test.run();
