@@ -59,15 +59,16 @@ export function queryFields(q: Query): FieldUse[] {
         walk(n.query);
         return;
       case "sequence":
-        n.steps.forEach((s) => walk(s.query));
-        if (n.until) walk(n.until.query);
-        n.by.forEach((field) => out.push({ field, kind: n.kind }));
-        return;
       case "sample":
-        n.steps.forEach((s) => walk(s.query));
+        for (const s of [...n.steps, ...(n.kind === "sequence" && n.until ? [n.until] : [])]) {
+          walk(s.query);
+          s.by.forEach((field) => out.push({ field, kind: n.kind }));
+        }
+        n.by.forEach((field) => out.push({ field, kind: n.kind }));
         return;
       case "correlation":
         n.rules.forEach((r) => walk(r.query));
+        for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : [])]) out.push({ field, kind: n.kind });
         return;
       case "pipe":
         walk(n.input);
