@@ -67,6 +67,59 @@ export function ecsFieldTypes(query: Query): TypedResult {
   return { query: walk(query), problems };
 }
 
+/**
+ * ipFieldsTyped: the other direction, a rule entering ECS (from Sigma). An ECS ip field takes terms
+ * and CIDR blocks only: an exact address becomes a one-address block (`cidrMatch`, which is how
+ * EQL compares ip fields; its `:` and `in` refuse them), a wildcard pattern cannot be said, and a
+ * CIDR block on a `winlog.event_data` field, which the Windows templates store as keyword text,
+ * would match the literal text of the block.
+ */
+export function ipFieldsTyped(query: Query): TypedResult {
+  const problems: MappingProblem[] = [];
+  const fail = (field: string, code: string, message: string) => problems.push({ severity: "error", code, field, message });
+  const walk = (q: Query): Query => {
+    const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
+    switch (q.kind) {
+      case "and":
+      case "or":
+        return { ...q, children: q.children.map(walk) };
+      case "not":
+        return { ...q, child: walk(q.child) };
+      case "nested":
+        return { ...q, query: walk(q.query) };
+      case "sequence":
+        return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
+      case "sample":
+        return { ...q, steps: q.steps.map(step) };
+      case "correlation":
+        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
+      case "pipe":
+        return { ...q, input: walk(q.input) };
+      case "cidr":
+        if (q.field.startsWith("winlog.event_data.")) {
+          fail(q.field, "mapping/cidr-on-text", `\`${q.field}\` holds the address as keyword text, so a CIDR block there would match only its own text`);
+        }
+        return q;
+      case "match": {
+        if (!ECS_IP_FIELDS.has(q.field) || q.value.kind !== "string") return q;
+        const parts = q.value.parts;
+        const only = parts.length === 1 && parts[0]!.kind === "text" ? parts[0]!.value : undefined;
+        if (only !== undefined && IPV4.test(only)) return { kind: "cidr", field: q.field, cidr: `${only}/32`, ...(q.span ? { span: q.span } : {}) };
+        if (only !== undefined && IPV6.test(only)) return { kind: "cidr", field: q.field, cidr: `${only}/128`, ...(q.span ? { span: q.span } : {}) };
+        if (only !== undefined && (IPV4_CIDR.test(only) || IPV6_CIDR.test(only))) return { kind: "cidr", field: q.field, cidr: only, ...(q.span ? { span: q.span } : {}) };
+        fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; \`${parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("")}\` cannot be said`);
+        return q;
+      }
+      default:
+        return q;
+    }
+  };
+  return { query: walk(query), problems };
+}
+
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
 /** The value with a wildcard at each end (once). */
 function contains(parts: readonly Part[]): Part[] {
   const out = [...parts];

@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
-import { ecsFieldTypes } from "../passes/ecs-field-types.js";
+import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
@@ -62,10 +62,12 @@ export function toTaxonomy(
   }
   if (rule.taxonomy === "sigma" && wanted === "ecs") {
     const r = sigmaToEcs(rule, mappings.sigmaToEcs);
-    const diagnostics = problemsToDiagnostics(rule, r.problems, unmapped);
-    if (!r.rule || diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-    if (skips(r.problems, unmapped)) return { diagnostics, skipped: true };
-    return { rule: r.rule, diagnostics };
+    const typed = r.rule ? ipFieldsTyped(r.rule.query) : undefined;
+    const problems = [...r.problems, ...(typed?.problems ?? [])];
+    const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
+    if (!r.rule || !typed || diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+    if (skips(problems, unmapped)) return { diagnostics, skipped: true };
+    return { rule: { ...r.rule, query: typed.query }, diagnostics };
   }
   return {
     diagnostics: [

@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { evaluate } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
-import { ecsFieldTypes } from "../../src/passes/ecs-field-types.js";
+import { ecsFieldTypes, ipFieldsTyped } from "../../src/passes/ecs-field-types.js";
 
 const ipRangesAsCidr = (q: Query): Query => ecsFieldTypes(q).query;
 import { parseKql } from "../../src/query/kql/kql-parser.js";
@@ -55,6 +55,19 @@ test("a value on an analysed text field is a case-insensitive contains, with one
   ]);
   assert.equal(ecsFieldTypes(kql("process.command_line.text:foo")).problems.length, 1, "a .text multi-field is analysed");
   assert.equal(ecsFieldTypes(kql("process.command_line:foo")).problems, [], "the wildcard-typed field itself is not");
+});
+
+test("entering ECS: an exact address on an ip field is a one-address block; patterns and blocks on keyword text are refused", () => {
+  const m = (field: string, ...parts: ({ kind: "text"; value: string } | { kind: "any" })[]): Query => ({ kind: "match", field, value: { kind: "string", parts }, caseSensitive: false });
+  const t = (value: string) => ({ kind: "text" as const, value });
+  const r = ipFieldsTyped({ kind: "or", children: [m("destination.ip", t("10.1.2.3")), m("source.ip", t("::1")), m("host.name", t("10.1.2.3"))] });
+  assert.equal(r.problems, []);
+  assert.ok(hit(r.query, { destination: { ip: "10.1.2.3" } }));
+  assert.not.ok(hit(r.query, { destination: { ip: "10.1.2.30" } }));
+  assert.ok(r.query.kind === "or" && r.query.children[0]!.kind === "cidr" && r.query.children[1]!.kind === "cidr" && r.query.children[2]!.kind === "match");
+  assert.equal(ipFieldsTyped(m("destination.ip", t("10."), { kind: "any" })).problems.map((p) => p.code), ["mapping/ip-pattern"]);
+  assert.equal(ipFieldsTyped({ kind: "cidr", field: "winlog.event_data.IpAddress", cidr: "10.0.0.0/8" }).problems.map((p) => p.code), ["mapping/cidr-on-text"]);
+  assert.equal(ipFieldsTyped({ kind: "cidr", field: "source.ip", cidr: "10.0.0.0/8" }).problems, []);
 });
 
 test.run();
