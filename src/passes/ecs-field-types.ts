@@ -70,7 +70,7 @@ export function ecsFieldTypes(query: Query): TypedResult {
 /**
  * ipFieldsTyped: the other direction, a rule entering ECS (from Sigma). An ECS ip field takes terms
  * and CIDR blocks only: an exact address becomes a one-address block (`cidrMatch`, which is how
- * EQL compares ip fields; its `:` and `in` refuse them), a wildcard pattern cannot be said, and a
+ * Elastic's own rules compare ip fields; EQL's `in` did not take them), a wildcard pattern cannot be said, and a
  * CIDR block on a `winlog.event_data` field, which the Windows templates store as keyword text,
  * would match the literal text of the block.
  */
