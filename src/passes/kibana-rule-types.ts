@@ -2,10 +2,10 @@
  * Kibana rule types that are more than their query, for targets that have no such type (Sigma,
  * Splunk): never the bare query, which would alert on every event it matches.
  *
- * A threshold rule counts, on each run, the events its query matches
- * over the look-back, per combination of its threshold fields, and alerts where the count reaches
- * `value` (or where `cardinality.field` holds at least `cardinality.value` distinct values). That
- * is a Sigma `event_count` (or `value_count`) correlation whose timespan is the look-back.
+ * A threshold rule counts, on each run, the events its query matches over the look-back, per
+ * combination of its threshold fields, and alerts where the count reaches `value` (or where
+ * `cardinality.field` holds at least `cardinality.value` distinct values). That is a Sigma
+ * `event_count` (or `value_count`) correlation whose timespan is the look-back.
  * A new-terms rule alerts only on values not seen in its history window, and an indicator-match
  * rule only on events that match threat indicators; neither has a form here, so both are refused.
  * Kibana filters beside the query are ANDed into it first.
