@@ -15,7 +15,12 @@ import { slugify } from "../ir/ids.js";
 import type { Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 
-export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly string[] } | { readonly error: string };
+export interface TypeWarning {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string };
 
 export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
   const filtered = withSideFilters(input);
@@ -26,6 +31,10 @@ export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
       return { error: "a new-terms rule alerts only on values not seen in its history window; only Kibana has such rules, and the query alone would alert on every matching event" };
     case "threat_match":
       return { error: "an indicator-match rule alerts only on events that match threat indicators; only Kibana has such rules, and the query alone would alert on every candidate event" };
+    case "saved_query":
+      // Kibana runs the saved query the rule names; `query` is at most a copy of it.
+      if (rule.queryText.trim() === "") return { error: "a saved-query rule without its query: Kibana keeps the query in a saved object, and an empty query would match every event" };
+      return { rule, warnings: [...(filtered.warnings ?? []), { code: "rule/kibana-saved-query", message: "a saved-query rule: Kibana runs the saved query it names, and this is the copy the rule carries, which may have changed since" }] };
     default: {
       const counted = thresholdAsCorrelation(rule);
       return "error" in counted ? counted : { ...counted, ...(filtered.warnings ? { warnings: filtered.warnings } : {}) };
@@ -39,7 +48,7 @@ function withSideFilters(rule: Rule): RuleTypeLowering {
   if (!f) return { rule };
   if (f.unsupported) return { error: `the rule has Kibana filters beside its query, and one is ${f.unsupported}, which rulecast does not read; the query alone would match more` };
   const { sideFilters: _applied, ...rest } = rule;
-  const warnings = f.elsewhere ? [`exclusions kept in Kibana (${f.elsewhere}) are not converted: the rule also matches what they exclude`] : [];
+  const warnings = f.elsewhere ? [{ code: "rule/kibana-exceptions", message: `exclusions kept in Kibana (${f.elsewhere}) are not converted: the rule also matches what they exclude` }] : [];
   return { rule: f.query ? { ...rest, query: { kind: "and", children: [rule.query, f.query] } } : rest, ...(warnings.length ? { warnings } : {}) };
 }
 

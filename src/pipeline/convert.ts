@@ -148,7 +148,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
 function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
   const lowered = TARGETS[name].kibanaTypes ? { rule: input } : lowerKibanaRuleType(input);
   if ("error" in lowered) return { diagnostics: [ruleDiagnostic(input, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
-  const notes = ("warnings" in lowered ? (lowered.warnings ?? []) : []).map((message) => ruleDiagnostic(input, { severity: "warning", code: "rule/kibana-exceptions", message }));
+  const notes = ("warnings" in lowered ? (lowered.warnings ?? []) : []).map((w) => ruleDiagnostic(input, { severity: "warning", code: w.code, message: w.message }));
   const prepared = inTaxonomy(name, lowered.rule, taxonomy, ctx);
   return notes.length > 0 ? { ...prepared, diagnostics: [...notes, ...prepared.diagnostics] } : prepared;
 }

@@ -49,6 +49,14 @@ test("what a correlation cannot hold is refused by name", () => {
   assert.equal(lowerKibanaRuleType({ ...base, type: "query" }), { rule: { ...base, type: "query" } });
 });
 
+test("a saved-query rule: refused without its query, converted with a warning when it carries a copy", () => {
+  const empty = lowerKibanaRuleType({ ...base, type: "saved_query", queryText: "" });
+  assert.ok("error" in empty && empty.error.includes("without its query"));
+  const copy = lowerKibanaRuleType({ ...base, type: "saved_query", queryText: "event.action:kill" });
+  assert.ok("rule" in copy);
+  assert.equal("rule" in copy ? copy.warnings?.map((w) => w.code) : [], ["rule/kibana-saved-query"]);
+});
+
 const corpus = (name: string) => {
   const path = `../shared/corpus/elastic/rules/${name}`;
   return readRules([{ path, text: readFileSync(path, "utf8") }]).rules;
