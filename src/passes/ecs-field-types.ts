@@ -23,24 +23,8 @@ export interface TypedResult {
 export function ecsFieldTypes(query: Query): TypedResult {
   const problems: MappingProblem[] = [];
   const warned = new Set<string>();
-  const walk = (q: Query): Query => {
-    const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
+  const leaf = (q: Query): Query => {
     switch (q.kind) {
-      case "and":
-      case "or":
-        return { ...q, children: q.children.map(walk) };
-      case "not":
-        return { ...q, child: walk(q.child) };
-      case "nested":
-        return { ...q, query: walk(q.query) };
-      case "sequence":
-        return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
-      case "sample":
-        return { ...q, steps: q.steps.map(step) };
-      case "correlation":
-        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
-      case "pipe":
-        return { ...q, input: walk(q.input) };
       case "match": {
         if (q.value.kind !== "string") return q;
         const parts = q.value.parts;
@@ -64,37 +48,21 @@ export function ecsFieldTypes(query: Query): TypedResult {
         return q;
     }
   };
-  return { query: walk(query), problems };
+  return { query: mapLeaves(query, leaf), problems };
 }
 
 /**
  * ipFieldsTyped: the other direction, a rule entering ECS (from Sigma). An ECS ip field takes terms
  * and CIDR blocks only: an exact address becomes a one-address block (`cidrMatch`, which is how
- * Elastic's own rules compare ip fields; EQL's `in` did not take them), a wildcard pattern cannot be said, and a
- * CIDR block on a `winlog.event_data` field, which the Windows templates store as keyword text,
- * would match the literal text of the block.
+ * Elastic's own rules compare ip fields; EQL's `in` did not take them), and a wildcard pattern
+ * cannot be said. A CIDR block on a `winlog.event_data` field, which the Windows templates store as
+ * keyword text, would match the literal text of the block.
  */
 export function ipFieldsTyped(query: Query): TypedResult {
   const problems: MappingProblem[] = [];
   const fail = (field: string, code: string, message: string) => problems.push({ severity: "error", code, field, message });
-  const walk = (q: Query): Query => {
-    const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
+  const leaf = (q: Query): Query => {
     switch (q.kind) {
-      case "and":
-      case "or":
-        return { ...q, children: q.children.map(walk) };
-      case "not":
-        return { ...q, child: walk(q.child) };
-      case "nested":
-        return { ...q, query: walk(q.query) };
-      case "sequence":
-        return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
-      case "sample":
-        return { ...q, steps: q.steps.map(step) };
-      case "correlation":
-        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
-      case "pipe":
-        return { ...q, input: walk(q.input) };
       case "cidr":
         if (q.field.startsWith("winlog.event_data.")) {
           fail(q.field, "mapping/cidr-on-text", `\`${q.field}\` holds the address as keyword text, so a CIDR block there would match only its own text`);
@@ -114,11 +82,38 @@ export function ipFieldsTyped(query: Query): TypedResult {
         return q;
     }
   };
-  return { query: walk(query), problems };
+  return { query: mapLeaves(query, leaf), problems };
 }
 
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
+/** The query with `leaf` applied to every node that holds no other query, at any depth. */
+function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
+  const walk = (q: Query): Query => {
+    const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
+    switch (q.kind) {
+      case "and":
+      case "or":
+        return { ...q, children: q.children.map(walk) };
+      case "not":
+        return { ...q, child: walk(q.child) };
+      case "nested":
+        return { ...q, query: walk(q.query) };
+      case "sequence":
+        return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
+      case "sample":
+        return { ...q, steps: q.steps.map(step) };
+      case "correlation":
+        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
+      case "pipe":
+        return { ...q, input: walk(q.input) };
+      default:
+        return leaf(q);
+    }
+  };
+  return walk(query);
+}
 
 /** The value with a wildcard at each end (once). */
 function contains(parts: readonly Part[]): Part[] {
