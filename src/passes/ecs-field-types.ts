@@ -63,6 +63,9 @@ export function ipFieldsTyped(query: Query): TypedResult {
   const fail = (field: string, code: string, message: string) => problems.push({ severity: "error", code, field, message });
   const leaf = (q: Query): Query => {
     switch (q.kind) {
+      case "regex":
+        if (ECS_IP_FIELDS.has(q.field)) fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; a regular expression cannot be said`);
+        return q;
       case "cidr":
         if (q.field.startsWith("winlog.event_data.")) {
           fail(q.field, "mapping/cidr-on-text", `\`${q.field}\` holds the address as keyword text, so a CIDR block there would match only its own text`);

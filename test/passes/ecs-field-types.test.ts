@@ -68,6 +68,7 @@ test("entering ECS: an exact address on an ip field is a one-address block; patt
   assert.equal(ipFieldsTyped(m("destination.ip", t("10."), { kind: "any" })).problems.map((p) => p.code), ["mapping/ip-pattern"]);
   assert.equal(ipFieldsTyped({ kind: "cidr", field: "winlog.event_data.IpAddress", cidr: "10.0.0.0/8" }).problems.map((p) => p.code), ["mapping/cidr-on-text"]);
   assert.equal(ipFieldsTyped({ kind: "cidr", field: "source.ip", cidr: "10.0.0.0/8" }).problems, []);
+  assert.equal(ipFieldsTyped({ kind: "regex", field: "source.ip", pattern: "10\\..*", dialect: "pcre", caseSensitive: true }).problems.map((p) => p.code), ["mapping/ip-pattern"]);
 });
 
 test.run();
