@@ -1,7 +1,8 @@
 /**
  * Analysed text fields (PowerShell script blocks, message, .text) hold words: EQL cannot search
  * them and KQL/Lucene match words, so a Sigma value on one is refused by name for Elastic in every
- * language, while Splunk converts it; a KQL rule read from Kibana keeps its word match.
+ * language, while Splunk converts it; a KQL rule read from Kibana keeps its word match; a Sigma
+ * keyword search, which KQL runs over text fields too, converts with a warning saying so.
  */
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
@@ -28,6 +29,16 @@ test("a Kibana KQL rule on the same field keeps its query for Elastic", () => {
   const r = convertRules(read(KIBANA), ["elastic"], testContext());
   assert.equal(r.outcomes[0]!.converted, ["elastic"]);
   assert.match(JSON.parse(r.files.find((f) => f.path.endsWith(".json"))!.content).query, "powershell.file.script_block_text");
+});
+
+test("a Sigma keyword search becomes a KQL rule that says how text fields are searched", () => {
+  const path = "../shared/corpus/sigma/rules/linux/builtin/lnx_shell_susp_rev_shells.yml";
+  const r = convertRules(read(path), ["elastic"], testContext());
+  assert.equal(r.outcomes[0]!.converted, ["elastic"]);
+  const codes = r.diagnostics.map((d) => d.code);
+  assert.ok(codes.includes("elastic/kql-instead"), codes.join());
+  assert.ok(codes.includes("elastic/keyword-text-fields"), codes.join());
+  assert.is(JSON.parse(r.files.find((f) => f.path.endsWith(".json"))!.content).language, "kuery");
 });
 
 test.run();

@@ -68,6 +68,13 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
       diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
       plan = { type: "query", language: "kuery", print: printKql };
       printed = kql;
+      if (hasKeyword(rule.query)) {
+        diagnostics.push(ruleDiagnostic(rule, {
+          severity: "warning",
+          code: "elastic/keyword-text-fields",
+          message: "a bare KQL value searches every field: keyword fields by their whole value, as Sigma means, but analysed text fields (such as `message`) word by word, where a value with spaces or punctuation inside a word may not be found",
+        }));
+      }
     }
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
@@ -114,6 +121,20 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
   const line = JSON.stringify(JSON.parse(json));
   return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
+}
+
+function hasKeyword(q: Query): boolean {
+  switch (q.kind) {
+    case "keyword":
+      return true;
+    case "and":
+    case "or":
+      return q.children.some(hasKeyword);
+    case "not":
+      return hasKeyword(q.child);
+    default:
+      return false;
+  }
 }
 
 /**
