@@ -223,10 +223,14 @@ function edge(n: PcreNode, which: "first" | "last"): Edge {
     case "start":
     case "end":
     case "boundary":
-      throw new Refusal("an assertion nested where it cannot be taken apart has no Lucene form");
+      throw nestedAssertion();
     default:
       return assertNever(n);
   }
+}
+
+function nestedAssertion(): Refusal {
+  return new Refusal("an assertion nested where it cannot be taken apart has no Lucene form");
 }
 
 function union(a: Edge, b: Edge): Edge {
@@ -248,7 +252,7 @@ function print(n: PcreNode): string {
     case "start":
     case "end":
     case "boundary":
-      throw new Refusal("an assertion nested where it cannot be taken apart has no Lucene form");
+      throw nestedAssertion();
     default:
       return assertNever(n);
   }
