@@ -187,9 +187,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         y
           .positional("dir", { type: "string", default: ".", describe: "folder to scaffold" })
           .option("force", { type: "boolean", default: false, describe: "overwrite files that exist" })
-          .example("rulecast init && rulecast convert", "start a repository here and convert its example rule into out/"),
+          .option("source", { type: "string", describe: "where CI installs rulecast from (npm install spec: git URL, tarball URL); writes package.json and a CI workflow" })
+          .example("rulecast init && rulecast convert", "start a repository here and convert its example rule into out/")
+          .example("rulecast init --source git+https://git.example.org/sec/rulecast.git", "also a package.json and a GitHub workflow that installs rulecast from there"),
       (a) => {
-        code = runInit({ dir: a.dir, force: a.force }, io);
+        code = runInit({ dir: a.dir, force: a.force, ...(a.source ? { source: a.source } : {}) }, io);
       },
     )
     .command("attack <command>", "ATT&CK coverage (bundled ATT&CK table, no download)", (y) =>
