@@ -13,6 +13,7 @@ import { checkAttack } from "./attack-check.js";
 import { checkDuplicates } from "./duplicate-check.js";
 import type { SourceTexts } from "./locate.js";
 import { checkSchedule } from "./schedule-check.js";
+import { checkSeverity } from "./severity-check.js";
 
 export interface CheckOptions {
   readonly targets: readonly TargetName[];
@@ -26,7 +27,7 @@ export function checkRules(rules: readonly Rule[], opts: CheckOptions): Diagnost
   const table = attackTable();
   const out: Diagnostic[] = [...checkDuplicates(rules, opts.texts)];
   const results = rules.map((rule) => {
-    out.push(...checkSchedule(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
+    out.push(...checkSchedule(rule, opts.texts), ...checkSeverity(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
     const r = convertRule(rule, opts.targets, opts.ctx);
     opts.onRule?.();
     return r;

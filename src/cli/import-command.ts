@@ -30,6 +30,8 @@ export interface ImportArgs {
   readonly out: string;
   readonly skipErrors: boolean;
   readonly verbose: boolean;
+  /** Also import rules under `_deprecated/` folders (detection-rules keeps retired rules there). */
+  readonly includeDeprecated?: boolean;
 }
 
 /** Rule types the rule-file schema (schema/rule.schema.json `type`) can hold. */
@@ -60,7 +62,9 @@ export function runImport(args: ImportArgs, io: Io): number {
 
   const sigma: { path: string; text: string; dir: string }[] = [];
   const units: { read: ElasticReadResult; dir: string }[] = [];
-  for (const input of inputFiles(args.paths, io.cwd)) {
+  const inputs = inputFiles(args.paths, io.cwd, args.includeDeprecated === true);
+  if (inputs.deprecated > 0) io.err(`skipped ${inputs.deprecated} file(s) under _deprecated/ (retired rules; pass --include-deprecated to import them)\n`);
+  for (const input of inputs.files) {
     const text = stripBom(readFileSync(input.absolute, "utf8"));
     const reader = READERS.find((r) => input.path.toLowerCase().endsWith(r.ext));
     if (reader) units.push({ read: reader.read(input.path, text), dir: input.dir });
@@ -180,8 +184,15 @@ function fileNames(imported: readonly Imported[]): FileToWrite[] {
 }
 
 /** Input files in walk order, each with the subfolder (under the directory named) it sits in. */
-function inputFiles(paths: readonly string[], cwd: string): { path: string; absolute: string; dir: string }[] {
+/**
+ * The files to import. Inside a folder named on the command line, files under a `_deprecated/`
+ * subfolder are left out unless asked: detection-rules keeps retired rules there, and importing
+ * them would bring back detections Elastic removed. Naming such a folder or file directly
+ * imports it.
+ */
+function inputFiles(paths: readonly string[], cwd: string, includeDeprecated: boolean): { files: { path: string; absolute: string; dir: string }[]; deprecated: number } {
   const out: { path: string; absolute: string; dir: string }[] = [];
+  let deprecated = 0;
   const seen = new Set<string>();
   for (const p of paths) {
     const root = isAbsolute(p) ? p : join(cwd, p);
@@ -192,10 +203,14 @@ function inputFiles(paths: readonly string[], cwd: string): { path: string; abso
       if (seen.has(f.absolute)) continue;
       seen.add(f.absolute);
       const sub = isDir ? relative(root, dirname(f.absolute)).split("\\").join("/") : "";
+      if (!includeDeprecated && sub.split("/").includes("_deprecated")) {
+        deprecated++;
+        continue;
+      }
       out.push({ ...f, dir: sub === "." ? "" : sub });
     }
   }
-  return out;
+  return { files: out, deprecated };
 }
 
 /** A UTF-8 byte-order mark is not part of the text. */

@@ -16,6 +16,21 @@ import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
 import { parseReportFlag } from "./report-file.js";
 import { runTest } from "./test-command.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.js";
+
+const COMMANDS = ["convert", "check", "import", "test", "list", "init", "attack"] as const;
+
+/** The installed package's version (package.json), for --version. */
+function packageVersion(): string {
+  try {
+    const v = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: unknown }).version;
+    return typeof v === "string" ? v : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 const INPUT_FORMATS = ["native", "sigma", "elastic-toml", "elastic-json", "elastic-ndjson"] as const;
 
@@ -75,10 +90,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .scriptName("rulecast")
     .strict()
     .help()
-    .version(false)
+    .version("version", "show rulecast's version", packageVersion())
+    .recommendCommands()
     .wrap(110)
     .exitProcess(false)
     .fail((msg, err) => {
+      // The first word is the command: a typo gets a suggestion, not yargs' "Unknown argument".
+      const typed = args[0] !== undefined && !args[0].startsWith("-") ? args[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, "?") : undefined;
+      if (!err && typed !== undefined && /^Did you mean /.test(msg ?? "")) throw new UsageError(`unknown command \`${typed}\`; did you mean ${msg.slice("Did you mean ".length)} (see --help)`);
+      if (!err && typed !== undefined && msg === `Unknown argument: ${args[0]}`) throw new UsageError(`unknown command \`${typed}\` (commands: ${COMMANDS.join(", ")}; see --help)`);
       throw err instanceof UsageError || !err ? new UsageError(msg || err?.message || "bad usage") : err;
     })
     .option("verbose", { type: "boolean", default: false, describe: "show info diagnostics and stack traces" })
@@ -132,11 +152,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic or Sigma rule files, or folders" })
           .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
           .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
+          .option("include-deprecated", { type: "boolean", default: false, describe: "also import rules under _deprecated/ folders (skipped by default)" })
           .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
           .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
           .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries"),
       (a) => {
-        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose }, io);
+        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"] }, io);
       },
     )
     .command(
@@ -210,7 +231,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         )
         .demandCommand(1, "name an attack command: layer"),
     )
-    .demandCommand(1, "name a command: convert, check, import, test, list, init, attack (see --help)");
+    .demandCommand(1, `name a command: ${COMMANDS.join(", ")} (see --help)`);
   try {
     // With a callback yargs hands over --help text instead of printing it: all output goes through io.
     let helpText = "";

@@ -16,7 +16,7 @@ export function ruleSchema(): object {
 
 /** The compiled validator; compiling is the expensive part, so it is done once (pure afterwards). */
 export function ruleValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ruleSchema());
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(ruleSchema());
   return compiled;
 }
 
@@ -73,6 +73,23 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
           code: "rule/invalid-value",
           message: `\`${path.join(".")}\` must be one of ${allowed.join(", ")}`,
         });
+        break;
+      }
+      case "pattern": {
+        // A sub-technique id in the techniques list is a common slip; say where it belongs.
+        const value = typeof e.data === "string" ? e.data : "";
+        const sub = /^(T\d{4})\.\d{3}$/.exec(value);
+        if (sub && path.length === 5 && path[0] === "threat" && path[2] === "techniques" && path[4] === "id") {
+          out.push({
+            path,
+            atKey: false,
+            code: "rule/invalid-value",
+            message: `${value} is a sub-technique: list it under \`subtechniques:\` of technique ${sub[1]}, not as a technique`,
+            hint: `techniques: [{ id: ${sub[1]}, name: …, subtechniques: [{ id: ${value}, name: … }] }]`,
+          });
+          break;
+        }
+        out.push({ path, atKey: false, code: "rule/invalid-value", message: `\`${path.join(".") || "rule"}\` ${e.message ?? "is invalid"}` });
         break;
       }
       default:
