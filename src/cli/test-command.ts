@@ -3,7 +3,7 @@
  * reports pass/fail per rule; `--report FILE` writes the verdicts as JSON.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { readEvents } from "../eval/index.js";
 import { collectInputFiles } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
@@ -30,7 +30,7 @@ export function runTest(args: TestArgs, io: Io): number {
   if (args.events) {
     let text: string;
     try {
-      text = readFileSync(join(io.cwd, args.events), "utf8");
+      text = readFileSync(resolve(io.cwd, args.events), "utf8");
     } catch {
       throw new UsageError(`cannot read events file ${args.events}`);
     }
@@ -65,7 +65,7 @@ export function runTest(args: TestArgs, io: Io): number {
       passed,
       failed,
     };
-    writeFileSync(join(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
+    writeFileSync(resolve(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
   }
   io.err(`${passed} rules passed, ${failed} failed\n`);
   const readErrors = read.diagnostics.some((d) => d.severity === "error");
