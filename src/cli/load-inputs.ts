@@ -83,7 +83,7 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
       relativePaths.set(STDIN_PATH, "stdin");
       continue;
     }
-    const scan = collectInputFiles([p], io.cwd, pattern);
+    const scan = collectInputFiles([p], io.cwd, pattern, settings.out !== undefined ? [resolve(io.cwd, settings.out)] : []);
     if (scan.missing.length > 0) throw new UsageError(`no such file or directory: ${scan.missing.join(", ")}`);
     const root = isAbsolute(p) ? p : join(io.cwd, p);
     const rootIsDir = statSync(root).isDirectory();
@@ -92,7 +92,7 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
       const rel = rootIsDir ? relative(root, f.absolute) : relative(dirname(root), f.absolute);
       relativePaths.set(f.path, rel.split("\\").join("/").replace(/\.[^./]*$/, ""));
       const input = readInputText(f);
-      if (input.ok) files.push({ path: f.path, text: input.text });
+      if (input.ok) files.push({ path: f.path, text: input.text, ...(f.explicit ? {} : { walked: true }) });
       else unreadable.push(input.diagnostic);
       onFile();
     }

@@ -6,6 +6,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { lineColAt } from "../diagnostics/source-text.js";
 import { isAbsolute, join, relative } from "node:path";
+import { CONFIG_FILE_NAME } from "../config/config-file.js";
 
 export const RULE_EXTENSIONS = [".yml", ".yaml", ".toml", ".json", ".ndjson"] as const;
 
@@ -13,6 +14,8 @@ export interface InputFile {
   /** As the user will read it in messages: relative to the working directory when inside it. */
   readonly path: string;
   readonly absolute: string;
+  /** Named by the user (or the config's `rules:`), not found by walking a folder. */
+  readonly explicit?: boolean;
 }
 
 export interface InputScan {
@@ -20,15 +23,19 @@ export interface InputScan {
   readonly missing: string[];
 }
 
-export function collectInputFiles(paths: readonly string[], cwd: string, pattern?: RegExp): InputScan {
+/**
+ * `skipDirs`: absolute folders never walked into (the output folder: converting `.` must not read
+ * back the Sigma and Elastic files a previous run wrote), unless named themselves.
+ */
+export function collectInputFiles(paths: readonly string[], cwd: string, pattern?: RegExp, skipDirs: readonly string[] = []): InputScan {
   const files: InputFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const add = (abs: string) => {
+  const add = (abs: string, explicit: boolean) => {
     if (seen.has(abs)) return;
     seen.add(abs);
     const rel = relative(cwd, abs);
-    files.push({ path: rel && !rel.startsWith("..") ? rel.split("\\").join("/") : abs, absolute: abs });
+    files.push({ path: rel && !rel.startsWith("..") ? rel.split("\\").join("/") : abs, absolute: abs, explicit });
   };
   const walk = (abs: string, explicit: boolean): void => {
     let st;
@@ -49,6 +56,7 @@ export function collectInputFiles(paths: readonly string[], cwd: string, pattern
       }
     }
     if (st.isDirectory()) {
+      if (!explicit && skipDirs.includes(abs)) return;
       let entries: string[];
       try {
         entries = readdirSync(abs).sort();
@@ -57,7 +65,8 @@ export function collectInputFiles(paths: readonly string[], cwd: string, pattern
         return;
       }
       for (const e of entries) {
-        if (e.startsWith(".") || e === "node_modules") continue;
+        // rulecast's own config sits beside the rules folder in a repository made by `init`.
+        if (e.startsWith(".") || e === "node_modules" || e === CONFIG_FILE_NAME) continue;
         walk(join(abs, e), false);
       }
       return;
@@ -65,7 +74,7 @@ export function collectInputFiles(paths: readonly string[], cwd: string, pattern
     if (!st.isFile() && !explicit) return;
     const lower = abs.toLowerCase();
     const matches = RULE_EXTENSIONS.some((x) => lower.endsWith(x)) && (!pattern || pattern.test(abs));
-    if (explicit || matches) add(abs);
+    if (explicit || matches) add(abs, explicit);
   };
   for (const p of paths) walk(isAbsolute(p) ? p : join(cwd, p), true);
   return { files, missing };
