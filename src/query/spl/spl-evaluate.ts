@@ -20,6 +20,8 @@
  *   takes a comparison with null as false; `sql` propagates null through comparisons and NOT, so
  *   `NOT f=="a"` is not true when `f` is absent.
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
+ * - A search term on a directive's name (`earliest=`, `index=`, `tag=`) is refused: Splunk reads
+ *   it as a time range or scope, not as a condition on the event.
  * - `_raw` (the event text) is the list of string forms of every value, as for bare terms.
  */
 import { inCidr, parseCidr, parseIp } from "../../eval/cidr.js";
@@ -30,6 +32,7 @@ import { assertNever } from "../../ir/query.js";
 import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline } from "./spl-ast.js";
 import { SplCursor } from "./spl-cursor.js";
 import { parseSearch } from "./spl-search-parser.js";
+import { isSearchDirective } from "./spl-search-modifiers.js";
 
 export type SplEvalResult = { readonly ok: true; readonly matched: boolean } | { readonly ok: false; readonly reason: string };
 
@@ -90,6 +93,9 @@ function order(op: "<" | "<=" | ">" | ">=", c: number): boolean {
 }
 
 function searchHolds(n: SearchNode, event: Record<string, unknown>): boolean {
+  if ((n.kind === "compare" || n.kind === "in") && isSearchDirective(n.field)) {
+    throw new Refused(`\`${n.field}${n.kind === "compare" ? n.op : " IN"}...\` is a search directive (time range, scope), not a field test`);
+  }
   switch (n.kind) {
     case "and":
       return n.children.every((c) => searchHolds(c, event));

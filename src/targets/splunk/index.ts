@@ -14,20 +14,37 @@ import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { confSafe } from "../../render/escape.js";
-import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
+import { readConf } from "../../render/conf-reader.js";
+import { confStanzaProblem, confValueProblem } from "../../render/escape.js";
+import { TemplateError } from "../../render/templates.js";
+import { templateView, type BundlePiece, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
+import { splunkIndexProblem } from "./splunk-names.js";
 import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
 
 export const splunkTarget: Target = {
   name: "splunk",
   renderRule: renderSplunkRule,
-  renderBundle: (pieces, ctx) => [
-    { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", templateView({ stanzas: pieces.map((p) => p.trimEnd()) }, undefined, "splunk", ctx)) },
-  ],
+  renderBundle: renderSavedSearches,
 };
+
+const BUNDLE_TEMPLATE = "splunk/savedsearches.conf.hbs";
+
+/** The stanzas in one file, which must read back as exactly those stanzas, in order. */
+function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetContext) {
+  const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: pieces.map((p) => p.text.trimEnd()) }, undefined, "splunk", ctx));
+  const read = readConf(content);
+  const problem = read.problems[0];
+  if (problem) throw new TemplateError(BUNDLE_TEMPLATE, problem.line, `the output does not read back as a .conf file: ${problem.message}`);
+  const names = read.stanzas.map((s) => s.name);
+  const intended = pieces.map((p) => p.name);
+  if (names.join("\n") !== intended.join("\n")) {
+    throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
+  }
+  return [{ path: "savedsearches.conf", content }];
+}
 
 function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
@@ -111,6 +128,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
     return { files: [], bundle: [], diagnostics };
   }
+  const indexProblem = ctx.options.splunkIndex !== undefined ? splunkIndexProblem(ctx.options.splunkIndex) : undefined;
+  if (indexProblem) error("splunk/index-name", indexProblem);
   const search = ctx.options.splunkIndex ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
 
   const cron = cronFor(rule.schedule.interval);
@@ -121,20 +140,23 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
   const window = windowBeyondLookback(rule.schedule, rule.query);
   if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
-  if (!confSafe(search)) error("splunk/conf-backslash", "the search has a line ending in a backslash, which savedsearches.conf would read as a continuation");
-  // Prose may lose a trailing backslash (with a warning); a query may not.
-  let description = rule.description;
-  if (!confSafe(description)) {
-    description = description.replace(/\\+(\s*)$/gm, "$1");
-    warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
-  }
-  if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
+  const searchProblem = confValueProblem(search);
+  if (searchProblem) error("splunk/conf-search", `the search cannot be written to savedsearches.conf exactly: ${searchProblem}`);
+  const description = confProse(rule.description, warn);
 
   const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${rule.name} - Rule` : rule.name;
+  const titleProblem = confValueProblem(title);
+  if (titleProblem) error("splunk/conf-title", `the title cannot be written to savedsearches.conf exactly: ${titleProblem}`);
+  // A saved search is named by its stanza header, which cannot hold brackets or line breaks.
+  const stanza = title.replace(/[[\]\r\n]/g, " ").trim();
+  const stanzaProblem = confStanzaProblem(stanza);
+  if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
+  if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
+
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
-  const stanza = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
+  const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
     comments: comments(rule),
-    stanza: title.replace(/[[\]\r\n]/g, " "),
+    stanza,
     title,
     description,
     search,
@@ -148,7 +170,44 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     annotations: JSON.stringify(annotations(rule)),
     metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
   }, rule, "splunk", ctx));
-  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [stanza], diagnostics };
+  const readBack = stanzaReadBack(text, stanza, search);
+  if (readBack) {
+    error("splunk/conf-output", `the stanza does not read back as written: ${readBack}`);
+    return { files: [], bundle: [], diagnostics };
+  }
+  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [{ text, name: stanza }], diagnostics };
+}
+
+/**
+ * Prose for savedsearches.conf: blanks before line ends and CRs go (unseen in prose), and so do
+ * what the file cannot hold at all, with a warning: a backslash ending a line, control characters.
+ */
+function confProse(text: string, warn: (code: string, message: string) => void): string {
+  let s = text.replace(/\r\n?|[\u2028\u2029]/g, "\n").replace(/[^\S\n]+$/gm, "").trim();
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) {
+    s = s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, " ");
+    warn("splunk/description-control", "the description holds control characters, which savedsearches.conf cannot hold; they were written as spaces");
+  }
+  if (/\\$/m.test(s)) {
+    s = s.replace(/\\+$/gm, "").replace(/[^\S\n]+$/gm, "").trim();
+    warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
+  }
+  return s;
+}
+
+/**
+ * What is wrong when a rendered stanza (the built-in template or a user's) does not read back as
+ * one stanza of the intended name, holding the search exactly when it writes one.
+ */
+function stanzaReadBack(text: string, stanza: string, search: string): string | undefined {
+  const read = readConf(text);
+  const problem = read.problems[0];
+  if (problem) return `line ${problem.line}: ${problem.message}`;
+  const names = read.stanzas.map((s) => `[${s.name}]`);
+  if (names.length !== 1 || read.stanzas[0]!.name !== stanza) return `it reads as ${names.join(" ") || "no stanza"}, not [${stanza}]`;
+  const got = read.stanzas[0]!.keys.get("search");
+  if (got !== undefined && got !== search.trim()) return "its search reads back as another search";
+  return undefined;
 }
 
 /** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */
