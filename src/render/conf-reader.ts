@@ -14,6 +14,8 @@
 
 export interface ConfStanza {
   readonly name: string;
+  /** The comment lines directly above the header (no blank line between), as in `comments`. */
+  readonly comments: readonly string[];
   readonly keys: ReadonlyMap<string, string>;
   /** 1-based line of the `[name]` line (of the first key for `default` without a header). */
   readonly line: number;
@@ -22,7 +24,7 @@ export interface ConfStanza {
 export interface ConfRead {
   /** In file order; keys before the first header make a `default` stanza. */
   readonly stanzas: readonly ConfStanza[];
-  /** Comment lines, joined continuations included, without the leading blanks. */
+  /** Every comment line in file order (continuations joined), trimmed. */
   readonly comments: readonly string[];
   readonly problems: readonly { readonly line: number; readonly message: string }[];
 }
@@ -36,16 +38,24 @@ const COMMENT_LINE = new RegExp(`^[${SPACE}]*[#;]`);
 const STANZA_LINE = new RegExp(`^[${SPACE}]*\\[`);
 
 export function readConf(text: string): ConfRead {
-  const stanzas: { name: string; keys: Map<string, string>; line: number }[] = [];
+  const stanzas: { name: string; comments: string[]; keys: Map<string, string>; line: number }[] = [];
   const comments: string[] = [];
   const problems: { line: number; message: string }[] = [];
+  const names = new Set<string>();
   let current: (typeof stanzas)[number] | undefined;
+  let block: string[] = [];
   for (const { item, line } of joinedLines(text, problems)) {
-    if (item.replace(TRIM, "") === "") continue;
-    if (COMMENT_LINE.test(item)) {
-      comments.push(item.replace(TRIM, ""));
+    if (item.replace(TRIM, "") === "") {
+      block = [];
       continue;
     }
+    if (COMMENT_LINE.test(item)) {
+      comments.push(item.replace(TRIM, ""));
+      block.push(item.replace(TRIM, ""));
+      continue;
+    }
+    const above = block;
+    block = [];
     if (STANZA_LINE.test(item)) {
       const start = item.indexOf("[");
       const end = item.lastIndexOf("]");
@@ -55,8 +65,9 @@ export function readConf(text: string): ConfRead {
       }
       if (item.slice(end + 1).replace(TRIM, "") !== "") problems.push({ line, message: "text after a stanza's `]`" });
       const name = item.slice(start + 1, end);
-      if (stanzas.some((s) => s.name === name)) problems.push({ line, message: `stanza [${name}] appears twice` });
-      current = { name, keys: new Map(), line };
+      if (names.has(name)) problems.push({ line, message: `stanza [${name}] appears twice` });
+      names.add(name);
+      current = { name, comments: above, keys: new Map(), line };
       stanzas.push(current);
       continue;
     }
@@ -65,7 +76,8 @@ export function readConf(text: string): ConfRead {
       const key = item.slice(0, eq).replace(TRIM, "");
       const value = item.slice(eq + 1).replace(TRIM, "");
       if (!current) {
-        current = { name: "default", keys: new Map(), line };
+        current = { name: "default", comments: [], keys: new Map(), line };
+        names.add("default");
         stanzas.push(current);
       }
       if (current.keys.has(key)) problems.push({ line, message: `key ${key} repeated in [${current.name}]` });

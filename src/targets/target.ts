@@ -62,6 +62,8 @@ export interface BundlePiece {
    * name, and one search is lost): a later rule with a name already taken is refused.
    */
   readonly name?: string;
+  /** What the piece must read back as in the bundle (see RenderedFile.document). */
+  readonly document?: unknown;
 }
 
 export interface TargetResult {

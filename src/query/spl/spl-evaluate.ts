@@ -46,12 +46,34 @@ class Refused {
 
 /** The whole pipeline: the search part and every command must keep the event. */
 export function evaluateSpl(p: SplPipeline, event: Record<string, unknown>, opts: SplEvalOptions = {}): SplEvalResult {
-  return guard(() => (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
+  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
 }
 
 /** The search part alone (rulecast's superset of the query). */
 export function evaluateSplSearch(p: SplPipeline, event: Record<string, unknown>): SplEvalResult {
-  return guard(() => p.search === undefined || searchHolds(p.search, event));
+  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)));
+}
+
+/**
+ * A directive anywhere in the search part changes what the search reads (its time range, its
+ * indexes), whatever the event: such a pipeline is refused before any term is evaluated.
+ */
+function noDirective(n: SearchNode | undefined): true {
+  if (!n) return true;
+  switch (n.kind) {
+    case "and":
+    case "or":
+      n.children.forEach(noDirective);
+      return true;
+    case "not":
+      return noDirective(n.child);
+    case "compare":
+    case "in":
+      if (isSearchDirective(n.field)) throw new Refused(`\`${n.field}${n.kind === "compare" ? n.op : " IN "}...\` is a search directive (time range, scope), not a field test`);
+      return true;
+    case "term":
+      return true;
+  }
 }
 
 function guard(f: () => boolean): SplEvalResult {
@@ -93,9 +115,6 @@ function order(op: "<" | "<=" | ">" | ">=", c: number): boolean {
 }
 
 function searchHolds(n: SearchNode, event: Record<string, unknown>): boolean {
-  if ((n.kind === "compare" || n.kind === "in") && isSearchDirective(n.field)) {
-    throw new Refused(`\`${n.field}${n.kind === "compare" ? n.op : " IN"}...\` is a search directive (time range, scope), not a field test`);
-  }
   switch (n.kind) {
     case "and":
       return n.children.every((c) => searchHolds(c, event));

@@ -73,6 +73,7 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
   const title = str("title");
   const idRaw = str("id");
   const idBad = idRaw ? idControlChar(idRaw) : undefined;
+  // An id that would break a line is not put on diagnostics either.
   if (idRaw && !idBad) ctx.ruleId = idRaw;
   if (!title) {
     report(ctx, "error", "sigma/missing-title", "the rule has no `title`", at, "every Sigma rule needs a title");

@@ -15,7 +15,7 @@ import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { readConf } from "../../render/conf-reader.js";
-import { confStanzaProblem, confValueProblem } from "../../render/escape.js";
+import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
 import { TemplateError } from "../../render/templates.js";
 import { templateView, type BundlePiece, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
@@ -43,7 +43,7 @@ function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetContext)
   if (names.join("\n") !== intended.join("\n")) {
     throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
   }
-  return [{ path: "savedsearches.conf", content }];
+  return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
 }
 
 function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
@@ -144,17 +144,19 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   if (searchProblem) error("splunk/conf-search", `the search cannot be written to savedsearches.conf exactly: ${searchProblem}`);
   const description = confProse(rule.description, warn);
 
-  const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${rule.name} - Rule` : rule.name;
+  // The saved search's name: one line (a label, the stanza header), whatever line breaks the title holds.
+  const name = rule.name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+  const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${name} - Rule` : name;
   const titleProblem = confValueProblem(title);
   if (titleProblem) error("splunk/conf-title", `the title cannot be written to savedsearches.conf exactly: ${titleProblem}`);
-  // A saved search is named by its stanza header, which cannot hold brackets or line breaks.
-  const stanza = title.replace(/[[\]\r\n]/g, " ").trim();
-  const stanzaProblem = confStanzaProblem(stanza);
+  // A saved search is named by its stanza header, written without brackets.
+  const stanza = title.replace(/[[\]]/g, " ").trim();
+  const stanzaProblem = titleProblem ? undefined : confStanzaProblem(stanza);
   if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
   if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
 
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
-  const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
+  const view: StanzaView = {
     comments: comments(rule),
     stanza,
     title,
@@ -167,32 +169,83 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     maxCount: String(rule.maxSignals),
     alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
     severity: rule.severity,
-    annotations: JSON.stringify(annotations(rule)),
-    metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
-  }, rule, "splunk", ctx));
+    annotations: jsonLine(annotations(rule)),
+    metadata: jsonLine({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
+  };
+  const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView(view, rule, "splunk", ctx));
   const readBack = stanzaReadBack(text, stanza, search);
   if (readBack) {
     error("splunk/conf-output", `the stanza does not read back as written: ${readBack}`);
     return { files: [], bundle: [], diagnostics };
   }
-  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [{ text, name: stanza }], diagnostics };
+  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [{ text, name: stanza, document: intendedStanza(view) }], diagnostics };
+}
+
+interface StanzaView {
+  readonly comments: readonly string[];
+  readonly stanza: string;
+  readonly title: string;
+  readonly description: string;
+  readonly search: string;
+  readonly disabled: string;
+  readonly cron: string;
+  readonly earliest: string;
+  readonly latest: string;
+  readonly maxCount: string;
+  readonly alertSeverity: string;
+  readonly severity: string;
+  readonly annotations: string;
+  readonly metadata: string;
+}
+
+/** What the stanza must read back as (templates/splunk/stanza.conf.hbs, key for key): tests compare. */
+function intendedStanza(v: StanzaView): { name: string; comments: string[]; keys: Record<string, string> } {
+  return {
+    name: v.stanza,
+    comments: v.comments.map((c) => `# ${confComment(c)}`),
+    keys: {
+      description: v.description,
+      search: v.search.trim(),
+      disabled: v.disabled,
+      enableSched: "1",
+      cron_schedule: v.cron,
+      "dispatch.earliest_time": v.earliest,
+      "dispatch.latest_time": v.latest,
+      "dispatch.max_count": v.maxCount,
+      schedule_window: "auto",
+      counttype: "number of events",
+      relation: "greater than",
+      quantity: "0",
+      "alert.track": "1",
+      "alert.digest_mode": "0",
+      "alert.severity": v.alertSeverity,
+      "action.correlationsearch.enabled": "1",
+      "action.correlationsearch.label": v.title.trim(),
+      "action.correlationsearch.annotations": v.annotations,
+      "action.correlationsearch.metadata": v.metadata,
+      "action.notable": "1",
+      "action.notable.param.rule_title": v.title.trim(),
+      "action.notable.param.rule_description": v.description,
+      "action.notable.param.severity": v.severity,
+    },
+  };
 }
 
 /**
- * Prose for savedsearches.conf: blanks before line ends and CRs go (unseen in prose), and so do
- * what the file cannot hold at all, with a warning: a backslash ending a line, control characters.
+ * Prose for savedsearches.conf: CRs and blanks before line ends go (unseen in prose), and so does
+ * what the file cannot hold at all, with a warning: control characters (written as spaces), and
+ * backslashes ending a line.
  */
 function confProse(text: string, warn: (code: string, message: string) => void): string {
-  let s = text.replace(/\r\n?|[\u2028\u2029]/g, "\n").replace(/[^\S\n]+$/gm, "").trim();
+  let s = text.replace(/\r\n?|[\u2028\u2029]/g, "\n");
   if (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) {
     s = s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, " ");
     warn("splunk/description-control", "the description holds control characters, which savedsearches.conf cannot hold; they were written as spaces");
   }
-  if (/\\$/m.test(s)) {
-    s = s.replace(/\\+$/gm, "").replace(/[^\S\n]+$/gm, "").trim();
+  if (/\\[^\S\n]*$/m.test(s)) {
     warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
   }
-  return s;
+  return s.replace(/(?:[^\S\n]|\\)+$/gm, "").trim();
 }
 
 /**
@@ -208,6 +261,14 @@ function stanzaReadBack(text: string, stanza: string, search: string): string | 
   const got = read.stanzas[0]!.keys.get("search");
   if (got !== undefined && got !== search.trim()) return "its search reads back as another search";
   return undefined;
+}
+
+/**
+ * JSON on one conf line: JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw, which a
+ * conf value cannot hold; as `\uXXXX` escapes the JSON reads back the same.
+ */
+function jsonLine(v: unknown): string {
+  return JSON.stringify(v).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */
