@@ -151,7 +151,9 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     return { files: [], bundle: [], diagnostics };
   }
   const line = JSON.stringify(JSON.parse(json));
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [{ text: line }], diagnostics };
+  // The template writes the carried Kibana keys (`extra`) at the top level.
+  const { extra: carried, ...own } = view;
+  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: { ...own, ...carried } }], bundle: [{ text: line }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {
