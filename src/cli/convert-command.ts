@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from "diff";
 import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadMappings } from "../mapping/mappings.js";
-import { assembleResults, convertRule, TARGET_NAMES, type OutputFile, type RuleResult } from "../pipeline/convert.js";
+import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../pipeline/convert.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates } from "../render/templates.js";
 import { isValidAppName, splunkAppFiles } from "../splunk-app/splunk-app.js";
@@ -70,7 +70,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   });
   progress.done();
   const result = assembleResults(results, targets, ctx);
-  const named = nameFiles(results, result.outcomes, result.files, loaded.relativePaths, s.naming);
+  const named = nameFiles(result.files, loaded.relativePaths, s.naming);
 
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...result.diagnostics, ...named.collisions];
   printDiagnostics(io, diagnostics, args.verbose);
@@ -117,22 +117,12 @@ export function runConvert(args: ConvertArgs, io: Io): number {
 
 /**
  * Output paths from the naming template. The default keeps the targets' own names (what `npm
- * start` has always written); any other template needs to know each file's rule, which the
- * per-rule results give: the assembled list is their files (accepted rules, in order) then the
- * bundles.
+ * start` has always written); any other template needs each file's rule, which it carries.
  */
-function nameFiles(
-  results: readonly RuleResult[],
-  outcomes: readonly RuleResult["outcome"][],
-  assembled: readonly OutputFile[],
-  relativePaths: ReadonlyMap<string, string>,
-  naming: string,
-): { files: FileToWrite[]; collisions: Diagnostic[] } {
+function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<string, string>, naming: string): { files: FileToWrite[]; collisions: Diagnostic[] } {
   if (naming === DEFAULT_NAMING) return { files: assembled.map((f) => ({ path: `${f.target}/${f.path}`, content: f.content })), collisions: [] };
-  const accepted = new Set(outcomes);
-  const owners = results.filter((r) => accepted.has(r.outcome)).flatMap((r) => r.files.map(() => r.outcome.rule));
-  const named: NamedFile[] = assembled.map((f, i) => {
-    const rule = owners[i];
+  const named: NamedFile[] = assembled.map((f) => {
+    const rule = f.rule;
     return {
       target: f.target,
       path: f.path,

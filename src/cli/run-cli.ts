@@ -11,6 +11,7 @@ import { runConvert } from "./convert-command.js";
 import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
 import { OutputWriteError } from "../pipeline/write-output.js";
+import { TemplateError } from "../render/templates.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
@@ -241,8 +242,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OutputWriteError) {
-      // An unwritable output folder or a full disk is the environment's problem, not a rule's: exit 2.
+    if (e instanceof UsageError || e instanceof OutputWriteError || e instanceof TemplateError) {
+      // An unwritable output folder or a full disk is the environment's problem, not a rule's, and
+      // a template that does not compile is the configuration's: exit 2.
       io.err(`rulecast: ${e.message}\n`);
       return EXIT_USAGE;
     }

@@ -10,6 +10,7 @@ import { parseDuration } from "../ir/duration.js";
 import type { Logsource } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
+import { appVersionProblem, splunkIndexProblem } from "../targets/splunk/splunk-names.js";
 
 export const CONFIG_FILE_NAME = "rulecast.config.yaml";
 
@@ -101,8 +102,8 @@ function readConfig(raw: unknown): RulecastConfig {
     only(s, ["splunk"], ["app", "index", "app_version"]);
     cfg.splunk = {
       ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
-      ...(s["index"] !== undefined ? { index: string(s["index"], ["splunk", "index"]) } : {}),
-      ...(s["app_version"] !== undefined ? { appVersion: string(s["app_version"], ["splunk", "app_version"]) } : {}),
+      ...(s["index"] !== undefined ? { index: checked(string(s["index"], ["splunk", "index"]), ["splunk", "index"], splunkIndexProblem) } : {}),
+      ...(s["app_version"] !== undefined ? { appVersion: checked(string(s["app_version"], ["splunk", "app_version"]), ["splunk", "app_version"], appVersionProblem) } : {}),
     };
   }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);
@@ -165,6 +166,13 @@ function only(o: Record<string, unknown>, path: Path, keys: readonly string[]): 
 
 function string(v: unknown, path: Path): string {
   if (typeof v !== "string" || v === "") throw new ConfigProblem(path, "must be a non-empty string");
+  return v;
+}
+
+/** `v`, unless `problem` finds something wrong with it. */
+function checked(v: string, path: Path, problem: (v: string) => string | undefined): string {
+  const p = problem(v);
+  if (p) throw new ConfigProblem(path, p);
   return v;
 }
 

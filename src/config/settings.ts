@@ -7,6 +7,7 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
+import { splunkIndexProblem } from "../targets/splunk/splunk-names.js";
 import type { IndexPatterns, RulecastConfig, ScheduleDefault } from "./config-file.js";
 
 export type FailOn = "warning" | "error";
@@ -100,6 +101,10 @@ export function resolveSettings(
   const templates = pick(flags.templates, "RULECAST_TEMPLATES", fromConfig(cfg.templates), undefined, text);
   const splunkApp = pick(flags.splunkApp, "RULECAST_SPLUNK_APP", cfg.splunk?.app, undefined, text);
   const splunkIndex = pick(flags.splunkIndex, "RULECAST_SPLUNK_INDEX", cfg.splunk?.index, undefined, text);
+  // Pasted into every search as `index=<name>`; the config file's value was checked when it was read.
+  const indexFrom = flags.splunkIndex !== undefined ? "--splunk-index" : e("RULECAST_SPLUNK_INDEX") !== undefined ? "RULECAST_SPLUNK_INDEX" : undefined;
+  const indexProblem = indexFrom && splunkIndex ? splunkIndexProblem(splunkIndex) : undefined;
+  if (indexProblem) problems.push(`${indexFrom}: ${indexProblem}`);
   const settings: Settings = {
     paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
     targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),

@@ -8,7 +8,8 @@ import type { Rule, Taxonomy } from "../ir/rule.js";
 import { elasticTarget } from "../targets/elastic/index.js";
 import { sigmaTarget } from "../targets/sigma/index.js";
 import { splunkTarget } from "../targets/splunk/index.js";
-import type { RenderedFile, Target, TargetContext, TargetName } from "../targets/target.js";
+import { TemplateError } from "../render/templates.js";
+import type { BundlePiece, RenderedFile, Target, TargetContext, TargetName, TargetResult } from "../targets/target.js";
 import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
 import { ruleDiagnostic } from "./rule-diagnostic.js";
 import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
@@ -27,6 +28,8 @@ export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 
 export interface OutputFile extends RenderedFile {
   readonly target: TargetName;
+  /** The rule the file is made from; bundles have none. */
+  readonly rule?: RuleRef;
 }
 
 /** Who a result is about: enough to report on, small enough to pass between threads. */
@@ -52,7 +55,7 @@ export interface RuleResult {
   readonly outcome: RuleOutcome;
   readonly files: OutputFile[];
   /** Bundle pieces per target, in target order. */
-  readonly pieces: Partial<Record<TargetName, string[]>>;
+  readonly pieces: Partial<Record<TargetName, BundlePiece[]>>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -81,7 +84,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
   }
   const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skippedFor: [], skipped: false };
   const files: OutputFile[] = [];
-  const pieces: Partial<Record<TargetName, string[]>> = {};
+  const pieces: Partial<Record<TargetName, BundlePiece[]>> = {};
   for (const name of targets) {
     const { target, taxonomy } = TARGETS[name];
     const prepared = prepareFor(name, rule, taxonomy, ctx);
@@ -90,18 +93,28 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
       (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
       continue;
     }
-    const r = target.renderRule(prepared.rule, ctx);
+    const r = renderWith(target, prepared.rule, ctx);
     diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
     if (r.files.length === 0) {
       outcome.failed.push(name);
       continue;
     }
     outcome.converted.push(name);
-    for (const f of r.files) files.push(withTarget(f, name));
+    for (const f of r.files) files.push(withTarget(f, name, ref));
     pieces[name] = [...r.bundle];
   }
   outcome.skipped = outcome.skippedFor.length > 0 && outcome.converted.length === 0 && outcome.failed.length === 0;
   return { outcome, files, pieces, diagnostics };
+}
+
+/** A user's template that fails on this rule (a missing field, a value it cannot write) fails the rule. */
+function renderWith(target: Target, rule: Rule, ctx: TargetContext): TargetResult {
+  try {
+    return target.renderRule(rule, ctx);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return { files: [], bundle: [], diagnostics: [ruleDiagnostic(rule, { severity: "error", code: "template/render", message: e.message })] };
+  }
 }
 
 /**
@@ -109,11 +122,13 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
  * of one rule_id), the bundles, and output names that would collide.
  */
 export function assembleResults(results: readonly RuleResult[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
-  const files: OutputFile[] = [];
-  const outcomes: RuleOutcome[] = [];
+  let files: OutputFile[] = [];
+  let outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
-  const pieces = new Map<TargetName, string[]>(targets.map((t) => [t, []]));
+  const pieces = new Map<TargetName, BundlePiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
+  const seenNames = new Map<string, RuleRef>();
+  const nameKey = (t: TargetName, name: string) => `${t}\n${name}`;
   for (const r of results) {
     const ref = r.outcome.rule;
     const dup = seenIds.get(ref.id);
@@ -132,16 +147,54 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       continue;
     }
     if (!r.outcome.skipped) seenIds.set(ref.id, ref);
-    outcomes.push(r.outcome);
-    files.push(...r.files);
+    const taken = new Set<TargetName>();
+    for (const t of targets) {
+      for (const p of r.pieces[t] ?? []) {
+        const first = p.name === undefined ? undefined : seenNames.get(nameKey(t, p.name));
+        if (!first) continue;
+        taken.add(t);
+        diagnostics.push({
+          severity: "error",
+          code: "output/name-collision",
+          message: `${t}: ${first.source.file}:${first.source.line} already has the ${t} name ${JSON.stringify(p.name)}; two of them would be merged into one, losing a rule`,
+          file: ref.source.file,
+          line: ref.source.line,
+          col: 1,
+          ruleId: ref.id,
+          hint: "give one of the rules another title",
+        });
+      }
+    }
+    outcomes.push(taken.size === 0 ? r.outcome : failedFor(r.outcome, taken));
+    files.push(...r.files.filter((f) => !taken.has(f.target)));
     diagnostics.push(...r.diagnostics);
-    for (const t of targets) pieces.get(t)!.push(...(r.pieces[t] ?? []));
+    for (const t of targets) {
+      if (taken.has(t)) continue;
+      for (const p of r.pieces[t] ?? []) {
+        pieces.get(t)!.push(p);
+        if (p.name !== undefined) seenNames.set(nameKey(t, p.name), ref);
+      }
+    }
   }
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) for (const f of TARGETS[name].target.renderBundle(p, ctx)) files.push(withTarget(f, name));
+    if (p.length === 0) continue;
+    try {
+      for (const f of TARGETS[name].target.renderBundle(p, ctx)) files.push(withTarget(f, name));
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      // A bundle that does not read back is not written, and without it no rule reached the target.
+      diagnostics.push({ severity: "error", code: "template/render", message: `${name}: ${e.message}` });
+      files = files.filter((f) => f.target !== name);
+      outcomes = outcomes.map((o) => (o.converted.includes(name) ? failedFor(o, new Set([name])) : o));
+    }
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
+}
+
+/** The outcome with `targets` moved from converted to failed. */
+function failedFor(o: RuleOutcome, targets: ReadonlySet<TargetName>): RuleOutcome {
+  return { ...o, converted: o.converted.filter((t) => !targets.has(t)), failed: [...o.failed, ...targets] };
 }
 
 /** The rule in the field names the target needs, honouring `sigmaTaxonomy` for Sigma output. */
@@ -175,13 +228,14 @@ function inTaxonomy(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: Targe
   return mapped;
 }
 
-/** The file tagged with its target; a `document` made on first read (a getter) stays unmade until read. */
-function withTarget(f: RenderedFile, target: TargetName): OutputFile {
+/** The file tagged with its target and rule; a `document` made on first read (a getter) stays unmade until read. */
+function withTarget(f: RenderedFile, target: TargetName, rule?: RuleRef): OutputFile {
+  const tags = { target, ...(rule ? { rule } : {}) };
   const doc = Object.getOwnPropertyDescriptor(f, "document");
-  if (!doc?.get) return { ...f, target };
+  if (!doc?.get) return { ...f, ...tags };
   const out = { path: f.path, content: f.content };
   Object.defineProperty(out, "document", doc);
-  return Object.assign(out, { target });
+  return Object.assign(out, tags);
 }
 
 /** Diagnostics from a target say which target they are about. */

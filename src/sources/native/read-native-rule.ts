@@ -7,6 +7,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
 import { parseDuration } from "../../ir/duration.js";
+import { idControlChar } from "../../ir/ids.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
 import { parseQuery } from "../../query/parse-query.js";
@@ -113,7 +114,9 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
       diagnostics: [{ severity: "error", code: "rule/not-a-map", message: "a rule file holds one YAML map", file, line: 1, col: 1 }],
     };
   }
-  const ruleId = typeof (raw as { rule_id?: unknown }).rule_id === "string" ? (raw as { rule_id: string }).rule_id : undefined;
+  const ruleIdText = typeof (raw as { rule_id?: unknown }).rule_id === "string" ? (raw as { rule_id: string }).rule_id : undefined;
+  const idBad = ruleIdText !== undefined ? idControlChar(ruleIdText) : undefined;
+  const ruleId = idBad ? undefined : ruleIdText;
   const diag = (path: (string | number)[], atKey: boolean, d: Omit<Diagnostic, "file" | "line" | "col" | "ruleId">) => {
     const { line, col } = at(offsetOf(doc, path, atKey));
     diagnostics.push({ ...d, file, line, col, ...(ruleId ? { ruleId } : {}) });
@@ -128,6 +131,15 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
       hint: "write a smaller number, or quote it to keep it as text",
     });
     return { rules: [], diagnostics };
+  }
+
+  if (idBad) {
+    diag(["rule_id"], false, {
+      severity: "error",
+      code: "rule/invalid-id",
+      message: `\`rule_id\` holds the control character ${idBad.codePoint} (character ${idBad.index + 1})`,
+      hint: "ids are one line of printable text",
+    });
   }
 
   const validate = ruleValidator();

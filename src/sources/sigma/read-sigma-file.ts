@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { coveringSchedule } from "../../ir/match-window.js";
 import type { Rule } from "../../ir/rule.js";
+import { idControlChar } from "../../ir/ids.js";
 import { type DocContext, type FileText, hasDocErrors, report } from "./read-context.js";
 import { readCorrelation, readGenerate } from "./sigma-correlation.js";
 import { readDetection } from "./sigma-detection.js";
@@ -109,7 +110,7 @@ function sourceOf(text: string, node: Node): string {
 function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   // A broken document may still show its id; diagnostics name it when they can.
   const idNode = isMap(doc.contents) ? findPair(doc.contents, "id")?.value : undefined;
-  if (isScalar(idNode) && typeof idNode.value === "string") ctx.ruleId = idNode.value;
+  if (isScalar(idNode) && typeof idNode.value === "string" && !idControlChar(idNode.value)) ctx.ruleId = idNode.value;
   for (const e of doc.errors) {
     if (isYamlStackOverflow(e.message)) {
       report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, e.pos[0], "flatten the data");

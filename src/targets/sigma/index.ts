@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
+import { parseAllDocuments } from "yaml";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
@@ -29,6 +30,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const common = commonView(rule);
+  const logsourceExtras = sigmaLogsourceExtras(rule);
   const docs: Doc[] = [];
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
@@ -36,7 +38,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
     for (const i of d.issues) error(i.code, i.reason);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
-    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, searches, condition } };
+    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), searches, condition } };
   };
 
   const q = rule.query;
@@ -111,13 +113,33 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
-  const documents = docs.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
+  const written = docs.map(withoutRepeatedKeys);
+  const documents = written.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
+  const problem = yamlReadBackProblem(content, written.length);
+  if (problem) {
+    error("sigma/invalid-output", `the Sigma YAML does not read back: ${problem}`);
+    return { files: [], bundle: [], diagnostics };
+  }
   return {
-    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => docs.map((d) => intendedDocument(d.view)))],
+    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => written.map((d) => intendedDocument(d.view)))],
     bundle: [],
     diagnostics,
   };
+}
+
+/**
+ * Why the file is not `count` YAML documents that parse cleanly (repeated keys included), or
+ * undefined: a template or a value the emitter mishandles must fail the rule, never be written.
+ */
+function yamlReadBackProblem(content: string, count: number): string | undefined {
+  const docs = parseAllDocuments(content, { uniqueKeys: true });
+  if (!Array.isArray(docs)) return "it holds no document";
+  for (const d of docs) {
+    const e = d.errors[0] ?? d.warnings[0];
+    if (e) return e.message.split("\n")[0];
+  }
+  return docs.length === count ? undefined : `it holds ${docs.length} documents, not ${count}`;
 }
 
 /**
@@ -171,6 +193,42 @@ function commonView(rule: Rule): Record<string, unknown> {
     level: rule.severity,
     custom: sigmaCustomAttributes(rule),
   };
+}
+
+/** Keys each template writes whatever the view holds; the others only when set (`{{#if}}`). */
+const ALWAYS_WRITTEN: Readonly<Record<Doc["template"], ReadonlySet<string>>> = {
+  "sigma/rule.yaml.hbs": new Set(["title", "id", "description", "logsource", "detection"]),
+  "sigma/correlation.yaml.hbs": new Set(["title", "id", "description", "correlation"]),
+};
+
+/**
+ * The doc without the rule's own keys that its template writes itself. Such a key (an unknown
+ * `status` or `level` the reader warned about, `logsource` keys beyond the four) would repeat a
+ * key, which no YAML reader accepts: the template's value is written, and the extra logsource
+ * keys have joined the logsource.
+ */
+function withoutRepeatedKeys(d: Doc): Doc {
+  const view = d.view;
+  const written = (k: string) => ALWAYS_WRITTEN[d.template].has(k) || (Object.hasOwn(view, k) && k !== "custom" && truthy(view[k]));
+  const custom = Object.entries(view["custom"] as Record<string, unknown>);
+  if (!custom.some(([k]) => written(k))) return d;
+  return { ...d, view: { ...view, custom: Object.fromEntries(custom.filter(([k]) => !written(k))) } };
+}
+
+/** What Handlebars' `{{#if}}` takes as set. */
+function truthy(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : Boolean(v);
+}
+
+/** The log source, then the rule's own extra logsource keys it does not set. */
+function withExtras(ls: Logsource, extras: Record<string, unknown>): Record<string, unknown> {
+  return { ...ls, ...Object.fromEntries(Object.entries(extras).filter(([k]) => !Object.hasOwn(ls, k))) };
+}
+
+/** Logsource keys of a Sigma rule beyond category/product/service/definition, kept by the reader. */
+function sigmaLogsourceExtras(rule: Rule): Record<string, unknown> {
+  const extra = rule.source.format === "sigma" ? rule.custom["logsource"] : undefined;
+  return extra !== null && typeof extra === "object" && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 }
 
 /**
