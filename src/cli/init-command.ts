@@ -22,7 +22,7 @@ export function runInit(args: { readonly dir: string; readonly force: boolean },
   const existing = SCAFFOLD.filter(([, to]) => existsSync(join(root, to))).map(([, to]) => to);
   if (existing.length > 0 && !args.force) throw new UsageError(`not overwriting ${existing.join(", ")} (pass --force to replace)`);
   const files = SCAFFOLD.map(([from, to]) => ({ path: to, content: readFileSync(join(BUILTIN_TEMPLATE_DIR, "init", from), "utf8") }));
-  writeOutput(root, files, [], false);
+  writeOutput(root, files);
   for (const f of files) io.err(`wrote ${join(args.dir, f.path)}\n`);
   io.err("next: rulecast check && rulecast convert\n");
   return EXIT_OK;

@@ -10,7 +10,7 @@ import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
 import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
-import { OutputWriteError } from "../pipeline/write-output.js";
+import { OutputError, printablePath, whyFailed } from "../pipeline/output-errors.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
@@ -218,9 +218,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OutputWriteError) {
+    if (e instanceof UsageError || e instanceof OutputError) {
       // An unwritable output folder or a full disk is the environment's problem, not a rule's: exit 2.
       io.err(`rulecast: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    const fsProblem = fileSystemError(e);
+    if (fsProblem) {
+      io.err(`rulecast: ${fsProblem}\n`);
+      if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
       return EXIT_USAGE;
     }
     io.err(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -228,6 +234,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 }
+
+/**
+ * A file-system error on a named path that no command turned into its own message (a folder
+ * given where a file is read, a file where a folder is listed): one line naming the path.
+ */
+function fileSystemError(e: unknown): string | undefined {
+  const { code, path, syscall } = (e ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof code !== "string" || typeof path !== "string" || typeof syscall !== "string") return undefined;
+  const verb = WRITE_SYSCALLS.has(syscall) ? "write" : "read";
+  return `cannot ${verb} ${printablePath(path)}: ${whyFailed(e)}`;
+}
+
+const WRITE_SYSCALLS = new Set(["write", "mkdir", "rename", "unlink", "rmdir", "link", "symlink", "copyfile", "chmod", "ftruncate", "fsync"]);
 
 function withReport(a: Parsed): { report?: ReturnType<typeof parseReportFlag> & object } {
   const r = parseReportFlag(a["report"] as string[] | undefined);
