@@ -242,7 +242,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 function fileSystemError(e: unknown): string | undefined {
   const { code, path, syscall } = (e ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
   if (typeof code !== "string" || typeof path !== "string" || typeof syscall !== "string") return undefined;
-  const verb = WRITE_SYSCALLS.has(syscall) ? "write" : "read";
+  const verb = WRITE_SYSCALLS.has(syscall) ? "write" : syscall === "open" ? "open" : "read";
   return `cannot ${verb} ${printablePath(path)}: ${whyFailed(e)}`;
 }
 

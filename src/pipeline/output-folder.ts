@@ -210,7 +210,8 @@ export class OutputFolder {
       st = this.fs.lstatSync(abs);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === "ENOENT") return undefined;
+      // ENOTDIR: a file stands above it (the root, when only reading): nothing is there either.
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
       throw this.failure(abs, e);
     }
     if (st.isSymbolicLink()) throw new OutputLinkError(abs);
