@@ -8,7 +8,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { OutputError } from "../../src/pipeline/output-errors.js";
@@ -22,9 +22,14 @@ const seed = readFileSync("rules/unusual_process_network_connection.yaml", "utf8
 const BROKEN = seedVariant(seed, 9999, (t) => t.replace(/^query: >-\n(?: {2}.*\n)+/m, "query: 'event.category:(network'\n"));
 const ALL = ["--to", "sigma,splunk,elastic"];
 
-/** `count` rules numbered from `from`: two sets of the same size take about as long to convert. */
-function ruleSet(from: number, count: number): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${from + i}.yaml`, seedVariant(seed, from + i)]));
+/**
+ * `count` rules numbered from `from`: two sets of the same size take about as long to convert.
+ * A long description makes each output file large, so writing takes long enough for two runs
+ * started together to overlap there (without the lock, most rounds end as a mix).
+ */
+function ruleSet(from: number, count: number, descriptionWords = 0): Record<string, string> {
+  const long = (t: string) => t.replace(/^description: >-\n/m, `description: >-\n  ${"word ".repeat(descriptionWords)}\n`);
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${from + i}.yaml`, seedVariant(seed, from + i, descriptionWords ? long : undefined)]));
 }
 
 function tree(sets: Record<string, Record<string, string>>): string {
@@ -47,7 +52,7 @@ function start(args: readonly string[], cwd: string, env: Record<string, string>
 }
 
 test("two runs started together into one --out: the folder ends as one run's whole output, never a mix", async () => {
-  const dir = tree({ a: ruleSet(1, 120), b: ruleSet(1001, 120) });
+  const dir = tree({ a: ruleSet(1, 40, 3000), b: ruleSet(1001, 40, 3000) });
   for (const set of ["a", "b"]) assert.is((await rulecastInProcess(["convert", set, ...ALL, "--out", `ref-${set}`], dir)).code, 0);
   const refs = { a: snapshot(join(dir, "ref-a")), b: snapshot(join(dir, "ref-b")) };
   for (let round = 0; round < 3; round++) {
@@ -70,15 +75,19 @@ test("a run finding the folder locked waits, writing nothing, and writes once th
   const dir = tree({ rules: ruleSet(1, 3) });
   mkdirSync(join(dir, "out"));
   const release = lockOutput(join(dir, "out"), { waitMs: 0 });
-  let sawWait!: () => void;
-  const waiting = new Promise<void>((r) => (sawWait = r));
+  let sawWait!: (saw: boolean) => void;
+  const waiting = new Promise<boolean>((r) => (sawWait = r));
   const run = start(["convert", "rules", ...ALL, "--out", "out"], dir, {}, (err) => {
-    if (/^rulecast: waiting for another rulecast run writing \S*out \(pid \d+ on .+, since .+\)$/m.test(err)) sawWait();
+    if (/^rulecast: waiting for another rulecast run writing \S*out \(pid \d+ on .+, since .+\)$/m.test(err)) sawWait(true);
   });
-  await waiting;
-  assert.equal(Object.keys(snapshot(join(dir, "out"))), [LOCK_NAME], "nothing written while waiting");
+  // A run that never waits ends without the line.
+  void run.then(() => sawWait(false));
+  const saw = await waiting;
+  const during = Object.keys(snapshot(join(dir, "out")));
   release();
   const r = await run;
+  assert.ok(saw, `the run did not wait: ${r.stderr}`);
+  assert.equal(during, [LOCK_NAME], "nothing written while waiting");
   assert.is(r.code, 0, r.stderr);
   const ref = tree({ rules: ruleSet(1, 3) });
   await rulecastInProcess(["convert", "rules", ...ALL, "--out", "out"], ref);
@@ -174,18 +183,29 @@ test("temporary files a killed run left are removed by the next run: --skip-erro
   assert.ok(snapshot(join(dir, "out"))["splunk-app/soc_app.tgz"], "the app is still there");
 });
 
-test("runs killed at any moment leave nothing the next run does not clean up, lock included", async () => {
-  const dir = tree({ rules: { ...ruleSet(1, 120), "broken.yaml": BROKEN } });
+test("runs killed while writing leave nothing the next run does not clean up, lock included", async () => {
+  const dir = tree({ rules: { "broken.yaml": BROKEN } });
   const args = ["convert", "rules", ...APP, "--out", "out", "--skip-errors"];
-  for (const ms of [200, 400, 600, 900]) {
+  const lock = join(dir, "out", LOCK_NAME);
+  for (const [round, delay] of [0, 10, 30, 60].entries()) {
+    // New descriptions each round, so every file is rewritten.
+    for (const [name, text] of Object.entries(ruleSet(1, 30, 3000 + round))) writeFileSync(join(dir, "rules", name), text);
     await new Promise<void>((done) => {
       const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: "ignore" });
-      setTimeout(() => child.kill("SIGKILL"), ms);
-      child.on("exit", () => done());
+      // The lock appears when writing starts: kill the run then, or a little later.
+      const poll = setInterval(() => {
+        if (!existsSync(lock)) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill("SIGKILL"), delay);
+      }, 2);
+      child.on("exit", () => {
+        clearInterval(poll);
+        done();
+      });
     });
     const r = await rulecastInProcess(args, dir, { RULECAST_LOCK_WAIT: "0" });
-    assert.is(r.code, 1, `after a kill at ${ms} ms: ${r.stderr}`);
-    assert.equal(leftovers(join(dir, "out")), [], `after a kill at ${ms} ms`);
+    assert.is(r.code, 1, `after a kill ${delay} ms into writing: ${r.stderr}`);
+    assert.equal(leftovers(join(dir, "out")), [], `after a kill ${delay} ms into writing`);
   }
 });
 
