@@ -8,7 +8,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { OutputError } from "../../src/pipeline/output-errors.js";
@@ -192,9 +192,10 @@ test("runs killed while writing leave nothing the next run does not clean up, lo
     for (const [name, text] of Object.entries(ruleSet(1, 30, 3000 + round))) writeFileSync(join(dir, "rules", name), text);
     await new Promise<void>((done) => {
       const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: "ignore" });
-      // The lock appears when writing starts: kill the run then, or a little later.
+      // The lock (or a first temporary file) appears when writing starts: kill the run then, or a little later.
+      const writing = () => existsSync(lock) || (existsSync(join(dir, "out/sigma")) && readdirSync(join(dir, "out/sigma")).some((f) => f.includes("rulecast-tmp")));
       const poll = setInterval(() => {
-        if (!existsSync(lock)) return;
+        if (!writing()) return;
         clearInterval(poll);
         setTimeout(() => child.kill("SIGKILL"), delay);
       }, 2);
@@ -325,6 +326,19 @@ test("file-system errors on output paths are one line naming the path, exit 2, n
     assert.is(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
     assert.match(lines[0]!, line, args.join(" "));
   }
+});
+
+test("standard output closed early (`| head`): the run stops quietly, no stack trace", async () => {
+  const dir = tree({ rules: ruleSet(1, 80) });
+  const r = await new Promise<{ code: number; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [CLI, "convert", "rules", ...ALL], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    child.on("exit", (code) => done({ code: code ?? -1, stderr }));
+  });
+  assert.is(r.code, 0, r.stderr);
+  assert.not.match(r.stderr, /EPIPE|internal error|^\s+at /m);
 });
 
 test.run();
