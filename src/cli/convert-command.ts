@@ -150,6 +150,8 @@ function nameFiles(
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
 function checkOutput(outDir: string, files: readonly TextFile[], archive: { path: string; bytes: Buffer } | undefined, io: Io): number {
   const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
+  // A link anywhere is refused before the first diff is printed.
+  for (const f of [...files, ...(archive ? [archive] : [])]) folder.entry(f.path);
   let differ = 0;
   for (const f of files) {
     const old = readForCheck(folder, f.path);

@@ -187,9 +187,9 @@ test("runs killed while writing leave nothing the next run does not clean up, lo
   const dir = tree({ rules: { "broken.yaml": BROKEN } });
   const args = ["convert", "rules", ...APP, "--out", "out", "--skip-errors"];
   const lock = join(dir, "out", LOCK_NAME);
-  for (const [round, delay] of [0, 10, 30, 60].entries()) {
+  for (const [round, delay] of [0, 20, 60].entries()) {
     // New descriptions each round, so every file is rewritten.
-    for (const [name, text] of Object.entries(ruleSet(1, 30, 3000 + round))) writeFileSync(join(dir, "rules", name), text);
+    for (const [name, text] of Object.entries(ruleSet(1, 20, 3000 + round))) writeFileSync(join(dir, "rules", name), text);
     await new Promise<void>((done) => {
       const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: "ignore" });
       // The lock (or a first temporary file) appears when writing starts: kill the run then, or a little later.

@@ -92,10 +92,14 @@ for (const p of PLANTS) {
       // With --skip-errors a rule fails, so the run writes the others and removes no stale file.
       if (mode === "write --skip-errors") writeFileSync(join(dir, "rules/broken.yaml"), BROKEN);
       const outside = snapshot(join(dir, "outside"));
+      const before = snapshot(join(dir, "out"));
       const extra = mode === "check" ? ["--check"] : mode === "write" ? [] : ["--skip-errors"];
       const r = await rulecastInProcess(["convert", "rules", ...p.args, "--out", "out", ...extra], dir);
       assertRefused(r, p.link, `${p.name} (${mode})`);
       assert.equal(snapshot(join(dir, "outside")), outside, `${p.name} (${mode}): the folder outside changed`);
+      assert.equal(snapshot(join(dir, "out")), before, `${p.name} (${mode}): refused before anything was written or removed`);
+      assert.is(r.stdout, "", "refused before the first diff");
+      assert.not.match(r.stderr, /differs/);
       assert.ok(lstatSync(join(dir, p.link)).isSymbolicLink() && readlinkSync(join(dir, p.link)) === join(dir, p.target), "the link itself is left alone");
     });
   }
