@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { hostname, uptime } from "node:os";
 import { join } from "node:path";
-import { OutputError, OutputWriteError, printablePath } from "./output-errors.js";
+import { NOT_A_FILE, OutputError, OutputWriteError, printablePath } from "./output-errors.js";
 import { NODE_FS, OutputFolder, type OutputFs } from "./output-folder.js";
 
 export const LOCK_NAME = ".rulecast.lock";
@@ -108,7 +108,7 @@ function removeLock(fs: OutputFs, path: string): void {
 function readLock(folder: OutputFolder): Buffer | undefined {
   const entry = folder.entry(LOCK_NAME);
   if (entry.kind === "missing") return undefined;
-  if (entry.kind !== "file") throw new OutputWriteError(folder.abs(LOCK_NAME), { code: entry.kind === "folder" ? "EISDIR" : "EEXIST" });
+  if (entry.kind !== "file") throw new OutputWriteError(folder.abs(LOCK_NAME), entry.kind === "folder" ? { code: "EISDIR" } : NOT_A_FILE);
   const r = folder.read(LOCK_NAME, MAX_LOCK_BYTES);
   return r.kind === "bytes" ? r.bytes : Buffer.from("(too large)");
 }
