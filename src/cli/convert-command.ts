@@ -21,8 +21,8 @@ import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
 import { failUnwritableNames, nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
 import { startProgress } from "./progress.js";
-import { writeLocked } from "./write-locked.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
+import { writeLocked } from "./write-locked.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -65,13 +65,13 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
   const ctx = { templates, mappings: loadMappings(s.mappings), options };
   const progress = startProgress(io, "converting", loaded.rules.length);
-  const converted0 = loaded.rules.map((rule) => {
+  const ruleResults = loaded.rules.map((rule) => {
     const r = convertRule(rule, targets, ctx);
     progress.tick();
     return r;
   });
   progress.done();
-  const results = s.naming === DEFAULT_NAMING ? converted0 : failUnwritableNames(converted0, s.naming, loaded.relativePaths);
+  const results = s.naming === DEFAULT_NAMING ? ruleResults : failUnwritableNames(ruleResults, s.naming, loaded.relativePaths);
   const result = assembleResults(results, targets, ctx);
   const named = nameFiles(results, result.outcomes, result.files, loaded.relativePaths, s.naming);
 

@@ -10,7 +10,7 @@ import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
 import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
-import { OutputError, printablePath, whyFailed } from "../pipeline/output-errors.js";
+import { describeFsError, OutputError } from "../pipeline/output-errors.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
@@ -223,7 +223,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.err(`rulecast: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    const fsProblem = fileSystemError(e);
+    const fsProblem = describeFsError(e);
     if (fsProblem) {
       io.err(`rulecast: ${fsProblem}\n`);
       if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
@@ -234,19 +234,6 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 }
-
-/**
- * A file-system error on a named path that no command turned into its own message (a folder
- * given where a file is read, a file where a folder is listed): one line naming the path.
- */
-function fileSystemError(e: unknown): string | undefined {
-  const { code, path, syscall } = (e ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
-  if (typeof code !== "string" || typeof path !== "string" || typeof syscall !== "string") return undefined;
-  const verb = WRITE_SYSCALLS.has(syscall) ? "write" : syscall === "open" ? "open" : "read";
-  return `cannot ${verb} ${printablePath(path)}: ${whyFailed(e)}`;
-}
-
-const WRITE_SYSCALLS = new Set(["write", "mkdir", "rename", "unlink", "rmdir", "link", "symlink", "copyfile", "chmod", "ftruncate", "fsync"]);
 
 function withReport(a: Parsed): { report?: ReturnType<typeof parseReportFlag> & object } {
   const r = parseReportFlag(a["report"] as string[] | undefined);

@@ -56,6 +56,20 @@ export function whyFailed(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/**
+ * A file-system error on a named path that no command turned into its own message (a folder
+ * given where a file is read, a file where a folder is listed): one line naming the path, or
+ * undefined when the error names none.
+ */
+export function describeFsError(e: unknown): string | undefined {
+  const { code, path, syscall } = (e ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof code !== "string" || typeof path !== "string" || typeof syscall !== "string") return undefined;
+  const verb = WRITE_SYSCALLS.has(syscall) ? "write" : syscall === "open" ? "open" : "read";
+  return `cannot ${verb} ${printablePath(path)}: ${whyFailed(e)}`;
+}
+
+const WRITE_SYSCALLS = new Set(["write", "mkdir", "rename", "unlink", "rmdir", "link", "symlink", "copyfile", "chmod", "ftruncate", "fsync"]);
+
 /** A path on one line: control characters (a name can hold a newline) are shown escaped. */
 export function printablePath(path: string): string {
   return path.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { OutputError } from "../../src/pipeline/output-errors.js";
+import { describeFsError, OutputError } from "../../src/pipeline/output-errors.js";
 import { NODE_FS, type OutputFs } from "../../src/pipeline/output-folder.js";
 import { lockOutput, LOCK_NAME } from "../../src/pipeline/output-lock.js";
 import { writeOutput } from "../../src/pipeline/write-output.js";
@@ -325,7 +325,21 @@ test("file-system errors on output paths are one line naming the path, exit 2, n
     const lines = r.stderr.split("\n").filter((l) => l.startsWith("rulecast:"));
     assert.is(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
     assert.match(lines[0]!, line, args.join(" "));
+    assert.not.match(r.stderr, /internal error/, args.join(" "));
   }
+  // Any other file-system error that names its path, whatever raised it, is one line naming it too.
+  const raised = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return describeFsError(e);
+    }
+    return "nothing raised";
+  };
+  assert.is(raised(() => readdirSync(join(dir, "a-file"))), `cannot read ${join(dir, "a-file")}: a file stands where a folder is needed`);
+  assert.is(raised(() => mkdirSync(join(dir, "a-file/x"))), `cannot write ${join(dir, "a-file/x")}: a file stands where a folder is needed`);
+  assert.is(raised(() => readFileSync(join(dir, "no\nsuch"))), `cannot open ${join(dir, "no\\u000asuch")}: no such file or folder`);
+  assert.is(describeFsError(new Error("no path")), undefined);
 });
 
 test("standard output closed early (`| head`): the run stops quietly, no stack trace", async () => {
