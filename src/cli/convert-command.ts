@@ -3,14 +3,15 @@
  * come from flags, RULECAST_* and rulecast.config.yaml (load-inputs.ts); with `--check` nothing
  * is written and every file that differs from a fresh conversion is listed with a unified diff.
  */
-import { existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../pipeline/convert.js";
-import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
+import { OutputFolder } from "../pipeline/output-folder.js";
+import type { TextFile } from "../pipeline/write-output.js";
 import { loadTemplates } from "../render/templates.js";
 import { isValidAppName, splunkAppFiles } from "../splunk-app/splunk-app.js";
 import { tgz } from "../splunk-app/tar-writer.js";
@@ -18,9 +19,10 @@ import type { TargetName, TargetOptions } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
-import { nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
+import { failUnwritableNames, nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
 import { startProgress } from "./progress.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
+import { writeLocked } from "./write-locked.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -63,12 +65,13 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
   const ctx = { templates, mappings: loadMappings(s.mappings), options };
   const progress = startProgress(io, "converting", loaded.rules.length);
-  const results = loaded.rules.map((rule) => {
+  const ruleResults = loaded.rules.map((rule) => {
     const r = convertRule(rule, targets, ctx);
     progress.tick();
     return r;
   });
   progress.done();
+  const results = s.naming === DEFAULT_NAMING ? ruleResults : failUnwritableNames(ruleResults, s.naming, loaded.relativePaths);
   const result = assembleResults(results, targets, ctx);
   const named = nameFiles(result.files, loaded.relativePaths, s.naming);
 
@@ -107,8 +110,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     const outDir = resolve(io.cwd, out);
     // Stale files are removed only from folders rulecast alone names: the per-target folders.
     const managed = s.naming.startsWith("{target}/") ? targets : [];
-    writeOutput(outDir, files, managed, failed === 0);
-    if (archive) writeBytesAtomic(join(outDir, archive.path), archive.bytes);
+    writeLocked(io, outDir, archive ? [...files, { path: archive.path, content: archive.bytes }] : files, { managedDirs: managed, removeStale: failed === 0 });
   } else {
     for (const f of files) io.out(`==> ${f.path} <==\n${f.content}`);
   }
@@ -119,7 +121,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
  * Output paths from the naming template. The default keeps the targets' own names (what `npm
  * start` has always written); any other template needs each file's rule, which it carries.
  */
-function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<string, string>, naming: string): { files: FileToWrite[]; collisions: Diagnostic[] } {
+function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<string, string>, naming: string): { files: TextFile[]; collisions: Diagnostic[] } {
   if (naming === DEFAULT_NAMING) return { files: assembled.map((f) => ({ path: `${f.target}/${f.path}`, content: f.content })), collisions: [] };
   const named: NamedFile[] = assembled.map((f) => {
     const rule = f.rule;
@@ -136,29 +138,26 @@ function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { path: string; bytes: Buffer } | undefined, io: Io): number {
+function checkOutput(outDir: string, files: readonly TextFile[], archive: { path: string; bytes: Buffer } | undefined, io: Io): number {
+  const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
+  // A link anywhere is refused before the first diff is printed.
+  for (const f of [...files, ...(archive ? [archive] : [])]) folder.entry(f.path);
   let differ = 0;
   for (const f of files) {
-    let old = "";
-    try {
-      old = readFileSync(resolve(io.cwd, outDir, f.path), "utf8");
-    } catch {
-      old = "";
-    }
-    if (old !== f.content) {
-      differ++;
-      io.err(`${join(outDir, f.path)}: differs from a fresh conversion\n`);
-      io.out(createTwoFilesPatch(join(outDir, f.path), `${join(outDir, f.path)} (regenerated)`, old, f.content, "", "", { context: 3 }));
+    const old = readForCheck(folder, f.path);
+    if (typeof old === "string" && old === f.content) continue;
+    differ++;
+    const shown = join(outDir, f.path);
+    if (typeof old === "string") {
+      io.err(`${shown}: differs from a fresh conversion\n`);
+      io.out(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, f.content, "", "", { context: 3 }));
+    } else {
+      io.err(`${shown}: differs from a fresh conversion (${old.why})\n`);
     }
   }
   if (archive) {
-    let old: Buffer | undefined;
-    try {
-      old = readFileSync(resolve(io.cwd, outDir, archive.path));
-    } catch {
-      old = undefined;
-    }
-    if (!old || !old.equals(archive.bytes)) {
+    const old = folder.entry(archive.path).kind === "file" ? folder.read(archive.path, archive.bytes.length) : undefined;
+    if (old?.kind !== "bytes" || !old.bytes.equals(archive.bytes)) {
       differ++;
       io.err(`${join(outDir, archive.path)}: differs from a fresh conversion (binary)\n`);
     }
@@ -166,13 +165,28 @@ function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { p
   return differ > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Temp file + rename, as writeOutput does for text: an interrupted run leaves the old archive whole. */
-function writeBytesAtomic(abs: string, bytes: Buffer): void {
-  if (existsSync(abs) && readFileSync(abs).equals(bytes)) return;
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = `${abs}.rulecast-tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, abs);
+/** Beyond this an output file on disk is not read for a diff (a stale rules.ndjson of a big repository fits). */
+const MAX_CHECK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What `--check` compares with: the text of a regular file (missing reads as empty), or why
+ * there is nothing to compare. Links below the output folder are refused (output-folder.ts).
+ */
+function readForCheck(folder: OutputFolder, rel: string): string | { why: string } {
+  const entry = folder.entry(rel);
+  switch (entry.kind) {
+    case "missing":
+    case "blocked":
+      return "";
+    case "folder":
+      return { why: "a folder stands where the file should be" };
+    case "other":
+      return { why: "something other than a regular file stands there; not read" };
+    case "file": {
+      const r = folder.read(rel, MAX_CHECK_BYTES);
+      return r.kind === "bytes" ? r.bytes.toString("utf8") : { why: `${r.size} bytes on disk, too large to show a diff` };
+    }
+  }
 }
 
 export type { OutputFile };

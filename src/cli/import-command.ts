@@ -18,12 +18,13 @@ import { detectFormat } from "../pipeline/detect-format.js";
 import { collectInputFiles } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
 import { ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
-import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
+import type { FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
 import { readElasticJson, readElasticToml, readKibanaNdjson, type ElasticReadResult } from "../sources/elastic/index.js";
 import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
 import { writeNativeRule } from "../writers/native-rule-writer.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
+import { writeLocked } from "./write-locked.js";
 
 export interface ImportArgs {
   readonly paths: readonly string[];
@@ -99,7 +100,7 @@ export function runImport(args: ImportArgs, io: Io): number {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that imported\n");
     return EXIT_FINDINGS;
   }
-  writeOutput(resolve(io.cwd, args.out), fileNames(imported), [], false);
+  writeLocked(io, resolve(io.cwd, args.out), fileNames(imported));
   return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -178,7 +179,7 @@ function fileNames(imported: readonly Imported[]): FileToWrite[] {
   for (const i of imported) count.set(key(i), (count.get(key(i)) ?? 0) + 1);
   return imported.map((i) => {
     const slug = slugify(i.rule.name);
-    const name = (count.get(key(i)) ?? 0) > 1 ? `${slug}_${i.rule.id.slice(0, 8)}` : slug;
+    const name = (count.get(key(i)) ?? 0) > 1 ? `${slug}_${slugify(i.rule.id).slice(0, 8)}` : slug;
     return { path: i.dir ? `${i.dir}/${name}.yaml` : `${name}.yaml`, content: i.content };
   });
 }

@@ -40,7 +40,7 @@ export function runInit(args: InitArgs, io: Io): number {
   if (existing.length > 0 && !args.force) throw new UsageError(`not overwriting ${existing.join(", ")} (pass --force to replace)`);
   const files = planned.map(([from, to]) => ({ path: to, content: readFileSync(join(BUILTIN_TEMPLATE_DIR, "init", from), "utf8") }));
   if (source) files.push({ path: "package.json", content: packageJson(join(root, "package.json"), source, args.force) });
-  writeOutput(root, files, [], false);
+  writeOutput(root, files);
   for (const f of files) io.err(`wrote ${join(args.dir, f.path)}\n`);
   if (!source) {
     io.err("no CI workflow written: rulecast is not on the npm registry, so CI must install it from where you got it; rerun with --source SPEC (a git URL such as git+https://host/org/rulecast.git, or a tarball URL)\n");

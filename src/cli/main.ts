@@ -6,6 +6,7 @@
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { whyFailed } from "../pipeline/output-errors.js";
 import { runCli } from "./run-cli.js";
 
 const io = {
@@ -18,8 +19,21 @@ const io = {
   readStdin: () => readFileSync(0, "utf8"),
 };
 
+/**
+ * Standard output closed early (`rulecast convert rules | head`) is the reader's choice: stop
+ * quietly. Any other error on it is one line, exit 2, never a stack trace.
+ */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code !== "EPIPE") {
+    process.stderr.write(`rulecast: cannot write standard output: ${whyFailed(e)}\n`);
+    process.exit(2);
+  }
+  process.exit(process.exitCode ?? 0);
+}
+
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
+  process.stdout.on("error", onStdoutError);
   runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

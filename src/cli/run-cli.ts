@@ -10,7 +10,7 @@ import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
 import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
-import { OutputWriteError } from "../pipeline/write-output.js";
+import { describeFsError, OutputError } from "../pipeline/output-errors.js";
 import { TemplateError } from "../render/templates.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
@@ -242,10 +242,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OutputWriteError || e instanceof TemplateError) {
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof TemplateError) {
       // An unwritable output folder or a full disk is the environment's problem, not a rule's, and
       // a template that does not compile is the configuration's: exit 2.
       io.err(`rulecast: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    const fsProblem = describeFsError(e);
+    if (fsProblem) {
+      io.err(`rulecast: ${fsProblem}\n`);
+      if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
       return EXIT_USAGE;
     }
     io.err(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -2,11 +2,12 @@
  * `rulecast test PATHS..`: runs each rule's samples (or one event file against the rules) and
  * reports pass/fail per rule; `--report FILE` writes the verdicts as JSON.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { readEvents } from "../eval/index.js";
 import { collectInputFiles } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
+import { writeOutput } from "../pipeline/write-output.js";
 import { testEventFile, testSamples, type RuleTest } from "../testing/check-samples.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 
@@ -65,7 +66,8 @@ export function runTest(args: TestArgs, io: Io): number {
       passed,
       failed,
     };
-    writeFileSync(resolve(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
+    const abs = resolve(io.cwd, args.report);
+    writeOutput(dirname(abs), [{ path: basename(abs), content: JSON.stringify(report, null, 2) + "\n" }]);
   }
   io.err(`${passed} rules passed, ${failed} failed\n`);
   const readErrors = read.diagnostics.some((d) => d.severity === "error");
