@@ -3,11 +3,12 @@
  * come from flags, RULECAST_* and rulecast.config.yaml (load-inputs.ts); with `--check` nothing
  * is written and every file that differs from a fresh conversion is listed with a unified diff.
  */
-import { existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { assembleResults, convertRule, TARGET_NAMES, type OutputFile, type RuleResult } from "../pipeline/convert.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
@@ -51,6 +52,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`);
   }
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
+  if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
 
   const options: TargetOptions = {
     elasticLanguage: s.elasticLanguage,
@@ -60,7 +62,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
     templateVars: s.vars,
   };
-  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
+  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize);
   const ctx = { templates, mappings: loadMappings(s.mappings), options };
   const progress = startProgress(io, "converting", loaded.rules.length);
   const results = loaded.rules.map((rule) => {
@@ -110,7 +112,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     writeOutput(outDir, files, managed, failed === 0);
     if (archive) writeBytesAtomic(join(outDir, archive.path), archive.bytes);
   } else {
-    for (const f of files) io.out(`==> ${f.path} <==\n${f.content}`);
+    for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
   }
   return findings ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -157,8 +159,8 @@ function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { p
     }
     if (old !== f.content) {
       differ++;
-      io.err(`${join(outDir, f.path)}: differs from a fresh conversion\n`);
-      io.out(createTwoFilesPatch(join(outDir, f.path), `${join(outDir, f.path)} (regenerated)`, old, f.content, "", "", { context: 3 }));
+      io.err(`${shownPath(join(outDir, f.path))}: differs from a fresh conversion\n`);
+      io.out(safeLines(createTwoFilesPatch(join(outDir, f.path), `${join(outDir, f.path)} (regenerated)`, old, f.content, "", "", { context: 3 })));
     }
   }
   if (archive) {
@@ -170,7 +172,7 @@ function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { p
     }
     if (!old || !old.equals(archive.bytes)) {
       differ++;
-      io.err(`${join(outDir, archive.path)}: differs from a fresh conversion (binary)\n`);
+      io.err(`${shownPath(join(outDir, archive.path))}: differs from a fresh conversion (binary)\n`);
     }
   }
   return differ > 0 ? EXIT_FINDINGS : EXIT_OK;

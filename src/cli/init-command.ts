@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { oneLine } from "../diagnostics/display-text.js";
 import { BUILTIN_TEMPLATE_DIR } from "../render/templates.js";
 import { writeOutput } from "../pipeline/write-output.js";
 import { EXIT_OK, UsageError, type Io } from "./io.js";
@@ -23,7 +24,7 @@ export function runInit(args: { readonly dir: string; readonly force: boolean },
   if (existing.length > 0 && !args.force) throw new UsageError(`not overwriting ${existing.join(", ")} (pass --force to replace)`);
   const files = SCAFFOLD.map(([from, to]) => ({ path: to, content: readFileSync(join(BUILTIN_TEMPLATE_DIR, "init", from), "utf8") }));
   writeOutput(root, files, [], false);
-  for (const f of files) io.err(`wrote ${join(args.dir, f.path)}\n`);
+  for (const f of files) io.err(`wrote ${oneLine(join(args.dir, f.path))}\n`);
   io.err("next: rulecast check && rulecast convert\n");
   return EXIT_OK;
 }

@@ -4,8 +4,10 @@
  * commands, prints one line per problem, and maps outcomes to exit codes (0 ok, 1 rule failures,
  * 2 usage or configuration). Stack traces only with --verbose.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { oneLine } from "../diagnostics/display-text.js";
+import { readFdBounded } from "../input/read-bounded.js";
 import { runCli } from "./run-cli.js";
 
 const io = {
@@ -15,7 +17,7 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
   stdinIsTty: Boolean(process.stdin.isTTY),
   stderrIsTty: Boolean(process.stderr.isTTY),
-  readStdin: () => readFileSync(0, "utf8"),
+  readStdin: (maxBytes: number) => readFdBounded(0, maxBytes),
 };
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
@@ -25,7 +27,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`rulecast: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 2;
     },
   );

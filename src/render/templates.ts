@@ -7,6 +7,9 @@
 import Handlebars from "handlebars";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatDiagnostic } from "../diagnostics/diagnostic.js";
+import { DEFAULT_MAX_CONFIG_SIZE } from "../input/limits.js";
+import { InputFileError, readTextInput } from "../input/read-text.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { confValue, jsonBlock, jsonValue, yamlBlock, yamlScalar } from "./escape.js";
 
@@ -17,8 +20,11 @@ export interface Templates {
 
 export const BUILTIN_TEMPLATE_DIR = join(PACKAGE_ROOT, "templates");
 
-/** Templates from `overrideDir` (a user's `--templates`) win over the built-in ones, file by file. */
-export function loadTemplates(overrideDir?: string): Templates {
+/**
+ * Templates from `overrideDir` (a user's `--templates`) win over the built-in ones, file by file.
+ * A user's template is read with a size bound, and only when it is a regular file.
+ */
+export function loadTemplates(overrideDir?: string, maxTemplateBytes: number = DEFAULT_MAX_CONFIG_SIZE): Templates {
   const hb = Handlebars.create();
   hb.registerHelper("json", (v: unknown) => jsonValue(v));
   hb.registerHelper("jsonBlock", (v: unknown, indent: unknown) => jsonBlock(v, Number(indent)));
@@ -33,8 +39,8 @@ export function loadTemplates(overrideDir?: string): Templates {
       let t = compiled.get(name);
       if (!t) {
         const override = overrideDir ? join(overrideDir, name) : undefined;
-        const path = override && existsSync(override) ? override : join(BUILTIN_TEMPLATE_DIR, name);
-        t = hb.compile(readFileSync(path, "utf8"), { noEscape: true, strict: true });
+        const source = override && existsSync(override) ? readUserTemplate(override, maxTemplateBytes) : readFileSync(join(BUILTIN_TEMPLATE_DIR, name), "utf8");
+        t = hb.compile(source, { noEscape: true, strict: true });
         compiled.set(name, t);
       }
       const out = t(view, {
@@ -44,6 +50,12 @@ export function loadTemplates(overrideDir?: string): Templates {
       return `${tidy(out)}\n`;
     },
   };
+}
+
+function readUserTemplate(path: string, maxBytes: number): string {
+  const read = readTextInput({ shown: path, absolute: path }, { bytes: maxBytes, setting: "--max-config-size" });
+  if (!read.ok) throw new InputFileError(`cannot read template: ${formatDiagnostic(read.diagnostic)}`);
+  return read.text;
 }
 
 /**
