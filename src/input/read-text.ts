@@ -57,7 +57,7 @@ function problemDiagnostic(shown: string, p: ReadProblem, bound: Bound): Diagnos
     p.kind === "too-large"
       ? `split it, or raise ${bound.setting} if it is meant to be this big`
       : p.kind === "not-a-file"
-        ? "save it to a file first, or pipe it in as `-` (standard input)"
+        ? "name a regular file instead"
         : undefined;
   return {
     severity: "error",
