@@ -127,10 +127,12 @@ export function formatBytes(n: number): string {
 /** The problem as the end of a sentence that starts with the file's name. */
 export function describeProblem(p: ReadProblem, limitName: string): string {
   switch (p.kind) {
-    case "too-large":
-      return p.size !== undefined
-        ? `is ${formatBytes(p.size)}, over the ${formatBytes(p.limit)} limit (${limitName})`
-        : `holds more than the ${formatBytes(p.limit)} limit (${limitName})`;
+    case "too-large": {
+      if (p.size === undefined) return `holds more than the ${formatBytes(p.limit)} limit (${limitName})`;
+      // Rounded, a size just over the limit would read as the limit itself: then both in bytes.
+      const [size, limit] = formatBytes(p.size) === formatBytes(p.limit) ? [`${p.size} bytes`, `${p.limit}-byte`] : [formatBytes(p.size), formatBytes(p.limit)];
+      return `is ${size}, over the ${limit} limit (${limitName})`;
+    }
     case "is-a-folder":
       return "is a folder, not a file";
     case "not-a-file":
