@@ -31,7 +31,7 @@ function ruleInputs<T>(y: Argv<T>) {
     .option("pattern", { type: "string", describe: "only files whose path matches this regular expression" })
     .option("from", { choices: INPUT_FORMATS, describe: "force one input format (see `rulecast list formats`)" })
     .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" })
-    .option("max-input-size", { type: "string", describe: `largest rule file or stdin read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE)` })
+    .option("max-input-size", { type: "string", describe: "largest rule file or stdin read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE; config max_input_size)" })
     .option("max-config-size", { type: "string", describe: "largest config or template file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" });
 }
 
