@@ -220,7 +220,7 @@ test("templates: a folder, a device link, a FIFO or a too-large file in --templa
   for (const [name, want] of cases) refused(rulecast(["convert", "rules", "--to", "sigma", "--templates", name, "--out", "out"], dir), 2, want);
   refused(rulecast(["check", "rules", "--to", "sigma", "--templates", "as-device"], dir), 2, cases[1]![1]);
   refused(rulecast(["convert", "rules", "--to", "sigma", "--templates", "/dev/null"], dir), 2, /^rulecast: --templates: \/dev\/null is not a folder$/m);
-  refused(rulecast(["convert", "rules", "--to", "sigma", "--templates", "rules/a.yaml"], dir), 2, /^rulecast: --templates: rules\/a\.yaml is not a folder$/m);
+  refused(rulecast(["convert", "rules", "--to", "sigma", "--templates", "rules/psexec_network_connection.yaml"], dir), 2, /^rulecast: --templates: rules\/psexec_network_connection\.yaml is not a folder$/m);
 });
 
 // ---- events files -------------------------------------------------------------------------------
