@@ -3,7 +3,7 @@
  * the configured targets, ATT&CK ids and names, interval ≤ look-back, duplicate ids and names.
  * Exit 1 when a finding reaches `--fail-on` (default: error).
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkRules, sortDiagnostics } from "../checks/check-rules.js";
 import { loadMappings } from "../mapping/mappings.js";
@@ -24,8 +24,9 @@ export function runCheck(args: CheckArgs, io: Io): number {
   const s = loaded.settings;
   const targets = parseTargets(s.targets);
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
+  if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
   const ctx = {
-    templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined),
+    templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize),
     mappings: loadMappings(s.mappings),
     options: { elasticLanguage: s.elasticLanguage, unmapped: s.unmapped, ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}), ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}) },
   };

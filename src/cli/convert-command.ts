@@ -3,11 +3,12 @@
  * come from flags, RULECAST_* and rulecast.config.yaml (load-inputs.ts); with `--check` nothing
  * is written and every file that differs from a fresh conversion is listed with a unified diff.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../pipeline/convert.js";
 import { OutputFolder } from "../pipeline/output-folder.js";
@@ -53,6 +54,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`);
   }
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
+  if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
 
   const options: TargetOptions = {
     elasticLanguage: s.elasticLanguage,
@@ -62,7 +64,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
     templateVars: s.vars,
   };
-  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
+  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize);
   const ctx = { templates, mappings: loadMappings(s.mappings), options };
   const progress = startProgress(io, "converting", loaded.rules.length);
   const ruleResults = loaded.rules.map((rule) => {
@@ -112,7 +114,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     const managed = s.naming.startsWith("{target}/") ? targets : [];
     writeLocked(io, outDir, archive ? [...files, { path: archive.path, content: archive.bytes }] : files, { managedDirs: managed, removeStale: failed === 0 });
   } else {
-    for (const f of files) io.out(`==> ${f.path} <==\n${f.content}`);
+    for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
   }
   return findings ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -149,17 +151,17 @@ function checkOutput(outDir: string, files: readonly TextFile[], archive: { path
     differ++;
     const shown = join(outDir, f.path);
     if (typeof old === "string") {
-      io.err(`${shown}: differs from a fresh conversion\n`);
-      io.out(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, f.content, "", "", { context: 3 }));
+      io.err(`${shownPath(shown)}: differs from a fresh conversion\n`);
+      io.out(safeLines(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, f.content, "", "", { context: 3 })));
     } else {
-      io.err(`${shown}: differs from a fresh conversion (${old.why})\n`);
+      io.err(`${shownPath(shown)}: differs from a fresh conversion (${oneLine(old.why)})\n`);
     }
   }
   if (archive) {
     const old = folder.entry(archive.path).kind === "file" ? folder.read(archive.path, archive.bytes.length) : undefined;
     if (old?.kind !== "bytes" || !old.bytes.equals(archive.bytes)) {
       differ++;
-      io.err(`${join(outDir, archive.path)}: differs from a fresh conversion (binary)\n`);
+      io.err(`${shownPath(join(outDir, archive.path))}: differs from a fresh conversion (binary)\n`);
     }
   }
   return differ > 0 ? EXIT_FINDINGS : EXIT_OK;

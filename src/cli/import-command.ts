@@ -6,7 +6,7 @@
  * Every file is read back before it is written: a rule the rule-file format cannot hold exactly
  * (a type the schema lacks, a value that would change) is refused by name, never written lossy.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -15,7 +15,8 @@ import type { Rule } from "../ir/rule.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { convertRule } from "../pipeline/convert.js";
 import { detectFormat } from "../pipeline/detect-format.js";
-import { collectInputFiles } from "../pipeline/input-files.js";
+import { inputSizeLimit } from "../config/settings.js";
+import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
 import { ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
 import type { FileToWrite } from "../pipeline/write-output.js";
@@ -33,6 +34,7 @@ export interface ImportArgs {
   readonly verbose: boolean;
   /** Also import rules under `_deprecated/` folders (detection-rules keeps retired rules there). */
   readonly includeDeprecated?: boolean;
+  readonly maxInputSize?: string;
 }
 
 /** Rule types the rule-file schema (schema/rule.schema.json `type`) can hold. */
@@ -63,10 +65,17 @@ export function runImport(args: ImportArgs, io: Io): number {
 
   const sigma: { path: string; text: string; dir: string }[] = [];
   const units: { read: ElasticReadResult; dir: string }[] = [];
+  const limit = inputSizeLimit(args.maxInputSize, io.env);
+  if (typeof limit !== "number") throw new UsageError(limit.error);
   const inputs = inputFiles(args.paths, io.cwd, args.includeDeprecated === true);
   if (inputs.deprecated > 0) io.err(`skipped ${inputs.deprecated} file(s) under _deprecated/ (retired rules; pass --include-deprecated to import them)\n`);
   for (const input of inputs.files) {
-    const text = stripBom(readFileSync(input.absolute, "utf8"));
+    const read = readInputText(input, limit);
+    if (!read.ok) {
+      fail(read.diagnostic);
+      continue;
+    }
+    const text = stripBom(read.text);
     const reader = READERS.find((r) => input.path.toLowerCase().endsWith(r.ext));
     if (reader) units.push({ read: reader.read(input.path, text), dir: input.dir });
     else if (detectFormat(input.path, text) === "sigma") sigma.push({ path: input.path, text, dir: input.dir });

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PACKAGE_ROOT } from "../package-root.js";
+import { oneLine } from "../diagnostics/display-text.js";
 import { BUILTIN_TEMPLATE_DIR } from "../render/templates.js";
 import { writeOutput } from "../pipeline/write-output.js";
 import { EXIT_OK, UsageError, type Io } from "./io.js";
@@ -41,7 +42,7 @@ export function runInit(args: InitArgs, io: Io): number {
   const files = planned.map(([from, to]) => ({ path: to, content: readFileSync(join(BUILTIN_TEMPLATE_DIR, "init", from), "utf8") }));
   if (source) files.push({ path: "package.json", content: packageJson(join(root, "package.json"), source, args.force) });
   writeOutput(root, files);
-  for (const f of files) io.err(`wrote ${join(args.dir, f.path)}\n`);
+  for (const f of files) io.err(`wrote ${oneLine(join(args.dir, f.path))}\n`);
   if (!source) {
     io.err("no CI workflow written: rulecast is not on the npm registry, so CI must install it from where you got it; rerun with --source SPEC (a git URL such as git+https://host/org/rulecast.git, or a tarball URL)\n");
   }

@@ -3,6 +3,7 @@
  * errors. `list fields --mapping NAME` prints one mapping's field rows, the config's overrides
  * included, so a user sees what a conversion will use.
  */
+import { oneLine, safeLineStart } from "../diagnostics/display-text.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { TARGET_NAMES } from "../pipeline/convert.js";
 import { REPORT_FORMATS } from "../reports/render-report.js";
@@ -82,6 +83,7 @@ function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io): nu
       rows.push("*\t* (other names pass through: the Splunk add-ons extract Sigma's names)");
       break;
   }
-  for (const r of rows) io.out(r + "\n");
+  // Rows of config overrides are the config author's text: one line each, no CI command.
+  for (const r of rows) io.out(safeLineStart(r.split("\t").map(oneLine).join("\t")) + "\n");
   return EXIT_OK;
 }

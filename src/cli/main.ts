@@ -4,9 +4,11 @@
  * commands, prints one line per problem, and maps outcomes to exit codes (0 ok, 1 rule failures,
  * 2 usage or configuration). Stack traces only with --verbose.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { whyFailed } from "../pipeline/output-errors.js";
+import { oneLine } from "../diagnostics/display-text.js";
+import { readFdBounded } from "../input/read-bounded.js";
 import { runCli } from "./run-cli.js";
 
 const io = {
@@ -16,7 +18,7 @@ const io = {
   err: (t: string) => void process.stderr.write(t),
   stdinIsTty: Boolean(process.stdin.isTTY),
   stderrIsTty: Boolean(process.stderr.isTTY),
-  readStdin: () => readFileSync(0, "utf8"),
+  readStdin: (maxBytes: number) => readFdBounded(0, maxBytes),
 };
 
 /**
@@ -39,7 +41,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`rulecast: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 2;
     },
   );

@@ -12,6 +12,8 @@ import { runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
 import { describeFsError, OutputError } from "../pipeline/output-errors.js";
 import { TemplateError } from "../render/templates.js";
+import { oneLine } from "../diagnostics/display-text.js";
+import { InputFileError } from "../input/read-text.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
@@ -44,7 +46,9 @@ function ruleInputs<T>(y: Argv<T>) {
     .positional("paths", { type: "string", array: true, describe: "rule files or folders (recursive); `-` reads stdin; default: `rules:` from the config" })
     .option("pattern", { type: "string", describe: "only files whose path matches this regular expression" })
     .option("from", { choices: INPUT_FORMATS, describe: "force one input format (see `rulecast list formats`)" })
-    .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" });
+    .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" })
+    .option("max-input-size", { type: "string", describe: "largest rule file or stdin read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE; config max_input_size)" })
+    .option("max-config-size", { type: "string", describe: "largest config or template file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" });
 }
 
 /** Options that shape conversion (convert and check use the same, so check sees what convert will do). */
@@ -77,6 +81,8 @@ function loadFlags(a: Parsed): LoadFlags {
     splunkApp: str("splunk-app"),
     splunkIndex: str("splunk-index"),
     config: str("config"),
+    maxInputSize: str("max-input-size"),
+    maxConfigSize: str("max-config-size"),
     pattern: str("pattern"),
     from: str("from"),
   };
@@ -154,11 +160,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
           .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
           .option("include-deprecated", { type: "boolean", default: false, describe: "also import rules under _deprecated/ folders (skipped by default)" })
+          .option("max-input-size", { type: "string", describe: "largest input file read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE)" })
           .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
           .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
           .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries"),
       (a) => {
-        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"] }, io);
+        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"], ...maxInput(a) }, io);
       },
     )
     .command(
@@ -171,6 +178,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .option("expect", { choices: ["match", "no-match"] as const, describe: "with --events: at least one event matches / none does" })
           .option("report", { type: "string", describe: "write the verdicts as JSON to this file" })
           .option("per-event", { type: "boolean", default: false, describe: "print the verdict of every event" })
+          .option("max-input-size", { type: "string", describe: "largest rule or events file read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE)" })
           .example("rulecast test rules", "run the samples of every bundled rule")
           .example("rulecast test rule.yml --events events.json --expect match --per-event", "check one rule against recorded events"),
       (a) => {
@@ -182,6 +190,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             ...(a.report ? { report: a.report } : {}),
             perEvent: a["per-event"],
             verbose: a.verbose,
+            ...maxInput(a),
           },
           io,
         );
@@ -195,6 +204,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
           .option("mapping", { type: "string", describe: "with `fields`: the mapping to list (see `rulecast list mappings`)" })
           .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
+          .option("max-config-size", { type: "string", describe: "largest config file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" })
           .example("rulecast list targets", "the names --to accepts")
           .example("rulecast list formats", "input formats (--from) and report formats (--report)")
           .example("rulecast list fields --mapping sigma-splunk", "field renames Splunk output uses, config overrides included"),
@@ -242,22 +252,26 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OutputError || e instanceof TemplateError) {
-      // An unwritable output folder or a full disk is the environment's problem, not a rule's, and
-      // a template that does not compile is the configuration's: exit 2.
-      io.err(`rulecast: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof TemplateError || e instanceof InputFileError) {
+      // An unwritable output folder or a full disk is the environment's problem, not a rule's; a
+      // template that does not compile and an unreadable input are the configuration's: exit 2.
+      io.err(`rulecast: ${oneLine(e.message)}\n`);
       return EXIT_USAGE;
     }
     const fsProblem = describeFsError(e);
     if (fsProblem) {
-      io.err(`rulecast: ${fsProblem}\n`);
+      io.err(`rulecast: ${oneLine(fsProblem)}\n`);
       if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
       return EXIT_USAGE;
     }
-    io.err(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`rulecast: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return EXIT_USAGE;
   }
+}
+
+function maxInput(a: Parsed): { maxInputSize?: string } {
+  return typeof a["max-input-size"] === "string" ? { maxInputSize: a["max-input-size"] } : {};
 }
 
 function withReport(a: Parsed): { report?: ReturnType<typeof parseReportFlag> & object } {

@@ -6,11 +6,14 @@
 import { parseDocument } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../diagnostics/source-text.js";
-import { parseDuration } from "../ir/duration.js";
+import { parseByteSize } from "../input/limits.js";
+import { checkLookback, readDuration } from "../ir/duration.js";
 import type { Logsource } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
 import { appVersionProblem, splunkIndexProblem } from "../targets/splunk/splunk-names.js";
+import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../sources/data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../sources/unpaired-surrogates.js";
 
 export const CONFIG_FILE_NAME = "rulecast.config.yaml";
 
@@ -44,9 +47,13 @@ export interface RulecastConfig {
   readonly vars?: Readonly<Record<string, unknown>>;
   /** Values of Sigma `%name%` placeholders (the `expand` modifier). */
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
+  /** Bytes one rule file (or stdin, an import input, an events file) may hold. */
+  readonly maxInputSize?: number;
 }
 
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
+
+const MAX_ALIAS_COUNT = 100;
 
 const SEVERITIES: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
 const MAPPING_NAMES = ["ecs-sigma", "sigma-ecs", "sigma-splunk"] as const;
@@ -67,13 +74,27 @@ export function parseConfig(file: string, text: string): ConfigRead {
   const doc = parseDocument(text, { uniqueKeys: true });
   const starts = lineStarts(text);
   const at = (offset: number) => lineColAt(text, offset, starts);
+  const problem = (code: string, message: string, offset: number, hint?: string): ConfigRead => ({
+    error: { severity: "error", code, message, file, ...at(offset), ...(hint ? { hint } : {}) },
+  });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const { line, col } = at(e.pos[0]);
-    return { error: { severity: "error", code: "config/yaml-syntax", message: e.message.split("\n")[0]!, file, line, col } };
+    if (isYamlStackOverflow(e.message)) return problem("config/nesting-too-deep", NESTING_MESSAGE, e.pos[0]);
+    return problem("config/yaml-syntax", e.message.split("\n")[0]!, e.pos[0]);
+  }
+  const tooDeep = yamlTooDeepAt(doc);
+  if (tooDeep !== undefined) return problem("config/nesting-too-deep", NESTING_MESSAGE, tooDeep);
+  const unpaired = yamlUnpairedSurrogateAt(doc, text);
+  if (unpaired !== undefined) return { error: unpairedSurrogateDiagnostic(file, at(unpaired)) };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    // The yaml library refuses to expand aliases past maxAliasCount (a "billion laughs" file).
+    return problem("config/too-many-aliases", `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): refusing an alias bomb`, firstAliasAt(doc), "write the values out instead of repeating aliases");
   }
   try {
-    return { config: readConfig(doc.toJS() ?? {}) };
+    return { config: readConfig(raw ?? {}) };
   } catch (e) {
     if (!(e instanceof ConfigProblem)) throw e;
     type Ranged = { range?: [number, number, number]; items?: { key?: Ranged & { value?: unknown } }[] };
@@ -87,11 +108,17 @@ export function parseConfig(file: string, text: string): ConfigRead {
 
 function readConfig(raw: unknown): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders"]);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size"]);
   const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
   if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
   if (top["out"] !== undefined) cfg.out = string(top["out"], ["out"]);
+  if (top["max_input_size"] !== undefined) {
+    const v = top["max_input_size"];
+    const n = typeof v === "number" || typeof v === "string" ? parseByteSize(String(v)) : undefined;
+    if (n === undefined) throw new ConfigProblem(["max_input_size"], "must be a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB");
+    cfg.maxInputSize = n;
+  }
   if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
   if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
   if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning", "keep", "skip"] as const);
@@ -131,9 +158,12 @@ function readConfig(raw: unknown): RulecastConfig {
       const d = object(s[sev], ["schedule", sev]);
       only(d, ["schedule", sev], ["interval", "from"]);
       const interval = d["interval"] === undefined ? undefined : string(d["interval"], ["schedule", sev, "interval"]);
-      if (interval !== undefined && !parseDuration(interval)) throw new ConfigProblem(["schedule", sev, "interval"], `\`${interval}\` is not a duration like 5m, 1h`);
+      const intervalRead = interval === undefined ? undefined : readDuration(interval);
+      if (intervalRead && !intervalRead.ok) throw new ConfigProblem(["schedule", sev, "interval"], intervalRead.problem);
       const from = d["from"] === undefined ? undefined : string(d["from"], ["schedule", sev, "from"]);
       if (from !== undefined && !/^now-\d+[smhd]$/.test(from)) throw new ConfigProblem(["schedule", sev, "from"], `\`${from}\` is not date math like now-6m`);
+      const lookbackProblem = from === undefined ? undefined : checkLookback(from);
+      if (lookbackProblem) throw new ConfigProblem(["schedule", sev, "from"], lookbackProblem);
       out[sev] = { ...(interval ? { interval } : {}), ...(from ? { from } : {}) };
     }
     cfg.schedule = out;

@@ -5,6 +5,7 @@
  * directory when inside it (as the user would type them), absolute otherwise.
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE, parseByteSize } from "../input/limits.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
 import { splunkIndexProblem } from "../targets/splunk/splunk-names.js";
@@ -29,6 +30,10 @@ export interface Settings {
   readonly indexPatterns: readonly IndexPatterns[];
   readonly vars: Readonly<Record<string, unknown>>;
   readonly placeholders: Readonly<Record<string, readonly string[]>>;
+  /** Bytes one rule file, stdin, import input or events file may hold. */
+  readonly maxInputSize: number;
+  /** Bytes the config file and each template file may hold. */
+  readonly maxConfigSize: number;
 }
 
 /** What flags the user gave; undefined means "not on the command line". */
@@ -43,6 +48,9 @@ export interface SettingFlags {
   readonly failOn?: string;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
+  readonly maxInputSize?: string;
+  /** Bound of the config file itself and of template files (flag or environment only). */
+  readonly maxConfigSize?: string;
 }
 
 /** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
@@ -60,7 +68,33 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   RULECAST_FAIL_ON: "--fail-on",
   RULECAST_SPLUNK_APP: "--splunk-app",
   RULECAST_SPLUNK_INDEX: "--splunk-index",
+  RULECAST_MAX_INPUT_SIZE: "--max-input-size",
+  RULECAST_MAX_CONFIG_SIZE: "--max-config-size",
 };
+
+const SIZE_FORMAT = "a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB";
+
+/** A size setting's value; the message names where it came from. */
+export function byteSize(what: string, text: string): number | { readonly error: string } {
+  return parseByteSize(text) ?? { error: `${what} must be ${SIZE_FORMAT} (got \`${text}\`)` };
+}
+
+/**
+ * The bound of the config file and of template files: known before the config is read, so it comes
+ * from the flag or RULECAST_MAX_CONFIG_SIZE only (a file cannot raise its own bound).
+ */
+export function configSizeLimit(flags: SettingFlags, env: Readonly<Record<string, string | undefined>>): number | { readonly error: string } {
+  if (flags.maxConfigSize !== undefined) return byteSize("--max-config-size", flags.maxConfigSize);
+  const fromEnv = env["RULECAST_MAX_CONFIG_SIZE"];
+  return fromEnv ? byteSize("RULECAST_MAX_CONFIG_SIZE", fromEnv) : DEFAULT_MAX_CONFIG_SIZE;
+}
+
+/** The input bound for commands that read no config (import, test): the flag, then RULECAST_MAX_INPUT_SIZE. */
+export function inputSizeLimit(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): number | { readonly error: string } {
+  if (flag !== undefined) return byteSize("--max-input-size", flag);
+  const fromEnv = env["RULECAST_MAX_INPUT_SIZE"];
+  return fromEnv ? byteSize("RULECAST_MAX_INPUT_SIZE", fromEnv) : DEFAULT_MAX_INPUT_SIZE;
+}
 
 export type SettingsResult = { readonly settings: Settings } | { readonly error: string };
 
@@ -92,6 +126,12 @@ export function resolveSettings(
     };
   const text = (s: string) => s;
   const list = (s: string) => [s];
+  const size = (what: string) => (s: string): number => {
+    const n = byteSize(what, s);
+    if (typeof n === "number") return n;
+    problems.push(n.error);
+    return DEFAULT_MAX_INPUT_SIZE;
+  };
 
   const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning", "keep", "skip"] as const, "error")(flags.unmapped);
   const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
@@ -105,6 +145,8 @@ export function resolveSettings(
   const indexFrom = flags.splunkIndex !== undefined ? "--splunk-index" : e("RULECAST_SPLUNK_INDEX") !== undefined ? "RULECAST_SPLUNK_INDEX" : undefined;
   const indexProblem = indexFrom && splunkIndex ? splunkIndexProblem(splunkIndex) : undefined;
   if (indexProblem) problems.push(`${indexFrom}: ${indexProblem}`);
+  const maxConfigSize = configSizeLimit(flags, env);
+  const maxInputFlag = flags.maxInputSize === undefined ? undefined : size("--max-input-size")(flags.maxInputSize);
   const settings: Settings = {
     paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
     targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),
@@ -122,6 +164,9 @@ export function resolveSettings(
     indexPatterns: cfg.indexPatterns ?? [],
     vars: cfg.vars ?? {},
     placeholders: cfg.placeholders ?? {},
+    maxInputSize: pick(maxInputFlag, "RULECAST_MAX_INPUT_SIZE", cfg.maxInputSize, DEFAULT_MAX_INPUT_SIZE, size("RULECAST_MAX_INPUT_SIZE")),
+    maxConfigSize: typeof maxConfigSize === "number" ? maxConfigSize : DEFAULT_MAX_CONFIG_SIZE,
   };
+  if (typeof maxConfigSize !== "number") problems.push(maxConfigSize.error);
   return problems.length > 0 ? { error: problems.join("; ") } : { settings };
 }

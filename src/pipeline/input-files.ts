@@ -2,11 +2,11 @@
  * Finds rule files under the paths a user names: directories are walked in sorted order, symlinks
  * are not followed (a rule tree from a pull request must not reach outside itself).
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { lineColAt } from "../diagnostics/source-text.js";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { CONFIG_FILE_NAME } from "../config/config-file.js";
+import { DEFAULT_MAX_INPUT_SIZE } from "../input/limits.js";
+import { readTextInput, type TextRead } from "../input/read-text.js";
 
 export const RULE_EXTENSIONS = [".yml", ".yaml", ".toml", ".json", ".ndjson"] as const;
 
@@ -80,39 +80,12 @@ export function collectInputFiles(paths: readonly string[], cwd: string, pattern
   return { files, missing };
 }
 
-export type InputText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostic: Diagnostic };
+export type InputText = TextRead;
 
 /**
- * A rule file's text. Bytes that are not UTF-8 are refused with their position instead of being
- * turned into U+FFFD silently (a query would then match other text than the author wrote).
+ * A rule file's text, read with the size bound (a file over it fails alone, naming the file) and
+ * decoded as UTF-8 or refused at the first byte that is not (see src/input/read-text.ts).
  */
-export function readInputText(file: InputFile): InputText {
-  const bytes = readFileSync(file.absolute);
-  const text = bytes.toString("utf8");
-  const bad = firstInvalidByte(bytes, text);
-  if (bad === undefined) return { ok: true, text };
-  const before = bytes.subarray(0, bad).toString("utf8");
-  const { line, col } = lineColAt(before, before.length);
-  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-  return {
-    ok: false,
-    diagnostic: {
-      severity: "error",
-      code: "input/invalid-utf8",
-      message: `not UTF-8: byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, "0")} cannot start or continue a character`,
-      file: file.path,
-      line,
-      col,
-      hint: utf16 ? "the file is UTF-16: save it as UTF-8" : "save the file as UTF-8",
-    },
-  };
-}
-
-/** Re-encoding the decoded text gives the bytes back exactly when they were valid UTF-8. */
-function firstInvalidByte(bytes: Buffer, text: string): number | undefined {
-  const again = Buffer.from(text, "utf8");
-  if (again.equals(bytes)) return undefined;
-  let i = 0;
-  while (i < bytes.length && i < again.length && bytes[i] === again[i]) i++;
-  return i;
+export function readInputText(file: InputFile, maxBytes: number = DEFAULT_MAX_INPUT_SIZE): InputText {
+  return readTextInput({ shown: file.path, absolute: file.absolute }, { bytes: maxBytes, setting: "--max-input-size" });
 }

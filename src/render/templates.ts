@@ -7,6 +7,9 @@
 import Handlebars from "handlebars";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatDiagnostic } from "../diagnostics/diagnostic.js";
+import { DEFAULT_MAX_CONFIG_SIZE } from "../input/limits.js";
+import { InputFileError, readTextInput } from "../input/read-text.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { confComment, confStanza, confValue, jsonBlock, jsonValue, UnwritableValue, yamlBlock, yamlScalar } from "./escape.js";
 
@@ -63,8 +66,11 @@ function checked(fn: (...args: unknown[]) => string): (...args: unknown[]) => st
   };
 }
 
-/** Templates from `overrideDir` (a user's `--templates`) win over the built-in ones, file by file. */
-export function loadTemplates(overrideDir?: string): Templates {
+/**
+ * Templates from `overrideDir` (a user's `--templates`) win over the built-in ones, file by file.
+ * A user's template is read with a size bound, and only when it is a regular file.
+ */
+export function loadTemplates(overrideDir?: string, maxTemplateBytes: number = DEFAULT_MAX_CONFIG_SIZE): Templates {
   const hb = Handlebars.create();
   hb.registerHelper("json", checked((v) => jsonValue(v)));
   hb.registerHelper("jsonBlock", checked((v, indent) => jsonBlock(v, Number(indent))));
@@ -79,7 +85,7 @@ export function loadTemplates(overrideDir?: string): Templates {
   const pathOf = (name: string) => (overridden.has(name) ? join(overrideDir!, name) : join(BUILTIN_TEMPLATE_DIR, name));
   const compile = (name: string): Handlebars.TemplateDelegate => {
     const path = pathOf(name);
-    const text = readFileSync(path, "utf8");
+    const text = overridden.has(name) ? readUserTemplate(path, maxTemplateBytes) : readFileSync(path, "utf8");
     try {
       // compile() is lazy; precompiling finds syntax errors now, with their line.
       hb.precompile(text, OPTIONS);
@@ -140,6 +146,12 @@ function renderError(path: string, e: unknown): TemplateError {
   const missing = /^"(.*)" not defined in .* - (\d+):\d+$/.exec(message);
   if (missing) return new TemplateError(path, Number(missing[2]), `\`${missing[1]}\` is not a field of the view`);
   return new TemplateError(path, undefined, message);
+}
+
+function readUserTemplate(path: string, maxBytes: number): string {
+  const read = readTextInput({ shown: path, absolute: path }, { bytes: maxBytes, setting: "--max-config-size" });
+  if (!read.ok) throw new InputFileError(`cannot read template: ${formatDiagnostic(read.diagnostic)}`);
+  return read.text;
 }
 
 /**

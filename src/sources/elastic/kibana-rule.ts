@@ -6,7 +6,7 @@
  */
 import { readKibanaSideFilters } from "./kibana-filters.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { parseDuration } from "../../ir/duration.js";
+import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat, Threshold } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
@@ -127,9 +127,12 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   if (raw["risk_score"] === undefined) missing("risk_score");
 
   const intervalText = str("interval", false);
-  const interval = parseDuration(intervalText ?? "5m");
-  if (intervalText !== undefined && !interval) invalid("interval", "a duration such as `5m`");
+  const intervalRead = readDuration(intervalText ?? "5m");
+  const interval = intervalRead.ok ? intervalRead.duration : undefined;
+  if (intervalText !== undefined && !intervalRead.ok) fail("interval", "elastic/invalid-value", `\`interval\` must be a duration such as \`5m\`: ${intervalRead.problem}`);
   const from = str("from", false) ?? "now-6m";
+  const lookbackProblem = checkLookback(from);
+  if (lookbackProblem) fail("from", "elastic/invalid-value", `\`from\` must look back a duration such as \`now-6m\`: ${lookbackProblem}`);
   const to = str("to", false) ?? "now";
   const maxSignals = int("max_signals", 1) ?? 100;
   const enabledRaw = raw["enabled"];

@@ -6,7 +6,7 @@ import { parseDocument } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
-import { parseDuration } from "../../ir/duration.js";
+import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
@@ -14,6 +14,7 @@ import { parseQuery } from "../../query/parse-query.js";
 import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
 import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface ReadResult {
   readonly rules: Rule[];
@@ -96,6 +97,8 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   if (tooDeep !== undefined) {
     return { rules: [], diagnostics: [{ severity: "error", code: "rule/nesting-too-deep", message: NESTING_MESSAGE, file, ...at(tooDeep), hint: "flatten the data" }] };
   }
+  const unpaired = yamlUnpairedSurrogateAt(doc, text);
+  if (unpaired !== undefined) return { rules: [], diagnostics: [unpairedSurrogateDiagnostic(file, at(unpaired))] };
 
   let raw: unknown;
   try {
@@ -181,8 +184,12 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   }
   if (diagnostics.some((d) => d.severity === "error") || !parsed.ok) return { rules: [], diagnostics };
 
-  const interval = parseDuration(r.interval ?? "5m");
-  if (!interval) return { rules: [], diagnostics }; // unreachable: the schema pattern guarantees it
+  // The schema pattern checks the form; the size (20 digits, a decade) is checked here.
+  const interval = readDuration(r.interval ?? "5m");
+  if (!interval.ok) diag(["interval"], false, { severity: "error", code: "rule/invalid-value", message: `\`interval\`: ${interval.problem}`, hint: "a rule runs every few minutes to hours: 5m, 1h" });
+  const lookbackProblem = checkLookback(r.from ?? "now-6m");
+  if (lookbackProblem) diag(["from"], false, { severity: "error", code: "rule/invalid-value", message: `\`from\`: ${lookbackProblem}`, hint: "look back the interval plus a little: now-6m for 5m" });
+  if (!interval.ok || lookbackProblem) return { rules: [], diagnostics };
   const rule: Rule = {
     id: r.rule_id,
     name: r.name,
@@ -193,7 +200,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     index: r.index ?? [],
     severity: r.severity,
     riskScore: r.risk_score,
-    schedule: { interval, from: r.from ?? "now-6m", to: r.to ?? "now" },
+    schedule: { interval: interval.duration, from: r.from ?? "now-6m", to: r.to ?? "now" },
     maxSignals: r.max_signals ?? 100,
     enabled: r.enabled ?? true,
     tags: r.tags ?? [],

@@ -15,6 +15,7 @@ import { readDetection } from "./sigma-detection.js";
 import { readSigmaFilter, type SigmaFilter } from "./sigma-filter.js";
 import { findPair, readMeta } from "./sigma-meta.js";
 import { isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface SigmaReadOptions {
   /** Values for `%name%` placeholders of the `expand` modifier. */
@@ -123,5 +124,7 @@ function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   if (doc.errors.length > 0) return false;
   const tooDeep = yamlTooDeepAt(doc);
   if (tooDeep !== undefined) report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, tooDeep, "flatten the data");
-  return tooDeep === undefined;
+  const unpaired = tooDeep === undefined ? yamlUnpairedSurrogateAt(doc, ctx.src.text) : undefined;
+  if (unpaired !== undefined) ctx.diagnostics.push(unpairedSurrogateDiagnostic(ctx.src.file, lineColAt(ctx.src.text, unpaired, ctx.src.starts), ctx.ruleId));
+  return tooDeep === undefined && unpaired === undefined;
 }
