@@ -15,6 +15,8 @@ export interface Templates {
   render(name: string, view: object): string;
   /** Whether `name` comes from the user's `--templates` folder (its output needs checking as a whole). */
   isOverridden(name: string): boolean;
+  /** The file `name` is read from, for messages. */
+  source(name: string): string;
 }
 
 /**
@@ -93,6 +95,7 @@ export function loadTemplates(overrideDir?: string): Templates {
   for (const name of overridden) compiled.set(name, compile(name));
   return {
     isOverridden: (name) => overridden.has(name),
+    source: pathOf,
     render(name, view) {
       let t = compiled.get(name);
       if (!t) {

@@ -38,12 +38,13 @@ const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
 function renderNdjson(pieces: readonly BundlePiece[], ctx: TargetContext) {
   const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
-    const lines = content.split("\n").filter((l) => l.trim() !== "");
-    if (lines.length !== pieces.length) throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output has ${lines.length} lines, not one per rule (${pieces.length})`);
-    lines.forEach((l, i) => {
-      const read = jsonObject(l);
-      if (typeof read === "string") throw new TemplateError(BUNDLE_TEMPLATE, i + 1, `the line does not read back as a rule: ${read}`);
-      if (JSON.stringify(read) !== pieces[i]!.text) throw new TemplateError(BUNDLE_TEMPLATE, i + 1, "the line does not read back as the rule it was made from");
+    const fail = (reason: string) => new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, reason);
+    const lines = content.split("\n").map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim() !== "");
+    if (lines.length !== pieces.length) throw fail(`the output has ${lines.length} lines, not one per rule (${pieces.length})`);
+    lines.forEach(({ text, line }, i) => {
+      const read = jsonObject(text);
+      if (typeof read === "string") throw fail(`line ${line} of the output does not read back as a rule: ${read}`);
+      if (JSON.stringify(read) !== pieces[i]!.text) throw fail(`line ${line} of the output does not read back as the rule it was made from`);
     });
   }
   return [{ path: "rules.ndjson", content }];
@@ -152,7 +153,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
   const read = jsonObject(json);
   if (typeof read === "string") {
-    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/invalid-output", message: `the rule JSON (elastic/rule.json.hbs) does not read back: ${read}` }));
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/invalid-output", message: `the rule JSON from ${ctx.templates.source("elastic/rule.json.hbs")} does not read back: ${read}` }));
     return { files: [], bundle: [], diagnostics };
   }
   const line = JSON.stringify(read);

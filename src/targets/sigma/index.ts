@@ -118,7 +118,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   const problem = yamlReadBackProblem(content, written.length);
   if (problem) {
-    error("sigma/invalid-output", `the Sigma YAML does not read back: ${problem}`);
+    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0]?.template ?? "sigma/file.yaml.hbs")} does not read back: ${problem}`);
     return { files: [], bundle: [], diagnostics };
   }
   return {

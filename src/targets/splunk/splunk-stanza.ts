@@ -30,11 +30,11 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetC
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
     const read = readConf(content);
     const problem = read.problems[0];
-    if (problem) throw new TemplateError(BUNDLE_TEMPLATE, problem.line, `the output does not read back as a .conf file: ${problem.message}`);
+    if (problem) throw new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, `line ${problem.line} of the output does not read back as a .conf file: ${problem.message}`);
     const names = read.stanzas.map((s) => s.name);
     const intended = pieces.map((p) => p.name);
     if (names.join("\n") !== intended.join("\n")) {
-      throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
+      throw new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
     }
   }
   return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
@@ -92,7 +92,7 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
   const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView(view, rule, "splunk", ctx));
   const readBack = stanzaReadBack(text, stanza, search);
   if (readBack) {
-    error("splunk/conf-output", `the stanza does not read back as written: ${readBack}`);
+    error("splunk/conf-output", `the stanza from ${ctx.templates.source("splunk/stanza.conf.hbs")} does not read back as written: ${readBack}`);
     return undefined;
   }
   return { text, name: stanza, document: intendedStanza(view) };
