@@ -61,6 +61,12 @@ test(`Sigma output never repeats a key (${Object.keys(COLLIDING).length} inputs 
     assert.equal(again.diagnostics.filter((d) => d.severity === "error"), [], name);
     assert.equal(withoutSpans(again.rules[0]!.query), withoutSpans(read.rules[0]!.query), name);
   }
+  // Own keys the template does not write stay, whatever they are called.
+  const own = readRules([{ path: "r.yml", text: `${SIGMA_RULE}searches: a\ncondition: b\ncustom: c\nname: d\n` }]);
+  const kept = convertRules(own.rules, ["sigma"], testContext());
+  assert.is(readBackProblem(kept.files), undefined);
+  assert.match(kept.files[0]!.content, /\nsearches: a\ncondition: b\ncustom: c\n/);
+  assert.match(kept.files[0]!.content, /^name: d$/m);
   // A Sigma correlation with an unknown level: the correlation template writes `level` too.
   const corr = `${SIGMA_RULE.replace("title: Whoami Execution", "title: Whoami Execution\nname: whoami")}---\ntitle: Many whoami\nid: 9a0f3c1e-5b2d-4c3a-9e7f-1d2c3b4a5f60\nstatus: nope\nlevel: huge\ncorrelation:\n  type: event_count\n  rules: [whoami]\n  group-by: [User]\n  timespan: 5m\n  condition: {gte: 3}\n`;
   const read = readRules([{ path: "c.yml", text: corr }]);
