@@ -42,13 +42,12 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetC
 
 /** The stanza for a rule whose query is `search`; undefined when a value cannot be written (reported). */
 export function renderStanza(rule: Rule, search: string, ctx: TargetContext, report: Report): BundlePiece | undefined {
-  let errors = 0;
+  let refused = false;
   const error = (code: string, message: string, hint?: string) => {
-    errors++;
+    refused = true;
     report.error(code, message, hint);
   };
   const warn = report.warn;
-  const failed = () => errors > 0;
   const cron = cronFor(rule.schedule.interval);
   const earliest = splunkTime(rule.schedule.from);
   const latest = splunkTime(rule.schedule.to);
@@ -70,7 +69,7 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
   const stanza = title.replace(/[[\]]/g, " ").trim();
   const stanzaProblem = titleProblem ? undefined : confStanzaProblem(stanza);
   if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
-  if (failed() || !cron || !earliest || !latest) return undefined;
+  if (refused || !cron || !earliest || !latest) return undefined;
 
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
   const view: StanzaView = {
