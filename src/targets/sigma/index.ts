@@ -3,9 +3,9 @@
  * detection rule; sequences and samples become base rules plus a `temporal_ordered` / `temporal`
  * correlation rule in one multi-document file; Sigma correlations are written back as they were.
  */
+import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
-import { parseAllDocuments } from "yaml";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
@@ -118,7 +118,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   const problem = yamlReadBackProblem(content, written.length);
   if (problem) {
-    error("sigma/invalid-output", `the Sigma YAML does not read back: ${problem}`);
+    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0]?.template ?? "sigma/file.yaml.hbs")} does not read back: ${problem}`);
     return { files: [], bundle: [], diagnostics };
   }
   return {
@@ -195,10 +195,16 @@ function commonView(rule: Rule): Record<string, unknown> {
   };
 }
 
-/** Keys each template writes whatever the view holds; the others only when set (`{{#if}}`). */
-const ALWAYS_WRITTEN: Readonly<Record<Doc["template"], ReadonlySet<string>>> = {
-  "sigma/rule.yaml.hbs": new Set(["title", "id", "description", "logsource", "detection"]),
-  "sigma/correlation.yaml.hbs": new Set(["title", "id", "description", "correlation"]),
+/** The top-level keys of each template: written always, or only when the view sets them (`{{#if}}`). */
+const TEMPLATE_KEYS: Readonly<Record<Doc["template"], { readonly always: ReadonlySet<string>; readonly ifSet: ReadonlySet<string> }>> = {
+  "sigma/rule.yaml.hbs": {
+    always: new Set(["title", "id", "description", "logsource", "detection"]),
+    ifSet: new Set(["name", "taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
+  },
+  "sigma/correlation.yaml.hbs": {
+    always: new Set(["title", "id", "description", "correlation"]),
+    ifSet: new Set(["taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
+  },
 };
 
 /**
@@ -208,11 +214,11 @@ const ALWAYS_WRITTEN: Readonly<Record<Doc["template"], ReadonlySet<string>>> = {
  * keys have joined the logsource.
  */
 function withoutRepeatedKeys(d: Doc): Doc {
-  const view = d.view;
-  const written = (k: string) => ALWAYS_WRITTEN[d.template].has(k) || (Object.hasOwn(view, k) && k !== "custom" && truthy(view[k]));
-  const custom = Object.entries(view["custom"] as Record<string, unknown>);
+  const keys = TEMPLATE_KEYS[d.template];
+  const written = (k: string) => keys.always.has(k) || (keys.ifSet.has(k) && truthy(d.view[k]));
+  const custom = Object.entries(d.view["custom"] as Record<string, unknown>);
   if (!custom.some(([k]) => written(k))) return d;
-  return { ...d, view: { ...view, custom: Object.fromEntries(custom.filter(([k]) => !written(k))) } };
+  return { ...d, view: { ...d.view, custom: Object.fromEntries(custom.filter(([k]) => !written(k))) } };
 }
 
 /** What Handlebars' `{{#if}}` takes as set. */
