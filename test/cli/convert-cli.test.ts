@@ -18,6 +18,18 @@ const badQuery = seed
   .replace(/^query: >-\n(  .*\n)+/m, "query: event.category:network and (process.name:x or\n")
   .replace("610949a1-312f-4e04-bb55-3a79b8c95267", "1111aaaa-312f-4e04-bb55-3a79b8c95267");
 
+test("numeric KQL ranges convert to Sigma as numbers (issue 17, item 2)", () => {
+  const ranged = seed.replace(/^query: >-\n(  .*\n)+/m, "query: network.packets <= 2 and destination.port >= 5800 and destination.port <= 5810\n");
+  const dir = tempTree({ "rules/a.yaml": ranged });
+  const r = rulecast(["convert", "rules", "--to", "sigma", "--out", "out"], dir);
+  assert.is(r.code, 0, r.stderr);
+  const [file] = readdirSync(join(dir, "out/sigma"));
+  const yaml = readFileSync(join(dir, "out/sigma", file!), "utf8");
+  assert.match(yaml, /network\.packets\|lte: 2\n/);
+  assert.match(yaml, /destination\.port\|gte: 5800\n/);
+  assert.match(yaml, /destination\.port\|lte: 5810\n/);
+});
+
 test("a clean run exits 0 and writes every target", () => {
   const dir = tempTree({ "rules/a.yaml": good });
   const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);

@@ -94,6 +94,11 @@ function isSyntaxSafe(text: string): boolean {
   return true;
 }
 
+/** Text an unquoted range bound reads as a number (`5`, `-1.5`, `1e3`). */
+export function isNumberText(text: string): boolean {
+  return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text);
+}
+
 /**
  * A range bound or a number: a range query is not analysed, so anything the grammar reads back
  * unchanged stays bare (`now-1d/d`, `-1.5`); the rest is quoted.

@@ -8,7 +8,7 @@ import type { NodeOf, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { ecsFieldType } from "../../mapping/ecs-field-types.js";
-import { formatKqlBound, formatKqlField, formatKqlValue, quoteKql } from "./kql-escape.js";
+import { formatKqlBound, formatKqlField, formatKqlValue, isNumberText, quoteKql } from "./kql-escape.js";
 
 /** `printKql({kind:"exists", field:"user.name"})` → `{ text: "user.name:*", issues: [] }`. */
 export function printKql(q: Query): PrintResult {
@@ -177,7 +177,9 @@ function rangeValue(q: NodeOf<"range">, ctx: Ctx): string {
   if (q.value.parts.some((p) => p.kind !== "text")) {
     return unsupported(ctx, q, "a range bound cannot be a wildcard pattern").text;
   }
-  return formatKqlBound(q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join(""));
+  const text = q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+  // Bare, a number-like bound reads back as a number; quoted, it stays the text it is.
+  return isNumberText(text) ? quoteKql(text) : formatKqlBound(text);
 }
 
 function scalar(node: Query, v: Value, ctx: Ctx): string {

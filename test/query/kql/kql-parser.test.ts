@@ -123,8 +123,18 @@ test("ranges: < <= > >= with string values", () => {
     op,
     value: { kind: "string", parts: [T(value)] },
   });
-  assert.equal(ir("a < 1 and b<=2 and c > now-1d and d >= \"2020-01-01\""), and(r("lt", "a", "1"), r("lte", "b", "2"), r("gt", "c", "now-1d"), r("gte", "d", "2020-01-01")));
+  assert.equal(ir("a < \"1\" and b<=x2 and c > now-1d and d >= \"2020-01-01\""), and(r("lt", "a", "1"), r("lte", "b", "x2"), r("gt", "c", "now-1d"), r("gte", "d", "2020-01-01")));
   assert.equal(parsed("n >= 10").span, { start: 0, end: 7 });
+});
+
+test("ranges: an unquoted number is a number, except on ECS string and date fields", () => {
+  const n = (op: "lt" | "lte" | "gt" | "gte", field: string, raw: string): Query => ({ kind: "range", field, op, value: { kind: "number", value: Number(raw), raw } });
+  assert.equal(ir("network.packets <= 2"), n("lte", "network.packets", "2"));
+  assert.equal(ir("destination.port >= 5800 and destination.port <= 5810"), and(n("gte", "destination.port", "5800"), n("lte", "destination.port", "5810")));
+  assert.equal(ir("x > -1.5"), n("gt", "x", "-1.5"));
+  // ES compares these as text or dates: the bound stays what it says.
+  assert.equal(ir("process.name > 5"), { kind: "range", field: "process.name", op: "gt", value: { kind: "string", parts: [T("5")] } });
+  assert.equal(ir("@timestamp > 2020"), { kind: "range", field: "@timestamp", op: "gt", value: { kind: "string", parts: [T("2020")] } });
 });
 
 test("nested query names full fields, at every depth", () => {
