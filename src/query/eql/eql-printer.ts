@@ -12,7 +12,7 @@ import type { PrintIssue, PrintResult } from "../print-result.js";
 import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
-import { eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
+import { cidrBlock, eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
 
 interface Ctx {
   readonly issues: PrintIssue[];
@@ -137,7 +137,7 @@ function cond(q: Query, ctx: Ctx): Printed {
     case "regex":
       return atom(regexText(q, ctx));
     case "cidr":
-      return atom(`cidrMatch(${eqlFieldRef(q)}, ${quoteEqlString(q.cidr)})`);
+      return atom(`cidrMatch(${eqlFieldRef(q)}, ${quoteEqlString(cidrBlock(q.cidr))})`);
     case "compare": {
       const op = { eq: "==", neq: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" }[q.op];
       return atom(`${exprText(q.left, q, ctx).text} ${op} ${exprText(q.right, q, ctx).text}`);
