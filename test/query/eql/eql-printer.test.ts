@@ -116,6 +116,8 @@ test("expressions keep arithmetic precedence and optional fields", () => {
 test("escaping: quotes, backslashes, newlines, control characters, backtick names", () => {
   printsClean(m("f", str(txt('a"b\\c\nd\te\r'))), 'any where f == "a\\"b\\\\c\\nd\\te\\r"');
   printsClean(m("f", str(txt("\u0001"))), 'any where f == "\\u{01}"');
+  // Invisible format characters too (U+202E right-to-left override, U+200B zero-width space).
+  printsClean(m("f", str(txt("a\u202eb\u200b"))), 'any where f == "a\\u{202e}b\\u{200b}"');
   printsClean(m("my-field.x", num(1)), "any where `my-field.x` == 1");
   printsClean(m("a`b", num(1)), "any where `a``b` == 1");
   printsClean(m("1st", num(1)), "any where `1st` == 1");

@@ -87,6 +87,8 @@ const escapes: readonly [string, Part[], string][] = [
   ["pattern with literal star", [T("a*"), ANY], "a\\**"],
   ["pattern with keywords", [ANY, T(" or x and y not z "), ANY], "* \\or x \\and y \\u006eot z *"],
   ["pattern ending in not", [ANY, T("cannot")], "*can\\u006eot"],
+  ["control and format characters", [T("a\u0000b\u202ec")], '"a\\u0000b\\u202ec"'],
+  ["format character in a pattern", [ANY, T("\u202e"), ANY], "*\\u202e*"],
 ];
 
 for (const [name, parts, value] of escapes) {
