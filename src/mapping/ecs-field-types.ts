@@ -20,6 +20,10 @@ export function ecsFieldType(field: string): string | undefined {
   return Object.hasOwn(ecsTypes, field) ? ecsTypes[field] : undefined;
 }
 
+/** Elasticsearch types that hold numbers, and those that hold strings (compared as text). */
+export const ECS_NUMERIC_TYPES: ReadonlySet<string> = new Set(["long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"]);
+export const ECS_STRING_TYPES: ReadonlySet<string> = new Set(["keyword", "constant_keyword", "wildcard", "text", "match_only_text"]);
+
 /** The ECS fields of type `ip` (ECS 8.x field reference): a term `a.b.c.d/n` on them is a range. */
 export const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
   "client.ip", "client.nat.ip", "destination.ip", "destination.nat.ip", "host.ip", "observer.ip", "related.ip",

@@ -10,8 +10,9 @@
  * Lowering choices:
  * - `f:v` → `match` with `caseSensitive: true`: on keyword fields KQL builds a term or wildcard
  *   query, which compares exactly.
- * - Values are always IR `string` values: KQL is untyped (ES coerces `f:1` to the field's type), and
- *   `null`/`true`/`false` are kept as their text. Unquoted `*` is a `{kind:"any"}` part; quoted text
+ * - Values are IR `string` values (ES coerces `f:1` to the field's type), except unquoted
+ *   `true`/`false`, which Kibana's grammar reads as typed literals: `boolean` values (`null` is
+ *   kept as its text). Unquoted `*` is a `{kind:"any"}` part; quoted text
  *   and escaped `\*` are literal. The unquoted value that is exactly `*` is `exists`; `*:*` is `all`.
  * - Value groups `f:(a or (b and not c))` distribute the field: `or`/`and`/`not` of `match` nodes.
  * - `f < v` etc. → `range`. An unquoted bound that is a number is a `number` value (ES compares

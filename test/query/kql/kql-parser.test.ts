@@ -105,8 +105,13 @@ test("a keyword needs a space before it: `a or or b` searches `or b`", () => {
   assert.equal(ir("a and"), kw(T("a and")));
 });
 
-test("`null` `true` `false` stay string values", () => {
-  assert.equal(ir("f:null or g:true"), or(m("f", T("null")), m("g", T("true"))));
+test("unquoted `true` `false` are booleans (Kibana's typed literals), except on ECS string fields; `null` and quoted words stay text", () => {
+  const b = (field: string, value: boolean): Query => ({ kind: "match", field, value: { kind: "boolean", value }, caseSensitive: true });
+  assert.equal(ir("f:null or g:true or h:false"), or(m("f", T("null")), b("g", true), b("h", false)));
+  assert.equal(ir('g:"true"'), m("g", T("true")));
+  assert.equal(ir("gcp.audit.request.spec.hostNetwork:true"), b("gcp.audit.request.spec.hostNetwork", true));
+  assert.equal(ir("process.code_signature.trusted:true"), b("process.code_signature.trusted", true));
+  assert.equal(ir("process.name:true"), m("process.name", T("true")));
 });
 
 test("field:* is exists; *:* is all", () => {
