@@ -106,4 +106,35 @@ test("rulecast test: samples pass for the seed rules; a wrong expectation fails 
   assert.is(n.code, 0, n.stdout);
 });
 
+test("rulecast test: a threshold rule fires only when a group reaches the threshold; verdict and event facts agree (issue 17, item 1)", () => {
+  const threshold = good.replace(/^type: query$/m, "type: threshold\nthreshold:\n  field: [host.name]\n  value: 5").replace("610949a1-312f-4e04-bb55-3a79b8c95267", "2222aaaa-312f-4e04-bb55-3a79b8c95267");
+  assert.match(threshold, /value: 5/);
+  const hit = (host: string) => ({ event: { category: "network", type: "connection" }, process: { name: "cmstp.exe" }, host: { name: host } });
+  const dir = tempTree({
+    "rule.yaml": threshold,
+    "two.json": JSON.stringify([hit("a"), hit("a")]),
+    "five.json": JSON.stringify([hit("a"), hit("b"), hit("a"), hit("a"), hit("a"), hit("a")]),
+    "split.json": JSON.stringify([hit("a"), hit("b"), hit("a"), hit("b"), hit("a")]),
+  });
+  const two = rulecast(["test", "rule.yaml", "--events", "two.json", "--expect", "match", "--per-event"], dir);
+  assert.is(two.code, 1, two.stdout + two.stderr);
+  assert.match(two.stdout, /^FAIL .*: expected match; event \(stream of 2 events\) did not match$/m);
+  assert.not.match(two.stdout, /\bok\b|as expected/);
+  const five = rulecast(["test", "rule.yaml", "--events", "five.json", "--expect", "match"], dir);
+  assert.is(five.code, 0, five.stdout + five.stderr);
+  assert.match(five.stdout, /^PASS .*: expected match; event \(stream of 6 events\) matched$/m);
+  // Five matching events, but no host has five of them.
+  assert.is(rulecast(["test", "rule.yaml", "--events", "split.json", "--expect", "no-match"], dir).code, 0);
+});
+
+test("rulecast test --events: a plain rule's verdict line and event lines cannot disagree", () => {
+  const dir = tempTree({
+    "rule.yaml": good,
+    "events.json": JSON.stringify([{ event: { category: "network", type: "connection" }, process: { name: "notepad.exe" } }, { event: { category: "network", type: "connection" }, process: { name: "cmstp.exe" } }]),
+  });
+  const r = rulecast(["test", "rule.yaml", "--events", "events.json", "--expect", "match", "--per-event"], dir);
+  assert.is(r.code, 0, r.stdout);
+  assert.match(r.stdout, /^PASS .*: expected match; 1 of 2 events matched\n  event\[0\]: did not match\n  event\[1\]: matched\n/m);
+});
+
 test.run();
