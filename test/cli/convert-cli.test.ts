@@ -30,6 +30,16 @@ test("numeric KQL ranges convert to Sigma as numbers (issue 17, item 2)", () => 
   assert.match(yaml, /destination\.port\|lte: 5810\n/);
 });
 
+test("an unmapped field points at the field in the query, not at the query's start (issue 17, item 5)", () => {
+  const typo = seed.replace(/^query: >-\n/m, "query: >-\n  process.parent.name:cmd.exe and\n  proces.name:x and\n");
+  const queryLine = seed.split("\n").indexOf("query: >-") + 1;
+  const dir = tempTree({ "rules/a.yaml": typo });
+  const r = rulecast(["convert", "rules", "--to", "splunk", "--out", "out"], dir);
+  assert.is(r.code, 1, r.stderr);
+  // The query starts on the line after `query: >-`; the typo is on its second line, in column 3.
+  assert.match(r.stderr, `rules/a.yaml:${queryLine + 2}:3: error mapping/unmapped-field: splunk: field \`proces.name\``);
+});
+
 test("a clean run exits 0 and writes every target", () => {
   const dir = tempTree({ "rules/a.yaml": good });
   const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);

@@ -196,7 +196,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     ...customAndLogsource(r.custom ?? {}),
     // Kibana filters travel in custom (the writer puts them there); read them as Elastic's reader does.
     ...sideFiltersOf(r.custom ?? {}),
-    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
+    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at, r.query ?? "") },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
     ...(r.setup !== undefined ? { setup: r.setup } : {}),
@@ -262,10 +262,20 @@ function toSamples(s: NonNullable<Raw["samples"]>): Samples {
   return { match: s.match ?? [], noMatch: s.no_match ?? [] };
 }
 
-function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }) {
+/**
+ * Where the query starts in the file, and where each of its pieces on another file line starts
+ * (`queryLines`), so that a problem found later at a query offset (a field) points into the file.
+ */
+function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }, query: string) {
   const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
   const { line, col } = at(toFile(0));
-  return { queryLine: line, queryCol: col };
+  const queryLines: { offset: number; line: number; col: number }[] = [];
+  for (let o = 0, prev = -1; o <= query.length; o++) {
+    const p = at(toFile(o));
+    if (p.line !== prev) queryLines.push({ offset: o, line: p.line, col: p.col });
+    prev = p.line;
+  }
+  return { queryLine: line, queryCol: col, queryLines };
 }
 
 function firstLine(s: string): string {
