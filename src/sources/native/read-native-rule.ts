@@ -10,7 +10,7 @@ import { parseDuration } from "../../ir/duration.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
 import { parseQuery } from "../../query/parse-query.js";
-import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
+import { nodeAt, offsetOf, scalarOffsetMapper, scalarPieces } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
 import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
 
@@ -196,7 +196,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     ...customAndLogsource(r.custom ?? {}),
     // Kibana filters travel in custom (the writer puts them there); read them as Elastic's reader does.
     ...sideFiltersOf(r.custom ?? {}),
-    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at, r.query ?? "") },
+    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
     ...(r.setup !== undefined ? { setup: r.setup } : {}),
@@ -266,15 +266,10 @@ function toSamples(s: NonNullable<Raw["samples"]>): Samples {
  * Where the query starts in the file, and where each of its pieces on another file line starts
  * (`queryLines`), so that a problem found later at a query offset (a field) points into the file.
  */
-function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }, query: string) {
-  const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
-  const { line, col } = at(toFile(0));
-  const queryLines: { offset: number; line: number; col: number }[] = [];
-  for (let o = 0, prev = -1; o <= query.length; o++) {
-    const p = at(toFile(o));
-    if (p.line !== prev) queryLines.push({ offset: o, line: p.line, col: p.col });
-    prev = p.line;
-  }
+function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }) {
+  const node = nodeAt(doc, ["query"]).node;
+  const { line, col } = at(scalarOffsetMapper(text, node)(0));
+  const queryLines = scalarPieces(text, node).map((p) => ({ offset: p.valueOffset, ...at(p.fileOffset) }));
   return { queryLine: line, queryCol: col, queryLines };
 }
 
