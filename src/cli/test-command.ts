@@ -57,8 +57,15 @@ export function runTest(args: TestArgs, io: Io): number {
     const where = `${oneLine(t.rule.source.file)}:${t.rule.source.line}`;
     if (t.error) io.out(`FAIL ${name} (${where}): cannot evaluate: ${oneLine(t.error)}\n`);
     else if (t.verdicts.length === 0) io.out(`FAIL ${name} (${where}): no samples to test\n`);
-    else io.out(`${t.passed ? "PASS" : "FAIL"} ${name} (${where}): ${t.verdicts.filter((v) => v.pass).length}/${t.verdicts.length} as expected\n`);
-    for (const v of t.verdicts) {
+    else if (t.fileLevel) {
+      // One judgement on the file; the event lines below are facts, not verdicts of their own.
+      const hit = t.verdicts.filter((v) => v.matched).length;
+      const [one] = t.verdicts;
+      const fact = t.verdicts.length === 1 && one ? `${oneLine(one.sample)} ${one.matched ? "matched" : "did not match"}` : `${hit} of ${t.verdicts.length} events matched`;
+      io.out(`${t.passed ? "PASS" : "FAIL"} ${name} (${where}): expected ${one?.expected}; ${fact}\n`);
+      for (const v of t.verdicts) if (args.perEvent || !t.passed) io.out(`  ${oneLine(v.sample)}: ${v.matched ? "matched" : "did not match"}\n`);
+    } else io.out(`${t.passed ? "PASS" : "FAIL"} ${name} (${where}): ${t.verdicts.filter((v) => v.pass).length}/${t.verdicts.length} as expected\n`);
+    for (const v of t.fileLevel ? [] : t.verdicts) {
       if (args.perEvent || !v.pass) io.out(`  ${v.pass ? "ok  " : "BAD "} ${oneLine(v.sample)}: ${v.matched ? "matched" : "did not match"} (expected ${v.expected})\n`);
     }
   }

@@ -9,6 +9,8 @@
  *   `#text` (`EventID` with Qualifiers) is its text; attributes of nested elements are joined with
  *   `_` (`Provider_Name`, `Provider_Guid`, `TimeCreated_SystemTime`, `Execution_ProcessID`,
  *   `Security_UserID`), the names Zircolite and Chainsaw use for Sigma matching.
+ * - A data name with spaces, as Windows Defender writes them (`Threat Name`, `Process Name`,
+ *   `Source Name`), is the name without them (`ThreatName`), as Sigma's Windows rules spell it.
  * An event without an `Event` wrapper is taken as the `Event` object itself. EventData names win
  * over System names on a clash (rules name the event's own fields far more often).
  */
@@ -52,7 +54,7 @@ function flattenData(data: Obj, out: Obj): void {
     if (k === "Data" && (Array.isArray(v) || isObj(v))) {
       for (const entry of Array.isArray(v) ? v : [v]) addDataEntry(entry, out);
     } else if (isObj(v) && !("#text" in v)) flattenData(v, out); // UserData: <Wrapper><Field>..</Field></Wrapper>
-    else put(out, k, isObj(v) ? v["#text"] : v);
+    else put(out, sigmaName(k), isObj(v) ? v["#text"] : v);
   }
 }
 
@@ -64,8 +66,12 @@ function addDataEntry(entry: unknown, out: Obj): void {
   const attrs = isObj(entry["#attributes"]) ? entry["#attributes"] : {};
   const name = attrs["Name"] ?? entry["@Name"] ?? entry["Name"];
   const value = "#text" in entry ? entry["#text"] : null;
-  if (typeof name === "string") put(out, name, value);
+  if (typeof name === "string") put(out, sigmaName(name), value);
   else pushUnnamed(value, out);
+}
+
+function sigmaName(name: string): string {
+  return name.replace(/\s+/g, "");
 }
 
 function pushUnnamed(v: unknown, out: Obj): void {

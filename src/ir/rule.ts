@@ -78,6 +78,11 @@ export interface RuleSource {
   /** Where the query text starts in the file (1-based), for problems found after parsing. */
   readonly queryLine?: number;
   readonly queryCol?: number;
+  /**
+   * For a query held in a string scalar: the query offset where each file line of it starts, and
+   * that position in the file, so that a node's span (a query offset) maps to a file line and column.
+   */
+  readonly queryLines?: readonly { readonly offset: number; readonly line: number; readonly col: number }[];
 }
 
 export interface Rule {

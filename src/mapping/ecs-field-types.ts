@@ -3,6 +3,27 @@
  * (read from query text alone) does not carry.
  */
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.js";
+
+// Loaded once per process: a cache of immutable package data, not state.
+let ecsTypes: Readonly<Record<string, string>> | undefined;
+
+/**
+ * The Elasticsearch type ECS gives a field (`process.command_line` → `wildcard`,
+ * `process.name` → `keyword`), or undefined for a field ECS does not define. From
+ * data/ecs-field-types.json (scripts/build-ecs-field-types.mjs, from the @elastic/ecs package).
+ */
+export function ecsFieldType(field: string): string | undefined {
+  ecsTypes ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, "data", "ecs-field-types.json"), "utf8")) as { types: Record<string, string> }).types;
+  return Object.hasOwn(ecsTypes, field) ? ecsTypes[field] : undefined;
+}
+
+/** Elasticsearch types that hold numbers, and those that hold strings (compared as text). */
+export const ECS_NUMERIC_TYPES: ReadonlySet<string> = new Set(["long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"]);
+export const ECS_STRING_TYPES: ReadonlySet<string> = new Set(["keyword", "constant_keyword", "wildcard", "text", "match_only_text"]);
+
 /** The ECS fields of type `ip` (ECS 8.x field reference): a term `a.b.c.d/n` on them is a range. */
 export const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
   "client.ip", "client.nat.ip", "destination.ip", "destination.nat.ip", "host.ip", "observer.ip", "related.ip",

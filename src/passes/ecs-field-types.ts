@@ -9,7 +9,7 @@
  *   form is a case-insensitive contains, which differs at word edges; a warning says how.
  */
 import type { Part, Query, SequenceStep } from "../ir/query.js";
-import { ECS_IP_FIELDS, isTextField } from "../mapping/ecs-field-types.js";
+import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../mapping/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
 
 const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
@@ -86,6 +86,32 @@ export function ipFieldsTyped(query: Query): TypedResult {
     }
   };
   return { query: mapLeaves(query, leaf), problems };
+}
+
+const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/**
+ * ecsLiteralsTyped: each literal compared with an ECS field takes the field's type, as
+ * Elasticsearch's EQL compares by the mapped type (`process.code_signature.trusted == "true"` fails
+ * verification; `event.code == 4624` compares a keyword with a number). A `"true"`/`"false"` on a
+ * boolean field is the boolean, a number-like text on a numeric field the number, and a number or
+ * boolean on a string field its text. Fields ECS does not define keep the value as written.
+ */
+export function ecsLiteralsTyped(query: Query): Query {
+  const leaf = (q: Query): Query => {
+    if (q.kind !== "match" && q.kind !== "range") return q;
+    const type = ecsFieldType(q.field);
+    if (type === undefined) return q;
+    const v = q.value;
+    const text = v.kind === "string" && v.parts.every((p) => p.kind === "text") ? v.parts.map((p) => (p.kind === "text" ? p.value : "")).join("") : undefined;
+    if (type === "boolean" && q.kind === "match" && (text === "true" || text === "false")) return { ...q, value: { kind: "boolean", value: text === "true" } };
+    if (ECS_NUMERIC_TYPES.has(type) && text !== undefined && NUMBER_TEXT.test(text)) return { ...q, value: { kind: "number", value: Number(text), raw: text } };
+    if (ECS_STRING_TYPES.has(type) && q.kind === "match" && (v.kind === "number" || v.kind === "boolean")) {
+      return { ...q, value: { kind: "string", parts: [{ kind: "text", value: v.kind === "number" ? v.raw || String(v.value) : String(v.value) }] } };
+    }
+    return q;
+  };
+  return mapLeaves(query, leaf);
 }
 
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;

@@ -25,7 +25,13 @@ export function ruleDiagnostic(
 }
 
 function spanPosition(rule: Rule, span: Span): { line: number; col: number } | undefined {
-  const { queryLine, queryCol, format } = rule.source;
+  const { queryLine, queryCol, format, queryLines } = rule.source;
+  if (format !== "sigma" && queryLines && span.start >= 0 && span.start <= rule.queryText.length) {
+    // The last piece of the query that starts at or before the span, on its own file line.
+    let piece = queryLines[0];
+    for (const l of queryLines) if (l.offset <= span.start) piece = l;
+    return piece ? { line: piece.line, col: piece.col + (span.start - piece.offset) } : undefined;
+  }
   if (format !== "sigma" || queryLine === undefined || queryCol === undefined) return undefined;
   if (span.start < 0 || span.start > rule.queryText.length) return undefined;
   const before = rule.queryText.slice(0, span.start);

@@ -16,7 +16,7 @@ const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|~|\.nan|\.inf|-\.inf|\+\
 const NUMBER_LIKE = /^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$|^0[xob][0-9a-fA-F_]+$|^[-+]?\.(?:inf|nan)$|^\d+(?::\d+)+$/;
 /** Characters that may start a plain scalar, and runs that end one. */
 const PLAIN_START = /^[^\s\-?:,[\]{}#&*!|>'"%@`]/;
-const PLAIN_BREAKERS = /: |:$| #|[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]|^ | $/;
+const PLAIN_BREAKERS = /: |:$| #|[\t\n\r\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|^ | $/u;
 
 /** A scalar as it appears after `key: ` or `- `. */
 export function emitScalar(v: unknown, opts: EmitOptions = {}): string {
@@ -32,14 +32,18 @@ export function emitScalar(v: unknown, opts: EmitOptions = {}): string {
 
 function emitString(s: string, forceQuote: boolean): string {
   if (!forceQuote && s !== "" && PLAIN_START.test(s) && !PLAIN_BREAKERS.test(s) && !RESERVED.test(s) && !NUMBER_LIKE.test(s)) return s;
-  // Single quotes hold anything printable on one line; only `'` itself is doubled.
-  if (!/[\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  // Single quotes hold anything printable and visible on one line; only `'` itself is doubled.
+  // Control and invisible format characters (U+202E, zero-width space) are written as escapes.
+  if (!/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s)) return `'${s.replace(/'/g, "''")}'`;
   return doubleQuoted(s);
 }
 
 /** JSON string syntax is valid YAML double-quoted syntax for every character. */
 function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u0085\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(s).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+    const cp = c.codePointAt(0) ?? 0;
+    return cp > 0xffff ? `\\U${cp.toString(16).padStart(8, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** A map key: plain when safe, quoted otherwise. */
@@ -80,7 +84,7 @@ function blockSafe(s: string): boolean {
   const body = s.endsWith("\n") ? s.slice(0, -1) : s;
   if (body.endsWith("\n") || body === "") return false;
   if (/^[ \t]/.test(body)) return false;
-  return !body.split("\n").some((l) => /[ \t]$/.test(l) || /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff\t\r]/.test(l));
+  return !body.split("\n").some((l) => /[ \t]$/.test(l) || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(l));
 }
 
 function emitCollection(v: object, indent: number, opts: EmitOptions, lines: string[]): void {

@@ -21,6 +21,8 @@ export interface RuleTest {
   /** Why the rule could not be evaluated at all (an unsupported construct, events without time...). */
   readonly error?: string;
   readonly passed: boolean;
+  /** `--events --expect`: the expectation is on the whole file, not on each event. */
+  readonly fileLevel?: boolean;
 }
 
 /** Sequences, samples and correlations are judged on the whole list as one time-ordered stream. */
@@ -34,13 +36,43 @@ export function normaliseEvent(e: Record<string, unknown>): Record<string, unkno
   return ev && typeof ev === "object" && "System" in (ev as object) ? flattenWindowsEvent(e) : e;
 }
 
+/**
+ * What the platform runs for a rule: its query, or for an Elastic threshold rule the query's
+ * matches counted per group (`threshold.field`), which alerts only when a group reaches
+ * `threshold.value` events and each `cardinality` field that many distinct values. The events given
+ * are taken as one run's look-back. One query per condition; a group must meet them all.
+ */
+export function conditionQueries(rule: Rule): Query[] {
+  const t = rule.threshold;
+  if (!t) return [rule.query];
+  const rules = [{ name: "threshold", query: rule.query }];
+  const count: Query = { kind: "correlation", type: "event_count", rules, groupBy: t.field, condition: [{ op: "gte", value: t.value }] };
+  const distinct = t.cardinality.map(
+    (c): Query => ({ kind: "correlation", type: "value_count", rules, groupBy: t.field, valueField: c.field, condition: [{ op: "gte", value: c.value }] }),
+  );
+  return [count, ...distinct];
+}
+
+/** Groups (by their group-by values) where a threshold's every condition held; undefined: it could not run. */
+function thresholdGroups(queries: readonly Query[], evs: readonly Record<string, unknown>[]): { groups: Set<string> } | { error: string } {
+  let groups: Set<string> | undefined;
+  for (const q of queries) {
+    const r = evaluateStream(q, evs);
+    if (!r.ok) return { error: r.reason };
+    const keys = new Set(r.matches.map((m) => JSON.stringify(m.key ?? [])));
+    groups = groups === undefined ? keys : new Set([...groups].filter((k) => keys.has(k)));
+  }
+  return { groups: groups ?? new Set() };
+}
+
 export function checkEvents(rule: Rule, events: readonly Record<string, unknown>[], expected: "match" | "no-match", label: string): { verdicts: Verdict[]; error?: string } {
   const evs = events.map(normaliseEvent);
-  if (isStreamQuery(rule.query)) {
+  const queries = conditionQueries(rule);
+  if (queries.length > 1 || isStreamQuery(rule.query) || rule.threshold) {
     if (evs.length === 0) return { verdicts: [] };
-    const r = evaluateStream(rule.query, evs);
-    if (!r.ok) return { verdicts: [], error: r.reason };
-    const matched = r.matches.length > 0;
+    const r = thresholdGroups(queries, evs);
+    if ("error" in r) return { verdicts: [], error: r.error };
+    const matched = r.groups.size > 0;
     return { verdicts: [{ sample: `${label} (stream of ${evs.length} events)`, expected, matched, pass: matched === (expected === "match") }] };
   }
   const r = evaluateStream(rule.query, evs);
@@ -72,7 +104,8 @@ export function testEventFile(rule: Rule, events: readonly Record<string, unknow
   const r = checkEvents(rule, events, expect, "event");
   const anyMatch = r.verdicts.some((v) => v.matched);
   const holds = expect === "match" ? anyMatch : !anyMatch;
-  // Per-event verdicts say what each event did; the rule passes on the file-level condition.
-  const verdicts = r.verdicts.map((v) => ({ ...v, pass: expect === "match" ? true : !v.matched }));
-  return { rule, verdicts, ...(r.error ? { error: r.error } : {}), passed: !r.error && events.length > 0 && holds };
+  // The expectation is on the file as a whole: each event line states a fact (matched or not), and
+  // the rule's verdict is the one judgement, so the two cannot disagree.
+  const verdicts = r.verdicts.map((v) => ({ ...v, pass: holds }));
+  return { rule, verdicts, ...(r.error ? { error: r.error } : {}), passed: !r.error && events.length > 0 && holds, fileLevel: true };
 }

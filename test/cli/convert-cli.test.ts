@@ -18,6 +18,28 @@ const badQuery = seed
   .replace(/^query: >-\n(  .*\n)+/m, "query: event.category:network and (process.name:x or\n")
   .replace("610949a1-312f-4e04-bb55-3a79b8c95267", "1111aaaa-312f-4e04-bb55-3a79b8c95267");
 
+test("numeric KQL ranges convert to Sigma as numbers (issue 17, item 2)", () => {
+  const ranged = seed.replace(/^query: >-\n(  .*\n)+/m, "query: network.packets <= 2 and destination.port >= 5800 and destination.port <= 5810\n");
+  const dir = tempTree({ "rules/a.yaml": ranged });
+  const r = rulecast(["convert", "rules", "--to", "sigma", "--out", "out"], dir);
+  assert.is(r.code, 0, r.stderr);
+  const [file] = readdirSync(join(dir, "out/sigma"));
+  const yaml = readFileSync(join(dir, "out/sigma", file!), "utf8");
+  assert.match(yaml, /network\.packets\|lte: 2\n/);
+  assert.match(yaml, /destination\.port\|gte: 5800\n/);
+  assert.match(yaml, /destination\.port\|lte: 5810\n/);
+});
+
+test("an unmapped field points at the field in the query, not at the query's start (issue 17, item 5)", () => {
+  const typo = seed.replace(/^query: >-\n/m, "query: >-\n  process.parent.name:cmd.exe and\n  proces.name:x and\n");
+  const queryLine = seed.split("\n").indexOf("query: >-") + 1;
+  const dir = tempTree({ "rules/a.yaml": typo });
+  const r = rulecast(["convert", "rules", "--to", "splunk", "--out", "out"], dir);
+  assert.is(r.code, 1, r.stderr);
+  // The query starts on the line after `query: >-`; the typo is on its second line, in column 3.
+  assert.match(r.stderr, `rules/a.yaml:${queryLine + 2}:3: error mapping/unmapped-field: splunk: field \`proces.name\``);
+});
+
 test("a clean run exits 0 and writes every target", () => {
   const dir = tempTree({ "rules/a.yaml": good });
   const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);
@@ -92,6 +114,37 @@ test("rulecast test: samples pass for the seed rules; a wrong expectation fails 
   assert.match(r.stdout, /event\[0\]: did not match/);
   const n = rulecast(["test", "rule.yaml", "--events", "events.json", "--expect", "no-match"], dir);
   assert.is(n.code, 0, n.stdout);
+});
+
+test("rulecast test: a threshold rule fires only when a group reaches the threshold; verdict and event facts agree (issue 17, item 1)", () => {
+  const threshold = good.replace(/^type: query$/m, "type: threshold\nthreshold:\n  field: [host.name]\n  value: 5").replace("610949a1-312f-4e04-bb55-3a79b8c95267", "2222aaaa-312f-4e04-bb55-3a79b8c95267");
+  assert.match(threshold, /value: 5/);
+  const hit = (host: string) => ({ event: { category: "network", type: "connection" }, process: { name: "cmstp.exe" }, host: { name: host } });
+  const dir = tempTree({
+    "rule.yaml": threshold,
+    "two.json": JSON.stringify([hit("a"), hit("a")]),
+    "five.json": JSON.stringify([hit("a"), hit("b"), hit("a"), hit("a"), hit("a"), hit("a")]),
+    "split.json": JSON.stringify([hit("a"), hit("b"), hit("a"), hit("b"), hit("a")]),
+  });
+  const two = rulecast(["test", "rule.yaml", "--events", "two.json", "--expect", "match", "--per-event"], dir);
+  assert.is(two.code, 1, two.stdout + two.stderr);
+  assert.match(two.stdout, /^FAIL .*: expected match; event \(stream of 2 events\) did not match$/m);
+  assert.not.match(two.stdout, /\bok\b|as expected/);
+  const five = rulecast(["test", "rule.yaml", "--events", "five.json", "--expect", "match"], dir);
+  assert.is(five.code, 0, five.stdout + five.stderr);
+  assert.match(five.stdout, /^PASS .*: expected match; event \(stream of 6 events\) matched$/m);
+  // Five matching events, but no host has five of them.
+  assert.is(rulecast(["test", "rule.yaml", "--events", "split.json", "--expect", "no-match"], dir).code, 0);
+});
+
+test("rulecast test --events: a plain rule's verdict line and event lines cannot disagree", () => {
+  const dir = tempTree({
+    "rule.yaml": good,
+    "events.json": JSON.stringify([{ event: { category: "network", type: "connection" }, process: { name: "notepad.exe" } }, { event: { category: "network", type: "connection" }, process: { name: "cmstp.exe" } }]),
+  });
+  const r = rulecast(["test", "rule.yaml", "--events", "events.json", "--expect", "match", "--per-event"], dir);
+  assert.is(r.code, 0, r.stdout);
+  assert.match(r.stdout, /^PASS .*: expected match; 1 of 2 events matched\n  event\[0\]: did not match\n  event\[1\]: matched\n/m);
 });
 
 test.run();

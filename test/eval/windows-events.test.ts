@@ -6,6 +6,8 @@ import { parse as parseYaml } from "yaml";
 import type { Part, Query } from "../../src/ir/query.js";
 import { evaluate, evaluateStream, flattenWindowsEvent, readEvents } from "../../src/eval/index.js";
 import { and, match, not, num, or } from "./build.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { testEventFile } from "../../src/testing/check-samples.js";
 
 const CASE = "../shared/corpus/sigma/regression_data/rules/windows/file/file_event/file_event_win_creation_system_dll_files";
 const SHAI = "../shared/corpus/sigma/regression_data/rules-emerging-threats/2025/Malware/Shai-Hulud/proc_creation_win_mal_shai_hulud_malicious_node_bun_execution";
@@ -112,3 +114,32 @@ rule("file_event_win_creation_system_dll_files matches as many events as info.ym
   assert.ok(s2.ok && s2.matches.length === 0);
 });
 rule.run();
+
+/** A Windows Defender event as evtx-to-JSON writes it: Data names with spaces. */
+function defenderEvent(id: number, data: Record<string, string>): Record<string, unknown> {
+  return {
+    Event: {
+      System: { Provider: { "#attributes": { Name: "Microsoft-Windows-Windows Defender" } }, EventID: id, Channel: "Microsoft-Windows-Windows Defender/Operational" },
+      EventData: { Data: Object.entries(data).map(([Name, text]) => ({ "#attributes": { Name }, "#text": text })) },
+    },
+  };
+}
+
+const defender = suite("Windows Defender field names with spaces");
+defender("`Threat Name`, `Process Name`, `Source Name` flatten to Sigma's ThreatName, ProcessName, SourceName", () => {
+  const flat = flattenWindowsEvent(defenderEvent(1116, { "Threat Name": "Trojan:Win32/X", "Process Name": "C:\\x.exe", "Source Name": "AMSI" }));
+  assert.equal([flat["ThreatName"], flat["ProcessName"], flat["SourceName"]], ["Trojan:Win32/X", "C:\\x.exe", "AMSI"]);
+});
+defender("SigmaHQ's Defender rules match (and filter) on the events they describe", () => {
+  const dir = "../shared/corpus/sigma/rules/windows/builtin/windefend";
+  const load = (f: string) => readRules([{ path: join(dir, f), text: readFileSync(join(dir, f), "utf8") }]).rules[0]!;
+  const amsi = load("win_defender_malware_detected_amsi_source.yml");
+  assert.ok(testEventFile(amsi, [defenderEvent(1116, { "Threat Name": "Trojan:Win32/X", "Source Name": "AMSI" })], "match").passed);
+  assert.ok(testEventFile(amsi, [defenderEvent(1116, { "Threat Name": "Trojan:Win32/X", "Source Name": "Real-Time Protection" })], "no-match").passed);
+  // ASR lsass access: the exclusion of svchost only applies when `Process Name` is read as ProcessName.
+  const lsass = load("win_defender_asr_lsass_access.yml");
+  const access = (proc: string) => defenderEvent(1121, { Path: "C:\\Windows\\System32\\lsass.exe", "Process Name": proc });
+  assert.ok(testEventFile(lsass, [access("C:\\Windows\\System32\\svchost.exe")], "no-match").passed);
+  assert.ok(testEventFile(lsass, [access("C:\\Users\\x\\mimikatz.exe")], "match").passed);
+});
+defender.run();

@@ -60,9 +60,11 @@ test("eval precedence: NOT > AND > OR", () => {
   assert.is(holds("* | where NOT true() OR true()", {}), true);
 });
 
-test("null logic: `boolean` takes a comparison with an absent field as false, `sql` as unknown", () => {
-  assert.is(holds('* | where NOT f=="a"', {}), true);
-  assert.is(holds('* | where NOT f=="a"', {}, { nullLogic: "sql" }), false);
+test("null logic: Splunk's (the default) takes a comparison with an absent field as unknown, `boolean` as false", () => {
+  assert.is(holds('* | where NOT f=="a"', {}), false);
+  assert.is(holds('* | where isnull(f) OR NOT f=="a"', {}), true);
+  assert.is(holds('* | where NOT tonumber(f)<10', { f: "cmd" }), false);
+  assert.is(holds('* | where NOT f=="a"', {}, { nullLogic: "boolean" }), true);
 });
 
 test("the search part alone ignores `| where`", () => {

@@ -11,7 +11,7 @@ import { emitBlock, emitScalar } from "../../src/render/yaml-emit.js";
 const tricky = fc.constantFrom(
   "", " ", "a ", " a", "true", "False", "null", "~", "yes", "no", "on", "1", "0x1F", "1e3", "1_000", ".5", "-", "- a", "? x",
   "a: b", "a:b", "a #c", "#x", "'", "\"", "\\", "\\*", "*x", "&a", "!tag", "|", ">", "%", "@", "`", "[a]", "{a}", "a,b",
-  "line\nbreak", "trailing\n", "two\n\n", "\ttab", "cr\r", "\u0085", "\u2028", "\ufeff", "é ü 漢字", "12:30", "C:\\Windows\\",
+  "line\nbreak", "trailing\n", "two\n\n", "\ttab", "cr\r", "\u0085", "\u2028", "\ufeff", "\u202e", "a\u200bb", "\u{e0001}", "\u0000", "é ü 漢字", "12:30", "C:\\Windows\\",
 );
 const str = fc.oneof(tricky, fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" }));
 const scalar = fc.oneof(str, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
@@ -26,6 +26,13 @@ function roundTrip(v: unknown, quoteStrings: boolean): unknown {
   const text = `root:${emitBlock(v, 4, { quoteStrings })}\n`;
   return (parse(text, { version: "1.2" }) as { root: unknown }).root;
 }
+
+test("control and invisible format characters are written as escapes, never raw", () => {
+  assert.is(emitScalar("a\u202eb"), '"a\\u202eb"');
+  assert.is(emitScalar("\u0000"), '"\\u0000"');
+  assert.is(emitScalar("x\u{e0001}"), '"x\\U000e0001"');
+  assert.is(parse(`v: ${emitScalar("x\u{e0001}\u200b")}`).v, "x\u{e0001}\u200b");
+});
 
 /** -0 is written as 0; YAML has no negative zero in its core schema. */
 function normalise(v: unknown): unknown {

@@ -24,7 +24,9 @@ test("Sigma corpus sample: IR and every target's rendering read back agree on ev
   const lines = formatReport(report);
   console.log(lines.join("\n"));
   assert.ok(report.evaluable > 100, `too few rules evaluated: ${report.evaluable}`);
-  for (const t of TARGETS) assert.ok(report.targets[t].checked > report.evaluable * 0.9, `${t} checked too few rules\n${lines.join("\n")}`);
+  // KQL refuses a wildcard pattern with spaces on every field but a keyword one (Kibana would split
+  // it at the spaces), and command lines are ECS wildcard fields: about a quarter of these rules.
+  for (const t of TARGETS) assert.ok(report.targets[t].checked > report.evaluable * (t === "kql" ? 0.65 : 0.9), `${t} checked too few rules\n${lines.join("\n")}`);
   const total = TARGETS.reduce((n, t) => n + report.targets[t].disagreements.length, 0);
   assert.ok(total <= PINNED, lines.join("\n"));
 });

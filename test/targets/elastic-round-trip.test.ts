@@ -15,6 +15,7 @@ import { readElasticToml } from "../../src/sources/elastic/index.js";
 import { elasticTarget } from "../../src/targets/elastic/index.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { errorsText, kibanaValidator } from "../helpers/schemas.js";
+import { kibanaKqlProblems } from "../helpers/kql-oracle.js";
 
 const DIR = "../shared/corpus/elastic/rules";
 const files = (function walk(d: string): string[] {
@@ -57,6 +58,7 @@ function forSchema(obj: Record<string, unknown>): Record<string, unknown> {
 test("every corpus rule comes back from the Elastic target with its fields, its query's meaning, and a valid schema", () => {
   const ctx = testContext();
   const problems: string[] = [];
+  const kql: { id: string; query: string }[] = [];
   let checked = 0;
   for (const f of files) {
     const text = readFileSync(f, "utf8");
@@ -79,6 +81,7 @@ test("every corpus rule comes back from the Elastic target with its fields, its 
       continue;
     }
     const obj = JSON.parse(out.files[0]!.content) as Record<string, unknown>;
+    if (obj.language === "kuery" && typeof obj.query === "string") kql.push({ id: f, query: obj.query });
     for (const k of COMPARED) {
       if (original[k] === undefined) continue;
       if (JSON.stringify(obj[k]) !== JSON.stringify(original[k])) problems.push(`${f}: ${k} differs`);
@@ -103,6 +106,9 @@ test("every corpus rule comes back from the Elastic target with its fields, its 
   if (process.env.SHOW_PROBLEMS) console.log(problems.join("\n"));
   assert.equal(problems.slice(0, 20), []);
   assert.is(checked, files.length);
+  // Kibana reads every KQL query written as the rule meant it (no whitespace-split or field-less query_string).
+  assert.ok(kql.length >= 250, `${kql.length} KQL rules`);
+  assert.equal(kibanaKqlProblems(kql), []);
 });
 
 test.run();

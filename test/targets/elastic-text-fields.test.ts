@@ -41,4 +41,24 @@ test("a Sigma keyword search becomes a KQL rule that says how text fields are se
   assert.is(JSON.parse(r.files.find((f) => f.path.endsWith(".json"))!.content).language, "kuery");
 });
 
+test("a Sigma keyword search with a wildcard is refused for Elastic, saying why neither EQL nor KQL can say it", () => {
+  // `Trojan*FOUND` as a bare KQL value is a query_string over every field, split at whitespace.
+  const path = "../shared/corpus/sigma/rules/linux/builtin/clamav/lnx_clamav_relevant_message.yml";
+  const r = convertRules(read(path), ["elastic"], testContext());
+  assert.equal(r.outcomes[0]!.failed, ["elastic"]);
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  assert.equal([...new Set(errors.map((d) => d.code))], ["eql/keyword", "kql/keyword-wildcard"]);
+  assert.match(errors.find((d) => d.code === "kql/keyword-wildcard")!.message, /^nor can a KQL query rule: .*query_string/);
+});
+
+test("a wildcard with spaces on process.command_line is refused for KQL: Kibana would split it and match every bash start", () => {
+  const path = "../shared/corpus/sigma/rules/linux/process_creation/proc_creation_lnx_bash_interactive_shell.yml";
+  const kql = convertRules(read(path), ["elastic"], testContext({ elasticLanguage: "kuery" }));
+  assert.equal(kql.outcomes[0]!.failed, ["elastic"]);
+  assert.equal(kql.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), ["kql/wildcard-whitespace"]);
+  assert.match(kql.diagnostics.find((d) => d.severity === "error")!.message, "`process.command_line` is an ECS wildcard field");
+  // EQL says it exactly.
+  assert.equal(convertRules(read(path), ["elastic"], testContext()).outcomes[0]!.converted, ["elastic"]);
+});
+
 test.run();

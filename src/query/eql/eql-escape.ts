@@ -34,7 +34,11 @@ export const EQL_KEYWORDS: ReadonlySet<string> = new Set([
 
 const PLAIN_SEGMENT = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 
-/** `"..."` with every character the table names escaped, other control characters as `\u{XX}`. */
+/**
+ * `"..."` with every character the table names escaped, other control and invisible format
+ * characters (NUL, U+202E right-to-left override, zero-width space) as `\u{XX}`, so that they
+ * survive every format the rule passes through and stay visible.
+ */
 export function quoteEqlString(s: string): string {
   let out = '"';
   for (const ch of s) {
@@ -43,7 +47,7 @@ export function quoteEqlString(s: string): string {
     else {
       const cp = ch.codePointAt(0) ?? 0;
       // Raw control characters would be legal in a few places but unreadable everywhere.
-      out += cp < 0x20 || cp === 0x7f ? `\\u{${cp.toString(16).padStart(2, "0")}}` : ch;
+      out += /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(ch) ? `\\u{${cp.toString(16).padStart(2, "0")}}` : ch;
     }
   }
   return out + '"';

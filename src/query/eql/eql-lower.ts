@@ -14,6 +14,7 @@
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
 import type { CompareOp, Expr, Part, Query, RangeOp, Span, Value } from "../../ir/query.js";
 import type { Ast, CmpOp, EventFilterAst } from "./eql-ast.js";
+import { cidrBlock } from "./eql-print-values.js";
 
 export const CATEGORY_FIELD = "event.category";
 
@@ -200,7 +201,8 @@ function lowerCallCond(a: Extract<Ast, { t: "call" }>): Query | undefined {
   if (a.name === "cidrMatch" && rest.length > 0) {
     const cidrs = rest.map(stringOf);
     if (cidrs.some((c) => c === undefined)) return undefined;
-    return mkOr(cidrs.map((cidr, i) => ({ kind: "cidr", field: first.name, cidr: cidr ?? "", ...opt(first), span: rest[i]?.span ?? a.span })), a.span);
+    // A bare address is its one-address block; the IR holds blocks (`10.0.0.1` → `10.0.0.1/32`).
+    return mkOr(cidrs.map((cidr, i) => ({ kind: "cidr", field: first.name, cidr: cidrBlock(cidr ?? ""), ...opt(first), span: rest[i]?.span ?? a.span })), a.span);
   }
   return undefined;
 }

@@ -92,8 +92,18 @@ export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
   return `${f} ${m.caseSensitive ? "regex" : "regex~"} ${quoteEqlString(luceneRegexOfParts(parts))}`;
 }
 
+/**
+ * A cidr node's block as `cidrMatch` takes it: a bare address is its one-address block, which
+ * Elastic's EQL validator (detection-rules' Python library) requires to be written `/32` or `/128`.
+ */
+export function cidrBlock(cidr: string): string {
+  if (/^(?:\d{1,3}\.){3}\d{1,3}$/.test(cidr)) return `${cidr}/32`;
+  if (/^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/.test(cidr)) return `${cidr}/128`;
+  return cidr;
+}
+
 export function listOptions(q: Query, issues: PrintIssue[]): ListOptions | undefined {
-  if (q.kind === "cidr") return { field: eqlFieldRef(q), ops: new Map([["cidr", quoteEqlString(q.cidr)]]) };
+  if (q.kind === "cidr") return { field: eqlFieldRef(q), ops: new Map([["cidr", quoteEqlString(cidrBlock(q.cidr))]]) };
   if (q.kind !== "match" || q.value.kind === "null") return undefined;
   const ops = new Map<ListOp, string>();
   const p = patternOf(q.value);

@@ -10,9 +10,10 @@ import type { Duration, Expr, Query, SequenceStep, Value } from "../../ir/query.
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
+import { ecsLiteralsTyped } from "../../passes/ecs-field-types.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
-import { eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
+import { cidrBlock, eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
 
 interface Ctx {
   readonly issues: PrintIssue[];
@@ -27,7 +28,7 @@ interface Printed {
 
 export function printEql(q: Query): PrintResult {
   const ctx: Ctx = { issues: [] };
-  return { text: printStatement(q, ctx), issues: ctx.issues };
+  return { text: printStatement(ecsLiteralsTyped(q), ctx), issues: ctx.issues };
 }
 
 function issue(ctx: Ctx, node: Query, code: string, reason: string, severity: PrintIssue["severity"] = "error"): void {
@@ -137,7 +138,7 @@ function cond(q: Query, ctx: Ctx): Printed {
     case "regex":
       return atom(regexText(q, ctx));
     case "cidr":
-      return atom(`cidrMatch(${eqlFieldRef(q)}, ${quoteEqlString(q.cidr)})`);
+      return atom(`cidrMatch(${eqlFieldRef(q)}, ${quoteEqlString(cidrBlock(q.cidr))})`);
     case "compare": {
       const op = { eq: "==", neq: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" }[q.op];
       return atom(`${exprText(q.left, q, ctx).text} ${op} ${exprText(q.right, q, ctx).text}`);

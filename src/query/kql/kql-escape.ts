@@ -22,6 +22,19 @@ const ESCAPES: Readonly<Record<string, { readonly unquoted: string; readonly quo
 };
 
 /**
+ * Control and invisible format characters (NUL, U+202E right-to-left override, zero-width space)
+ * would be kept raw by the grammar but are unreadable and easily lost on the way through other
+ * formats: both literal forms take them as `\uXXXX`.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+function unicodeEscape(c: string): string | undefined {
+  if (!INVISIBLE.test(c)) return undefined;
+  // `\uXXXX` is one UTF-16 unit: a character beyond the BMP is its two surrogates.
+  return [...Array(c.length).keys()].map((k) => `\\u${c.charCodeAt(k).toString(16).padStart(4, "0")}`).join("");
+}
+
+/**
  * Keywords inside an unquoted literal end it. `\or` and `\and` are grammar escapes; `\not` is not
  * usable because `\n` (newline) wins, so the `n` is written as `\u006e` instead.
  */
@@ -49,7 +62,7 @@ function escapeUnquotedText(text: string, keepStar: boolean, first: boolean, las
       continue;
     }
     const c = text[i] ?? "";
-    out += c === "*" && keepStar ? c : (ESCAPES[c]?.unquoted ?? c);
+    out += c === "*" && keepStar ? c : (ESCAPES[c]?.unquoted ?? unicodeEscape(c) ?? c);
     i += 1;
   }
   return out;
@@ -72,7 +85,7 @@ function keywordToEscape(text: string, i: number, first: boolean, last: boolean)
 
 export function quoteKql(text: string): string {
   let out = '"';
-  for (const c of text) out += ESCAPES[c]?.quoted ?? c;
+  for (const c of text) out += ESCAPES[c]?.quoted ?? unicodeEscape(c) ?? c;
   return `${out}"`;
 }
 
@@ -90,8 +103,13 @@ function isBareSafe(text: string): boolean {
 /** Needs no quotes to be read back as itself (no space, special character, keyword or typed word). */
 function isSyntaxSafe(text: string): boolean {
   if (text === "" || TYPED_WORDS.has(text) || /\s/.test(text) || /not$/i.test(text)) return false;
-  for (const c of text) if (ESCAPES[c] !== undefined) return false;
+  for (const c of text) if (ESCAPES[c] !== undefined || INVISIBLE.test(c)) return false;
   return true;
+}
+
+/** Text an unquoted range bound reads as a number (`5`, `-1.5`, `1e3`). */
+export function isNumberText(text: string): boolean {
+  return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text);
 }
 
 /**

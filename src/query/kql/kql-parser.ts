@@ -10,22 +10,27 @@
  * Lowering choices:
  * - `f:v` → `match` with `caseSensitive: true`: on keyword fields KQL builds a term or wildcard
  *   query, which compares exactly.
- * - Values are always IR `string` values: KQL is untyped (ES coerces `f:1` to the field's type), and
- *   `null`/`true`/`false` are kept as their text. Unquoted `*` is a `{kind:"any"}` part; quoted text
+ * - Values are IR `string` values (ES coerces `f:1` to the field's type), except unquoted
+ *   `true`/`false`, which Kibana's grammar reads as typed literals: `boolean` values (`null` is
+ *   kept as its text). Unquoted `*` is a `{kind:"any"}` part; quoted text
  *   and escaped `\*` are literal. The unquoted value that is exactly `*` is `exists`; `*:*` is `all`.
  * - Value groups `f:(a or (b and not c))` distribute the field: `or`/`and`/`not` of `match` nodes.
- * - `f < v` etc. → `range` with a string value (dates, date math and numbers alike).
+ * - `f < v` etc. → `range`. An unquoted bound that is a number is a `number` value (ES compares
+ *   numeric fields as numbers), unless ECS types the field as a date or a string, where ES compares
+ *   the text; every other bound (dates, date math, quoted text) is a string value.
  * - A bare value → `keyword` with `caseSensitive: false`: Kibana sends it as `multi_match` over all
  *   fields, which is analysed (lower-cased) on text fields.
  * - `p:{ c:x }` → `nested` with path `p` whose query names full fields (`p.c`), at every depth.
  * - Field names are plain strings: `process.*` keeps its `*` (a field wildcard Kibana expands).
  * - The empty query is `all`. `and`/`or` are n-ary as written: `(a or b) or c` stays two nodes.
  */
-import type { Query } from "../../ir/query.js";
+import type { Query, Value } from "../../ir/query.js";
+import { ecsFieldType } from "../../mapping/ecs-field-types.js";
 import type { ParseResult } from "../../diagnostics/query-error.js";
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
 import { isKqlSpace, keywordAt, literalText, scanLiteral, type KqlLiteral } from "./kql-literal.js";
 import { type ValueTree, applyField } from "./kql-value-tree.js";
+import { isNumberText } from "./kql-escape.js";
 import { checkNesting } from "../nesting.js";
 
 /** Parses KQL text: `parseKql('process.name:cmd.exe and not user.name:(a or b)')`. */
@@ -113,13 +118,8 @@ function parseExpression(s: State, prefix: string): Query {
     skipSpaces(s);
     const bound = requireLiteral(s, `a value after \`${s.text.slice(s.pos - op.width, s.pos).trim()}\``);
     s.pos = bound.next;
-    return {
-      kind: "range",
-      field: prefix + literalText(lit.parts),
-      op: op.op,
-      value: { kind: "string", parts: textOnly(bound) },
-      span: { start, end: bound.end },
-    };
+    const field = prefix + literalText(lit.parts);
+    return { kind: "range", field, op: op.op, value: rangeBound(field, bound), span: { start, end: bound.end } };
   }
   s.pos = afterLit;
   return { kind: "keyword", value: { kind: "string", parts: lit.parts }, caseSensitive: false, span: span(lit) };
@@ -190,6 +190,17 @@ function span(lit: KqlLiteral): { start: number; end: number } {
 }
 
 /** Range bounds have no wildcards: Kibana passes the characters through, `*` included. */
+/** ECS types whose range ES compares as text or dates, so that `5` there is not the number 5. */
+const TEXT_RANGE_TYPES: ReadonlySet<string> = new Set(["keyword", "constant_keyword", "wildcard", "text", "match_only_text", "date", "date_nanos", "ip", "version"]);
+
+function rangeBound(field: string, bound: KqlLiteral): Value {
+  const text = literalText(bound.parts);
+  if (bound.quoted || !isNumberText(text)) return { kind: "string", parts: textOnly(bound) };
+  const type = ecsFieldType(field);
+  if (type !== undefined && TEXT_RANGE_TYPES.has(type)) return { kind: "string", parts: textOnly(bound) };
+  return { kind: "number", value: Number(text), raw: text };
+}
+
 function textOnly(lit: KqlLiteral): { kind: "text"; value: string }[] {
   const value = literalText(lit.parts);
   return value === "" ? [] : [{ kind: "text", value }];

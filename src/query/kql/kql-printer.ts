@@ -7,12 +7,14 @@
 import type { NodeOf, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { formatKqlBound, formatKqlField, formatKqlValue, quoteKql } from "./kql-escape.js";
+import { ecsFieldType } from "../../mapping/ecs-field-types.js";
+import { ecsLiteralsTyped } from "../../passes/ecs-field-types.js";
+import { formatKqlBound, formatKqlField, formatKqlValue, isNumberText, quoteKql } from "./kql-escape.js";
 
 /** `printKql({kind:"exists", field:"user.name"})` → `{ text: "user.name:*", issues: [] }`. */
 export function printKql(q: Query): PrintResult {
   const issues: PrintIssue[] = [];
-  const text = print(q, { issues, prefix: "" }).text;
+  const text = print(ecsLiteralsTyped(q), { issues, prefix: "" }).text;
   return { text, issues };
 }
 
@@ -149,12 +151,24 @@ function matchValue(q: NodeOf<"match">, ctx: Ctx): string {
   if (!q.caseSensitive && hasCase(q.value)) {
     warn(ctx, q, "kql/case-sensitive-match", "KQL matches keyword fields case-sensitively; this narrows the match: values differing only in case from the pattern no longer match");
   }
+  // Kibana sends `field:a*b` as a `wildcard` query only when the field is `keyword`; for any other
+  // type (ECS `wildcard` fields such as process.command_line, fields ECS does not define) it sends
+  // `query_string`, which splits the value at whitespace and ORs the pieces (`* -i *` matches
+  // every value). KQL cannot escape a space in an unquoted value, and a quoted one has no wildcards.
+  const type = ecsFieldType(q.field);
+  if (type !== "keyword" && isPattern(q.value) && q.value.parts.some((p) => p.kind === "text" && /\s/.test(p.value))) {
+    error(ctx, q, "kql/wildcard-whitespace", `\`${q.field}\` is ${type ? `an ECS ${type} field` : "not an ECS field"}, not keyword, so Kibana sends a wildcard pattern on it as query_string, which splits the pattern at its whitespace and matches any of the pieces; KQL cannot say this pattern`);
+  }
   return scalar(q, q.value, ctx);
 }
 
 function keywordValue(q: NodeOf<"keyword">, ctx: Ctx): string {
   if (q.caseSensitive && hasCase(q.value)) {
     warn(ctx, q, "kql/case-insensitive-keyword", "a bare KQL value searches all fields with analysed (case-insensitive) matching on text fields; this widens the match to values differing only in case");
+  }
+  // A bare value with a wildcard is a field-less query_string: every field, analysed, split at whitespace.
+  if (isPattern(q.value)) {
+    error(ctx, q, "kql/keyword-wildcard", "a bare KQL value with a wildcard becomes a query_string over every field, which matches analysed words and splits the pattern at whitespace; KQL cannot search all fields for this pattern");
   }
   return scalar(q, q.value, ctx);
 }
@@ -164,7 +178,9 @@ function rangeValue(q: NodeOf<"range">, ctx: Ctx): string {
   if (q.value.parts.some((p) => p.kind !== "text")) {
     return unsupported(ctx, q, "a range bound cannot be a wildcard pattern").text;
   }
-  return formatKqlBound(q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join(""));
+  const text = q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+  // Bare, a number-like bound reads back as a number; quoted, it stays the text it is.
+  return isNumberText(text) ? quoteKql(text) : formatKqlBound(text);
 }
 
 function scalar(node: Query, v: Value, ctx: Ctx): string {
@@ -188,6 +204,10 @@ function scalar(node: Query, v: Value, ctx: Ctx): string {
     default:
       return assertNever(v);
   }
+}
+
+function isPattern(v: Value): v is Extract<Value, { kind: "string" }> {
+  return v.kind === "string" && v.parts.some((p) => p.kind !== "text");
 }
 
 function hasCase(v: Value): boolean {

@@ -2,6 +2,7 @@
  * KQL value groups (`f:(a or (b and not c))`): the grammar reads the values before it knows what
  * to do with them; applying the field turns each value into a node on that field.
  */
+import { ECS_STRING_TYPES, ecsFieldType } from "../../mapping/ecs-field-types.js";
 import type { Query, Span } from "../../ir/query.js";
 import type { KqlLiteral } from "./kql-literal.js";
 
@@ -43,5 +44,10 @@ function lowerValue(lit: KqlLiteral, field: string, fieldIsStar: boolean): Query
   if (!lit.quoted && onlyPart?.kind === "any") {
     return fieldIsStar ? { kind: "all", span } : { kind: "exists", field, span };
   }
+  // Kibana's grammar reads unquoted `true`/`false` as typed literals: the value is the boolean,
+  // except on an ECS string field, where Elasticsearch compares its text (`process.name:true`).
+  const word = !lit.quoted && onlyPart?.kind === "text" ? onlyPart.value : undefined;
+  const type = ecsFieldType(field);
+  if ((word === "true" || word === "false") && !(type !== undefined && ECS_STRING_TYPES.has(type))) return { kind: "match", field, value: { kind: "boolean", value: word === "true" }, caseSensitive: true, span };
   return { kind: "match", field, value: { kind: "string", parts: lit.parts }, caseSensitive: true, span };
 }

@@ -16,9 +16,10 @@
  *   `==`/`!=`/`<`... compare numerically when both sides are numbers or numeric field values,
  *   else as case-sensitive strings. `like` has `%` and `_`, case-sensitive. `match` is an
  *   unanchored PCRE (via translatePcre). `searchmatch("...")` applies search semantics.
- *   Null logic is a parameter because Splunk documents it only by example: `boolean` (the default)
- *   takes a comparison with null as false; `sql` propagates null through comparisons and NOT, so
- *   `NOT f=="a"` is not true when `f` is absent.
+ *   Null logic is a parameter because Splunk documents it only by example: `sql` (the default,
+ *   Splunk's rule: a comparison with an absent field is null, `where` keeps only true) propagates
+ *   null through comparisons and NOT, so `NOT f=="a"` is not true when `f` is absent; `boolean`
+ *   takes a comparison with null as false.
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
  * - A search term on a directive's name (`earliest=`, `index=`, `tag=`) is refused: Splunk reads
  *   it as a time range or scope, not as a condition on the event.
@@ -247,7 +248,7 @@ function fromField(e: EvalExpr): boolean {
 }
 
 function evalExpr(e: EvalExpr, event: Record<string, unknown>, opts: SplEvalOptions): Val {
-  const sql = opts.nullLogic === "sql";
+  const sql = opts.nullLogic !== "boolean";
   const sub = (x: EvalExpr) => evalExpr(x, event, opts);
   switch (e.kind) {
     case "and": {

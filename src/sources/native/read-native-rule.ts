@@ -11,7 +11,7 @@ import { idControlChar } from "../../ir/ids.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
 import { parseQuery } from "../../query/parse-query.js";
-import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
+import { nodeAt, offsetOf, scalarOffsetMapper, scalarPieces } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
 import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
 import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
@@ -281,10 +281,15 @@ function toSamples(s: NonNullable<Raw["samples"]>): Samples {
   return { match: s.match ?? [], noMatch: s.no_match ?? [] };
 }
 
+/**
+ * Where the query starts in the file, and where each of its pieces on another file line starts
+ * (`queryLines`), so that a problem found later at a query offset (a field) points into the file.
+ */
 function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }) {
-  const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
-  const { line, col } = at(toFile(0));
-  return { queryLine: line, queryCol: col };
+  const node = nodeAt(doc, ["query"]).node;
+  const { line, col } = at(scalarOffsetMapper(text, node)(0));
+  const queryLines = scalarPieces(text, node).map((p) => ({ offset: p.valueOffset, ...at(p.fileOffset) }));
+  return { queryLine: line, queryCol: col, queryLines };
 }
 
 function firstLine(s: string): string {

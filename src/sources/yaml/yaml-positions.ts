@@ -37,7 +37,20 @@ export function offsetOf(doc: Document, path: readonly (string | number)[], pref
  * quoted scalars without escapes; otherwise close (same line, start of the scalar).
  */
 export function scalarOffsetMapper(fileText: string, node: Node | null): (valueOffset: number) => number {
-  if (!node || !isScalar(node) || !node.range) return () => 0;
+  const pieces = scalarPieces(fileText, node);
+  return (valueOffset) => {
+    let piece = pieces[0]!;
+    for (const p of pieces) if (p.valueOffset <= valueOffset) piece = p;
+    return Math.min(piece.fileOffset + (valueOffset - piece.valueOffset), piece.fileOffset + piece.length);
+  };
+}
+
+/**
+ * The pieces of a scalar's value that sit on one file line each: where each starts in the value and
+ * in the file, and its length (same rules as scalarOffsetMapper, which reads them).
+ */
+export function scalarPieces(fileText: string, node: Node | null): { valueOffset: number; fileOffset: number; length: number }[] {
+  if (!node || !isScalar(node) || !node.range) return [{ valueOffset: 0, fileOffset: 0, length: 0 }];
   const [start, end] = node.range;
   const type = node.type;
   if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
@@ -55,16 +68,15 @@ export function scalarOffsetMapper(fileText: string, node: Node | null): (valueO
       lines.push({ start: pos + Math.min(ind, line.length), length: Math.max(0, line.length - ind) });
       pos = lineEnd + 1;
     }
-    return (valueOffset) => {
-      let rest = valueOffset;
-      for (const l of lines) {
-        if (rest <= l.length) return l.start + rest;
-        rest -= l.length + 1;
-      }
-      const last = lines[lines.length - 1];
-      return last ? last.start + last.length : start;
-    };
+    const pieces: { valueOffset: number; fileOffset: number; length: number }[] = [];
+    let valueOffset = 0;
+    for (const l of lines) {
+      // A value offset at a line's end (its line break) stays on that line, as before.
+      pieces.push({ valueOffset, fileOffset: l.start, length: l.length });
+      valueOffset += l.length + 1;
+    }
+    return pieces.length > 0 ? pieces : [{ valueOffset: 0, fileOffset: start, length: 0 }];
   }
   const quoted = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE ? 1 : 0;
-  return (valueOffset) => Math.min(start + quoted + valueOffset, end);
+  return [{ valueOffset: 0, fileOffset: start + quoted, length: Math.max(0, end - start - quoted) }];
 }

@@ -93,10 +93,12 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     return { files: [], bundle: [], diagnostics };
   }
   let printed = plan.print(rule.query);
+  let kqlError: PrintResult["issues"][number] | undefined;
   // A Sigma rule EQL cannot say (keyword search) may still be a KQL query rule: use it, and say so.
   if (rule.source.format === "sigma" && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
     const kql = printKql(rule.query);
-    if (!kql.issues.some((i) => i.severity === "error")) {
+    kqlError = kql.issues.find((i) => i.severity === "error");
+    if (!kqlError) {
       diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
       plan = { type: "query", language: "kuery", print: printKql };
       printed = kql;
@@ -110,6 +112,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     }
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
+  if (kqlError) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: kqlError.code, message: `nor can a KQL query rule: ${kqlError.reason}` }, kqlError.node.span));
   const textProblem = textFieldProblem(rule, plan.language);
   if (textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: textProblem }));
   if (printed.issues.some((i) => i.severity === "error") || textProblem) return { files: [], bundle: [], diagnostics };

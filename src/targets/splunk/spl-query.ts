@@ -160,6 +160,57 @@ interface WherePart {
   readonly prec: "atom" | "not" | "and" | "or";
 }
 
+function joinWhere(kind: "and" | "or", kids: readonly WherePart[]): WherePart {
+  if (kids.length === 1) return kids[0]!;
+  const wrap = (k: WherePart) => ((k.prec === "or" || k.prec === "and") && k.prec !== kind ? `(${k.text})` : k.text);
+  return { text: kids.map(wrap).join(kind === "and" ? " AND " : " OR "), prec: kind };
+}
+
+/**
+ * `NOT q` in eval. A comparison on a field the event lacks is null in Splunk's eval, and `NOT null`
+ * is null, which `where` drops; in the IR the comparison is false and its negation true. So the
+ * negation is pushed down to single conditions (De Morgan), and each negated condition on fields
+ * says that their absence passes: `isnull(F) OR NOT like(lower(F), ...)`. Un-negated conditions
+ * need nothing: a null there drops the event, as a false one does.
+ */
+function whereNot(q: Query, issues: PrintIssue[]): WherePart {
+  switch (q.kind) {
+    case "and":
+      return joinWhere("or", q.children.map((c) => whereNot(c, issues)));
+    case "or":
+      return joinWhere("and", q.children.map((c) => whereNot(c, issues)));
+    case "not":
+      return where(q.child, issues);
+    default: {
+      const k = where(q, issues);
+      const negated: WherePart = { text: `NOT ${k.prec === "atom" || k.prec === "not" ? k.text : `(${k.text})`}`, prec: "not" };
+      const nullable = nullableArgs(q);
+      return nullable.length === 0 ? negated : joinWhere("or", [...nullable.map((f): WherePart => ({ text: `isnull(${f})`, prec: "atom" })), negated]);
+    }
+  }
+}
+
+/**
+ * The eval arguments whose null makes a condition null (not false): each field it compares, absent
+ * from the event, and for a numeric range `tonumber(F)`, which is also null for text that is no number.
+ */
+function nullableArgs(q: Query): string[] {
+  const f = (name: string) => evalField(name) ?? name;
+  switch (q.kind) {
+    case "match":
+      return q.value.kind === "null" ? [] : [f(q.field)];
+    case "range":
+      return [q.value.kind === "number" ? `tonumber(${f(q.field)})` : f(q.field)];
+    case "regex":
+    case "cidr":
+      return [f(q.field)];
+    case "fieldref":
+      return q.field === q.other ? [f(q.field)] : [f(q.field), f(q.other)];
+    default:
+      return [];
+  }
+}
+
 function where(q: Query, issues: PrintIssue[]): WherePart {
   const atom = (text: string): WherePart => ({ text, prec: "atom" });
   const field = (name: string): string => {
@@ -179,10 +230,8 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       const wrap = (k: WherePart) => (k.prec === "or" || k.prec === "and") && k.prec !== q.kind ? `(${k.text})` : k.text;
       return { text: kids.map(wrap).join(op), prec: q.kind };
     }
-    case "not": {
-      const k = where(q.child, issues);
-      return { text: `NOT ${k.prec === "atom" || k.prec === "not" ? k.text : `(${k.text})`}`, prec: "not" };
-    }
+    case "not":
+      return whereNot(q.child, issues);
     case "match": {
       const f = field(q.field);
       const v = q.value;

@@ -59,6 +59,14 @@ test("operators by case-sensitivity and wildcards", () => {
   printsClean({ kind: "range", field: "f", op: "gte", value: num(3) }, "any where f >= 3");
   printsClean({ kind: "regex", field: "f", pattern: 'a\\d"x', dialect: "lucene", caseSensitive: false }, 'any where f regex~ """a\\d"x"""');
   printsClean({ kind: "cidr", field: "ip", cidr: "10.0.0.0/8" }, 'any where cidrMatch(ip, "10.0.0.0/8")');
+  // Elastic's Python EQL library rejects a bare address in cidrMatch.
+  assert.is(printEql({ kind: "cidr", field: "ip", cidr: "10.0.0.1" }).text, 'any where cidrMatch(ip, "10.0.0.1/32")');
+  assert.is(printEql({ kind: "cidr", field: "ip", cidr: "::1" }).text, 'any where cidrMatch(ip, "::1/128")');
+  assert.is(printEql(or({ kind: "cidr", field: "ip", cidr: "10.0.0.1" }, { kind: "cidr", field: "ip", cidr: "fe80::1" })).text, 'any where cidrMatch(ip, "10.0.0.1/32", "fe80::1/128")');
+  // Read back, a bare address is its block.
+  const back = parseEql('any where cidrMatch(ip, "10.0.0.1", "::1")');
+  assert.ok(back.ok);
+  if (back.ok) assert.equal(stripSpans(back.value), or({ kind: "cidr", field: "ip", cidr: "10.0.0.1/32" }, { kind: "cidr", field: "ip", cidr: "::1/128" }));
 });
 
 test("runs of same-field matches in an or print as one list", () => {
@@ -108,6 +116,8 @@ test("expressions keep arithmetic precedence and optional fields", () => {
 test("escaping: quotes, backslashes, newlines, control characters, backtick names", () => {
   printsClean(m("f", str(txt('a"b\\c\nd\te\r'))), 'any where f == "a\\"b\\\\c\\nd\\te\\r"');
   printsClean(m("f", str(txt("\u0001"))), 'any where f == "\\u{01}"');
+  // Invisible format characters too (U+202E right-to-left override, U+200B zero-width space).
+  printsClean(m("f", str(txt("a\u202eb\u200b"))), 'any where f == "a\\u{202e}b\\u{200b}"');
   printsClean(m("my-field.x", num(1)), "any where `my-field.x` == 1");
   printsClean(m("a`b", num(1)), "any where `a``b` == 1");
   printsClean(m("1st", num(1)), "any where `1st` == 1");

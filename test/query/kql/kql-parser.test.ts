@@ -105,8 +105,13 @@ test("a keyword needs a space before it: `a or or b` searches `or b`", () => {
   assert.equal(ir("a and"), kw(T("a and")));
 });
 
-test("`null` `true` `false` stay string values", () => {
-  assert.equal(ir("f:null or g:true"), or(m("f", T("null")), m("g", T("true"))));
+test("unquoted `true` `false` are booleans (Kibana's typed literals), except on ECS string fields; `null` and quoted words stay text", () => {
+  const b = (field: string, value: boolean): Query => ({ kind: "match", field, value: { kind: "boolean", value }, caseSensitive: true });
+  assert.equal(ir("f:null or g:true or h:false"), or(m("f", T("null")), b("g", true), b("h", false)));
+  assert.equal(ir('g:"true"'), m("g", T("true")));
+  assert.equal(ir("gcp.audit.request.spec.hostNetwork:true"), b("gcp.audit.request.spec.hostNetwork", true));
+  assert.equal(ir("process.code_signature.trusted:true"), b("process.code_signature.trusted", true));
+  assert.equal(ir("process.name:true"), m("process.name", T("true")));
 });
 
 test("field:* is exists; *:* is all", () => {
@@ -123,8 +128,18 @@ test("ranges: < <= > >= with string values", () => {
     op,
     value: { kind: "string", parts: [T(value)] },
   });
-  assert.equal(ir("a < 1 and b<=2 and c > now-1d and d >= \"2020-01-01\""), and(r("lt", "a", "1"), r("lte", "b", "2"), r("gt", "c", "now-1d"), r("gte", "d", "2020-01-01")));
+  assert.equal(ir("a < \"1\" and b<=x2 and c > now-1d and d >= \"2020-01-01\""), and(r("lt", "a", "1"), r("lte", "b", "x2"), r("gt", "c", "now-1d"), r("gte", "d", "2020-01-01")));
   assert.equal(parsed("n >= 10").span, { start: 0, end: 7 });
+});
+
+test("ranges: an unquoted number is a number, except on ECS string and date fields", () => {
+  const n = (op: "lt" | "lte" | "gt" | "gte", field: string, raw: string): Query => ({ kind: "range", field, op, value: { kind: "number", value: Number(raw), raw } });
+  assert.equal(ir("network.packets <= 2"), n("lte", "network.packets", "2"));
+  assert.equal(ir("destination.port >= 5800 and destination.port <= 5810"), and(n("gte", "destination.port", "5800"), n("lte", "destination.port", "5810")));
+  assert.equal(ir("x > -1.5"), n("gt", "x", "-1.5"));
+  // ES compares these as text or dates: the bound stays what it says.
+  assert.equal(ir("process.name > 5"), { kind: "range", field: "process.name", op: "gt", value: { kind: "string", parts: [T("5")] } });
+  assert.equal(ir("@timestamp > 2020"), { kind: "range", field: "@timestamp", op: "gt", value: { kind: "string", parts: [T("2020")] } });
 });
 
 test("nested query names full fields, at every depth", () => {

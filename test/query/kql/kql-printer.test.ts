@@ -41,7 +41,11 @@ const cases: readonly [string, Query, string, string[]][] = [
   ["value group inside and", and(a, or(m("f", T("x")), m("f", T("y")))), "a:1 and f:(x or y)", []],
   ["nested", { kind: "nested", path: "p", query: and(m("p.c", T("x")), m("p.d", T("y"))) }, "p:{ c:x and d:y }", []],
   ["keyword", kw(false, T("hello world")), '"hello world"', []],
-  ["keyword wildcard", kw(false, T("pow"), ANY), "pow*", []],
+  ["keyword wildcard is refused (a field-less query_string)", kw(false, T("pow"), ANY), "pow*", ["error kql/keyword-wildcard"]],
+  ["wildcard with inner space on a keyword field", m("process.name", ANY, T(" -i "), ANY), "process.name:* -i *", []],
+  ["wildcard with inner space on an ECS wildcard field is refused", m("process.command_line", ANY, T(" -i "), ANY), "process.command_line:* -i *", ["error kql/wildcard-whitespace"]],
+  ["wildcard with inner space on a field ECS does not define is refused", m("winlog.event_data.Query", T("select "), ANY, T(" from x")), "winlog.event_data.Query:select * from x", ["error kql/wildcard-whitespace"]],
+  ["wildcard without space on an ECS wildcard field", m("process.command_line", ANY, T("-enc"), ANY), "process.command_line:*-enc*", []],
   ["cidr", { kind: "cidr", field: "source.ip", cidr: "10.0.0.0/8" }, 'source.ip:"10.0.0.0/8"', ["warning kql/cidr-assumes-ip"]],
   ["case-insensitive match warns", mi("f", T("Cmd")), "f:Cmd", ["warning kql/case-sensitive-match"]],
   ["case-insensitive match of caseless text is exact", mi("f", T("123")), "f:123", []],
@@ -53,7 +57,7 @@ const cases: readonly [string, Query, string, string[]][] = [
   ["sequence", { kind: "sequence", by: [], steps: [{ query: a, by: [] }] }, "<unsupported sequence>", ["error kql/unsupported-sequence"]],
   ["opaque kuery is carried", { kind: "opaque", language: "kuery", text: "a:1 or b:2" }, "(a:1 or b:2)", []],
   ["opaque esql is refused", { kind: "opaque", language: "esql", text: "from x" }, "<unsupported opaque>", ["error kql/unsupported-opaque"]],
-  ["wildcard with edge space is refused", m("f", T(" a"), ANY), 'f:" a*"', ["error kql/edge-whitespace"]],
+  ["wildcard with edge space is refused", m("process.name", T(" a"), ANY), 'process.name:" a*"', ["error kql/edge-whitespace"]],
 ];
 
 for (const [name, q, text, issues] of cases) {
@@ -83,13 +87,17 @@ const escapes: readonly [string, Part[], string][] = [
   ["pattern with literal star", [T("a*"), ANY], "a\\**"],
   ["pattern with keywords", [ANY, T(" or x and y not z "), ANY], "* \\or x \\and y \\u006eot z *"],
   ["pattern ending in not", [ANY, T("cannot")], "*can\\u006eot"],
+  ["control and format characters", [T("a\u0000b\u202ec")], '"a\\u0000b\\u202ec"'],
+  ["format character in a pattern", [ANY, T("\u202e"), ANY], "*\\u202e*"],
 ];
 
 for (const [name, parts, value] of escapes) {
   test(`escape: ${name}`, () => {
-    const q = m("f", ...parts);
+    // process.name is keyword: a pattern with spaces is a wildcard query there, not query_string.
+    const q = m("process.name", ...parts);
     const r = printKql(q);
-    assert.is(r.text, `f:${value}`);
+    assert.equal(r.issues, []);
+    assert.is(r.text, `process.name:${value}`);
     const back = parseKql(r.text);
     assert.ok(back.ok, r.text);
     if (back.ok) assert.equal(stripSpans(back.value), q);

@@ -1,0 +1,47 @@
+/**
+ * Booleans and numbers keep their type through Sigma: a KQL `true` stays a YAML boolean in the
+ * Sigma rule and an EQL `true` when it comes back, and every literal on an ECS field takes the
+ * field's type in EQL and KQL (Elasticsearch's EQL compares by the mapped type).
+ */
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { convertRules } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { printEql } from "../../src/query/eql/eql-printer.js";
+import { printKql } from "../../src/query/kql/kql-printer.js";
+import type { Query } from "../../src/ir/query.js";
+import { testContext } from "../helpers/convert-fixture.js";
+
+const seed = readFileSync("rules/unusual_process_network_connection.yaml", "utf8");
+const withQuery = (q: string) => seed.replace(/^query: >-\n(  .*\n)+/m, `query: '${q}'\n`);
+
+function throughSigma(text: string): { sigma: string; eql: string } {
+  const first = convertRules(readRules([{ path: "rules/a.yaml", text }]).rules, ["sigma"], testContext());
+  const sigma = first.files.find((f) => f.path.endsWith(".yml"))?.content;
+  assert.ok(sigma, first.diagnostics.map((d) => d.message).join("; "));
+  const back = convertRules(readRules([{ path: "back.yml", text: sigma }]).rules, ["elastic"], testContext({ unmapped: "warning" }));
+  const json = back.files.find((f) => f.path.endsWith(".json") && f.path !== "rules.ndjson")?.content;
+  assert.ok(json, back.diagnostics.map((d) => d.message).join("; "));
+  return { sigma, eql: (JSON.parse(json) as { query: string }).query };
+}
+
+test("KQL `hostNetwork:true` is a YAML boolean in Sigma and `== true` back in EQL", () => {
+  const { sigma, eql } = throughSigma(withQuery("event.category:network and gcp.audit.request.spec.hostNetwork:true"));
+  assert.match(sigma, /gcp\.audit\.request\.spec\.hostNetwork: true\n/);
+  assert.match(eql, "gcp.audit.request.spec.hostNetwork == true");
+});
+
+test("ECS types decide how a literal is written in EQL and KQL", () => {
+  const m = (field: string, value: Extract<Query, { kind: "match" }>["value"]): Query => ({ kind: "match", field, value, caseSensitive: true });
+  const text = (value: string) => ({ kind: "string" as const, parts: [{ kind: "text" as const, value }] });
+  // A Sigma `'true'` on an ECS boolean field, a `'3'` on a numeric one, a 4624 on a keyword one.
+  assert.is(printEql(m("process.code_signature.trusted", text("true"))).text, "any where process.code_signature.trusted == true");
+  assert.is(printEql(m("destination.port", text("443"))).text, "any where destination.port == 443");
+  assert.is(printEql(m("event.code", { kind: "number", value: 4624, raw: "4624" })).text, 'any where event.code == "4624"');
+  assert.is(printKql(m("process.code_signature.trusted", text("true"))).text, "process.code_signature.trusted:true");
+  // A field ECS does not define keeps the value as written.
+  assert.is(printEql(m("beacon_stats.beaconing_score", text("3"))).text, 'any where beacon_stats.beaconing_score == "3"');
+});
+
+test.run();
