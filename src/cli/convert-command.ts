@@ -55,6 +55,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const options: TargetOptions = {
     elasticLanguage: s.elasticLanguage,
     unmapped: s.unmapped,
+    sigmaCase: s.sigmaCase,
     ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),

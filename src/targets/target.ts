@@ -16,6 +16,10 @@ export type TargetName = "sigma" | "splunk" | "elastic";
  */
 export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
 
+export type SigmaCase = "exact" | "insensitive";
+
+export const SIGMA_CASES: readonly SigmaCase[] = ["exact", "insensitive"];
+
 export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
 
 export interface TargetOptions {
@@ -29,6 +33,12 @@ export interface TargetOptions {
    * field maps and keeps ECS names otherwise (the default: portable where possible, faithful always).
    */
   readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
+  /**
+   * Sigma `|cased`: `insensitive` (the default) writes no `|cased` and warns per rule that the match
+   * widened, since pySigma's Splunk and Lucene backends refuse `|cased`; `exact` keeps it where a
+   * value has letters (case means nothing to `5136`).
+   */
+  readonly sigmaCase?: SigmaCase;
   /** Free values from the config file's `vars:`, for users' own templates. */
   readonly templateVars?: Readonly<Record<string, unknown>>;
   /** Splunk: app name for `--splunk-app` and stanza prefixes. */

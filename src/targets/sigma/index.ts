@@ -30,10 +30,12 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const common = commonView(rule);
   const docs: Doc[] = [];
+  const widened: string[] = [];
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
-    const d = renderSigmaDetection(q);
+    const d = renderSigmaDetection(q, { sigmaCase: ctx.options.sigmaCase ?? "insensitive" });
     for (const i of d.issues) error(i.code, i.reason);
+    for (const f of d.widened) if (!widened.includes(f)) widened.push(f);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
     return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, searches, condition } };
@@ -111,6 +113,16 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+  if (widened.length > 0) {
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "warning",
+        code: "sigma/case-widened",
+        message: `the case-sensitive match on ${widened.map((f) => `\`${f}\``).join(", ")} is written case-insensitive (sigma_case: insensitive), so the Sigma rule matches more: every spelling of the value`,
+        hint: "--sigma-case exact keeps `|cased`, which pySigma's Splunk and Lucene backends refuse",
+      }),
+    );
+  }
   const documents = docs.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   return {

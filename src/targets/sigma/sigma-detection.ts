@@ -26,10 +26,29 @@ export interface SigmaDetection {
   /** Search identifiers in order, then `condition` (the YAML key order of the block). */
   readonly detection: Record<string, unknown>;
   readonly issues: readonly PrintIssue[];
+  /** Fields whose case-sensitive match was written case-insensitive (`sigmaCase: insensitive`). */
+  readonly widened: readonly string[];
 }
 
-export function renderSigmaDetection(query: Query): SigmaDetection {
+export interface SigmaDetectionOptions {
+  /** `exact` writes `|cased`; `insensitive` drops it (the caller warns that the match widened). */
+  readonly sigmaCase?: "exact" | "insensitive";
+}
+
+/** Case only matters to a value with a letter in it: `EventID: '5136'` needs no `|cased`. */
+const LETTER = /\p{L}/u;
+
+export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions = {}): SigmaDetection {
   const issues: PrintIssue[] = [];
+  const widened: string[] = [];
+  const exact = opts.sigmaCase === "exact";
+  /** `|cased` for a case-sensitive match whose text has a letter, under `exact`; noted as widened otherwise. */
+  const casedFor = (field: string, text: string): string => {
+    if (!LETTER.test(text)) return "";
+    if (exact) return "|cased";
+    if (!widened.includes(field)) widened.push(field);
+    return "";
+  };
   const fail = (node: Query, code: string, reason: string): Cond => {
     issues.push({ severity: "error", code, reason, node });
     return { kind: "map", entries: [] };
@@ -67,8 +86,9 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
       case "not":
         return { kind: "not", child: build(q.child) };
       case "match": {
-        const cased = q.caseSensitive && q.value.kind === "string" ? "|cased" : "";
         if (q.value.kind === "string") {
+          const text = q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+          const cased = q.caseSensitive ? casedFor(q.field, text) : "";
           const s = sigmaString(q.value.parts);
           return leaf(`${q.field}${s.modifier ? `|${s.modifier}` : ""}${cased}`, s.value);
         }
@@ -102,7 +122,8 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
         return { kind: "keywords", values: [s.modifier === "contains" ? `*${s.value}*` : s.modifier === "endswith" ? `*${s.value}` : s.modifier === "startswith" ? `${s.value}*` : s.value] };
       }
       case "fieldref":
-        return leaf(`${q.field}|fieldref${q.caseSensitive ? "|cased" : ""}`, q.other);
+        // Which values two fields hold is unknown here, so any letter may be in them.
+        return leaf(`${q.field}|fieldref${q.caseSensitive ? casedFor(q.field, "a") : ""}`, q.other);
       case "all":
         return fail(q, "sigma/match-all", "Sigma needs at least one condition besides the log source; this query matches every event");
       case "none":
@@ -168,7 +189,7 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
   };
   const condition = emit(cond, false, "top");
   detection.condition = condition;
-  return { detection, issues };
+  return { detection, issues, widened };
 }
 
 /** AND: merge maps whose keys do not collide into one search map; keep the rest separate. */
