@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { loadMappings } from "../dist/src/mapping/mappings.js";
 import { convertRule } from "../dist/src/pipeline/convert.js";
 import { readRules } from "../dist/src/pipeline/read-rules.js";
@@ -28,6 +29,17 @@ const walk = (d, out = []) => {
 const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
 const ctx = { templates: loadTemplates(), mappings: loadMappings(), options: { elasticLanguage: "eql", unmapped: "error", ...extra } };
 
+// The Sigma JSON schemas (../shared/reference/schemas/sigma); a custom attribute is a top-level key
+// the schema does not define (the schemas allow them, SigmaHQ review does not).
+const schemaDir = "../shared/reference/schemas/sigma";
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const schemas = {
+  rule: JSON.parse(readFileSync(join(schemaDir, "sigma-detection-rule-schema.json"), "utf8")),
+  correlation: JSON.parse(readFileSync(join(schemaDir, "sigma-correlation-rules-schema.json"), "utf8")),
+};
+const validate = { rule: ajv.compile(schemas.rule), correlation: ajv.compile(schemas.correlation) };
+const known = { rule: new Set(Object.keys(schemas.rule.properties)), correlation: new Set(Object.keys(schemas.correlation.properties)) };
 const count = new Map();
 const hit = (k, file) => {
   const c = count.get(k) ?? { n: 0, files: [] };
@@ -52,8 +64,14 @@ for (const r of read.rules) {
     files++;
     const docs = parseAllDocuments(f.content).map((d) => d.toJS());
     const usesScriptBlock = /script_block_text/.test(r.queryText ?? "");
-    let ecs = false, cased = false, casedNoLetter = false, emptyLs = false, notPs = false;
+    let ecs = false, cased = false, casedNoLetter = false, emptyLs = false, notPs = false, invalid = false, custom = false, textEventId = false;
     for (const d of docs) {
+      const kind = d.correlation ? "correlation" : "rule";
+      if (!validate[kind](d)) invalid = true;
+      if (Object.keys(d).some((k) => !known[kind].has(k))) custom = true;
+      if (d.detection) walkDetection(d.detection, (k, v) => {
+        if (k.split("|")[0] === "EventID" && (Array.isArray(v) ? v : [v]).some((x) => typeof x === "string")) textEventId = true;
+      });
       if (d.taxonomy === "ecs") ecs = true;
       if (d.detection) {
         if (!d.logsource || Object.keys(d.logsource).length === 0) emptyLs = true;
@@ -74,6 +92,9 @@ for (const r of read.rules) {
     if (usesScriptBlock) hit("script-block rules", id);
     if (notPs) hit("script-block rule not under ps_script", id);
     if (docs.some((d) => d.elastic !== undefined)) hit("custom attribute elastic:", id);
+    if (invalid) hit("invalid against the Sigma JSON schemas", id);
+    if (custom) hit("any custom attribute", id);
+    if (textEventId) hit("EventID written as text", id);
   }
 }
 console.log(`rules read: ${rulesIn}; Sigma files written: ${files}`);

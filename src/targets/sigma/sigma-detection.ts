@@ -33,6 +33,11 @@ export interface SigmaDetection {
 export interface SigmaDetectionOptions {
   /** `exact` writes `|cased`; `insensitive` drops it (the caller warns that the match widened). */
   readonly sigmaCase?: "exact" | "insensitive";
+  /**
+   * SigmaHQ's conventions: EventID as a number, search names from their content
+   * (`selection_image`, `filter_main_parentimage`) rather than `selection_1`.
+   */
+  readonly sharing?: boolean;
 }
 
 /** Case only matters to a value with a letter in it: `EventID: '5136'` needs no `|cased`. */
@@ -88,6 +93,8 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
       case "match": {
         if (q.value.kind === "string") {
           const text = q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+          // A Windows event id is a number in SigmaHQ's rules (the text of a plain decimal is exact).
+          if (opts.sharing && q.field === "EventID" && q.value.parts.length === 1 && /^(0|[1-9][0-9]{0,9})$/.test(text)) return leaf(q.field, Number(text));
           const cased = q.caseSensitive ? casedFor(q.field, text) : "";
           const s = sigmaString(q.value.parts);
           return leaf(`${q.field}${s.modifier ? `|${s.modifier}` : ""}${cased}`, s.value);
@@ -155,16 +162,25 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
   };
   countLeaves(cond, false);
   const used = { selection: 0, filter: 0 };
-  const nameFor = (negated: boolean): string => {
+  const taken = new Set<string>();
+  /** `selection_2`, or under sharing `selection_commandline` / `filter_main_image` from the first field. */
+  const nameFor = (negated: boolean, firstKey?: string): string => {
     const base = negated ? "filter" : "selection";
     used[base]++;
-    return names[base] === 1 ? base : `${base}_${used[base]}`;
+    if (names[base] === 1) return base;
+    const field = firstKey?.split("|")[0]?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+    if (!opts.sharing || !field) return `${base}_${used[base]}`;
+    const stem = negated ? `filter_main_${field}` : `selection_${field}`;
+    let name = stem;
+    for (let n = 2; taken.has(name); n++) name = `${stem}_${n}`;
+    taken.add(name);
+    return name;
   };
 
   const emit = (c: Cond, negated: boolean, parent: "and" | "or" | "not" | "top"): string => {
     switch (c.kind) {
       case "map": {
-        const name = nameFor(negated);
+        const name = nameFor(negated, c.entries[0]?.key);
         const m: Record<string, unknown> = {};
         for (const e of c.entries) m[e.key] = e.values.length === 1 ? e.values[0] : e.values;
         detection[name] = m;
@@ -180,7 +196,8 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
       case "and":
       case "or": {
         const text = c.children.map((x) => emit(x, negated, c.kind)).join(` ${c.kind} `);
-        const needParens = parent === "not" || (c.kind === "or" && parent === "and");
+        // Parentheses wherever `and` and `or` meet, though precedence would do: reviewers read them.
+        const needParens = parent === "not" || (c.kind === "or" && parent === "and") || (c.kind === "and" && parent === "or");
         return needParens ? `(${text})` : text;
       }
       default:
