@@ -39,7 +39,9 @@ export function toTaxonomy(
   mappings: Mappings,
   unmapped: UnmappedPolicy,
 ): TaxonomyResult {
-  if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
+  // A Sigma file in ECS names still has a Sigma log source to turn into ECS conditions and indices.
+  const ecsSigma = rule.taxonomy === "ecs" && wanted === "ecs" && rule.source.format === "sigma";
+  if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
     const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) });
@@ -61,7 +63,7 @@ export function toTaxonomy(
       diagnostics,
     };
   }
-  if (rule.taxonomy === "sigma" && wanted === "ecs") {
+  if ((rule.taxonomy === "sigma" || ecsSigma) && wanted === "ecs") {
     const r = sigmaToEcs(rule, mappings.sigmaToEcs);
     const typed = r.rule ? ipFieldsTyped(r.rule.query) : undefined;
     const problems = [...r.problems, ...(typed?.problems ?? [])];

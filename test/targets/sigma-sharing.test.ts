@@ -69,16 +69,17 @@ const corpus = readRules(walk("../shared/corpus/elastic/rules").map((path) => ({
 
 function sigmaDocs(options: Partial<TargetOptions>, every = 1) {
   const ctx = testContext(options);
-  const out: { rule: (typeof corpus)[number]; path: string; docs: Record<string, any>[] }[] = [];
+  const out: { rule: (typeof corpus)[number]; path: string; content: string; docs: Record<string, any>[] }[] = [];
   corpus.forEach((rule, i) => {
     if (i % every !== 0) return;
-    for (const f of convertRule(rule, ["sigma"], ctx).files) out.push({ rule, path: f.path, docs: parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any>) });
+    for (const f of convertRule(rule, ["sigma"], ctx).files) out.push({ rule, path: f.path, content: f.content, docs: parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any>) });
   });
   return out;
 }
+let defaults: ReturnType<typeof sigmaDocs> | undefined;
 
 test("over the Elastic corpus, default output: a log source always, ps_script for script blocks, valid, no custom attribute, no |cased", () => {
-  const files = sigmaDocs({});
+  const files = (defaults ??= sigmaDocs({}));
   assert.ok(files.length > 900, String(files.length));
   const { rule: ruleSchema, correlation } = sigmaValidators();
   const problems: string[] = [];
@@ -112,6 +113,30 @@ test("over the Elastic corpus, sigma_case exact: |cased only on values with a le
     }
   }
   assert.equal(bad.slice(0, 10), []);
+});
+
+test("read back (issue 19.6): every Sigma file written from the Elastic corpus reads again, ECS names included", () => {
+  const files = (defaults ??= sigmaDocs({}));
+  const ctx = testContext();
+  const problems: string[] = [];
+  let ecsFiles = 0;
+  for (const f of files) {
+    const read = readRules([{ path: `out/sigma/${f.path}`, text: f.content }]);
+    for (const d of read.diagnostics.filter((x) => x.severity === "error")) problems.push(`${f.path}: read: ${d.code} ${d.message}`);
+    const base = f.docs.filter((d) => !("correlation" in d));
+    const taxonomy = base[0]?.taxonomy ?? "sigma";
+    if (taxonomy === "ecs") ecsFiles++;
+    for (const r of read.rules) {
+      if (r.taxonomy !== taxonomy) problems.push(`${f.path}: read as taxonomy ${r.taxonomy}, written as ${taxonomy}`);
+      if (r.query.kind !== "correlation" && base.length === 1 && JSON.stringify(r.logsource) !== JSON.stringify(base[0]!.logsource)) problems.push(`${f.path}: log source read back differs`);
+      // ECS names need no field mapping back to Elastic: none may be reported unmapped.
+      if (taxonomy === "ecs") {
+        for (const d of convertRule(r, ["elastic"], ctx).diagnostics) if (d.code === "mapping/unmapped-field") problems.push(`${f.path}: ${d.message}`);
+      }
+    }
+  }
+  assert.ok(ecsFiles > 100, String(ecsFiles));
+  assert.equal(problems.slice(0, 10), []);
 });
 
 test.run();
