@@ -59,6 +59,9 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const options: TargetOptions = {
     elasticLanguage: s.elasticLanguage,
     unmapped: s.unmapped,
+    sigmaCase: s.sigmaCase,
+    sigmaProfile: s.sigmaProfile,
+    sigmaCustom: s.sigmaCustom,
     ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),

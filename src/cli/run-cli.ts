@@ -60,6 +60,9 @@ function conversionOptions<T>(y: Argv<T>) {
     .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
     .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
     .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
+    .option("sigma-case", { type: "string", describe: "exact|insensitive: Sigma `|cased` kept where a value has letters, or dropped with a warning that the match widened (default insensitive: pySigma's Splunk and Lucene backends refuse `|cased`; env RULECAST_SIGMA_CASE)" })
+    .option("sigma-profile", { type: "string", describe: "sharing|lossless: Sigma files SigmaHQ review and pySigma accept (no custom attributes; default), or with every Elastic field in an `elastic:` block for round trips (env RULECAST_SIGMA_PROFILE)" })
+    .option("sigma-custom", { type: "string", array: true, describe: "custom attributes the sharing profile may still write, comma-separated (e.g. elastic; env RULECAST_SIGMA_CUSTOM)" })
     .option("fail-on", { type: "string", describe: "warning|error: lowest finding severity that exits 1 (default error; env RULECAST_FAIL_ON)" })
     .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" });
 }
@@ -77,6 +80,9 @@ function loadFlags(a: Parsed): LoadFlags {
     templates: str("templates"),
     unmapped: str("unmapped"),
     elasticLanguage: str("elastic-language"),
+    sigmaCase: str("sigma-case"),
+    sigmaProfile: str("sigma-profile"),
+    sigmaCustom: a["sigma-custom"] as string[] | undefined,
     failOn: str("fail-on"),
     splunkApp: str("splunk-app"),
     splunkIndex: str("splunk-index"),

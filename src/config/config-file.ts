@@ -36,6 +36,9 @@ export interface RulecastConfig {
   readonly templates?: string;
   readonly unmapped?: "error" | "warning" | "keep" | "skip";
   readonly elasticLanguage?: "eql" | "kuery" | "lucene";
+  readonly sigmaCase?: "exact" | "insensitive";
+  readonly sigmaProfile?: "sharing" | "lossless";
+  readonly sigmaCustom?: readonly string[];
   readonly failOn?: "warning" | "error";
   readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
   readonly mappings?: MappingOverrides;
@@ -108,7 +111,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
 
 function readConfig(raw: unknown): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size"]);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "sigma_case", "sigma_profile", "sigma_custom", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size"]);
   const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
   if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
@@ -122,6 +125,9 @@ function readConfig(raw: unknown): RulecastConfig {
   if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
   if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
   if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning", "keep", "skip"] as const);
+  if (top["sigma_case"] !== undefined) cfg.sigmaCase = choice(top["sigma_case"], ["sigma_case"], ["exact", "insensitive"] as const);
+  if (top["sigma_profile"] !== undefined) cfg.sigmaProfile = choice(top["sigma_profile"], ["sigma_profile"], ["sharing", "lossless"] as const);
+  if (top["sigma_custom"] !== undefined) cfg.sigmaCustom = stringList(top["sigma_custom"], ["sigma_custom"]);
   if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery", "lucene"] as const);
   if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
   if (top["splunk"] !== undefined) {

@@ -21,6 +21,9 @@ export interface Settings {
   readonly templates?: string;
   readonly unmapped: "error" | "warning" | "keep" | "skip";
   readonly elasticLanguage: "eql" | "kuery" | "lucene";
+  readonly sigmaCase: "exact" | "insensitive";
+  readonly sigmaProfile: "sharing" | "lossless";
+  readonly sigmaCustom: readonly string[];
   readonly failOn: FailOn;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
@@ -45,6 +48,9 @@ export interface SettingFlags {
   readonly templates?: string;
   readonly unmapped?: string;
   readonly elasticLanguage?: string;
+  readonly sigmaCase?: string;
+  readonly sigmaProfile?: string;
+  readonly sigmaCustom?: readonly string[];
   readonly failOn?: string;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
@@ -65,6 +71,9 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   RULECAST_TEMPLATES: "--templates",
   RULECAST_UNMAPPED: "--unmapped",
   RULECAST_ELASTIC_LANGUAGE: "--elastic-language",
+  RULECAST_SIGMA_CASE: "--sigma-case",
+  RULECAST_SIGMA_PROFILE: "--sigma-profile",
+  RULECAST_SIGMA_CUSTOM: "--sigma-custom",
   RULECAST_FAIL_ON: "--fail-on",
   RULECAST_SPLUNK_APP: "--splunk-app",
   RULECAST_SPLUNK_INDEX: "--splunk-index",
@@ -135,6 +144,9 @@ export function resolveSettings(
 
   const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning", "keep", "skip"] as const, "error")(flags.unmapped);
   const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
+  const caseFlag = flags.sigmaCase === undefined ? undefined : oneOf("--sigma-case", ["exact", "insensitive"] as const, "insensitive")(flags.sigmaCase);
+  const profileFlag = flags.sigmaProfile === undefined ? undefined : oneOf("--sigma-profile", ["sharing", "lossless"] as const, "sharing")(flags.sigmaProfile);
+  const names = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
   const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
@@ -155,6 +167,9 @@ export function resolveSettings(
     ...(templates !== undefined ? { templates } : {}),
     unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning", "keep", "skip"] as const, "error")),
     elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery", "lucene"] as const, "eql")),
+    sigmaCase: pick(caseFlag, "RULECAST_SIGMA_CASE", cfg.sigmaCase, "insensitive", oneOf("RULECAST_SIGMA_CASE", ["exact", "insensitive"] as const, "insensitive")),
+    sigmaProfile: pick(profileFlag, "RULECAST_SIGMA_PROFILE", cfg.sigmaProfile, "sharing", oneOf("RULECAST_SIGMA_PROFILE", ["sharing", "lossless"] as const, "sharing")),
+    sigmaCustom: pick(flags.sigmaCustom?.flatMap(names), "RULECAST_SIGMA_CUSTOM", cfg.sigmaCustom, [], names),
     failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
     ...(splunkApp !== undefined ? { splunkApp } : {}),
     ...(splunkIndex !== undefined ? { splunkIndex } : {}),

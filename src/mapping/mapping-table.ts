@@ -35,6 +35,16 @@ export interface ProductHints {
   readonly conditions: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tags: Readonly<Record<string, string>>;
   readonly index: Readonly<Record<string, string>>;
+  /** Index patterns that hold many kinds of data and say nothing about a log source. */
+  readonly broad?: readonly string[];
+}
+
+/** A field only one log source has; `implies` are the source conditions it makes redundant. */
+export interface SourceField {
+  readonly ecs: string;
+  readonly sigma: string;
+  readonly logsource: Logsource;
+  readonly implies: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** A directed mapping from one taxonomy's field names to another's. */
@@ -47,6 +57,12 @@ export interface FieldMapping {
   readonly prefixes?: readonly { readonly from: string; readonly to: string }[];
   readonly logsources: readonly LogsourceRow[];
   readonly products: ProductHints;
+  /** Fields that say which log source a query is about (ECS → Sigma only). */
+  readonly sourceFields?: readonly SourceField[];
+  /** Conditions a lifted log source category already says (ECS → Sigma only). */
+  readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>> }[];
+  /** Elastic data set (or prefix) → the Sigma log source it stands for (ECS → Sigma only). */
+  readonly datasets?: Readonly<Record<string, Logsource>>;
 }
 
 type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs" };
@@ -55,6 +71,9 @@ type RawTable = {
   prefixes?: { ecs: string; sigma: string }[];
   logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
   products: ProductHints;
+  source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
+  datasets?: Record<string, Logsource>;
+  implied?: { category: string; ecs: Record<string, string | string[]> }[];
 };
 
 export function loadMappingFile(name: string): unknown {
@@ -77,5 +96,8 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
     logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false })),
     products: t.products,
+    sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
+    datasets: t.datasets ?? {},
+    implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
   };
 }

@@ -4,7 +4,7 @@
 import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
 import { lookupMap } from "./lookup-map.js";
-import { sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
+import { fits, sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
 
 /** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
 export interface LogsourceSearch {
@@ -23,6 +23,8 @@ export interface TargetMapping {
 
 export interface Mappings {
   readonly ecsToSigma: FieldMapping;
+  /** A user's ECS → Sigma renames: they win over every packaged row, for every log source. */
+  readonly ecsToSigmaUser?: Readonly<Record<string, string>>;
   readonly sigmaToEcs: SigmaEcsMapping;
   readonly sigmaToSplunk: TargetMapping;
 }
@@ -53,6 +55,7 @@ export function loadMappings(overrides: MappingOverrides = {}): Mappings {
   let sigmaEcs: SigmaEcsMapping | undefined;
   return {
     ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
+    ...(ecsRows ? { ecsToSigmaUser: ecsRows } : {}),
     get sigmaToEcs(): SigmaEcsMapping {
       if (sigmaEcs) return sigmaEcs;
       const table = sigmaEcsMapping();
@@ -97,4 +100,32 @@ export function findLogsourceSearch(table: TargetMapping, ls: Logsource | undefi
   return table.logsources.find((row) =>
     (Object.keys(row.logsource) as (keyof Logsource)[]).every((k) => row.logsource[k] === ls[k]),
   );
+}
+
+const perLogsource = new WeakMap<Mappings, Map<string, FieldMapping>>();
+
+/**
+ * The ECS → Sigma renames for one log source: a user's rows, then the Sigma → ECS rows limited to
+ * that log source read backwards (SigmaHQ's names per source: `eventName` is `event.action` in
+ * CloudTrail, `user.name` is `actor.alternateId`'s ECS home in Okta), then the general table. Only
+ * plain rows are read backwards: a row with a value transform is exact in one direction only.
+ */
+export function ecsToSigmaFor(m: Mappings, ls: Logsource | undefined): FieldMapping {
+  const key = JSON.stringify([ls?.category, ls?.product, ls?.service]);
+  let cache = perLogsource.get(m);
+  if (!cache) perLogsource.set(m, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const reverse = new Map<string, FieldRow>();
+  for (const r of m.sigmaToEcs.fields) {
+    if (r.transform !== undefined || Object.keys(r.when).length === 0 || !fits(r.when, ls) || reverse.has(r.ecs)) continue;
+    reverse.set(r.ecs, { from: r.ecs, to: r.sigma, value: "same" });
+  }
+  const user = m.ecsToSigmaUser ?? {};
+  const base = m.ecsToSigma.fields;
+  const get = (k: string): FieldRow | undefined =>
+    user[k] !== undefined ? { from: k, to: user[k]!, value: "same" } : (reverse.get(k) ?? base.get(k));
+  const mapping: FieldMapping = reverse.size === 0 ? m.ecsToSigma : { ...m.ecsToSigma, fields: lookupMap(new Map([...base, ...reverse]), get) };
+  cache.set(key, mapping);
+  return mapping;
 }

@@ -3,14 +3,24 @@
  * event.type:connection`) into a log source (`category: network_connection`) and removes them from
  * the query. Only top-level conjuncts are lifted: a condition under an `or` or `not` changes
  * which events the rule sees, so it stays in the query (and must then map as a field, or fail).
+ *
+ * The log source is inferred from all the evidence, strongest first: fields only one log source
+ * has (script-block text → ps_script), the query's source conditions (event.category/type,
+ * event.dataset, host.os.type), then the rule's index patterns and tags. Evidence that disagrees
+ * is a warning naming both sides (the query wins over index patterns); a field that contradicts the
+ * query's own source conditions is an error. When nothing names a Sigma log source, the data set is
+ * written as product/service with a `definition`, and a warning: never an empty log source.
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
+import { queryFields } from "../ir/query-fields.js";
 import type { FieldMapping, ProductHints } from "../mapping/mapping-table.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LiftContext {
   readonly tags: readonly string[];
   readonly index: readonly string[];
+  /** The rule's own log source, if it declares one: used when the query and index name none. */
+  readonly declared?: Logsource;
 }
 
 export interface LiftResult {
@@ -19,13 +29,37 @@ export interface LiftResult {
   readonly problems: readonly MappingProblem[];
 }
 
+const KEYS = ["category", "product", "service"] as const;
+type Key = (typeof KEYS)[number];
+const DATASET_FIELDS = ["event.dataset", "data_stream.dataset"];
+
+/** What the rule outside its query says about its data: index patterns and tags. */
+interface Context {
+  readonly index: Logsource;
+  /** Which index pattern said each key, for warnings. */
+  readonly indexSaid: Partial<Record<Key, string>>;
+  readonly tagProduct?: string;
+  /** Data sets named by index patterns, for the fallback. */
+  readonly indexDatasets: readonly string[];
+  readonly patterns: readonly string[];
+  readonly declared?: Logsource;
+}
+
 /** Lifts the log source of a boolean query, or of each step of a sequence/sample or rule of a correlation. */
 export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftContext): LiftResult {
   const problems: MappingProblem[] = [];
-  const fallbackProduct = productFromContext(mapping.products, ctx);
+  const seen = new Set<string>();
+  const report = (p: MappingProblem): void => {
+    const key = `${p.code}:${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  };
+  const context = contextOf(mapping, ctx);
   const liftStep = (s: SequenceStep): SequenceStep => {
-    const r = liftOne(s.query, mapping, fallbackProduct, problems);
-    return { ...s, query: r.query, ...(r.logsource ? { logsource: r.logsource } : {}) };
+    const r = liftOne(s.query, mapping, context, report);
+    return { ...s, query: r.query, logsource: r.logsource };
   };
   switch (query.kind) {
     case "sequence":
@@ -40,15 +74,15 @@ export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftCont
         query: {
           ...query,
           rules: query.rules.map((r) => {
-            const l = liftOne(r.query, mapping, fallbackProduct, problems);
-            return { ...r, query: l.query, ...(l.logsource ? { logsource: l.logsource } : {}) };
+            const l = liftOne(r.query, mapping, context, report);
+            return { ...r, query: l.query, logsource: l.logsource };
           }),
         },
         problems,
       };
     default: {
-      const r = liftOne(query, mapping, fallbackProduct, problems);
-      return { query: r.query, ...(r.logsource ? { logsource: r.logsource } : {}), problems };
+      const r = liftOne(query, mapping, context, report);
+      return { query: r.query, logsource: r.logsource, problems };
     }
   }
 }
@@ -56,58 +90,280 @@ export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftCont
 function liftOne(
   query: Query,
   mapping: FieldMapping,
-  fallbackProduct: string | undefined,
-  problems: MappingProblem[],
-): { query: Query; logsource?: Logsource } {
+  context: Context,
+  report: (p: MappingProblem) => void,
+): { query: Query; logsource: Logsource } {
   const conjuncts = query.kind === "and" ? [...query.children] : [query];
-  const valueOf = (field: string): { index: number; value: string } | undefined => {
-    const index = conjuncts.findIndex((c) => c.kind === "match" && c.field === field && singleText(c) !== undefined);
-    const c = conjuncts[index];
-    return c && c.kind === "match" ? { index, value: singleText(c)! } : undefined;
-  };
   /** A conjunct that says `field` is one of `allowed` (a match, or an OR of matches on it). */
   const conjunctIn = (field: string, allowed: readonly string[]): number =>
-    conjuncts.findIndex((c) => {
-      const alts = c.kind === "or" ? c.children : [c];
-      return alts.every((a) => a.kind === "match" && a.field === field && allowed.includes(singleText(a) ?? "\u0000"));
-    });
-
+    conjuncts.findIndex((c, i) => !consumed.has(i) && valuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
   const consumed = new Set<number>();
-  let logsource: Logsource | undefined;
+  /** What the query says, and which condition said it. */
+  const said: Partial<Record<Key, { value: string; by: string }>> = {};
+  const claim = (ls: Logsource, by: string): void => {
+    for (const k of KEYS) {
+      const v = ls[k];
+      if (v === undefined) continue;
+      const before = said[k];
+      if (before && before.value !== v) {
+        report({
+          severity: "warning",
+          code: "mapping/logsource-conflict",
+          message: `${before.by} says log source ${k} \`${before.value}\`, but ${by} says \`${v}\`; the first is kept`,
+          field: "logsource",
+        });
+        continue;
+      }
+      said[k] ??= { value: v, by };
+    }
+  };
+
+  // 1. Fields only one log source has.
+  const used = new Set(queryFields(query).map((u) => u.field));
+  const sourceField = (mapping.sourceFields ?? []).find((f) => used.has(f.ecs));
+  if (sourceField) {
+    for (const [f, v] of Object.entries(sourceField.implies)) {
+      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      if (i >= 0) consumed.add(i);
+    }
+    claim(sourceField.logsource, `field \`${sourceField.ecs}\``);
+  }
+
+  // 2. Source conditions: event.category/type rows (the first that fits).
   for (const row of mapping.logsources) {
     const hits = Object.entries(row.conditions).map(([f, v]) => conjunctIn(f, typeof v === "string" ? [v] : v));
-    if (hits.every((i) => i >= 0)) {
-      hits.forEach((i) => consumed.add(i));
-      logsource = { ...row.logsource };
-      if (row.partial) {
-        const said = Object.entries(row.conditions).map(([f, v]) => `${f}:${typeof v === "string" ? v : `(${v.join(" or ")})`}`).join(" and ");
-        problems.push({
-          severity: "warning",
-          code: "mapping/logsource-narrowed",
-          message: `\`${said}\` becomes log source category \`${row.logsource.category}\`, which covers only part of those events`,
-          field: Object.keys(row.conditions)[0] ?? "",
-        });
+    if (!hits.every((i) => i >= 0)) continue;
+    const text = Object.entries(row.conditions).map(([f, v]) => `${f}:${typeof v === "string" ? v : `(${v.join(" or ")})`}`).join(" and ");
+    if (sourceField && sourceField.logsource.category !== undefined && row.logsource.category !== sourceField.logsource.category) {
+      report({
+        severity: "error",
+        code: "mapping/logsource-field-conflict",
+        message: `field \`${sourceField.ecs}\` exists only in log source category \`${sourceField.logsource.category}\`, but \`${text}\` says category \`${row.logsource.category}\`: the query can match no event`,
+        field: sourceField.ecs,
+      });
+      break;
+    }
+    hits.forEach((i) => consumed.add(i));
+    if (row.partial) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-narrowed",
+        message: `\`${text}\` becomes log source category \`${row.logsource.category}\`, which covers only part of those events`,
+        field: Object.keys(row.conditions)[0] ?? "",
+      });
+    }
+    claim(row.logsource, `\`${text}\``);
+    break;
+  }
+
+  // Conditions the category already says are lifted with it.
+  const category = said.category?.value;
+  const implied = new Set<number>();
+  for (const row of mapping.implied ?? []) {
+    if (row.category !== category) continue;
+    for (const [f, v] of Object.entries(row.conditions)) {
+      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      if (i >= 0) {
+        consumed.add(i);
+        implied.add(i);
       }
+    }
+  }
+  // A query of nothing but source conditions keeps the implied ones: Sigma needs a detection.
+  if (conjuncts.every((_, i) => consumed.has(i))) for (const i of implied) consumed.delete(i);
+
+  // 3. Data set conditions (event.dataset / data_stream.dataset).
+  let unknownDataset: { field: string; value: string; index: number } | undefined;
+  for (const field of DATASET_FIELDS) {
+    const i = conjuncts.findIndex((c, j) => !consumed.has(j) && valuesOf(c, field) !== undefined);
+    if (i < 0) continue;
+    const values = valuesOf(conjuncts[i]!, field)!;
+    const known = values.map((v) => datasetLogsource(mapping, v));
+    if (known.every((k) => k !== undefined)) {
+      const merged = agree(known as Logsource[]);
+      if (KEYS.some((k) => merged[k] !== undefined)) {
+        consumed.add(i);
+        claim(merged, `\`${field}:${values.join(" or ")}\``);
+      }
+    } else if (values.length === 1) unknownDataset = { field, value: values[0]!, index: i };
+    break;
+  }
+
+  // 4. host.os.type and its kin.
+  for (const [field, products] of Object.entries(mapping.products.conditions)) {
+    const i = conjuncts.findIndex((c, j) => !consumed.has(j) && valuesOf(c, field)?.length === 1);
+    const v = i >= 0 ? valuesOf(conjuncts[i]!, field)![0]!.toLowerCase() : undefined;
+    if (v !== undefined && products[v]) {
+      consumed.add(i);
+      claim({ product: products[v] }, `\`${field}:${v}\``);
       break;
     }
   }
 
-  let product: string | undefined;
-  for (const [field, values] of Object.entries(mapping.products.conditions)) {
-    const found = valueOf(field);
-    if (found && values[found.value.toLowerCase()]) {
-      product = values[found.value.toLowerCase()];
-      consumed.add(found.index);
-      break;
-    }
+  // A data set Sigma has no name for: it is the log source only when nothing else names one;
+  // otherwise the query's category or product stands for it and `definition` names the data set.
+  if (unknownDataset) {
+    consumed.add(unknownDataset.index);
+    if (!said.category && !said.product) claim(datasetAsLogsource(unknownDataset.value), `\`${unknownDataset.field}:${unknownDataset.value}\``);
   }
-  product ??= fallbackProduct;
-  if (product) logsource = { ...(logsource ?? {}), product };
+
+  // 5. Index patterns, then tags, fill in what the query does not say.
+  const fromQuery = Object.fromEntries(KEYS.flatMap((k) => (said[k] ? [[k, said[k]!.value]] : []))) as Logsource;
+  for (const k of KEYS) {
+    const v = context.index[k];
+    if (v === undefined) continue;
+    // A category says which events; a service from the index would only narrow it to one channel.
+    if (k === "service" && fromQuery.category !== undefined) continue;
+    if (said[k] && said[k]!.value !== v) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-conflict",
+        message: `${said[k]!.by} says log source ${k} \`${said[k]!.value}\`, but index pattern \`${context.indexSaid[k]}\` says \`${v}\`; the query's is kept`,
+        field: "logsource",
+      });
+      continue;
+    }
+    said[k] ??= { value: v, by: `index pattern \`${context.indexSaid[k]}\`` };
+  }
+  if (!said.product && context.tagProduct) said.product = { value: context.tagProduct, by: "tags" };
+
+  let logsource = Object.fromEntries(KEYS.flatMap((k) => (said[k] ? [[k, said[k]!.value]] : []))) as Logsource;
+  if (unknownDataset) {
+    const ds = `${unknownDataset.field}: ${unknownDataset.value}`;
+    logsource = { ...logsource, definition: `Elastic data set ${unknownDataset.value} (${ds}); Sigma names no log source for it` };
+    report({
+      severity: "warning",
+      code: "mapping/logsource-guessed",
+      message: `no Sigma log source is known for data set \`${ds}\`; the log source is {${describe(logsource)}}, with the data set named in \`definition\`, so a Sigma backend that ignores \`definition\` searches more than that data set`,
+      field: "logsource",
+    });
+  }
+  if (!KEYS.some((k) => logsource[k] !== undefined)) {
+    const d = context.declared;
+    logsource = d && KEYS.some((k) => d[k] !== undefined) ? d : fallback(context, report);
+  }
 
   const rest = conjuncts.filter((_, i) => !consumed.has(i));
   const lifted: Query =
     rest.length === 0 ? { kind: "all" } : rest.length === 1 ? rest[0]! : { ...(query as Extract<Query, { kind: "and" }>), children: rest };
-  return { query: consumed.size === 0 ? query : lifted, ...(logsource ? { logsource } : {}) };
+  return { query: consumed.size === 0 ? query : lifted, logsource };
+}
+
+/** Nothing names a Sigma log source: the data set (or index pattern) becomes product/service, said in `definition`. */
+function fallback(context: Context, report: (p: MappingProblem) => void): Logsource {
+  const dataset = context.indexDatasets[0];
+  const patterns = context.patterns.length > 0 ? `index patterns ${context.patterns.map((p) => `\`${p}\``).join(", ")}` : "no index pattern";
+  const ls: Logsource = dataset
+    ? { ...datasetAsLogsource(dataset), definition: `Elastic ${patterns}; Sigma names no log source for this data` }
+    : context.patterns[0]
+      ? { product: beatName(context.patterns[0]), definition: `Elastic ${patterns}; Sigma names no log source for this data` }
+      : { product: "elastic", definition: "an Elastic rule that names no index pattern or data set; Sigma names no log source for it" };
+  report({
+    severity: "warning",
+    code: "mapping/logsource-guessed",
+    message: `nothing in the rule names a Sigma log source; it is written as {${describe(ls)}} with a definition (from ${patterns})`,
+    field: "logsource",
+  });
+  return ls;
+}
+
+function describe(ls: Logsource): string {
+  return KEYS.flatMap((k) => (ls[k] !== undefined ? [`${k}: ${ls[k]}`] : [])).join(", ");
+}
+
+/** `okta.system` → product okta, service system; `endgame` → product endgame. */
+function datasetAsLogsource(dataset: string): Logsource {
+  const dot = dataset.indexOf(".");
+  const product = dot > 0 ? dataset.slice(0, dot) : dataset;
+  const service = dot > 0 ? dataset.slice(dot + 1) : "";
+  return service ? { product, service } : { product };
+}
+
+/** `logs-aws.cloudtrail-*` → `aws.cloudtrail`; `logs-windows.powershell*` → `windows.powershell`. */
+export function indexDataset(pattern: string): string | undefined {
+  const m = /^logs-([a-z0-9_]+\.[a-z0-9_.]*?)(?:-\*|\*|-.*)?$/.exec(pattern);
+  return m?.[1] && !m[1].endsWith(".") ? m[1] : undefined;
+}
+
+/** `endgame-*` → endgame, `filebeat-*` → filebeat. */
+function beatName(pattern: string): string {
+  return /^(?:logs-)?([a-z0-9_]+)/i.exec(pattern)?.[1]?.toLowerCase() ?? "elastic";
+}
+
+/** The longest data-set key that the data set starts with. */
+function datasetLogsource(mapping: FieldMapping, dataset: string): Logsource | undefined {
+  let best: string | undefined;
+  for (const key of Object.keys(mapping.datasets ?? {})) {
+    if ((dataset === key || dataset.startsWith(key)) && (!best || key.length > best.length)) best = key;
+  }
+  return best ? mapping.datasets![best] : undefined;
+}
+
+/** The keys every log source defines alike. */
+function agree(all: readonly Logsource[]): Logsource {
+  const out: Record<string, string> = {};
+  for (const k of KEYS) {
+    const vs = all.map((l) => l[k]);
+    if (vs.every((v) => v !== undefined && v === vs[0])) out[k] = vs[0]!;
+  }
+  return out as Logsource;
+}
+
+function contextOf(mapping: FieldMapping, ctx: LiftContext): Context {
+  const specific: { ls: Logsource; pattern: string }[] = [];
+  const broad: { product: string; pattern: string }[] = [];
+  const indexDatasets: string[] = [];
+  let unknown = false;
+  for (const p of ctx.index) {
+    const product = mapping.products.index[p];
+    if (product) broad.push({ product, pattern: p });
+    if (product || mapping.products.broad?.includes(p)) continue;
+    const ds = indexDataset(p);
+    const ls = ds ? datasetLogsource(mapping, ds) : undefined;
+    if (ds && !(ls && Object.keys(ls).length === 0)) indexDatasets.push(ds);
+    if (!ls) unknown = true;
+    else if (Object.keys(ls).length > 0) specific.push({ ls, pattern: p });
+  }
+  // A key stands when every pattern that names data says it alike; a pattern no table knows could
+  // say anything, so then the patterns name nothing. Broad patterns only fill in a product.
+  const index: Record<string, string> = specific.length > 0 && !unknown ? { ...agree(specific.map((s) => s.ls)) } : {};
+  const indexSaid: Partial<Record<Key, string>> = {};
+  for (const k of KEYS) if (index[k] !== undefined) indexSaid[k] = specific.find((s) => s.ls[k] === index[k])!.pattern;
+  const products = new Set([...specific.map((s) => s.ls.product), ...broad.map((b) => b.product)]);
+  if (index.product === undefined && !unknown && broad[0] && products.size === 1) {
+    index.product = broad[0].product;
+    indexSaid.product = broad[0].pattern;
+  }
+  const tag = tagProduct(mapping.products, ctx.tags);
+  return {
+    index: index as Logsource,
+    indexSaid,
+    ...(tag ? { tagProduct: tag } : {}),
+    indexDatasets,
+    patterns: ctx.index,
+    ...(ctx.declared ? { declared: ctx.declared } : {}),
+  };
+}
+
+function tagProduct(hints: ProductHints, tags: readonly string[]): string | undefined {
+  for (const t of tags) {
+    const p = hints.tags[t.toLowerCase()];
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** The texts a conjunct allows for `field`: one match, or an OR of matches on it; else undefined. */
+function valuesOf(c: Query, field: string): string[] | undefined {
+  const alts = c.kind === "or" ? c.children : [c];
+  const out: string[] = [];
+  for (const a of alts) {
+    if (a.kind !== "match" || a.field !== field) return undefined;
+    const t = singleText(a);
+    if (t === undefined) return undefined;
+    out.push(t);
+  }
+  return out;
 }
 
 function singleText(q: Extract<Query, { kind: "match" }>): string | undefined {
@@ -117,10 +373,8 @@ function singleText(q: Extract<Query, { kind: "match" }>): string | undefined {
 
 /** Product from rule tags (`Windows`, `OS: Windows`) or index patterns (`winlogbeat-*`). */
 export function productFromContext(hints: ProductHints, ctx: LiftContext): string | undefined {
-  for (const t of ctx.tags) {
-    const p = hints.tags[t.toLowerCase()];
-    if (p) return p;
-  }
+  const t = tagProduct(hints, ctx.tags);
+  if (t) return t;
   for (const i of ctx.index) {
     const p = hints.index[i];
     if (p) return p;

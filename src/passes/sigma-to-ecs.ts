@@ -15,6 +15,7 @@ import {
   type SigmaEcsMapping,
 } from "../mapping/sigma-ecs.js";
 import { mapFields, type MappingProblem } from "./map-fields.js";
+import { queryFields } from "../ir/query-fields.js";
 
 export interface SigmaToEcsResult {
   /** Always set for a Sigma rule: fields that could not be mapped keep their Sigma names, so a caller whose policy allows them can still render. */
@@ -24,14 +25,17 @@ export interface SigmaToEcsResult {
 
 interface Ctx {
   readonly mapping: SigmaEcsMapping;
+  /** A Sigma file written in ECS names (`taxonomy: ecs`): only its log source needs mapping. */
+  readonly ecsNames: boolean;
   readonly problems: MappingProblem[];
   readonly index: string[];
 }
 
 /** `sigmaToEcs(rule, sigmaEcsMapping())` → `{ rule: { ...rule, taxonomy: "ecs", ... }, problems }`. */
 export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResult {
-  if (rule.taxonomy !== "sigma") return { rule, problems: [] };
-  const ctx: Ctx = { mapping, problems: [], index: [] };
+  const ecsNames = rule.taxonomy === "ecs" && rule.source.format === "sigma";
+  if (rule.taxonomy !== "sigma" && !ecsNames) return { rule, problems: [] };
+  const ctx: Ctx = { mapping, ecsNames, problems: [], index: [] };
   const q = rule.query;
   let query: Query;
   if (q.kind === "correlation") {
@@ -77,7 +81,9 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
 function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const ready = new Set<string>();
   const reported = new Set<string>();
-  const transformed = foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
+  // ECS names are already what the target speaks: every field is `ready`, no value transform applies.
+  if (ctx.ecsNames) for (const u of queryFields(query)) ready.add(u.field);
+  const transformed = ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
   const mapped = mapFields(transformed, fieldMappingFor(ctx.mapping, ls, ready));
   for (const p of mapped.problems) if (!(p.code === "mapping/unmapped-field" && reported.has(p.field))) report(ctx, p);
   const source = findLogsource(ctx.mapping, ls);
@@ -310,6 +316,7 @@ function existsField(row: SigmaEcsField): string | undefined {
 
 /** Renames a single field name (group-by, join key, alias) by the same table, reporting as mapFields does. */
 function renameOne(ctx: Ctx, field: string, ls: Logsource | undefined, construct: string): string {
+  if (ctx.ecsNames) return field;
   const row = findField(ctx.mapping, field, ls);
   if (row?.transform && row.transform !== "number-as-text" && row.transform !== "registry-details") {
     report(ctx, {

@@ -11,6 +11,7 @@ import { splunkTarget } from "../targets/splunk/index.js";
 import { TemplateError } from "../render/templates.js";
 import type { BundlePiece, RenderedFile, Target, TargetContext, TargetName, TargetResult } from "../targets/target.js";
 import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
+import { logsourceFieldConflicts } from "./logsource-fields.js";
 import { ruleDiagnostic } from "./rule-diagnostic.js";
 import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
 
@@ -83,6 +84,8 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
     return { outcome: { rule: ref, converted: [], failed: [], skippedFor: [], skipped: true }, files: [], pieces: {}, diagnostics };
   }
   const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skippedFor: [], skipped: false };
+  const conflicts = logsourceFieldConflicts(rule, ctx.mappings);
+  if (conflicts.length > 0) return { outcome: { ...outcome, failed: [...targets] }, files: [], pieces: {}, diagnostics: conflicts };
   const files: OutputFile[] = [];
   const pieces: Partial<Record<TargetName, BundlePiece[]>> = {};
   for (const name of targets) {
@@ -200,21 +203,25 @@ function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: Targ
   return notes.length > 0 ? { ...prepared, diagnostics: [...notes, ...prepared.diagnostics] } : prepared;
 }
 
+/** Mapping errors that ECS field names avoid: under `auto` the Sigma rule keeps ECS names instead. */
+const KEEPS_ECS = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped"]);
+
 function inTaxonomy(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
   const mode = name === "sigma" && rule.taxonomy === "ecs" ? (ctx.options.sigmaTaxonomy ?? "auto") : "sigma";
   if (mode === "ecs") return liftOnly(rule, ctx.mappings);
   const mapped = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
-  if (mode === "auto" && !mapped.rule && mapped.diagnostics.some((d) => d.code === "mapping/unmapped-field")) {
+  if (mode === "auto" && !mapped.rule && mapped.diagnostics.some((d) => KEEPS_ECS.has(d.code))) {
     const kept = liftOnly(rule, ctx.mappings);
-    const fields = mapped.diagnostics.filter((d) => d.code === "mapping/unmapped-field").length;
+    const fields = [...new Set(mapped.diagnostics.filter((d) => KEEPS_ECS.has(d.code)).map((d) => /`([^`]+)`/.exec(d.message)?.[1] ?? "?"))];
     return {
       ...kept,
       diagnostics: [
         ...kept.diagnostics,
         ruleDiagnostic(rule, {
-          severity: "info",
+          severity: "warning",
           code: "sigma/ecs-taxonomy",
-          message: `${fields} field(s) have no Sigma-taxonomy name; the Sigma rule keeps ECS field names (taxonomy: ecs)`,
+          message: `no Sigma-taxonomy name for ${fields.map((f) => `\`${f}\``).join(", ")}; the Sigma rule keeps ECS field names (taxonomy: ecs), which Sigma backends built for Sigma's taxonomy do not know`,
+          hint: "add the field to an ecs-sigma mapping override in rulecast.config.yaml, or pass --sigma-taxonomy sigma to refuse such rules",
         }),
       ],
     };

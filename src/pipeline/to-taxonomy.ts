@@ -3,8 +3,9 @@
  * rules (log source lifted out of the query, fields renamed) and back. Pure: Rule → Rule.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Logsource } from "../ir/query.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
-import type { Mappings } from "../mapping/mappings.js";
+import { ecsToSigmaFor, type Mappings } from "../mapping/mappings.js";
 import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
 import { mapFields, type MappingProblem } from "../passes/map-fields.js";
@@ -26,7 +27,7 @@ export interface TaxonomyResult {
  */
 export function liftOnly(rule: Rule, mappings: Mappings): TaxonomyResult {
   const typed = ecsFieldTypes(rule.query);
-  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) });
   const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...lifted.problems], "error");
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
@@ -38,10 +39,12 @@ export function toTaxonomy(
   mappings: Mappings,
   unmapped: UnmappedPolicy,
 ): TaxonomyResult {
-  if (rule.taxonomy === wanted) return { rule, diagnostics: [] };
+  // A Sigma file in ECS names still has a Sigma log source to turn into ECS conditions and indices.
+  const ecsSigma = rule.taxonomy === "ecs" && wanted === "ecs" && rule.source.format === "sigma";
+  if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
-    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index });
+    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) });
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product
@@ -49,7 +52,7 @@ export function toTaxonomy(
           ? lifted.query.rules.find((r) => r.logsource?.product)?.logsource?.product
           : undefined;
     const product = lifted.logsource?.product ?? stepProduct;
-    const mapped = mapFields(lifted.query, mappings.ecsToSigma, product ? { product } : {});
+    const mapped = mapFields(lifted.query, ecsToSigmaFor(mappings, lifted.logsource ?? firstStepLogsource(lifted.query)), product ? { product } : {});
     const problems = [...typed.problems, ...lifted.problems, ...mapped.problems];
     const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
@@ -60,7 +63,7 @@ export function toTaxonomy(
       diagnostics,
     };
   }
-  if (rule.taxonomy === "sigma" && wanted === "ecs") {
+  if ((rule.taxonomy === "sigma" || ecsSigma) && wanted === "ecs") {
     const r = sigmaToEcs(rule, mappings.sigmaToEcs);
     const typed = r.rule ? ipFieldsTyped(r.rule.query) : undefined;
     const problems = [...r.problems, ...(typed?.problems ?? [])];
@@ -78,6 +81,13 @@ export function toTaxonomy(
       }),
     ],
   };
+}
+
+/** A sequence, sample or correlation is renamed with its first step's log source (steps seldom differ in product). */
+function firstStepLogsource(q: Rule["query"]): Logsource | undefined {
+  if (q.kind === "sequence" || q.kind === "sample") return q.steps[0]?.logsource;
+  if (q.kind === "correlation") return q.rules[0]?.logsource;
+  return undefined;
 }
 
 const UNMAPPED_SEVERITY: Readonly<Record<UnmappedPolicy, "error" | "warning" | "info">> = {

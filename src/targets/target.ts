@@ -16,6 +16,14 @@ export type TargetName = "sigma" | "splunk" | "elastic";
  */
 export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
 
+export type SigmaCase = "exact" | "insensitive";
+
+export const SIGMA_CASES: readonly SigmaCase[] = ["exact", "insensitive"];
+
+export type SigmaProfile = "sharing" | "lossless";
+
+export const SIGMA_PROFILES: readonly SigmaProfile[] = ["sharing", "lossless"];
+
 export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
 
 export interface TargetOptions {
@@ -29,6 +37,21 @@ export interface TargetOptions {
    * field maps and keeps ECS names otherwise (the default: portable where possible, faithful always).
    */
   readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
+  /**
+   * Sigma `|cased`: `insensitive` (the default) writes no `|cased` and warns per rule that the match
+   * widened, since pySigma's Splunk and Lucene backends refuse `|cased`; `exact` keeps it where a
+   * value has letters (case means nothing to `5136`).
+   */
+  readonly sigmaCase?: SigmaCase;
+  /**
+   * Sigma output profile. `sharing` (the default): what SigmaHQ review and pySigma accept — no
+   * custom attributes (except the names in `sigmaCustom`), numeric EventID, content-derived search
+   * names, tags as the source has them. `lossless`: every Elastic rule field in an `elastic:` block
+   * and a Sigma rule's own extra keys, so a round trip through Sigma loses nothing.
+   */
+  readonly sigmaProfile?: SigmaProfile;
+  /** Custom attributes the sharing profile may still write (top-level names: `elastic`, …). */
+  readonly sigmaCustom?: readonly string[];
   /** Free values from the config file's `vars:`, for users' own templates. */
   readonly templateVars?: Readonly<Record<string, unknown>>;
   /** Splunk: app name for `--splunk-app` and stanza prefixes. */

@@ -245,8 +245,18 @@ test("sequence: each step gets its own log source's conditions and renames", () 
 
 test("an ECS rule passes through untouched", () => {
   const base = sigmaRules("{category: process_creation, product: windows}", "sel: {Image: a}\ncondition: sel")[0]!;
-  const ecs = { ...base, taxonomy: "ecs" as const };
+  const ecs = { ...base, taxonomy: "ecs" as const, source: { ...base.source, format: "elastic-toml" as const } };
   assert.equal(sigmaToEcs(ecs, mapping), { rule: ecs, problems: [] });
+});
+
+test("a Sigma file in ECS names (taxonomy: ecs) keeps its fields; only its log source becomes ECS conditions", () => {
+  const base = sigmaRules("{category: process_creation, product: windows}", "sel: {process.name: a.exe}\ncondition: sel")[0]!;
+  const r = sigmaToEcs({ ...base, taxonomy: "ecs" }, mapping);
+  assert.equal(r.problems, []);
+  const text = JSON.stringify(r.rule!.query);
+  assert.match(text, '"field":"process.name"');
+  assert.match(text, '"field":"event.category"');
+  assert.ok(r.rule!.index.length > 0);
 });
 
 test.run();

@@ -138,9 +138,12 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
   }
 
   const logsource = readLogsource(ctx, get("logsource"), custom, at);
+  // rulecast writes ECS-named Sigma as `taxonomy: ecs`; any other taxonomy stays a custom key.
+  const taxonomyRaw = str("taxonomy");
+  const taxonomy = taxonomyRaw === "ecs" || taxonomyRaw === "sigma" ? taxonomyRaw : undefined;
   for (const pair of map.items) {
     const k = pairKey(pair);
-    if (MAPPED.has(k) || k === queryKey) continue;
+    if (MAPPED.has(k) || k === queryKey || (k === "taxonomy" && taxonomy !== undefined)) continue;
     setOwn(custom, k, isScalar(pair.value) || isMap(pair.value) || isSeq(pair.value) ? (pair.value as Node).toJSON() : null);
   }
   const license = str("license");
@@ -150,7 +153,7 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
     description: str("description") ?? "",
     type: "query",
     language: "sigma",
-    taxonomy: "sigma",
+    taxonomy: taxonomy ?? "sigma",
     index: [],
     severity,
     riskScore: RISK_FOR_SEVERITY[severity],

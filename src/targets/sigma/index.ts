@@ -20,6 +20,8 @@ export const sigmaTarget: Target = {
   renderBundle: () => [],
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface Doc {
   readonly template: "sigma/rule.yaml.hbs" | "sigma/correlation.yaml.hbs";
   readonly view: Record<string, unknown>;
@@ -29,13 +31,29 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
-  const common = commonView(rule);
+  const sharing = (ctx.options.sigmaProfile ?? "sharing") === "sharing";
+  const common = commonView(rule, sharing, ctx.options.sigmaCustom ?? []);
+  // Sigma ids are UUIDs; an Elastic rule_id may be any text. Sharing derives a stable UUID from it.
+  if (sharing && !UUID.test(rule.id)) {
+    common.id = derivedUuid(rule.id, "sigma-id");
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "warning",
+        code: "sigma/derived-id",
+        message: `the rule id is not a UUID, which a Sigma id must be; the Sigma rule gets ${String(common.id)}, derived from it`,
+      }),
+    );
+  }
+  // The correlation schema has no tags or license (the base rules carry them): sharing leaves them out.
+  const correlationCommon = sharing ? { ...common, tags: [], license: null } : common;
   const logsourceExtras = sigmaLogsourceExtras(rule);
   const docs: Doc[] = [];
+  const widened: string[] = [];
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
-    const d = renderSigmaDetection(q);
+    const d = renderSigmaDetection(q, { sigmaCase: ctx.options.sigmaCase ?? "insensitive", sharing });
     for (const i of d.issues) error(i.code, i.reason);
+    for (const f of d.widened) if (!widened.includes(f)) widened.push(f);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
     return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), searches, condition } };
@@ -72,7 +90,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
       };
       if (keys.aliases) correlation.aliases = aliasView(keys.aliases, names);
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...correlationCommon, correlation } });
       break;
     }
     case "correlation": {
@@ -103,7 +121,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
         correlation.condition = cond;
       }
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...correlationCommon, correlation } });
       break;
     }
     default: {
@@ -113,6 +131,16 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+  if (widened.length > 0) {
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "warning",
+        code: "sigma/case-widened",
+        message: `the case-sensitive match on ${widened.map((f) => `\`${f}\``).join(", ")} is written case-insensitive (sigma_case: insensitive), so the Sigma rule matches more: every spelling of the value`,
+        hint: "--sigma-case exact keeps `|cased`, which pySigma's Splunk and Lucene backends refuse",
+      }),
+    );
+  }
   const written = docs.map(withoutRepeatedKeys);
   const documents = written.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
@@ -175,7 +203,12 @@ function intendedDocument(view: Record<string, unknown>): Record<string, unknown
   return { ...doc, ...(custom as object) };
 }
 
-function commonView(rule: Rule): Record<string, unknown> {
+/**
+ * The metadata every document of the rule shares. Sharing: tags exactly as a Sigma source has them,
+ * and no custom attribute but those `allowed` names; lossless: every field Sigma has no key for.
+ */
+function commonView(rule: Rule, sharing: boolean, allowed: readonly string[]): Record<string, unknown> {
+  const custom = sigmaCustomAttributes(rule);
   return {
     title: rule.name,
     id: rule.id,
@@ -188,10 +221,10 @@ function commonView(rule: Rule): Record<string, unknown> {
     date: rule.date ?? null,
     modified: rule.modified ?? null,
     license: rule.license ?? null,
-    tags: sigmaTags(rule),
+    tags: sharing && rule.source.format === "sigma" ? [...rule.tags] : sigmaTags(rule),
     falsepositives: rule.falsePositives,
     level: rule.severity,
-    custom: sigmaCustomAttributes(rule),
+    custom: sharing ? Object.fromEntries(Object.entries(custom).filter(([k]) => allowed.includes(k))) : custom,
   };
 }
 
@@ -274,7 +307,8 @@ function joinKeys(
   const perStep = steps.map((s) => [...by, ...s.by]);
   const width = perStep[0]?.length ?? 0;
   const same = perStep.every((k) => k.length === width && k.every((f, i) => f === perStep[0]![i]));
-  if (same) return { groupBy: perStep[0] ?? [] };
+  // `sequence by host.id [...] by host.id`: one key named twice is one group-by field.
+  if (same) return { groupBy: [...new Set(perStep[0] ?? [])] };
   return { groupBy: Array.from({ length: width }, (_, i) => `key_${i + 1}`), aliases: perStep };
 }
 

@@ -26,10 +26,34 @@ export interface SigmaDetection {
   /** Search identifiers in order, then `condition` (the YAML key order of the block). */
   readonly detection: Record<string, unknown>;
   readonly issues: readonly PrintIssue[];
+  /** Fields whose case-sensitive match was written case-insensitive (`sigmaCase: insensitive`). */
+  readonly widened: readonly string[];
 }
 
-export function renderSigmaDetection(query: Query): SigmaDetection {
+export interface SigmaDetectionOptions {
+  /** `exact` writes `|cased`; `insensitive` drops it (the caller warns that the match widened). */
+  readonly sigmaCase?: "exact" | "insensitive";
+  /**
+   * SigmaHQ's conventions: EventID as a number, search names from their content
+   * (`selection_image`, `filter_main_parentimage`) rather than `selection_1`.
+   */
+  readonly sharing?: boolean;
+}
+
+/** Case only matters to a value with a letter in it: `EventID: '5136'` needs no `|cased`. */
+const LETTER = /\p{L}/u;
+
+export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions = {}): SigmaDetection {
   const issues: PrintIssue[] = [];
+  const widened: string[] = [];
+  const exact = opts.sigmaCase === "exact";
+  /** `|cased` for a case-sensitive match whose text has a letter, under `exact`; noted as widened otherwise. */
+  const casedFor = (field: string, text: string): string => {
+    if (!LETTER.test(text)) return "";
+    if (exact) return "|cased";
+    if (!widened.includes(field)) widened.push(field);
+    return "";
+  };
   const fail = (node: Query, code: string, reason: string): Cond => {
     issues.push({ severity: "error", code, reason, node });
     return { kind: "map", entries: [] };
@@ -67,8 +91,11 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
       case "not":
         return { kind: "not", child: build(q.child) };
       case "match": {
-        const cased = q.caseSensitive && q.value.kind === "string" ? "|cased" : "";
         if (q.value.kind === "string") {
+          const text = q.value.parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+          // A Windows event id is a number in SigmaHQ's rules (the text of a plain decimal is exact).
+          if (opts.sharing && q.field === "EventID" && q.value.parts.length === 1 && /^(0|[1-9][0-9]{0,9})$/.test(text)) return leaf(q.field, Number(text));
+          const cased = q.caseSensitive ? casedFor(q.field, text) : "";
           const s = sigmaString(q.value.parts);
           return leaf(`${q.field}${s.modifier ? `|${s.modifier}` : ""}${cased}`, s.value);
         }
@@ -102,7 +129,8 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
         return { kind: "keywords", values: [s.modifier === "contains" ? `*${s.value}*` : s.modifier === "endswith" ? `*${s.value}` : s.modifier === "startswith" ? `${s.value}*` : s.value] };
       }
       case "fieldref":
-        return leaf(`${q.field}|fieldref${q.caseSensitive ? "|cased" : ""}`, q.other);
+        // Which values two fields hold is unknown here, so any letter may be in them.
+        return leaf(`${q.field}|fieldref${q.caseSensitive ? casedFor(q.field, "a") : ""}`, q.other);
       case "all":
         return fail(q, "sigma/match-all", "Sigma needs at least one condition besides the log source; this query matches every event");
       case "none":
@@ -134,16 +162,25 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
   };
   countLeaves(cond, false);
   const used = { selection: 0, filter: 0 };
-  const nameFor = (negated: boolean): string => {
+  const taken = new Set<string>();
+  /** `selection_2`, or under sharing `selection_commandline` / `filter_main_image` from the first field. */
+  const nameFor = (negated: boolean, firstKey?: string): string => {
     const base = negated ? "filter" : "selection";
     used[base]++;
-    return names[base] === 1 ? base : `${base}_${used[base]}`;
+    if (names[base] === 1) return base;
+    const field = firstKey?.split("|")[0]?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+    if (!opts.sharing || !field) return `${base}_${used[base]}`;
+    const stem = negated ? `filter_main_${field}` : `selection_${field}`;
+    let name = stem;
+    for (let n = 2; taken.has(name); n++) name = `${stem}_${n}`;
+    taken.add(name);
+    return name;
   };
 
   const emit = (c: Cond, negated: boolean, parent: "and" | "or" | "not" | "top"): string => {
     switch (c.kind) {
       case "map": {
-        const name = nameFor(negated);
+        const name = nameFor(negated, c.entries[0]?.key);
         const m: Record<string, unknown> = {};
         for (const e of c.entries) m[e.key] = e.values.length === 1 ? e.values[0] : e.values;
         detection[name] = m;
@@ -159,7 +196,8 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
       case "and":
       case "or": {
         const text = c.children.map((x) => emit(x, negated, c.kind)).join(` ${c.kind} `);
-        const needParens = parent === "not" || (c.kind === "or" && parent === "and");
+        // Parentheses wherever `and` and `or` meet, though precedence would do: reviewers read them.
+        const needParens = parent === "not" || (c.kind === "or" && parent === "and") || (c.kind === "and" && parent === "or");
         return needParens ? `(${text})` : text;
       }
       default:
@@ -168,7 +206,7 @@ export function renderSigmaDetection(query: Query): SigmaDetection {
   };
   const condition = emit(cond, false, "top");
   detection.condition = condition;
-  return { detection, issues };
+  return { detection, issues, widened };
 }
 
 /** AND: merge maps whose keys do not collide into one search map; keep the rest separate. */

@@ -1,0 +1,120 @@
+/**
+ * The log source of an ECS rule is inferred from all its evidence, never left empty (issue 19.1):
+ * fields one log source has, source conditions, data sets, index patterns; disagreement is a
+ * warning naming both sides, a field that contradicts the query's own conditions an error.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { convertRules } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { testContext } from "../helpers/convert-fixture.js";
+
+function rule(query: string, index: readonly string[], extra = ""): string {
+  return [
+    "rule_id: 0a1b2c3d-0000-4000-8000-000000000001",
+    "name: Lift test",
+    "description: lift test",
+    "type: query",
+    "language: kuery",
+    `index: [${index.map((i) => JSON.stringify(i)).join(", ")}]`,
+    "severity: low",
+    "risk_score: 21",
+    `query: ${JSON.stringify(query)}`,
+    extra,
+  ].join("\n");
+}
+
+function sigma(text: string, path = "rules/lift.yaml") {
+  const read = readRules([{ path, text }]);
+  assert.equal(read.diagnostics.filter((d) => d.severity === "error"), [], "the fixture reads");
+  const r = convertRules(read.rules, ["sigma"], testContext());
+  const doc = r.files[0] ? (parse(r.files[0].content) as Record<string, any>) : undefined;
+  return { doc, codes: r.diagnostics.filter((d) => d.severity !== "info").map((d) => d.code), diagnostics: r.diagnostics };
+}
+
+test("script-block text is ps_script, and event.category:process with it is lifted, not a conflict", () => {
+  const r = sigma(rule('event.category:process and host.os.type:windows and powershell.file.script_block_text:"Invoke-Mimikatz"', ["winlogbeat-*", "logs-windows.powershell*"]));
+  assert.equal(r.doc?.logsource, { category: "ps_script", product: "windows" });
+  assert.equal(Object.keys(r.doc?.detection.selection).map((k) => k.split("|")[0]), ["ScriptBlockText"]);
+  assert.not.ok(r.codes.includes("mapping/logsource-narrowed"));
+});
+
+test("the index pattern alone names ps_script", () => {
+  const r = sigma(rule('event.code:"4104" and process.pid:4', ["logs-windows.powershell*"]));
+  assert.equal(r.doc?.logsource, { category: "ps_script", product: "windows" });
+});
+
+test("event.dataset and data_stream.dataset name cloud log sources, and are lifted", () => {
+  const aws = sigma(rule('event.dataset:aws.cloudtrail and event.action:"StopLogging"', ["filebeat-*", "logs-aws*"]));
+  assert.equal(aws.doc?.logsource, { product: "aws", service: "cloudtrail" });
+  assert.not.match(JSON.stringify(aws.doc?.detection), "aws.cloudtrail");
+  const okta = sigma(rule('data_stream.dataset:okta.system and event.action:"user.session.start"', ["logs-okta*"]));
+  assert.equal(okta.doc?.logsource, { product: "okta", service: "okta" });
+});
+
+test("index patterns name product and service; a broad pattern does not contradict them", () => {
+  const r = sigma(rule('event.code:"4624" and winlog.event_data.LogonType:"10"', ["winlogbeat-*", "logs-system.security*"]));
+  assert.equal(r.doc?.logsource, { product: "windows", service: "security" });
+  const cloud = sigma(rule('event.action:"StopLogging"', ["filebeat-*", "logs-aws.cloudtrail-*"]));
+  assert.equal(cloud.doc?.logsource, { product: "aws", service: "cloudtrail" });
+});
+
+test("the query and an index pattern that disagree: a warning names both, the query's is kept", () => {
+  const r = sigma(rule('host.os.type:linux and event.code:"4624"', ["logs-system.security*"]));
+  assert.equal(r.doc?.logsource.product, "linux");
+  const w = r.diagnostics.find((d) => d.code === "mapping/logsource-conflict");
+  assert.ok(w, r.codes.join(","));
+  assert.match(w!.message, "host.os.type:linux");
+  assert.match(w!.message, "logs-system.security*");
+});
+
+test("nothing known: the data set becomes product/service with a definition and a warning, never {}", () => {
+  const r = sigma(rule('event.action:"alert"', ["logs-acme_edr.alert-*"]));
+  assert.equal(r.doc?.logsource.product, "acme_edr");
+  assert.equal(r.doc?.logsource.service, "alert");
+  assert.match(r.doc?.logsource.definition, "logs-acme_edr.alert-*");
+  assert.ok(r.codes.includes("mapping/logsource-guessed"));
+  const none = sigma(rule('event.action:"alert"', ["endgame-*"]));
+  assert.equal(none.doc?.logsource.product, "endgame");
+  assert.ok(none.doc?.logsource.definition);
+  const ds = sigma(rule('event.dataset:zoom.webhook and event.action:"x"', ["filebeat-*"]));
+  assert.equal(ds.doc?.logsource.product, "zoom");
+  assert.match(ds.doc?.logsource.definition, "zoom.webhook");
+});
+
+test("a script-block field under network conditions is an error for every target", () => {
+  const text = rule('event.category:network and powershell.file.script_block_text:"x"', ["winlogbeat-*"]);
+  const read = readRules([{ path: "rules/conflict.yaml", text }]);
+  const r = convertRules(read.rules, ["sigma", "splunk", "elastic"], testContext());
+  assert.equal(r.files, []);
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  assert.equal(errors.map((d) => d.code), ["mapping/logsource-field-conflict"]);
+  assert.match(errors[0]!.message, "powershell.file.script_block_text");
+  assert.match(errors[0]!.message, "network_connection");
+  assert.equal(r.outcomes[0]!.failed, ["sigma", "splunk", "elastic"]);
+});
+
+test("a Sigma rule with ScriptBlockText under process_creation is an error for every target", () => {
+  const text = [
+    "title: Conflict",
+    "id: 0a1b2c3d-0000-4000-8000-000000000002",
+    "status: test",
+    "logsource: { category: process_creation, product: windows }",
+    "detection:",
+    "    selection:",
+    "        ScriptBlockText|contains: Invoke-Mimikatz",
+    "    condition: selection",
+    "level: high",
+  ].join("\n");
+  const read = readRules([{ path: "rules/conflict.yml", text }]);
+  const r = convertRules(read.rules, ["sigma", "splunk", "elastic"], testContext());
+  assert.equal(r.files, []);
+  const e = r.diagnostics.filter((d) => d.severity === "error");
+  assert.equal(e.map((d) => d.code), ["mapping/logsource-field-conflict"]);
+  assert.match(e[0]!.message, "ScriptBlockText");
+  assert.match(e[0]!.message, "process_creation");
+  assert.equal(e[0]!.line, 7);
+});
+
+test.run();
