@@ -1,0 +1,504 @@
+/**
+ * ES|QL conditions → IR boolean queries, with ES|QL's three-valued logic made explicit. WHERE keeps
+ * a row only when its condition is TRUE, and `NOT` of NULL is NULL, so every condition is lowered
+ * twice: `isTrue(c)` and `isFalse(c)` (NULL is neither). `f != "x"` is false, not true, where `f`
+ * has no value, so it reads as `exists(f) and not f == "x"`; `NOT f == "x"` reads the same way.
+ *
+ * Values are read as *forms*: a field (possibly under `TO_LOWER`/`TO_UPPER`), a constant, a choice
+ * (`COALESCE`, `CASE`: guarded alternatives), a condition used as a value, or an IR expression
+ * (`LENGTH(f)`). Conversions that do not change what a test on the field means (`TO_STRING`,
+ * `TO_IP`, `TO_DOUBLE`, …, `::` casts) are read through, since the IR compares string forms and
+ * numbers the same way. A comparison on a multi-valued field is NULL in ES|QL and "any value
+ * matches" in the IR: the reading takes the IR's meaning (docs/esql.md, "Reading").
+ */
+import type { CompareOp, Expr, Part, Query, RangeOp, Span } from "../../ir/query.js";
+import { parseKql } from "../kql/kql-parser.js";
+import { parseLucene } from "../lucene/lucene-parser.js";
+import { isTextField } from "../../mapping/ecs-field-types.js";
+import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
+import { likeParts } from "./esql-escape.js";
+import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
+import { ARITH_CALLS, TRANSPARENT_CASTS, TRANSPARENT_CONVERSIONS } from "./esql-functions.js";
+
+export type Fold = "none" | "lower" | "upper";
+
+export type Form =
+  | { readonly k: "field"; readonly field: string; readonly fold: Fold; readonly span: Span }
+  | { readonly k: "lit"; readonly value: EsqlLiteral; readonly span: Span }
+  | { readonly k: "choice"; readonly branches: readonly { readonly guard: Query; readonly form: Form }[]; readonly span: Span }
+  | { readonly k: "bool"; readonly t: Query; readonly f: Query; readonly span: Span }
+  | { readonly k: "expr"; readonly expr: Expr; readonly span: Span }
+  /** `LOCATE(f, "s")`: 1-based position of `s` in `f`, 0 when absent; only its sign is read. */
+  | { readonly k: "locate"; readonly subject: Form; readonly text: string; readonly span: Span };
+
+/** The query text, for errors that point inside a `KQL("…")` string. */
+export interface CondContext {
+  readonly text: string;
+}
+
+const NEGATED: Readonly<Record<CmpOp, CmpOp>> = { "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
+const FLIP: Readonly<Record<CmpOp, CmpOp>> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+const RANGE: Readonly<Record<string, RangeOp>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte" };
+const COMPARE: Readonly<Record<CmpOp, CompareOp>> = { "==": "eq", "!=": "neq", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte" };
+
+/** Where the condition is TRUE. */
+export function isTrue(e: EsqlExpr, cx: CondContext): Query {
+  switch (e.t) {
+    case "and":
+      return mkAnd([isTrue(e.left, cx), isTrue(e.right, cx)]);
+    case "or":
+      return mkOr([isTrue(e.left, cx), isTrue(e.right, cx)]);
+    case "not":
+      return isFalse(e.operand, cx);
+    case "paren":
+      return isTrue(e.inner, cx);
+    case "cmp":
+      return compare(e.op, formOf(e.left, cx), formOf(e.right, cx), e.span);
+    case "like":
+      return e.negated ? likeFalse(e, cx) : likeTrue(e, cx);
+    case "in":
+      return e.negated ? inFalse(e, cx) : inTrue(e, cx);
+    case "isnull": {
+      const present = notNull(formOf(e.operand, cx));
+      return e.negated ? present : mkNot(present);
+    }
+    case "match":
+      return matchOperator(e.field, e.query, e.fieldSpan, e.span);
+    default:
+      return truth(formOf(e, cx), true);
+  }
+}
+
+/** Where the condition is FALSE (not where it is NULL). */
+export function isFalse(e: EsqlExpr, cx: CondContext): Query {
+  switch (e.t) {
+    case "and":
+      return mkOr([isFalse(e.left, cx), isFalse(e.right, cx)]);
+    case "or":
+      return mkAnd([isFalse(e.left, cx), isFalse(e.right, cx)]);
+    case "not":
+      return isTrue(e.operand, cx);
+    case "paren":
+      return isFalse(e.inner, cx);
+    case "cmp":
+      // Both sides have a value (else NULL) and the opposite comparison holds.
+      return compare(NEGATED[e.op], formOf(e.left, cx), formOf(e.right, cx), e.span);
+    case "like":
+      return e.negated ? likeTrue(e, cx) : likeFalse(e, cx);
+    case "in":
+      return e.negated ? inTrue(e, cx) : inFalse(e, cx);
+    case "isnull": {
+      const present = notNull(formOf(e.operand, cx));
+      return e.negated ? mkNot(present) : present;
+    }
+    case "match":
+      // Full-text functions are never NULL: a document without the field does not match.
+      return mkNot(matchOperator(e.field, e.query, e.fieldSpan, e.span));
+    default:
+      return truth(formOf(e, cx), false);
+  }
+}
+
+/** A value used as a condition: where it is `true` (or `false`). */
+function truth(f: Form, want: boolean): Query {
+  switch (f.k) {
+    case "bool":
+      return want ? f.t : f.f;
+    case "lit":
+      if (f.value.type === "boolean") return f.value.value === want ? ALL : NONE;
+      if (f.value.type === "null") return NONE;
+      return refuse("esql/not-a-condition", "a constant that is not a boolean cannot be a condition", f.span);
+    case "field":
+      if (f.fold !== "none") return refuse("esql/not-a-condition", "a string cannot be a condition", f.span);
+      return withSpan({ kind: "match", field: f.field, value: { kind: "boolean", value: want }, caseSensitive: true }, f.span);
+    case "choice":
+      return mkOr(f.branches.map((b) => mkAnd([b.guard, truth(b.form, want)])));
+    case "expr":
+    case "locate":
+      return refuse("esql/not-a-condition", "this expression is not a condition the IR can hold", f.span);
+  }
+}
+
+/** Where the value is not NULL. */
+export function notNull(f: Form): Query {
+  switch (f.k) {
+    case "field":
+      return withSpan({ kind: "exists", field: f.field }, f.span);
+    case "lit":
+      return f.value.type === "null" ? NONE : ALL;
+    case "choice":
+      return mkOr(f.branches.map((b) => mkAnd([b.guard, notNull(b.form)])));
+    case "bool":
+      return mkOr([f.t, f.f]);
+    case "expr":
+      return withSpan({ kind: "compare", op: "neq", left: f.expr, right: { kind: "literal", value: { kind: "null" } } }, f.span);
+    case "locate":
+      return notNull(f.subject);
+  }
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+export function formOf(e: EsqlExpr, cx: CondContext): Form {
+  switch (e.t) {
+    case "field":
+      return { k: "field", field: e.name, fold: "none", span: e.span };
+    case "lit":
+      return { k: "lit", value: e.value, span: e.span };
+    case "paren":
+      return formOf(e.inner, cx);
+    case "neg": {
+      const inner = formOf(e.operand, cx);
+      if (inner.k === "lit" && (inner.value.type === "integer" || inner.value.type === "decimal")) {
+        const raw = inner.value.raw.startsWith("-") ? inner.value.raw.slice(1) : `-${inner.value.raw}`;
+        return { k: "lit", value: { ...inner.value, value: -inner.value.value, raw }, span: e.span };
+      }
+      return { k: "expr", expr: { kind: "arith", op: "-", left: { kind: "literal", value: { kind: "number", value: 0, raw: "0" } }, right: exprOf(inner) }, span: e.span };
+    }
+    case "cast":
+      if (!TRANSPARENT_CASTS.has(e.type)) return refuse("esql/unsupported-cast", `a \`::${e.type}\` cast has no IR form`, e.span);
+      return formOf(e.operand, cx);
+    case "arith":
+      return { k: "expr", expr: { kind: "arith", op: e.op, left: exprOf(formOf(e.left, cx)), right: exprOf(formOf(e.right, cx)) }, span: e.span };
+    case "call":
+      return callForm(e, cx);
+    case "timespan":
+      return refuse("esql/time-value", "a time span has no IR form here", e.span);
+    case "cmp":
+    case "and":
+    case "or":
+    case "not":
+    case "like":
+    case "in":
+    case "isnull":
+    case "match":
+      return { k: "bool", t: isTrue(e, cx), f: isFalse(e, cx), span: e.span };
+  }
+}
+
+function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
+  const args = e.args;
+  if (TRANSPARENT_CONVERSIONS.has(e.name) && args.length === 1) return formOf(args[0]!, cx);
+  switch (e.name) {
+    case "to_lower":
+    case "to_upper":
+      if (args.length !== 1) break;
+      return folded(formOf(args[0]!, cx), e.name === "to_lower" ? "lower" : "upper", e.span);
+    case "coalesce": {
+      const forms = args.map((a) => formOf(a, cx));
+      const branches = forms.map((form, i) => ({ guard: mkAnd([...forms.slice(0, i).map((p) => mkNot(notNull(p))), notNull(form)]), form }));
+      return { k: "choice", branches, span: e.span };
+    }
+    case "case": {
+      const branches: { guard: Query; form: Form }[] = [];
+      const before: Query[] = [];
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        // CASE takes a NULL condition as false.
+        const cond = isTrue(args[i]!, cx);
+        branches.push({ guard: mkAnd([...before, cond]), form: formOf(args[i + 1]!, cx) });
+        before.push(mkNot(cond));
+      }
+      if (args.length % 2 === 1) branches.push({ guard: mkAnd(before), form: formOf(args[args.length - 1]!, cx) });
+      return { k: "choice", branches, span: e.span };
+    }
+    case "space": {
+      const n = args[0]?.t === "lit" && args[0].value.type === "integer" ? args[0].value.value : undefined;
+      if (n === undefined || args.length !== 1 || n < 0 || n > 10_000) break;
+      return { k: "lit", value: { type: "string", value: " ".repeat(n) }, span: e.span };
+    }
+    case "locate": {
+      const [subject, sub] = args;
+      const needle = sub ? formOf(sub, cx) : undefined;
+      if (args.length !== 2 || !subject || needle?.k !== "lit" || needle.value.type !== "string") break;
+      return { k: "locate", subject: formOf(subject, cx), text: needle.value.value, span: e.span };
+    }
+    case "json_extract": {
+      // `JSON_EXTRACT(_source, "a.b")` reads the document's own `a.b`, as the field does.
+      const [src, path] = args;
+      if (args.length === 2 && src?.t === "field" && src.name === "_source" && path?.t === "lit" && path.value.type === "string" && /^[^.$[\]]+(\.[^.$[\]]+)*$/.test(path.value.value)) {
+        return { k: "field", field: path.value.value, fold: "none", span: e.span };
+      }
+      break;
+    }
+    case "starts_with":
+    case "ends_with":
+    case "contains":
+    case "cidr_match":
+    case "kql":
+    case "qstr":
+    case "match":
+      return { k: "bool", t: boolCall(e, cx, true), f: boolCall(e, cx, false), span: e.span };
+    default: {
+      const ir = ARITH_CALLS[e.name];
+      if (ir && args.length >= ir.min && args.length <= ir.max) {
+        return { k: "expr", expr: { kind: "call", name: ir.name, caseInsensitive: false, args: args.map((a) => exprOf(formOf(a, cx))) }, span: e.span };
+      }
+    }
+  }
+  return refuse("esql/unsupported-function", `the function \`${e.name.toUpperCase()}\` has no IR form`, e.span,
+    "the IR holds string, pattern, CIDR and null tests, LENGTH and CONCAT; Elastic keeps the query as written");
+}
+
+function folded(f: Form, fold: Fold, at: Span): Form {
+  switch (f.k) {
+    case "field":
+      return { ...f, fold };
+    case "lit":
+      if (f.value.type !== "string") return f;
+      return { ...f, value: { type: "string", value: fold === "lower" ? f.value.value.toLowerCase() : f.value.value.toUpperCase() } };
+    case "choice":
+      return { ...f, branches: f.branches.map((b) => ({ guard: b.guard, form: folded(b.form, fold, at) })) };
+    default:
+      return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of this value has no IR form`, at);
+  }
+}
+
+/** An IR expression for a value (LENGTH, arithmetic, comparisons between them). */
+function exprOf(f: Form): Expr {
+  switch (f.k) {
+    case "field":
+      if (f.fold !== "none") return refuse("esql/unsupported-function", "a case-folded value has no IR expression form", f.span);
+      return { kind: "field", field: f.field, optional: false };
+    case "lit":
+      return { kind: "literal", value: irValue(f.value, f.span) };
+    case "expr":
+      return f.expr;
+    default:
+      return refuse("esql/unsupported-expression", "this value has no IR expression form", f.span);
+  }
+}
+
+// ---- comparisons --------------------------------------------------------------------------------
+
+/** Where `l op r` is TRUE. Both sides must have a value, so every branch implies presence. */
+function compare(op: CmpOp, l: Form, r: Form, at: Span): Query {
+  if (l.k === "locate" || r.k === "locate") return compareLocate(op, l, r, at);
+  if (l.k === "choice") return mkOr(l.branches.map((b) => mkAnd([b.guard, compare(op, b.form, r, at)])));
+  if (r.k === "choice") return mkOr(r.branches.map((b) => mkAnd([b.guard, compare(op, l, b.form, at)])));
+  if (l.k === "lit" && r.k !== "lit") return compare(FLIP[op], r, l, at);
+  if (l.k === "bool" || r.k === "bool") return compareBool(op, l, r, at);
+  if (l.k === "lit" && r.k === "lit") return constantCompare(op, l.value, r.value, at);
+  if (l.k === "field" && r.k === "lit") return compareField(op, l, r.value, at);
+  if (l.k === "field" && r.k === "field") {
+    if (op === "==" || op === "!=") {
+      if (l.fold !== r.fold) {
+        return refuse("esql/mixed-case-fold", "a comparison of fields folded to different cases has no IR form", at);
+      }
+      const ref = withSpan<Query>({ kind: "fieldref", field: l.field, other: r.field, caseSensitive: l.fold === "none" }, at);
+      return op === "==" ? ref : mkAnd([notNull(l), notNull(r), mkNot(ref)]);
+    }
+  }
+  const left = exprOf(l);
+  const right = exprOf(r);
+  const cmp = withSpan<Query>({ kind: "compare", op: COMPARE[op], left, right }, at);
+  // An IR `neq` also holds where a side is null; ES|QL's is NULL there.
+  return op === "!=" ? mkAnd([notNull(l), notNull(r), cmp]) : cmp;
+}
+
+/** Two constants (a CASE branch compared with a number): decided here. */
+function constantCompare(op: CmpOp, a: EsqlLiteral, b: EsqlLiteral, at: Span): Query {
+  if (a.type === "null" || b.type === "null") return NONE;
+  const num = (v: EsqlLiteral) => (v.type === "integer" || v.type === "decimal" ? v.value : undefined);
+  let c: number;
+  if (num(a) !== undefined && num(b) !== undefined) c = num(a)! - num(b)!;
+  else if (a.type === "string" && b.type === "string") c = a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  else if (a.type === "boolean" && b.type === "boolean") c = Number(a.value) - Number(b.value);
+  else return refuse("esql/constant-condition", "a comparison of constants of different types", at);
+  const holds = { "==": c === 0, "!=": c !== 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0 }[op];
+  return holds ? ALL : NONE;
+}
+
+/** `LOCATE(f, "s") > 0` (and `>= 1`, `!= 0`) says `f` contains `s`; `== 0` that it does not. */
+function compareLocate(op: CmpOp, l: Form, r: Form, at: Span): Query {
+  const [loc, other, o] = l.k === "locate" ? [l, r, op] : [r, l, FLIP[op]];
+  const n = other.k === "lit" && other.value.type === "integer" ? other.value.value : undefined;
+  if (loc.k !== "locate" || n === undefined) return refuse("esql/unsupported-function", "`LOCATE` is read only when compared with 0 or 1", at);
+  const found = o === ">" ? n === 0 : o === ">=" ? n === 1 : o === "!=" ? n === 0 : undefined;
+  const missing = (o === "==" && n === 0) || (o === "<" && n === 1) || (o === "<=" && n === 0);
+  if (found === undefined && !missing) return refuse("esql/unsupported-function", "`LOCATE` is read only as a test of whether it found the text", at);
+  const parts: Part[] = loc.text === "" ? [{ kind: "any" }] : [{ kind: "any" }, { kind: "text", value: loc.text }, { kind: "any" }];
+  const hit = affixTest(loc.subject, parts, at);
+  return found ? hit : mkAnd([notNull(loc.subject), mkNot(hit)]);
+}
+
+function compareBool(op: CmpOp, l: Form, r: Form, at: Span): Query {
+  const [b, other] = l.k === "bool" ? [l, r] : [r, l];
+  if (b.k !== "bool" || other.k !== "lit" || other.value.type !== "boolean" || (op !== "==" && op !== "!=")) {
+    return refuse("esql/unsupported-expression", "a condition compared with something other than true or false", at);
+  }
+  return (op === "==") === other.value.value ? b.t : b.f;
+}
+
+function compareField(op: CmpOp, f: Extract<Form, { k: "field" }>, v: EsqlLiteral, at: Span): Query {
+  if (v.type === "null") return NONE; // `f == null` is NULL whatever `f` holds
+  if (op === "!=") return mkAnd([notNull(f), mkNot(compareField("==", f, v, at))]);
+  if (op === "==") {
+    if (v.type === "string" && f.fold !== "none") {
+      // `TO_LOWER(f) == "Abc"` can never hold: the folded value has no upper-case letter.
+      if (refold(v.value, f.fold) !== v.value) return NONE;
+      return withSpan({ kind: "match", field: f.field, value: irValue(v, at), caseSensitive: false }, at);
+    }
+    return withSpan({ kind: "match", field: f.field, value: irValue(v, at), caseSensitive: true }, at);
+  }
+  if (f.fold !== "none") return refuse("esql/unsupported-expression", "an ordering of a case-folded value has no IR form", at);
+  if (v.type === "boolean" || v.type === "list") return refuse("esql/unsupported-expression", `a range bound cannot be a ${v.type}`, at);
+  return withSpan({ kind: "range", field: f.field, op: RANGE[op] ?? "lt", value: irValue(v, at) }, at);
+}
+
+function refold(s: string, fold: Fold): string {
+  return fold === "lower" ? s.toLowerCase() : fold === "upper" ? s.toUpperCase() : s;
+}
+
+// ---- patterns -----------------------------------------------------------------------------------
+
+function likeTrue(e: Extract<EsqlExpr, { t: "like" }>, cx: CondContext): Query {
+  return patternTest(formOf(e.operand, cx), e.op, e.patterns, e.span);
+}
+
+function likeFalse(e: Extract<EsqlExpr, { t: "like" }>, cx: CondContext): Query {
+  const f = formOf(e.operand, cx);
+  return mkAnd([notNull(f), mkNot(patternTest(f, e.op, e.patterns, e.span))]);
+}
+
+function patternTest(f: Form, op: "like" | "rlike", patterns: readonly { value: string; span: Span }[], at: Span): Query {
+  if (f.k === "choice") return mkOr(f.branches.map((b) => mkAnd([b.guard, patternTest(b.form, op, patterns, at)])));
+  if (f.k !== "field") return refuse("esql/unsupported-operand", `the left side of \`${op.toUpperCase()}\` must be a field here`, f.span);
+  return mkOr(patterns.map((p) => {
+    const where = patterns.length === 1 ? at : p.span;
+    if (op === "like") {
+      const parsed = likeParts(p.value);
+      if (!parsed.ok) return refuse("esql/bad-like-pattern", "a `\\` in a LIKE pattern must escape `*`, `?` or `\\`", p.span, "Elasticsearch rejects this pattern");
+      if (f.fold !== "none") {
+        const text = parsed.parts.map((x) => (x.kind === "text" ? x.value : "")).join("");
+        if (refold(text, f.fold) !== text) return NONE;
+      }
+      return withSpan<Query>({ kind: "match", field: f.field, value: { kind: "string", parts: parsed.parts }, caseSensitive: f.fold === "none" }, where);
+    }
+    if (f.fold !== "none" && !foldNeutralRegex(p.value, f.fold)) {
+      return refuse("esql/case-folded-regex", `a regex on \`TO_${f.fold.toUpperCase()}(…)\` with letters of the other case has no IR form`, p.span);
+    }
+    return withSpan<Query>({ kind: "regex", field: f.field, pattern: p.value, dialect: "lucene", caseSensitive: f.fold === "none" }, where);
+  }));
+}
+
+/**
+ * A regex on a lower-cased value means the same as a case-insensitive regex when it names no
+ * upper-case letter (the shorthand classes `\D \S \W` aside), and the other way round for upper.
+ */
+function foldNeutralRegex(pattern: string, fold: Fold): boolean {
+  const other = fold === "lower" ? /\p{Lu}/u : /\p{Ll}/u;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      const n = pattern[i + 1] ?? "";
+      i++;
+      if (/[dswDSW]/.test(n)) continue;
+      if (other.test(n)) return false;
+      continue;
+    }
+    if (other.test(c)) return false;
+  }
+  return true;
+}
+
+function inTrue(e: Extract<EsqlExpr, { t: "in" }>, cx: CondContext): Query {
+  const f = formOf(e.operand, cx);
+  return mkOr(e.items.map((item) => compare("==", f, formOf(item, cx), item.span)));
+}
+
+function inFalse(e: Extract<EsqlExpr, { t: "in" }>, cx: CondContext): Query {
+  // A NULL in the list makes `x IN (…)` NULL, not false, wherever no item equals x.
+  if (e.items.some((i) => i.t === "lit" && i.value.type === "null")) return NONE;
+  const f = formOf(e.operand, cx);
+  return mkAnd([notNull(f), ...e.items.map((item) => mkNot(compare("==", f, formOf(item, cx), item.span)))]);
+}
+
+// ---- functions used as conditions ---------------------------------------------------------------
+
+function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, want: boolean): Query {
+  const args = e.args;
+  switch (e.name) {
+    case "starts_with":
+    case "ends_with":
+    case "contains": {
+      const [subject, affix] = args;
+      if (args.length !== 2 || !subject || affix?.t !== "lit" || affix.value.type !== "string") {
+        return refuse("esql/unsupported-function", `\`${e.name.toUpperCase()}\` needs a field and a string constant here`, e.span);
+      }
+      const text: Part = { kind: "text", value: affix.value.value };
+      const parts: Part[] = affix.value.value === "" ? [{ kind: "any" }]
+        : e.name === "starts_with" ? [text, { kind: "any" }] : e.name === "ends_with" ? [{ kind: "any" }, text] : [{ kind: "any" }, text, { kind: "any" }];
+      const f = formOf(subject, cx);
+      const hit = affixTest(f, parts, e.span);
+      return want ? hit : mkAnd([notNull(f), mkNot(hit)]);
+    }
+    case "cidr_match": {
+      const [subject, ...blocks] = args;
+      const f = subject ? formOf(subject, cx) : undefined;
+      if (f?.k !== "field" || f.fold !== "none" || blocks.length === 0) {
+        return refuse("esql/unsupported-function", "`CIDR_MATCH` needs a field and CIDR block constants here", e.span);
+      }
+      const cidrs = blocks.map((b) => (b.t === "lit" && b.value.type === "string" ? { cidr: b.value.value, span: b.span } : refuse("esql/unsupported-function", "a CIDR block must be a string constant", b.span)));
+      const hit = mkOr(cidrs.map((c) => withSpan<Query>({ kind: "cidr", field: f.field, cidr: c.cidr }, c.span)));
+      return want ? hit : mkAnd([notNull(f), mkNot(hit)]);
+    }
+    case "kql":
+    case "qstr": {
+      const hit = embedded(e, cx);
+      return want ? hit : mkNot(hit);
+    }
+    case "match": {
+      const [field, q] = args;
+      if (e.options !== undefined) return refuse("esql/full-text-options", "`MATCH` with options (fuzziness, operators, …) has no IR form", e.span);
+      if (args.length !== 2 || field?.t !== "field" || q?.t !== "lit") return refuse("esql/unsupported-function", "`MATCH` needs a field and a constant", e.span);
+      const hit = matchOperator(field.name, q.value, field.span, e.span);
+      return want ? hit : mkNot(hit);
+    }
+  }
+  return refuse("esql/unsupported-function", `the function \`${e.name.toUpperCase()}\` has no IR form`, e.span);
+}
+
+function affixTest(f: Form, parts: Part[], at: Span): Query {
+  if (f.k === "choice") return mkOr(f.branches.map((b) => mkAnd([b.guard, affixTest(b.form, parts, at)])));
+  if (f.k !== "field") return refuse("esql/unsupported-operand", "the first argument must be a field here", f.span);
+  if (f.fold !== "none") {
+    const text = parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
+    if (refold(text, f.fold) !== text) return NONE;
+  }
+  return withSpan({ kind: "match", field: f.field, value: { kind: "string", parts }, caseSensitive: f.fold === "none" }, at);
+}
+
+/**
+ * `field : "value"` (and `MATCH(field, "value")`): Elasticsearch's match query. On a keyword
+ * field that is the exact value, read as KQL's `field:"value"` is (case-sensitive, no wildcard);
+ * on an analysed text field it searches words, which the IR cannot hold.
+ */
+function matchOperator(field: string, q: EsqlLiteral, fieldSpan: Span, at: Span): Query {
+  if (isTextField(field)) {
+    return refuse("esql/full-text-match", `\`${field}\` is an analysed text field: the match operator searches its words, which the IR cannot hold`, fieldSpan,
+      "compare the value with LIKE or RLIKE to match its characters");
+  }
+  if (q.type === "list" || q.type === "null") return refuse("esql/unsupported-expression", "the match operator takes one value", at);
+  return withSpan({ kind: "match", field, value: irValue(q, at), caseSensitive: true }, at);
+}
+
+/** `KQL("…")` and `QSTR("…")`: the embedded query read by rulecast's KQL or Lucene reader. */
+function embedded(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Query {
+  const [arg] = e.args;
+  if (e.args.length !== 1 || arg?.t !== "lit" || arg.value.type !== "string" || e.options !== undefined) {
+    return refuse("esql/unsupported-function", `\`${e.name.toUpperCase()}\` needs one string constant here`, e.span);
+  }
+  const r = e.name === "kql" ? parseKql(arg.value.value) : parseLucene(arg.value.value);
+  if (r.ok) return r.value;
+  const raw = cx.text.slice(arg.span.start, arg.span.end);
+  const offset = arg.span.start + rawOffset(raw, r.error.offset);
+  return refuse(`esql/${e.name}-syntax`, `in ${e.name.toUpperCase()}: ${r.error.message}`, { start: offset, end: offset + 1 }, r.error.hint);
+}
+
+/** The offset in a string literal's source of the decoded text's `decoded`-th character. */
+function rawOffset(raw: string, decoded: number): number {
+  if (raw.startsWith('"""')) return 3 + decoded;
+  let i = 1;
+  for (let k = 0; k < decoded && i < raw.length - 1; k++) i += raw[i] === "\\" ? 2 : 1;
+  return i;
+}
