@@ -3,18 +3,17 @@
  */
 
 /**
- * Conversions read through: the IR matches a field by the string form of its values and compares
- * numbers numerically, so `TO_STRING(f) LIKE "…"` and `TO_DOUBLE(f) > 3` say what `f` does. `TO_IP`
- * is read through because ECS address fields hold addresses (on other text it would be NULL).
+ * Conversions (functions and `::` casts) the reader follows. `string`: the IR compares a field by
+ * the text of its values, so `TO_STRING(f) LIKE "…"` tests `f`. `number`: `TO_DOUBLE(f)` is the
+ * number a value holds or spells, which is what IR ranges compare; `ip`: `TO_IP(f)` is the address a
+ * value holds, which is what IR CIDR tests read. `TO_LONG`/`TO_INTEGER` are not followed: they
+ * round, which no IR test does.
  */
-export const TRANSPARENT_CONVERSIONS: ReadonlySet<string> = new Set([
-  "to_string", "to_str", "to_keyword", "to_ip", "to_double", "to_dbl", "to_long", "to_integer", "to_int",
-]);
-
-/** `x::type` casts read through, for the same reason. */
-export const TRANSPARENT_CASTS: ReadonlySet<string> = new Set([
-  "string", "keyword", "text", "ip", "double", "long", "integer", "int",
-]);
+export const CONVERSIONS: Readonly<Record<string, "string" | "number" | "ip">> = {
+  to_string: "string", to_str: "string", to_keyword: "string", string: "string", keyword: "string", text: "string",
+  to_double: "number", to_dbl: "number", double: "number",
+  to_ip: "ip", ip: "ip",
+};
 
 /**
  * Functions with the same meaning as an IR call (the EQL functions the IR names): the ES|QL name →

@@ -18,12 +18,16 @@ import { isTextField } from "../../mapping/ecs-field-types.js";
 import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { likeParts } from "./esql-escape.js";
 import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
-import { ARITH_CALLS, TRANSPARENT_CASTS, TRANSPARENT_CONVERSIONS } from "./esql-functions.js";
+import { ARITH_CALLS, CONVERSIONS } from "./esql-functions.js";
 
 export type Fold = "none" | "lower" | "upper";
 
 export type Form =
-  | { readonly k: "field"; readonly field: string; readonly fold: Fold; readonly span: Span }
+  /**
+   * A field, possibly case-folded, possibly converted: `number` is `TO_DOUBLE(f)` (NULL where the
+   * text is no number), `ip` is `TO_IP(f)` (NULL where it is no address).
+   */
+  | { readonly k: "field"; readonly field: string; readonly fold: Fold; readonly conv?: "number" | "ip"; readonly span: Span }
   | { readonly k: "lit"; readonly value: EsqlLiteral; readonly span: Span }
   | { readonly k: "choice"; readonly branches: readonly { readonly guard: Query; readonly form: Form }[]; readonly span: Span }
   | { readonly k: "bool"; readonly t: Query; readonly f: Query; readonly span: Span }
@@ -35,6 +39,8 @@ export type Form =
 export interface CondContext {
   readonly text: string;
 }
+
+const ZERO = { kind: "number", value: 0, raw: "0" } as const;
 
 const NEGATED: Readonly<Record<CmpOp, CmpOp>> = { "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
 const FLIP: Readonly<Record<CmpOp, CmpOp>> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
@@ -123,6 +129,10 @@ function truth(f: Form, want: boolean): Query {
 export function notNull(f: Form): Query {
   switch (f.k) {
     case "field":
+      // `TO_DOUBLE(f)` has a value where `f` has a number (or numeric text): the IR's ranges test
+      // exactly that; `TO_IP(f)` where `f` holds an address: a CIDR test of every address.
+      if (f.conv === "number") return mkOr([withSpan<Query>({ kind: "range", field: f.field, op: "gte", value: ZERO }, f.span), withSpan<Query>({ kind: "range", field: f.field, op: "lt", value: ZERO }, f.span)]);
+      if (f.conv === "ip") return mkOr(["0.0.0.0/0", "::/0"].map((cidr) => withSpan<Query>({ kind: "cidr", field: f.field, cidr }, f.span)));
       return withSpan({ kind: "exists", field: f.field }, f.span);
     case "lit":
       return f.value.type === "null" ? NONE : ALL;
@@ -155,9 +165,11 @@ export function formOf(e: EsqlExpr, cx: CondContext): Form {
       }
       return { k: "expr", expr: { kind: "arith", op: "-", left: { kind: "literal", value: { kind: "number", value: 0, raw: "0" } }, right: exprOf(inner) }, span: e.span };
     }
-    case "cast":
-      if (!TRANSPARENT_CASTS.has(e.type)) return refuse("esql/unsupported-cast", `a \`::${e.type}\` cast has no IR form`, e.span);
-      return formOf(e.operand, cx);
+    case "cast": {
+      const conv = CONVERSIONS[e.type];
+      if (conv === undefined) return refuse("esql/unsupported-cast", `a \`::${e.type}\` cast has no IR form`, e.span);
+      return converted(formOf(e.operand, cx), conv, e.span);
+    }
     case "arith":
       return { k: "expr", expr: { kind: "arith", op: e.op, left: exprOf(formOf(e.left, cx)), right: exprOf(formOf(e.right, cx)) }, span: e.span };
     case "call":
@@ -178,7 +190,8 @@ export function formOf(e: EsqlExpr, cx: CondContext): Form {
 
 function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
   const args = e.args;
-  if (TRANSPARENT_CONVERSIONS.has(e.name) && args.length === 1) return formOf(args[0]!, cx);
+  const conv = CONVERSIONS[e.name];
+  if (conv !== undefined && args.length === 1) return converted(formOf(args[0]!, cx), conv, e.span);
   switch (e.name) {
     case "to_lower":
     case "to_upper":
@@ -239,9 +252,27 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     "the IR holds string, pattern, CIDR and null tests, LENGTH and CONCAT; Elastic keeps the query as written");
 }
 
+/** A conversion applied to a value (see CONVERSIONS). */
+function converted(f: Form, conv: "string" | "number" | "ip", at: Span): Form {
+  switch (f.k) {
+    case "field":
+      if (conv === "string") return f;
+      if (f.fold !== "none" || (f.conv !== undefined && f.conv !== conv)) return refuse("esql/unsupported-function", "this chain of conversions has no IR form", at);
+      return { ...f, conv };
+    case "lit":
+      return f;
+    case "choice":
+      return { ...f, branches: f.branches.map((b) => ({ guard: b.guard, form: converted(b.form, conv, at) })) };
+    default:
+      if (conv === "string") return f;
+      return refuse("esql/unsupported-function", "a conversion of this value has no IR form", at);
+  }
+}
+
 function folded(f: Form, fold: Fold, at: Span): Form {
   switch (f.k) {
     case "field":
+      if (f.conv !== undefined) return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of a converted value has no IR form`, at);
       return { ...f, fold };
     case "lit":
       if (f.value.type !== "string") return f;
@@ -257,7 +288,7 @@ function folded(f: Form, fold: Fold, at: Span): Form {
 function exprOf(f: Form): Expr {
   switch (f.k) {
     case "field":
-      if (f.fold !== "none") return refuse("esql/unsupported-function", "a case-folded value has no IR expression form", f.span);
+      if (f.fold !== "none" || f.conv !== undefined) return refuse("esql/unsupported-function", "a case-folded or converted value has no IR expression form", f.span);
       return { kind: "field", field: f.field, optional: false };
     case "lit":
       return { kind: "literal", value: irValue(f.value, f.span) };
@@ -280,6 +311,7 @@ function compare(op: CmpOp, l: Form, r: Form, at: Span): Query {
   if (l.k === "lit" && r.k === "lit") return constantCompare(op, l.value, r.value, at);
   if (l.k === "field" && r.k === "lit") return compareField(op, l, r.value, at);
   if (l.k === "field" && r.k === "field") {
+    if (l.conv !== undefined || r.conv !== undefined) return refuse("esql/unsupported-expression", "a comparison of two converted fields has no IR form", at);
     if (op === "==" || op === "!=") {
       if (l.fold !== r.fold) {
         return refuse("esql/mixed-case-fold", "a comparison of fields folded to different cases has no IR form", at);
@@ -332,6 +364,18 @@ function compareBool(op: CmpOp, l: Form, r: Form, at: Span): Query {
 function compareField(op: CmpOp, f: Extract<Form, { k: "field" }>, v: EsqlLiteral, at: Span): Query {
   if (v.type === "null") return NONE; // `f == null` is NULL whatever `f` holds
   if (op === "!=") return mkAnd([notNull(f), mkNot(compareField("==", f, v, at))]);
+  if (f.conv === "number") {
+    if (v.type !== "integer" && v.type !== "decimal") return refuse("esql/unsupported-expression", "a number compared with a value that is no number", at);
+    const value = irValue(v, at);
+    // Equal as numbers (`"5.0"` is 5), which the IR's match (by text) is not: both bounds.
+    if (op === "==") return mkAnd([withSpan<Query>({ kind: "range", field: f.field, op: "gte", value }, at), withSpan<Query>({ kind: "range", field: f.field, op: "lte", value }, at)]);
+    return withSpan({ kind: "range", field: f.field, op: RANGE[op] ?? "lt", value }, at);
+  }
+  if (f.conv === "ip") {
+    const ip = v.type === "string" ? v.value : undefined;
+    if (op !== "==" || ip === undefined || /\//.test(ip)) return refuse("esql/unsupported-expression", "an address is read only when compared with `==` to one address", at);
+    return withSpan({ kind: "cidr", field: f.field, cidr: `${ip}/${ip.includes(":") ? 128 : 32}` }, at);
+  }
   if (op === "==") {
     if (v.type === "string" && f.fold !== "none") {
       // `TO_LOWER(f) == "Abc"` can never hold: the folded value has no upper-case letter.
@@ -362,7 +406,7 @@ function likeFalse(e: Extract<EsqlExpr, { t: "like" }>, cx: CondContext): Query 
 
 function patternTest(f: Form, op: "like" | "rlike", patterns: readonly { value: string; span: Span }[], at: Span): Query {
   if (f.k === "choice") return mkOr(f.branches.map((b) => mkAnd([b.guard, patternTest(b.form, op, patterns, at)])));
-  if (f.k !== "field") return refuse("esql/unsupported-operand", `the left side of \`${op.toUpperCase()}\` must be a field here`, f.span);
+  if (f.k !== "field" || f.conv !== undefined) return refuse("esql/unsupported-operand", `the left side of \`${op.toUpperCase()}\` must be a field (or its text) here`, f.span);
   return mkOr(patterns.map((p) => {
     const where = patterns.length === 1 ? at : p.span;
     if (op === "like") {
@@ -435,7 +479,7 @@ function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, want: bo
     case "cidr_match": {
       const [subject, ...blocks] = args;
       const f = subject ? formOf(subject, cx) : undefined;
-      if (f?.k !== "field" || f.fold !== "none" || blocks.length === 0) {
+      if (f?.k !== "field" || f.fold !== "none" || f.conv === "number" || blocks.length === 0) {
         return refuse("esql/unsupported-function", "`CIDR_MATCH` needs a field and CIDR block constants here", e.span);
       }
       const cidrs = blocks.map((b) => (b.t === "lit" && b.value.type === "string" ? { cidr: b.value.value, span: b.span } : refuse("esql/unsupported-function", "a CIDR block must be a string constant", b.span)));
@@ -460,7 +504,7 @@ function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, want: bo
 
 function affixTest(f: Form, parts: Part[], at: Span): Query {
   if (f.k === "choice") return mkOr(f.branches.map((b) => mkAnd([b.guard, affixTest(b.form, parts, at)])));
-  if (f.k !== "field") return refuse("esql/unsupported-operand", "the first argument must be a field here", f.span);
+  if (f.k !== "field" || f.conv !== undefined) return refuse("esql/unsupported-operand", "the first argument must be a field (or its text) here", f.span);
   if (f.fold !== "none") {
     const text = parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
     if (refold(text, f.fold) !== text) return NONE;

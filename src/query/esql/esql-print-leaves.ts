@@ -176,6 +176,8 @@ function rangeCond(q: NodeOf<"range">, negated: boolean, cx: LeafContext): Cond 
     operand = t === "number" ? f : `TO_DOUBLE(${f})`;
     bound = numberText(v);
   } else if (v.kind === "string" && !v.parts.some((p) => p.kind !== "text")) {
+    // A text bound orders text; a number never lies in such a range.
+    if (t === "number" || t === "boolean") return atom(negated ? "true" : "false");
     const text = textOf(v.parts);
     if (/^now\b/.test(text) || text.includes("||")) {
       issue(cx, q, "esql/date-math", `the date math "${text}" is not written in ES|QL`);
@@ -232,9 +234,12 @@ function regexCond(q: NodeOf<"regex">, negated: boolean, cx: LeafContext): Cond 
 
 /** `CIDR_MATCH(f, "a", "b")`: one call for a run of blocks on one field. */
 export function cidrCond(q: Query & { readonly field: string }, blocks: readonly string[], negated: boolean, cx: LeafContext): Cond {
+  const t = cx.fieldType(q.field);
+  // Only text can be an address: a number or boolean is in no block.
+  if (t === "number" || t === "boolean" || t === "date") return atom(negated ? "true" : "false");
   oneValueOnly(cx, q, q.field);
   const f = quoteEsqlField(q.field);
-  const operand = cx.fieldType(q.field) === "ip" ? f : `TO_IP(${f})`;
+  const operand = t === "ip" ? f : `TO_IP(${f})`;
   const call = `CIDR_MATCH(${operand}, ${blocks.map(quoteEsqlString).join(", ")})`;
   if (!negated) return atom(call);
   // `TO_IP(f)` is NULL on text that is no address, where the field is there all the same.
