@@ -105,18 +105,14 @@ export function evalExpr(e: EsqlExpr, row: Row): EsqlValue {
       return { "==": c === 0, "!=": c !== 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0 }[e.op];
     }
     case "and": {
-      const a = bool(evalExpr(e.left, row), "AND");
-      if (a === false) return false;
-      const b = bool(evalExpr(e.right, row), "AND");
-      if (b === false) return false;
-      return a === null || b === null ? null : true;
+      // FALSE wins over NULL, NULL over TRUE (the docs' three-valued table). Every operand is
+      // evaluated: Elasticsearch checks the types of all of them, whatever the first gives.
+      const vs = e.operands.map((o) => bool(evalExpr(o, row), "AND"));
+      return vs.includes(false) ? false : vs.includes(null) ? null : true;
     }
     case "or": {
-      const a = bool(evalExpr(e.left, row), "OR");
-      if (a === true) return true;
-      const b = bool(evalExpr(e.right, row), "OR");
-      if (b === true) return true;
-      return a === null || b === null ? null : false;
+      const vs = e.operands.map((o) => bool(evalExpr(o, row), "OR"));
+      return vs.includes(true) ? true : vs.includes(null) ? null : false;
     }
     case "not": {
       const a = bool(evalExpr(e.operand, row), "NOT");

@@ -34,7 +34,8 @@ export type EsqlExpr =
   | { readonly t: "neg"; readonly operand: EsqlExpr; readonly span: Span }
   | { readonly t: "arith"; readonly op: ArithOp; readonly left: EsqlExpr; readonly right: EsqlExpr; readonly span: Span }
   | { readonly t: "cmp"; readonly op: CmpOp; readonly left: EsqlExpr; readonly right: EsqlExpr; readonly span: Span }
-  | { readonly t: "and" | "or"; readonly left: EsqlExpr; readonly right: EsqlExpr; readonly span: Span }
+  /** `a AND b AND c` as one node: a chain of thousands of terms must not nest as deep. */
+  | { readonly t: "and" | "or"; readonly operands: readonly EsqlExpr[]; readonly span: Span }
   | { readonly t: "not"; readonly operand: EsqlExpr; readonly span: Span }
   /** `x [NOT] LIKE "p"`, `x [NOT] RLIKE ("p", "q")`: patterns as decoded strings. */
   | {

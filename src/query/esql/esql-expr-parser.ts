@@ -18,29 +18,23 @@ function nest(c: Cursor, t: Token): void {
 }
 
 export function parseBoolean(c: Cursor): EsqlExpr {
-  const depth = c.depth;
-  let left = parseAnd(c);
-  for (let t = peek(c); isKeyword(t, "or"); t = peek(c)) {
-    nest(c, t);
+  const first = parseAnd(c);
+  const operands = [first];
+  while (isKeyword(peek(c), "or")) {
     next(c);
-    const right = parseAnd(c);
-    left = { t: "or", left, right, span: span(left.span.start, right.span.end) };
+    operands.push(parseAnd(c));
   }
-  c.depth = depth;
-  return left;
+  return operands.length === 1 ? first : { t: "or", operands, span: span(first.span.start, operands[operands.length - 1]!.span.end) };
 }
 
 function parseAnd(c: Cursor): EsqlExpr {
-  const depth = c.depth;
-  let left = parseNot(c);
-  for (let t = peek(c); isKeyword(t, "and"); t = peek(c)) {
-    nest(c, t);
+  const first = parseNot(c);
+  const operands = [first];
+  while (isKeyword(peek(c), "and")) {
     next(c);
-    const right = parseNot(c);
-    left = { t: "and", left, right, span: span(left.span.start, right.span.end) };
+    operands.push(parseNot(c));
   }
-  c.depth = depth;
-  return left;
+  return operands.length === 1 ? first : { t: "and", operands, span: span(first.span.start, operands[operands.length - 1]!.span.end) };
 }
 
 function parseNot(c: Cursor): EsqlExpr {

@@ -51,9 +51,9 @@ const COMPARE: Readonly<Record<CmpOp, CompareOp>> = { "==": "eq", "!=": "neq", "
 export function isTrue(e: EsqlExpr, cx: CondContext): Query {
   switch (e.t) {
     case "and":
-      return mkAnd([isTrue(e.left, cx), isTrue(e.right, cx)]);
+      return mkAnd(e.operands.map((o) => isTrue(o, cx)));
     case "or":
-      return mkOr([isTrue(e.left, cx), isTrue(e.right, cx)]);
+      return mkOr(e.operands.map((o) => isTrue(o, cx)));
     case "not":
       return isFalse(e.operand, cx);
     case "paren":
@@ -79,9 +79,9 @@ export function isTrue(e: EsqlExpr, cx: CondContext): Query {
 export function isFalse(e: EsqlExpr, cx: CondContext): Query {
   switch (e.t) {
     case "and":
-      return mkOr([isFalse(e.left, cx), isFalse(e.right, cx)]);
+      return mkOr(e.operands.map((o) => isFalse(o, cx)));
     case "or":
-      return mkAnd([isFalse(e.left, cx), isFalse(e.right, cx)]);
+      return mkAnd(e.operands.map((o) => isFalse(o, cx)));
     case "not":
       return isTrue(e.operand, cx);
     case "paren":

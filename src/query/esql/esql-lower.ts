@@ -183,9 +183,10 @@ export function subst(e: EsqlExpr, env: ReadonlyMap<string, EsqlExpr>): EsqlExpr
       return { ...e, operand: s(e.operand), items: e.items.map(s) };
     case "arith":
     case "cmp":
+      return { ...e, left: s(e.left), right: s(e.right) };
     case "and":
     case "or":
-      return { ...e, left: s(e.left), right: s(e.right) };
+      return { ...e, operands: e.operands.map(s) };
     case "paren":
       return { ...e, inner: s(e.inner) };
   }
@@ -366,10 +367,11 @@ function visit(e: EsqlExpr, f: (x: EsqlExpr) => void): void {
       return e.items.forEach((a) => visit(a, f));
     case "arith":
     case "cmp":
-    case "and":
-    case "or":
       visit(e.left, f);
       return visit(e.right, f);
+    case "and":
+    case "or":
+      return e.operands.forEach((o) => visit(o, f));
     case "paren":
       return visit(e.inner, f);
     default:
@@ -378,7 +380,7 @@ function visit(e: EsqlExpr, f: (x: EsqlExpr) => void): void {
 }
 
 function splitAnd(e: EsqlExpr): EsqlExpr[] {
-  if (e.t === "and") return [...splitAnd(e.left), ...splitAnd(e.right)];
+  if (e.t === "and") return e.operands.flatMap(splitAnd);
   if (e.t === "paren") return splitAnd(e.inner);
   return [e];
 }

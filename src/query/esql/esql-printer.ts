@@ -276,9 +276,7 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     }
     return cond(toNnf(r.query, false), cx);
   });
-  const lines = [from];
   const anyRule = ruleConds.length === 1 ? ruleConds[0]! : { text: ruleConds.map((c) => wrap(c, PREC.or)).join(" OR "), prec: PREC.or };
-  lines.push(`| WHERE ${anyRule.text}`);
   // The group keys: an alias means the key comes from another field for some rules.
   const keys = q.groupBy.map((g) => {
     const perRule = q.rules.map((r) => r.aliases?.[g] ?? g);
@@ -286,9 +284,17 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     const branches = q.rules.map((_, i) => `${wrapArg(ruleConds[i]!)}, ${quoteEsqlField(perRule[i]!)}`).join(", ");
     return { name: g, expr: `CASE(${branches})` };
   });
-  for (const k of keys) if (k.expr) lines.push(`| EVAL ${quoteEsqlField(k.name)} = ${k.expr}`);
   // The IR leaves out an event without a value for every key; STATS would make a NULL group.
-  if (keys.length) lines.push(`| WHERE ${keys.map((k) => `${quoteEsqlField(k.name)} IS NOT NULL`).join(" AND ")}`);
+  const keyTests = keys.filter((k) => k.expr || !q.rules.every((r) => requires(r.query, k.name))).map((k) => `${quoteEsqlField(k.name)} IS NOT NULL`);
+  const lines = [from];
+  const computed = keys.filter((k) => k.expr);
+  if (computed.length === 0) {
+    lines.push(`| WHERE ${[keyTests.length ? wrap(anyRule, PREC.and) : anyRule.text, ...keyTests].join(" AND ")}`);
+  } else {
+    lines.push(`| WHERE ${anyRule.text}`);
+    for (const k of computed) lines.push(`| EVAL ${quoteEsqlField(k.name)} = ${k.expr}`);
+    lines.push(`| WHERE ${keyTests.join(" AND ")}`);
+  }
   for (const k of keys) {
     if (!k.expr && !cx.oneValue(k.name)) {
       issue(cx, q, "esql/multi-value-key", `STATS puts an event with several \`${k.name}\` values in each value's group; the IR groups it by its first value`, "warning");
@@ -300,6 +306,25 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   if (measure.eval) lines.push(`| EVAL ${measure.eval}`);
   lines.push(`| WHERE ${measure.where}`);
   return lines;
+}
+
+/** Whether every event `q` matches has a value for `field`. */
+function requires(q: Query, field: string): boolean {
+  switch (q.kind) {
+    case "exists":
+    case "range":
+    case "regex":
+    case "cidr":
+      return q.field === field;
+    case "match":
+      return q.field === field && q.value.kind !== "null";
+    case "and":
+      return q.children.some((c) => requires(c, field));
+    case "or":
+      return q.children.length > 0 && q.children.every((c) => requires(c, field));
+    default:
+      return false;
+  }
 }
 
 function wrapArg(c: Cond): string {
