@@ -66,8 +66,9 @@ export function lexEsql(src: string): Token[] {
       continue;
     }
     const start = i;
-    if (c === "|") {
-      tokens.push({ type: "op", text: "|", start, end: ++i });
+    if (c === "|" || (c === ";" && mode === "expr")) {
+      // `|` ends a command; `;` ends a `SET` directive, and a query's source command follows.
+      tokens.push({ type: "op", text: c, start, end: ++i });
       mode = "expr";
       commandStart = true;
       continue;

@@ -16,11 +16,13 @@ import {
 import { parseBoolean, parseConstant, parseFieldName } from "./esql-expr-parser.js";
 import { lexEsql, type Token } from "./esql-lexer.js";
 
-/** Commands of the language this reader keeps as `other` (lowering refuses them by name). */
-const OTHER_COMMANDS: ReadonlySet<string> = new Set([
-  "enrich", "completion", "lookup", "change_point", "fork", "sample", "rerank", "fuse", "mmr", "insist_",
-]);
-const SOURCE_COMMANDS_OTHER: ReadonlySet<string> = new Set(["row", "show", "ts", "promql", "explain"]);
+/**
+ * Commands of the released grammar this reader keeps as `other` (lowering refuses them by name).
+ * Commands only a snapshot build knows (EXPLAIN, LEFT JOIN, INSIST, MMR) are syntax errors, as on
+ * the Elasticsearch that runs rules.
+ */
+const OTHER_COMMANDS: ReadonlySet<string> = new Set(["enrich", "completion", "change_point", "fork", "sample", "rerank", "fuse"]);
+const SOURCE_COMMANDS_OTHER: ReadonlySet<string> = new Set(["row", "show", "ts", "promql"]);
 
 export function parseEsqlAst(text: string): ParseResult<EsqlQuery> {
   try {
@@ -154,8 +156,8 @@ function parseProcessing(c: Cursor): EsqlCommand {
     case "grok":
       return parseExtract(c, word);
     default:
-      if (OTHER_COMMANDS.has(word)) return skipCommand(c, word === "lookup" ? "lookup join" : word);
-      if (isKeyword(peek(c, 1), "join")) return skipCommand(c, `${word} join`);
+      if (OTHER_COMMANDS.has(word)) return skipCommand(c, word);
+      if (word === "lookup" && isKeyword(peek(c, 1), "join")) return skipCommand(c, "lookup join");
       return fail("esql/unknown-command", `unknown command \`${t.text}\``, t,
         "ES|QL processing commands: WHERE, EVAL, STATS, KEEP, DROP, RENAME, SORT, LIMIT, MV_EXPAND, DISSECT, GROK, ENRICH, LOOKUP JOIN, …");
   }
