@@ -44,6 +44,8 @@ interface Agg {
   readonly arg?: EsqlExpr;
   readonly star: boolean;
   readonly where?: EsqlExpr;
+  /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
+  readonly zeroWhenEmpty?: boolean;
   readonly span: Span;
 }
 
@@ -146,7 +148,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const query: Query = {
     kind: "correlation",
     type: measured.type,
-    rules: [{ name: "events", query: rowQuery }],
+    rules: measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }],
     groupBy: stats.groupBy,
     ...(stats.timespan ? { timespan: stats.timespan } : {}),
     condition: measured.condition,
@@ -200,10 +202,12 @@ function fieldBehind(name: string, env: ReadonlyMap<string, EsqlExpr>, at: Span)
   return inner.name;
 }
 
-function unwrapConversions(e: EsqlExpr): EsqlExpr {
-  if (e.t === "paren") return unwrapConversions(e.inner);
-  // `TO_IP(source.ip)` as a key is the address itself (ECS keeps addresses in ip fields).
-  if (e.t === "call" && (e.name === "to_ip" || e.name === "to_string") && e.args.length === 1) return unwrapConversions(e.args[0]!);
+function unwrapConversions(e: EsqlExpr, numeric = false): EsqlExpr {
+  if (e.t === "paren") return unwrapConversions(e.inner, numeric);
+  // `TO_IP(source.ip)` as a key is the address itself (ECS keeps addresses in ip fields); SUM and
+  // AVG of `TO_DOUBLE(x)` add up what the IR's value_sum and value_avg do, numbers and numeric text.
+  const through = numeric ? ["to_double", "to_dbl"] : ["to_ip", "to_string"];
+  if (e.t === "call" && through.includes(e.name) && e.args.length === 1) return unwrapConversions(e.args[0]!, numeric);
   return e;
 }
 
@@ -214,8 +218,11 @@ function describeExpr(e: EsqlExpr): string {
 function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: ReadonlyMap<string, EsqlExpr>, text: string): Stats {
   const aggs = new Map<string, Agg>();
   for (const { field, where } of cmd.aggs) {
-    const e = unwrapParen(field.expr);
+    let e = unwrapParen(field.expr);
     const name = field.name ?? text.slice(field.span.start, field.span.end);
+    const [inner, zero] = e.t === "call" && e.name === "coalesce" && e.args.length === 2 ? [unwrapParen(e.args[0]!), e.args[1]] : [undefined, undefined];
+    const zeroWhenEmpty = inner?.t === "call" && inner.name === "sum" && zero?.t === "lit" && (zero.value.type === "integer" || zero.value.type === "decimal") && zero.value.value === 0;
+    if (zeroWhenEmpty && inner) e = inner;
     if (e.t !== "call") {
       aggs.set(name, { name, fn: "?", star: false, span: field.span });
       continue;
@@ -227,6 +234,7 @@ function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: ReadonlyMap<s
       star: e.star,
       ...(arg ? { arg: subst(arg, env) } : {}),
       ...(where ? { where: subst(where, env) } : {}),
+      ...(zeroWhenEmpty ? { zeroWhenEmpty } : {}),
       span: field.span,
     });
   }
@@ -284,6 +292,8 @@ interface Measured {
   readonly valueField?: string;
   /** Conditions on group keys, and the aggregate's own `WHERE`: filters on the events. */
   readonly rowFilters: readonly Query[];
+  /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
+  readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
 }
 
 const COUNT_OPS: Readonly<Record<string, CountCondition["op"]>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "==": "eq", "!=": "neq" };
@@ -306,6 +316,18 @@ function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext)
     }
     bounds.push(bound(c, stats));
   }
+  // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
+  // which every correlation match has (the printer writes it for a STATS without BY).
+  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  if (bounds.some((b) => !presence(b))) bounds.splice(0, bounds.length, ...bounds.filter((b) => !presence(b)));
+  // `a = COUNT(*) WHERE x, b = COUNT(*) WHERE y … | WHERE a > 0 AND b > 0`: events of every kind
+  // in the group, a temporal correlation (what the printer writes for one).
+  const filteredPresence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && b.agg.star && b.agg.where !== undefined && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  const kinds = new Set(bounds.map((b) => b.agg.name));
+  if (kinds.size >= 2 && bounds.every(filteredPresence)) {
+    const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
+    return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
+  }
   const measured = new Set(bounds.map((b) => b.agg.name));
   if (measured.size > 1) {
     const at = bounds[1]!.span;
@@ -327,6 +349,10 @@ function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext)
     }
     rowFilters.push(isTrue(agg.where, cx));
   }
+  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
+    // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
+    refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
+  }
   let valueField: string | undefined;
   if (type === "event_count") {
     if (!agg.star && agg.arg !== undefined) {
@@ -335,7 +361,7 @@ function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext)
     }
   } else {
     if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
-    const inner = unwrapConversions(agg.arg);
+    const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
     if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
     valueField = inner.name;
   }
@@ -377,6 +403,10 @@ function visit(e: EsqlExpr, f: (x: EsqlExpr) => void): void {
     default:
       return;
   }
+}
+
+function holdsAt(c: CountCondition, n: number): boolean {
+  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
 }
 
 function splitAnd(e: EsqlExpr): EsqlExpr[] {

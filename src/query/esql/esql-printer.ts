@@ -302,9 +302,15 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   }
   const by = keys.length ? ` BY ${keys.map((k) => quoteEsqlField(k.name)).join(", ")}` : "";
   const measure = measureText(q, ruleConds, cx);
-  lines.push(`| STATS ${measure.aggs.join(", ")}${by}`);
+  let { aggs, where } = measure;
+  if (keys.length === 0 && q.type !== "temporal") {
+    // STATS without BY returns one row even over no event; the IR needs an event to alert.
+    if (q.type !== "event_count") aggs = [...aggs, "Esql.event_count = COUNT(*)"];
+    where = `Esql.event_count > 0 AND ${where}`;
+  }
+  lines.push(`| STATS ${aggs.join(", ")}${by}`);
   if (measure.eval) lines.push(`| EVAL ${measure.eval}`);
-  lines.push(`| WHERE ${measure.where}`);
+  lines.push(`| WHERE ${where}`);
   return lines;
 }
 
