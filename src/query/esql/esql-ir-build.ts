@@ -18,7 +18,8 @@ export function mkAnd(children: readonly Query[]): Query {
     if (c.kind === "and") flat.push(...c.children);
     else flat.push(c);
   }
-  const kept = flat.filter((c, i) => !(c.kind === "exists" && flat.some((o, j) => j !== i && impliesExists(o, c.field))));
+  const implied = new Set(flat.flatMap((c) => (c.kind === "exists" ? [] : [...presentIn(c)])));
+  const kept = flat.filter((c) => !(c.kind === "exists" && implied.has(c.field)));
   if (kept.length === 0) return ALL;
   return kept.length === 1 ? kept[0]! : { kind: "and", children: kept };
 }
@@ -42,24 +43,26 @@ export function mkNot(q: Query): Query {
   return { kind: "not", child: q };
 }
 
-/** A positive test that holds only where `field` has a value, so `exists(field)` beside it says nothing. */
-function impliesExists(q: Query, field: string): boolean {
+/** Fields a positive test needs a value in, so that `exists(field)` beside it says nothing. */
+function presentIn(q: Query): Set<string> {
   switch (q.kind) {
     case "match":
-      return q.field === field && q.value.kind !== "null";
+      return new Set(q.value.kind === "null" ? [] : [q.field]);
     case "range":
     case "regex":
     case "cidr":
     case "exists":
-      return q.field === field;
+      return new Set([q.field]);
     case "fieldref":
-      return q.field === field || q.other === field;
+      return new Set([q.field, q.other]);
     case "and":
-      return q.children.some((c) => impliesExists(c, field));
-    case "or":
-      return q.children.length > 0 && q.children.every((c) => impliesExists(c, field));
+      return new Set(q.children.flatMap((c) => [...presentIn(c)]));
+    case "or": {
+      const [first, ...rest] = q.children.map(presentIn);
+      return new Set([...(first ?? [])].filter((f) => rest.every((r) => r.has(f))));
+    }
     default:
-      return false;
+      return new Set();
   }
 }
 

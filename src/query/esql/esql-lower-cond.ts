@@ -35,10 +35,22 @@ export type Form =
   /** `LOCATE(f, "s")`: 1-based position of `s` in `f`, 0 when absent; only its sign is read. */
   | { readonly k: "locate"; readonly subject: Form; readonly text: string; readonly span: Span };
 
-/** The query text, for errors that point inside a `KQL("…")` string. */
 export interface CondContext {
+  /** The query text, for errors that point inside a `KQL("…")` string. */
   readonly text: string;
+  /**
+   * Each condition node lowered once per polarity: `formOf` asks for both of a nested condition,
+   * and without this a hostile nesting would cost twice as much per level.
+   */
+  readonly memo: WeakMap<EsqlExpr, { t?: Query; f?: Query }>;
 }
+
+export function condContext(text: string): CondContext {
+  return { text, memo: new WeakMap() };
+}
+
+/** Alternatives a value may take (CASE in CASE, COALESCE of them): beyond this, refused. */
+const MAX_BRANCHES = 4096;
 
 const ZERO = { kind: "number", value: 0, raw: "0" } as const;
 
@@ -49,6 +61,23 @@ const COMPARE: Readonly<Record<CmpOp, CompareOp>> = { "==": "eq", "!=": "neq", "
 
 /** Where the condition is TRUE. */
 export function isTrue(e: EsqlExpr, cx: CondContext): Query {
+  const m = cx.memo.get(e);
+  if (m?.t) return m.t;
+  const q = trueOf(e, cx);
+  cx.memo.set(e, { ...cx.memo.get(e), t: q });
+  return q;
+}
+
+/** Where the condition is FALSE (not where it is NULL). */
+export function isFalse(e: EsqlExpr, cx: CondContext): Query {
+  const m = cx.memo.get(e);
+  if (m?.f) return m.f;
+  const q = falseOf(e, cx);
+  cx.memo.set(e, { ...cx.memo.get(e), f: q });
+  return q;
+}
+
+function trueOf(e: EsqlExpr, cx: CondContext): Query {
   switch (e.t) {
     case "and":
       return mkAnd(e.operands.map((o) => isTrue(o, cx)));
@@ -75,8 +104,7 @@ export function isTrue(e: EsqlExpr, cx: CondContext): Query {
   }
 }
 
-/** Where the condition is FALSE (not where it is NULL). */
-export function isFalse(e: EsqlExpr, cx: CondContext): Query {
+function falseOf(e: EsqlExpr, cx: CondContext): Query {
   switch (e.t) {
     case "and":
       return mkOr(e.operands.map((o) => isFalse(o, cx)));
@@ -200,9 +228,10 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     case "coalesce": {
       const forms = args.map((a) => formOf(a, cx));
       const branches = forms.map((form, i) => ({ guard: mkAnd([...forms.slice(0, i).map((p) => mkNot(notNull(p))), notNull(form)]), form }));
-      return { k: "choice", branches, span: e.span };
+      return choice(branches, e.span);
     }
     case "case": {
+      if (args.length > 2 * MAX_BRANCHES) return refuse("esql/too-complex", `a CASE of more than ${MAX_BRANCHES} branches`, e.span);
       const branches: { guard: Query; form: Form }[] = [];
       const before: Query[] = [];
       for (let i = 0; i + 1 < args.length; i += 2) {
@@ -212,7 +241,7 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
         before.push(mkNot(cond));
       }
       if (args.length % 2 === 1) branches.push({ guard: mkAnd(before), form: formOf(args[args.length - 1]!, cx) });
-      return { k: "choice", branches, span: e.span };
+      return choice(branches, e.span);
     }
     case "space": {
       const n = args[0]?.t === "lit" && args[0].value.type === "integer" ? args[0].value.value : undefined;
@@ -302,7 +331,19 @@ function exprOf(f: Form): Expr {
 // ---- comparisons --------------------------------------------------------------------------------
 
 /** Where `l op r` is TRUE. Both sides must have a value, so every branch implies presence. */
+/** Plain alternatives of a value: a choice of choices counts the product. */
+function alternatives(f: Form): number {
+  return f.k === "choice" ? f.branches.reduce((n, b) => n + alternatives(b.form), 0) : 1;
+}
+
+function choice(branches: { guard: Query; form: Form }[], span: Span): Form {
+  const f: Form = { k: "choice", branches, span };
+  if (alternatives(f) > MAX_BRANCHES) return refuse("esql/too-complex", `the value has more than ${MAX_BRANCHES} alternatives (CASE and COALESCE within each other)`, span);
+  return f;
+}
+
 function compare(op: CmpOp, l: Form, r: Form, at: Span): Query {
+  if (alternatives(l) * alternatives(r) > MAX_BRANCHES) return refuse("esql/too-complex", `the comparison has more than ${MAX_BRANCHES} alternatives`, at);
   if (l.k === "locate" || r.k === "locate") return compareLocate(op, l, r, at);
   if (l.k === "choice") return mkOr(l.branches.map((b) => mkAnd([b.guard, compare(op, b.form, r, at)])));
   if (r.k === "choice") return mkOr(r.branches.map((b) => mkAnd([b.guard, compare(op, l, b.form, at)])));

@@ -19,7 +19,7 @@
 import type { CorrelationType, CountCondition, Duration, Expr, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField, EsqlQuery } from "./esql-ast.js";
 import { ALL, mkAnd, refuse } from "./esql-ir-build.js";
-import { type CondContext, formOf, isTrue, notNull } from "./esql-lower-cond.js";
+import { type CondContext, condContext, formOf, isTrue, notNull } from "./esql-lower-cond.js";
 import { MEASURES } from "./esql-functions.js";
 
 /** Something the reading changed or could not keep, which the user must be told. */
@@ -64,7 +64,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     const at = from?.span ?? { start: 0, end: 0 };
     return refuse("esql/unsupported-command", `a rule reads events with \`FROM\`, not \`${from?.t === "other" ? from.name.toUpperCase() : "?"}\``, at);
   }
-  const cx: CondContext = { text };
+  const cx = condContext(text);
   const notes: EsqlNote[] = [];
   const env = new Map<string, EsqlExpr>();
   const rows: { cond: EsqlExpr; span: Span }[] = [];
