@@ -10,8 +10,9 @@
  *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
  *   count the extra rows;
  * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE bounds one
- *   aggregate: COUNT(*) → event_count, COUNT_DISTINCT(f) → value_count, SUM(f) → value_sum,
- *   AVG(f) → value_avg. Other aggregates only decorate the alert and are dropped. A `BY` on
+ *   aggregate (esql-lower-stats.ts): COUNT(*) → event_count, COUNT_DISTINCT(f) → value_count,
+ *   COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; filtered COUNT(*)s all above 0 →
+ *   temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
  *   `DATE_TRUNC(span, @timestamp)` (or BUCKET) is the correlation's timespan, read with a warning;
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
