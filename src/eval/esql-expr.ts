@@ -1,0 +1,332 @@
+/**
+ * ES|QL expressions on one row, with ES|QL's rules, not the IR's:
+ * - three-valued logic: a comparison with NULL is NULL, `NOT NULL` is NULL, `AND`/`OR` follow the
+ *   tables of the docs' "NULL values" page; WHERE keeps only TRUE;
+ * - a single-value function or operator (`==`, `<`, LIKE, RLIKE, IN, LENGTH, CONCAT, CIDR_MATCH,
+ *   …) given a multi-valued value is NULL (Elasticsearch adds a warning); `IS NULL` is false for
+ *   it; conversions (`TO_STRING`, `TO_LOWER`, `TO_DOUBLE`, `TO_IP`, …) convert every value, and
+ *   drop the ones they cannot convert; `MV_MIN`/`MV_MAX`/`MV_COUNT` read all values;
+ * - LIKE is case-sensitive, `*` any characters, `?` one code point, `\` escapes `*`, `?`, `\`;
+ *   RLIKE is a Lucene regex on the whole value;
+ * - comparing values of different types (a string with a number) is a type error, as Elasticsearch
+ *   reports it when it checks the query; the evaluator refuses rather than guess.
+ * `KQL("…")` and `QSTR("…")` run the embedded query with the IR evaluator on the row's event.
+ */
+import type { EsqlExpr, EsqlLiteral } from "../query/esql/esql-ast.js";
+import { likeParts } from "../query/esql/esql-escape.js";
+import { parseKql } from "../query/kql/kql-parser.js";
+import { parseLucene } from "../query/lucene/lucene-parser.js";
+import { inCidr, parseCidr, parseIp } from "./cidr.js";
+import { compileQuery } from "./evaluate.js";
+import {
+  compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
+} from "./esql-values.js";
+import { translateLucene } from "./regex-dialects.js";
+import { compileParts } from "./string-pattern.js";
+
+export interface Row {
+  readonly event: unknown;
+  /** Columns made by EVAL, RENAME, MV_EXPAND and STATS; they hide the event's fields of that name. */
+  readonly cols: ReadonlyMap<string, EsqlValue>;
+  /** After KEEP/DROP: which names still exist. */
+  readonly visible?: (name: string) => boolean;
+  /** After STATS only its columns exist. */
+  readonly onlyCols?: boolean;
+}
+
+export function column(row: Row, name: string): EsqlValue {
+  if (row.visible && !row.visible(name)) return refuse(`unknown column \`${name}\` (dropped)`);
+  if (row.cols.has(name)) return row.cols.get(name) ?? null;
+  if (row.onlyCols) return refuse(`unknown column \`${name}\` after STATS`);
+  return fieldValue(row.event, name);
+}
+
+export function literal(v: EsqlLiteral): EsqlValue {
+  switch (v.type) {
+    case "string":
+    case "integer":
+    case "decimal":
+    case "boolean":
+      return v.value;
+    case "null":
+      return null;
+    case "list":
+      return fromList(v.items.map((i) => literal(i) as Scalar));
+  }
+}
+
+/** One value of a single-value operator: NULL stays NULL, several values give NULL. */
+function single(v: EsqlValue): Scalar | null {
+  return v === null || isMulti(v) ? null : (v as Scalar);
+}
+
+function bool(v: EsqlValue, what: string): boolean | null {
+  const s = single(v);
+  if (s === null) return null;
+  if (typeof s !== "boolean") return refuse(`type error: ${what} needs a boolean, got ${JSON.stringify(s)}`);
+  return s;
+}
+
+function str(v: EsqlValue, what: string): string | null {
+  const s = single(v);
+  if (s === null) return null;
+  if (typeof s !== "string") return refuse(`type error: ${what} needs a string, got ${JSON.stringify(s)}`);
+  return s;
+}
+
+function num(v: EsqlValue, what: string): number | null {
+  const s = single(v);
+  if (s === null) return null;
+  if (typeof s !== "number") return refuse(`type error: ${what} needs a number, got ${JSON.stringify(s)}`);
+  return s;
+}
+
+export function evalExpr(e: EsqlExpr, row: Row): EsqlValue {
+  switch (e.t) {
+    case "field":
+      return column(row, e.name);
+    case "lit":
+      return literal(e.value);
+    case "paren":
+      return evalExpr(e.inner, row);
+    case "timespan":
+      return refuse("a time span outside DATE_TRUNC/BUCKET");
+    case "neg": {
+      const n = num(evalExpr(e.operand, row), "-");
+      return n === null ? null : -n;
+    }
+    case "arith":
+      return arith(e.op, evalExpr(e.left, row), evalExpr(e.right, row));
+    case "cmp": {
+      const a = single(evalExpr(e.left, row));
+      const b = single(evalExpr(e.right, row));
+      if (a === null || b === null) return null;
+      const c = compareScalars(a, b);
+      return { "==": c === 0, "!=": c !== 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0 }[e.op];
+    }
+    case "and": {
+      // FALSE wins over NULL, NULL over TRUE (the docs' three-valued table). Every operand is
+      // evaluated: Elasticsearch checks the types of all of them, whatever the first gives.
+      const vs = e.operands.map((o) => bool(evalExpr(o, row), "AND"));
+      return vs.includes(false) ? false : vs.includes(null) ? null : true;
+    }
+    case "or": {
+      const vs = e.operands.map((o) => bool(evalExpr(o, row), "OR"));
+      return vs.includes(true) ? true : vs.includes(null) ? null : false;
+    }
+    case "not": {
+      const a = bool(evalExpr(e.operand, row), "NOT");
+      return a === null ? null : !a;
+    }
+    case "like": {
+      const s = str(evalExpr(e.operand, row), e.op.toUpperCase());
+      if (s === null) return null;
+      const hit = e.patterns.some((p) => (e.op === "like" ? likeTest(p.value) : rlikeTest(p.value))(s));
+      return e.negated ? !hit : hit;
+    }
+    case "in": {
+      const v = single(evalExpr(e.operand, row));
+      if (v === null) return null;
+      let sawNull = false;
+      for (const item of e.items) {
+        const w = single(evalExpr(item, row));
+        if (w === null) sawNull = true;
+        else if (compareScalars(v, w) === 0) return !e.negated;
+      }
+      return sawNull ? null : e.negated;
+    }
+    case "isnull": {
+      const isNull = evalExpr(e.operand, row) === null;
+      return e.negated ? !isNull : isNull;
+    }
+    case "cast":
+      return convert(e.type, evalExpr(e.operand, row));
+    case "match": {
+      // The match query on a keyword field: some value equals the constant.
+      const q = literal(e.query);
+      const v = column(row, e.field);
+      return toList(v).some((x) => toList(q).some((y) => typeof x === typeof y && compareScalars(x, y) === 0));
+    }
+    case "call":
+      return call(e, row);
+  }
+}
+
+function arith(op: string, l: EsqlValue, r: EsqlValue): EsqlValue {
+  const a = num(l, op);
+  const b = num(r, op);
+  if (a === null || b === null) return null;
+  const ints = Number.isInteger(a) && Number.isInteger(b);
+  switch (op) {
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+      // Division by zero is NULL with a warning; long / long truncates, as in Java.
+      if (b === 0) return null;
+      return ints ? Math.trunc(a / b) : a / b;
+    default:
+      if (b === 0) return null;
+      return a % b;
+  }
+}
+
+function likeTest(pattern: string): (s: string) => boolean {
+  const parts = likeParts(pattern);
+  if (!parts.ok) return refuse(`invalid LIKE pattern ${JSON.stringify(pattern)}: escape character is not followed by special wildcard char`);
+  return compileParts(parts.parts, true);
+}
+
+function rlikeTest(pattern: string): (s: string) => boolean {
+  const r = translateLucene(pattern, { caseSensitive: true });
+  if (!r.ok) return refuse(`RLIKE ${JSON.stringify(pattern)}: ${r.reason}`);
+  return (s) => r.re.test(s);
+}
+
+/** Conversions by function name or `::` type; each converts every value of a multi-valued one. */
+function convert(to: string, v: EsqlValue): EsqlValue {
+  switch (to) {
+    case "to_string":
+    case "to_str":
+    case "to_keyword":
+    case "string":
+    case "keyword":
+    case "text":
+      return mapValues(v, scalarText);
+    case "to_double":
+    case "to_dbl":
+    case "double":
+      return mapValues(v, toDouble);
+    case "to_long":
+    case "to_integer":
+    case "to_int":
+    case "long":
+    case "integer":
+    case "int":
+      return mapValues(v, (s) => {
+        const d = toDouble(s);
+        return d === undefined ? undefined : Math.trunc(d);
+      });
+    case "to_boolean":
+    case "to_bool":
+    case "boolean":
+    case "bool":
+      return mapValues(v, (s) => (typeof s === "boolean" ? s : typeof s === "number" ? s !== 0 : s.toLowerCase() === "true"));
+    case "to_ip":
+    case "ip":
+      return mapValues(v, (s) => (typeof s === "string" && parseIp(s) ? s : undefined));
+    case "to_lower":
+      return mapValues(v, (s) => (typeof s === "string" ? s.toLowerCase() : refuse(`type error: TO_LOWER of ${JSON.stringify(s)}`)));
+    case "to_upper":
+      return mapValues(v, (s) => (typeof s === "string" ? s.toUpperCase() : refuse(`type error: TO_UPPER of ${JSON.stringify(s)}`)));
+    default:
+      return refuse(`conversion to ${to} is not modelled`);
+  }
+}
+
+const CONVERSIONS: ReadonlySet<string> = new Set([
+  "to_string", "to_str", "to_keyword", "to_double", "to_dbl", "to_long", "to_integer", "to_int", "to_boolean", "to_bool",
+  "to_ip", "to_lower", "to_upper",
+]);
+
+function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
+  const arg = (i: number): EsqlValue => {
+    const a = e.args[i];
+    return a === undefined ? refuse(`${e.name.toUpperCase()} needs an argument ${i + 1}`) : evalExpr(a, row);
+  };
+  if (CONVERSIONS.has(e.name)) return convert(e.name, arg(0));
+  switch (e.name) {
+    case "length": {
+      const s = str(arg(0), "LENGTH");
+      return s === null ? null : [...s].length;
+    }
+    case "starts_with":
+    case "ends_with": {
+      const s = str(arg(0), e.name);
+      const p = str(arg(1), e.name);
+      if (s === null || p === null) return null;
+      return e.name === "starts_with" ? s.startsWith(p) : s.endsWith(p);
+    }
+    case "contains": {
+      const s = str(arg(0), "CONTAINS");
+      const p = str(arg(1), "CONTAINS");
+      return s === null || p === null ? null : s.includes(p);
+    }
+    case "locate": {
+      const s = str(arg(0), "LOCATE");
+      const p = str(arg(1), "LOCATE");
+      if (s === null || p === null) return null;
+      // 1-based, in characters (code points); 0 when the text is not found.
+      const at = s.indexOf(p);
+      return at < 0 ? 0 : [...s.slice(0, at)].length + 1;
+    }
+    case "concat": {
+      let out = "";
+      for (let i = 0; i < e.args.length; i++) {
+        const s = str(arg(i), "CONCAT");
+        if (s === null) return null;
+        out += s;
+      }
+      return out;
+    }
+    case "space": {
+      const n = num(arg(0), "SPACE");
+      return n === null ? null : " ".repeat(n);
+    }
+    case "coalesce":
+      for (let i = 0; i < e.args.length; i++) {
+        const v = arg(i);
+        if (v !== null) return v;
+      }
+      return null;
+    case "case": {
+      for (let i = 0; i + 1 < e.args.length; i += 2) {
+        const c = arg(i);
+        // A NULL or multi-valued condition counts as false.
+        if (!isMulti(c) && c === true) return arg(i + 1);
+        if (c !== null && !isMulti(c) && typeof c !== "boolean") refuse("type error: a CASE condition must be a boolean");
+      }
+      return e.args.length % 2 === 1 ? arg(e.args.length - 1) : null;
+    }
+    case "cidr_match": {
+      const ip = single(arg(0));
+      if (ip === null) return null;
+      const addr = typeof ip === "string" ? parseIp(ip) : undefined;
+      if (!addr) return refuse(`type error: CIDR_MATCH needs an ip, got ${JSON.stringify(ip)}`);
+      for (let i = 1; i < e.args.length; i++) {
+        const block = str(arg(i), "CIDR_MATCH");
+        if (block === null) continue;
+        const b = parseCidr(block) ?? parseCidr(`${block}/${block.includes(":") ? 128 : 32}`);
+        if (!b) return refuse(`CIDR_MATCH: ${JSON.stringify(block)} is not a CIDR block`);
+        if (inCidr(addr, b)) return true;
+      }
+      return false;
+    }
+    case "mv_max":
+    case "mv_min": {
+      const vs = toList(arg(0));
+      if (vs.length === 0) return null;
+      const sorted = [...vs].sort(compareScalars);
+      return e.name === "mv_max" ? sorted[sorted.length - 1]! : sorted[0]!;
+    }
+    case "mv_count": {
+      const n = toList(arg(0)).length;
+      return n === 0 ? null : n;
+    }
+    case "kql":
+    case "qstr": {
+      const text = str(arg(0), e.name);
+      if (text === null) return refuse(`${e.name.toUpperCase()} needs a string`);
+      const parsed = e.name === "kql" ? parseKql(text) : parseLucene(text);
+      if (!parsed.ok) return refuse(`${e.name.toUpperCase()}: ${parsed.error.message}`);
+      const c = compileQuery(parsed.value);
+      if (!c.ok) return refuse(`${e.name.toUpperCase()}: ${c.reason}`);
+      return c.test(row.event);
+    }
+    default:
+      return refuse(`the function ${e.name.toUpperCase()} is not modelled by the ES|QL evaluator`);
+  }
+}

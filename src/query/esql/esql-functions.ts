@@ -1,0 +1,33 @@
+/**
+ * ES|QL functions by what the reader makes of them (docs: "ES|QL functions and operators").
+ */
+
+/**
+ * Conversions (functions and `::` casts) the reader follows. `string`: the IR compares a field by
+ * the text of its values, so `TO_STRING(f) LIKE "…"` tests `f`. `number`: `TO_DOUBLE(f)` is the
+ * number a value holds or spells, which is what IR ranges compare; `ip`: `TO_IP(f)` is the address a
+ * value holds, which is what IR CIDR tests read. `TO_LONG`/`TO_INTEGER` are not followed: they
+ * round, which no IR test does.
+ */
+export const CONVERSIONS: Readonly<Record<string, "string" | "number" | "ip">> = {
+  to_string: "string", to_str: "string", to_keyword: "string", string: "string", keyword: "string", text: "string",
+  to_double: "number", to_dbl: "number", double: "number",
+  to_ip: "ip", ip: "ip",
+};
+
+/**
+ * Functions with the same meaning as an IR call (the EQL functions the IR names): the ES|QL name →
+ * the IR's canonical name and the argument counts it takes. `LENGTH` counts characters in both.
+ */
+export const ARITH_CALLS: Readonly<Record<string, { readonly name: string; readonly min: number; readonly max: number }>> = {
+  length: { name: "length", min: 1, max: 1 },
+  concat: { name: "concat", min: 2, max: 64 },
+};
+
+/** Aggregations a correlation measures, by ES|QL name. */
+export const MEASURES: Readonly<Record<string, "event_count" | "value_count" | "value_sum" | "value_avg">> = {
+  count: "event_count",
+  count_distinct: "value_count",
+  sum: "value_sum",
+  avg: "value_avg",
+};

@@ -1,0 +1,236 @@
+/**
+ * `STATS … BY` and the WHERE after it, read as a correlation: the aggregates by name, the group
+ * keys (a time bucket among them is the timespan), and the bounds on the one aggregate measured.
+ * See esql-lower.ts for the mapping.
+ */
+import type { CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
+import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
+import { describeExpr, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
+import { ALL, refuse } from "./esql-ir-build.js";
+import { type CondContext, isTrue } from "./esql-lower-cond.js";
+import { formOf, notNull } from "./esql-lower-values.js";
+import { MEASURES } from "./esql-functions.js";
+
+interface Agg {
+  readonly name: string;
+  readonly fn: string;
+  readonly arg?: EsqlExpr;
+  readonly star: boolean;
+  readonly where?: EsqlExpr;
+  /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
+  readonly zeroWhenEmpty?: boolean;
+  readonly span: Span;
+}
+
+export interface Stats {
+  readonly aggs: ReadonlyMap<string, Agg>;
+  readonly groupBy: readonly string[];
+  /** Each key's column name (`Esql.ip` in `BY Esql.ip = TO_IP(source.ip)`) → its source field. */
+  readonly keyNames: ReadonlyMap<string, string>;
+  readonly timespan?: Duration;
+  readonly span: Span;
+}
+
+export function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: ReadonlyMap<string, EsqlExpr>, text: string): Stats {
+  const aggs = new Map<string, Agg>();
+  for (const { field, where } of cmd.aggs) {
+    let e = unwrapParen(field.expr);
+    const name = field.name ?? text.slice(field.span.start, field.span.end);
+    const [inner, zero] = e.t === "call" && e.name === "coalesce" && e.args.length === 2 ? [unwrapParen(e.args[0]!), e.args[1]] : [undefined, undefined];
+    const zeroWhenEmpty = inner?.t === "call" && inner.name === "sum" && zero?.t === "lit" && (zero.value.type === "integer" || zero.value.type === "decimal") && zero.value.value === 0;
+    if (zeroWhenEmpty && inner) e = inner;
+    if (e.t !== "call") {
+      aggs.set(name, { name, fn: "?", star: false, span: field.span });
+      continue;
+    }
+    const arg = e.args[0];
+    aggs.set(name, {
+      name,
+      fn: e.name,
+      star: e.star,
+      ...(arg ? { arg: subst(arg, env) } : {}),
+      ...(where ? { where: subst(where, env) } : {}),
+      ...(zeroWhenEmpty ? { zeroWhenEmpty } : {}),
+      span: field.span,
+    });
+  }
+  const groupBy: string[] = [];
+  const keyNames = new Map<string, string>();
+  let timespan: Duration | undefined;
+  for (const key of cmd.by) {
+    const bucket = timeBucket(subst(key.expr, env));
+    if (bucket) {
+      if (timespan) refuse("esql/group-key", "two time buckets in one STATS", key.span);
+      timespan = bucket;
+      continue;
+    }
+    const field = groupField(key, env);
+    groupBy.push(field);
+    const e = unwrapParen(key.expr);
+    keyNames.set(key.name ?? (e.t === "field" ? e.name : field), field);
+  }
+  return { aggs, groupBy, keyNames, ...(timespan ? { timespan } : {}), span: cmd.span };
+}
+
+function groupField(key: EsqlField, env: ReadonlyMap<string, EsqlExpr>): string {
+  const e = unwrapConversions(subst(key.expr, env));
+  if (e.t !== "field") return refuse("esql/group-key", `the group key ${describeExpr(e)} is computed; the IR groups by source fields`, key.span);
+  return e.name;
+}
+
+const UNITS: ReadonlyMap<string, Duration["unit"] | [Duration["unit"], number]> = new Map<string, Duration["unit"] | [Duration["unit"], number]>([
+  ["ms", "ms"], ["millisecond", "ms"], ["milliseconds", "ms"],
+  ["s", "s"], ["sec", "s"], ["second", "s"], ["seconds", "s"],
+  ["m", "m"], ["min", "m"], ["minute", "m"], ["minutes", "m"],
+  ["h", "h"], ["hour", "h"], ["hours", "h"],
+  ["d", "d"], ["day", "d"], ["days", "d"],
+  ["w", ["d", 7]], ["week", ["d", 7]], ["weeks", ["d", 7]],
+]);
+
+/** `DATE_TRUNC(5 minutes, @timestamp)` or `BUCKET(@timestamp, 5 minutes)` → 5m. */
+function timeBucket(e: EsqlExpr): Duration | undefined {
+  const c = unwrapParen(e);
+  if (c.t !== "call" || c.args.length !== 2) return undefined;
+  const [a, b] = c.name === "date_trunc" ? c.args : c.name === "bucket" || c.name === "tbucket" ? [c.args[1], c.args[0]] : [];
+  if (a?.t !== "timespan" || b?.t !== "field" || b.name !== "@timestamp") return undefined;
+  const unit = UNITS.get(a.unit);
+  if (unit === undefined) return refuse("esql/group-key", `unknown time unit \`${a.unit}\``, a.span);
+  return Array.isArray(unit) ? { value: a.value * unit[1], unit: unit[0] } : { value: a.value, unit };
+}
+
+export interface Measured {
+  readonly type: CorrelationType;
+  readonly condition: readonly CountCondition[];
+  readonly valueField?: string;
+  /** Conditions on group keys, and the aggregate's own `WHERE`: filters on the events. */
+  readonly rowFilters: readonly Query[];
+  /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
+  readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
+}
+
+const COUNT_OPS: Readonly<Record<string, CountCondition["op"]>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "==": "eq", "!=": "neq" };
+const FLIPPED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
+
+/** The WHERE after STATS: bounds on one aggregate, and tests of group keys. */
+export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext): Measured {
+  const conjuncts = post.flatMap(splitAnd);
+  const bounds: { agg: Agg; op: CountCondition["op"]; value: number; span: Span }[] = [];
+  const keyTests: Query[] = [];
+  for (const c of conjuncts) {
+    const now = callNamed(c, "now");
+    if (now) refuse("esql/time-dependent", "the condition compares with the time of the search (`NOW()`), which the IR cannot hold", now.span);
+    const refs = aggregateRefs(c, stats);
+    if (refs.size === 0) {
+      const keys = new Set(stats.groupBy);
+      if (!onlyKeys(c, keys)) refuse("esql/aggregate-condition", "this condition after STATS uses a value that is neither an aggregate nor a group key", c.span);
+      keyTests.push(isTrue(c, cx));
+      continue;
+    }
+    bounds.push(bound(c, stats));
+  }
+  // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
+  // which every correlation match has (the printer writes it for a STATS without BY).
+  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  if (bounds.some((b) => !presence(b))) bounds.splice(0, bounds.length, ...bounds.filter((b) => !presence(b)));
+  // `a = COUNT(*) WHERE x, b = COUNT(*) WHERE y … | WHERE a > 0 AND b > 0`: events of every kind
+  // in the group, a temporal correlation (what the printer writes for one).
+  const filteredPresence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && b.agg.star && b.agg.where !== undefined && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  const kinds = new Set(bounds.map((b) => b.agg.name));
+  if (kinds.size >= 2 && bounds.every(filteredPresence)) {
+    const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
+    return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
+  }
+  const measured = new Set(bounds.map((b) => b.agg.name));
+  if (measured.size > 1) {
+    const at = bounds[1]!.span;
+    refuse("esql/several-aggregates", `the condition bounds ${[...measured].map((n) => `\`${n}\``).join(" and ")}: a correlation measures one aggregate`, at,
+      "Sigma and the IR hold one count per correlation; Elastic keeps the query as written");
+  }
+  const agg = bounds[0]?.agg;
+  // No condition at all: every group the rows form alerts, i.e. at least one event.
+  if (!agg) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  const type = MEASURES[agg.fn];
+  if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
+  const condition = bounds.map((b) => ({ op: b.op, value: b.value }));
+  const rowFilters = [...keyTests];
+  if (agg.where) {
+    // A filtered aggregate counts some rows only; that is a filter on the events when the bound
+    // needs at least one of them (a group with none never reaches the bound).
+    if (!(type === "event_count" || type === "value_count") || !condition.every((c) => (c.op === "gt" && c.value >= 0) || (c.op === "gte" && c.value >= 1))) {
+      refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when its bound needs at least one event", agg.span);
+    }
+    rowFilters.push(isTrue(agg.where, cx));
+  }
+  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
+    // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
+    refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
+  }
+  let valueField: string | undefined;
+  if (type === "event_count") {
+    if (!agg.star && agg.arg !== undefined) {
+      // COUNT(x) counts the rows where x has a value (each value, if x has several).
+      rowFilters.push(notNull(formOf(agg.arg, cx)));
+    }
+  } else {
+    if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
+    const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
+    if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
+    valueField = inner.name;
+  }
+  return { type, condition, ...(valueField !== undefined ? { valueField } : {}), rowFilters: rowFilters.filter((q) => q !== ALL) };
+}
+
+function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {
+  let found: EsqlExpr | undefined;
+  visit(e, (x) => {
+    if (!found && x.t === "call" && x.name === name) found = x;
+  });
+  return found;
+}
+
+function holdsAt(c: CountCondition, n: number): boolean {
+  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
+}
+
+function splitAnd(e: EsqlExpr): EsqlExpr[] {
+  if (e.t === "and") return e.operands.flatMap(splitAnd);
+  if (e.t === "paren") return splitAnd(e.inner);
+  return [e];
+}
+
+function aggregateRefs(e: EsqlExpr, stats: Stats): Set<string> {
+  const out = new Set<string>();
+  visit(e, (x) => {
+    if (x.t === "field" && stats.aggs.has(x.name)) out.add(x.name);
+  });
+  return out;
+}
+
+function onlyKeys(e: EsqlExpr, keys: ReadonlySet<string>): boolean {
+  let ok = true;
+  visit(e, (x) => {
+    if ((x.t === "field" && !keys.has(x.name)) || (x.t === "match" && !keys.has(x.field))) ok = false;
+  });
+  return ok;
+}
+
+/** `agg op number` (or turned round): one bound of the measured aggregate. */
+function bound(c: EsqlExpr, stats: Stats): { agg: Agg; op: CountCondition["op"]; value: number; span: Span } {
+  const e = unwrapParen(c);
+  if (e.t === "cmp") {
+    const l = unwrapParen(e.left);
+    const r = unwrapParen(e.right);
+    const num = (x: EsqlExpr): number | undefined =>
+      x.t === "lit" && (x.value.type === "integer" || x.value.type === "decimal") ? x.value.value
+        : x.t === "neg" && x.operand.t === "lit" && (x.operand.value.type === "integer" || x.operand.value.type === "decimal") ? -x.operand.value.value
+          : undefined;
+    const agg = (x: EsqlExpr) => (x.t === "field" ? stats.aggs.get(x.name) : undefined);
+    const [a, n, op] = agg(l) && num(r) !== undefined ? [agg(l), num(r), e.op] : agg(r) && num(l) !== undefined ? [agg(r), num(l), FLIPPED[e.op] ?? e.op] : [undefined, undefined, e.op];
+    if (a && n !== undefined) {
+      if (a.fn === "?") refuse("esql/unsupported-aggregate", `\`${a.name}\` is not an aggregate call`, a.span);
+      return { agg: a, op: COUNT_OPS[op] ?? "eq", value: n, span: c.span };
+    }
+  }
+  return refuse("esql/aggregate-condition", "the condition after STATS must bound one aggregate with a number (`count >= 10`), joined with AND", c.span,
+    "a correlation condition is a conjunction of bounds on its count");
+}

@@ -1,0 +1,224 @@
+/**
+ * An ES|QL pipeline → query IR. Commands are replayed in order:
+ * - FROM gives the index patterns and METADATA fields (kept beside the query);
+ * - WHERE adds a condition every row must meet (see esql-lower-cond.ts for conditions);
+ * - EVAL defines columns, which later commands see through: `EVAL x = TO_LOWER(f) | WHERE x LIKE
+ *   "a*"` reads as a case-insensitive match on `f`; RENAME likewise;
+ * - KEEP, DROP and SORT choose and order output columns and rows, not which events match; LIMIT
+ *   caps the rows of a run (read with a warning);
+ * - MV_EXPAND f is read when the conditions after it hold for some value of `f` exactly when the
+ *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
+ *   count the extra rows;
+ * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE bounds one
+ *   aggregate (esql-lower-stats.ts): COUNT(*) → event_count, COUNT_DISTINCT(f) → value_count,
+ *   COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; filtered COUNT(*)s all above 0 →
+ *   temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
+ *   `DATE_TRUNC(span, @timestamp)` (or BUCKET) is the correlation's timespan, read with a warning;
+ *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
+ * Anything else is refused by name with its position (`esql/unsupported-command`, …).
+ */
+import type { Expr, Query, Span } from "../../ir/query.js";
+import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
+import { fieldBehind, subst } from "./esql-expr-util.js";
+import { mkAnd, refuse } from "./esql-ir-build.js";
+import { condContext, isTrue } from "./esql-lower-cond.js";
+import { readCondition, readStats, type Stats } from "./esql-lower-stats.js";
+
+/** Something the reading changed or could not keep, which the user must be told. */
+export interface EsqlNote {
+  readonly severity: "info" | "warning";
+  readonly code: string;
+  readonly message: string;
+  readonly offset: number;
+  readonly end?: number;
+}
+
+export interface EsqlLowered {
+  readonly query: Query;
+  readonly indices: readonly string[];
+  readonly metadata: readonly string[];
+  readonly notes: readonly EsqlNote[];
+}
+
+export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
+  const [from, ...rest] = ast.commands;
+  if (from?.t !== "from") {
+    const at = from?.span ?? { start: 0, end: 0 };
+    return refuse("esql/unsupported-command", `a rule reads events with \`FROM\`, not \`${from?.t === "other" ? from.name.toUpperCase() : "?"}\``, at);
+  }
+  const cx = condContext(text);
+  const notes: EsqlNote[] = [];
+  const env = new Map<string, EsqlExpr>();
+  const rows: { cond: EsqlExpr; span: Span }[] = [];
+  const expanded: { field: string; span: Span }[] = [];
+  const post: EsqlExpr[] = [];
+  const postEnv = new Map<string, EsqlExpr>();
+  let stats: Stats | undefined;
+  let limit: EsqlCommand | undefined;
+
+  for (const cmd of rest) {
+    const scope = stats ? postEnv : env;
+    switch (cmd.t) {
+      case "where":
+        if (stats) post.push(subst(cmd.cond, postEnv));
+        else rows.push({ cond: subst(cmd.cond, env), span: cmd.span });
+        break;
+      case "eval":
+        for (const f of cmd.fields) {
+          if (f.name === undefined) continue; // an unnamed column is named by its text: nothing reads it back here
+          scope.set(f.name, subst(f.expr, scope));
+        }
+        break;
+      case "rename":
+        for (const { from: a, to: b } of cmd.pairs) {
+          if (a.name.includes("*") || b.name.includes("*")) refuse("esql/unsupported-command", "RENAME with wildcards has no IR form", cmd.span);
+          scope.set(b.name, subst({ t: "field", name: a.name, span: a.span }, scope));
+        }
+        break;
+      case "keep":
+      case "drop":
+      case "sort":
+        break;
+      case "limit":
+        limit = cmd;
+        break;
+      case "mv_expand":
+        if (stats) refuse("esql/unsupported-command", "MV_EXPAND after STATS has no IR form", cmd.span);
+        expanded.push({ field: fieldBehind(cmd.field.name, env, cmd.field.span), span: cmd.span });
+        break;
+      case "stats":
+        if (cmd.inline) refuse("esql/unsupported-command", "INLINE STATS (an aggregate added to every row) has no IR form", cmd.span);
+        if (stats) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
+        stats = readStats(cmd, env, text);
+        for (const [name, field] of stats.keyNames) if (name !== field) postEnv.set(name, { t: "field", name: field, span: cmd.span });
+        break;
+      case "dissect":
+      case "grok":
+        refuse("esql/unsupported-command", `${cmd.t.toUpperCase()} (extracting new columns from text) has no IR form`, cmd.span);
+        break;
+      case "other":
+        refuse("esql/unsupported-command", `${cmd.name.toUpperCase()} has no IR form`, cmd.span);
+        break;
+      case "from":
+        refuse("esql/unsupported-command", "a second FROM", cmd.span);
+    }
+  }
+
+  let rowQuery = mkAnd(rows.map((r) => isTrue(r.cond, cx)));
+  if (limit) {
+    notes.push({ severity: "warning", code: "esql/limit", message: "LIMIT caps the rows (alerts) of each run; the IR matches every event the conditions select", offset: limit.span.start, end: limit.span.end });
+  }
+  const indices = from.sources.map((s) => s.name);
+  const metadata = from.metadata.map((m) => m.name);
+  if (!stats) {
+    for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
+    return { query: rowQuery, indices, metadata, notes };
+  }
+  const measured = readCondition(post, stats, cx);
+  rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
+  for (const x of expanded) {
+    if (stats.groupBy.includes(x.field) || measured.valueField === x.field) {
+      refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
+    }
+    checkExpansion(rowQuery, x.field, x.span, measured.type !== "value_count");
+  }
+  if (stats.timespan) {
+    notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });
+  } else {
+    notes.push({ severity: "info", code: "esql/lookback-window", message: "the aggregation counts over each run's look-back window: the correlation's timespan is the rule's look-back", offset: stats.span.start, end: stats.span.end });
+  }
+  const query: Query = {
+    kind: "correlation",
+    type: measured.type,
+    rules: measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }],
+    groupBy: stats.groupBy,
+    ...(stats.timespan ? { timespan: stats.timespan } : {}),
+    condition: measured.condition,
+    ...(measured.valueField !== undefined ? { valueField: measured.valueField } : {}),
+    span: stats.span,
+  };
+  return { query, indices, metadata, notes };
+}
+
+/**
+ * MV_EXPAND f makes one row per value of `f`; a row passes when the conditions hold for that
+ * value. For the IR's "some value matches" tests to say the same, every test of `f` must be
+ * positive, and no `and` may test `f` in two branches (two tests could then be met by two
+ * different values). `counted`: the aggregation counts rows, so at most one value per event may
+ * pass (one case-sensitive equality test of `f`).
+ */
+function checkExpansion(q: Query, field: string, at: Span, counted: boolean): void {
+  if (!distributes(q, field)) {
+    refuse("esql/mv-expand", `the conditions test \`${field}\` in a way that differs between one value at a time (MV_EXPAND) and any of its values (the IR)`, at,
+      "MV_EXPAND reads exactly when each branch of an AND tests the field at most once, and never under NOT");
+  }
+  if (counted && !singleValuePasses(q, field)) {
+    refuse("esql/mv-expand-count", `after MV_EXPAND \`${field}\` the aggregate counts one row per matching value, not per event`, at);
+  }
+}
+
+function mentions(q: Query, field: string): boolean {
+  switch (q.kind) {
+    case "and":
+    case "or":
+      return q.children.some((c) => mentions(c, field));
+    case "not":
+      return mentions(q.child, field);
+    case "match":
+    case "exists":
+    case "range":
+    case "regex":
+    case "cidr":
+      return q.field === field;
+    case "fieldref":
+      return q.field === field || q.other === field;
+    case "compare":
+      return exprMentions(q.left, field) || exprMentions(q.right, field);
+    case "predicate":
+      return exprMentions(q.expr, field);
+    default:
+      return false;
+  }
+}
+
+function exprMentions(e: Expr, field: string): boolean {
+  switch (e.kind) {
+    case "field":
+      return e.field === field;
+    case "literal":
+      return false;
+    case "call":
+      return e.args.some((a) => exprMentions(a, field));
+    case "arith":
+      return exprMentions(e.left, field) || exprMentions(e.right, field);
+  }
+}
+
+function distributes(q: Query, field: string): boolean {
+  if (!mentions(q, field)) return true;
+  switch (q.kind) {
+    case "and":
+      return q.children.filter((c) => mentions(c, field)).length <= 1 && q.children.every((c) => distributes(c, field));
+    case "or":
+      return q.children.every((c) => distributes(c, field));
+    case "not":
+      return false;
+    case "compare":
+    case "predicate":
+      return false;
+    default:
+      return true;
+  }
+}
+
+function singleValuePasses(q: Query, field: string): boolean {
+  if (!mentions(q, field)) return true;
+  switch (q.kind) {
+    case "and":
+      return q.children.every((c) => singleValuePasses(c, field));
+    case "match":
+      return q.caseSensitive && q.value.kind !== "string" ? true : q.caseSensitive && q.value.kind === "string" && q.value.parts.every((p) => p.kind === "text");
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Hostile ES|QL: nesting, long chains and multiplying alternatives stay bounded in depth and time,
+ * and end in a named error rather than a stack overflow or a hang.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { esqlMatches } from "../../../src/eval/esql-run.js";
+import { parseEsqlAst } from "../../../src/query/esql/esql-parser.js";
+import { printEsql } from "../../../src/query/esql/esql-printer.js";
+import { readEsql } from "../../../src/query/esql/esql-read.js";
+
+test("deep nesting is a syntax error, not a stack overflow", () => {
+  for (const text of [`FROM x | WHERE ${"(".repeat(5000)}a${")".repeat(5000)}`, `FROM x | WHERE ${"NOT ".repeat(5000)}a`, `FROM x | WHERE ${"TO_LOWER(".repeat(5000)}a${")".repeat(5000)} == "x"`, `FROM x | WHERE a == ${"-".repeat(5000)}1`]) {
+    const r = readEsql(text);
+    assert.is(!r.ok && r.error.code, "esql/nesting-too-deep");
+  }
+});
+
+test("a chain of 50,000 ORs reads, prints and runs", () => {
+  const text = `FROM x | WHERE ${Array.from({ length: 50_000 }, (_, i) => `a LIKE "${i}*"`).join(" OR ")}`;
+  const r = readEsql(text);
+  assert.ok(r.ok && r.value.kind === "ir" && r.value.query.kind === "or" && r.value.query.children.length === 50_000);
+  if (!r.ok || r.value.kind !== "ir") return;
+  const printed = printEsql(r.value.query);
+  const ast = parseEsqlAst(printed.text);
+  assert.ok(ast.ok);
+  if (ast.ok) assert.equal(esqlMatches(ast.value, { a: "49999x" }), { ok: true, matched: true });
+});
+
+test("CASE within CASE: the alternatives are counted and refused past a bound", () => {
+  let e = '"v"';
+  for (let i = 0; i < 9; i++) e = `CASE(a${i} == "x", ${e}, b${i} == "y", ${e}, ${e})`;
+  const started = Date.now();
+  const r = readEsql(`FROM x | WHERE ${e} == "v"`);
+  assert.ok(r.ok && r.value.kind === "refused" && r.value.refusal.code === "esql/too-complex");
+  // A generous bound: it catches the exponential case, not a slow machine.
+  assert.ok(Date.now() - started < 20_000);
+});
+
+test("conditions used as values within each other are lowered once per polarity", () => {
+  let e = "a == 1";
+  for (let i = 0; i < 60; i++) e = `(${e}) == (b${i} == ${i})`;
+  const started = Date.now();
+  const r = readEsql(`FROM x | WHERE ${e}`);
+  assert.ok(r.ok);
+  // A generous bound: it catches the exponential case, not a slow machine.
+  assert.ok(Date.now() - started < 20_000);
+});
+
+test("an AND of 50,000 presence tests reads (each test is checked once, not against every other)", () => {
+  const started = Date.now();
+  const r = readEsql(`FROM x | WHERE ${Array.from({ length: 50_000 }, (_, i) => `a${i} IS NOT NULL`).join(" AND ")} AND a1 == "x"`);
+  assert.ok(r.ok && r.value.kind === "ir" && r.value.query.kind === "and" && r.value.query.children.length === 50_000);
+  assert.ok(Date.now() - started < 20_000);
+});
+
+test.run();

@@ -1,0 +1,178 @@
+/**
+ * ES|QL → IR: one query, the IR it must read as (spans left out), or the named refusal and where
+ * it points. Builders from test/eval keep the expected IR readable.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { lineColAt } from "../../../src/diagnostics/source-text.js";
+import type { Query } from "../../../src/ir/query.js";
+import { readEsql } from "../../../src/query/esql/esql-read.js";
+import { and, eq, match, not, num, or, pat } from "../../eval/build.js";
+import { stripSpans } from "../eql/strip-spans.js";
+
+const exists = (field: string): Query => ({ kind: "exists", field });
+const like = (field: string, p: string, caseSensitive = true): Query => ({ kind: "match", field, value: { kind: "string", parts: pat(p) }, caseSensitive });
+const range = (field: string, op: "lt" | "lte" | "gt" | "gte", n: number): Query => ({ kind: "range", field, op, value: num(n) });
+
+function read(text: string): Query {
+  const r = readEsql(text);
+  if (!r.ok) throw new Error(`${text}: ${r.error.code} ${r.error.message}`);
+  if (r.value.kind !== "ir") throw new Error(`${text}: refused ${r.value.refusal.code} ${r.value.refusal.message}`);
+  return stripSpans(r.value.query);
+}
+
+const w = (cond: string) => read(`FROM logs-* | WHERE ${cond}`);
+
+/** WHERE conditions and the IR they read as. */
+const CONDITIONS: readonly (readonly [string, Query])[] = [
+  ['process.name == "cmd.exe"', eq("process.name", "cmd.exe")],
+  ['"cmd.exe" == process.name', eq("process.name", "cmd.exe")],
+  // ES|QL's `!=` and `NOT ==` are NULL where the field is missing: the IR says so with `exists`.
+  ['a != "x"', and(exists("a"), not(eq("a", "x")))],
+  ['NOT a == "x"', and(exists("a"), not(eq("a", "x")))],
+  ['NOT a == "x" OR a IS NULL', or(and(exists("a"), not(eq("a", "x"))), not(exists("a")))],
+  ["a == null", { kind: "none" }],
+  ["a IS NULL", not(exists("a"))],
+  ["a IS NOT NULL", exists("a")],
+  // A literal backslash is `\\` in the pattern, so `"\\\\"` in a "…" string (one `\\` is refused below).
+  ['a LIKE "*\\\\\\\\cmd.exe"', like("a", "*\\\\cmd.exe")],
+  ['a LIKE """C:\\\\Windows\\*"""', like("a", "C:\\\\Windows\\*")],
+  ['a LIKE "x?\\\\*"', match("a", { kind: "string", parts: [{ kind: "text", value: "x" }, { kind: "one" }, { kind: "text", value: "*" }] })],
+  ['a LIKE ("x*", "*y")', or(like("a", "x*"), like("a", "*y"))],
+  ['a NOT LIKE "x*"', and(exists("a"), not(like("a", "x*")))],
+  ['TO_LOWER(a) LIKE "*cmd*"', like("a", "*cmd*", false)],
+  // A folded value has no upper-case letter: this can never hold.
+  ['TO_LOWER(a) == "CMD"', { kind: "none" }],
+  ['TO_UPPER(a) == "CMD"', eq("a", "CMD", false)],
+  ['a RLIKE "cmd[0-9]+"', { kind: "regex", field: "a", pattern: "cmd[0-9]+", dialect: "lucene", caseSensitive: true }],
+  ['TO_LOWER(a) RLIKE """c\\d"""', { kind: "regex", field: "a", pattern: "c\\d", dialect: "lucene", caseSensitive: false }],
+  ['a IN ("x", "y")', or(eq("a", "x"), eq("a", "y"))],
+  ['a NOT IN ("x", "y")', and(exists("a"), not(eq("a", "x")), not(eq("a", "y")))],
+  ['a NOT IN ("x", null)', { kind: "none" }],
+  ["n > 5", range("n", "gt", 5)],
+  ["NOT n > 5", range("n", "lte", 5)],
+  ["5 < n", range("n", "gt", 5)],
+  ["TO_DOUBLE(n) == 5", and(range("n", "gte", 5), range("n", "lte", 5))],
+  ["TO_DOUBLE(n) IS NOT NULL", or(range("n", "gte", 0), range("n", "lt", 0))],
+  ['TO_STRING(n) LIKE "4*"', like("n", "4*")],
+  ["a == b", { kind: "fieldref", field: "a", other: "b", caseSensitive: true }],
+  ["TO_LOWER(a) == TO_LOWER(b)", { kind: "fieldref", field: "a", other: "b", caseSensitive: false }],
+  ['CIDR_MATCH(TO_IP(source.ip), "10.0.0.0/8", "::1")', or({ kind: "cidr", field: "source.ip", cidr: "10.0.0.0/8" }, { kind: "cidr", field: "source.ip", cidr: "::1" })],
+  ['STARTS_WITH(a, "C:")', like("a", "C:*")],
+  ['ENDS_WITH(TO_LOWER(a), ".exe")', like("a", "*.exe", false)],
+  ['CONTAINS(a, "x")', like("a", "*x*")],
+  ['LOCATE(a, SPACE(2)) > 0', like("a", "*  *")],
+  ["LENGTH(a) >= 10", { kind: "compare", op: "gte", left: { kind: "call", name: "length", caseInsensitive: false, args: [{ kind: "field", field: "a", optional: false }] }, right: { kind: "literal", value: num(10) } }],
+  ['KQL("""process.name:cmd.exe and not user.name:SYSTEM""")', and(eq("process.name", "cmd.exe"), not(eq("user.name", "SYSTEM")))],
+  ['NOT KQL("a:x")', not(eq("a", "x"))],
+  ['event.code : "4688"', eq("event.code", "4688")],
+  ["b == true", match("b", { kind: "boolean", value: true })],
+  ["NOT b", match("b", { kind: "boolean", value: false })],
+  ['COALESCE(a, b) == "x"', or(eq("a", "x"), and(not(exists("a")), eq("b", "x")))],
+  ['CASE(a == "x", "hit", "miss") == "hit"', eq("a", "x")],
+  ['CASE(a == "x", 1, 0) == 0', not(eq("a", "x"))],
+  ['JSON_EXTRACT(_source, "sip.method") == "REGISTER"', eq("sip.method", "REGISTER")],
+];
+
+for (const [cond, ir] of CONDITIONS) {
+  test(`WHERE ${cond}`, () => assert.equal(w(cond), stripSpans(ir)));
+}
+
+test("EVAL columns and RENAME are read through; KEEP, DROP, SORT change nothing read", () => {
+  assert.equal(read('FROM x | EVAL l = TO_LOWER(a), m = l | KEEP m, a | SORT a | WHERE m LIKE "b*"'), like("a", "b*", false));
+  assert.equal(read('FROM x | RENAME a AS b | WHERE b == "v"'), eq("a", "v"));
+  assert.equal(read('FROM x | WHERE a == "1" | WHERE b == "2"'), and(eq("a", "1"), eq("b", "2")));
+  assert.equal(read("FROM x"), { kind: "all" });
+});
+
+test("FROM's index patterns and METADATA are kept beside the query; LIMIT is read with a warning", () => {
+  const r = readEsql("FROM logs-a*, logs-b METADATA _id, _version | WHERE a == 1 | LIMIT 10");
+  assert.ok(r.ok && r.value.kind === "ir");
+  if (!r.ok || r.value.kind !== "ir") return;
+  assert.equal(r.value.indices, ["logs-a*", "logs-b"]);
+  assert.equal(r.value.metadata, ["_id", "_version"]);
+  assert.equal(r.value.notes.map((n) => [n.severity, n.code]), [["warning", "esql/limit"]]);
+});
+
+test("MV_EXPAND is read when every test of the field holds for one value exactly when it holds for some value", () => {
+  assert.equal(read('FROM x | MV_EXPAND event.action | WHERE event.action == "exec" AND a == "b"'), and(eq("event.action", "exec"), eq("a", "b")));
+  assert.equal(read('FROM x | MV_EXPAND t | WHERE t == "a" OR t == "b"'), or(eq("t", "a"), eq("t", "b")));
+});
+
+test("STATS … BY with a bound on one aggregate is a correlation", () => {
+  const events = (q: Query) => [{ name: "events", query: q }];
+  assert.equal(read('FROM x | WHERE a == "1" | STATS c = COUNT(*) BY host.name | WHERE c >= 10 AND c < 100'), {
+    kind: "correlation", type: "event_count", rules: events(eq("a", "1")), groupBy: ["host.name"], condition: [{ op: "gte", value: 10 }, { op: "lt", value: 100 }],
+  });
+  assert.equal(read("FROM x | STATS n = COUNT_DISTINCT(user.name) BY source.ip, host.id | WHERE 3 <= n"), {
+    kind: "correlation", type: "value_count", rules: events({ kind: "all" }), groupBy: ["source.ip", "host.id"], condition: [{ op: "gte", value: 3 }], valueField: "user.name",
+  });
+  assert.equal(read("FROM x | STATS s = SUM(bytes), t = VALUES(user.name) BY host.name | WHERE s > 1000"), {
+    kind: "correlation", type: "value_sum", rules: events({ kind: "all" }), groupBy: ["host.name"], condition: [{ op: "gt", value: 1000 }], valueField: "bytes",
+  });
+  // No condition: every group alerts, i.e. one event or more.
+  assert.equal(read("FROM x | STATS AVG(bytes) BY host.name"), {
+    kind: "correlation", type: "event_count", rules: events({ kind: "all" }), groupBy: ["host.name"], condition: [{ op: "gte", value: 1 }],
+  });
+  // A filtered aggregate whose bound needs an event is a filter on the events; a key test too.
+  assert.equal(read('FROM x | STATS c = COUNT(*) WHERE a == "1" BY k | WHERE c > 2 AND k != "z"'), {
+    kind: "correlation", type: "event_count", rules: events(and(exists("k"), not(eq("k", "z")), eq("a", "1"))), groupBy: ["k"], condition: [{ op: "gt", value: 2 }],
+  });
+  // An aggregate named by its own text.
+  assert.equal(read("FROM x | STATS COUNT(*) BY k | WHERE `COUNT(*)` > 2").kind, "correlation");
+});
+
+test("a time bucket is the correlation's timespan (with a warning); without one the look-back is (with a note)", () => {
+  const r = readEsql("FROM x | EVAL t = DATE_TRUNC(5 minutes, @timestamp) | STATS c = COUNT(*) BY t, host.name | WHERE c > 3");
+  assert.ok(r.ok && r.value.kind === "ir" && r.value.query.kind === "correlation");
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return;
+  assert.equal(r.value.query.timespan, { value: 5, unit: "m" });
+  assert.equal(r.value.query.groupBy, ["host.name"]);
+  assert.equal(r.value.notes.map((n) => n.code), ["esql/time-bucket"]);
+  const l = readEsql("FROM x | STATS c = COUNT(*) BY h | WHERE c > 3");
+  assert.ok(l.ok && l.value.kind === "ir" && l.value.notes.map((n) => n.code).join() === "esql/lookback-window");
+});
+
+/** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
+const REFUSALS: readonly (readonly [string, string, string, string])[] = [
+  ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
+  ['FROM x | DISSECT msg "%{a}"', "esql/unsupported-command", "1:10", "DISSECT"],
+  ["FROM x | INLINE STATS m = MAX(a) BY b", "esql/unsupported-command", "1:10", "INLINE STATS"],
+  ['FROM x | ENRICH p ON a', "esql/unsupported-command", "1:10", "ENRICH"],
+  ["FROM x | STATS a = COUNT(*) BY k | STATS MAX(a)", "esql/unsupported-command", "1:36", "second STATS"],
+  ["ROW a = 1", "esql/unsupported-command", "1:1", "FROM"],
+  ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k\n| WHERE c > 5 AND d == 1", "esql/several-aggregates", "2:19", "one aggregate"],
+  ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE c > 5 OR d == 1", "esql/aggregate-condition", "1:65", "AND"],
+  ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
+  ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r <= 10', "esql/time-dependent", "1:75", "NOW()"],
+  ["FROM x | EVAL k = COALESCE(a, b) | STATS COUNT(*) BY k", "esql/group-key", "1:54", "computed"],
+  ["FROM x | STATS c = COUNT_DISTINCT(TO_LOWER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_LOWER"],
+  ['FROM x | WHERE REPLACE(a, "x", "") == "y"', "esql/unsupported-function", "1:16", "REPLACE"],
+  ['FROM x | WHERE TO_LONG(a) > 3', "esql/unsupported-function", "1:16", "TO_LONG"],
+  ['FROM x | WHERE message : "failed login"', "esql/full-text-match", "1:16", "analysed text"],
+  ['FROM x | WHERE MATCH(a, "x", {"fuzziness": 1})', "esql/full-text-options", "1:16", "fuzziness"],
+  ['FROM x | WHERE a LIKE "C:\\\\Windows"', "esql/bad-like-pattern", "1:23", "LIKE"],
+  ['FROM x | WHERE TO_LOWER(a) RLIKE "[A-Z]x"', "esql/case-folded-regex", "1:34", "TO_LOWER"],
+  ['FROM x | WHERE KQL("a:(x")', "esql/kql-syntax", "1:23", "KQL"],
+  ['FROM x | MV_EXPAND t | WHERE t == "a" AND t != "b"', "esql/mv-expand", "1:10", "MV_EXPAND"],
+  ['FROM x | MV_EXPAND t | WHERE t LIKE "a*" | STATS COUNT(*) BY k | WHERE `COUNT(*)` > 1', "esql/mv-expand-count", "1:10", "per matching value"],
+];
+
+for (const [text, code, at, fragment] of REFUSALS) {
+  test(`refused: ${code} at ${at}: ${JSON.stringify(text)}`, () => {
+    const r = readEsql(text);
+    if (!r.ok) return assert.unreachable(`syntax error: ${r.error.message}`);
+    if (r.value.kind !== "refused") return assert.unreachable(`read: ${JSON.stringify(r.value.query)}`);
+    assert.is(r.value.refusal.code, code, r.value.refusal.message);
+    const lc = lineColAt(text, r.value.refusal.offset);
+    assert.is(`${lc.line}:${lc.col}`, at, r.value.refusal.message);
+    assert.match(r.value.refusal.message, fragment);
+  });
+}
+
+test("a syntax error is not a refusal", () => {
+  const r = readEsql("FROM x | WHERE a = 1");
+  assert.is(!r.ok && r.error.code, "esql/single-equals");
+});
+
+test.run();
