@@ -58,6 +58,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
+    ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}),
     templateVars: s.vars,
   };
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);

@@ -54,6 +54,7 @@ function conversionOptions<T>(y: Argv<T>) {
     .option("elastic-language", { type: "string", describe: "eql|kuery|lucene: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
     .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
     .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
+    .option("splunk-taxonomy", { type: "string", describe: "sigma|cim: Splunk searches raw events by add-on field names (default), or CIM data models with tstats where a data set holds the rule's events (env RULECAST_SPLUNK_TAXONOMY; config splunk.taxonomy)" })
     .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
     .option("fail-on", { type: "string", describe: "warning|error: lowest finding severity that exits 1 (default error; env RULECAST_FAIL_ON)" })
     .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" });
@@ -75,6 +76,7 @@ function loadFlags(a: Parsed): LoadFlags {
     failOn: str("fail-on"),
     splunkApp: str("splunk-app"),
     splunkIndex: str("splunk-index"),
+    splunkTaxonomy: str("splunk-taxonomy"),
     config: str("config"),
     pattern: str("pattern"),
     from: str("from"),

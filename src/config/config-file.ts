@@ -33,7 +33,7 @@ export interface RulecastConfig {
   readonly unmapped?: "error" | "warning" | "keep" | "skip";
   readonly elasticLanguage?: "eql" | "kuery" | "lucene";
   readonly failOn?: "warning" | "error";
-  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
+  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string; readonly taxonomy?: string };
   readonly mappings?: MappingOverrides;
   /** Per severity: schedule a rule gets when its file sets no `interval` / `from`. */
   readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
@@ -98,11 +98,12 @@ function readConfig(raw: unknown): RulecastConfig {
   if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
   if (top["splunk"] !== undefined) {
     const s = object(top["splunk"], ["splunk"]);
-    only(s, ["splunk"], ["app", "index", "app_version"]);
+    only(s, ["splunk"], ["app", "index", "app_version", "taxonomy"]);
     cfg.splunk = {
       ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
       ...(s["index"] !== undefined ? { index: string(s["index"], ["splunk", "index"]) } : {}),
       ...(s["app_version"] !== undefined ? { appVersion: string(s["app_version"], ["splunk", "app_version"]) } : {}),
+      ...(s["taxonomy"] !== undefined ? { taxonomy: string(s["taxonomy"], ["splunk", "taxonomy"]) } : {}),
     };
   }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);

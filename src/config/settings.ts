@@ -22,6 +22,7 @@ export interface Settings {
   readonly failOn: FailOn;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
+  readonly splunkTaxonomy: "sigma" | "cim";
   readonly splunkAppVersion: string;
   readonly mappings: MappingOverrides;
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
@@ -42,6 +43,7 @@ export interface SettingFlags {
   readonly failOn?: string;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
+  readonly splunkTaxonomy?: string;
 }
 
 /** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
@@ -59,6 +61,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   RULECAST_FAIL_ON: "--fail-on",
   RULECAST_SPLUNK_APP: "--splunk-app",
   RULECAST_SPLUNK_INDEX: "--splunk-index",
+  RULECAST_SPLUNK_TAXONOMY: "--splunk-taxonomy",
 };
 
 export type SettingsResult = { readonly settings: Settings } | { readonly error: string };
@@ -94,6 +97,8 @@ export function resolveSettings(
 
   const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning", "keep", "skip"] as const, "error")(flags.unmapped);
   const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
+  const splunkTaxonomyFlag = flags.splunkTaxonomy === undefined ? undefined : oneOf("--splunk-taxonomy", ["sigma", "cim"] as const, "sigma")(flags.splunkTaxonomy);
+  const splunkTaxonomyConfig = cfg.splunk?.taxonomy === undefined ? undefined : oneOf("splunk.taxonomy", ["sigma", "cim"] as const, "sigma")(cfg.splunk.taxonomy);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
   const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
@@ -111,6 +116,7 @@ export function resolveSettings(
     failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
     ...(splunkApp !== undefined ? { splunkApp } : {}),
     ...(splunkIndex !== undefined ? { splunkIndex } : {}),
+    splunkTaxonomy: pick(splunkTaxonomyFlag, "RULECAST_SPLUNK_TAXONOMY", splunkTaxonomyConfig, "sigma", oneOf("RULECAST_SPLUNK_TAXONOMY", ["sigma", "cim"] as const, "sigma")),
     splunkAppVersion: cfg.splunk?.appVersion ?? "1.0.0",
     mappings: cfg.mappings ?? {},
     schedule: cfg.schedule ?? {},

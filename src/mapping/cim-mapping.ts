@@ -13,6 +13,8 @@ export interface CimDataset {
   /** The name tstats prefixes fields with (`Processes.process_name`). */
   readonly object: string;
   readonly fields: ReadonlySet<string>;
+  /** The tags that put an event into the data set (its constraint), for searches over raw events. */
+  readonly tags: readonly string[];
   /** What a search groups by besides the fields its `| where` needs (ESCU's habit: where and who). */
   readonly group: readonly string[];
 }
@@ -39,6 +41,8 @@ export interface CimRoute {
   readonly logsources: readonly CimLogsourceRow[];
   readonly fields: FieldMapping;
   readonly values: readonly CimValueRow[];
+  /** Renames that match more than the source field (host.id → dest): source field → the reason. */
+  readonly widening: ReadonlyMap<string, string>;
 }
 
 export interface CimMappings {
@@ -51,14 +55,14 @@ export interface CimMappings {
 
 export type CimLoad = { readonly ok: true; readonly value: CimMappings } | { readonly ok: false; readonly errors: readonly string[] };
 
-type RawField = string | { to: string; value?: ValueTransform };
+type RawField = string | { to: string; value?: ValueTransform; widens?: string };
 type RawValueRow = { field: string; value?: string; values?: string[]; to: "all" | Record<string, string>; widens?: string };
 type RawLogsource = Logsource | { logsource: Logsource; conditions?: Record<string, string> };
 type RawRoutes = {
   logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
   datasets: Record<string, { logsources: RawLogsource[]; fields: Record<string, RawField>; values?: RawValueRow[] }>;
 };
-type RawModels = { datamodels: Record<string, Record<string, { object: string; group: string[]; fields: string[] }>> };
+type RawModels = { datamodels: Record<string, Record<string, { object: string; tags: string[]; group: string[]; fields: string[] }>> };
 
 /** The packaged CIM tables (they are checked by tests, so a failure here is a packaging bug). */
 export function loadCimMappings(): CimMappings {
@@ -76,7 +80,7 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
   const datasets = new Map<string, CimDataset>();
   for (const [model, sets] of Object.entries((models as RawModels).datamodels)) {
     for (const [set, def] of Object.entries(sets)) {
-      datasets.set(`${model}.${set}`, { key: `${model}.${set}`, model, object: def.object, fields: new Set(def.fields), group: def.group });
+      datasets.set(`${model}.${set}`, { key: `${model}.${set}`, model, object: def.object, fields: new Set(def.fields), tags: def.tags, group: def.group });
       for (const g of def.group) if (!def.fields.includes(g)) errors.push(`cim-datamodels: ${model}.${set} groups by \`${g}\`, which is not one of its fields`);
     }
   }
@@ -91,7 +95,9 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
         if (!dataset.fields.has(f)) errors.push(`${name}: ${where} names \`${f}\`, which is not a field of ${key}`);
       };
       const rows = new Map<string, FieldRow>();
+      const widening = new Map<string, string>();
       for (const [src, to] of Object.entries(def.fields)) {
+        if (typeof to === "object" && to.widens) widening.set(src, to.widens);
         const row = typeof to === "string" ? { from: src, to, value: "same" as const } : { from: src, to: to.to, value: to.value ?? ("same" as const) };
         field(row.to, `field ${src}`);
         rows.set(src, row);
@@ -106,7 +112,7 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
         return row;
       });
       const fields: FieldMapping = { name, from, to: "splunk", fields: rows, logsources: [], products: { conditions: {}, tags: {}, index: {} } };
-      return [{ dataset, logsources, fields, values }];
+      return [{ dataset, logsources, fields, values, widening }];
     });
   const sigmaRoutes = routes("sigma-cim", "sigma", sigma as RawRoutes);
   const ecsRaw = ecs as RawRoutes;

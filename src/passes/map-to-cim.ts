@@ -7,11 +7,14 @@
  */
 import type { Logsource, Query } from "../ir/query.js";
 import { findCimRoute, type CimDataset, type CimRoute, type CimValueRow } from "../mapping/cim-mapping.js";
+import { queryFields } from "../ir/query-fields.js";
 import { lookupMap } from "../mapping/lookup-map.js";
 import { mapFields, type MappingProblem } from "./map-fields.js";
 
 export interface CimResult {
   readonly dataset?: CimDataset;
+  /** The route used: its field table also renames join keys. */
+  readonly route?: CimRoute;
   /** In CIM names without the data set prefix (`process_name`); absent when a problem is an error. */
   readonly query?: Query;
   readonly problems: readonly MappingProblem[];
@@ -29,15 +32,19 @@ export function mapToCim(query: Query, logsource: Logsource | undefined, routes:
   const valueFields = new Set(route.values.map((v) => v.field));
   const rows = route.fields.fields;
   const renames = { ...route.fields, fields: lookupMap(rows, (k) => rows.get(k) ?? (valueFields.has(k) ? { from: k, to: k, value: "same" as const } : undefined)) };
+  for (const f of new Set(queryFields(query).map((u) => u.field))) {
+    const why = route.widening.get(f);
+    if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `\`${f}\` → \`${rows.get(f)?.to}\`: ${why}; the search matches more`, field: f });
+  }
   const mapped = mapFields(query, renames, logsource?.product ? { product: logsource.product } : {});
   problems.push(...mapped.problems.map((p) => (p.code === "mapping/unmapped-field" ? { ...p, message: `field \`${p.field}\` has no field in CIM ${route.dataset.key}` } : p)));
-  if (problems.some((p) => p.severity === "error")) return { dataset: route.dataset, problems };
+  if (problems.some((p) => p.severity === "error")) return { dataset: route.dataset, route, problems };
   const rewritten = rewriteValues(mapped.query, route.values, problems);
-  if (problems.some((p) => p.severity === "error")) return { dataset: route.dataset, problems };
+  if (problems.some((p) => p.severity === "error")) return { dataset: route.dataset, route, problems };
   const conditions = Object.entries(row.conditions).map(([field, value]): Query => text(field, value));
   const body = simplify(rewritten);
   const q = conditions.length === 0 ? body : simplify({ kind: "and", children: [...conditions, body] });
-  return { dataset: route.dataset, query: q, problems };
+  return { dataset: route.dataset, route, query: q, problems };
 }
 
 function text(field: string, value: string): Query {

@@ -16,6 +16,10 @@ export type TargetName = "sigma" | "splunk" | "elastic";
  */
 export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
 
+export type SplunkTaxonomy = "sigma" | "cim";
+
+export const SPLUNK_TAXONOMIES: readonly SplunkTaxonomy[] = ["sigma", "cim"];
+
 export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
 
 export interface TargetOptions {
@@ -35,6 +39,13 @@ export interface TargetOptions {
   readonly splunkApp?: string;
   /** Splunk: index for searches (`index=...`), when the mapping gives none. */
   readonly splunkIndex?: string;
+  /**
+   * Splunk field names: `sigma` (the default) searches raw events by the add-ons' field names;
+   * `cim` searches CIM data models with tstats where a data set holds the rule's events.
+   */
+  readonly splunkTaxonomy?: SplunkTaxonomy;
+  /** Splunk CIM: tstats summariesonly (fast, but blind to events not yet summarised). */
+  readonly splunkSummariesOnly?: boolean;
 }
 
 export interface TargetContext {

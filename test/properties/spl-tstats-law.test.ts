@@ -11,7 +11,7 @@ import { FIELDS, queryWhere, RUNS, withEvents } from "./arbitraries.js";
 import { countKnown, disagreement, formatStats, newStats } from "./law.js";
 
 /** A data set holding every generated field, grouping by one of them for context (as `dest`). */
-const DATASET: CimDataset = { key: "Test.Things", model: "Test", object: "Things", fields: new Set(FIELDS), group: ["a"] };
+const DATASET: CimDataset = { key: "Test.Things", model: "Test", object: "Things", fields: new Set(FIELDS), tags: ["test"], group: ["a"] };
 
 /**
  * About a third of the generated queries need `| where` on a field they do not require (`NOT a=~/x/`):

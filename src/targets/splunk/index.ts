@@ -12,13 +12,14 @@ import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js"
 import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
-import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
+import { problemsToDiagnostics, toTaxonomy } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { confSafe } from "../../render/escape.js";
 import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
+import { cimSearch } from "./splunk-cim.js";
 import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
 
 export const splunkTarget: Target = {
@@ -29,12 +30,29 @@ export const splunkTarget: Target = {
   ],
 };
 
-function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
+function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
+  let rule = input;
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
   const table = ctx.mappings.sigmaToSplunk;
+
+  // CIM: a data-model search where a data set holds the rule's events; raw events otherwise.
+  let cimSpl: string | undefined;
+  if (ctx.options.splunkTaxonomy === "cim") {
+    const c = cimSearch(input, ctx.mappings.cim, { summariesOnly: ctx.options.splunkSummariesOnly ?? false });
+    if (c.ok) {
+      cimSpl = c.spl;
+      diagnostics.push(...c.diagnostics);
+    } else {
+      warn("splunk/cim-fallback", `not a CIM data-model search: ${c.reason}; the rule searches raw events by its log source's field names instead`);
+      const sigma = toTaxonomy(input, "sigma", ctx.mappings, ctx.options.unmapped);
+      diagnostics.push(...sigma.diagnostics);
+      if (!sigma.rule) return { files: [], bundle: [], diagnostics };
+      rule = sigma.rule;
+    }
+  }
 
   /** A join or group-by key in Splunk's names (the sigma-splunk table answers every name). */
   const splunkName = (field: string): string => table.fields.fields.get(field)?.to ?? field;
@@ -58,9 +76,9 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     return { search: r.search, condition, keys: [...by, ...s.by].map(splunkName) };
   };
 
-  let spl: string | undefined;
+  let spl: string | undefined = cimSpl;
   const q = rule.query;
-  switch (q.kind) {
+  if (cimSpl === undefined) switch (q.kind) {
     case "sequence": {
       if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
       if (q.steps.some((s) => (s.runs ?? 1) > 1)) error("splunk/runs", "`with runs=N` is not converted to SPL");
@@ -111,7 +129,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
     return { files: [], bundle: [], diagnostics };
   }
-  const search = ctx.options.splunkIndex ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  // A data-model search reads the model's summaries, not an index.
+  const search = ctx.options.splunkIndex && cimSpl === undefined ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
 
   const cron = cronFor(rule.schedule.interval);
   const earliest = splunkTime(rule.schedule.from);
