@@ -27,7 +27,7 @@ export function runCheck(args: CheckArgs, io: Io): number {
   const ctx = {
     templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined),
     mappings: loadMappings(s.mappings),
-    options: { elasticLanguage: s.elasticLanguage, unmapped: s.unmapped, ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}), ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}), ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}) },
+    options: { elasticLanguage: s.elasticLanguage, unmapped: s.unmapped, ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}), ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}), ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}), splunkLag: s.splunkLag, splunkAlert: s.splunkAlert },
   };
   const progress = startProgress(io, "checking", loaded.rules.length);
   const found = checkRules(loaded.rules, { targets, ctx, texts: loaded.texts, onRule: progress.tick });

@@ -12,7 +12,7 @@ import { loadMappings } from "../mapping/mappings.js";
 import { assembleResults, convertRule, TARGET_NAMES, type OutputFile, type RuleResult } from "../pipeline/convert.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates } from "../render/templates.js";
-import { isValidAppName, splunkAppFiles } from "../splunk-app/splunk-app.js";
+import { appNameProblem, splunkAppFiles } from "../splunk-app/splunk-app.js";
 import { tgz } from "../splunk-app/tar-writer.js";
 import type { TargetName, TargetOptions } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
@@ -47,9 +47,8 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const targets = parseTargets(s.targets);
   const badPlaceholder = unknownPlaceholder(s.naming);
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
-  if (s.splunkApp !== undefined && !isValidAppName(s.splunkApp)) {
-    throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`);
-  }
+  const appProblem = s.splunkApp !== undefined ? appNameProblem(s.splunkApp) : undefined;
+  if (appProblem !== undefined) throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (${appProblem})`);
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
 
   const options: TargetOptions = {
@@ -59,6 +58,9 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
     ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}),
+    splunkLag: s.splunkLag,
+    splunkAlert: s.splunkAlert,
+    ...(s.enable ? { splunkEnable: true } : {}),
     templateVars: s.vars,
   };
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
@@ -89,8 +91,9 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   let archive: { path: string; bytes: Buffer } | undefined;
   if (s.splunkApp && targets.includes("splunk")) {
     const conf = result.files.find((f) => f.target === "splunk" && f.path === "savedsearches.conf");
-    if (conf) {
-      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, templates);
+    const macros = result.files.find((f) => f.target === "splunk" && f.path === "macros.conf");
+    if (conf && macros) {
+      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, macros.content, templates);
       files.push(...app.map((f) => ({ path: `${SPLUNK_APP_DIR}/${f.path}`, content: f.content })));
       const packed = tgz(app);
       if ("error" in packed) throw new UsageError(packed.error);

@@ -54,6 +54,8 @@ function conversionOptions<T>(y: Argv<T>) {
     .option("elastic-language", { type: "string", describe: "eql|kuery|lucene: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
     .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
     .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
+    .option("enable", { type: "boolean", describe: "write rules that do not say `enabled` as enabled; Splunk otherwise ships them disabled, as ESCU does (env RULECAST_ENABLE; config enabled)" })
+    .option("splunk-alert", { type: "string", describe: "risk|notable|both: Splunk ES risk events (risk-based alerting), notable events, or both (default both; env RULECAST_SPLUNK_ALERT; config splunk.alert)" })
     .option("splunk-taxonomy", { type: "string", describe: "sigma|cim: Splunk searches raw events by add-on field names (default), or CIM data models with tstats where a data set holds the rule's events (env RULECAST_SPLUNK_TAXONOMY; config splunk.taxonomy)" })
     .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
     .option("fail-on", { type: "string", describe: "warning|error: lowest finding severity that exits 1 (default error; env RULECAST_FAIL_ON)" })
@@ -77,6 +79,8 @@ function loadFlags(a: Parsed): LoadFlags {
     splunkApp: str("splunk-app"),
     splunkIndex: str("splunk-index"),
     splunkTaxonomy: str("splunk-taxonomy"),
+    splunkAlert: str("splunk-alert"),
+    enable: typeof a["enable"] === "boolean" ? a["enable"] : undefined,
     config: str("config"),
     pattern: str("pattern"),
     from: str("from"),
@@ -190,13 +194,14 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .command(
       "list <what>",
-      "list valid targets, formats, mappings, or one mapping's fields",
+      "list valid targets, formats, mappings, one mapping's fields, or Splunk data sources",
       (y) =>
         y
           .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
           .option("mapping", { type: "string", describe: "with `fields`: the mapping to list (see `rulecast list mappings`)" })
           .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
           .example("rulecast list targets", "the names --to accepts")
+          .example("rulecast list data-sources", "what selects each log source's events in Splunk: raw conditions, and the CIM data set")
           .example("rulecast list formats", "input formats (--from) and report formats (--report)")
           .example("rulecast list fields --mapping sigma-splunk", "field renames Splunk output uses, config overrides included"),
       (a) => {

@@ -5,6 +5,8 @@
  * directory when inside it (as the user would type them), absolute otherwise.
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { durationMs, parseDuration } from "../ir/duration.js";
+import type { Duration } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
 import type { IndexPatterns, RulecastConfig, ScheduleDefault } from "./config-file.js";
@@ -23,6 +25,12 @@ export interface Settings {
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
   readonly splunkTaxonomy: "sigma" | "cim";
+  /** Splunk ES alerting: risk events, notable events, or both. */
+  readonly splunkAlert: "risk" | "notable" | "both";
+  /** Minutes between the end of a Splunk search window and its run (ingestion lag). */
+  readonly splunkLag: Duration;
+  /** Rules that do not say `enabled` are written enabled (Splunk ships them disabled otherwise). */
+  readonly enable: boolean;
   readonly splunkAppVersion: string;
   readonly mappings: MappingOverrides;
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
@@ -44,6 +52,8 @@ export interface SettingFlags {
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
   readonly splunkTaxonomy?: string;
+  readonly splunkAlert?: string;
+  readonly enable?: boolean;
 }
 
 /** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
@@ -62,6 +72,8 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   RULECAST_SPLUNK_APP: "--splunk-app",
   RULECAST_SPLUNK_INDEX: "--splunk-index",
   RULECAST_SPLUNK_TAXONOMY: "--splunk-taxonomy",
+  RULECAST_ENABLE: "--enable",
+  RULECAST_SPLUNK_ALERT: "--splunk-alert",
 };
 
 export type SettingsResult = { readonly settings: Settings } | { readonly error: string };
@@ -99,12 +111,19 @@ export function resolveSettings(
   const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
   const splunkTaxonomyFlag = flags.splunkTaxonomy === undefined ? undefined : oneOf("--splunk-taxonomy", ["sigma", "cim"] as const, "sigma")(flags.splunkTaxonomy);
   const splunkTaxonomyConfig = cfg.splunk?.taxonomy === undefined ? undefined : oneOf("splunk.taxonomy", ["sigma", "cim"] as const, "sigma")(cfg.splunk.taxonomy);
+  const alerts = ["risk", "notable", "both"] as const;
+  const splunkAlertFlag = flags.splunkAlert === undefined ? undefined : oneOf("--splunk-alert", alerts, "both")(flags.splunkAlert);
+  const splunkAlertConfig = cfg.splunk?.alert === undefined ? undefined : oneOf("splunk.alert", alerts, "both")(cfg.splunk.alert);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
   const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
   const templates = pick(flags.templates, "RULECAST_TEMPLATES", fromConfig(cfg.templates), undefined, text);
   const splunkApp = pick(flags.splunkApp, "RULECAST_SPLUNK_APP", cfg.splunk?.app, undefined, text);
   const splunkIndex = pick(flags.splunkIndex, "RULECAST_SPLUNK_INDEX", cfg.splunk?.index, undefined, text);
+  const lagText = cfg.splunk?.lag ?? "10m";
+  const parsedLag = parseDuration(lagText);
+  const lag: Duration = parsedLag && durationMs(parsedLag) % 60000 === 0 ? parsedLag : { value: 10, unit: "m" };
+  if (!parsedLag || durationMs(parsedLag) % 60000 !== 0) problems.push(`splunk.lag must be whole minutes such as 10m or 1h (got \`${lagText}\`)`);
   const settings: Settings = {
     paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
     targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),
@@ -117,6 +136,9 @@ export function resolveSettings(
     ...(splunkApp !== undefined ? { splunkApp } : {}),
     ...(splunkIndex !== undefined ? { splunkIndex } : {}),
     splunkTaxonomy: pick(splunkTaxonomyFlag, "RULECAST_SPLUNK_TAXONOMY", splunkTaxonomyConfig, "sigma", oneOf("RULECAST_SPLUNK_TAXONOMY", ["sigma", "cim"] as const, "sigma")),
+    splunkLag: lag,
+    splunkAlert: pick(splunkAlertFlag, "RULECAST_SPLUNK_ALERT", splunkAlertConfig, "both", oneOf("RULECAST_SPLUNK_ALERT", alerts, "both")),
+    enable: flags.enable ?? (e("RULECAST_ENABLE") !== undefined ? e("RULECAST_ENABLE") === "true" : undefined) ?? cfg.enabled ?? false,
     splunkAppVersion: cfg.splunk?.appVersion ?? "1.0.0",
     mappings: cfg.mappings ?? {},
     schedule: cfg.schedule ?? {},

@@ -3,6 +3,7 @@
  * imports another target and knows nothing about the parser a rule came from.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Duration } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import type { Templates } from "../render/templates.js";
@@ -44,6 +45,12 @@ export interface TargetOptions {
    * `cim` searches CIM data models with tstats where a data set holds the rule's events.
    */
   readonly splunkTaxonomy?: SplunkTaxonomy;
+  /** Splunk ES: risk events (risk-based alerting), notable events, or both (the default). */
+  readonly splunkAlert?: "risk" | "notable" | "both";
+  /** Splunk: the ingestion lag each search window ends before its run (default 10m). */
+  readonly splunkLag?: Duration;
+  /** Splunk: write rules that do not say `enabled` as enabled (`--enable`; default disabled). */
+  readonly splunkEnable?: boolean;
   /** Splunk CIM: tstats summariesonly (fast, but blind to events not yet summarised). */
   readonly splunkSummariesOnly?: boolean;
 }

@@ -21,6 +21,7 @@ test("a Sigma process_creation rule becomes tstats over Endpoint.Processes; the 
     [
       '| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes where Processes.process_path="*\\\\bitsadmin.exe" Processes.process="* /transfer *" by Processes.dest Processes.user Processes.parent_process_name Processes.parent_process Processes.process_name Processes.process Processes.process_id Processes.parent_process_id',
       "| `drop_dm_object_name(Processes)`",
+      "| `suspicious_bitsadmin_filter`",
       "",
     ].join("\n"),
   );

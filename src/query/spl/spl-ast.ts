@@ -33,6 +33,8 @@ export type SplCommand =
   | { readonly kind: "where"; readonly expr: EvalExpr }
   /** `` | `drop_dm_object_name(Processes)` ``: the CIM macro that renames `Processes.x` to `x`. */
   | { readonly kind: "drop-object"; readonly object: string; readonly at: number }
+  /** `` | `<slug>_filter` ``: a detection's tuning macro, which rulecast's macros.conf defines as `search *`. */
+  | { readonly kind: "filter-macro"; readonly name: string; readonly at: number }
   /** `| regex field="re"` keeps events whose field matches; `!=` keeps those that do not. */
   | { readonly kind: "regex"; readonly field: string; readonly negate: boolean; readonly pattern: string; readonly at: number };
 

@@ -224,6 +224,9 @@ function commandHolds(c: SplCommand, event: Record<string, unknown>, opts: SplEv
     case "drop-object":
       // Rows are built with plain names already (tstatsRows): keyed as after the rename.
       return true;
+    case "filter-macro":
+      // As shipped, every filter macro is `search *` (templates/splunk/macros.conf.hbs).
+      return true;
     case "regex": {
       const re = pcre(c.pattern);
       const hit = values(event, c.field).some((v) => re.test(String(v)));

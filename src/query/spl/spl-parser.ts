@@ -111,6 +111,11 @@ function parseCommand(c: SplCursor): SplCommand {
     c.pos += macro[0].length;
     return { kind: "drop-object", object: macro[1]!, at };
   }
+  const filter = /^`([a-z0-9_]+_filter)`/.exec(c.text.slice(c.pos));
+  if (filter) {
+    c.pos += filter[0].length;
+    return { kind: "filter-macro", name: filter[1]!, at };
+  }
   const name = /^[a-z]+/.exec(c.text.slice(c.pos))?.[0] ?? "";
   c.pos += name.length;
   switch (name) {

@@ -8,7 +8,7 @@ import { formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
+import { matchWindow } from "../../ir/match-window.js";
 import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
@@ -20,15 +20,26 @@ import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
 import { cimSearch } from "./splunk-cim.js";
-import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
+import { riskAction } from "./splunk-risk.js";
+import { ALERT_SEVERITY, DEFAULT_LAG, splunkSchedule } from "./splunk-schedule.js";
 
 export const splunkTarget: Target = {
   name: "splunk",
   renderRule: renderSplunkRule,
   renderBundle: (pieces, ctx) => [
     { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", templateView({ stanzas: pieces.map((p) => p.trimEnd()) }, undefined, "splunk", ctx)) },
+    { path: "macros.conf", content: ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros: filterMacros(pieces) }, undefined, "splunk", ctx)) },
   ],
 };
+
+/**
+ * The filter macros the stanzas' searches end in, once each in stanza order. renderRule writes each
+ * search's last line as `` | `<slug>_filter` ``, so the names are read back from there.
+ */
+function filterMacros(stanzas: readonly string[]): string[] {
+  const names = stanzas.map((s) => /\| `([a-z0-9_]+_filter)`$/m.exec(s)?.[1]).filter((n): n is string => n !== undefined);
+  return [...new Set(names)];
+}
 
 function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
@@ -40,10 +51,13 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
 
   // CIM: a data-model search where a data set holds the rule's events; raw events otherwise.
   let cimSpl: string | undefined;
+  // Fields every result row carries, for risk objects: raw events always have Splunk's `host`.
+  let resultFields: readonly string[] = ["host"];
   if (ctx.options.splunkTaxonomy === "cim") {
     const c = cimSearch(input, ctx.mappings.cim, { summariesOnly: ctx.options.splunkSummariesOnly ?? false });
     if (c.ok) {
       cimSpl = c.spl;
+      resultFields = c.resultFields;
       diagnostics.push(...c.diagnostics);
     } else {
       warn("splunk/cim-fallback", `not a CIM data-model search: ${c.reason}; the rule searches raw events by its log source's field names instead`);
@@ -95,6 +109,8 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     case "sample": {
       const steps = q.steps.map((s) => step(s, q.by));
       if (steps.every((s): s is SplStep => s !== undefined)) spl = renderSplSample(steps);
+      // One row per join key: only the keys remain.
+      resultFields = steps[0]?.keys ?? [];
       break;
     }
     case "correlation": {
@@ -114,6 +130,7 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
           warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");
         }
         spl = renderSplCorrelation(plan);
+        resultFields = rules[0]?.keys ?? [];
       }
       break;
     }
@@ -130,16 +147,18 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     return { files: [], bundle: [], diagnostics };
   }
   // A data-model search reads the model's summaries, not an index.
-  const search = ctx.options.splunkIndex && cimSpl === undefined ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  const body = ctx.options.splunkIndex && cimSpl === undefined ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  // Every search ends in its own filter macro (`search *` in macros.conf), so tuning never edits the detection.
+  const filter = filterMacro(rule);
+  const search = `${body}\n| \`${filter}\``;
 
-  const cron = cronFor(rule.schedule.interval);
-  const earliest = splunkTime(rule.schedule.from);
-  const latest = splunkTime(rule.schedule.to);
-  if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
-  else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
-  if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
-  const window = windowBeyondLookback(rule.schedule, rule.query);
-  if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
+  const lag = ctx.options.splunkLag ?? DEFAULT_LAG;
+  const schedule = splunkSchedule(rule.id, rule.schedule.interval, lag, matchWindow(rule.query));
+  if (!schedule) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  else if (!schedule.exact) {
+    warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${schedule.cron}\` runs closer together at each boundary, so consecutive search windows overlap there`);
+  }
+  // The look-back is the interval (plus any match window) and the lag, not Elastic's `from`.
   if (!confSafe(search)) error("splunk/conf-backslash", "the search has a line ending in a backslash, which savedsearches.conf would read as a continuation");
   // Prose may lose a trailing backslash (with a warning); a query may not.
   let description = rule.description;
@@ -147,8 +166,13 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     description = description.replace(/\\+(\s*)$/gm, "$1");
     warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
   }
-  if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === "error") || !schedule) return { files: [], bundle: [], diagnostics };
 
+  const alert = ctx.options.splunkAlert ?? "both";
+  const risk = alert === "notable" ? undefined : riskAction(rule, resultFields);
+  if (alert !== "notable" && !risk) {
+    diagnostics.push(ruleDiagnostic(rule, { severity: alert === "risk" ? "warning" : "info", code: "splunk/no-risk-object", message: "the search's results carry no field naming a risk object (dest, src, host, user, src_user, or a Windows account field), so no risk event is written" }));
+  }
   const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${rule.name} - Rule` : rule.name;
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
   const stanza = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
@@ -157,10 +181,13 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     title,
     description,
     search,
-    disabled: rule.enabled ? "0" : "1",
-    cron: cron.cron,
-    earliest,
-    latest,
+    // Shipped disabled unless the rule or the user says enabled, as ESCU and Kibana imports ship.
+    ...(risk ? { risk } : {}),
+    notable: alert !== "risk",
+    disabled: (rule.enabledByRule ?? ctx.options.splunkEnable ?? false) ? "0" : "1",
+    cron: schedule.cron,
+    earliest: schedule.earliest,
+    latest: schedule.latest,
     maxCount: String(rule.maxSignals),
     alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
     severity: rule.severity,
@@ -168,6 +195,11 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
   }, rule, "splunk", ctx));
   return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [stanza], diagnostics };
+}
+
+/** `<rule slug>_filter`: the macro a rule's search ends in (ESCU's convention). */
+export function filterMacro(rule: Rule): string {
+  return `${slugify(rule.name)}_filter`;
 }
 
 /** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */

@@ -21,7 +21,14 @@ import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence
 import { renderTstats } from "./spl-tstats.js";
 
 export type CimSearch =
-  | { readonly ok: true; readonly spl: string; readonly form: "tstats" | "tagged"; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly ok: true;
+      readonly spl: string;
+      readonly form: "tstats" | "tagged";
+      /** CIM fields every result row carries (for risk objects). */
+      readonly resultFields: readonly string[];
+      readonly diagnostics: readonly Diagnostic[];
+    }
   /** Why the rule is not a CIM search (one line, naming the field or construct). */
   | { readonly ok: false; readonly reason: string };
 
@@ -53,22 +60,32 @@ export function cimSearch(rule: Rule, cim: CimMappings, opts: { readonly summari
     );
   }
   try {
-    const done = (spl: string, form: "tstats" | "tagged"): CimSearch => ({ ok: true, spl, form, diagnostics: [...problemsToDiagnostics(rule, problems, "error"), ...diagnostics] });
+    const done = (spl: string, form: "tstats" | "tagged", resultFields: readonly string[]): CimSearch => ({
+      ok: true,
+      spl,
+      form,
+      resultFields,
+      diagnostics: [...problemsToDiagnostics(rule, problems, "error"), ...diagnostics],
+    });
     switch (query.kind) {
       case "sequence": {
         const q = query;
         if (q.steps.some((s) => s.missing || (s.runs ?? 1) > 1)) throw new NotCim("absent-event steps and `with runs` are not converted");
         const step = (s: SequenceStep) => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems);
-        const steps = q.steps.map(step);
-        const until = q.until ? step(q.until) : undefined;
+        const planned = q.steps.map(step);
+        const steps = planned.map((p) => p.step);
+        const until = q.until ? step(q.until).step : undefined;
         if (!q.maxspan) {
           diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "splunk/sequence-window", message: "the sequence has no maxspan: it may complete anywhere inside the search window (dispatch.earliest_time), as in Elastic" }));
         }
-        return done(renderSplSequence({ steps, ...(until ? { until } : {}), ...(q.maxspan ? { maxspan: q.maxspan } : {}) }), "tagged");
+        // The rows are the events that complete a sequence: the last step's fields.
+        return done(renderSplSequence({ steps, ...(until ? { until } : {}), ...(q.maxspan ? { maxspan: q.maxspan } : {}) }), "tagged", planned[planned.length - 1]?.dataset.group ?? []);
       }
       case "sample": {
         const q = query;
-        return done(renderSplSample(q.steps.map((s) => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems))), "tagged");
+        const steps = q.steps.map((s) => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems).step);
+        // The rows are one per join key.
+        return done(renderSplSample(steps), "tagged", steps[0]?.keys ?? []);
       }
       case "correlation":
       case "pipe":
@@ -80,7 +97,7 @@ export function cimSearch(rule: Rule, cim: CimMappings, opts: { readonly summari
         const refused = t.issues.find((i) => i.severity === "error");
         if (!refused) {
           diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
-          return done(t.text, "tstats");
+          return done(t.text, "tstats", t.groupBy);
         }
         if (refused.code !== "splunk/tstats-group" && refused.code !== "splunk/tstats-keyword") throw new NotCim(`${refused.reason} (${refused.code})`);
         const r = tagged(mapped.query, mapped.dataset);
@@ -91,7 +108,7 @@ export function cimSearch(rule: Rule, cim: CimMappings, opts: { readonly summari
             message: `not a tstats search: ${refused.reason}; the rule searches the tagged events of ${mapped.dataset.key} by CIM field names instead`,
           }),
         );
-        return done([r.search, ...(r.where ? [`| where ${r.where}`] : [])].join("\n"), "tagged");
+        return done([r.search, ...(r.where ? [`| where ${r.where}`] : [])].join("\n"), "tagged", mapped.dataset.group);
       }
     }
   } catch (e) {
@@ -123,7 +140,7 @@ function tagged(q: Query, ds: CimDataset): { search: string; where?: string } {
 }
 
 /** A sequence or sample step over the tagged events of its data set, its join keys in CIM names. */
-function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): SplStep {
+function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): { step: SplStep; dataset: CimDataset } {
   const m = cim1(q, ls, routes, problems);
   const whole = withTags(m.query, m.dataset);
   const r = tagged(m.query, m.dataset);
@@ -137,5 +154,5 @@ function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], r
     if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `join key \`${k}\` → \`${row.to}\`: ${why}`, field: k });
     return row.to;
   });
-  return { search: r.search, condition: condition.text, keys: cimKeys };
+  return { step: { search: r.search, condition: condition.text, keys: cimKeys }, dataset: m.dataset };
 }
