@@ -28,7 +28,7 @@ export function runCheck(args: CheckArgs, io: Io): number {
   const ctx = {
     templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize),
     mappings: loadMappings(s.mappings),
-    options: { elasticLanguage: s.elasticLanguage, unmapped: s.unmapped, sigmaCase: s.sigmaCase, sigmaProfile: s.sigmaProfile, sigmaCustom: s.sigmaCustom, ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}), ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}) },
+    options: { elasticLanguage: s.elasticLanguage, unmapped: s.unmapped, sigmaCase: s.sigmaCase, sigmaProfile: s.sigmaProfile, sigmaCustom: s.sigmaCustom, ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}), ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}), ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}), splunkLag: s.splunkLag, splunkAlert: s.splunkAlert },
   };
   const progress = startProgress(io, "checking", loaded.rules.length);
   const found = checkRules(loaded.rules, { targets, ctx, texts: loaded.texts, onRule: progress.tick });

@@ -14,7 +14,7 @@ import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../
 import { OutputFolder } from "../pipeline/output-folder.js";
 import type { TextFile } from "../pipeline/write-output.js";
 import { loadTemplates } from "../render/templates.js";
-import { isValidAppName, splunkAppFiles } from "../splunk-app/splunk-app.js";
+import { appNameProblem, splunkAppFiles } from "../splunk-app/splunk-app.js";
 import { tgz } from "../splunk-app/tar-writer.js";
 import type { TargetName, TargetOptions } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
@@ -50,9 +50,8 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   const targets = parseTargets(s.targets);
   const badPlaceholder = unknownPlaceholder(s.naming);
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
-  if (s.splunkApp !== undefined && !isValidAppName(s.splunkApp)) {
-    throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`);
-  }
+  const appProblem = s.splunkApp !== undefined ? appNameProblem(s.splunkApp) : undefined;
+  if (appProblem !== undefined) throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (${appProblem})`);
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
   if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
 
@@ -65,6 +64,10 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
     ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
     ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
+    ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}),
+    splunkLag: s.splunkLag,
+    splunkAlert: s.splunkAlert,
+    ...(s.enable ? { splunkEnable: true } : {}),
     templateVars: s.vars,
   };
   const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize);
@@ -96,8 +99,9 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   let archive: { path: string; bytes: Buffer } | undefined;
   if (s.splunkApp && targets.includes("splunk")) {
     const conf = result.files.find((f) => f.target === "splunk" && f.path === "savedsearches.conf");
-    if (conf) {
-      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, templates);
+    const macros = result.files.find((f) => f.target === "splunk" && f.path === "macros.conf");
+    if (conf && macros) {
+      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, macros.content, templates);
       files.push(...app.map((f) => ({ path: `${SPLUNK_APP_DIR}/${f.path}`, content: f.content })));
       const packed = tgz(app);
       if ("error" in packed) throw new UsageError(packed.error);

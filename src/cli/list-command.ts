@@ -1,9 +1,10 @@
 /**
- * `rulecast list targets|formats|mappings|fields`: the valid values other commands name in their
+ * `rulecast list targets|formats|mappings|fields|data-sources`: the valid values other commands name in their
  * errors. `list fields --mapping NAME` prints one mapping's field rows, the config's overrides
  * included, so a user sees what a conversion will use.
  */
 import { oneLine, safeLineStart } from "../diagnostics/display-text.js";
+import { findCimRoute } from "../mapping/cim-mapping.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { TARGET_NAMES } from "../pipeline/convert.js";
 import { REPORT_FORMATS } from "../reports/render-report.js";
@@ -11,7 +12,7 @@ import type { TargetName } from "../targets/target.js";
 import { EXIT_OK, UsageError, type Io } from "./io.js";
 import { loadSettings, type LoadFlags } from "./load-inputs.js";
 
-export const LIST_WHAT = ["targets", "formats", "mappings", "fields"] as const;
+export const LIST_WHAT = ["targets", "formats", "mappings", "fields", "data-sources"] as const;
 
 const TARGET_TEXT: Readonly<Record<TargetName, string>> = {
   sigma: "Sigma rules and correlation rules (<slug>.yml)",
@@ -53,9 +54,35 @@ export function runList(args: LoadFlags & { readonly what: string; readonly mapp
       return EXIT_OK;
     case "fields":
       return listFields(args, io);
+    case "data-sources":
+      return listDataSources(io);
     default:
       throw new UsageError(`unknown list \`${args.what}\` (valid: ${LIST_WHAT.join(", ")})`);
   }
+}
+
+/**
+ * Per Sigma log source: the Splunk conditions that select its raw events (mappings/sigma-splunk.yaml)
+ * and, for `--splunk-taxonomy cim`, the CIM data set that holds them (mappings/sigma-cim.yaml).
+ */
+function listDataSources(io: Io): number {
+  const m = loadMappings();
+  const say = (ls: object) => Object.entries(ls).map(([k, v]) => `${k}=${v}`).join(",");
+  const rows: (readonly [string, string, string])[] = m.sigmaToSplunk.logsources.map((l) => {
+    const search = Object.entries(l.conditions).map(([f, v]) => (Array.isArray(v) ? `${f} IN (${v.map((x) => JSON.stringify(x)).join(", ")})` : `${f}=${JSON.stringify(v)}`)).join(" ");
+    const cim = findCimRoute(m.cim.sigma, l.logsource);
+    return [say(l.logsource), search, cim ? `${cim.route.dataset.key}${Object.keys(cim.row.conditions).length ? ` (${say(cim.row.conditions)})` : ""}` : "-"] as const;
+  });
+  for (const route of m.cim.sigma) {
+    for (const row of route.logsources) {
+      if (!m.sigmaToSplunk.logsources.some((l) => say(l.logsource) === say(row.logsource))) rows.push([say(row.logsource), "-", route.dataset.key]);
+    }
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length), "log source".length);
+  const w1 = Math.max(...rows.map((r) => r[1].length), "raw events (--splunk-taxonomy sigma)".length);
+  io.out(`${"log source".padEnd(w0)}  ${"raw events (--splunk-taxonomy sigma)".padEnd(w1)}  CIM data set (--splunk-taxonomy cim)\n`);
+  for (const [a, b, c] of rows) io.out(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}\n`);
+  return EXIT_OK;
 }
 
 function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io): number {

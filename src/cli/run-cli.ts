@@ -59,6 +59,9 @@ function conversionOptions<T>(y: Argv<T>) {
     .option("elastic-language", { type: "string", describe: "eql|kuery|lucene: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
     .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
     .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
+    .option("enable", { type: "boolean", describe: "write rules that do not say `enabled` as enabled; Splunk otherwise ships them disabled, as ESCU does (env RULECAST_ENABLE; config enabled)" })
+    .option("splunk-alert", { type: "string", describe: "risk|notable|both: Splunk ES risk events (risk-based alerting), notable events, or both (default both; env RULECAST_SPLUNK_ALERT; config splunk.alert)" })
+    .option("splunk-taxonomy", { type: "string", describe: "sigma|cim: Splunk searches raw events by add-on field names (default), or CIM data models with tstats where a data set holds the rule's events (env RULECAST_SPLUNK_TAXONOMY; config splunk.taxonomy)" })
     .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
     .option("sigma-case", { type: "string", describe: "exact|insensitive: Sigma `|cased` kept where a value has letters, or dropped with a warning that the match widened (default insensitive: pySigma's Splunk and Lucene backends refuse `|cased`; env RULECAST_SIGMA_CASE)" })
     .option("sigma-profile", { type: "string", describe: "sharing|lossless: Sigma files SigmaHQ review and pySigma accept (no custom attributes; default), or with every Elastic field in an `elastic:` block for round trips (env RULECAST_SIGMA_PROFILE)" })
@@ -86,6 +89,9 @@ function loadFlags(a: Parsed): LoadFlags {
     failOn: str("fail-on"),
     splunkApp: str("splunk-app"),
     splunkIndex: str("splunk-index"),
+    splunkTaxonomy: str("splunk-taxonomy"),
+    splunkAlert: str("splunk-alert"),
+    enable: typeof a["enable"] === "boolean" ? a["enable"] : undefined,
     config: str("config"),
     maxInputSize: str("max-input-size"),
     maxConfigSize: str("max-config-size"),
@@ -204,7 +210,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .command(
       "list <what>",
-      "list valid targets, formats, mappings, or one mapping's fields",
+      "list valid targets, formats, mappings, one mapping's fields, or Splunk data sources",
       (y) =>
         y
           .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
@@ -212,6 +218,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
           .option("max-config-size", { type: "string", describe: "largest config file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" })
           .example("rulecast list targets", "the names --to accepts")
+          .example("rulecast list data-sources", "what selects each log source's events in Splunk: raw conditions, and the CIM data set")
           .example("rulecast list formats", "input formats (--from) and report formats (--report)")
           .example("rulecast list fields --mapping sigma-splunk", "field renames Splunk output uses, config overrides included"),
       (a) => {

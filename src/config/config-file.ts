@@ -40,7 +40,9 @@ export interface RulecastConfig {
   readonly sigmaProfile?: "sharing" | "lossless";
   readonly sigmaCustom?: readonly string[];
   readonly failOn?: "warning" | "error";
-  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
+  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string; readonly taxonomy?: string; readonly lag?: string; readonly alert?: string };
+  /** Targets that ship rules disabled unless told (Splunk): write rules that do not say `enabled` as enabled. */
+  readonly enabled?: boolean;
   readonly mappings?: MappingOverrides;
   /** Per severity: schedule a rule gets when its file sets no `interval` / `from`. */
   readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
@@ -111,7 +113,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
 
 function readConfig(raw: unknown): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "sigma_case", "sigma_profile", "sigma_custom", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size"]);
+  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "sigma_case", "sigma_profile", "sigma_custom", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size", "enabled"]);
   const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
   if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
@@ -130,13 +132,20 @@ function readConfig(raw: unknown): RulecastConfig {
   if (top["sigma_custom"] !== undefined) cfg.sigmaCustom = stringList(top["sigma_custom"], ["sigma_custom"]);
   if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery", "lucene"] as const);
   if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
+  if (top["enabled"] !== undefined) {
+    if (typeof top["enabled"] !== "boolean") throw new ConfigProblem(["enabled"], "must be true or false");
+    cfg.enabled = top["enabled"];
+  }
   if (top["splunk"] !== undefined) {
     const s = object(top["splunk"], ["splunk"]);
-    only(s, ["splunk"], ["app", "index", "app_version"]);
+    only(s, ["splunk"], ["app", "index", "app_version", "taxonomy", "lag", "alert"]);
     cfg.splunk = {
       ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
       ...(s["index"] !== undefined ? { index: checked(string(s["index"], ["splunk", "index"]), ["splunk", "index"], splunkIndexProblem) } : {}),
       ...(s["app_version"] !== undefined ? { appVersion: checked(string(s["app_version"], ["splunk", "app_version"]), ["splunk", "app_version"], appVersionProblem) } : {}),
+      ...(s["taxonomy"] !== undefined ? { taxonomy: string(s["taxonomy"], ["splunk", "taxonomy"]) } : {}),
+      ...(s["lag"] !== undefined ? { lag: string(s["lag"], ["splunk", "lag"]) } : {}),
+      ...(s["alert"] !== undefined ? { alert: string(s["alert"], ["splunk", "alert"]) } : {}),
     };
   }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);

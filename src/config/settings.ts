@@ -6,6 +6,8 @@
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE, parseByteSize } from "../input/limits.js";
+import { durationMs, parseDuration } from "../ir/duration.js";
+import type { Duration } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
 import { splunkIndexProblem } from "../targets/splunk/splunk-names.js";
@@ -27,6 +29,13 @@ export interface Settings {
   readonly failOn: FailOn;
   readonly splunkApp?: string;
   readonly splunkIndex?: string;
+  readonly splunkTaxonomy: "sigma" | "cim";
+  /** Splunk ES alerting: risk events, notable events, or both. */
+  readonly splunkAlert: "risk" | "notable" | "both";
+  /** Minutes between the end of a Splunk search window and its run (ingestion lag). */
+  readonly splunkLag: Duration;
+  /** Rules that do not say `enabled` are written enabled (Splunk ships them disabled otherwise). */
+  readonly enable: boolean;
   readonly splunkAppVersion: string;
   readonly mappings: MappingOverrides;
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
@@ -57,6 +66,9 @@ export interface SettingFlags {
   readonly maxInputSize?: string;
   /** Bound of the config file itself and of template files (flag or environment only). */
   readonly maxConfigSize?: string;
+  readonly splunkTaxonomy?: string;
+  readonly splunkAlert?: string;
+  readonly enable?: boolean;
 }
 
 /** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
@@ -79,6 +91,9 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   RULECAST_SPLUNK_INDEX: "--splunk-index",
   RULECAST_MAX_INPUT_SIZE: "--max-input-size",
   RULECAST_MAX_CONFIG_SIZE: "--max-config-size",
+  RULECAST_SPLUNK_TAXONOMY: "--splunk-taxonomy",
+  RULECAST_ENABLE: "--enable",
+  RULECAST_SPLUNK_ALERT: "--splunk-alert",
 };
 
 const SIZE_FORMAT = "a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB";
@@ -147,6 +162,11 @@ export function resolveSettings(
   const caseFlag = flags.sigmaCase === undefined ? undefined : oneOf("--sigma-case", ["exact", "insensitive"] as const, "insensitive")(flags.sigmaCase);
   const profileFlag = flags.sigmaProfile === undefined ? undefined : oneOf("--sigma-profile", ["sharing", "lossless"] as const, "sharing")(flags.sigmaProfile);
   const names = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+  const splunkTaxonomyFlag = flags.splunkTaxonomy === undefined ? undefined : oneOf("--splunk-taxonomy", ["sigma", "cim"] as const, "sigma")(flags.splunkTaxonomy);
+  const splunkTaxonomyConfig = cfg.splunk?.taxonomy === undefined ? undefined : oneOf("splunk.taxonomy", ["sigma", "cim"] as const, "sigma")(cfg.splunk.taxonomy);
+  const alerts = ["risk", "notable", "both"] as const;
+  const splunkAlertFlag = flags.splunkAlert === undefined ? undefined : oneOf("--splunk-alert", alerts, "both")(flags.splunkAlert);
+  const splunkAlertConfig = cfg.splunk?.alert === undefined ? undefined : oneOf("splunk.alert", alerts, "both")(cfg.splunk.alert);
   const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
 
   const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
@@ -159,6 +179,10 @@ export function resolveSettings(
   if (indexProblem) problems.push(`${indexFrom}: ${indexProblem}`);
   const maxConfigSize = configSizeLimit(flags, env);
   const maxInputFlag = flags.maxInputSize === undefined ? undefined : size("--max-input-size")(flags.maxInputSize);
+  const lagText = cfg.splunk?.lag ?? "10m";
+  const parsedLag = parseDuration(lagText);
+  const lag: Duration = parsedLag && durationMs(parsedLag) % 60000 === 0 ? parsedLag : { value: 10, unit: "m" };
+  if (!parsedLag || durationMs(parsedLag) % 60000 !== 0) problems.push(`splunk.lag must be whole minutes such as 10m or 1h (got \`${lagText}\`)`);
   const settings: Settings = {
     paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
     targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),
@@ -173,6 +197,10 @@ export function resolveSettings(
     failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
     ...(splunkApp !== undefined ? { splunkApp } : {}),
     ...(splunkIndex !== undefined ? { splunkIndex } : {}),
+    splunkTaxonomy: pick(splunkTaxonomyFlag, "RULECAST_SPLUNK_TAXONOMY", splunkTaxonomyConfig, "sigma", oneOf("RULECAST_SPLUNK_TAXONOMY", ["sigma", "cim"] as const, "sigma")),
+    splunkLag: lag,
+    splunkAlert: pick(splunkAlertFlag, "RULECAST_SPLUNK_ALERT", splunkAlertConfig, "both", oneOf("RULECAST_SPLUNK_ALERT", alerts, "both")),
+    enable: flags.enable ?? (e("RULECAST_ENABLE") !== undefined ? e("RULECAST_ENABLE") === "true" : undefined) ?? cfg.enabled ?? false,
     splunkAppVersion: cfg.splunk?.appVersion ?? "1.0.0",
     mappings: cfg.mappings ?? {},
     schedule: cfg.schedule ?? {},

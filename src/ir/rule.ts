@@ -98,6 +98,12 @@ export interface Rule {
   readonly schedule: Schedule;
   readonly maxSignals: number;
   readonly enabled: boolean;
+  /**
+   * `enabled` as the rule itself says it, when it does; `enabled` then holds the source format's
+   * default (Kibana installs rules without it disabled, rulecast rule files enabled). Targets that
+   * ship detections disabled unless told (Splunk, as ESCU does) need to know the difference.
+   */
+  readonly enabledByRule?: boolean;
   readonly tags: readonly string[];
   readonly version: number;
   readonly authors: readonly string[];

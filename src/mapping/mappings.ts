@@ -5,6 +5,7 @@ import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
 import { lookupMap } from "./lookup-map.js";
 import { fits, sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
+import { loadCimMappings, type CimMappings } from "./cim-mapping.js";
 
 /** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
 export interface LogsourceSearch {
@@ -27,6 +28,8 @@ export interface Mappings {
   readonly ecsToSigmaUser?: Readonly<Record<string, string>>;
   readonly sigmaToEcs: SigmaEcsMapping;
   readonly sigmaToSplunk: TargetMapping;
+  /** Sigma/ECS → Splunk CIM data sets (read on first use: only `--splunk-taxonomy cim` needs them). */
+  readonly cim: CimMappings;
 }
 
 type RawTarget = {
@@ -53,7 +56,12 @@ export function loadMappings(overrides: MappingOverrides = {}): Mappings {
   const sigmaEcsRows = overrides["sigma-ecs"];
   // The Sigma → ECS table is the largest and only Sigma rules bound for Elastic need it: read on first use.
   let sigmaEcs: SigmaEcsMapping | undefined;
+  let cim: CimMappings | undefined;
   return {
+    get cim(): CimMappings {
+      cim ??= loadCimMappings();
+      return cim;
+    },
     ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
     ...(ecsRows ? { ecsToSigmaUser: ecsRows } : {}),
     get sigmaToEcs(): SigmaEcsMapping {

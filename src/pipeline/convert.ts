@@ -199,7 +199,9 @@ function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: Targ
   const lowered = TARGETS[name].kibanaTypes ? { rule: input } : lowerKibanaRuleType(input);
   if ("error" in lowered) return { diagnostics: [ruleDiagnostic(input, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
   const notes = ("warnings" in lowered ? (lowered.warnings ?? []) : []).map((w) => ruleDiagnostic(input, { severity: "warning", code: w.code, message: w.message }));
-  const prepared = inTaxonomy(name, lowered.rule, taxonomy, ctx);
+  // With the CIM taxonomy the Splunk target reads the rule as written (Sigma or ECS names) and
+  // brings it into the Sigma taxonomy itself only for rules no data model holds.
+  const prepared = name === "splunk" && ctx.options.splunkTaxonomy === "cim" ? { rule: lowered.rule, diagnostics: [] } : inTaxonomy(name, lowered.rule, taxonomy, ctx);
   return notes.length > 0 ? { ...prepared, diagnostics: [...notes, ...prepared.diagnostics] } : prepared;
 }
 

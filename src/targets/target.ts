@@ -3,6 +3,7 @@
  * imports another target and knows nothing about the parser a rule came from.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Duration } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import type { Templates } from "../render/templates.js";
@@ -23,6 +24,10 @@ export const SIGMA_CASES: readonly SigmaCase[] = ["exact", "insensitive"];
 export type SigmaProfile = "sharing" | "lossless";
 
 export const SIGMA_PROFILES: readonly SigmaProfile[] = ["sharing", "lossless"];
+
+export type SplunkTaxonomy = "sigma" | "cim";
+
+export const SPLUNK_TAXONOMIES: readonly SplunkTaxonomy[] = ["sigma", "cim"];
 
 export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
 
@@ -58,6 +63,19 @@ export interface TargetOptions {
   readonly splunkApp?: string;
   /** Splunk: index for searches (`index=...`), when the mapping gives none. */
   readonly splunkIndex?: string;
+  /**
+   * Splunk field names: `sigma` (the default) searches raw events by the add-ons' field names;
+   * `cim` searches CIM data models with tstats where a data set holds the rule's events.
+   */
+  readonly splunkTaxonomy?: SplunkTaxonomy;
+  /** Splunk ES: risk events (risk-based alerting), notable events, or both (the default). */
+  readonly splunkAlert?: "risk" | "notable" | "both";
+  /** Splunk: the ingestion lag each search window ends before its run (default 10m). */
+  readonly splunkLag?: Duration;
+  /** Splunk: write rules that do not say `enabled` as enabled (`--enable`; default disabled). */
+  readonly splunkEnable?: boolean;
+  /** Splunk CIM: tstats summariesonly (fast, but blind to events not yet summarised). */
+  readonly splunkSummariesOnly?: boolean;
 }
 
 export interface TargetContext {

@@ -36,7 +36,8 @@ export function nativeRuleView(rule: Rule): Record<string, Record<string, unknow
     from: rule.schedule.from,
     to: rule.schedule.to,
     max_signals: rule.maxSignals,
-    enabled: rule.enabled,
+    // Only what the rule said: a target's own default (Splunk ships disabled) applies otherwise.
+    ...(rule.enabledByRule !== undefined ? { enabled: rule.enabledByRule } : {}),
   };
   const about = {
     ...(rule.tags.length > 0 ? { tags: rule.tags } : {}),

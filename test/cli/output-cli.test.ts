@@ -66,7 +66,7 @@ test("--splunk-app writes an app folder and a .tgz holding the same files, byte-
   assert.match(readFileSync(join(app, "metadata/default.meta"), "utf8"), /^export = system$/m);
   const tgz = readFileSync(join(dir, "out/splunk-app/soc_detections.tgz"));
   const entries = untar(tgz);
-  assert.equal([...entries.keys()], ["soc_detections/", "soc_detections/default/", "soc_detections/default/app.conf", "soc_detections/default/savedsearches.conf", "soc_detections/metadata/", "soc_detections/metadata/default.meta"]);
+  assert.equal([...entries.keys()], ["soc_detections/", "soc_detections/default/", "soc_detections/default/app.conf", "soc_detections/default/macros.conf", "soc_detections/default/savedsearches.conf", "soc_detections/metadata/", "soc_detections/metadata/default.meta"]);
   assert.is(entries.get("soc_detections/default/savedsearches.conf"), conf);
   rulecast(["convert", "rules", "--to", "splunk", "--out", "out", "--splunk-app", "soc_detections"], dir);
   assert.ok(readFileSync(join(dir, "out/splunk-app/soc_detections.tgz")).equals(tgz), "same bytes on rerun");

@@ -197,11 +197,11 @@ test("a multi-line title is one line in the stanza name and the labels", () => {
 test("app.conf: a version that would continue or add a line is refused, by the writer and by the config", () => {
   const templates = loadTemplates();
   for (const version of ["1.0\\", "v1\\ ", "1.0\r\nkey = v", "1.0\u0000", "1.0 \n[evil]"]) {
-    assert.throws(() => splunkAppFiles("soc_app", version, "", templates), (e: unknown) => e instanceof TemplateError && /cannot be written/.test(e.message), JSON.stringify(version));
+    assert.throws(() => splunkAppFiles("soc_app", version, "", "", templates), (e: unknown) => e instanceof TemplateError && /cannot be written/.test(e.message), JSON.stringify(version));
   }
   // What the writer can hold reads back as one value; the config refuses it anyway (below).
   for (const version of ["2.0beta", "1.0\n[evil]\nkey = v"]) {
-    const app = readConf(splunkAppFiles("soc_app", version, "", templates).find((f) => f.path.endsWith("app.conf"))!.content);
+    const app = readConf(splunkAppFiles("soc_app", version, "", "", templates).find((f) => f.path.endsWith("app.conf"))!.content);
     assert.equal(app.problems, []);
     assert.equal(app.stanzas.map((s) => s.name), ["install", "package", "launcher", "ui"]);
     assert.is(app.stanzas[2]!.keys.get("version"), version);

@@ -25,7 +25,7 @@ test("golden cases and rules/ with --splunk-app and --splunk-index: every file o
   const conf = r.files.find((x) => x.target === "splunk" && x.path === "savedsearches.conf");
   assert.ok(conf);
   assert.ok(readConf(conf.content).stanzas.every((s) => s.name.startsWith("soc_app - ") && s.keys.get("search")?.startsWith("index=main ")));
-  const app = splunkAppFiles("soc_app", "1.2.0", conf.content, loadTemplates());
+  const app = splunkAppFiles("soc_app", "1.2.0", conf.content, "", loadTemplates());
   const stanzas = (suffix: string) => {
     const c = readConf(app.find((f) => f.path.endsWith(suffix))!.content);
     assert.equal(c.problems, [], suffix);
@@ -34,12 +34,14 @@ test("golden cases and rules/ with --splunk-app and --splunk-index: every file o
   assert.equal(stanzas("app.conf"), [
     ["install", { is_configured: "0", state: "enabled" }],
     ["package", { id: "soc_app", check_for_updates: "false" }],
+    ["id", { name: "soc_app", version: "1.2.0" }],
     ["launcher", { author: "rulecast", version: "1.2.0", description: "Detection rules converted by rulecast (soc_app)" }],
     ["ui", { is_visible: "false", label: "soc_app" }],
   ]);
   assert.equal(stanzas("default.meta"), [
     ["", { access: "read : [ * ], write : [ admin ]", export: "system" }],
-    ["savedsearches", { owner: "admin" }],
+    ["savedsearches", { owner: "admin", export: "system" }],
+    ["macros", { export: "system" }],
   ]);
   assert.is(app.find((f) => f.path.endsWith("savedsearches.conf"))!.content, conf.content);
 });

@@ -44,7 +44,8 @@ test("Splunk: a sliding sum or mean for gt/gte, fixed whole windows otherwise; l
   assert.match(spl("value_avg", "gt"), "| streamstats time_window=10m avg(SubjectLogonId) as rc_count by TargetUserName\n| where rc_count>50");
   assert.match(spl("value_avg", "lt"), "| stats avg(SubjectLogonId) as rc_count by _time, TargetUserName\n| where rc_count<50");
   const conf = convert("value_sum", "gte").files.find((f) => f.path === "savedsearches.conf")?.content ?? "";
-  assert.match(conf, "dispatch.earliest_time = -15m");
+  // interval 5m + timespan 10m + ingestion lag 10m
+  assert.match(conf, "dispatch.earliest_time = -25m@m\ndispatch.latest_time = -10m@m");
 });
 
 test("Elastic refuses value_sum and value_avg by name, and only for Elastic", () => {

@@ -31,11 +31,29 @@ export type EvalExpr =
 
 export type SplCommand =
   | { readonly kind: "where"; readonly expr: EvalExpr }
+  /** `` | `drop_dm_object_name(Processes)` ``: the CIM macro that renames `Processes.x` to `x`. */
+  | { readonly kind: "drop-object"; readonly object: string; readonly at: number }
+  /** `` | `<slug>_filter` ``: a detection's tuning macro, which rulecast's macros.conf defines as `search *`. */
+  | { readonly kind: "filter-macro"; readonly name: string; readonly at: number }
   /** `| regex field="re"` keeps events whose field matches; `!=` keeps those that do not. */
   | { readonly kind: "regex"; readonly field: string; readonly negate: boolean; readonly pattern: string; readonly at: number };
 
+/**
+ * `| tstats <options> count min(_time) as firstTime max(_time) as lastTime from datamodel=<DM>.<DS>
+ * [where <search>] by <field>...`: one result row per distinct combination of the grouped fields.
+ */
+export interface TstatsHead {
+  readonly datamodel: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly where: SearchNode | undefined;
+  readonly by: readonly string[];
+  readonly at: number;
+}
+
 export interface SplPipeline {
-  /** `undefined`: the search part was empty or `*` alone (every event). */
+  /** `undefined`: the search part was empty or `*` alone (every event), or the pipeline starts with tstats. */
   readonly search: SearchNode | undefined;
+  /** Set when the pipeline is a data-model search (then `search` is undefined). */
+  readonly tstats?: TstatsHead;
   readonly commands: readonly SplCommand[];
 }

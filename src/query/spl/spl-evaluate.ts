@@ -30,7 +30,7 @@ import { fieldValues, allLeaves, stringForm } from "../../eval/field-values.js";
 import { translatePcre } from "../../eval/regex-dialects.js";
 import { escapeRegExp } from "../../eval/string-pattern.js";
 import { assertNever } from "../../ir/query.js";
-import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline } from "./spl-ast.js";
+import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline, TstatsHead } from "./spl-ast.js";
 import { SplCursor } from "./spl-cursor.js";
 import { parseSearch } from "./spl-search-parser.js";
 import { isSearchDirective } from "./spl-search-modifiers.js";
@@ -47,11 +47,20 @@ class Refused {
 
 /** The whole pipeline: the search part and every command must keep the event. */
 export function evaluateSpl(p: SplPipeline, event: Record<string, unknown>, opts: SplEvalOptions = {}): SplEvalResult {
+  if (p.tstats) {
+    const head = p.tstats;
+    return guard(() => tstatsRows(head, event).some((row) => tstatsCommands(head, p.commands).every((c) => commandHolds(c, row, opts))));
+  }
+  if (p.commands.some((c) => c.kind === "drop-object")) return { ok: false, reason: "drop_dm_object_name outside a tstats search" };
   return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
 }
 
-/** The search part alone (rulecast's superset of the query). */
+/** The search part alone (rulecast's superset of the query); for tstats, its where clause. */
 export function evaluateSplSearch(p: SplPipeline, event: Record<string, unknown>): SplEvalResult {
+  if (p.tstats) {
+    const head = p.tstats;
+    return guard(() => head.where === undefined || searchHolds(head.where, inDataset(head, event)));
+  }
   return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)));
 }
 
@@ -74,6 +83,72 @@ function noDirective(n: SearchNode | undefined): true {
       return true;
     case "term":
       return true;
+  }
+}
+
+/**
+ * A data-model search over one event whose fields carry CIM names (`process_name`): the where
+ * clause reads them as `<object>.<field>`, and the event yields one row per combination of its
+ * grouped values (a multi-valued field gives one row per value); a missing grouped value is the
+ * fillnull_value, or without it the event yields no row, as tstats drops it.
+ */
+function tstatsRows(head: TstatsHead, event: Record<string, unknown>): Record<string, unknown>[] {
+  const view = inDataset(head, event);
+  if (head.where !== undefined && !searchHolds(head.where, view)) return [];
+  const fill = head.options["fillnull_value"];
+  const object = objectOf(head);
+  let rows: Record<string, unknown>[] = [{}];
+  for (const f of head.by) {
+    const vs: (string | number)[] = values(view, f);
+    const column = vs.length > 0 ? [...new Set(vs)] : fill !== undefined ? [fill] : [];
+    const name = f.startsWith(`${object}.`) ? f.slice(object.length + 1) : f;
+    rows = rows.flatMap((r) => column.map((v) => ({ ...r, [name]: v })));
+    if (rows.length > 4096) throw new Refused("too many tstats rows for one event");
+  }
+  return rows;
+}
+
+function inDataset(head: TstatsHead, event: Record<string, unknown>): Record<string, unknown> {
+  return { [objectOf(head)]: event };
+}
+
+function objectOf(head: TstatsHead): string {
+  return head.datamodel.slice(head.datamodel.indexOf(".") + 1);
+}
+
+/**
+ * The commands after tstats, on its rows: the first must be drop_dm_object_name of the data set's
+ * object (rows are then keyed by plain names); a `where` or `regex` may read only grouped fields.
+ */
+function tstatsCommands(head: TstatsHead, commands: readonly SplCommand[]): readonly SplCommand[] {
+  const object = objectOf(head);
+  const first = commands[0];
+  if (!first || first.kind !== "drop-object" || first.object !== object) throw new Refused(`a tstats search over ${head.datamodel} must continue with \`drop_dm_object_name(${object})\``);
+  const grouped = new Set(head.by.map((f) => (f.startsWith(`${object}.`) ? f.slice(object.length + 1) : f)));
+  for (const c of commands.slice(1)) {
+    const read = c.kind === "where" ? exprFields(c.expr) : c.kind === "regex" ? [c.field] : [];
+    for (const f of read) if (!grouped.has(f)) throw new Refused(`\`${f}\` is read after tstats but not grouped by`);
+  }
+  return [{ kind: "drop-object", object, at: first.at }, ...commands.slice(1)];
+}
+
+function exprFields(e: EvalExpr): string[] {
+  switch (e.kind) {
+    case "and":
+    case "or":
+    case "compare":
+      return [...exprFields(e.left), ...exprFields(e.right)];
+    case "not":
+      return exprFields(e.child);
+    case "call":
+      return e.args.flatMap(exprFields);
+    case "field":
+      return [e.name];
+    case "string":
+    case "number":
+      return [];
+    default:
+      return assertNever(e);
   }
 }
 
@@ -172,6 +247,12 @@ function commandHolds(c: SplCommand, event: Record<string, unknown>, opts: SplEv
   switch (c.kind) {
     case "where":
       return truth(evalExpr(c.expr, event, opts)) === true;
+    case "drop-object":
+      // Rows are built with plain names already (tstatsRows): keyed as after the rename.
+      return true;
+    case "filter-macro":
+      // As shipped, every filter macro is `search *` (templates/splunk/macros.conf.hbs).
+      return true;
     case "regex": {
       const re = pcre(c.pattern);
       const hit = values(event, c.field).some((v) => re.test(String(v)));

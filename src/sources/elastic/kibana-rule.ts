@@ -200,6 +200,8 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     maxSignals,
     // Kibana's server default: a rule imported without `enabled` is installed disabled.
     enabled: enabledRaw === true,
+    // Kibana always decides: a rule without `enabled` is installed disabled, and says so.
+    enabledByRule: enabledRaw === true,
     tags,
     version,
     authors,

@@ -203,6 +203,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     schedule: { interval: interval.duration, from: r.from ?? "now-6m", to: r.to ?? "now" },
     maxSignals: r.max_signals ?? 100,
     enabled: r.enabled ?? true,
+    ...(r.enabled !== undefined ? { enabledByRule: r.enabled } : {}),
     tags: r.tags ?? [],
     version: r.version ?? 1,
     authors: r.author ?? [],

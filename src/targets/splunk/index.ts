@@ -4,33 +4,70 @@
  * sigma-splunk mapping; the query through spl-query / spl-sequence; the stanza through splunk-stanza.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
+import { matchWindow } from "../../ir/match-window.js";
 import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
-import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
+import { problemsToDiagnostics, toTaxonomy } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import type { Target, TargetContext, TargetResult } from "../target.js";
+import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
 import { splunkIndexProblem } from "./splunk-names.js";
 import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
+import { cimSearch } from "./splunk-cim.js";
+import { riskAction } from "./splunk-risk.js";
+import { DEFAULT_LAG, splunkSchedule } from "./splunk-schedule.js";
 
 export const splunkTarget: Target = {
   name: "splunk",
   renderRule: renderSplunkRule,
-  renderBundle: renderSavedSearches,
+  renderBundle: (pieces, ctx) => [
+    ...renderSavedSearches(pieces, ctx),
+    { path: "macros.conf", content: ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros: filterMacros(pieces.map((p) => p.text)) }, undefined, "splunk", ctx)) },
+  ],
 };
 
-function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
+/**
+ * The filter macros the stanzas' searches end in, once each in stanza order. renderRule writes each
+ * search's last line as `` | `<slug>_filter` ``, so the names are read back from there.
+ */
+function filterMacros(stanzas: readonly string[]): string[] {
+  const names = stanzas.map((s) => /\| `([a-z0-9_]+_filter)`$/m.exec(s)?.[1]).filter((n): n is string => n !== undefined);
+  return [...new Set(names)];
+}
+
+function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
+  let rule = input;
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
   const table = ctx.mappings.sigmaToSplunk;
+
+  // CIM: a data-model search where a data set holds the rule's events; raw events otherwise.
+  let cimSpl: string | undefined;
+  // Fields every result row carries, for risk objects: raw events always have Splunk's `host`.
+  let resultFields: readonly string[] = ["host"];
+  if (ctx.options.splunkTaxonomy === "cim") {
+    const c = cimSearch(input, ctx.mappings.cim, { summariesOnly: ctx.options.splunkSummariesOnly ?? false });
+    if (c.ok) {
+      cimSpl = c.spl;
+      resultFields = c.resultFields;
+      diagnostics.push(...c.diagnostics);
+    } else {
+      warn("splunk/cim-fallback", `not a CIM data-model search: ${c.reason}; the rule searches raw events by its log source's field names instead`);
+      const sigma = toTaxonomy(input, "sigma", ctx.mappings, ctx.options.unmapped);
+      diagnostics.push(...sigma.diagnostics);
+      if (!sigma.rule) return { files: [], bundle: [], diagnostics };
+      rule = sigma.rule;
+    }
+  }
 
   /** A join or group-by key in Splunk's names (the sigma-splunk table answers every name). */
   const splunkName = (field: string): string => table.fields.fields.get(field)?.to ?? field;
@@ -54,9 +91,9 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     return { search: r.search, condition, keys: [...by, ...s.by].map(splunkName) };
   };
 
-  let spl: string | undefined;
+  let spl: string | undefined = cimSpl;
   const q = rule.query;
-  switch (q.kind) {
+  if (cimSpl === undefined) switch (q.kind) {
     case "sequence": {
       if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
       if (q.steps.some((s) => (s.runs ?? 1) > 1)) error("splunk/runs", "`with runs=N` is not converted to SPL");
@@ -73,6 +110,8 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
     case "sample": {
       const steps = q.steps.map((s) => step(s, q.by));
       if (steps.every((s): s is SplStep => s !== undefined)) spl = renderSplSample(steps);
+      // One row per join key: only the keys remain.
+      resultFields = steps[0]?.keys ?? [];
       break;
     }
     case "correlation": {
@@ -92,6 +131,7 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
           warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");
         }
         spl = renderSplCorrelation(plan);
+        resultFields = rules[0]?.keys ?? [];
       }
       break;
     }
@@ -109,9 +149,31 @@ function renderSplunkRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
   const indexProblem = ctx.options.splunkIndex !== undefined ? splunkIndexProblem(ctx.options.splunkIndex) : undefined;
   if (indexProblem) error("splunk/index-name", indexProblem);
-  const search = ctx.options.splunkIndex ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  // A data-model search reads the model's summaries, not an index.
+  const body = ctx.options.splunkIndex && cimSpl === undefined ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  // Every search ends in its own filter macro (`search *` in macros.conf), so tuning never edits the detection.
+  const search = `${body}\n| \`${filterMacro(rule)}\``;
 
-  const piece = renderStanza(rule, search, ctx, { error, warn });
+  const lag = ctx.options.splunkLag ?? DEFAULT_LAG;
+  const schedule = splunkSchedule(rule.id, rule.schedule.interval, lag, matchWindow(rule.query));
+  if (!schedule) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  else if (!schedule.exact) {
+    warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${schedule.cron}\` runs closer together at each boundary, so consecutive search windows overlap there`);
+  }
+  const alert = ctx.options.splunkAlert ?? "both";
+  const risk = alert === "notable" ? undefined : riskAction(rule, resultFields);
+  if (alert !== "notable" && !risk) {
+    diagnostics.push(ruleDiagnostic(rule, { severity: alert === "risk" ? "warning" : "info", code: "splunk/no-risk-object", message: NO_RISK_OBJECT }));
+  }
+  if (!schedule || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+  const piece = renderStanza(rule, search, ctx, { error, warn }, { schedule, ...(risk ? { risk } : {}), notable: alert !== "risk", enabled: rule.enabledByRule ?? ctx.options.splunkEnable ?? false });
   if (!piece || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
   return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [piece], diagnostics };
+}
+
+const NO_RISK_OBJECT = "the search's results carry no field naming a risk object (dest, src, host, user, src_user, or a Windows account field), so no risk event is written";
+
+/** `<rule slug>_filter`: the macro a rule's search ends in (ESCU's convention). */
+export function filterMacro(rule: Rule): string {
+  return `${slugify(rule.name)}_filter`;
 }

@@ -5,14 +5,13 @@
  * back (render/conf-reader.ts) before it is kept: exactly one stanza of the intended name, the
  * search intact, whatever a user's template does.
  */
-import { formatDuration } from "../../ir/duration.js";
-import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import type { Rule } from "../../ir/rule.js";
 import { readConf } from "../../render/conf-reader.js";
 import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
 import { TemplateError } from "../../render/templates.js";
 import { templateView, type BundlePiece, type RenderedFile, type TargetContext } from "../target.js";
-import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
+import type { RiskAction } from "./splunk-risk.js";
+import { ALERT_SEVERITY, type SplunkSchedule } from "./splunk-schedule.js";
 
 interface Report {
   error(code: string, message: string, hint?: string): void;
@@ -40,22 +39,22 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetC
   return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
 }
 
+/** How the stanza runs and alerts (splunk-schedule.ts, splunk-risk.ts), decided by the target. */
+export interface StanzaPlan {
+  readonly schedule: SplunkSchedule;
+  readonly risk?: RiskAction;
+  readonly notable: boolean;
+  readonly enabled: boolean;
+}
+
 /** The stanza for a rule whose query is `search`; undefined when a value cannot be written (reported). */
-export function renderStanza(rule: Rule, search: string, ctx: TargetContext, report: Report): BundlePiece | undefined {
+export function renderStanza(rule: Rule, search: string, ctx: TargetContext, report: Report, plan: StanzaPlan): BundlePiece | undefined {
   let refused = false;
   const error = (code: string, message: string, hint?: string) => {
     refused = true;
     report.error(code, message, hint);
   };
   const warn = report.warn;
-  const cron = cronFor(rule.schedule.interval);
-  const earliest = splunkTime(rule.schedule.from);
-  const latest = splunkTime(rule.schedule.to);
-  if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
-  else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
-  if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
-  const window = windowBeyondLookback(rule.schedule, rule.query);
-  if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
   const searchProblem = confValueProblem(search);
   if (searchProblem) error("splunk/conf-search", `the search cannot be written to savedsearches.conf exactly: ${searchProblem}`);
   const description = confProse(rule.description, warn);
@@ -69,7 +68,7 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
   const stanza = title.replace(/[[\]]/g, " ").trim();
   const stanzaProblem = titleProblem ? undefined : confStanzaProblem(stanza);
   if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
-  if (refused || !cron || !earliest || !latest) return undefined;
+  if (refused) return undefined;
 
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
   const view: StanzaView = {
@@ -78,10 +77,13 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
     title,
     description,
     search,
-    disabled: rule.enabled ? "0" : "1",
-    cron: cron.cron,
-    earliest,
-    latest,
+    // Shipped disabled unless the rule or the user says enabled, as ESCU and Kibana imports ship.
+    disabled: plan.enabled ? "0" : "1",
+    cron: plan.schedule.cron,
+    earliest: plan.schedule.earliest,
+    latest: plan.schedule.latest,
+    ...(plan.risk ? { risk: plan.risk } : {}),
+    notable: plan.notable,
     maxCount: String(rule.maxSignals),
     alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
     severity: rule.severity,
@@ -104,6 +106,8 @@ interface StanzaView {
   readonly description: string;
   readonly search: string;
   readonly disabled: string;
+  readonly risk?: RiskAction;
+  readonly notable: boolean;
   readonly cron: string;
   readonly earliest: string;
   readonly latest: string;
@@ -128,6 +132,7 @@ function intendedStanza(v: StanzaView): { name: string; comments: string[]; keys
       "dispatch.earliest_time": v.earliest,
       "dispatch.latest_time": v.latest,
       "dispatch.max_count": v.maxCount,
+      allow_skew: "0",
       schedule_window: "auto",
       counttype: "number of events",
       relation: "greater than",
@@ -139,10 +144,23 @@ function intendedStanza(v: StanzaView): { name: string; comments: string[]; keys
       "action.correlationsearch.label": v.title.trim(),
       "action.correlationsearch.annotations": v.annotations,
       "action.correlationsearch.metadata": v.metadata,
-      "action.notable": "1",
-      "action.notable.param.rule_title": v.title.trim(),
-      "action.notable.param.rule_description": v.description,
-      "action.notable.param.severity": v.severity,
+      ...(v.risk
+        ? {
+            "action.risk": "1",
+            "action.risk.param._risk": v.risk.objects,
+            "action.risk.param._risk_message": v.risk.message,
+            "action.risk.param._risk_score": "0",
+            "action.risk.param.verbose": "0",
+          }
+        : {}),
+      ...(v.notable
+        ? {
+            "action.notable": "1",
+            "action.notable.param.rule_title": v.title.trim(),
+            "action.notable.param.rule_description": v.description,
+            "action.notable.param.severity": v.severity,
+          }
+        : {}),
     },
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * The Splunk CIM as data: the data sets tstats can search (mappings/cim-datamodels.yaml) and the
+ * routes into them from the Sigma taxonomy (sigma-cim.yaml) and from ECS (ecs-cim.yaml). This
+ * module loads and checks them; passes/to-cim.ts applies them.
+ */
+import type { Logsource } from "../ir/query.js";
+import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow, type LogsourceRow, type ValueTransform } from "./mapping-table.js";
+
+export interface CimDataset {
+  /** `Endpoint.Processes`: what `from datamodel=` names. */
+  readonly key: string;
+  readonly model: string;
+  /** The name tstats prefixes fields with (`Processes.process_name`). */
+  readonly object: string;
+  readonly fields: ReadonlySet<string>;
+  /** The tags that put an event into the data set (its constraint), for searches over raw events. */
+  readonly tags: readonly string[];
+  /** What a search groups by besides the fields its `| where` needs (ESCU's habit: where and who). */
+  readonly group: readonly string[];
+}
+
+/** A source condition whose meaning the data set says another way (see ecs-cim.yaml). */
+export interface CimValueRow {
+  readonly field: string;
+  readonly values: readonly string[];
+  /** `all`: the data set holds only such events; otherwise CIM field → value. */
+  readonly to: "all" | Readonly<Record<string, string>>;
+  /** Set when the rewrite matches more than the source condition: the reason. */
+  readonly widens?: string;
+}
+
+export interface CimLogsourceRow {
+  readonly logsource: Logsource;
+  /** CIM conditions the log source adds inside the data set (registry_set → action=modified). */
+  readonly conditions: Readonly<Record<string, string>>;
+}
+
+/** How rules of one taxonomy reach one data set. */
+export interface CimRoute {
+  readonly dataset: CimDataset;
+  readonly logsources: readonly CimLogsourceRow[];
+  readonly fields: FieldMapping;
+  readonly values: readonly CimValueRow[];
+  /** Renames that match more than the source field (host.id → dest): source field → the reason. */
+  readonly widening: ReadonlyMap<string, string>;
+}
+
+export interface CimMappings {
+  readonly datasets: ReadonlyMap<string, CimDataset>;
+  readonly sigma: readonly CimRoute[];
+  readonly ecs: readonly CimRoute[];
+  /** ECS conditions → log source: ecs-cim.yaml's extra rows first, then ecs-sigma.yaml's. */
+  readonly ecsLogsources: FieldMapping;
+}
+
+export type CimLoad = { readonly ok: true; readonly value: CimMappings } | { readonly ok: false; readonly errors: readonly string[] };
+
+type RawField = string | { to: string; value?: ValueTransform; widens?: string };
+type RawValueRow = { field: string; value?: string; values?: string[]; to: "all" | Record<string, string>; widens?: string };
+type RawLogsource = Logsource | { logsource: Logsource; conditions?: Record<string, string> };
+type RawRoutes = {
+  logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
+  datasets: Record<string, { logsources: RawLogsource[]; fields: Record<string, RawField>; values?: RawValueRow[] }>;
+};
+type RawModels = { datamodels: Record<string, Record<string, { object: string; tags: string[]; group: string[]; fields: string[] }>> };
+
+/** The packaged CIM tables (they are checked by tests, so a failure here is a packaging bug). */
+export function loadCimMappings(): CimMappings {
+  const r = cimMappings(loadMappingFile("cim-datamodels.yaml"), loadMappingFile("sigma-cim.yaml"), loadMappingFile("ecs-cim.yaml"));
+  if (!r.ok) throw new Error(`packaged CIM mappings are invalid: ${r.errors.join("; ")}`);
+  return r.value;
+}
+
+/**
+ * Builds and checks the CIM tables: every data set a route names must exist, and every CIM field
+ * a route writes must be a field of its data set. Errors name the valid data sets.
+ */
+export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimLoad {
+  const errors: string[] = [];
+  const datasets = new Map<string, CimDataset>();
+  for (const [model, sets] of Object.entries((models as RawModels).datamodels)) {
+    for (const [set, def] of Object.entries(sets)) {
+      datasets.set(`${model}.${set}`, { key: `${model}.${set}`, model, object: def.object, fields: new Set(def.fields), tags: def.tags, group: def.group });
+      for (const g of def.group) if (!def.fields.includes(g)) errors.push(`cim-datamodels: ${model}.${set} groups by \`${g}\`, which is not one of its fields`);
+    }
+  }
+  const routes = (name: string, from: "sigma" | "ecs", raw: RawRoutes): CimRoute[] =>
+    Object.entries(raw.datasets).flatMap(([key, def]): CimRoute[] => {
+      const dataset = datasets.get(key);
+      if (!dataset) {
+        errors.push(`${name}: unknown CIM data set \`${key}\`; valid: ${[...datasets.keys()].join(", ")}`);
+        return [];
+      }
+      const field = (f: string, where: string) => {
+        if (!dataset.fields.has(f)) errors.push(`${name}: ${where} names \`${f}\`, which is not a field of ${key}`);
+      };
+      const rows = new Map<string, FieldRow>();
+      const widening = new Map<string, string>();
+      for (const [src, to] of Object.entries(def.fields)) {
+        if (typeof to === "object" && to.widens) widening.set(src, to.widens);
+        const row = typeof to === "string" ? { from: src, to, value: "same" as const } : { from: src, to: to.to, value: to.value ?? ("same" as const) };
+        field(row.to, `field ${src}`);
+        rows.set(src, row);
+      }
+      const values = (def.values ?? []).map((v): CimValueRow => {
+        if (typeof v.to === "object") for (const f of Object.keys(v.to)) field(f, `value row ${v.field}`);
+        return { field: v.field, values: v.values ?? (v.value !== undefined ? [v.value] : []), to: v.to, ...(v.widens ? { widens: v.widens } : {}) };
+      });
+      const logsources = def.logsources.map((l): CimLogsourceRow => {
+        const row = "logsource" in l ? { logsource: l.logsource, conditions: l.conditions ?? {} } : { logsource: l as Logsource, conditions: {} };
+        for (const f of Object.keys(row.conditions)) field(f, "a log-source condition");
+        return row;
+      });
+      const fields: FieldMapping = { name, from, to: "splunk", fields: rows, logsources: [], products: { conditions: {}, tags: {}, index: {} } };
+      return [{ dataset, logsources, fields, values, widening }];
+    });
+  const sigmaRoutes = routes("sigma-cim", "sigma", sigma as RawRoutes);
+  const ecsRaw = ecs as RawRoutes;
+  const ecsRoutes = routes("ecs-cim", "ecs", ecsRaw);
+  if (errors.length > 0) return { ok: false, errors };
+  const base = ecsToSigma();
+  const extra: LogsourceRow[] = (ecsRaw.logsources ?? []).map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false }));
+  return { ok: true, value: { datasets, sigma: sigmaRoutes, ecs: ecsRoutes, ecsLogsources: { ...base, logsources: [...extra, ...base.logsources] } } };
+}
+
+/** The route whose log-source row fits the rule's log source (every key the row names is equal). */
+export function findCimRoute(routes: readonly CimRoute[], ls: Logsource | undefined): { route: CimRoute; row: CimLogsourceRow } | undefined {
+  if (!ls) return undefined;
+  for (const route of routes) {
+    for (const row of route.logsources) {
+      if ((Object.keys(row.logsource) as (keyof Logsource)[]).every((k) => row.logsource[k] === ls[k])) return { route, row };
+    }
+  }
+  return undefined;
+}
