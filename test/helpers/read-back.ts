@@ -22,6 +22,7 @@ function fileProblem(f: OutputFile, all: readonly OutputFile[]): string | undefi
   if (f.target === "elastic" && f.path === "rules.ndjson") return ndjsonProblem(f, all.filter((x) => x.target === "elastic" && x.path.endsWith(".json")));
   if (f.target === "elastic") return jsonProblem(f);
   if (f.path === "savedsearches.conf") return confProblem(f, all.filter((x) => x.target === "splunk" && x.path.endsWith(".spl")));
+  if (f.path === "macros.conf") return macrosProblem(f);
   return f.path.endsWith(".spl") ? undefined : "a file no check knows";
 }
 
@@ -83,6 +84,15 @@ function confProblem(f: OutputFile, spls: readonly OutputFile[]): string | undef
     if (s.keys["search"] !== spls[i]?.content.trim()) return `[${s.name}]: the search is not the rule's .spl`;
   }
   return undefined;
+}
+
+/** macros.conf: exactly the intended macros, in order, each with exactly its keys (comments aside). */
+function macrosProblem(f: OutputFile): string | undefined {
+  const read = readConf(f.content);
+  const p = read.problems[0];
+  if (p) return `line ${p.line}: ${p.message}`;
+  const got = read.stanzas.map((s) => ({ name: s.name, keys: Object.fromEntries(s.keys) }));
+  return sameValue(got, f.document);
 }
 
 /** Deep equality of JSON-like values (key order aside); the first difference, or undefined. */

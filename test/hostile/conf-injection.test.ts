@@ -43,10 +43,11 @@ const HOSTILE: readonly string[] = [
 /** The keys of templates/splunk/stanza.conf.hbs, written out independently of the target. */
 const STANZA_KEYS = [
   "description", "search", "disabled", "enableSched", "cron_schedule", "dispatch.earliest_time", "dispatch.latest_time",
-  "dispatch.max_count", "schedule_window", "counttype", "relation", "quantity", "alert.track", "alert.digest_mode",
+  "dispatch.max_count", "allow_skew", "schedule_window", "counttype", "relation", "quantity", "alert.track", "alert.digest_mode",
   "alert.severity", "action.correlationsearch.enabled", "action.correlationsearch.label", "action.correlationsearch.annotations",
   "action.correlationsearch.metadata", "action.notable", "action.notable.param.rule_title", "action.notable.param.rule_description",
-  "action.notable.param.severity",
+  "action.notable.param.severity", "action.risk", "action.risk.param._risk", "action.risk.param._risk_message",
+  "action.risk.param._risk_score", "action.risk.param.verbose",
 ].sort();
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -203,7 +204,7 @@ test("app.conf: a version that would continue or add a line is refused, by the w
   for (const version of ["2.0beta", "1.0\n[evil]\nkey = v"]) {
     const app = readConf(splunkAppFiles("soc_app", version, "", "", templates).find((f) => f.path.endsWith("app.conf"))!.content);
     assert.equal(app.problems, []);
-    assert.equal(app.stanzas.map((s) => s.name), ["install", "package", "launcher", "ui"]);
+    assert.equal(app.stanzas.map((s) => s.name), ["install", "package", "id", "launcher", "ui"]);
     assert.is(app.stanzas[2]!.keys.get("version"), version);
   }
 

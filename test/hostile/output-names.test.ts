@@ -85,7 +85,7 @@ test("a file name that grows past 255 bytes with its target's extension fails th
   const r = await rulecastInProcess(["convert", "rules", "--to", "sigma,splunk,elastic", "--naming", "{target}/{path}", "--out", "out", "--skip-errors"], dir);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`^rules/${long}\\.yml:1:1: error output/invalid-name: cannot name a file "elastic/k+…" under --out: a name in it is 256 bytes long \\(at most 255\\)`, "m"));
-  assert.equal(writtenFiles(join(dir, "out")), ["elastic/rules.ndjson", "elastic/short.json", "sigma/short.yml", "splunk/savedsearches.conf", "splunk/short.spl"]);
+  assert.equal(writtenFiles(join(dir, "out")), ["elastic/rules.ndjson", "elastic/short.json", "sigma/short.yml", "splunk/macros.conf", "splunk/savedsearches.conf", "splunk/short.spl"]);
 });
 
 /** Names Windows keeps for devices (any extension) or cannot hold (a trailing dot or space), per path segment. */

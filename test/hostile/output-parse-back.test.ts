@@ -61,9 +61,9 @@ test(`Sigma output never repeats a key (${Object.keys(COLLIDING).length} inputs 
     assert.equal(again.diagnostics.filter((d) => d.severity === "error"), [], name);
     assert.equal(withoutSpans(again.rules[0]!.query), withoutSpans(read.rules[0]!.query), name);
   }
-  // Own keys the template does not write stay, whatever they are called.
+  // Own keys the template does not write stay (in the lossless profile, which writes custom attributes), whatever they are called.
   const own = readRules([{ path: "r.yml", text: `${SIGMA_RULE}searches: a\ncondition: b\ncustom: c\nname: d\n` }]);
-  const kept = convertRules(own.rules, ["sigma"], testContext());
+  const kept = convertRules(own.rules, ["sigma"], testContext({ sigmaProfile: "lossless" }));
   assert.is(readBackProblem(kept.files), undefined);
   assert.match(kept.files[0]!.content, /\nsearches: a\ncondition: b\ncustom: c\n/);
   assert.match(kept.files[0]!.content, /^name: d$/m);

@@ -14,7 +14,7 @@ import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
 import { problemsToDiagnostics, toTaxonomy } from "../../pipeline/to-taxonomy.js";
 import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
+import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
@@ -29,9 +29,15 @@ export const splunkTarget: Target = {
   renderRule: renderSplunkRule,
   renderBundle: (pieces, ctx) => [
     ...renderSavedSearches(pieces, ctx),
-    { path: "macros.conf", content: ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros: filterMacros(pieces.map((p) => p.text)) }, undefined, "splunk", ctx)) },
+    macrosFile(filterMacros(pieces.map((p) => p.text)), ctx),
   ],
 };
+
+/** macros.conf: one `search *` macro per detection; `document` is what it must read back as. */
+function macrosFile(macros: readonly string[], ctx: TargetContext): RenderedFile {
+  const content = ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros }, undefined, "splunk", ctx));
+  return { path: "macros.conf", content, document: macros.map((name) => ({ name, keys: { definition: "search *" } })) };
+}
 
 /**
  * The filter macros the stanzas' searches end in, once each in stanza order. renderRule writes each
