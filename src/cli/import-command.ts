@@ -17,7 +17,7 @@ import { convertRule } from "../pipeline/convert.js";
 import { detectFormat } from "../pipeline/detect-format.js";
 import { collectInputFiles } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
-import { ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
 import { readElasticJson, readElasticToml, readKibanaNdjson, type ElasticReadResult } from "../sources/elastic/index.js";

@@ -10,7 +10,7 @@ import { sigmaTarget } from "../targets/sigma/index.js";
 import { splunkTarget } from "../targets/splunk/index.js";
 import type { RenderedFile, Target, TargetContext, TargetName } from "../targets/target.js";
 import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
-import { ruleDiagnostic } from "./rule-diagnostic.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
 
 /**

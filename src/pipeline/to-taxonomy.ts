@@ -7,10 +7,10 @@ import type { Rule, Taxonomy } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
-import { mapFields, type MappingProblem } from "../passes/map-fields.js";
+import { mapFields } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
-import type { UnmappedPolicy } from "../targets/target.js";
-import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
+import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 
 export interface TaxonomyResult {
   /** Undefined when an error stops the conversion, or the unmapped-field policy skips the rule. */
@@ -78,37 +78,4 @@ export function toTaxonomy(
       }),
     ],
   };
-}
-
-const UNMAPPED_SEVERITY: Readonly<Record<UnmappedPolicy, "error" | "warning" | "info">> = {
-  error: "error",
-  warning: "warning",
-  keep: "info",
-  skip: "warning",
-};
-
-const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
-  error: "add the field to a mapping override in rulecast.config.yaml, or pick another --unmapped policy (warning, keep, skip)",
-  warning: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  keep: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  skip: "the rule is left out of this target; add the field to a mapping override in rulecast.config.yaml",
-};
-
-function skips(problems: readonly MappingProblem[], unmapped: UnmappedPolicy): boolean {
-  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
-}
-
-export function problemsToDiagnostics(
-  rule: Rule,
-  problems: readonly MappingProblem[],
-  unmapped: UnmappedPolicy,
-): Diagnostic[] {
-  return problems.map((p) =>
-    ruleDiagnostic(rule, {
-      severity: p.code === "mapping/unmapped-field" ? UNMAPPED_SEVERITY[unmapped] : p.severity,
-      code: p.code,
-      message: p.message,
-      ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
-    }, fieldSpan(rule.query, p.field)),
-  );
 }

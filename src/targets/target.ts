@@ -6,17 +6,9 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import type { Templates } from "../render/templates.js";
+import type { UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
 
 export type TargetName = "sigma" | "splunk" | "elastic";
-
-/**
- * A field the mapping does not know: `error` fails the rule for that target (the default);
- * `warning` and `keep` keep the field's own name, reported as a warning or an info line; `skip`
- * leaves the rule out of that target without counting it as a failure (an info line says why).
- */
-export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
-
-export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
 
 export interface TargetOptions {
   /** Elastic: the query language for rules converted from Sigma (`eql` keeps case-insensitivity). */

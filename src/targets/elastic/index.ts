@@ -18,7 +18,7 @@ import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 

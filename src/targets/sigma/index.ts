@@ -8,7 +8,7 @@ import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSigmaDetection } from "./sigma-detection.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";

@@ -12,8 +12,8 @@ import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js"
 import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { lowerLogsource } from "../../passes/lower-logsource.js";
 import { mapFields } from "../../passes/map-fields.js";
-import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
+import { problemsToDiagnostics } from "../../diagnostics/mapping-diagnostics.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { confSafe } from "../../render/escape.js";
 import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
 import { renderSplCondition, renderSplQuery } from "./spl-query.js";

@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, Severity } from "./diagnostic.js";
 import type { Span } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 
