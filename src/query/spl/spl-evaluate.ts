@@ -24,7 +24,7 @@
  */
 import { inCidr, parseCidr, parseIp } from "../../eval/cidr.js";
 import { fieldValues, allLeaves, stringForm } from "../../eval/field-values.js";
-import { translatePcre } from "../../eval/regex-dialects.js";
+import { translatePcre } from "../regex/regex-dialects.js";
 import { escapeRegExp } from "../../eval/string-pattern.js";
 import { assertNever } from "../../ir/query.js";
 import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline } from "./spl-ast.js";

@@ -5,7 +5,7 @@
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../../query/print-result.js";
-import { luceneToPcre } from "../../passes/lucene-to-pcre.js";
+import { luceneToPcre } from "../../query/regex/lucene-to-pcre.js";
 import { sigmaString } from "./sigma-values.js";
 
 type Scalar = string | number | boolean | null;

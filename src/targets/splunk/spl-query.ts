@@ -12,7 +12,7 @@
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../../query/print-result.js";
-import { luceneToPcre } from "../../passes/lucene-to-pcre.js";
+import { luceneToPcre } from "../../query/regex/lucene-to-pcre.js";
 import { anchoredRegex, evalField, likePattern, quoteSpl, regexBody, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
 
 /** `text: null` means "every event" (nothing to filter on in search). */

@@ -12,7 +12,7 @@
  * other than a leading `(?i)`, a boundary next to something that may be empty or mixed) is refused
  * rather than approximated.
  */
-import { assertNever } from "../ir/query.js";
+import { assertNever } from "../../ir/query.js";
 import { parsePcre, type CharKinds, type PcreNode } from "./pcre-syntax.js";
 
 export type LuceneResult =

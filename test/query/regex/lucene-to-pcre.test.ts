@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { translateLucene, translatePcre } from "../../src/eval/regex-dialects.js";
-import { luceneToPcre } from "../../src/passes/lucene-to-pcre.js";
+import { translateLucene, translatePcre } from "../../../src/query/regex/regex-dialects.js";
+import { luceneToPcre } from "../../../src/query/regex/lucene-to-pcre.js";
 
 const atom = fc.constantFrom("a", "b", ".", "[ab]", "[^a]", "\\.", "\\(", "x", "(a|b)", "(ab|c)");
 const piece = fc.tuple(atom, fc.constantFrom("", "*", "+", "?", "{1,2}")).map(([a, q]) => a + q);

@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { translateLucene, translatePcre } from "../../src/eval/regex-dialects.js";
-import { pcreToLucene } from "../../src/passes/pcre-to-lucene.js";
+import { translateLucene, translatePcre } from "../../../src/query/regex/regex-dialects.js";
+import { pcreToLucene } from "../../../src/query/regex/pcre-to-lucene.js";
 
 const plainAtom = fc.oneof(
   fc.constantFrom("a", "b", ".", "\\d", "\\w", "\\s", "[ab]", "[^a]", "\\.", "\\(", "x", "@", "#", "&", "<", '"', "{", "]"),

@@ -4,7 +4,7 @@
  * zero-width assertions next to them can be decided. What Lucene cannot say is refused while
  * reading, with the reason.
  */
-import { LUCENE_REGEX_OPERATORS, luceneRegexLiteral } from "../query/lucene/lucene-escape.js";
+import { LUCENE_REGEX_OPERATORS, luceneRegexLiteral } from "../lucene/lucene-escape.js";
 
 export type PcreNode =
   | { readonly kind: "seq"; readonly items: readonly PcreNode[] }
