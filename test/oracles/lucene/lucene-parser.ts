@@ -14,12 +14,12 @@
  * case-sensitively; a regex is Lucene's own dialect, anchored on the whole value. Values are
  * strings (the query string is untyped); a range bound written as a number stays a number.
  */
-import type { Part, Query, RangeOp, Value } from "../../ir/query.js";
-import { type ParseResult, QuerySyntaxError } from "../../diagnostics/query-error.js";
-import { checkNesting } from "../nesting.js";
-import { LUCENE_TERM_RESERVED, LUCENE_UNESCAPABLE, LUCENE_WHITESPACE } from "./lucene-escape.js";
+import type { Part, Query, RangeOp, Value } from "../../../src/ir/query.js";
+import { type ParseResult, QuerySyntaxError } from "../../../src/diagnostics/query-error.js";
+import { checkNesting } from "../../../src/query/nesting.js";
+import { RESERVED, UNESCAPABLE, WHITESPACE } from "./lucene-syntax.js";
 
-const isSpace = (c: string | undefined): boolean => c !== undefined && LUCENE_WHITESPACE.has(c);
+const isSpace = (c: string | undefined): boolean => c !== undefined && WHITESPACE.has(c);
 
 export function parseLucene(text: string): ParseResult<Query> {
   try {
@@ -230,7 +230,7 @@ class Parser {
         this.i++;
         continue;
       }
-      if (LUCENE_TERM_RESERVED.has(c) || LUCENE_UNESCAPABLE.has(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
+      if (RESERVED.has(c) || UNESCAPABLE.has(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
       text += c;
       this.i++;
     }

@@ -3,7 +3,7 @@
  * AND > OR. Field names are bare (`a_b`) or single-quoted (`'process.name'`, no escape inside);
  * strings are double-quoted with `\\` and `\"`; `true()`/`false()` are calls.
  */
-import { QuerySyntaxError } from "../../diagnostics/query-error.js";
+import { QuerySyntaxError } from "../../../src/diagnostics/query-error.js";
 import type { EvalExpr, EvalOp } from "./spl-ast.js";
 import { readQuoted, type SplCursor } from "./spl-cursor.js";
 

@@ -3,7 +3,7 @@
  * the search part, then each `| where` / `| regex` command. Other commands are refused with a
  * named error: this reads what rulecast writes, not SPL at large.
  */
-import { type ParseResult, QuerySyntaxError } from "../../diagnostics/query-error.js";
+import { type ParseResult, QuerySyntaxError } from "../../../src/diagnostics/query-error.js";
 import type { SplCommand, SplPipeline } from "./spl-ast.js";
 import { readQuoted, SplCursor } from "./spl-cursor.js";
 import { parseEval } from "./spl-eval-parser.js";

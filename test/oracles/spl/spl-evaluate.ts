@@ -22,11 +22,11 @@
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
  * - `_raw` (the event text) is the list of string forms of every value, as for bare terms.
  */
-import { inCidr, parseCidr, parseIp } from "../../eval/cidr.js";
-import { fieldValues, allLeaves, stringForm } from "../../eval/field-values.js";
-import { translatePcre } from "../regex/regex-dialects.js";
-import { escapeRegExp } from "../../eval/string-pattern.js";
-import { assertNever } from "../../ir/query.js";
+import { inCidr, parseCidr, parseIp } from "../../../src/eval/cidr.js";
+import { fieldValues, allLeaves, stringForm } from "../../../src/eval/field-values.js";
+import { translatePcre } from "../../../src/query/regex/regex-dialects.js";
+import { escapeRegExp } from "../../../src/eval/string-pattern.js";
+import { assertNever } from "../../../src/ir/query.js";
 import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline } from "./spl-ast.js";
 import { SplCursor } from "./spl-cursor.js";
 import { parseSearch } from "./spl-search-parser.js";

@@ -1,5 +1,5 @@
 /** A position in SPL text shared by the search and eval parsers; each parse owns its own cursor. */
-import { QuerySyntaxError } from "../../diagnostics/query-error.js";
+import { QuerySyntaxError } from "../../../src/diagnostics/query-error.js";
 
 export class SplCursor {
   pos = 0;

@@ -3,7 +3,7 @@
  * then OR, then AND (explicit or implicit by juxtaposition), so `a b OR c` is `a AND (b OR c)`.
  * Boolean operators are recognised only in upper case, as Splunk does (`or` is a search term).
  */
-import { QuerySyntaxError } from "../../diagnostics/query-error.js";
+import { QuerySyntaxError } from "../../../src/diagnostics/query-error.js";
 import type { SearchNode, SearchOp } from "./spl-ast.js";
 import { readQuoted, SplCursor } from "./spl-cursor.js";
 
