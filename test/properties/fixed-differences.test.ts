@@ -10,7 +10,7 @@ import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { printKql } from "../../src/query/kql/kql-printer.js";
 import { evaluateSpl } from "../oracles/spl/spl-evaluate.js";
 import { parseSpl } from "../oracles/spl/spl-parser.js";
-import { renderSplQuery } from "../../src/targets/splunk/spl-query.js";
+import { renderSplQuery } from "../../src/query/spl/spl-printer.js";
 
 const re: Query = { kind: "regex", field: "z", pattern: "cmd", dialect: "pcre", caseSensitive: true };
 

@@ -5,7 +5,7 @@ import { compileQuery } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
 import { evaluateSpl, evaluateSplSearch } from "../oracles/spl/spl-evaluate.js";
 import { parseSpl } from "../oracles/spl/spl-parser.js";
-import { renderSplQuery } from "../../src/targets/splunk/spl-query.js";
+import { renderSplQuery } from "../../src/query/spl/spl-printer.js";
 import { queryWhere, RUNS, withEvents } from "./arbitraries.js";
 import { EMPTY_EVENT_TEXT } from "./known-differences.js";
 import { countKnown, disagreement, formatStats, newStats } from "./law.js";

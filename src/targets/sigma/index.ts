@@ -10,7 +10,7 @@ import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
-import { renderSigmaDetection } from "./sigma-detection.js";
+import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
 export const sigmaTarget: Target = {

@@ -16,9 +16,9 @@ import { problemsToDiagnostics } from "../../diagnostics/mapping-diagnostics.js"
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { confSafe } from "../../render/escape.js";
 import { templateView, type Target, type TargetContext, type TargetResult } from "../target.js";
-import { renderSplCondition, renderSplQuery } from "./spl-query.js";
-import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
-import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
+import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
+import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
 
 export const splunkTarget: Target = {

@@ -11,8 +11,8 @@
  * anyway, and an AND inside an OR must be. In eval, NOT > AND > OR; the same parentheses are used.
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
-import type { PrintIssue } from "../../query/print-result.js";
-import { luceneToPcre } from "../../query/regex/lucene-to-pcre.js";
+import type { PrintIssue } from "../print-result.js";
+import { luceneToPcre } from "../regex/lucene-to-pcre.js";
 import { anchoredRegex, evalField, likePattern, quoteSpl, regexBody, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
 
 /** `text: null` means "every event" (nothing to filter on in search). */

@@ -4,9 +4,9 @@
  * with parentheses from Sigma's precedence (or < and < not), always around an `or` inside an `and`.
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
-import type { PrintIssue } from "../../query/print-result.js";
-import { luceneToPcre } from "../../query/regex/lucene-to-pcre.js";
-import { sigmaString } from "./sigma-values.js";
+import type { PrintIssue } from "../print-result.js";
+import { luceneToPcre } from "../regex/lucene-to-pcre.js";
+import { sigmaString } from "./sigma-string.js";
 
 type Scalar = string | number | boolean | null;
 
