@@ -22,7 +22,7 @@ import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
 import { readElasticJson, readElasticToml, readKibanaNdjson, type ElasticReadResult } from "../sources/elastic/index.js";
 import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
-import { writeNativeRule } from "../writers/native-rule-writer.js";
+import { writeNativeRule } from "../targets/native/native-rule-writer.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 
 export interface ImportArgs {

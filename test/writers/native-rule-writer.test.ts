@@ -7,7 +7,7 @@ import type { Rule } from "../../src/ir/rule.js";
 import { readElasticToml } from "../../src/sources/elastic/index.js";
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 import { ruleSchema } from "../../src/sources/native/rule-schema.js";
-import { writeNativeRule } from "../../src/writers/native-rule-writer.js";
+import { writeNativeRule } from "../../src/targets/native/native-rule-writer.js";
 
 const SEEDS = ["rules/psexec_network_connection.yaml", "rules/unusual_process_network_connection.yaml"];
 

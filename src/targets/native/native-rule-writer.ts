@@ -5,9 +5,9 @@
  * text, never re-printed. What the schema has no key for goes under `custom:`. Exact text relies
  * on the `yamlBlock` helper: literal blocks only where they read back byte for byte, quotes else.
  */
-import { formatDuration } from "../ir/duration.js";
-import type { Rule, Threat } from "../ir/rule.js";
-import { loadTemplates, type Templates } from "../render/templates.js";
+import { formatDuration } from "../../ir/duration.js";
+import type { Rule, Threat } from "../../ir/rule.js";
+import { loadTemplates, type Templates } from "../../render/templates.js";
 
 /** `writeNativeRule(rule)` → `rule_id: ...\nname: ...\n...` (LF, one trailing newline). */
 export function writeNativeRule(rule: Rule, templates: Templates = loadTemplates()): string {

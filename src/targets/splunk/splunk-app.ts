@@ -3,7 +3,7 @@
  * metadata/default.meta) and the same files as `NAME.tgz`, ready for `splunk install app` or
  * Splunk Cloud's app upload. Layout lives in templates/splunk-app/.
  */
-import type { Templates } from "../render/templates.js";
+import type { Templates } from "../../render/templates.js";
 
 export interface SplunkAppFile {
   /** Relative to the app's parent folder: `NAME/default/app.conf`. */
