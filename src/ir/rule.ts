@@ -57,12 +57,6 @@ export interface Schedule {
   readonly to: string;
 }
 
-export interface Threshold {
-  readonly field: readonly string[];
-  readonly value: number;
-  readonly cardinality: readonly { readonly field: string; readonly value: number }[];
-}
-
 
 /** Events a rule must and must not match (`rulecast test`). */
 export interface Samples {
@@ -104,7 +98,6 @@ export interface Rule {
   /** The query as its author wrote it. */
   readonly queryText: string;
   readonly query: Query;
-  readonly threshold?: Threshold;
   /**
    * Conditions the source platform applies beside the query (Kibana `filters`), for targets that
    * have no such thing of their own: `query` is ANDed with the rule's query there; `unsupported`

@@ -11,7 +11,6 @@
  * Kibana filters beside the query are ANDed into it first.
  */
 import { durationFromMs, lookbackMs } from "../ir/duration.js";
-import { slugify } from "../ir/ids.js";
 import type { Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 
@@ -42,37 +41,34 @@ export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
   }
 }
 
-/** Kibana filters beside the query become part of it: the query alone would match more. */
+/** Kibana filters beside the query become part of it (of a threshold's counted events): the query alone would match more. */
 function withSideFilters(rule: Rule): RuleTypeLowering {
   const f = rule.sideFilters;
   if (!f) return { rule };
   if (f.unsupported) return { error: `the rule has Kibana filters beside its query, and one is ${f.unsupported}, which rulecast does not read; the query alone would match more` };
   const { sideFilters: _applied, ...rest } = rule;
   const warnings = f.elsewhere ? [{ code: "rule/kibana-exceptions", message: `exclusions kept in Kibana (${f.elsewhere}) are not converted: the rule also matches what they exclude` }] : [];
-  return { rule: f.query ? { ...rest, query: { kind: "and", children: [rule.query, f.query] } } : rest, ...(warnings.length ? { warnings } : {}) };
+  const filter = f.query;
+  const and = (q: Query): Query => (filter ? { kind: "and", children: [q, filter] } : q);
+  const query: Query = rule.query.kind === "correlation" ? { ...rule.query, rules: rule.query.rules.map((r) => ({ ...r, query: and(r.query) })) } : and(rule.query);
+  return { rule: { ...rest, query }, ...(warnings.length ? { warnings } : {}) };
 }
 
+/**
+ * A threshold counts over each run's look-back (a correlation without a timespan): the timespan
+ * becomes the look-back. A group's event count beside its distinct count is not a correlation's.
+ */
 function thresholdAsCorrelation(rule: Rule): RuleTypeLowering {
-  const t = rule.threshold;
-  if (!t) return { rule };
+  const q = rule.query;
+  if (q.kind !== "correlation" || q.timespan) return { rule };
   const look = lookbackMs(rule.schedule.from, rule.schedule.to);
   if (look === undefined || look % 1000 !== 0) {
     return { error: `the threshold counts over the look-back ${rule.schedule.from}..${rule.schedule.to}, which has no fixed length a correlation timespan can take` };
   }
-  const [card, ...more] = t.cardinality;
-  if (more.length > 0) return { error: "the threshold counts distinct values of more than one field; a correlation counts one" };
-  if (card && t.value > 1) {
-    return { error: `the threshold needs both ${t.value} events and ${card.value} distinct \`${card.field}\` values per group; a correlation holds one count` };
+  if (q.minEvents !== undefined && q.minEvents > 1) {
+    const distinct = q.condition[0]?.value;
+    return { error: `the threshold needs both ${q.minEvents} events and ${distinct} distinct \`${q.valueField}\` values per group; a correlation holds one count` };
   }
-  const query: Query = {
-    kind: "correlation",
-    type: card ? "value_count" : "event_count",
-    rules: [{ name: slugify(`${rule.name} events`, 70), query: rule.query }],
-    groupBy: [...t.field],
-    timespan: durationFromMs(look),
-    condition: [{ op: "gte", value: card ? card.value : t.value }],
-    ...(card ? { valueField: card.field } : {}),
-  };
-  const { threshold: _counted, ...rest } = rule;
-  return { rule: { ...rest, query } };
+  const { minEvents: _implied, ...counted } = q;
+  return { rule: { ...rule, query: { ...counted, timespan: durationFromMs(look) } } };
 }

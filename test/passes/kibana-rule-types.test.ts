@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { lowerKibanaRuleType } from "../../src/passes/kibana-rule-types.js";
 import type { Rule } from "../../src/ir/rule.js";
+import { thresholdCorrelation, type CountThreshold } from "../../src/ir/count-threshold.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
@@ -20,11 +21,13 @@ const base = {
   schedule: { interval: { value: 5, unit: "m" }, from: "now-9m", to: "now" },
 } as unknown as Rule;
 
+/** The rule as readers give a threshold rule: its query counted per group. */
+const threshold = (t: CountThreshold, over: Partial<Rule> = {}): Rule => ({ ...base, ...over, query: thresholdCorrelation(base.name, base.query, t) });
+
 test("a threshold is an event_count (or value_count) correlation over the look-back", () => {
-  const count = lowerKibanaRuleType({ ...base, threshold: { field: ["host.id"], value: 10, cardinality: [] } });
+  const count = lowerKibanaRuleType(threshold({ groupBy: ["host.id"], events: 10 }));
   assert.ok("rule" in count);
   if (!("rule" in count)) return;
-  assert.is(count.rule.threshold, undefined);
   assert.equal(count.rule.query, {
     kind: "correlation",
     type: "event_count",
@@ -33,14 +36,14 @@ test("a threshold is an event_count (or value_count) correlation over the look-b
     timespan: { value: 9, unit: "m" },
     condition: [{ op: "gte", value: 10 }],
   });
-  const distinct = lowerKibanaRuleType({ ...base, threshold: { field: [], value: 1, cardinality: [{ field: "process.name", value: 5 }] } });
+  const distinct = lowerKibanaRuleType(threshold({ groupBy: [], events: 1, distinct: { field: "process.name", count: 5 } }));
   assert.ok("rule" in distinct && distinct.rule.query.kind === "correlation" && distinct.rule.query.type === "value_count" && distinct.rule.query.valueField === "process.name");
 });
 
 test("what a correlation cannot hold is refused by name", () => {
-  const both = lowerKibanaRuleType({ ...base, threshold: { field: ["host.id"], value: 2, cardinality: [{ field: "process.pid", value: 2 }] } });
+  const both = lowerKibanaRuleType(threshold({ groupBy: ["host.id"], events: 2, distinct: { field: "process.pid", count: 2 } }));
   assert.ok("error" in both && both.error.includes("both 2 events and 2 distinct"));
-  const rounded = lowerKibanaRuleType({ ...base, schedule: { ...base.schedule, from: "now-1d/d" }, threshold: { field: [], value: 3, cardinality: [] } });
+  const rounded = lowerKibanaRuleType(threshold({ groupBy: [], events: 3 }, { schedule: { ...base.schedule, from: "now-1d/d" } }));
   assert.ok("error" in rounded && rounded.error.includes("no fixed length"));
   for (const type of ["new_terms", "threat_match"] as const) {
     const r = lowerKibanaRuleType({ ...base, type });

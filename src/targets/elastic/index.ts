@@ -11,7 +11,8 @@ import { correlationEvents, correlationToSequence, sequenceConditionProblem } fr
 import { slugify } from "../../ir/ids.js";
 import { queryFields } from "../../ir/query-fields.js";
 import { isTextField } from "../../mapping/ecs-field-types.js";
-import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
+import { countThreshold, lowerBound } from "../../ir/count-threshold.js";
+import { assertNever, type Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import { printEql } from "../../query/eql/eql-printer.js";
@@ -96,9 +97,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     type: plan.type,
     ...(plan.language !== "none" ? { language: plan.language, query: printed.text } : {}),
     ...(rule.index.length > 0 ? { index: rule.index } : {}),
-    ...(rule.threshold
-      ? { threshold: { field: rule.threshold.field, value: rule.threshold.value, ...(rule.threshold.cardinality.length ? { cardinality: rule.threshold.cardinality } : {}) } }
-      : {}),
+    ...(lowered.threshold ? { threshold: lowered.threshold } : {}),
     severity: KIBANA_SEVERITY[rule.severity] ?? "low",
     risk_score: rule.riskScore,
     interval: formatDuration(rule.schedule.interval),
@@ -247,14 +246,21 @@ function kibanaKeysFromCustom(rule: Rule, type: RuleType): Record<string, unknow
   return out;
 }
 
+interface KibanaThreshold {
+  readonly field: readonly string[];
+  readonly value: number;
+  readonly cardinality?: readonly { readonly field: string; readonly value: number }[];
+}
+
 type Lowered =
-  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[] }
+  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[]; threshold?: KibanaThreshold }
   | { error: string };
 
 /**
- * Sigma correlations as Elastic rules: `temporal_ordered` → an EQL sequence with maxspan;
+ * Correlations as Elastic rules: `temporal_ordered` → an EQL sequence with maxspan;
  * `event_count` / `value_count` with a `gt`/`gte` condition → a threshold rule (Kibana counts
- * `>=` only) whose look-back is the timespan. Everything else is refused with its reason.
+ * `>=` only) whose look-back is the timespan (a correlation without one, read from a threshold
+ * rule, counts over the rule's own look-back). Everything else is refused with its reason.
  */
 function lowerCorrelation(rule: Rule): Lowered {
   const q = rule.query;
@@ -272,8 +278,7 @@ function lowerCorrelation(rule: Rule): Lowered {
       return { error: `a ${q.type} correlation has no Elastic form: Kibana thresholds count events and distinct values, and EQL and KQL cannot add up a field` };
     case "event_count":
     case "value_count": {
-      const min = thresholdMinimum(q.condition);
-      if (min === undefined) {
+      if (lowerBound(q.condition) === undefined) {
         return { error: `Kibana thresholds count \`>=\` only; the condition ${q.condition.map((c) => `${c.op} ${c.value}`).join(", ")} cannot be said` };
       }
       if (q.type === "value_count" && !q.valueField) return { error: "a value_count correlation needs the field whose values it counts" };
@@ -291,27 +296,20 @@ function lowerCorrelation(rule: Rule): Lowered {
         }
       }
       // A threshold groups every event by the same fields: an alias must name one field for all rules.
-      const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
-      const split = perRule.findIndex((fields) => fields.some((f) => f !== fields[0]));
-      if (split >= 0) {
+      const t = countThreshold(q);
+      if (!t) {
+        const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
+        const split = perRule.findIndex((fields) => fields.some((f) => f !== fields[0]));
         return { error: `Kibana thresholds group every event by the same field, but \`${q.groupBy[split]}\` is ${[...new Set(perRule[split])].map((f) => `\`${f}\``).join(" or ")} depending on the rule` };
       }
-      const groupFields = perRule.map((fields) => fields[0]!);
-      const threshold =
-        q.type === "event_count"
-          ? { field: groupFields, value: min, cardinality: [] }
-          : { field: groupFields, value: 1, cardinality: [{ field: q.valueField!, value: min }] };
-      return {
-        // Threshold rules take KQL or Lucene only, whatever --elastic-language says.
-        rule: { ...rule, type: "threshold", language: "kuery", query: correlationEvents(q), schedule, threshold },
-        notes,
+      const threshold: KibanaThreshold = {
+        field: t.groupBy,
+        value: t.events,
+        ...(t.distinct ? { cardinality: [{ field: t.distinct.field, value: t.distinct.count }] } : {}),
       };
+      // Threshold rules take KQL or Lucene only, whatever --elastic-language says (Lucene only as kept text).
+      const language = rule.language === "lucene" ? "lucene" : "kuery";
+      return { rule: { ...rule, type: "threshold", language, query: correlationEvents(q), schedule }, notes, threshold };
     }
   }
-}
-
-/** The `>=` bound a condition list amounts to, when it is only a lower bound. */
-function thresholdMinimum(conds: readonly CountCondition[]): number | undefined {
-  if (conds.length === 0 || conds.some((c) => c.op !== "gt" && c.op !== "gte")) return undefined;
-  return Math.max(...conds.map((c) => (c.op === "gt" ? c.value + 1 : c.value)));
 }

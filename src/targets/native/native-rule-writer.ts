@@ -5,6 +5,7 @@
  * text, never re-printed. What the schema has no key for goes under `custom:`. Exact text relies
  * on the `yamlBlock` helper: literal blocks only where they read back byte for byte, quotes else.
  */
+import { countThreshold } from "../../ir/count-threshold.js";
 import { formatDuration } from "../../ir/duration.js";
 import type { Rule, Threat } from "../../ir/rule.js";
 import { loadTemplates, type Templates } from "../../render/templates.js";
@@ -54,14 +55,16 @@ export function nativeRuleView(rule: Rule): Record<string, Record<string, unknow
     ...(rule.date !== undefined ? { date: rule.date } : {}),
     ...(rule.modified !== undefined ? { modified: rule.modified } : {}),
   };
+  // The rule file keeps Kibana's threshold syntax; the IR holds a threshold as a count correlation.
+  const threshold = rule.query.kind === "correlation" ? countThreshold(rule.query) : undefined;
   const attack = {
     ...(rule.threat.length > 0 ? { threat: rule.threat.map(threatView) } : {}),
-    ...(rule.threshold
+    ...(threshold
       ? {
           threshold: {
-            field: rule.threshold.field,
-            value: rule.threshold.value,
-            ...(rule.threshold.cardinality.length > 0 ? { cardinality: rule.threshold.cardinality } : {}),
+            field: threshold.groupBy,
+            value: threshold.events,
+            ...(threshold.distinct ? { cardinality: [{ field: threshold.distinct.field, value: threshold.distinct.count }] } : {}),
           },
         }
       : {}),

@@ -70,7 +70,6 @@ export function sigmaCustomAttributes(rule: Rule): Record<string, unknown> {
       ...(h.previousQuery ? { previous_query: h.previousQuery } : {}),
     }));
   }
-  if (rule.threshold) e.threshold = rule.threshold;
   if (rule.note) e.note = rule.note;
   if (rule.setup) e.setup = rule.setup;
   if (Object.keys(rule.custom).length > 0) e.custom = { ...rule.custom };
