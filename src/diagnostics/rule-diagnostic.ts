@@ -4,7 +4,7 @@ import type { Rule } from "../ir/rule.js";
 
 /**
  * A diagnostic about a rule as a whole or its query, placed at the query in the rule's file, or at
- * `at` (a span in the query) where the query text is the file's own text (Sigma detection blocks).
+ * `at` (a span in the query) where the query text is the file's own text (`source.queryVerbatim`).
  */
 export function ruleDiagnostic(
   rule: Rule,
@@ -25,8 +25,8 @@ export function ruleDiagnostic(
 }
 
 function spanPosition(rule: Rule, span: Span): { line: number; col: number } | undefined {
-  const { queryLine, queryCol, format } = rule.source;
-  if (format !== "sigma" || queryLine === undefined || queryCol === undefined) return undefined;
+  const { queryLine, queryCol, queryVerbatim } = rule.source;
+  if (!queryVerbatim || queryLine === undefined || queryCol === undefined) return undefined;
   if (span.start < 0 || span.start > rule.queryText.length) return undefined;
   const before = rule.queryText.slice(0, span.start);
   const nl = before.lastIndexOf("\n");

@@ -72,6 +72,11 @@ export interface RuleSource {
   /** Where the query text starts in the file (1-based), for problems found after parsing. */
   readonly queryLine?: number;
   readonly queryCol?: number;
+  /**
+   * `queryText` is the file's own text from queryLine:queryCol (a Sigma detection block), not a
+   * decoded string value, so a span in the query is a position in the file too.
+   */
+  readonly queryVerbatim?: boolean;
 }
 
 export interface Rule {

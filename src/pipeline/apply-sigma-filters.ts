@@ -21,7 +21,7 @@ export function applySigmaFilters(rules: readonly Rule[], filters: readonly Sigm
     const chosen = new Set<number>();
     if (f.rules === "any") {
       out.forEach((r, i) => {
-        if (r.source.format === "sigma" && r.query.kind !== "correlation" && covers(f.logsource, r.logsource)) chosen.add(i);
+        if (r.language === "sigma" && r.query.kind !== "correlation" && covers(f.logsource, r.logsource)) chosen.add(i);
       });
     } else {
       for (const ref of f.rules) {

@@ -63,7 +63,9 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   }
   let printed = plan.print(rule.query);
   // A Sigma rule EQL cannot say (keyword search) may still be a KQL query rule: use it, and say so.
-  if (rule.source.format === "sigma" && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
+  // Values written in Sigma mean characters: the target picked the language, and may pick again.
+  const sigmaValues = input.language === "sigma";
+  if (sigmaValues && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
     const kql = printKql(rule.query);
     if (!kql.issues.some((i) => i.severity === "error")) {
       diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
@@ -79,7 +81,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     }
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
-  const textProblem = textFieldProblem(rule, plan.language);
+  const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
   if (textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: textProblem }));
   if (printed.issues.some((i) => i.severity === "error") || textProblem) return { files: [], bundle: [], diagnostics };
   if (rule.severity === "informational") {
@@ -141,11 +143,11 @@ function hasKeyword(q: Query): boolean {
  * on every run), and a KQL or Lucene value on one matches words, which is not what a Sigma value
  * (characters) means. A KQL rule read from Kibana means words already and stays as it is.
  */
-function textFieldProblem(rule: Rule, language: string): string | undefined {
+function textFieldProblem(rule: Rule, language: string, sigmaValues: boolean): string | undefined {
   const uses = queryFields(rule.query).filter((u) => isTextField(u.field));
   const eql = language === "eql" ? uses[0] : undefined;
   if (eql) return `\`${eql.field}\` is an analysed text field, which EQL cannot search: Elasticsearch would refuse the rule on every run`;
-  const valued = rule.source.format === "sigma" ? uses.find((u) => u.kind !== "exists") : undefined;
+  const valued = sigmaValues ? uses.find((u) => u.kind !== "exists") : undefined;
   if (valued) return `\`${valued.field}\` is an analysed text field: KQL and Lucene match its words, not the characters the Sigma value names`;
   return undefined;
 }
