@@ -6,15 +6,12 @@
 import { existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { loadMappings } from "../mapping/mappings.js";
-import { assembleResults, convertRule, TARGET_NAMES, type OutputFile, type RuleResult } from "../pipeline/convert.js";
+import { DEFAULT_NAMING } from "../options/core-options.js";
+import { assembleResults, convertRule, targetNamed, type OutputFile, type RuleResult } from "../pipeline/convert.js";
 import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
-import { loadTemplates } from "../render/templates.js";
-import { isValidAppName, splunkAppFiles } from "../targets/splunk/splunk-app.js";
-import { tgz } from "../targets/splunk/tar-writer.js";
-import type { TargetName, TargetOptions } from "../targets/target.js";
+import type { TargetRegistry } from "../targets/target.js";
+import { conversionContext } from "./conversion-context.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
@@ -26,42 +23,20 @@ export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
   readonly check: boolean;
   readonly verbose: boolean;
-  readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
   readonly report?: ReportRequest;
 }
 
-/** Folder under `--out` that holds `--splunk-app` apps and their .tgz files. */
-export const SPLUNK_APP_DIR = "splunk-app";
-
-export function parseTargets(list: readonly string[]): TargetName[] {
-  const names = list.flatMap((t) => t.split(",")).map((t) => t.trim().toLowerCase()).filter(Boolean);
-  const bad = names.filter((n) => !(TARGET_NAMES as string[]).includes(n));
-  if (bad.length > 0) throw new UsageError(`unknown target ${bad.map((b) => `\`${b}\``).join(", ")}; run \`rulecast list targets\` (valid: ${TARGET_NAMES.join(", ")})`);
-  if (names.length === 0) throw new UsageError("no target given: use --to sigma,splunk,elastic");
-  return [...new Set(names)] as TargetName[];
+interface Archive {
+  readonly path: string;
+  readonly bytes: Buffer;
 }
 
-export function runConvert(args: ConvertArgs, io: Io): number {
-  const loaded = loadRules(args, io);
+export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry): number {
+  const loaded = loadRules(args, io, registry);
   const s = loaded.settings;
-  const targets = parseTargets(s.targets);
   const badPlaceholder = unknownPlaceholder(s.naming);
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
-  if (s.splunkApp !== undefined && !isValidAppName(s.splunkApp)) {
-    throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`);
-  }
-  if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
-
-  const options: TargetOptions = {
-    elasticLanguage: s.elasticLanguage,
-    unmapped: s.unmapped,
-    ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
-    ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
-    ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
-    templateVars: s.vars,
-  };
-  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined);
-  const ctx = { templates, mappings: loadMappings(s.mappings), options };
+  const { targets, ctx } = conversionContext(s, io, registry);
   const progress = startProgress(io, "converting", loaded.rules.length);
   const results = loaded.rules.map((rule) => {
     const r = convertRule(rule, targets, ctx);
@@ -84,21 +59,19 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   writeReport(io, args.report, "convert", loaded.rules, diagnostics, s.failOn, { converted, skipped, failed });
   const findings = failed > 0 || failsAt(diagnostics, s.failOn);
 
+  // What targets package from their output (the Splunk app), beside their folders.
   const files = [...named.files];
-  let archive: { path: string; bytes: Buffer } | undefined;
-  if (s.splunkApp && targets.includes("splunk")) {
-    const conf = result.files.find((f) => f.target === "splunk" && f.path === "savedsearches.conf");
-    if (conf) {
-      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, templates);
-      files.push(...app.map((f) => ({ path: `${SPLUNK_APP_DIR}/${f.path}`, content: f.content })));
-      const packed = tgz(app);
-      if ("error" in packed) throw new UsageError(packed.error);
-      archive = { path: `${SPLUNK_APP_DIR}/${s.splunkApp}.tgz`, bytes: packed.bytes };
-    }
+  const archives: Archive[] = [];
+  for (const name of targets) {
+    const packed = targetNamed(ctx, name).package?.(result.files.filter((f) => f.target === name), ctx);
+    if (!packed) continue;
+    if ("error" in packed) throw new UsageError(packed.error);
+    files.push(...packed.files.map((f) => ({ path: f.path, content: f.content })));
+    if (packed.archive) archives.push(packed.archive);
   }
 
   const out = s.out;
-  if (args.check) return checkOutput(out ?? "out", files, archive, io) || (findings ? EXIT_FINDINGS : EXIT_OK);
+  if (args.check) return checkOutput(out ?? "out", files, archives, io) || (findings ? EXIT_FINDINGS : EXIT_OK);
   if (failed > 0 && !args.skipErrors) {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
     return EXIT_FINDINGS;
@@ -108,7 +81,7 @@ export function runConvert(args: ConvertArgs, io: Io): number {
     // Stale files are removed only from folders rulecast alone names: the per-target folders.
     const managed = s.naming.startsWith("{target}/") ? targets : [];
     writeOutput(outDir, files, managed, failed === 0);
-    if (archive) writeBytesAtomic(join(outDir, archive.path), archive.bytes);
+    for (const a of archives) writeBytesAtomic(join(outDir, a.path), a.bytes);
   } else {
     for (const f of files) io.out(`==> ${f.path} <==\n${f.content}`);
   }
@@ -146,7 +119,7 @@ function nameFiles(
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { path: string; bytes: Buffer } | undefined, io: Io): number {
+function checkOutput(outDir: string, files: readonly FileToWrite[], archives: readonly Archive[], io: Io): number {
   let differ = 0;
   for (const f of files) {
     let old = "";
@@ -161,7 +134,7 @@ function checkOutput(outDir: string, files: readonly FileToWrite[], archive: { p
       io.out(createTwoFilesPatch(join(outDir, f.path), `${join(outDir, f.path)} (regenerated)`, old, f.content, "", "", { context: 3 }));
     }
   }
-  if (archive) {
+  for (const archive of archives) {
     let old: Buffer | undefined;
     try {
       old = readFileSync(resolve(io.cwd, outDir, archive.path));

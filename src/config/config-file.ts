@@ -10,6 +10,7 @@ import { parseDuration } from "../ir/duration.js";
 import type { Logsource } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
+import type { OptionSpec, OptionValue } from "../options/option-spec.js";
 
 export const CONFIG_FILE_NAME = "rulecast.config.yaml";
 
@@ -26,14 +27,8 @@ export interface IndexPatterns {
 export interface RulecastConfig {
   /** Rule folders or files `convert` and `check` read when no path is given. */
   readonly rules?: readonly string[];
-  readonly targets?: readonly string[];
-  readonly out?: string;
-  readonly naming?: string;
-  readonly templates?: string;
-  readonly unmapped?: "error" | "warning" | "keep" | "skip";
-  readonly elasticLanguage?: "eql" | "kuery" | "lucene";
-  readonly failOn?: "warning" | "error";
-  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string };
+  /** Declared settings (core and targets'), by key, as the file writes them. */
+  readonly values: Readonly<Record<string, OptionValue>>;
   readonly mappings?: MappingOverrides;
   /** Per severity: schedule a rule gets when its file sets no `interval` / `from`. */
   readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
@@ -45,10 +40,18 @@ export interface RulecastConfig {
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What a config file may hold besides its own keys: the declared settings and mapping names. */
+export interface ConfigDeclarations {
+  readonly options: readonly OptionSpec[];
+  readonly mappings: readonly string[];
+}
+
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
 
 const SEVERITIES: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
-const MAPPING_NAMES = ["ecs-sigma", "sigma-ecs", "sigma-splunk"] as const;
+/** Keys this file reads itself, besides the declared settings (listed between the two). */
+const OWN_KEYS_BEFORE = ["rules"];
+const OWN_KEYS_AFTER = ["mappings", "schedule", "index_patterns", "vars", "placeholders"];
 
 type Path = readonly (string | number)[];
 /** Thrown only inside this module, to leave nested validation at the first problem; parseConfig turns it into a value. */
@@ -62,7 +65,7 @@ class ConfigProblem {
 }
 
 /** Reads a config file's text; the first problem comes back with its line and column. */
-export function parseConfig(file: string, text: string): ConfigRead {
+export function parseConfig(file: string, text: string, declared: ConfigDeclarations): ConfigRead {
   const doc = parseDocument(text, { uniqueKeys: true });
   const starts = lineStarts(text);
   const at = (offset: number) => lineColAt(text, offset, starts);
@@ -72,7 +75,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
     return { error: { severity: "error", code: "config/yaml-syntax", message: e.message.split("\n")[0]!, file, line, col } };
   }
   try {
-    return { config: readConfig(doc.toJS() ?? {}) };
+    return { config: readConfig(doc.toJS() ?? {}, declared) };
   } catch (e) {
     if (!(e instanceof ConfigProblem)) throw e;
     type Ranged = { range?: [number, number, number]; items?: { key?: Ranged & { value?: unknown } }[] };
@@ -84,27 +87,26 @@ export function parseConfig(file: string, text: string): ConfigRead {
   }
 }
 
-function readConfig(raw: unknown): RulecastConfig {
+function readConfig(raw: unknown, declared: ConfigDeclarations): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders"]);
-  const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
+  const settings = declared.options.filter((o): o is OptionSpec & { config: readonly string[] } => o.config !== undefined);
+  const values: Record<string, OptionValue> = {};
+  // The declared settings' keys, level by level (`splunk:` holds `app`, `index`, …).
+  const readLevel = (node: Record<string, unknown>, path: readonly string[], before: readonly string[], after: readonly string[]) => {
+    const here = settings.filter((o) => o.config.length > path.length && path.every((p, i) => o.config[i] === p));
+    const keys = [...new Set(here.map((o) => o.config[path.length]!))];
+    only(node, path, [...before, ...keys, ...after]);
+    for (const k of keys) {
+      if (node[k] === undefined) continue;
+      const at = [...path, k];
+      const leaf = here.find((o) => o.config.length === at.length && o.config[path.length] === k);
+      if (leaf) values[leaf.key] = setting(leaf, node[k], at);
+      else readLevel(object(node[k], at), at, [], []);
+    }
+  };
+  readLevel(top, [], OWN_KEYS_BEFORE, OWN_KEYS_AFTER);
+  const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = { values };
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
-  if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
-  if (top["out"] !== undefined) cfg.out = string(top["out"], ["out"]);
-  if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
-  if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
-  if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning", "keep", "skip"] as const);
-  if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery", "lucene"] as const);
-  if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
-  if (top["splunk"] !== undefined) {
-    const s = object(top["splunk"], ["splunk"]);
-    only(s, ["splunk"], ["app", "index", "app_version"]);
-    cfg.splunk = {
-      ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
-      ...(s["index"] !== undefined ? { index: string(s["index"], ["splunk", "index"]) } : {}),
-      ...(s["app_version"] !== undefined ? { appVersion: string(s["app_version"], ["splunk", "app_version"]) } : {}),
-    };
-  }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);
   if (top["placeholders"] !== undefined) {
     const ph = object(top["placeholders"], ["placeholders"]);
@@ -112,9 +114,9 @@ function readConfig(raw: unknown): RulecastConfig {
   }
   if (top["mappings"] !== undefined) {
     const m = object(top["mappings"], ["mappings"]);
-    only(m, ["mappings"], MAPPING_NAMES);
+    only(m, ["mappings"], declared.mappings);
     const out: Record<string, Record<string, string>> = {};
-    for (const name of MAPPING_NAMES) {
+    for (const name of declared.mappings) {
       if (m[name] === undefined) continue;
       const rows = object(m[name], ["mappings", name]);
       out[name] = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, string(v, ["mappings", name, k])]));
@@ -150,6 +152,16 @@ function readConfig(raw: unknown): RulecastConfig {
     });
   }
   return cfg;
+}
+
+/** A declared setting's value: one of its choices, a list, or text; checked as its declaration says. */
+function setting(o: OptionSpec, v: unknown, path: Path): OptionValue {
+  const value = o.list ? stringList(v, path) : o.choices ? choice(v, path, o.choices) : string(v, path);
+  for (const one of typeof value === "string" ? [value] : value) {
+    const bad = o.check?.(one);
+    if (bad !== undefined) throw new ConfigProblem(path, bad);
+  }
+  return value;
 }
 
 function object(v: unknown, path: Path): Record<string, unknown> {

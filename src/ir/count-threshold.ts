@@ -56,3 +56,9 @@ export function sharedGroupFields(q: NodeOf<"correlation">): string[] | undefine
   const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
   return perRule.every((fields) => fields.every((f) => f === fields[0])) ? perRule.map((fields) => fields[0] ?? "") : undefined;
 }
+
+/** The OR of a correlation's rule queries: the events an event_count / value_count counts. */
+export function countedEvents(q: NodeOf<"correlation">): Query {
+  const qs = q.rules.map((r) => r.query);
+  return qs.length === 1 ? qs[0]! : { kind: "or", children: qs };
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
-import { changedFields } from "../../src/cli/import-command.js";
+import { changedFields } from "../../src/targets/native/index.js";
 import { countThreshold } from "../../src/ir/count-threshold.js";
 import type { NodeOf } from "../../src/ir/query.js";
 import type { Rule } from "../../src/ir/rule.js";

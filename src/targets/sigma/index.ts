@@ -4,17 +4,37 @@
  * correlation rule in one multi-document file; Sigma correlations are written back as they were.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
-import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
+import type { OptionSpec } from "../../options/option-spec.js";
 import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
+import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
-export const sigmaTarget: Target = {
+const SIGMA_OPTIONS = [
+  {
+    key: "sigmaTaxonomy",
+    flag: "sigma-taxonomy",
+    config: ["sigma_taxonomy"],
+    env: "RULECAST_SIGMA_TAXONOMY",
+    choices: ["sigma", "ecs", "auto"],
+    default: "auto",
+    help: "field names of Sigma output for ECS rules: sigma maps them (fails on fields the Sigma taxonomy lacks), ecs keeps them (taxonomy: ecs), auto maps when every field maps",
+    commands: ["convert", "check"],
+  },
+] as const satisfies readonly OptionSpec[];
+
+export const sigmaTarget: TargetSpec<"sigma"> = {
   name: "sigma",
+  title: "Sigma",
+  summary: "Sigma rules and correlation rules (<slug>.yml)",
+  taxonomy: "sigma",
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", taxonomy: "sigma", keepOwnNames: "sigmaTaxonomy" }],
+  options: SIGMA_OPTIONS,
+  mappings: [],
   renderRule: renderSigmaRule,
   renderBundle: () => [],
 };
@@ -24,7 +44,7 @@ interface Doc {
   readonly view: Record<string, unknown>;
 }
 
-function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
+function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));

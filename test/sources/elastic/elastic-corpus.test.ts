@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { changedFields } from "../../../src/cli/import-command.js";
+import { changedFields } from "../../../src/targets/native/index.js";
 import type { Rule } from "../../../src/ir/rule.js";
 import { loadTemplates } from "../../../src/render/templates.js";
 import { readElasticToml } from "../../../src/sources/elastic/index.js";

@@ -6,11 +6,11 @@
  * narrowed through the filtered rules it counts. Every application, and every name that finds no
  * rule, is reported.
  */
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Logsource, Query } from "../ir/query.js";
-import type { Rule } from "../ir/rule.js";
-import { fits } from "../mapping/sigma-ecs.js";
-import type { SigmaFilter } from "../sources/sigma/index.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Logsource, Query } from "../../ir/query.js";
+import type { Rule } from "../../ir/rule.js";
+import { fits } from "../../mapping/sigma-ecs.js";
+import type { SigmaFilter } from "./sigma-filter.js";
 
 export function applySigmaFilters(rules: readonly Rule[], filters: readonly SigmaFilter[]): { rules: Rule[]; diagnostics: Diagnostic[] } {
   const out = [...rules];
