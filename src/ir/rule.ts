@@ -66,7 +66,8 @@ export interface Samples {
 
 export interface RuleSource {
   readonly file: string;
-  readonly format: "native" | "sigma" | "elastic-toml" | "elastic-json" | "elastic-ndjson";
+  /** The format it was read as (a format of src/sources/registry.ts: `sigma`, `native`, …). */
+  readonly format: string;
   /** 1-based line of the rule in the file (multi-document and ndjson files hold several). */
   readonly line: number;
   /** Where the query text starts in the file (1-based), for problems found after parsing. */

@@ -11,7 +11,7 @@ import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import type { OptionValues } from "../options/option-spec.js";
 import { correlationToSequence } from "../passes/correlation-to-sequence.js";
-import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
+import { lowerPlatformRuleTypes, PLATFORM_TYPE_ERROR } from "../passes/lower-platform-rule-types.js";
 import { lowerLogsources } from "../passes/lower-logsource.js";
 import { mapFields } from "../passes/map-fields.js";
 import type { Rewrite, TargetSpec } from "../targets/target.js";
@@ -39,8 +39,8 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
   const unmapped = ctx.options["unmapped"] as UnmappedPolicy;
   switch (step.pass) {
     case "lowerPlatformRuleTypes": {
-      const lowered = lowerKibanaRuleType(rule);
-      if ("error" in lowered) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
+      const lowered = lowerPlatformRuleTypes(rule);
+      if ("error" in lowered) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message: lowered.error })] };
       const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: "warning", code: w.code, message: w.message }));
       return { rule: lowered.rule, diagnostics: notes };
     }

@@ -1,6 +1,6 @@
 /**
- * Kibana rule types that are more than their query, for targets that have no such type (Sigma,
- * Splunk): never the bare query, which would alert on every event it matches.
+ * lowerPlatformRuleTypes: Kibana rule types that are more than their query, for targets that have
+ * no such type (Sigma, Splunk): never the bare query, which would alert on every event it matches.
  *
  * A threshold rule counts, on each run, the events its query matches over the look-back, per
  * combination of its threshold fields, and alerts where the count reaches `value` (or where
@@ -21,7 +21,11 @@ export interface TypeWarning {
 
 export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string };
 
-export function lowerKibanaRuleType(input: Rule): RuleTypeLowering {
+/** The code of the error that refuses a rule whose platform rule type has no form here. */
+export const PLATFORM_TYPE_ERROR = "rule/kibana-type";
+
+/** `lowerPlatformRuleTypes(rule)`: the rule as targets without Kibana's rule types can hold it, or why not. */
+export function lowerPlatformRuleTypes(input: Rule): RuleTypeLowering {
   const filtered = withSideFilters(input);
   if ("error" in filtered) return filtered;
   const rule = filtered.rule;

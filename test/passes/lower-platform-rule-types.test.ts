@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
-import { lowerKibanaRuleType } from "../../src/passes/kibana-rule-types.js";
+import { lowerPlatformRuleTypes } from "../../src/passes/lower-platform-rule-types.js";
 import type { Rule } from "../../src/ir/rule.js";
 import { thresholdCorrelation, type CountThreshold } from "../../src/ir/count-threshold.js";
 import { convertRules } from "../../src/pipeline/convert.js";
@@ -25,7 +25,7 @@ const base = {
 const threshold = (t: CountThreshold, over: Partial<Rule> = {}): Rule => ({ ...base, ...over, query: thresholdCorrelation(base.name, base.query, t) });
 
 test("a threshold is an event_count (or value_count) correlation over the look-back", () => {
-  const count = lowerKibanaRuleType(threshold({ groupBy: ["host.id"], events: 10 }));
+  const count = lowerPlatformRuleTypes(threshold({ groupBy: ["host.id"], events: 10 }));
   assert.ok("rule" in count);
   if (!("rule" in count)) return;
   assert.equal(count.rule.query, {
@@ -36,26 +36,26 @@ test("a threshold is an event_count (or value_count) correlation over the look-b
     timespan: { value: 9, unit: "m" },
     condition: [{ op: "gte", value: 10 }],
   });
-  const distinct = lowerKibanaRuleType(threshold({ groupBy: [], events: 1, distinct: { field: "process.name", count: 5 } }));
+  const distinct = lowerPlatformRuleTypes(threshold({ groupBy: [], events: 1, distinct: { field: "process.name", count: 5 } }));
   assert.ok("rule" in distinct && distinct.rule.query.kind === "correlation" && distinct.rule.query.type === "value_count" && distinct.rule.query.valueField === "process.name");
 });
 
 test("what a correlation cannot hold is refused by name", () => {
-  const both = lowerKibanaRuleType(threshold({ groupBy: ["host.id"], events: 2, distinct: { field: "process.pid", count: 2 } }));
+  const both = lowerPlatformRuleTypes(threshold({ groupBy: ["host.id"], events: 2, distinct: { field: "process.pid", count: 2 } }));
   assert.ok("error" in both && both.error.includes("both 2 events and 2 distinct"));
-  const rounded = lowerKibanaRuleType(threshold({ groupBy: [], events: 3 }, { schedule: { ...base.schedule, from: "now-1d/d" } }));
+  const rounded = lowerPlatformRuleTypes(threshold({ groupBy: [], events: 3 }, { schedule: { ...base.schedule, from: "now-1d/d" } }));
   assert.ok("error" in rounded && rounded.error.includes("no fixed length"));
   for (const type of ["new_terms", "threat_match"] as const) {
-    const r = lowerKibanaRuleType({ ...base, type });
+    const r = lowerPlatformRuleTypes({ ...base, type });
     assert.ok("error" in r && r.error.includes("would alert on every"), type);
   }
-  assert.equal(lowerKibanaRuleType({ ...base, type: "query" }), { rule: { ...base, type: "query" } });
+  assert.equal(lowerPlatformRuleTypes({ ...base, type: "query" }), { rule: { ...base, type: "query" } });
 });
 
 test("a saved-query rule: refused without its query, converted with a warning when it carries a copy", () => {
-  const empty = lowerKibanaRuleType({ ...base, type: "saved_query", queryText: "" });
+  const empty = lowerPlatformRuleTypes({ ...base, type: "saved_query", queryText: "" });
   assert.ok("error" in empty && empty.error.includes("without its query"));
-  const copy = lowerKibanaRuleType({ ...base, type: "saved_query", queryText: "event.action:kill" });
+  const copy = lowerPlatformRuleTypes({ ...base, type: "saved_query", queryText: "event.action:kill" });
   assert.ok("rule" in copy);
   assert.equal("rule" in copy ? copy.warnings?.map((w) => w.code) : [], ["rule/kibana-saved-query"]);
 });
