@@ -12,6 +12,7 @@ import type { Rule } from "../../ir/rule.js";
 import type { OptionSpec } from "../../options/option-spec.js";
 import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
 import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind } from "./sigma-layout.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
 const SIGMA_OPTIONS = [
@@ -40,8 +41,9 @@ export const sigmaTarget: TargetSpec<"sigma"> = {
 };
 
 interface Doc {
-  readonly template: "sigma/rule.yaml.hbs" | "sigma/correlation.yaml.hbs";
-  readonly view: Record<string, unknown>;
+  readonly kind: SigmaDocumentKind;
+  /** Values by key (sigma-layout.ts says which are written, and where). */
+  readonly values: Record<string, unknown>;
 }
 
 function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
@@ -56,7 +58,8 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
     for (const i of d.issues) error(i.code, i.reason);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
-    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: ls ?? {}, searches, condition } };
+    const detection: SigmaDetectionView = { searches, condition };
+    return { kind: "rule", values: { ...common, ...extra, logsource: ls ?? {}, detection } };
   };
 
   const q = rule.query;
@@ -90,7 +93,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
       };
       if (keys.aliases) correlation.aliases = aliasView(keys.aliases, names);
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ kind: "correlation", values: { ...common, correlation } });
       break;
     }
     case "correlation": {
@@ -121,7 +124,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
         correlation.condition = cond;
       }
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ kind: "correlation", values: { ...common, correlation } });
       break;
     }
     default: {
@@ -131,10 +134,11 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
-  const documents = docs.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
+  const fields = docs.map((d) => sigmaFields(d.kind, d.values, (d.values["custom"] ?? {}) as Record<string, unknown>));
+  const documents = fields.map((f) => ctx.templates.render("sigma/document.yaml.hbs", templateView({ fields: f }, rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   return {
-    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => docs.map((d) => intendedDocument(d.view)))],
+    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => fields.map(sigmaDocument))],
     bundle: [],
     diagnostics,
   };
@@ -158,19 +162,6 @@ function withLazyDocument(file: { path: string; content: string }, make: () => u
       return doc;
     },
   });
-}
-
-/** The YAML document a view stands for: the keys the templates write (optional ones only when set). */
-function intendedDocument(view: Record<string, unknown>): Record<string, unknown> {
-  const { searches, condition, correlation, custom, ...rest } = view;
-  const doc: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === "" && k !== "description");
-    if (!empty) doc[k] = v;
-  }
-  if (searches) doc.detection = { ...(searches as object), condition };
-  if (correlation) doc.correlation = correlation;
-  return { ...doc, ...(custom as object) };
 }
 
 function commonView(rule: Rule): Record<string, unknown> {
