@@ -31,6 +31,7 @@ const LAYER: Readonly<Record<string, number>> = {
   "diagnostics": 1,
   "query": 2,
   "options": 2,
+  "input": 2,
   "eval": 3,
   "attack": 3,
   "mapping": 3,

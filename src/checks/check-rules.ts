@@ -12,6 +12,8 @@ import { checkAttack } from "./attack-check.js";
 import { checkDuplicates } from "./duplicate-check.js";
 import type { SourceTexts } from "./locate.js";
 import { checkSchedule } from "./schedule-check.js";
+import { checkSeverity } from "./severity-check.js";
+import { checkSigmaFields, loadSigmaFieldEvidence, type SigmaFieldEvidence } from "./sigma-field-check.js";
 
 export interface CheckOptions {
   readonly targets: readonly string[];
@@ -24,8 +26,10 @@ export interface CheckOptions {
 export function checkRules(rules: readonly Rule[], opts: CheckOptions): Diagnostic[] {
   const table = attackTable();
   const out: Diagnostic[] = [...checkDuplicates(rules, opts.texts)];
+  let fields: SigmaFieldEvidence | undefined;
   const results = rules.map((rule) => {
-    out.push(...checkSchedule(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
+    out.push(...checkSchedule(rule, opts.texts), ...checkSeverity(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
+    if (rule.language === "sigma") out.push(...checkSigmaFields(rule, (fields ??= loadSigmaFieldEvidence(opts.ctx.mappings.sigmaToEcs))));
     const r = convertRule(rule, opts.targets, opts.ctx);
     opts.onRule?.();
     return r;

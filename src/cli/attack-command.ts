@@ -22,7 +22,7 @@ export function runAttackLayer(args: AttackLayerArgs, io: Io, registry: TargetRe
   const layer = JSON.stringify(attackLayer(loaded.rules, attackTable(), { name: args.name }), null, 2) + "\n";
   if (args.layerOut) {
     const abs = resolve(io.cwd, args.layerOut);
-    writeOutput(dirname(abs), [{ path: basename(abs), content: layer }], [], false);
+    writeOutput(dirname(abs), [{ path: basename(abs), content: layer }]);
   } else {
     io.out(layer);
   }

@@ -3,7 +3,7 @@
  * and the conversion context (templates, mappings with the config's overrides, every declared
  * setting, the config's `vars`), so `check` finds what `convert` will do.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Settings } from "../config/settings.js";
 import { loadMappings } from "../mapping/mappings.js";
@@ -24,9 +24,10 @@ export function parseTargets(list: readonly string[], registry: TargetRegistry):
 export function conversionContext(s: Settings, io: Io, registry: TargetRegistry): { targets: string[]; ctx: ConvertContext } {
   const targets = parseTargets(s.targets, registry);
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
+  if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
   const ctx: ConvertContext = {
     targets: registry.targets,
-    templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined),
+    templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize),
     mappings: loadMappings(s.mappings, declaredMappings(registry)),
     options: s.options,
     vars: s.vars,

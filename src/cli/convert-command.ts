@@ -3,21 +3,23 @@
  * come from flags, RULECAST_* and rulecast.config.yaml (load-inputs.ts); with `--check` nothing
  * is written and every file that differs from a fresh conversion is listed with a unified diff.
  */
-import { existsSync, readFileSync, renameSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
 import { DEFAULT_NAMING } from "../options/core-options.js";
-import { assembleResults, convertRule, targetNamed, type OutputFile, type RuleResult } from "../pipeline/convert.js";
-import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
+import { assembleResults, convertRule, targetNamed, type OutputFile } from "../pipeline/convert.js";
+import { OutputFolder } from "../pipeline/output-folder.js";
+import type { TextFile } from "../pipeline/write-output.js";
 import type { TargetRegistry } from "../targets/target.js";
 import { conversionContext } from "./conversion-context.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
-import { nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
+import { failUnwritableNames, nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
 import { startProgress } from "./progress.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
+import { writeLocked } from "./write-locked.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -38,14 +40,15 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
   const { targets, ctx } = conversionContext(s, io, registry);
   const progress = startProgress(io, "converting", loaded.rules.length);
-  const results = loaded.rules.map((rule) => {
+  const ruleResults = loaded.rules.map((rule) => {
     const r = convertRule(rule, targets, ctx);
     progress.tick();
     return r;
   });
   progress.done();
+  const results = s.naming === DEFAULT_NAMING ? ruleResults : failUnwritableNames(ruleResults, s.naming, loaded.relativePaths);
   const result = assembleResults(results, targets, ctx);
-  const named = nameFiles(results, result.outcomes, result.files, loaded.relativePaths, s.naming);
+  const named = nameFiles(result.files, loaded.relativePaths, s.naming);
 
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...result.diagnostics, ...named.collisions];
   printDiagnostics(io, diagnostics, args.verbose);
@@ -80,32 +83,21 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
     const outDir = resolve(io.cwd, out);
     // Stale files are removed only from folders rulecast alone names: the per-target folders.
     const managed = s.naming.startsWith("{target}/") ? targets : [];
-    writeOutput(outDir, files, managed, failed === 0);
-    for (const a of archives) writeBytesAtomic(join(outDir, a.path), a.bytes);
+    writeLocked(io, outDir, [...files, ...archives.map((a) => ({ path: a.path, content: a.bytes }))], { managedDirs: managed, removeStale: failed === 0 });
   } else {
-    for (const f of files) io.out(`==> ${f.path} <==\n${f.content}`);
+    for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
   }
   return findings ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /**
  * Output paths from the naming template. The default keeps the targets' own names (what `npm
- * start` has always written); any other template needs to know each file's rule, which the
- * per-rule results give: the assembled list is their files (accepted rules, in order) then the
- * bundles.
+ * start` has always written); any other template needs each file's rule, which it carries.
  */
-function nameFiles(
-  results: readonly RuleResult[],
-  outcomes: readonly RuleResult["outcome"][],
-  assembled: readonly OutputFile[],
-  relativePaths: ReadonlyMap<string, string>,
-  naming: string,
-): { files: FileToWrite[]; collisions: Diagnostic[] } {
+function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<string, string>, naming: string): { files: TextFile[]; collisions: Diagnostic[] } {
   if (naming === DEFAULT_NAMING) return { files: assembled.map((f) => ({ path: `${f.target}/${f.path}`, content: f.content })), collisions: [] };
-  const accepted = new Set(outcomes);
-  const owners = results.filter((r) => accepted.has(r.outcome)).flatMap((r) => r.files.map(() => r.outcome.rule));
-  const named: NamedFile[] = assembled.map((f, i) => {
-    const rule = owners[i];
+  const named: NamedFile[] = assembled.map((f) => {
+    const rule = f.rule;
     return {
       target: f.target,
       path: f.path,
@@ -119,43 +111,55 @@ function nameFiles(
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly FileToWrite[], archives: readonly Archive[], io: Io): number {
+function checkOutput(outDir: string, files: readonly TextFile[], archives: readonly Archive[], io: Io): number {
+  const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
+  // A link anywhere is refused before the first diff is printed.
+  for (const f of [...files, ...archives]) folder.entry(f.path);
   let differ = 0;
   for (const f of files) {
-    let old = "";
-    try {
-      old = readFileSync(resolve(io.cwd, outDir, f.path), "utf8");
-    } catch {
-      old = "";
-    }
-    if (old !== f.content) {
-      differ++;
-      io.err(`${join(outDir, f.path)}: differs from a fresh conversion\n`);
-      io.out(createTwoFilesPatch(join(outDir, f.path), `${join(outDir, f.path)} (regenerated)`, old, f.content, "", "", { context: 3 }));
+    const old = readForCheck(folder, f.path);
+    if (typeof old === "string" && old === f.content) continue;
+    differ++;
+    const shown = join(outDir, f.path);
+    if (typeof old === "string") {
+      io.err(`${shownPath(shown)}: differs from a fresh conversion\n`);
+      io.out(safeLines(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, f.content, "", "", { context: 3 })));
+    } else {
+      io.err(`${shownPath(shown)}: differs from a fresh conversion (${oneLine(old.why)})\n`);
     }
   }
   for (const archive of archives) {
-    let old: Buffer | undefined;
-    try {
-      old = readFileSync(resolve(io.cwd, outDir, archive.path));
-    } catch {
-      old = undefined;
-    }
-    if (!old || !old.equals(archive.bytes)) {
+    const old = folder.entry(archive.path).kind === "file" ? folder.read(archive.path, archive.bytes.length) : undefined;
+    if (old?.kind !== "bytes" || !old.bytes.equals(archive.bytes)) {
       differ++;
-      io.err(`${join(outDir, archive.path)}: differs from a fresh conversion (binary)\n`);
+      io.err(`${shownPath(join(outDir, archive.path))}: differs from a fresh conversion (binary)\n`);
     }
   }
   return differ > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Temp file + rename, as writeOutput does for text: an interrupted run leaves the old archive whole. */
-function writeBytesAtomic(abs: string, bytes: Buffer): void {
-  if (existsSync(abs) && readFileSync(abs).equals(bytes)) return;
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = `${abs}.rulecast-tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, abs);
+/** Beyond this an output file on disk is not read for a diff (a stale rules.ndjson of a big repository fits). */
+const MAX_CHECK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What `--check` compares with: the text of a regular file (missing reads as empty), or why
+ * there is nothing to compare. Links below the output folder are refused (output-folder.ts).
+ */
+function readForCheck(folder: OutputFolder, rel: string): string | { why: string } {
+  const entry = folder.entry(rel);
+  switch (entry.kind) {
+    case "missing":
+    case "blocked":
+      return "";
+    case "folder":
+      return { why: "a folder stands where the file should be" };
+    case "other":
+      return { why: "something other than a regular file stands there; not read" };
+    case "file": {
+      const r = folder.read(rel, MAX_CHECK_BYTES);
+      return r.kind === "bytes" ? r.bytes.toString("utf8") : { why: `${r.size} bytes on disk, too large to show a diff` };
+    }
+  }
 }
 
 export type { OutputFile };

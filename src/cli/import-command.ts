@@ -6,9 +6,10 @@
  * Every file is read back before it is written: a rule the rule-file format cannot hold exactly
  * (a type the schema lacks, a value that would change) is refused by name, never written lossy.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Argv } from "yargs";
+import { inputSizeLimit } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import { slugify } from "../ir/ids.js";
@@ -16,29 +17,33 @@ import type { Rule } from "../ir/rule.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { defaultOptionValues } from "../options/option-spec.js";
 import { convertRule, type ConvertContext } from "../pipeline/convert.js";
-import { collectInputFiles } from "../pipeline/input-files.js";
+import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
-import { writeOutput, type FileToWrite } from "../pipeline/write-output.js";
+import type { FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
 import { detectFormat, sourceNamed } from "../sources/registry.js";
 import type { SourceRead } from "../sources/source.js";
 import { BUILTIN_TARGETS } from "../targets/registry.js";
 import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
+import { writeLocked } from "./write-locked.js";
 
 export interface ImportArgs {
   readonly paths: readonly string[];
   readonly out: string;
   readonly skipErrors: boolean;
   readonly verbose: boolean;
+  /** Also import rules under `_deprecated/` folders (detection-rules keeps retired rules there). */
+  readonly includeDeprecated?: boolean;
+  readonly maxInputSize?: string;
 }
 
 /** Formats imported as they are: Elastic rules. */
 const DIRECT = ["elastic-toml", "elastic-ndjson", "elastic-json"];
-/** How the target below writes a rule, read back as an imported rule. */
-const READ_BACK = "elastic-json";
 /** The target a Sigma rule goes through: ECS names, an EQL query, index patterns from its log source. */
 const VIA_TARGET = "elastic";
+/** How that target writes a rule, read back as an imported rule. */
+const READ_BACK = "elastic-json";
 
 /** The `import` command's yargs definition. */
 export function importCommand<T>(y: Argv<T>) {
@@ -46,6 +51,7 @@ export function importCommand<T>(y: Argv<T>) {
     .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic or Sigma rule files, or folders" })
     .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
     .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
+    .option("include-deprecated", { type: "boolean", default: false, describe: "also import rules under _deprecated/ folders (skipped by default)" })
     .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
     .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
     .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries");
@@ -72,8 +78,17 @@ export function runImport(args: ImportArgs, io: Io, registry: TargetRegistry = B
 
   const sigma: { path: string; text: string; dir: string }[] = [];
   const units: { read: SourceRead; dir: string }[] = [];
-  for (const input of inputFiles(args.paths, io.cwd)) {
-    const text = stripBom(readFileSync(input.absolute, "utf8"));
+  const limit = inputSizeLimit(args.maxInputSize, io.env);
+  if (typeof limit !== "number") throw new UsageError(limit.error);
+  const inputs = inputFiles(args.paths, io.cwd, args.includeDeprecated === true);
+  if (inputs.deprecated > 0) io.err(`skipped ${inputs.deprecated} file(s) under _deprecated/ (retired rules; pass --include-deprecated to import them)\n`);
+  for (const input of inputs.files) {
+    const read = readInputText(input, limit);
+    if (!read.ok) {
+      fail(read.diagnostic);
+      continue;
+    }
+    const text = stripBom(read.text);
     const format = detectFormat(input.path, text);
     const reader = format !== undefined && DIRECT.includes(format) ? sourceNamed(format) : undefined;
     if (reader) units.push({ read: reader.read(input.path, text, { knownRules: new Map() }), dir: input.dir });
@@ -91,6 +106,7 @@ export function runImport(args: ImportArgs, io: Io, registry: TargetRegistry = B
         fail(ruleDiagnostic(rule, { severity: "error", code: "import/duplicate-rule-id", message: `rule id ${rule.id} was already imported from ${earlier}` }));
         continue;
       }
+      // The rule-file target reads each file back: a rule the format cannot hold is refused by name.
       const written = registry.ruleFiles.renderRule(rule, { templates, options: {}, vars: {} });
       const file = written.files[0];
       if (!file) {
@@ -109,7 +125,7 @@ export function runImport(args: ImportArgs, io: Io, registry: TargetRegistry = B
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that imported\n");
     return EXIT_FINDINGS;
   }
-  writeOutput(resolve(io.cwd, args.out), fileNames(imported), [], false);
+  writeLocked(io, resolve(io.cwd, args.out), fileNames(imported));
   return failed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -152,14 +168,21 @@ function fileNames(imported: readonly Imported[]): FileToWrite[] {
   for (const i of imported) count.set(key(i), (count.get(key(i)) ?? 0) + 1);
   return imported.map((i) => {
     const slug = slugify(i.rule.name);
-    const name = (count.get(key(i)) ?? 0) > 1 ? `${slug}_${i.rule.id.slice(0, 8)}` : slug;
+    const name = (count.get(key(i)) ?? 0) > 1 ? `${slug}_${slugify(i.rule.id).slice(0, 8)}` : slug;
     return { path: i.dir ? `${i.dir}/${name}.yaml` : `${name}.yaml`, content: i.content };
   });
 }
 
 /** Input files in walk order, each with the subfolder (under the directory named) it sits in. */
-function inputFiles(paths: readonly string[], cwd: string): { path: string; absolute: string; dir: string }[] {
+/**
+ * The files to import. Inside a folder named on the command line, files under a `_deprecated/`
+ * subfolder are left out unless asked: detection-rules keeps retired rules there, and importing
+ * them would bring back detections Elastic removed. Naming such a folder or file directly
+ * imports it.
+ */
+function inputFiles(paths: readonly string[], cwd: string, includeDeprecated: boolean): { files: { path: string; absolute: string; dir: string }[]; deprecated: number } {
   const out: { path: string; absolute: string; dir: string }[] = [];
+  let deprecated = 0;
   const seen = new Set<string>();
   for (const p of paths) {
     const root = isAbsolute(p) ? p : join(cwd, p);
@@ -170,10 +193,14 @@ function inputFiles(paths: readonly string[], cwd: string): { path: string; abso
       if (seen.has(f.absolute)) continue;
       seen.add(f.absolute);
       const sub = isDir ? relative(root, dirname(f.absolute)).split("\\").join("/") : "";
+      if (!includeDeprecated && sub.split("/").includes("_deprecated")) {
+        deprecated++;
+        continue;
+      }
       out.push({ ...f, dir: sub === "." ? "" : sub });
     }
   }
-  return out;
+  return { files: out, deprecated };
 }
 
 /** A UTF-8 byte-order mark is not part of the text. */

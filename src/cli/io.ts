@@ -3,6 +3,7 @@
  * tests can run them in-process as well as through the built binary.
  */
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { BoundedRead } from "../input/read-bounded.js";
 
 export const EXIT_OK = 0;
 /** Some rules failed or had findings at the chosen level. */
@@ -17,8 +18,8 @@ export interface Io {
   err(text: string): void;
   readonly stdinIsTty: boolean;
   readonly stderrIsTty: boolean;
-  /** All of standard input, for the path `-`. */
-  readStdin?(): string;
+  /** Standard input, for the path `-`: at most `maxBytes` of it are read (an endless source stops there). */
+  readStdin?(maxBytes: number): BoundedRead;
 }
 
 /** One line per problem on stderr; info lines only with --verbose. */

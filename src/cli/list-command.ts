@@ -4,6 +4,7 @@
  * declared settings). `list fields --mapping NAME` prints one mapping's field rows, the config's
  * overrides included, so a user sees what a conversion will use.
  */
+import { oneLine, safeLineStart } from "../diagnostics/display-text.js";
 import { loadMappings, TAXONOMY_MAPPINGS, type MappingSpec } from "../mapping/mappings.js";
 import { optionLabel, type OptionSpec } from "../options/option-spec.js";
 import { REPORT_FORMATS } from "../reports/render-report.js";
@@ -100,6 +101,7 @@ function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io, reg
       if (table.identity && spec.passThrough) rows.push(`*\t* (${spec.passThrough})`);
     }
   }
-  for (const r of rows) io.out(r + "\n");
+  // Rows of config overrides are the config author's text: one line each, no CI command.
+  for (const r of rows) io.out(safeLineStart(r.split("\t").map(oneLine).join("\t")) + "\n");
   return EXIT_OK;
 }

@@ -3,14 +3,15 @@
  * and the rules read from files, directories (recursive, `--pattern`) and `-` (stdin), with the
  * config's schedule and index defaults applied where the rule file sets none.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseConfig, type RulecastConfig } from "../config/config-file.js";
 import { applyRuleDefaults, topLevelKeys } from "../config/apply-defaults.js";
 import { findConfigFile } from "../config/find-config.js";
-import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
+import { configSizeLimit, resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
+import { decodeRead, readTextInput } from "../input/read-text.js";
 import { TAXONOMY_MAPPINGS } from "../mapping/mappings.js";
 import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules, type SourceText } from "../pipeline/read-rules.js";
@@ -47,14 +48,12 @@ export function loadSettings(flags: LoadFlags, io: Io, registry: TargetRegistry)
   const configFile = explicit ? resolve(io.cwd, explicit) : findConfigFile(io.cwd);
   let config: RulecastConfig | undefined;
   if (configFile) {
-    let text: string;
-    try {
-      text = readFileSync(configFile, "utf8");
-    } catch {
-      throw new UsageError(`cannot read config file ${explicit ?? configFile}`);
-    }
+    const limit = configSizeLimit(flags, io.env);
+    if (typeof limit !== "number") throw new UsageError(limit.error);
     const shown = relative(io.cwd, configFile).startsWith("..") ? configFile : relative(io.cwd, configFile);
-    const parsed = parseConfig(shown, text, { options: declaredOptions(registry), mappings: [...TAXONOMY_MAPPINGS, ...declaredMappings(registry).map((m) => m.name)] });
+    const read = readTextInput({ shown, absolute: configFile }, { bytes: limit, setting: "--max-config-size" });
+    if (!read.ok) throw new UsageError(`cannot read config file: ${formatDiagnostic(read.diagnostic)}`);
+    const parsed = parseConfig(shown, read.text, { options: declaredOptions(registry), mappings: [...TAXONOMY_MAPPINGS, ...declaredMappings(registry).map((m) => m.name)] });
     if ("error" in parsed) throw new UsageError(formatDiagnostic(parsed.error));
     config = parsed.config;
   }
@@ -79,14 +78,17 @@ export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, on
   const unreadable: Diagnostic[] = [];
   const relativePaths = new Map<string, string>();
   let stdin: SourceText | undefined;
+  const inputBound = { bytes: settings.maxInputSize, setting: "--max-input-size" };
   for (const p of settings.paths) {
     if (p === "-") {
       if (!io.readStdin) throw new UsageError("`-` (stdin) is not available here");
-      stdin = { path: STDIN_PATH, text: io.readStdin() };
       relativePaths.set(STDIN_PATH, "stdin");
+      const input = decodeRead(io.readStdin(settings.maxInputSize), STDIN_PATH, inputBound);
+      if (input.ok) stdin = { path: STDIN_PATH, text: input.text };
+      else unreadable.push(input.diagnostic);
       continue;
     }
-    const scan = collectInputFiles([p], io.cwd, pattern);
+    const scan = collectInputFiles([p], io.cwd, pattern, settings.out !== undefined ? [resolve(io.cwd, settings.out)] : []);
     if (scan.missing.length > 0) throw new UsageError(`no such file or directory: ${scan.missing.join(", ")}`);
     const root = isAbsolute(p) ? p : join(io.cwd, p);
     const rootIsDir = statSync(root).isDirectory();
@@ -94,8 +96,8 @@ export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, on
       if (relativePaths.has(f.path)) continue;
       const rel = rootIsDir ? relative(root, f.absolute) : relative(dirname(root), f.absolute);
       relativePaths.set(f.path, rel.split("\\").join("/").replace(/\.[^./]*$/, ""));
-      const input = readInputText(f);
-      if (input.ok) files.push({ path: f.path, text: input.text });
+      const input = readInputText(f, settings.maxInputSize);
+      if (input.ok) files.push({ path: f.path, text: input.text, ...(f.explicit ? {} : { walked: true }) });
       else unreadable.push(input.diagnostic);
       onFile();
     }

@@ -42,7 +42,7 @@ export function writeReport(
   const entries = toEntries(diagnostics.filter((d) => d.severity !== "info"), reported);
   const text = renderReport(request.format, { command, rules: reported, entries, failOn, summary }, toolVersion());
   const abs = resolve(io.cwd, request.file);
-  writeOutput(dirname(abs), [{ path: basename(abs), content: text }], [], false);
+  writeOutput(dirname(abs), [{ path: basename(abs), content: text }]);
 }
 
 /** Exit 1 when a finding reaches `--fail-on` (errors always do). */

@@ -6,7 +6,6 @@
  */
 import yargs, { type Argv } from "yargs";
 import type { OptionCommand, OptionSpec, OptionValue } from "../options/option-spec.js";
-import { OutputWriteError } from "../pipeline/write-output.js";
 import { SOURCES } from "../sources/registry.js";
 import { BUILTIN_TARGETS } from "../targets/registry.js";
 import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
@@ -15,11 +14,30 @@ import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
 import { importCommand, IMPORT_DESCRIPTION, runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
+import { describeFsError, OutputError } from "../pipeline/output-errors.js";
+import { TemplateError } from "../render/templates.js";
+import { oneLine } from "../diagnostics/display-text.js";
+import { InputFileError } from "../input/read-text.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
 import { LIST_WHAT, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
 import { parseReportFlag } from "./report-file.js";
 import { runTest } from "./test-command.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.js";
+
+const COMMANDS = ["convert", "check", "import", "test", "list", "init", "attack"] as const;
+
+/** The installed package's version (package.json), for --version. */
+function packageVersion(): string {
+  try {
+    const v = (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: unknown }).version;
+    return typeof v === "string" ? v : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 /** yargs drops a bare `-` argument, so it travels through parsing under this name. */
 const STDIN_ARG = "\u0000-";
@@ -80,10 +98,15 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
     .scriptName("rulecast")
     .strict()
     .help()
-    .version(false)
+    .version("version", "show rulecast's version", packageVersion())
+    .recommendCommands()
     .wrap(110)
     .exitProcess(false)
     .fail((msg, err) => {
+      // The first word is the command: a typo gets a suggestion, not yargs' "Unknown argument".
+      const typed = args[0] !== undefined && !args[0].startsWith("-") ? args[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, "?") : undefined;
+      if (!err && typed !== undefined && /^Did you mean /.test(msg ?? "")) throw new UsageError(`unknown command \`${typed}\`; did you mean ${msg.slice("Did you mean ".length)} (see --help)`);
+      if (!err && typed !== undefined && msg === `Unknown argument: ${args[0]}`) throw new UsageError(`unknown command \`${typed}\` (commands: ${COMMANDS.join(", ")}; see --help)`);
       throw err instanceof UsageError || !err ? new UsageError(msg || err?.message || "bad usage") : err;
     })
     .option("verbose", { type: "boolean", default: false, describe: "show info diagnostics and stack traces" })
@@ -118,14 +141,14 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
         code = runCheck({ ...loadFlags(a, registry, "check"), verbose: a.verbose, ...withReport(a) }, io, registry);
       },
     )
-    .command("import <paths..>", IMPORT_DESCRIPTION, (y) => importCommand(y), (a) => {
-      code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose }, io, registry);
+    .command("import <paths..>", IMPORT_DESCRIPTION, (y) => settingFlags(importCommand(y), "import", registry), (a) => {
+      code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"], ...maxInput(a) }, io, registry);
     })
     .command(
       "test <paths..>",
       "run the sample events rules carry, or one event file, and report per rule",
       (y) =>
-        y
+        settingFlags(y, "test", registry)
           .positional("paths", { type: "string", array: true, demandOption: true, describe: "rule files or directories" })
           .option("events", { type: "string", describe: "events file: a JSON array, JSON lines or concatenated JSON objects" })
           .option("expect", { choices: ["match", "no-match"] as const, describe: "with --events: at least one event matches / none does" })
@@ -142,6 +165,7 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
             ...(a.report ? { report: a.report } : {}),
             perEvent: a["per-event"],
             verbose: a.verbose,
+            ...maxInput(a),
           },
           io,
         );
@@ -151,7 +175,7 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
       "list <what>",
       "list valid targets, formats, mappings, options, or one mapping's fields",
       (y) =>
-        y
+        settingFlags(y, "list", registry)
           .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
           .option("mapping", { type: "string", describe: "with `fields`: the mapping to list (see `rulecast list mappings`)" })
           .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
@@ -160,7 +184,7 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
           .example("rulecast list options", "every setting: flag, config key, RULECAST_* variable, values")
           .example(`rulecast list fields --mapping ${declaredMappings(registry)[0]?.name ?? "ecs-sigma"}`, "field renames a target's output uses, config overrides included"),
       (a) => {
-        code = runList({ ...loadFlags(a, registry), what: a.what as string, ...(a.mapping ? { mapping: a.mapping } : {}) }, io, registry);
+        code = runList({ ...loadFlags(a, registry, "list"), what: a.what as string, ...(a.mapping ? { mapping: a.mapping } : {}) }, io, registry);
       },
     )
     .command(
@@ -170,9 +194,11 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
         y
           .positional("dir", { type: "string", default: ".", describe: "folder to scaffold" })
           .option("force", { type: "boolean", default: false, describe: "overwrite files that exist" })
-          .example("rulecast init && rulecast convert", "start a repository here and convert its example rule into out/"),
+          .option("source", { type: "string", describe: "where CI installs rulecast from (npm install spec: git URL, tarball URL); writes package.json and a CI workflow" })
+          .example("rulecast init && rulecast convert", "start a repository here and convert its example rule into out/")
+          .example("rulecast init --source git+https://git.example.org/sec/rulecast.git", "also a package.json and a GitHub workflow that installs rulecast from there"),
       (a) => {
-        code = runInit({ dir: a.dir, force: a.force }, io);
+        code = runInit({ dir: a.dir, force: a.force, ...(a.source ? { source: a.source } : {}) }, io);
       },
     )
     .command("attack <command>", "ATT&CK coverage (bundled ATT&CK table, no download)", (y) =>
@@ -181,17 +207,17 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
           "layer [paths..]",
           "write an ATT&CK Navigator layer of the rules' technique coverage",
           (z) =>
-            ruleInputs(z)
+            settingFlags(ruleInputs(z), "attack", registry)
               .option("out", { type: "string", describe: "layer file; stdout when absent" })
               .option("name", { type: "string", default: "rulecast coverage", describe: "layer name shown in Navigator" })
               .example("rulecast attack layer rules --out coverage.json", "open coverage.json in ATT&CK Navigator"),
           (a) => {
-            code = runAttackLayer({ ...loadFlags(a, registry), ...(a.out ? { layerOut: a.out } : {}), name: a.name, verbose: a.verbose }, io, registry);
+            code = runAttackLayer({ ...loadFlags(a, registry, "attack"), ...(a.out ? { layerOut: a.out } : {}), name: a.name, verbose: a.verbose }, io, registry);
           },
         )
         .demandCommand(1, "name an attack command: layer"),
     )
-    .demandCommand(1, "name a command: convert, check, import, test, list, init, attack (see --help)");
+    .demandCommand(1, `name a command: ${COMMANDS.join(", ")} (see --help)`);
   try {
     // With a callback yargs hands over --help text instead of printing it: all output goes through io.
     let helpText = "";
@@ -201,15 +227,26 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
     if (helpText) io.out(helpText.endsWith("\n") ? helpText : helpText + "\n");
     return code;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OutputWriteError) {
-      // An unwritable output folder or a full disk is the environment's problem, not a rule's: exit 2.
-      io.err(`rulecast: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof TemplateError || e instanceof InputFileError) {
+      // An unwritable output folder or a full disk is the environment's problem, not a rule's; a
+      // template that does not compile and an unreadable input are the configuration's: exit 2.
+      io.err(`rulecast: ${oneLine(e.message)}\n`);
       return EXIT_USAGE;
     }
-    io.err(`rulecast: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    const fsProblem = describeFsError(e);
+    if (fsProblem) {
+      io.err(`rulecast: ${oneLine(fsProblem)}\n`);
+      if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
+      return EXIT_USAGE;
+    }
+    io.err(`rulecast: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     if (verbose && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return EXIT_USAGE;
   }
+}
+
+function maxInput(a: Parsed): { maxInputSize?: string } {
+  return typeof a["max-input-size"] === "string" ? { maxInputSize: a["max-input-size"] } : {};
 }
 
 function withReport(a: Parsed): { report?: ReturnType<typeof parseReportFlag> & object } {

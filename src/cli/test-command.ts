@@ -2,11 +2,17 @@
  * `rulecast test PATHS..`: runs each rule's samples (or one event file against the rules) and
  * reports pass/fail per rule; `--report FILE` writes the verdicts as JSON.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { inputSizeLimit } from "../config/settings.js";
+import { formatDiagnostic } from "../diagnostics/diagnostic.js";
+import { oneLine } from "../diagnostics/display-text.js";
+import { lineColAt } from "../diagnostics/source-text.js";
 import { readEvents } from "../eval/index.js";
-import { collectInputFiles } from "../pipeline/input-files.js";
+import { readTextInput } from "../input/read-text.js";
+import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
+import { unpairedEscapeAt, unpairedSurrogateDiagnostic } from "../sources/unpaired-surrogates.js";
 import { readRules } from "../pipeline/read-rules.js";
+import { writeOutput } from "../pipeline/write-output.js";
 import { testEventFile, testSamples, type RuleTest } from "../testing/check-samples.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 
@@ -17,23 +23,28 @@ export interface TestArgs {
   readonly report?: string;
   readonly perEvent: boolean;
   readonly verbose: boolean;
+  readonly maxInputSize?: string;
 }
 
 export function runTest(args: TestArgs, io: Io): number {
   if ((args.events === undefined) !== (args.expect === undefined)) throw new UsageError("--events and --expect go together");
+  const limit = inputSizeLimit(args.maxInputSize, io.env);
+  if (typeof limit !== "number") throw new UsageError(limit.error);
   const scan = collectInputFiles(args.paths, io.cwd);
   if (scan.missing.length > 0) throw new UsageError(`no such file or directory: ${scan.missing.join(", ")}`);
-  const read = readRules(scan.files.map((f) => ({ path: f.path, text: readFileSync(f.absolute, "utf8") })));
-  printDiagnostics(io, read.diagnostics, args.verbose);
+  const texts = scan.files.map((f) => ({ path: f.path, input: readInputText(f, limit) }));
+  const unreadable = texts.flatMap((t) => (t.input.ok ? [] : [t.input.diagnostic]));
+  const read = readRules(texts.flatMap((t) => (t.input.ok ? [{ path: t.path, text: t.input.text }] : [])));
+  const diagnostics = [...unreadable, ...read.diagnostics];
+  printDiagnostics(io, diagnostics, args.verbose);
 
   let events: Record<string, unknown>[] | undefined;
   if (args.events) {
-    let text: string;
-    try {
-      text = readFileSync(join(io.cwd, args.events), "utf8");
-    } catch {
-      throw new UsageError(`cannot read events file ${args.events}`);
-    }
+    const input = readTextInput({ shown: args.events, absolute: resolve(io.cwd, args.events) }, { bytes: limit, setting: "--max-input-size" });
+    if (!input.ok) throw new UsageError(`cannot read events file: ${formatDiagnostic(input.diagnostic)}`);
+    const text = input.text;
+    const unpaired = unpairedEscapeAt(text);
+    if (unpaired !== undefined) throw new UsageError(formatDiagnostic(unpairedSurrogateDiagnostic(args.events, lineColAt(text, unpaired))));
     const r = readEvents(text);
     if (!r.ok) throw new UsageError(`${args.events}: ${r.message} (at offset ${r.offset})`);
     events = r.events as Record<string, unknown>[];
@@ -41,12 +52,14 @@ export function runTest(args: TestArgs, io: Io): number {
 
   const results: RuleTest[] = read.rules.map((rule) => (events && args.expect ? testEventFile(rule, events, args.expect) : testSamples(rule)));
   for (const t of results) {
-    const where = `${t.rule.source.file}:${t.rule.source.line}`;
-    if (t.error) io.out(`FAIL ${t.rule.name} (${where}): cannot evaluate: ${t.error}\n`);
-    else if (t.verdicts.length === 0) io.out(`FAIL ${t.rule.name} (${where}): no samples to test\n`);
-    else io.out(`${t.passed ? "PASS" : "FAIL"} ${t.rule.name} (${where}): ${t.verdicts.filter((v) => v.pass).length}/${t.verdicts.length} as expected\n`);
+    // Rule names, file names, sample names and evaluation errors are the rule's text: one line each.
+    const name = oneLine(t.rule.name);
+    const where = `${oneLine(t.rule.source.file)}:${t.rule.source.line}`;
+    if (t.error) io.out(`FAIL ${name} (${where}): cannot evaluate: ${oneLine(t.error)}\n`);
+    else if (t.verdicts.length === 0) io.out(`FAIL ${name} (${where}): no samples to test\n`);
+    else io.out(`${t.passed ? "PASS" : "FAIL"} ${name} (${where}): ${t.verdicts.filter((v) => v.pass).length}/${t.verdicts.length} as expected\n`);
     for (const v of t.verdicts) {
-      if (args.perEvent || !v.pass) io.out(`  ${v.pass ? "ok  " : "BAD "} ${v.sample}: ${v.matched ? "matched" : "did not match"} (expected ${v.expected})\n`);
+      if (args.perEvent || !v.pass) io.out(`  ${v.pass ? "ok  " : "BAD "} ${oneLine(v.sample)}: ${v.matched ? "matched" : "did not match"} (expected ${v.expected})\n`);
     }
   }
   const passed = results.filter((t) => t.passed).length;
@@ -65,9 +78,10 @@ export function runTest(args: TestArgs, io: Io): number {
       passed,
       failed,
     };
-    writeFileSync(join(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
+    const abs = resolve(io.cwd, args.report);
+    writeOutput(dirname(abs), [{ path: basename(abs), content: JSON.stringify(report, null, 2) + "\n" }]);
   }
   io.err(`${passed} rules passed, ${failed} failed\n`);
-  const readErrors = read.diagnostics.some((d) => d.severity === "error");
+  const readErrors = diagnostics.some((d) => d.severity === "error");
   return failed > 0 || readErrors ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -6,11 +6,14 @@
 import { parseDocument } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../diagnostics/source-text.js";
-import { parseDuration } from "../ir/duration.js";
+import { parseByteSize } from "../input/limits.js";
+import { checkLookback, readDuration } from "../ir/duration.js";
 import type { Logsource } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
-import type { OptionSpec, OptionValue } from "../options/option-spec.js";
+import { SIZE_FORMAT, type OptionSpec, type OptionValue } from "../options/option-spec.js";
+import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../sources/data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../sources/unpaired-surrogates.js";
 
 export const CONFIG_FILE_NAME = "rulecast.config.yaml";
 
@@ -48,6 +51,8 @@ export interface ConfigDeclarations {
 
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
 
+const MAX_ALIAS_COUNT = 100;
+
 const SEVERITIES: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
 /** Keys this file reads itself, besides the declared settings (listed between the two). */
 const OWN_KEYS_BEFORE = ["rules"];
@@ -69,13 +74,27 @@ export function parseConfig(file: string, text: string, declared: ConfigDeclarat
   const doc = parseDocument(text, { uniqueKeys: true });
   const starts = lineStarts(text);
   const at = (offset: number) => lineColAt(text, offset, starts);
+  const problem = (code: string, message: string, offset: number, hint?: string): ConfigRead => ({
+    error: { severity: "error", code, message, file, ...at(offset), ...(hint ? { hint } : {}) },
+  });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const { line, col } = at(e.pos[0]);
-    return { error: { severity: "error", code: "config/yaml-syntax", message: e.message.split("\n")[0]!, file, line, col } };
+    if (isYamlStackOverflow(e.message)) return problem("config/nesting-too-deep", NESTING_MESSAGE, e.pos[0]);
+    return problem("config/yaml-syntax", e.message.split("\n")[0]!, e.pos[0]);
+  }
+  const tooDeep = yamlTooDeepAt(doc);
+  if (tooDeep !== undefined) return problem("config/nesting-too-deep", NESTING_MESSAGE, tooDeep);
+  const unpaired = yamlUnpairedSurrogateAt(doc, text);
+  if (unpaired !== undefined) return { error: unpairedSurrogateDiagnostic(file, at(unpaired)) };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    // The yaml library refuses to expand aliases past maxAliasCount (a "billion laughs" file).
+    return problem("config/too-many-aliases", `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): refusing an alias bomb`, firstAliasAt(doc), "write the values out instead of repeating aliases");
   }
   try {
-    return { config: readConfig(doc.toJS() ?? {}, declared) };
+    return { config: readConfig(raw ?? {}, declared) };
   } catch (e) {
     if (!(e instanceof ConfigProblem)) throw e;
     type Ranged = { range?: [number, number, number]; items?: { key?: Ranged & { value?: unknown } }[] };
@@ -132,9 +151,12 @@ function readConfig(raw: unknown, declared: ConfigDeclarations): RulecastConfig 
       const d = object(s[sev], ["schedule", sev]);
       only(d, ["schedule", sev], ["interval", "from"]);
       const interval = d["interval"] === undefined ? undefined : string(d["interval"], ["schedule", sev, "interval"]);
-      if (interval !== undefined && !parseDuration(interval)) throw new ConfigProblem(["schedule", sev, "interval"], `\`${interval}\` is not a duration like 5m, 1h`);
+      const intervalRead = interval === undefined ? undefined : readDuration(interval);
+      if (intervalRead && !intervalRead.ok) throw new ConfigProblem(["schedule", sev, "interval"], intervalRead.problem);
       const from = d["from"] === undefined ? undefined : string(d["from"], ["schedule", sev, "from"]);
       if (from !== undefined && !/^now-\d+[smhd]$/.test(from)) throw new ConfigProblem(["schedule", sev, "from"], `\`${from}\` is not date math like now-6m`);
+      const lookbackProblem = from === undefined ? undefined : checkLookback(from);
+      if (lookbackProblem) throw new ConfigProblem(["schedule", sev, "from"], lookbackProblem);
       out[sev] = { ...(interval ? { interval } : {}), ...(from ? { from } : {}) };
     }
     cfg.schedule = out;
@@ -154,8 +176,12 @@ function readConfig(raw: unknown, declared: ConfigDeclarations): RulecastConfig 
   return cfg;
 }
 
-/** A declared setting's value: one of its choices, a list, or text; checked as its declaration says. */
+/** A declared setting's value: one of its choices, a list, a size, or text; checked as its declaration says. */
 function setting(o: OptionSpec, v: unknown, path: Path): OptionValue {
+  if (o.bytes) {
+    if ((typeof v !== "number" && typeof v !== "string") || parseByteSize(String(v)) === undefined) throw new ConfigProblem(path, `must be ${SIZE_FORMAT}`);
+    return String(v);
+  }
   const value = o.list ? stringList(v, path) : o.choices ? choice(v, path, o.choices) : string(v, path);
   for (const one of typeof value === "string" ? [value] : value) {
     const bad = o.check?.(one);

@@ -8,10 +8,11 @@
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
+import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE, parseByteSize } from "../input/limits.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
 import type { FailOn } from "../options/core-options.js";
-import { checkOptionValue, type OptionSpec, type OptionValue, type OptionValues } from "../options/option-spec.js";
+import { checkOptionValue, SIZE_FORMAT, type OptionSpec, type OptionValue, type OptionValues } from "../options/option-spec.js";
 import type { IndexPatterns, RulecastConfig, ScheduleDefault } from "./config-file.js";
 
 export interface Settings {
@@ -29,6 +30,10 @@ export interface Settings {
   readonly indexPatterns: readonly IndexPatterns[];
   readonly vars: Readonly<Record<string, unknown>>;
   readonly placeholders: Readonly<Record<string, readonly string[]>>;
+  /** Bytes one rule file, stdin, import input or events file may hold. */
+  readonly maxInputSize: number;
+  /** Bytes the config file and each template file may hold. */
+  readonly maxConfigSize: number;
 }
 
 /** What the command line gave; a key that is absent means "not on the command line". */
@@ -36,6 +41,29 @@ export interface SettingFlags {
   readonly paths?: readonly string[];
   /** Declared settings by key. */
   readonly values?: Readonly<Record<string, OptionValue>>;
+}
+
+/** A size setting's value; the message names where it came from. */
+export function byteSize(what: string, text: string): number | { readonly error: string } {
+  return parseByteSize(text) ?? { error: `${what} must be ${SIZE_FORMAT} (got \`${text}\`)` };
+}
+
+/**
+ * The bound of the config file and of template files: known before the config is read, so it comes
+ * from the flag or RULECAST_MAX_CONFIG_SIZE only (a file cannot raise its own bound).
+ */
+export function configSizeLimit(flags: SettingFlags, env: Readonly<Record<string, string | undefined>>): number | { readonly error: string } {
+  const flag = flags.values?.["maxConfigSize"];
+  if (typeof flag === "string") return byteSize("--max-config-size", flag);
+  const fromEnv = env["RULECAST_MAX_CONFIG_SIZE"];
+  return fromEnv ? byteSize("RULECAST_MAX_CONFIG_SIZE", fromEnv) : DEFAULT_MAX_CONFIG_SIZE;
+}
+
+/** The input bound for commands that read no config (import, test): the flag, then RULECAST_MAX_INPUT_SIZE. */
+export function inputSizeLimit(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): number | { readonly error: string } {
+  if (flag !== undefined) return byteSize("--max-input-size", flag);
+  const fromEnv = env["RULECAST_MAX_INPUT_SIZE"];
+  return fromEnv ? byteSize("RULECAST_MAX_INPUT_SIZE", fromEnv) : DEFAULT_MAX_INPUT_SIZE;
 }
 
 export type SettingsResult = { readonly settings: Settings } | { readonly error: string };
@@ -63,6 +91,7 @@ export function resolveSettings(
   }
   options["targets"] ??= [...declared.targets];
   const text = (k: string) => options[k] as string | undefined;
+  const bytes = (k: string, fallback: number) => (typeof options[k] === "string" ? (parseByteSize(options[k] as string) ?? fallback) : fallback);
   const out = text("out");
   const templates = text("templates");
   const settings: Settings = {
@@ -79,6 +108,8 @@ export function resolveSettings(
     indexPatterns: config?.indexPatterns ?? [],
     vars: config?.vars ?? {},
     placeholders: config?.placeholders ?? {},
+    maxInputSize: bytes("maxInputSize", DEFAULT_MAX_INPUT_SIZE),
+    maxConfigSize: bytes("maxConfigSize", DEFAULT_MAX_CONFIG_SIZE),
   };
   return problems.length > 0 ? { error: problems.join("; ") } : { settings };
 }

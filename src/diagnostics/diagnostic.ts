@@ -1,6 +1,8 @@
 /**
  * Errors are values: every reader, pass and renderer returns these; only the CLI prints them.
  */
+import { oneLine, shownPath } from "./display-text.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface Diagnostic {
@@ -16,14 +18,13 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** `file:line:col: severity code: message (rule id) hint: ...` on one line. */
+/**
+ * `file:line:col: severity code: message [rule id] (hint: ...)` on exactly one line: user text in
+ * every part is escaped (display-text.ts), so a rule cannot forge other lines or CI commands.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file ? `${d.file}:${d.line ?? 1}:${d.col ?? 1}: ` : "";
-  const rule = d.ruleId ? ` [rule ${d.ruleId}]` : "";
-  const hint = d.hint ? ` (hint: ${d.hint})` : "";
-  return `${where}${d.severity} ${d.code}: ${oneLine(d.message)}${rule}${oneLine(hint)}`;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, "\\n");
+  const where = d.file ? `${shownPath(d.file)}:${d.line ?? 1}:${d.col ?? 1}: ` : "";
+  const rule = d.ruleId ? ` [rule ${oneLine(d.ruleId)}]` : "";
+  const hint = d.hint ? ` (hint: ${oneLine(d.hint)})` : "";
+  return `${where}${d.severity} ${oneLine(d.code)}: ${oneLine(d.message)}${rule}${hint}`;
 }

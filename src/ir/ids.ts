@@ -28,3 +28,18 @@ export function slugify(text: string, max = 80): string {
 
 /** Names Windows reserves for devices in any folder (`con.yml` opens the console there). */
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+/**
+ * The first character a rule id may not hold, or undefined. An id is written into conf comments,
+ * JSON, YAML, file names and diagnostics: a control character or line break would start a new
+ * line in some of them (a conf stanza, a forged log line), so no reader accepts one.
+ */
+export function idControlChar(id: string): { readonly index: number; readonly codePoint: string } | undefined {
+  const m = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(id);
+  return m ? { index: m.index, codePoint: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` } : undefined;
+}
+
+/** Sigma ids are UUIDs (any version, either case). */
+export function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}

@@ -3,6 +3,7 @@
  * code (TargetSpec.options), in the same shape.
  */
 import { UNMAPPED_POLICIES } from "../diagnostics/mapping-diagnostics.js";
+import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE } from "../input/limits.js";
 import type { OptionSpec, TypedOptions } from "./option-spec.js";
 
 /** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
@@ -28,6 +29,18 @@ export const CORE_OPTIONS = [
     commands: ["convert", "check"],
   },
   { key: "failOn", flag: "fail-on", config: ["fail_on"], env: "RULECAST_FAIL_ON", choices: FAIL_ON, default: "error", help: "lowest finding severity that exits 1", commands: ["convert", "check"] },
+  {
+    key: "maxInputSize",
+    flag: "max-input-size",
+    config: ["max_input_size"],
+    env: "RULECAST_MAX_INPUT_SIZE",
+    bytes: true,
+    default: `${DEFAULT_MAX_INPUT_SIZE / 2 ** 20}MiB`,
+    help: "largest rule file, stdin, import input or events file read, e.g. 64MiB",
+    commands: ["convert", "check", "attack", "import", "test"],
+  },
+  // The config file's own bound: known before the file is read, so not a config key.
+  { key: "maxConfigSize", flag: "max-config-size", env: "RULECAST_MAX_CONFIG_SIZE", bytes: true, default: `${DEFAULT_MAX_CONFIG_SIZE / 2 ** 20}MiB`, help: "largest config or template file read", commands: ["convert", "check", "attack", "list"] },
 ] as const satisfies readonly OptionSpec[];
 
 export type CoreOptions = TypedOptions<typeof CORE_OPTIONS>;

@@ -5,8 +5,10 @@
  * settings are declared in core-options.ts, each target's in its own folder.
  */
 
+import { parseByteSize } from "../input/limits.js";
+
 /** Commands that take a setting as a flag. */
-export type OptionCommand = "convert" | "check";
+export type OptionCommand = "convert" | "check" | "attack" | "import" | "test" | "list";
 
 export interface OptionSpec {
   /** Name in the resolved settings (`elasticLanguage`). */
@@ -25,11 +27,16 @@ export interface OptionSpec {
   readonly list?: boolean;
   /** A path: written in the config file, it is relative to the config file's folder. */
   readonly path?: boolean;
+  /** A size in bytes: `64MiB`, `512KiB`, or a number (in the config file, a number too). */
+  readonly bytes?: boolean;
   readonly help: string;
   readonly commands: readonly OptionCommand[];
   /** What is wrong with a value beyond `choices`, if anything (`--splunk-app` must be an app id). */
   readonly check?: (value: string) => string | undefined;
 }
+
+/** How a size setting is written. */
+export const SIZE_FORMAT = "a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB";
 
 /** A resolved setting: text, or a list for `list` settings. */
 export type OptionValue = string | readonly string[];
@@ -68,6 +75,7 @@ export function checkOptionValue(o: OptionSpec, raw: OptionValue, where: string)
   const values = typeof raw === "string" ? [raw] : raw;
   for (const v of values) {
     if (o.choices && !o.choices.includes(v)) return { problem: `${where} must be one of ${o.choices.join(", ")} (got \`${v}\`)` };
+    if (o.bytes && parseByteSize(v) === undefined) return { problem: `${where} must be ${SIZE_FORMAT} (got \`${v}\`)` };
     const bad = o.check?.(v);
     if (bad !== undefined) return { problem: `${where}: ${bad}` };
   }

@@ -38,7 +38,7 @@ parentPort?.on("message", (job: WorkerJob) => {
   const results = read.rules.map((r) => {
     const res = convertRule(r, job.targets, ctx);
     // The intended documents are for tests; they need not cross threads.
-    return { ...res, files: res.files.map((f) => ({ path: f.path, content: f.content, target: f.target })) };
+    return { ...res, files: res.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) })) };
   });
   parentPort?.postMessage({ id: job.id, readDiagnostics: read.diagnostics, ruleCount: read.rules.length, results });
 });

@@ -7,7 +7,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
-import type { RenderContext, RenderedFile, TargetSpec } from "../targets/target.js";
+import { TemplateError } from "../render/templates.js";
+import type { BundlePiece, RenderContext, RenderedFile, TargetResult, TargetSpec } from "../targets/target.js";
 import { runRewrites } from "./rewrites.js";
 
 export interface ConvertContext extends RenderContext {
@@ -25,6 +26,8 @@ export function targetNamed(ctx: { readonly targets: readonly TargetSpec[] }, na
 
 export interface OutputFile extends RenderedFile {
   readonly target: string;
+  /** The rule the file is made from; bundles have none. */
+  readonly rule?: RuleRef;
 }
 
 /** Who a result is about: enough to report on, small enough to pass between threads. */
@@ -50,7 +53,7 @@ export interface RuleResult {
   readonly outcome: RuleOutcome;
   readonly files: OutputFile[];
   /** Bundle pieces per target, in target order. */
-  readonly pieces: Readonly<Record<string, string[]>>;
+  readonly pieces: Readonly<Record<string, BundlePiece[]>>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -79,7 +82,7 @@ export function convertRule(rule: Rule, targets: readonly string[], ctx: Convert
   }
   const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skippedFor: [], skipped: false };
   const files: OutputFile[] = [];
-  const pieces: Record<string, string[]> = {};
+  const pieces: Record<string, BundlePiece[]> = {};
   for (const name of targets) {
     const target = targetNamed(ctx, name);
     const prepared = runRewrites(target, rule, ctx);
@@ -88,18 +91,28 @@ export function convertRule(rule: Rule, targets: readonly string[], ctx: Convert
       (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
       continue;
     }
-    const r = target.renderRule(prepared.rule, ctx);
+    const r = renderWith(target, prepared.rule, ctx);
     diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
     if (r.files.length === 0) {
       outcome.failed.push(name);
       continue;
     }
     outcome.converted.push(name);
-    for (const f of r.files) files.push(withTarget(f, name));
+    for (const f of r.files) files.push(withTarget(f, name, ref));
     pieces[name] = [...r.bundle];
   }
   outcome.skipped = outcome.skippedFor.length > 0 && outcome.converted.length === 0 && outcome.failed.length === 0;
   return { outcome, files, pieces, diagnostics };
+}
+
+/** A user's template that fails on this rule (a missing field, a value it cannot write) fails the rule. */
+function renderWith(target: TargetSpec, rule: Rule, ctx: ConvertContext): TargetResult {
+  try {
+    return target.renderRule(rule, ctx);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return { files: [], bundle: [], diagnostics: [ruleDiagnostic(rule, { severity: "error", code: "template/render", message: e.message })] };
+  }
 }
 
 /**
@@ -107,11 +120,13 @@ export function convertRule(rule: Rule, targets: readonly string[], ctx: Convert
  * of one rule_id), the bundles, and output names that would collide.
  */
 export function assembleResults(results: readonly RuleResult[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
-  const files: OutputFile[] = [];
-  const outcomes: RuleOutcome[] = [];
+  let files: OutputFile[] = [];
+  let outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
-  const pieces = new Map<string, string[]>(targets.map((t) => [t, []]));
+  const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
+  const seenNames = new Map<string, RuleRef>();
+  const nameKey = (t: string, name: string) => `${t}\n${name}`;
   for (const r of results) {
     const ref = r.outcome.rule;
     const dup = seenIds.get(ref.id);
@@ -130,25 +145,64 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       continue;
     }
     if (!r.outcome.skipped) seenIds.set(ref.id, ref);
-    outcomes.push(r.outcome);
-    files.push(...r.files);
+    const taken = new Set<string>();
+    for (const t of targets) {
+      for (const p of r.pieces[t] ?? []) {
+        const first = p.name === undefined ? undefined : seenNames.get(nameKey(t, p.name));
+        if (!first) continue;
+        taken.add(t);
+        diagnostics.push({
+          severity: "error",
+          code: "output/name-collision",
+          message: `${t}: ${first.source.file}:${first.source.line} already has the ${t} name ${JSON.stringify(p.name)}; two of them would be merged into one, losing a rule`,
+          file: ref.source.file,
+          line: ref.source.line,
+          col: 1,
+          ruleId: ref.id,
+          hint: "give one of the rules another title",
+        });
+      }
+    }
+    outcomes.push(taken.size === 0 ? r.outcome : failedFor(r.outcome, taken));
+    files.push(...r.files.filter((f) => !taken.has(f.target)));
     diagnostics.push(...r.diagnostics);
-    for (const t of targets) pieces.get(t)!.push(...(r.pieces[t] ?? []));
+    for (const t of targets) {
+      if (taken.has(t)) continue;
+      for (const p of r.pieces[t] ?? []) {
+        pieces.get(t)!.push(p);
+        if (p.name !== undefined) seenNames.set(nameKey(t, p.name), ref);
+      }
+    }
   }
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
+    if (p.length === 0) continue;
+    try {
+      for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      // A bundle that does not read back is not written, and without it no rule reached the target.
+      diagnostics.push({ severity: "error", code: "template/render", message: `${name}: ${e.message}` });
+      files = files.filter((f) => f.target !== name);
+      outcomes = outcomes.map((o) => (o.converted.includes(name) ? failedFor(o, new Set([name])) : o));
+    }
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
-/** The file tagged with its target; a `document` made on first read (a getter) stays unmade until read. */
-function withTarget(f: RenderedFile, target: string): OutputFile {
+/** The outcome with `targets` moved from converted to failed. */
+function failedFor(o: RuleOutcome, targets: ReadonlySet<string>): RuleOutcome {
+  return { ...o, converted: o.converted.filter((t) => !targets.has(t)), failed: [...o.failed, ...targets] };
+}
+
+/** The file tagged with its target and rule; a `document` made on first read (a getter) stays unmade until read. */
+function withTarget(f: RenderedFile, target: string, rule?: RuleRef): OutputFile {
+  const tags = { target, ...(rule ? { rule } : {}) };
   const doc = Object.getOwnPropertyDescriptor(f, "document");
-  if (!doc?.get) return { ...f, target };
+  if (!doc?.get) return { ...f, ...tags };
   const out = { path: f.path, content: f.content };
   Object.defineProperty(out, "document", doc);
-  return Object.assign(out, { target });
+  return Object.assign(out, tags);
 }
 
 /** Diagnostics from a target say which target they are about. */

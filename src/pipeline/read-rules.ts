@@ -9,6 +9,11 @@ import { detectFormat, SOURCES, sourceNamed } from "../sources/registry.js";
 export interface SourceText {
   readonly path: string;
   readonly text: string;
+  /**
+   * Found by walking a folder rather than named: a YAML file there that is no rule (a CI file, a
+   * docs snippet) is skipped with an info line instead of failing the run.
+   */
+  readonly walked?: boolean;
 }
 
 export interface ReadAll {
@@ -28,8 +33,12 @@ export function readRules(sources: readonly SourceText[], opts: ReadOptions = {}
   const pending = new Map<string, unknown[]>();
   const known = new Map<string, Rule>();
   const ctx = { knownRules: known, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) };
-  for (const { path, text } of sources) {
+  for (const { path, text, walked } of sources) {
     const format = opts.format ?? detectFormat(path, text);
+    if (format === undefined && walked && /\.ya?ml$/i.test(path)) {
+      diagnostics.push({ severity: "info", code: "input/not-a-rule", message: "YAML without `rule_id:` (rulecast rule) or `detection:` (Sigma): not a rule, skipped", file: path, line: 1, col: 1, hint: "name the file itself, or pass --from, to read it as a rule" });
+      continue;
+    }
     const source = format === undefined ? undefined : sourceNamed(format);
     if (!source) {
       diagnostics.push(unreadable(path));

@@ -2,14 +2,24 @@
  * Writes converted files under the output folder. Each file is written to a temporary name and
  * renamed over the old one, so an interrupted run leaves every file either old or new, whole.
  * Unchanged files are not rewritten. Stale files (from rules that no longer exist) are removed
- * only after a clean run, so a failed rule keeps its last good output.
+ * only after a clean run, so a failed rule keeps its last good output. No link below the folder
+ * is followed (output-folder.ts), and every path is checked before the first byte is written, so
+ * a refusal leaves the folder as it was.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
+import { OutputWriteError, NOT_A_FILE } from "./output-errors.js";
+import { isLeftoverTemp, OutputFolder, type OutputFs } from "./output-folder.js";
+
+export { OutputError, OutputLinkError, OutputWriteError } from "./output-errors.js";
 
 export interface FileToWrite {
   /** `/`-separated, relative to the output folder. */
   readonly path: string;
+  readonly content: string | Uint8Array;
+}
+
+/** A file that prints: what naming, `--check` diffs and stdout deal in. */
+export interface TextFile extends FileToWrite {
   readonly content: string;
 }
 
@@ -17,6 +27,19 @@ export interface WriteReport {
   readonly written: string[];
   readonly unchanged: string[];
   readonly removed: string[];
+}
+
+export interface WriteOptions {
+  /** Folders (relative) whose files rulecast alone names: stale files there are removed after a clean run. */
+  readonly managedDirs?: readonly string[];
+  readonly removeStale?: boolean;
+  /**
+   * The caller holds the folder's lock (output-lock.ts), so temporary files in the folders it
+   * writes or manages belong to no live run: a killed run left them, and they are removed.
+   */
+  readonly removeLeftovers?: boolean;
+  /** File-system calls; tests pass ones that fail like a full disk. */
+  readonly fs?: OutputFs;
 }
 
 /** Refuses paths that would leave the output folder (`..`, absolute, NUL). */
@@ -27,77 +50,60 @@ export function safeOutputPath(outDir: string, rel: string): string | undefined 
   return abs.startsWith(root + sep) ? abs : undefined;
 }
 
-/** A file could not be written (full disk, read-only folder, a file where a folder should be). */
-export class OutputWriteError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const why = typeof code === "string" ? (WHY[code] ?? code) : cause instanceof Error ? cause.message : String(cause);
-    super(`cannot write ${path}: ${why}`);
-  }
-}
-
-const WHY: Readonly<Record<string, string>> = {
-  ENOSPC: "no space left on the device",
-  EROFS: "the file system is read-only",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  ENOTDIR: "a file stands where a folder is needed",
-  EEXIST: "a file stands where a folder is needed",
-  EISDIR: "a folder stands where the file should be",
-};
-
-export function writeOutput(outDir: string, files: readonly FileToWrite[], managedDirs: readonly string[], removeStale: boolean): WriteReport {
+export function writeOutput(outDir: string, files: readonly FileToWrite[], options: WriteOptions = {}): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
-  const keep = new Set<string>();
-  for (const f of files) {
-    const abs = safeOutputPath(outDir, f.path);
-    if (!abs) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
-    keep.add(abs);
-    if (existsSync(abs) && readFileSync(abs, "utf8") === f.content) {
-      report.unchanged.push(f.path);
+  const folder = new OutputFolder(resolve(outDir), "write", options.fs);
+  folder.ensureRoot();
+
+  const plan = files.map((f) => {
+    const abs = safeOutputPath(folder.root, f.path);
+    if (!abs) throw new OutputWriteError(`${folder.root}${sep}${f.path}`, "not a file name inside the output folder");
+    const rel = relative(folder.root, abs).split(sep).join("/");
+    const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
+    const entry = folder.entry(rel);
+    if (entry.kind === "folder") throw new OutputWriteError(abs, { code: "EISDIR" });
+    if (entry.kind === "other") throw new OutputWriteError(abs, NOT_A_FILE);
+    if (entry.kind === "blocked") throw new OutputWriteError(abs, { code: "ENOTDIR" });
+    // A file of another size differs without being read; one of the same size is read up to that size.
+    const same = entry.kind === "file" && entry.size === bytes.length && sameBytes(folder.read(rel, bytes.length), bytes);
+    return { path: f.path, rel, bytes, same };
+  });
+  const sweep = options.removeStale || options.removeLeftovers;
+  const managed = sweep ? (options.managedDirs ?? []).flatMap((d) => folder.filesUnder(d.split("/").filter(Boolean).join("/"))) : [];
+
+  if (options.removeLeftovers) {
+    const leftovers = new Set(managed.filter((rel) => isLeftoverTemp(rel)));
+    for (const dir of new Set(plan.map((p) => parentOf(p.rel)))) {
+      if (dir === "" || folder.entry(dir).kind === "folder") for (const name of folder.filesIn(dir)) if (isLeftoverTemp(name)) leftovers.add(dir ? `${dir}/${name}` : name);
+    }
+    for (const rel of leftovers) folder.remove(rel);
+  }
+
+  for (const p of plan) {
+    if (p.same) {
+      report.unchanged.push(p.path);
       continue;
     }
-    const tmp = `${abs}.rulecast-tmp-${process.pid}`;
-    try {
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(tmp, f.content);
-      renameSync(tmp, abs);
-    } catch (e) {
-      removeQuietly(tmp);
-      throw new OutputWriteError(join(outDir, f.path), e);
-    }
-    report.written.push(f.path);
+    folder.write(p.rel, p.bytes);
+    report.written.push(p.path);
   }
-  if (removeStale) {
-    for (const d of managedDirs) {
-      const dir = join(outDir, d);
-      for (const abs of listFiles(dir)) {
-        if (!keep.has(abs)) {
-          rmSync(abs);
-          report.removed.push(relative(outDir, abs).split(sep).join("/"));
-        }
-      }
+
+  if (options.removeStale) {
+    const keep = new Set(plan.map((p) => p.rel));
+    for (const rel of managed) {
+      if (keep.has(rel) || isLeftoverTemp(rel)) continue;
+      folder.remove(rel);
+      report.removed.push(rel);
     }
   }
   return report;
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out.sort();
+function sameBytes(read: ReturnType<OutputFolder["read"]>, bytes: Buffer): boolean {
+  return read.kind === "bytes" && read.bytes.equals(bytes);
 }
 
-/** Cleanup after a failed write must not hide the failure that caused it. */
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // the temporary file was never created (its folder is missing or not a folder)
-  }
+function parentOf(rel: string): string {
+  const d = dirname(rel);
+  return d === "." ? "" : d;
 }

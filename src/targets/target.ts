@@ -53,11 +53,23 @@ export interface RenderedFile {
   readonly document?: unknown;
 }
 
+/** One rule's part of a target's bundle (a conf stanza, an ndjson line). */
+export interface BundlePiece {
+  readonly text: string;
+  /**
+   * A name the bundle can hold once (a savedsearches.conf stanza: Splunk merges two stanzas of one
+   * name, and one search is lost): a later rule with a name already taken is refused.
+   */
+  readonly name?: string;
+  /** What the piece must read back as in the bundle (see RenderedFile.document). */
+  readonly document?: unknown;
+}
+
 export interface TargetResult {
   /** Empty when the rule was refused; diagnostics then hold at least one error. */
   readonly files: readonly RenderedFile[];
-  /** Per-rule pieces of the target's bundle (a conf stanza, an ndjson line), in rule order. */
-  readonly bundle: readonly string[];
+  /** Per-rule pieces of the target's bundle, in rule order. */
+  readonly bundle: readonly BundlePiece[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -84,8 +96,11 @@ export interface TargetSpec<Name extends string = string> {
   /** Examples for `rulecast convert --help`: [command, what it does]. */
   readonly examples?: readonly (readonly [string, string])[];
   renderRule(rule: Rule, ctx: RenderContext): TargetResult;
-  /** The bundle file(s) made from every converted rule's pieces. */
-  renderBundle(pieces: readonly string[], ctx: RenderContext): readonly RenderedFile[];
+  /**
+   * The bundle file(s) made from every converted rule's pieces. Throws TemplateError when the
+   * result does not read back as the pieces it was made from (a user's template can do that).
+   */
+  renderBundle(pieces: readonly BundlePiece[], ctx: RenderContext): readonly RenderedFile[];
   /** Files made from the target's whole output, when its options ask for them. */
   package?(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined;
 }

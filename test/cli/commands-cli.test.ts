@@ -23,9 +23,9 @@ test("every command's --help shows examples", () => {
 
 test("init then convert works in an empty folder; init again refuses to overwrite (exit 2)", () => {
   const dir = mkdtempSync(join(tmpdir(), "rulecast-init-"));
-  const init = rulecast(["init"], dir);
+  const init = rulecast(["init", "--source", "git+https://git.example.org/sec/rulecast.git"], dir);
   assert.is(init.code, 0, init.stderr);
-  for (const f of ["rulecast.config.yaml", "rules/example_rule.yaml", ".github/workflows/rulecast.yml"]) assert.ok(existsSync(join(dir, f)), f);
+  for (const f of ["rulecast.config.yaml", "rules/example_rule.yaml", ".github/workflows/rulecast.yml", "package.json"]) assert.ok(existsSync(join(dir, f)), f);
   const check = rulecast(["check"], dir);
   assert.is(check.code, 0, check.stderr);
   assert.match(check.stderr, /1 rules checked, 0 errors, 0 warnings/);

@@ -3,12 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseConfig, type RulecastConfig } from "../../src/config/config-file.js";
 import { resolveSettings } from "../../src/config/settings.js";
-import { TAXONOMY_MAPPINGS } from "../../src/mapping/mappings.js";
-import { BUILTIN_TARGETS } from "../../src/targets/registry.js";
-import { declaredMappings, declaredOptions } from "../../src/targets/target.js";
-
-const declared = { options: declaredOptions(BUILTIN_TARGETS), mappings: [...TAXONOMY_MAPPINGS, ...declaredMappings(BUILTIN_TARGETS).map((m) => m.name)] };
-const settingsOf = { options: declared.options, targets: BUILTIN_TARGETS.targets.map((t) => t.name) };
+import { BUILTIN_CONFIG as declared, BUILTIN_SETTINGS as settingsOf } from "../helpers/declarations.js";
 
 test("a valid config becomes plain data", () => {
   const r = parseConfig("c.yaml", "targets: splunk, elastic\nschedule:\n  high: { interval: 5m, from: now-6m }\nmappings:\n  sigma-splunk: { Image: process_path }\nsplunk:\n  app: soc\n", declared);

@@ -1,7 +1,9 @@
 /**
  * What the fuzzers feed each reader and what they check. Shared by the CI tests (few runs) and
  * `npm run fuzz` (scripts/fuzz.mjs, 100,000 runs per reader), so both test the same contract:
- * a reader never throws, answers in bounded time, and every error it returns has a position.
+ * a reader never throws, answers in bounded time, and every error it returns has a position; and
+ * whatever a rule reader accepts converts without throwing to files that all read back as
+ * intended (YAML, JSON, ndjson, conf with exactly the intended stanzas and keys).
  */
 import fc from "fast-check";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -17,6 +19,10 @@ import { parseCondition } from "../../src/query/sigma-condition/index.js";
 import { readElasticToml, readKibanaNdjson } from "../../src/sources/elastic/index.js";
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 import { readSigmaFile } from "../../src/sources/sigma/index.js";
+import type { Rule } from "../../src/ir/rule.js";
+import { convertRules, type ConvertContext } from "../../src/pipeline/convert.js";
+import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
+import { readBackProblem } from "../helpers/read-back.js";
 
 export type TargetName = "kql" | "eql" | "sigma-condition" | "rule-yaml" | "sigma-yaml" | "toml" | "ndjson";
 export const FUZZ_TARGETS: readonly TargetName[] = ["kql", "eql", "sigma-condition", "rule-yaml", "sigma-yaml", "toml", "ndjson"];
@@ -200,7 +206,19 @@ function guarded(f: () => string | undefined): string | undefined {
   return problem ?? (ms > HANG_MS ? `took ${Math.round(ms)} ms` : undefined);
 }
 
-const CHECKS: Readonly<Record<TargetName, (text: string) => string | undefined>> = {
+/** Everything the rules convert to must read back; `keep` so unmapped fields still reach every target. */
+function outputProblem(rules: readonly Rule[], ctx: ConvertContext): string | undefined {
+  if (rules.length === 0) return undefined;
+  const problem = readBackProblem(convertRules(rules, TARGET_NAMES, ctx).files);
+  return problem ? `output does not read back: ${problem}` : undefined;
+}
+
+/** A reader's result: positioned diagnostics first, then the output of what it accepted. */
+function readerProblem(r: { readonly rules: readonly Rule[]; readonly diagnostics: readonly Diagnostic[] }, file: string, text: string, ctx: ConvertContext): string | undefined {
+  return diagnosticProblem(r.diagnostics, file, text) ?? outputProblem(r.rules, ctx);
+}
+
+const CHECKS: Readonly<Record<TargetName, (text: string, ctx: ConvertContext) => string | undefined>> = {
   kql: (text) => {
     const r = parseKql(text);
     if (r.ok) printKql(r.value); // a parsed query must also print without throwing
@@ -212,13 +230,14 @@ const CHECKS: Readonly<Record<TargetName, (text: string) => string | undefined>>
     return parseProblem(r, text);
   },
   "sigma-condition": (text) => parseProblem(parseCondition(text), text),
-  "rule-yaml": (text) => diagnosticProblem(readNativeRuleFile("fuzz.yml", text).diagnostics, "fuzz.yml", text),
-  "sigma-yaml": (text) => diagnosticProblem(readSigmaFile("fuzz.yml", text).diagnostics, "fuzz.yml", text),
-  toml: (text) => diagnosticProblem(readElasticToml("fuzz.toml", text).diagnostics, "fuzz.toml", text),
-  ndjson: (text) => diagnosticProblem(readKibanaNdjson("fuzz.ndjson", text).diagnostics, "fuzz.ndjson", text),
+  "rule-yaml": (text, ctx) => readerProblem(readNativeRuleFile("fuzz.yml", text), "fuzz.yml", text, ctx),
+  "sigma-yaml": (text, ctx) => readerProblem(readSigmaFile("fuzz.yml", text), "fuzz.yml", text, ctx),
+  toml: (text, ctx) => readerProblem(readElasticToml("fuzz.toml", text), "fuzz.toml", text, ctx),
+  ndjson: (text, ctx) => readerProblem(readKibanaNdjson("fuzz.ndjson", text), "fuzz.ndjson", text, ctx),
 };
 
 export function fuzzTarget(name: TargetName): FuzzTarget {
   const check = CHECKS[name];
-  return { name, input: inputFor(name, seedsFor(name)), check: (text) => guarded(() => check(text)) };
+  const ctx = testContext({ unmapped: "keep" });
+  return { name, input: inputFor(name, seedsFor(name)), check: (text) => guarded(() => check(text, ctx)) };
 }

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { runCli } from "../../src/cli/run-cli.js";
 
 export const CLI = resolve("dist/src/cli/main.js");
 
@@ -30,6 +31,24 @@ export function rulecast(args: readonly string[], cwd: string, opts: CliOptions 
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The CLI in this process, with its own working folder and environment: the same commands and
+ * exit codes without a Node start-up per run (tests that run it dozens of times).
+ */
+export async function rulecastInProcess(args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    cwd,
+    env,
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    stdinIsTty: false,
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr };
 }
 
 /** A temporary folder holding the given files (paths relative to it). */

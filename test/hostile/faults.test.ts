@@ -25,7 +25,7 @@ import { writeOutput } from ${JSON.stringify(WRITER)};
 const [out] = process.argv.slice(2);
 const v = (l) => Array.from({ length: ${FILES} }, (_, i) => ({ path: "t/f" + i + ".txt", content: l + i + "\\n" + l.repeat(400000) + "\\n" }));
 process.stdout.write("ready\\n");
-for (let n = 0; ; n++) writeOutput(out, v(n % 2 ? "b" : "a"), ["t"], true);
+for (let n = 0; ; n++) writeOutput(out, v(n % 2 ? "b" : "a"), { managedDirs: ["t"], removeStale: true, removeLeftovers: true });
 `;
 
 function killAfter(script: string, out: string, ms: number): Promise<void> {
@@ -41,7 +41,7 @@ test("a writer killed mid-run leaves every file whole, old or new (SIGKILL at 12
   const script = join(dir, "child.mjs");
   writeFileSync(script, CHILD);
   const out = join(dir, "out");
-  writeOutput(out, version("a"), ["t"], true);
+  writeOutput(out, version("a"), { managedDirs: ["t"], removeStale: true, removeLeftovers: true });
   const whole = new Set([...version("a"), ...version("b")].map((f) => f.content));
   for (const ms of [0, 5, 10, 20, 35, 50, 80, 120, 170, 230, 300, 400]) {
     await killAfter(script, out, ms);
@@ -51,7 +51,7 @@ test("a writer killed mid-run leaves every file whole, old or new (SIGKILL at 12
     }
   }
   // Temporary files a kill leaves behind are removed by the next clean run.
-  writeOutput(out, version("a"), ["t"], true);
+  writeOutput(out, version("a"), { managedDirs: ["t"], removeStale: true, removeLeftovers: true });
   assert.equal(readdirSync(join(out, "t")).filter((f) => f.includes("rulecast-tmp")), []);
 });
 
@@ -90,8 +90,9 @@ test("an output folder that cannot be written: one clear line naming the file, e
   const r = rulecast(["convert", "rules", "--to", "sigma", "--out", "out/sub"], dir);
   assert.is(r.code, 2, r.stderr);
   const line = r.stderr.trim().split("\n").pop() ?? "";
-  assert.match(line, /cannot write .*out\/sub\/sigma\/.*\.yml: a file stands where a folder is needed$/);
-  assert.throws(() => writeOutput(join(dir, "out", "x"), [{ path: "a.txt", content: "x" }], [], false), (e: unknown) => e instanceof OutputWriteError);
+  // The output folder itself cannot be made: the line names it.
+  assert.match(line, /cannot write .*out\/sub: a file stands where a folder is needed$/);
+  assert.throws(() => writeOutput(join(dir, "out", "x"), [{ path: "a.txt", content: "x" }]), (e: unknown) => e instanceof OutputWriteError);
 });
 
 test("reruns are byte-identical and rewrite nothing", () => {

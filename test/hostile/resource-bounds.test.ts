@@ -254,7 +254,7 @@ test("invalid UTF-8 in a file → input/invalid-utf8 at the first bad byte; UTF-
   writeFileSync(bad, Buffer.concat([Buffer.from("rule_id: x\nname: ab"), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]));
   const r = readInputText({ path: "bad.yml", absolute: bad });
   assert.ok(!r.ok);
-  if (!r.ok) assert.is(formatDiagnostic(r.diagnostic), "bad.yml:2:9: error input/invalid-utf8: not UTF-8: byte 0xC3 cannot start or continue a character (hint: save the file as UTF-8)");
+  if (!r.ok) assert.is(formatDiagnostic(r.diagnostic), "bad.yml:2:9: error input/invalid-utf8: not UTF-8: byte 0xC3 at byte offset 19 cannot start or continue a character (hint: save the file as UTF-8)");
   const utf16 = join(dir, "utf16.yml");
   writeFileSync(utf16, Buffer.from("\ufeffrule_id: x\n", "utf16le"));
   const u = readInputText({ path: "utf16.yml", absolute: utf16 });

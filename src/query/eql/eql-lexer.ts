@@ -125,16 +125,29 @@ function lexRawString(src: string, start: number): { value: string; end: number 
   return { value: src.slice(start + 3, close), end: close + 3 };
 }
 
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function lexString(src: string, start: number): { value: string; end: number } {
   let value = "";
   let i = start + 1;
+  // Where each `\u{D800}`-style escape sits, by its index in the value: Elasticsearch joins a high
+  // and a low half into one character, but half a pair alone is none and is refused at its escape.
+  const halves = new Map<number, readonly [number, number]>();
   for (;;) {
     const c = src[i];
     if (c === undefined || c === "\n" || c === "\r") {
       fail("eql/unterminated-string", "string is not closed before the end of the line", start, i,
         "a string needs a closing double quote; write a newline as \\n");
     }
-    if (c === '"') return { value, end: i + 1 };
+    if (c === '"') {
+      const lone = halves.size > 0 ? UNPAIRED_SURROGATE.exec(value)?.index : undefined;
+      if (lone !== undefined) {
+        const [from, to] = halves.get(lone) ?? [start, i + 1];
+        fail("eql/unpaired-surrogate", "this escape writes half of a UTF-16 surrogate pair without the other half: no character", from, to,
+          "write the character itself, or its code point: \\u{1F600}");
+      }
+      return { value, end: i + 1 };
+    }
     if (c !== "\\") {
       value += c;
       i++;
@@ -153,6 +166,7 @@ function lexString(src: string, start: number): { value: string; end: number } {
       if (!m || cp > 0x10ffff) {
         fail("eql/bad-escape", "a unicode escape is \\u{XX} with 2 to 8 hex digits", i, i + 2);
       }
+      if (cp >= 0xd800 && cp <= 0xdfff) halves.set(value.length, [i, i + 2 + m[0].length]);
       value += String.fromCodePoint(cp);
       i += 2 + m[0].length;
       continue;

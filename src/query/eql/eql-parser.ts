@@ -17,6 +17,7 @@
  */
 import { QuerySyntaxError, type ParseResult } from "../../diagnostics/query-error.js";
 import type { Duration, Query, SequenceStep } from "../../ir/query.js";
+import { checkDuration } from "../../ir/duration.js";
 import type { EventFilterAst, JoinKey, StatementAst, StepAst } from "./eql-ast.js";
 import {
   type Cursor, expectKeyword, expectOp, fail, isKeyword, isOp, isReserved, lastEnd, next, peek, unexpected,
@@ -121,7 +122,9 @@ function parseDuration(c: Cursor): Duration {
   }
   if (!UNITS.has(unit.text)) fail("eql/bad-maxspan", `unknown time unit ${unit.text}`, unit, "units: ms, s, m, h, d");
   next(c);
-  return { value: Number(num.text), unit: unit.text as Duration["unit"] };
+  const span = checkDuration(num.text, unit.text as Duration["unit"]);
+  if (!span.ok) fail("eql/bad-maxspan", `maxspan ${span.problem}`, num, "a whole number above zero, at most a year: maxspan=30s");
+  return span.duration;
 }
 
 function parseJoinKeys(c: Cursor): JoinKey[] {

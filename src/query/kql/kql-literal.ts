@@ -40,9 +40,27 @@ export function keywordAt(text: string, i: number): "or" | "and" | "not" | undef
   return undefined;
 }
 
-function unicodeEscapeAt(text: string, i: number): string | undefined {
-  const m = /^u([0-9a-fA-F]{4})/.exec(text.slice(i + 1, i + 6));
-  return m?.[1] === undefined ? undefined : String.fromCharCode(parseInt(m[1], 16));
+/**
+ * `\uXXXX` at `i`, with its width. Kibana joins a high and a low half written one after the other
+ * into one character; half a pair alone is none, and would reach every output as U+FFFD.
+ */
+function unicodeEscapeAt(text: string, i: number): { value: string; width: number } | undefined {
+  const unit = (at: number) => {
+    const m = /^\\u([0-9a-fA-F]{4})/.exec(text.slice(at, at + 6));
+    return m?.[1] === undefined ? undefined : parseInt(m[1], 16);
+  };
+  const u = unit(i);
+  if (u === undefined) return undefined;
+  if (u < 0xd800 || u > 0xdfff) return { value: String.fromCharCode(u), width: 6 };
+  const low = u <= 0xdbff ? unit(i + 6) : undefined;
+  if (low !== undefined && low >= 0xdc00 && low <= 0xdfff) return { value: String.fromCharCode(u, low), width: 12 };
+  throw new QuerySyntaxError({
+    code: "kql/unpaired-surrogate",
+    message: `\`${text.slice(i, i + 6)}\` is half of a UTF-16 surrogate pair without the other half: no character`,
+    offset: i,
+    end: i + 6,
+    hint: "write the character itself, or both halves together: \\uD83D\\uDE00",
+  });
 }
 
 /** Reads a quoted or unquoted literal at `i`; undefined when none starts there. */
@@ -73,8 +91,8 @@ function scanQuoted(text: string, start: number): KqlLiteral {
         value += ws;
         i += 2;
       } else if (uni !== undefined) {
-        value += uni;
-        i += 6;
+        value += uni.value;
+        i += uni.width;
       } else if (next === "\\" || next === '"') {
         value += next;
         i += 2;
@@ -111,8 +129,10 @@ function scanUnquoted(text: string, start: number): KqlLiteral | undefined {
       // Ordered as in the grammar: `\n` wins over the keyword escape, so `\not` is newline + `ot`.
       if (ws !== undefined) pushText(ws, true, 2);
       else if (KQL_SPECIAL_CHARACTERS.has(next)) pushText(next, true, 2);
-      else if (unicodeEscapeAt(text, i) !== undefined) pushText(unicodeEscapeAt(text, i) ?? "", true, 6);
-      else {
+      else if (unicodeEscapeAt(text, i) !== undefined) {
+        const uni = unicodeEscapeAt(text, i)!;
+        pushText(uni.value, true, uni.width);
+      } else {
         const kw = /^(or|and|not)/i.exec(text.slice(i + 1, i + 4))?.[0];
         if (kw === undefined) {
           throw new QuerySyntaxError({

@@ -7,12 +7,16 @@
  * not exact, `| where` repeats the whole query exactly with eval functions (case-sensitive `==`,
  * `like`, `match`, `cidrmatch`). The result matches exactly what the IR matches, and says so.
  *
+ * A field whose name the search command reads as a directive (`earliest`, `index`, `tag`; see
+ * spl-search-modifiers.ts) is never written as a search term: `| where` tests it as a field.
+ *
  * Precedence: in SPL search NOT > OR > AND (implicit); an OR inside an AND is parenthesised
  * anyway, and an AND inside an OR must be. In eval, NOT > AND > OR; the same parentheses are used.
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
 import { luceneToPcre } from "../regex/lucene-to-pcre.js";
+import { isSearchDirective } from "./spl-search-modifiers.js";
 import { anchoredRegex, evalField, likePattern, quoteSpl, regexBody, SEARCH_FIELD, searchValue } from "./spl-tokens.js";
 
 /** `text: null` means "every event" (nothing to filter on in search). */
@@ -53,7 +57,9 @@ const ALL: SearchPart = { text: null, exact: true, prec: "atom" };
 const WIDER: SearchPart = { text: null, exact: false, prec: "atom" };
 
 function search(q: Query, issues: PrintIssue[]): SearchPart {
+  /** A field the search command can test; a directive's name (`earliest`, `index`) is left to `where`. */
   const fieldOk = (field: string): boolean => {
+    if (isSearchDirective(field)) return false;
     if (SEARCH_FIELD.test(field)) return true;
     issues.push({ severity: "error", code: "splunk/field-name", reason: `field name \`${field}\` cannot be written in SPL`, node: q });
     return false;

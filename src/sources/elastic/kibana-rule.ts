@@ -6,8 +6,9 @@
  */
 import { readKibanaSideFilters } from "./kibana-filters.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { parseDuration } from "../../ir/duration.js";
 import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
+import { checkLookback, readDuration } from "../../ir/duration.js";
+import { idControlChar } from "../../ir/ids.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
 import { parseQuery } from "../../query/parse-query.js";
@@ -75,7 +76,9 @@ const MAPPED_KEYS = new Set([
 /** Maps one Kibana rule object; a rule with any error is not returned. */
 export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: RuleLocator, extras: RuleExtras = NO_EXTRAS): MapResult {
   const diagnostics: Diagnostic[] = [];
-  const ruleId = typeof raw["rule_id"] === "string" && raw["rule_id"] !== "" ? raw["rule_id"] : undefined;
+  const ruleIdText = typeof raw["rule_id"] === "string" && raw["rule_id"] !== "" ? raw["rule_id"] : undefined;
+  const idBad = ruleIdText !== undefined ? idControlChar(ruleIdText) : undefined;
+  const ruleId = idBad ? undefined : ruleIdText;
   const fail = (key: string, code: string, message: string, hint?: string) => {
     diagnostics.push({ severity: "error", code, message, file: loc.file, ...loc.keyAt(key), ...(ruleId ? { ruleId } : {}), ...(hint ? { hint } : {}) });
   };
@@ -105,7 +108,8 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     return v;
   };
 
-  if (!ruleId) (raw["rule_id"] === undefined ? missing("rule_id") : invalid("rule_id", "a non-empty string"));
+  if (idBad) fail("rule_id", "elastic/invalid-id", `\`rule_id\` holds the control character ${idBad.codePoint} (character ${idBad.index + 1})`, "ids are one line of printable text");
+  else if (!ruleId) (raw["rule_id"] === undefined ? missing("rule_id") : invalid("rule_id", "a non-empty string"));
   const name = str("name", true);
   const description = str("description", true);
   const typeText = str("type", true);
@@ -124,9 +128,12 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   if (raw["risk_score"] === undefined) missing("risk_score");
 
   const intervalText = str("interval", false);
-  const interval = parseDuration(intervalText ?? "5m");
-  if (intervalText !== undefined && !interval) invalid("interval", "a duration such as `5m`");
+  const intervalRead = readDuration(intervalText ?? "5m");
+  const interval = intervalRead.ok ? intervalRead.duration : undefined;
+  if (intervalText !== undefined && !intervalRead.ok) fail("interval", "elastic/invalid-value", `\`interval\` must be a duration such as \`5m\`: ${intervalRead.problem}`);
   const from = str("from", false) ?? "now-6m";
+  const lookbackProblem = checkLookback(from);
+  if (lookbackProblem) fail("from", "elastic/invalid-value", `\`from\` must look back a duration such as \`now-6m\`: ${lookbackProblem}`);
   const to = str("to", false) ?? "now";
   const maxSignals = int("max_signals", 1) ?? 100;
   const enabledRaw = raw["enabled"];

@@ -11,6 +11,7 @@ import { kibanaRuleToIr, type RuleExtras, type RuleLocator } from "./kibana-rule
 import type { ElasticReadResult } from "./read-result.js";
 import { setOwn } from "../own-property.js";
 import { jsonTooDeepAt, NESTING_MESSAGE } from "../data-nesting.js";
+import { unpairedEscapeAt, unpairedSurrogateDiagnostic } from "../unpaired-surrogates.js";
 
 /**
  * Keys Kibana adds in responses and exports; its import ignores them, and so does rulecast: they
@@ -58,6 +59,11 @@ function readObjectText(file: string, text: string, format: RuleSource["format"]
       rules: [],
       diagnostics: [{ severity: "error", code: "elastic/nesting-too-deep", message: NESTING_MESSAGE, file, line: firstLine + at.line - 1, col: at.col, hint: "flatten the data" }],
     };
+  }
+  const unpaired = unpairedEscapeAt(text);
+  if (unpaired !== undefined) {
+    const at = lineColAt(text, unpaired);
+    return { rules: [], diagnostics: [unpairedSurrogateDiagnostic(file, { line: firstLine + at.line - 1, col: at.col })] };
   }
   let value: unknown;
   try {

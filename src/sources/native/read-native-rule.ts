@@ -7,13 +7,15 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
 import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
-import { parseDuration } from "../../ir/duration.js";
+import { checkLookback, readDuration } from "../../ir/duration.js";
+import { idControlChar } from "../../ir/ids.js";
 import type { Logsource } from "../../ir/query.js";
 import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Threat } from "../../ir/rule.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { nodeAt, offsetOf, scalarOffsetMapper } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
 import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface ReadResult {
   readonly rules: Rule[];
@@ -96,6 +98,8 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   if (tooDeep !== undefined) {
     return { rules: [], diagnostics: [{ severity: "error", code: "rule/nesting-too-deep", message: NESTING_MESSAGE, file, ...at(tooDeep), hint: "flatten the data" }] };
   }
+  const unpaired = yamlUnpairedSurrogateAt(doc, text);
+  if (unpaired !== undefined) return { rules: [], diagnostics: [unpairedSurrogateDiagnostic(file, at(unpaired))] };
 
   let raw: unknown;
   try {
@@ -114,7 +118,9 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
       diagnostics: [{ severity: "error", code: "rule/not-a-map", message: "a rule file holds one YAML map", file, line: 1, col: 1 }],
     };
   }
-  const ruleId = typeof (raw as { rule_id?: unknown }).rule_id === "string" ? (raw as { rule_id: string }).rule_id : undefined;
+  const ruleIdText = typeof (raw as { rule_id?: unknown }).rule_id === "string" ? (raw as { rule_id: string }).rule_id : undefined;
+  const idBad = ruleIdText !== undefined ? idControlChar(ruleIdText) : undefined;
+  const ruleId = idBad ? undefined : ruleIdText;
   const diag = (path: (string | number)[], atKey: boolean, d: Omit<Diagnostic, "file" | "line" | "col" | "ruleId">) => {
     const { line, col } = at(offsetOf(doc, path, atKey));
     diagnostics.push({ ...d, file, line, col, ...(ruleId ? { ruleId } : {}) });
@@ -129,6 +135,15 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
       hint: "write a smaller number, or quote it to keep it as text",
     });
     return { rules: [], diagnostics };
+  }
+
+  if (idBad) {
+    diag(["rule_id"], false, {
+      severity: "error",
+      code: "rule/invalid-id",
+      message: `\`rule_id\` holds the control character ${idBad.codePoint} (character ${idBad.index + 1})`,
+      hint: "ids are one line of printable text",
+    });
   }
 
   const validate = ruleValidator();
@@ -179,8 +194,12 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   }
   if (diagnostics.some((d) => d.severity === "error") || !parsed.ok) return { rules: [], diagnostics };
 
-  const interval = parseDuration(r.interval ?? "5m");
-  if (!interval) return { rules: [], diagnostics }; // unreachable: the schema pattern guarantees it
+  // The schema pattern checks the form; the size (20 digits, a decade) is checked here.
+  const interval = readDuration(r.interval ?? "5m");
+  if (!interval.ok) diag(["interval"], false, { severity: "error", code: "rule/invalid-value", message: `\`interval\`: ${interval.problem}`, hint: "a rule runs every few minutes to hours: 5m, 1h" });
+  const lookbackProblem = checkLookback(r.from ?? "now-6m");
+  if (lookbackProblem) diag(["from"], false, { severity: "error", code: "rule/invalid-value", message: `\`from\`: ${lookbackProblem}`, hint: "look back the interval plus a little: now-6m for 5m" });
+  if (!interval.ok || lookbackProblem) return { rules: [], diagnostics };
   const rule: Rule = {
     id: r.rule_id,
     name: r.name,
@@ -191,7 +210,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     index: r.index ?? [],
     severity: r.severity,
     riskScore: r.risk_score,
-    schedule: { interval, from: r.from ?? "now-6m", to: r.to ?? "now" },
+    schedule: { interval: interval.duration, from: r.from ?? "now-6m", to: r.to ?? "now" },
     maxSignals: r.max_signals ?? 100,
     enabled: r.enabled ?? true,
     tags: r.tags ?? [],

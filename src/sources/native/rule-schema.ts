@@ -2,6 +2,7 @@
  * The rule-file JSON Schema (schema/rule.schema.json, shipped in the package for editors too),
  * compiled once per process and turned into positioned diagnostics.
  */
+import { closest } from "../../diagnostics/did-you-mean.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ export function ruleSchema(): object {
 
 /** The compiled validator; compiling is the expensive part, so it is done once (pure afterwards). */
 export function ruleValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ruleSchema());
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(ruleSchema());
   return compiled;
 }
 
@@ -44,7 +45,7 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
     switch (e.keyword) {
       case "additionalProperties": {
         const key = String((e.params as { additionalProperty: string }).additionalProperty);
-        const near = path.length === 0 ? closest(key, knownTopLevelKeys()) : undefined;
+        const near = path.length === 0 ? closest(key, knownTopLevelKeys(), (w) => Math.max(2, Math.floor(w.length / 3))) : undefined;
         out.push({
           path: [...path, key],
           atKey: true,
@@ -75,6 +76,23 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
         });
         break;
       }
+      case "pattern": {
+        // A sub-technique id in the techniques list is a common slip; say where it belongs.
+        const value = typeof e.data === "string" ? e.data : "";
+        const sub = /^(T\d{4})\.\d{3}$/.exec(value);
+        if (sub && path.length === 5 && path[0] === "threat" && path[2] === "techniques" && path[4] === "id") {
+          out.push({
+            path,
+            atKey: false,
+            code: "rule/invalid-value",
+            message: `${value} is a sub-technique: list it under \`subtechniques:\` of technique ${sub[1]}, not as a technique`,
+            hint: `techniques: [{ id: ${sub[1]}, name: …, subtechniques: [{ id: ${value}, name: … }] }]`,
+          });
+          break;
+        }
+        out.push({ path, atKey: false, code: "rule/invalid-value", message: `\`${path.join(".") || "rule"}\` ${e.message ?? "is invalid"}` });
+        break;
+      }
       default:
         out.push({
           path,
@@ -85,31 +103,4 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
     }
   }
   return out;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -8,12 +8,14 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { coveringSchedule } from "../../ir/match-window.js";
 import type { Rule } from "../../ir/rule.js";
+import { idControlChar } from "../../ir/ids.js";
 import { type DocContext, type FileText, hasDocErrors, report } from "./read-context.js";
 import { readCorrelation, readGenerate } from "./sigma-correlation.js";
 import { readDetection } from "./sigma-detection.js";
 import { readSigmaFilter, type SigmaFilter } from "./sigma-filter.js";
 import { findPair, readMeta } from "./sigma-meta.js";
 import { isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface SigmaReadOptions {
   /** Values for `%name%` placeholders of the `expand` modifier. */
@@ -109,7 +111,7 @@ function sourceOf(text: string, node: Node): string {
 function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   // A broken document may still show its id; diagnostics name it when they can.
   const idNode = isMap(doc.contents) ? findPair(doc.contents, "id")?.value : undefined;
-  if (isScalar(idNode) && typeof idNode.value === "string") ctx.ruleId = idNode.value;
+  if (isScalar(idNode) && typeof idNode.value === "string" && !idControlChar(idNode.value)) ctx.ruleId = idNode.value;
   for (const e of doc.errors) {
     if (isYamlStackOverflow(e.message)) {
       report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, e.pos[0], "flatten the data");
@@ -122,5 +124,7 @@ function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   if (doc.errors.length > 0) return false;
   const tooDeep = yamlTooDeepAt(doc);
   if (tooDeep !== undefined) report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, tooDeep, "flatten the data");
-  return tooDeep === undefined;
+  const unpaired = tooDeep === undefined ? yamlUnpairedSurrogateAt(doc, ctx.src.text) : undefined;
+  if (unpaired !== undefined) ctx.diagnostics.push(unpairedSurrogateDiagnostic(ctx.src.file, lineColAt(ctx.src.text, unpaired, ctx.src.starts), ctx.ruleId));
+  return tooDeep === undefined && unpaired === undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { CorrelationType, CountCondition, Duration, Query } from "../../ir/query.js";
+import { checkDuration } from "../../ir/duration.js";
 import type { Rule } from "../../ir/rule.js";
 import { type DocContext, report } from "./read-context.js";
 import { findPair, pairKey } from "./sigma-meta.js";
@@ -66,8 +67,10 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   const tsNode = value("timespan");
   if (tsNode !== undefined) {
     const m = isScalar(tsNode) ? /^(\d+)(s|m|h|d)$/.exec(String(tsNode.value)) : null;
-    if (!m || Number(m[1]) === 0) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d, above zero", where("timespan"), "a number then s, m, h or d");
-    timespan = { value: Number(m[1]), unit: m[2] as Duration["unit"] };
+    if (!m) return fail("sigma/invalid-correlation", "`timespan` must look like 30s, 5m, 1h or 2d, above zero", where("timespan"), "a number then s, m, h or d");
+    const span = checkDuration(m[1]!, m[2] as Duration["unit"]);
+    if (!span.ok) return fail("sigma/invalid-correlation", `\`timespan\`: ${span.problem}`, where("timespan"), "a number then s, m, h or d, above zero and at most a year");
+    timespan = span.duration;
   } else {
     // Without it a scheduled search would count over its own look-back, which the rule never said.
     return fail("sigma/invalid-correlation", "the correlation has no `timespan`, which the Sigma specification requires", at, "add e.g. `timespan: 5m`");

@@ -155,6 +155,11 @@ interface ConditionText {
 }
 
 function conditionScalars(scope: DetectionScope, node: Node | null, keyAt: number): ConditionText[] {
+  if (isSeq(node) && node.items.length === 0) {
+    // An OR of nothing: it would match no event, and a target would write it as `()`.
+    report(scope.ctx, "error", "sigma/empty-condition", "the condition is an empty list", node.range?.[0] ?? keyAt, "write e.g. `condition: selection`");
+    return [{ text: "", offset: -1 }];
+  }
   const nodes = isSeq(node) ? (node.items as (Node | null)[]) : [node];
   const out: ConditionText[] = [];
   for (const n of nodes) {

@@ -9,6 +9,7 @@ import type { Logsource, Rule, Severity, SigmaStatus, Threat } from "../../ir/ru
 import { RISK_FOR_SEVERITY } from "../../ir/rule.js";
 import { type DocContext, report } from "./read-context.js";
 import { threatFromTags } from "./sigma-threat.js";
+import { idControlChar, isUuid } from "../../ir/ids.js";
 import { setOwn } from "../own-property.js";
 
 /** Everything of a Rule except the query, which detection or correlation reading supplies. */
@@ -71,12 +72,21 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
 
   const title = str("title");
   const idRaw = str("id");
-  if (idRaw) ctx.ruleId = idRaw;
+  const idBad = idRaw ? idControlChar(idRaw) : undefined;
+  // An id that would break a line is not put on diagnostics either.
+  if (idRaw && !idBad) ctx.ruleId = idRaw;
   if (!title) {
     report(ctx, "error", "sigma/missing-title", "the rule has no `title`", at, "every Sigma rule needs a title");
     return undefined;
   }
-  const id = idRaw ?? generatedId(ctx.src.file, title);
+  if (idRaw && idBad) {
+    report(ctx, "error", "sigma/invalid-id", `\`id\` holds the control character ${idBad.codePoint} (character ${idBad.index + 1})`, offsetOf(get("id")?.value, at), "ids are one line of printable text; Sigma ids are UUIDs");
+    return undefined;
+  }
+  if (idRaw && !isUuid(idRaw)) {
+    report(ctx, "warning", "sigma/id-not-uuid", `\`id\` ${JSON.stringify(idRaw)} is not a UUID`, offsetOf(get("id")?.value, at), "Sigma ids are UUIDs (e.g. from `uuidgen`)");
+  }
+  const id = idRaw || generatedId(ctx.src.file, title);
   if (!idRaw) {
     ctx.ruleId = id;
     report(ctx, "info", "sigma/generated-id", `no \`id\`: using ${id}, derived from the file path and title`, at, "add a UUID `id` so the rule keeps its identity when moved");

@@ -21,7 +21,8 @@ import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
-import { templateView, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
+import { TemplateError } from "../../render/templates.js";
+import { templateView, type BundlePiece, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
 /**
@@ -59,8 +60,33 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   mappings: [],
   examples: [["cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"]],
   renderRule: renderElasticRule,
-  renderBundle: (pieces, ctx) => [{ path: "rules.ndjson", content: ctx.templates.render("elastic/rules.ndjson.hbs", templateView({ lines: pieces }, undefined, "elastic", ctx)) }],
+  renderBundle: renderNdjson,
 };
+
+const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
+
+/** Kibana's import file: it must read back as one JSON object per line, each a rule's, in order. */
+function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
+  const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
+  const lines = content.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length !== pieces.length) throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output has ${lines.length} lines, not one per rule (${pieces.length})`);
+  lines.forEach((l, i) => {
+    const problem = jsonProblem(l);
+    if (problem) throw new TemplateError(BUNDLE_TEMPLATE, i + 1, `the line does not read back as a rule: ${problem}`);
+    if (JSON.stringify(JSON.parse(l)) !== pieces[i]!.text) throw new TemplateError(BUNDLE_TEMPLATE, i + 1, "the line does not read back as the rule it was made from");
+  });
+  return [{ path: "rules.ndjson", content }];
+}
+
+/** Why `text` is not one JSON object, or undefined. */
+function jsonProblem(text: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? undefined : "it is not a JSON object";
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
 
 /** Kibana has no `informational` severity; it is the lowest band. */
 const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
@@ -146,10 +172,18 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   };
   // Keys the view sets itself (and `meta`): a copy in `custom` never overrides them.
   const extra = kibanaKeysFromCustom(rule, plan.type, new Set([...Object.keys(own), "meta"]));
-  const view = withoutUndefined({ ...own, ...(Object.keys(extra).length > 0 ? { extra } : {}), meta: metaView(rule, extra) });
+  const meta = metaView(rule, extra);
+  const view = withoutUndefined({ ...own, ...(Object.keys(extra).length > 0 ? { extra } : {}), meta });
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
+  const problem = jsonProblem(json);
+  if (problem) {
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/invalid-output", message: `the rule JSON (elastic/rule.json.hbs) does not read back: ${problem}` }));
+    return { files: [], bundle: [], diagnostics };
+  }
   const line = JSON.stringify(JSON.parse(json));
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: view }], bundle: [line], diagnostics };
+  // The template writes the carried Kibana keys (`extra`) at the top level.
+  const document = withoutUndefined({ ...own, ...extra, meta });
+  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {

@@ -6,13 +6,14 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
+import { parseAllDocuments } from "yaml";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import type { OptionSpec } from "../../options/option-spec.js";
 import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
 import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
-import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind } from "./sigma-layout.js";
+import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind, type SigmaField } from "./sigma-layout.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
 const SIGMA_OPTIONS = [
@@ -51,6 +52,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const common = commonView(rule);
+  const logsourceExtras = sigmaLogsourceExtras(rule);
   const docs: Doc[] = [];
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
@@ -59,7 +61,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
     const detection: SigmaDetectionView = { searches, condition };
-    return { kind: "rule", values: { ...common, ...extra, logsource: ls ?? {}, detection } };
+    return { kind: "rule", values: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), detection } };
   };
 
   const q = rule.query;
@@ -135,13 +137,46 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
   const fields = docs.map((d) => sigmaFields(d.kind, d.values, (d.values["custom"] ?? {}) as Record<string, unknown>));
-  const documents = fields.map((f) => ctx.templates.render("sigma/document.yaml.hbs", templateView({ fields: f }, rule, "sigma", ctx)).trimEnd());
+  const documents = docs.map((d, i) => ctx.templates.render(TEMPLATE[d.kind], templateView(viewOf(d, fields[i]!), rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
+  const problem = yamlReadBackProblem(content, fields.length);
+  if (problem) {
+    error("sigma/invalid-output", `the Sigma YAML does not read back: ${problem}`);
+    return { files: [], bundle: [], diagnostics };
+  }
   return {
     files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => fields.map(sigmaDocument))],
     bundle: [],
     diagnostics,
   };
+}
+
+/**
+ * Why the file is not `count` YAML documents that parse cleanly (repeated keys included), or
+ * undefined: a template or a value the emitter mishandles must fail the rule, never be written.
+ */
+function yamlReadBackProblem(content: string, count: number): string | undefined {
+  const docs = parseAllDocuments(content, { uniqueKeys: true });
+  if (!Array.isArray(docs)) return "it holds no document";
+  for (const d of docs) {
+    const e = d.errors[0] ?? d.warnings[0];
+    if (e) return e.message.split("\n")[0];
+  }
+  return docs.length === count ? undefined : `it holds ${docs.length} documents, not ${count}`;
+}
+
+/** Each document's template: both write the fields they are given, in order. */
+const TEMPLATE: Readonly<Record<SigmaDocumentKind, string>> = { rule: "sigma/rule.yaml.hbs", correlation: "sigma/correlation.yaml.hbs" };
+
+/**
+ * What a Sigma template sees: the ordered `fields` the built-in templates write, and each value by
+ * its key (`title`, `logsource`, `searches` and `condition`, `correlation`, `custom`, …) for a
+ * user's template that lays a document out itself.
+ */
+function viewOf(d: Doc, fields: readonly SigmaField[]): Record<string, unknown> {
+  const { detection, ...values } = d.values;
+  const det = detection as SigmaDetectionView | undefined;
+  return { ...values, ...(det ? { searches: det.searches, condition: det.condition } : {}), fields };
 }
 
 /**
@@ -182,6 +217,17 @@ function commonView(rule: Rule): Record<string, unknown> {
     level: rule.severity,
     custom: sigmaCustomAttributes(rule),
   };
+}
+
+/** The log source, then the rule's own extra logsource keys it does not set. */
+function withExtras(ls: Logsource, extras: Record<string, unknown>): Record<string, unknown> {
+  return { ...ls, ...Object.fromEntries(Object.entries(extras).filter(([k]) => !Object.hasOwn(ls, k))) };
+}
+
+/** Logsource keys of a Sigma rule beyond category/product/service/definition, kept by the reader. */
+function sigmaLogsourceExtras(rule: Rule): Record<string, unknown> {
+  const extra = rule.language === "sigma" ? rule.custom["logsource"] : undefined;
+  return extra !== null && typeof extra === "object" && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 }
 
 /**

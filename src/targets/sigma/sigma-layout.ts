@@ -1,8 +1,8 @@
 /**
  * The layout of a Sigma document, written down once: SigmaHQ's key order, how each key's value is
- * written, and which keys are left out when they hold nothing. The template
- * (templates/sigma/document.yaml.hbs) writes the fields it is given, in order; the intended
- * document that tests compare the YAML with is the same fields as an object.
+ * written, and which keys are left out when they hold nothing. The templates
+ * (templates/sigma/rule.yaml.hbs, correlation.yaml.hbs) write the fields they are given, in order;
+ * the intended document that tests compare the YAML with is the same fields as an object.
  */
 
 /** `scalar`: `key: value`; `block`: a collection (or multi-line text) under the key; `detection`: searches then condition. */
@@ -61,7 +61,7 @@ const empty = (v: unknown) => v === null || v === undefined || v === "" || (Arra
 
 /**
  * The fields of a document from the values by key, in layout order; keys Sigma has no place for
- * (`custom`) come last, as extra top-level keys.
+ * (`custom`) come last, as extra top-level keys, unless the layout wrote that key already.
  */
 export function sigmaFields(kind: SigmaDocumentKind, values: Readonly<Record<string, unknown>>, custom: Readonly<Record<string, unknown>>): SigmaField[] {
   const fields: SigmaField[] = [];
@@ -70,7 +70,10 @@ export function sigmaFields(kind: SigmaDocumentKind, values: Readonly<Record<str
     if (!k.always && empty(value)) continue;
     fields.push({ key: k.key, value, [k.style]: true });
   }
-  for (const [key, value] of Object.entries(custom)) fields.push({ key, value, block: true });
+  // A custom key the layout already wrote (an unknown `status` the reader warned about) would repeat
+  // a key, which no YAML reader accepts: the layout's value is the one written.
+  const written = new Set(fields.map((f) => f.key));
+  for (const [key, value] of Object.entries(custom)) if (!written.has(key)) fields.push({ key, value, block: true });
   return fields;
 }
 

@@ -6,20 +6,18 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
-import { formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import type { Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import { sequenceConditionProblem } from "../../ir/sequence-condition.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
-import { confSafe } from "../../render/escape.js";
-import { templateView, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import type { PackageResult, RenderContext, RenderedFile, TargetResult, TargetSpec } from "../target.js";
 import { isValidAppName, splunkAppFiles } from "./splunk-app.js";
-import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
+import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
+import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
 import { tgz } from "./tar-writer.js";
 
 const MAPPING = "sigma-splunk";
@@ -34,8 +32,9 @@ const SPLUNK_OPTIONS = [
     commands: ["convert", "check"],
     check: (v: string) => (isValidAppName(v) ? undefined : `\`${v}\` is not a Splunk app name (letters, digits, _ - ., not starting with a digit or dot)`),
   },
-  { key: "splunkIndex", flag: "splunk-index", config: ["splunk", "index"], env: "RULECAST_SPLUNK_INDEX", help: "Splunk index to search, index=...", commands: ["convert", "check"] },
-  { key: "splunkAppVersion", config: ["splunk", "app_version"], default: "1.0.0", help: "version in the --splunk-app app's app.conf", commands: [] },
+  // Pasted into every search as `index=<name>`: only a Splunk index name (or pattern) may be.
+  { key: "splunkIndex", flag: "splunk-index", config: ["splunk", "index"], env: "RULECAST_SPLUNK_INDEX", help: "Splunk index to search, index=...", commands: ["convert", "check"], check: splunkIndexProblem },
+  { key: "splunkAppVersion", config: ["splunk", "app_version"], default: "1.0.0", help: "version in the --splunk-app app's app.conf", commands: [], check: appVersionProblem },
 ] as const satisfies readonly OptionSpec[];
 
 /** Folder under `--out` that holds `--splunk-app` apps and their .tgz files. */
@@ -62,9 +61,7 @@ export const splunkTarget: TargetSpec<"splunk"> = {
     ["rulecast convert rules --to splunk --splunk-app soc_detections --out out", "also write out/splunk-app/soc_detections/ and soc_detections.tgz"],
   ],
   renderRule: renderSplunkRule,
-  renderBundle: (pieces, ctx) => [
-    { path: "savedsearches.conf", content: ctx.templates.render("splunk/savedsearches.conf.hbs", templateView({ stanzas: pieces.map((p) => p.trimEnd()) }, undefined, "splunk", ctx)) },
-  ],
+  renderBundle: renderSavedSearches,
   package: packageApp,
 };
 
@@ -152,75 +149,11 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
     if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
     return { files: [], bundle: [], diagnostics };
   }
+  const indexProblem = splunkIndex !== undefined ? splunkIndexProblem(splunkIndex) : undefined;
+  if (indexProblem) error("splunk/index-name", indexProblem);
   const search = splunkIndex ? `index=${splunkIndex} ${spl}` : spl;
-  const cron = cronFor(rule.schedule.interval);
-  const earliest = splunkTime(rule.schedule.from);
-  const latest = splunkTime(rule.schedule.to);
-  if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
-  else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
-  if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
-  const window = windowBeyondLookback(rule.schedule, rule.query);
-  if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
-  if (!confSafe(search)) error("splunk/conf-backslash", "the search has a line ending in a backslash, which savedsearches.conf would read as a continuation");
-  // Prose may lose a trailing backslash (with a warning); a query may not.
-  let description = rule.description;
-  if (!confSafe(description)) {
-    description = description.replace(/\\+(\s*)$/gm, "$1");
-    warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
-  }
-  if (diagnostics.some((d) => d.severity === "error") || !cron || !earliest || !latest) return { files: [], bundle: [], diagnostics };
 
-  const title = splunkApp ? `${splunkApp} - ${rule.name} - Rule` : rule.name;
-  if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
-  const stanza = ctx.templates.render("splunk/stanza.conf.hbs", templateView({
-    comments: comments(rule),
-    stanza: title.replace(/[[\]\r\n]/g, " "),
-    title,
-    description,
-    search,
-    disabled: rule.enabled ? "0" : "1",
-    cron: cron.cron,
-    earliest,
-    latest,
-    maxCount: String(rule.maxSignals),
-    alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
-    severity: rule.severity,
-    annotations: JSON.stringify(annotations(rule)),
-    metadata: JSON.stringify({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
-  }, rule, "splunk", ctx));
-  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [stanza], diagnostics };
-}
-
-/** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */
-function annotations(rule: Rule): Record<string, unknown> {
-  const ids: string[] = [];
-  for (const t of rule.threat) {
-    for (const tech of t.techniques) {
-      if (!ids.includes(tech.id)) ids.push(tech.id);
-      for (const s of tech.subtechniques) if (!ids.includes(s.id)) ids.push(s.id);
-    }
-  }
-  return { mitre_attack: ids };
-}
-
-/** What savedsearches.conf has no key for, as comment lines above the stanza (one line each). */
-function comments(rule: Rule): string[] {
-  const one = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ");
-  const out = [`rule_id: ${rule.id}`, `version: ${rule.version}`, `risk_score: ${rule.riskScore}`];
-  if (rule.authors.length) out.push(`author: ${one(rule.authors.join(", "))}`);
-  if (rule.license) out.push(`license: ${one(rule.license)}`);
-  if (rule.tags.length) out.push(`tags: ${one(rule.tags.join(", "))}`);
-  if (rule.index.length) out.push(`elastic index: ${one(rule.index.join(", "))}`);
-  for (const r of rule.references) out.push(`reference: ${one(r)}`);
-  for (const fp of rule.falsePositives) out.push(`false positive: ${one(fp)}`);
-  for (const t of rule.threat) {
-    const techniques = t.techniques.map((x) => `${x.id} ${one(x.name)}`).join(", ");
-    out.push(`mitre: ${t.tactic.id} ${one(t.tactic.name)}${techniques ? `: ${techniques}` : ""}`);
-  }
-  if (rule.added) out.push(`added: ${rule.added}`);
-  if (rule.lastModified) out.push(`last modified: ${rule.lastModified}`);
-  for (const h of rule.history) {
-    out.push(`history: v${h.version}${h.release ? ` (${h.release})` : ""}: ${one(h.changes.join("; "))}${h.previousQuery ? ` (was: ${one(h.previousQuery)})` : ""}`);
-  }
-  return out;
+  const piece = renderStanza(rule, search, ctx, splunkApp, { error, warn });
+  if (!piece || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+  return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [piece], diagnostics };
 }

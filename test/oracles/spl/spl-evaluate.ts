@@ -20,6 +20,8 @@
  *   takes a comparison with null as false; `sql` propagates null through comparisons and NOT, so
  *   `NOT f=="a"` is not true when `f` is absent.
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
+ * - A search term on a directive's name (`earliest=`, `index=`, `tag=`) is refused: Splunk reads
+ *   it as a time range or scope, not as a condition on the event.
  * - `_raw` (the event text) is the list of string forms of every value, as for bare terms.
  */
 import { inCidr, parseCidr, parseIp } from "../../../src/eval/cidr.js";
@@ -30,6 +32,7 @@ import { assertNever } from "../../../src/ir/query.js";
 import type { EvalExpr, EvalOp, SearchNode, SplCommand, SplPipeline } from "./spl-ast.js";
 import { SplCursor } from "./spl-cursor.js";
 import { parseSearch } from "./spl-search-parser.js";
+import { isSearchDirective } from "./spl-directives.js";
 
 export type SplEvalResult = { readonly ok: true; readonly matched: boolean } | { readonly ok: false; readonly reason: string };
 
@@ -43,12 +46,34 @@ class Refused {
 
 /** The whole pipeline: the search part and every command must keep the event. */
 export function evaluateSpl(p: SplPipeline, event: Record<string, unknown>, opts: SplEvalOptions = {}): SplEvalResult {
-  return guard(() => (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
+  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
 }
 
 /** The search part alone (rulecast's superset of the query). */
 export function evaluateSplSearch(p: SplPipeline, event: Record<string, unknown>): SplEvalResult {
-  return guard(() => p.search === undefined || searchHolds(p.search, event));
+  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)));
+}
+
+/**
+ * A directive anywhere in the search part changes what the search reads (its time range, its
+ * indexes), whatever the event: such a pipeline is refused before any term is evaluated.
+ */
+function noDirective(n: SearchNode | undefined): true {
+  if (!n) return true;
+  switch (n.kind) {
+    case "and":
+    case "or":
+      n.children.forEach(noDirective);
+      return true;
+    case "not":
+      return noDirective(n.child);
+    case "compare":
+    case "in":
+      if (isSearchDirective(n.field)) throw new Refused(`\`${n.field}${n.kind === "compare" ? n.op : " IN "}...\` is a search directive (time range, scope), not a field test`);
+      return true;
+    case "term":
+      return true;
+  }
 }
 
 function guard(f: () => boolean): SplEvalResult {

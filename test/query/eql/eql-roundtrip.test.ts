@@ -93,7 +93,8 @@ const step = (opts: { missing: boolean; runs: boolean }): fc.Arbitrary<SequenceS
     { requiredKeys: ["query", "by"] },
   ).map((s) => JSON.parse(JSON.stringify(s)) as SequenceStep); // drop undefined keys
 
-const duration = fc.record({ value: fc.integer({ min: 1, max: 600 }), unit: fc.constantFrom("ms" as const, "s" as const, "m" as const, "h" as const, "d" as const) });
+// At most 366 days: longer windows are refused as typos (src/ir/duration.ts MAX_DURATION_MS).
+const duration = fc.record({ value: fc.integer({ min: 1, max: 366 }), unit: fc.constantFrom("ms" as const, "s" as const, "m" as const, "h" as const, "d" as const) });
 
 const sequence: fc.Arbitrary<Query> = fc
   .tuple(

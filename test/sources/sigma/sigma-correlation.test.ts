@@ -159,7 +159,8 @@ correlation: {type: value_count, rules: [failed_logon], group-by: [IpAddress], t
 `;
   const errors = (timespan: string, condition: string) =>
     readSigmaFile("c.yml", doc(timespan, condition)).diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
-  assert.equal(errors("0s", "{gte: 2, field: User}"), ["`timespan` must look like 30s, 5m, 1h or 2d, above zero"]);
+  assert.equal(errors("0s", "{gte: 2, field: User}"), ["`timespan`: `0s` is zero: nothing would run or be searched"]);
+  assert.equal(errors("5 minutes", "{gte: 2, field: User}"), ["`timespan` must look like 30s, 5m, 1h or 2d, above zero"]);
   assert.equal(errors("5m", "{gte: 2, field: [User, Host]}"), ["`condition.field` must be one field name (a list of fields is not converted)"]);
   assert.equal(errors("5m", "{gte: 1e400, field: User}"), ["condition `gte` is not one of gt, gte, lt, lte, eq, neq with a finite number, or `field`"]);
   assert.equal(errors("5m", "{gte: 2, field: User}"), []);

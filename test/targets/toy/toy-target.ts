@@ -59,7 +59,7 @@ export const toyTarget: TargetSpec<"toy"> = {
     const text = printToy(rule.query);
     if (text === undefined) return { files: [], bundle: [], diagnostics: [ruleDiagnostic(rule, { severity: "error", code: "toy/unsupported", message: "the toy language cannot say this query" })] };
     const { toyComment } = typedOptions(TOY_OPTIONS, ctx.options);
-    return { files: [{ path: `${slugify(rule.name)}.toy`, content: `${toyComment} ${rule.name}\n${text}\n` }], bundle: [slugify(rule.name)], diagnostics: [] };
+    return { files: [{ path: `${slugify(rule.name)}.toy`, content: `${toyComment} ${rule.name}\n${text}\n` }], bundle: [{ text: slugify(rule.name) }], diagnostics: [] };
   },
-  renderBundle: (pieces) => [{ path: "index.toy", content: pieces.map((p) => `${p}\n`).join("") }],
+  renderBundle: (pieces) => [{ path: "index.toy", content: pieces.map((p) => `${p.text}\n`).join("") }],
 };

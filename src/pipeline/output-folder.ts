@@ -1,0 +1,233 @@
+/**
+ * The output folder as rulecast may touch it: every path component below the root is looked at
+ * with lstat and never followed when it is a symbolic link (the root itself may be one, because
+ * the user named it). Files are read only when they are regular, with a size bound, and written
+ * through a short temporary name in the same folder, then renamed over the old file.
+ *
+ * A rules repository is untrusted: a committed link `out/sigma -> ../../elsewhere` or
+ * `out/sigma/x.yml -> /proc/self/environ` would otherwise send writes, deletions or `--check`
+ * diffs outside the folder.
+ */
+import { randomBytes } from "node:crypto";
+import * as nodeFs from "node:fs";
+import { join } from "node:path";
+import { NOT_A_FILE, OutputError, OutputLinkError, OutputReadError, OutputWriteError } from "./output-errors.js";
+
+/** The file-system calls rulecast makes on its output; tests pass copies that fail as a full disk does. */
+export type OutputFs = Pick<
+  typeof nodeFs,
+  "lstatSync" | "mkdirSync" | "openSync" | "fstatSync" | "readSync" | "writeSync" | "closeSync" | "renameSync" | "unlinkSync" | "readdirSync"
+>;
+
+export const NODE_FS: OutputFs = nodeFs;
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = nodeFs.constants;
+// Windows has neither; there the lstat checks alone keep links out.
+const O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
+// A FIFO swapped in after the lstat must not block the open.
+const O_NONBLOCK = nodeFs.constants.O_NONBLOCK ?? 0;
+
+/** `.rulecast-tmp-` and 12 hex digits: 26 bytes, whatever the length of the name it replaces. */
+const TEMP_PREFIX = ".rulecast-tmp-";
+
+/** Temporary files of a run that was killed (`x.yml.rulecast-tmp-<pid>` is the older form). */
+export function isLeftoverTemp(name: string): boolean {
+  return /\.rulecast-tmp-[0-9a-f]+$/.test(name);
+}
+
+export type Entry =
+  | { readonly kind: "missing" }
+  | { readonly kind: "file"; readonly size: number }
+  | { readonly kind: "folder" }
+  /** A FIFO, socket or device: never opened. */
+  | { readonly kind: "other" }
+  /** A file stands where a folder on the way should be. */
+  | { readonly kind: "blocked"; readonly at: string };
+
+export type ReadResult = { readonly kind: "bytes"; readonly bytes: Buffer } | { readonly kind: "too-large"; readonly size: number };
+
+export class OutputFolder {
+  /** Folders below the root already seen to be real folders (not links). */
+  private readonly folders = new Set<string>([""]);
+
+  constructor(
+    readonly root: string,
+    private readonly mode: "write" | "read",
+    private readonly fs: OutputFs = NODE_FS,
+  ) {}
+
+  /** The root exists as a folder (created when writing); it may be a link, since the user named it. */
+  ensureRoot(): void {
+    try {
+      this.fs.mkdirSync(this.root, { recursive: true });
+    } catch (e) {
+      throw this.failure(this.root, e);
+    }
+  }
+
+  abs(rel: string): string {
+    return rel === "" ? this.root : join(this.root, ...rel.split("/"));
+  }
+
+  /** What stands at `rel` (`/`-separated), without following a link on the way or at the end. */
+  entry(rel: string): Entry {
+    const parts = rel.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      if (this.folders.has(dir)) continue;
+      const st = this.lstat(dir);
+      if (st === undefined) return { kind: "missing" };
+      if (!st.isDirectory()) return { kind: "blocked", at: dir };
+      this.folders.add(dir);
+    }
+    const st = this.lstat(rel);
+    if (st === undefined) return { kind: "missing" };
+    if (st.isFile()) return { kind: "file", size: st.size };
+    if (st.isDirectory()) return { kind: "folder" };
+    return { kind: "other" };
+  }
+
+  /**
+   * The bytes of the regular file at `rel`, or its size when it holds more than `limit` bytes.
+   * Opened without following a link and without blocking, and checked to be a regular file
+   * again once open, so nothing swapped in after `entry` is read either.
+   */
+  read(rel: string, limit: number): ReadResult {
+    const abs = this.abs(rel);
+    let fd: number;
+    try {
+      fd = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
+      throw this.failure(abs, e);
+    }
+    try {
+      const st = this.fs.fstatSync(fd);
+      if (!st.isFile()) throw this.failure(abs, NOT_A_FILE);
+      if (st.size > limit) return { kind: "too-large", size: st.size };
+      // One byte more than the bound tells a file that grew since the fstat.
+      const buf = Buffer.alloc(Math.min(st.size, limit) + 1);
+      let n = 0;
+      for (let got = -1; got !== 0 && n < buf.length; n += got) got = this.fs.readSync(fd, buf, n, buf.length - n, null);
+      if (n > limit) return { kind: "too-large", size: n };
+      return { kind: "bytes", bytes: buf.subarray(0, n) };
+    } catch (e) {
+      throw e instanceof OutputError ? e : this.failure(abs, e);
+    } finally {
+      this.fs.closeSync(fd);
+    }
+  }
+
+  /** Writes `bytes` to `rel` through a temporary file in the same folder; an interrupted write leaves the old file whole. */
+  write(rel: string, bytes: Uint8Array): void {
+    const abs = this.abs(rel);
+    const slash = rel.lastIndexOf("/");
+    const dir = slash === -1 ? "" : rel.slice(0, slash);
+    this.ensureFolder(dir, abs);
+    const tmp = join(this.abs(dir), TEMP_PREFIX + randomBytes(6).toString("hex"));
+    let fd: number | undefined;
+    try {
+      fd = this.fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666);
+      for (let n = 0; n < bytes.length; ) n += this.fs.writeSync(fd, bytes, n, bytes.length - n);
+      this.fs.closeSync(fd);
+      fd = undefined;
+      this.fs.renameSync(tmp, abs);
+    } catch (e) {
+      if (fd !== undefined) this.quietly(() => this.fs.closeSync(fd!));
+      this.quietly(() => this.fs.unlinkSync(tmp));
+      throw new OutputWriteError(abs, e);
+    }
+  }
+
+  remove(rel: string): void {
+    const abs = this.abs(rel);
+    try {
+      this.fs.unlinkSync(abs);
+    } catch (e) {
+      throw new OutputWriteError(abs, e, "remove");
+    }
+  }
+
+  /**
+   * Regular files under the folder `rel`, recursively, `/`-separated and sorted; a link anywhere
+   * in it is refused, before anything is written or removed.
+   */
+  filesUnder(rel: string): string[] {
+    const e = this.entry(rel);
+    if (e.kind !== "folder") return [];
+    const out: string[] = [];
+    for (const d of this.list(rel)) {
+      const child = `${rel}/${d.name}`;
+      if (d.isSymbolicLink()) throw new OutputLinkError(this.abs(child));
+      if (d.isDirectory()) {
+        this.folders.add(child);
+        out.push(...this.filesUnder(child));
+      } else if (d.isFile()) out.push(child);
+    }
+    return out.sort();
+  }
+
+  /** Names of the regular files directly in the folder `rel` (which `entry` has found to be one). */
+  filesIn(rel: string): string[] {
+    return this.list(rel)
+      .filter((d) => d.isFile())
+      .map((d) => d.name)
+      .sort();
+  }
+
+  private list(rel: string): nodeFs.Dirent[] {
+    try {
+      return this.fs.readdirSync(this.abs(rel), { withFileTypes: true });
+    } catch (e) {
+      throw this.failure(this.abs(rel), e);
+    }
+  }
+
+  /** Creates the folders on the way to a file, one at a time, each checked to be a folder and not a link. */
+  private ensureFolder(dir: string, file: string): void {
+    if (this.folders.has(dir)) return;
+    const slash = dir.lastIndexOf("/");
+    this.ensureFolder(slash === -1 ? "" : dir.slice(0, slash), file);
+    const abs = this.abs(dir);
+    let st = this.lstat(dir);
+    if (st === undefined) {
+      try {
+        this.fs.mkdirSync(abs);
+      } catch (e) {
+        if ((e as { code?: string }).code !== "EEXIST") throw new OutputWriteError(file, e);
+      }
+      st = this.lstat(dir);
+    }
+    if (!st?.isDirectory()) throw new OutputWriteError(file, { code: "ENOTDIR" });
+    this.folders.add(dir);
+  }
+
+  /** The entry itself, never a link's target; undefined when nothing is there. */
+  private lstat(rel: string): nodeFs.Stats | undefined {
+    const abs = this.abs(rel);
+    let st: nodeFs.Stats;
+    try {
+      st = this.fs.lstatSync(abs);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      // ENOTDIR: a file stands above it (the root, when only reading): nothing is there either.
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      throw this.failure(abs, e);
+    }
+    if (st.isSymbolicLink()) throw new OutputLinkError(abs);
+    return st;
+  }
+
+  private failure(path: string, cause: unknown): Error {
+    return this.mode === "write" ? new OutputWriteError(path, cause) : new OutputReadError(path, cause);
+  }
+
+  /** Cleanup after a failure must not hide the failure that caused it. */
+  private quietly(f: () => void): void {
+    try {
+      f();
+    } catch {
+      // the temporary file was never created, or its descriptor is already closed
+    }
+  }
+}

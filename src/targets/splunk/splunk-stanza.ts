@@ -1,0 +1,221 @@
+/**
+ * A rule's savedsearches.conf stanza, and the file of all of them. Every value goes through the
+ * conf writer (render/escape.ts) from the templates; what it cannot write exactly is refused here
+ * first, with a diagnostic that says which value; and each stanza, and the whole file, is read
+ * back (render/conf-reader.ts) before it is kept: exactly one stanza of the intended name, the
+ * search intact, whatever a user's template does.
+ */
+import { formatDuration } from "../../ir/duration.js";
+import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
+import type { Rule } from "../../ir/rule.js";
+import { readConf } from "../../render/conf-reader.js";
+import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
+import { TemplateError } from "../../render/templates.js";
+import { templateView, type BundlePiece, type RenderContext, type RenderedFile } from "../target.js";
+import { ALERT_SEVERITY, cronFor, splunkTime } from "./splunk-schedule.js";
+
+interface Report {
+  error(code: string, message: string, hint?: string): void;
+  warn(code: string, message: string): void;
+}
+
+const BUNDLE_TEMPLATE = "splunk/savedsearches.conf.hbs";
+
+/** The stanzas in one file, which must read back as exactly those stanzas, in order. */
+export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderContext): RenderedFile[] {
+  const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: pieces.map((p) => p.text.trimEnd()) }, undefined, "splunk", ctx));
+  const read = readConf(content);
+  const problem = read.problems[0];
+  if (problem) throw new TemplateError(BUNDLE_TEMPLATE, problem.line, `the output does not read back as a .conf file: ${problem.message}`);
+  const names = read.stanzas.map((s) => s.name);
+  const intended = pieces.map((p) => p.name);
+  if (names.join("\n") !== intended.join("\n")) {
+    throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
+  }
+  return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
+}
+
+/**
+ * The stanza for a rule whose query is `search` (with `--splunk-app`, the app's name prefixes the
+ * title); undefined when a value cannot be written (reported).
+ */
+export function renderStanza(rule: Rule, search: string, ctx: RenderContext, splunkApp: string | undefined, report: Report): BundlePiece | undefined {
+  let errors = 0;
+  const error = (code: string, message: string, hint?: string) => {
+    errors++;
+    report.error(code, message, hint);
+  };
+  const warn = report.warn;
+  const failed = () => errors > 0;
+  const cron = cronFor(rule.schedule.interval);
+  const earliest = splunkTime(rule.schedule.from);
+  const latest = splunkTime(rule.schedule.to);
+  if (!cron) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  else if (!cron.exact) warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${cron.cron}\` also runs at each boundary`);
+  if (!earliest || !latest) error("splunk/time-range", `the search window ${rule.schedule.from} .. ${rule.schedule.to} has no Splunk equivalent`);
+  const window = windowBeyondLookback(rule.schedule, rule.query);
+  if (window) warn("splunk/lookback-shorter-than-window", lookbackMessage(rule.schedule, window));
+  const searchProblem = confValueProblem(search);
+  if (searchProblem) error("splunk/conf-search", `the search cannot be written to savedsearches.conf exactly: ${searchProblem}`);
+  const description = confProse(rule.description, warn);
+
+  // The saved search's name: one line (a label, the stanza header), whatever line breaks the title holds.
+  const name = rule.name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+  const title = splunkApp ? `${splunkApp} - ${name} - Rule` : name;
+  const titleProblem = confValueProblem(title);
+  if (titleProblem) error("splunk/conf-title", `the title cannot be written to savedsearches.conf exactly: ${titleProblem}`);
+  // A saved search is named by its stanza header, written without brackets.
+  const stanza = title.replace(/[[\]]/g, " ").trim();
+  const stanzaProblem = titleProblem ? undefined : confStanzaProblem(stanza);
+  if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
+  if (failed() || !cron || !earliest || !latest) return undefined;
+
+  if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
+  const view: StanzaView = {
+    comments: comments(rule),
+    stanza,
+    title,
+    description,
+    search,
+    disabled: rule.enabled ? "0" : "1",
+    cron: cron.cron,
+    earliest,
+    latest,
+    maxCount: String(rule.maxSignals),
+    alertSeverity: String(ALERT_SEVERITY[rule.severity] ?? 3),
+    severity: rule.severity,
+    annotations: jsonLine(annotations(rule)),
+    metadata: jsonLine({ detection_id: rule.id, detection_version: String(rule.version), deprecated: rule.status === "deprecated" ? "1" : "0" }),
+  };
+  const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView(view, rule, "splunk", ctx));
+  const readBack = stanzaReadBack(text, stanza, search);
+  if (readBack) {
+    error("splunk/conf-output", `the stanza does not read back as written: ${readBack}`);
+    return undefined;
+  }
+  return { text, name: stanza, document: intendedStanza(view) };
+}
+
+interface StanzaView {
+  readonly comments: readonly string[];
+  readonly stanza: string;
+  readonly title: string;
+  readonly description: string;
+  readonly search: string;
+  readonly disabled: string;
+  readonly cron: string;
+  readonly earliest: string;
+  readonly latest: string;
+  readonly maxCount: string;
+  readonly alertSeverity: string;
+  readonly severity: string;
+  readonly annotations: string;
+  readonly metadata: string;
+}
+
+/** What the stanza must read back as (templates/splunk/stanza.conf.hbs, key for key): tests compare. */
+function intendedStanza(v: StanzaView): { name: string; comments: string[]; keys: Record<string, string> } {
+  return {
+    name: v.stanza,
+    comments: v.comments.map((c) => `# ${confComment(c)}`),
+    keys: {
+      description: v.description,
+      search: v.search.trim(),
+      disabled: v.disabled,
+      enableSched: "1",
+      cron_schedule: v.cron,
+      "dispatch.earliest_time": v.earliest,
+      "dispatch.latest_time": v.latest,
+      "dispatch.max_count": v.maxCount,
+      schedule_window: "auto",
+      counttype: "number of events",
+      relation: "greater than",
+      quantity: "0",
+      "alert.track": "1",
+      "alert.digest_mode": "0",
+      "alert.severity": v.alertSeverity,
+      "action.correlationsearch.enabled": "1",
+      "action.correlationsearch.label": v.title.trim(),
+      "action.correlationsearch.annotations": v.annotations,
+      "action.correlationsearch.metadata": v.metadata,
+      "action.notable": "1",
+      "action.notable.param.rule_title": v.title.trim(),
+      "action.notable.param.rule_description": v.description,
+      "action.notable.param.severity": v.severity,
+    },
+  };
+}
+
+/**
+ * Prose for savedsearches.conf: CRs and blanks before line ends go (unseen in prose), and so does
+ * what the file cannot hold at all, with a warning: control characters (written as spaces), and
+ * backslashes ending a line.
+ */
+function confProse(text: string, warn: (code: string, message: string) => void): string {
+  let s = text.replace(/\r\n?|[\u2028\u2029]/g, "\n");
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) {
+    s = s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, " ");
+    warn("splunk/description-control", "the description holds control characters, which savedsearches.conf cannot hold; they were written as spaces");
+  }
+  if (/\\[^\S\n]*$/m.test(s)) {
+    warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
+  }
+  return s.replace(/(?:[^\S\n]|\\)+$/gm, "").trim();
+}
+
+/**
+ * What is wrong when a rendered stanza (the built-in template or a user's) does not read back as
+ * one stanza of the intended name, holding the search exactly when it writes one.
+ */
+function stanzaReadBack(text: string, stanza: string, search: string): string | undefined {
+  const read = readConf(text);
+  const problem = read.problems[0];
+  if (problem) return `line ${problem.line}: ${problem.message}`;
+  const names = read.stanzas.map((s) => `[${s.name}]`);
+  if (names.length !== 1 || read.stanzas[0]!.name !== stanza) return `it reads as ${names.join(" ") || "no stanza"}, not [${stanza}]`;
+  const got = read.stanzas[0]!.keys.get("search");
+  if (got !== undefined && got !== search.trim()) return "its search reads back as another search";
+  return undefined;
+}
+
+/**
+ * JSON on one conf line: JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw, which a
+ * conf value cannot hold; as `\uXXXX` escapes the JSON reads back the same.
+ */
+function jsonLine(v: unknown): string {
+  return JSON.stringify(v).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** ES annotations: ATT&CK technique ids (Splunk ES takes no tactic ids), plus rulecast's own keys. */
+function annotations(rule: Rule): Record<string, unknown> {
+  const ids: string[] = [];
+  for (const t of rule.threat) {
+    for (const tech of t.techniques) {
+      if (!ids.includes(tech.id)) ids.push(tech.id);
+      for (const s of tech.subtechniques) if (!ids.includes(s.id)) ids.push(s.id);
+    }
+  }
+  return { mitre_attack: ids };
+}
+
+/** What savedsearches.conf has no key for, as comment lines above the stanza (one line each). */
+function comments(rule: Rule): string[] {
+  const one = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ");
+  const out = [`rule_id: ${rule.id}`, `version: ${rule.version}`, `risk_score: ${rule.riskScore}`];
+  if (rule.authors.length) out.push(`author: ${one(rule.authors.join(", "))}`);
+  if (rule.license) out.push(`license: ${one(rule.license)}`);
+  if (rule.tags.length) out.push(`tags: ${one(rule.tags.join(", "))}`);
+  if (rule.index.length) out.push(`elastic index: ${one(rule.index.join(", "))}`);
+  for (const r of rule.references) out.push(`reference: ${one(r)}`);
+  for (const fp of rule.falsePositives) out.push(`false positive: ${one(fp)}`);
+  for (const t of rule.threat) {
+    const techniques = t.techniques.map((x) => `${x.id} ${one(x.name)}`).join(", ");
+    out.push(`mitre: ${t.tactic.id} ${one(t.tactic.name)}${techniques ? `: ${techniques}` : ""}`);
+  }
+  if (rule.added) out.push(`added: ${rule.added}`);
+  if (rule.lastModified) out.push(`last modified: ${rule.lastModified}`);
+  for (const h of rule.history) {
+    out.push(`history: v${h.version}${h.release ? ` (${h.release})` : ""}: ${one(h.changes.join("; "))}${h.previousQuery ? ` (was: ${one(h.previousQuery)})` : ""}`);
+  }
+  return out;
+}
