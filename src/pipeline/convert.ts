@@ -117,11 +117,12 @@ function renderWith(target: TargetSpec, rule: Rule, ctx: ConvertContext): Target
 
 /**
  * Everything that needs all rules at once: duplicate ids (Kibana refuses an import with two rules
- * of one rule_id), the bundles, and output names that would collide.
+ * of one rule_id), names a bundle holds once (savedsearches.conf stanzas), the bundles, and output
+ * names that would collide.
  */
 export function assembleResults(results: readonly RuleResult[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
-  let files: OutputFile[] = [];
-  let outcomes: RuleOutcome[] = [];
+  const files: OutputFile[] = [];
+  const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
   const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
@@ -174,18 +175,11 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       }
     }
   }
+  // A bundle from a user's template that does not read back throws TemplateError: the template
+  // is wrong for every rule, so the run stops (the CLI prints one line, exit 2).
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length === 0) continue;
-    try {
-      for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
-    } catch (e) {
-      if (!(e instanceof TemplateError)) throw e;
-      // A bundle that does not read back is not written, and without it no rule reached the target.
-      diagnostics.push({ severity: "error", code: "template/render", message: `${name}: ${e.message}` });
-      files = files.filter((f) => f.target !== name);
-      outcomes = outcomes.map((o) => (o.converted.includes(name) ? failedFor(o, new Set([name])) : o));
-    }
+    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }

@@ -31,11 +31,20 @@ export interface ConfRead {
 
 /** Python's `str.strip()` set, which AppInspect uses: wider than JavaScript's `trim()`. */
 const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const TRIM = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+const IS_SPACE = new RegExp(`^[${SPACE}]$`);
 const CONTINUED = new RegExp(`\\\\[${SPACE}]*$`);
 const KEY_LINE = new RegExp(`^[${SPACE}]*[^${SPACE}]*[${SPACE}]*=`);
 const COMMENT_LINE = new RegExp(`^[${SPACE}]*[#;]`);
 const STANZA_LINE = new RegExp(`^[${SPACE}]*\\[`);
+
+/** `s` without Python-whitespace at either end (a loop: a trimming regex retries every blank). */
+function trim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && IS_SPACE.test(s[a]!)) a++;
+  while (b > a && IS_SPACE.test(s[b - 1]!)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 export function readConf(text: string): ConfRead {
   const stanzas: { name: string; comments: string[]; keys: Map<string, string>; line: number }[] = [];
@@ -45,13 +54,13 @@ export function readConf(text: string): ConfRead {
   let current: (typeof stanzas)[number] | undefined;
   let block: string[] = [];
   for (const { item, line } of joinedLines(text, problems)) {
-    if (item.replace(TRIM, "") === "") {
+    if (trim(item) === "") {
       block = [];
       continue;
     }
     if (COMMENT_LINE.test(item)) {
-      comments.push(item.replace(TRIM, ""));
-      block.push(item.replace(TRIM, ""));
+      comments.push(trim(item));
+      block.push(trim(item));
       continue;
     }
     const above = block;
@@ -63,7 +72,7 @@ export function readConf(text: string): ConfRead {
         problems.push({ line, message: "a `[` line without `]`" });
         continue;
       }
-      if (item.slice(end + 1).replace(TRIM, "") !== "") problems.push({ line, message: "text after a stanza's `]`" });
+      if (trim(item.slice(end + 1)) !== "") problems.push({ line, message: "text after a stanza's `]`" });
       const name = item.slice(start + 1, end);
       if (names.has(name)) problems.push({ line, message: `stanza [${name}] appears twice` });
       names.add(name);
@@ -73,8 +82,8 @@ export function readConf(text: string): ConfRead {
     }
     if (KEY_LINE.test(item)) {
       const eq = item.indexOf("=");
-      const key = item.slice(0, eq).replace(TRIM, "");
-      const value = item.slice(eq + 1).replace(TRIM, "");
+      const key = trim(item.slice(0, eq));
+      const value = trim(item.slice(eq + 1));
       if (!current) {
         current = { name: "default", comments: [], keys: new Map(), line };
         names.add("default");
@@ -97,9 +106,9 @@ function joinedLines(text: string, problems: { line: number; message: string }[]
   let pending = "";
   let start = 0;
   lines.forEach((raw, i) => {
-    const l = raw.replace(/[\r\n]+$/, "");
+    const l = raw.endsWith("\r") ? raw.replace(/\r+$/, "") : raw;
     if (pending === "") start = i + 1;
-    const m = CONTINUED.exec(l);
+    const m = l.includes("\\") ? CONTINUED.exec(l) : null;
     if (m) {
       if (m[0].length > 1) problems.push({ line: i + 1, message: "blanks after a continuation backslash" });
       pending += `${l.slice(0, m.index)}\n`;

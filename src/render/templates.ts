@@ -18,6 +18,8 @@ export interface Templates {
   render(name: string, view: object): string;
   /** Whether `name` comes from the user's `--templates` folder (its output needs checking as a whole). */
   isOverridden(name: string): boolean;
+  /** The file `name` is read from, for messages. */
+  source(name: string): string;
 }
 
 /**
@@ -99,6 +101,7 @@ export function loadTemplates(overrideDir?: string, maxTemplateBytes: number = D
   for (const name of overridden) compiled.set(name, compile(name));
   return {
     isOverridden: (name) => overridden.has(name),
+    source: pathOf,
     render(name, view) {
       let t = compiled.get(name);
       if (!t) {

@@ -51,13 +51,16 @@ const STANZA_KEYS = [
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+const CONTEXT = testContext({ unmapped: "keep", elasticLanguage: "kuery" });
+const APP_CONTEXT = testContext({ unmapped: "keep", elasticLanguage: "kuery", splunkApp: "soc_app" });
+
 interface Outcome {
   readonly problem?: string;
   readonly splunkConverted: boolean;
 }
 
 /** One hostile rule through reading and every target; `problem` says what went wrong, if anything. */
-function convertHostile(format: Format, field: Field, hostile: string, options: { splunkApp?: string } = {}): Outcome {
+function convertHostile(format: Format, field: Field, hostile: string, options: { splunkApp?: "soc_app" } = {}): Outcome {
   const values = { ...NORMAL, [field]: `${NORMAL[field]}${hostile}` };
   const file = ruleFile(format, values);
   const read = readRules([file]);
@@ -69,7 +72,7 @@ function convertHostile(format: Format, field: Field, hostile: string, options: 
     return { splunkConverted: false };
   }
   if (readErrors.length > 0 || read.rules.length !== 1) return { problem: `${label}: not read: ${read.diagnostics.map(formatDiagnostic).join("; ")}`, splunkConverted: false };
-  const out = convertRules(read.rules, ["sigma", "splunk", "elastic"], testContext({ unmapped: "keep", elasticLanguage: "kuery", ...options }));
+  const out = convertRules(read.rules, ["sigma", "splunk", "elastic"], options.splunkApp ? APP_CONTEXT : CONTEXT);
   const problem = readBackProblem(out.files);
   if (problem) return { problem: `${label}: ${problem}`, splunkConverted: false };
   const conf = out.files.find((f) => f.target === "splunk" && f.path === "savedsearches.conf");

@@ -2,7 +2,7 @@
  * Output that must parse: rulecast never writes a file its own reader (YAML, JSON, ndjson, conf)
  * would refuse. An empty Sigma condition is refused when read; a rule's own keys never repeat a key
  * the Sigma template writes; every Sigma file, rule JSON and bundle is parsed back before it is
- * kept, so a user's template that writes broken output fails (the rule, or the bundle's target),
+ * kept, so a user's template that writes broken output fails the rule (a bundle: the run, exit 2),
  * naming the template. Templates are strict: a field a template names but the view lacks is an
  * error with the template and line, and a template that does not compile stops the run in one line.
  */
@@ -15,7 +15,7 @@ import { formatDiagnostic } from "../../src/diagnostics/diagnostic.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { readConf } from "../../src/render/conf-reader.js";
-import { loadTemplates } from "../../src/render/templates.js";
+import { loadTemplates, TemplateError } from "../../src/render/templates.js";
 import { rulecast, SIGMA_RULE, tempTree } from "../helpers/cli.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
@@ -61,6 +61,12 @@ test(`Sigma output never repeats a key (${Object.keys(COLLIDING).length} inputs 
     assert.equal(again.diagnostics.filter((d) => d.severity === "error"), [], name);
     assert.equal(withoutSpans(again.rules[0]!.query), withoutSpans(read.rules[0]!.query), name);
   }
+  // Own keys the template does not write stay, whatever they are called.
+  const own = readRules([{ path: "r.yml", text: `${SIGMA_RULE}searches: a\ncondition: b\ncustom: c\nname: d\n` }]);
+  const kept = convertRules(own.rules, ["sigma"], testContext());
+  assert.is(readBackProblem(kept.files), undefined);
+  assert.match(kept.files[0]!.content, /\nsearches: a\ncondition: b\ncustom: c\n/);
+  assert.match(kept.files[0]!.content, /^name: d$/m);
   // A Sigma correlation with an unknown level: the correlation template writes `level` too.
   const corr = `${SIGMA_RULE.replace("title: Whoami Execution", "title: Whoami Execution\nname: whoami")}---\ntitle: Many whoami\nid: 9a0f3c1e-5b2d-4c3a-9e7f-1d2c3b4a5f60\nstatus: nope\nlevel: huge\ncorrelation:\n  type: event_count\n  rules: [whoami]\n  group-by: [User]\n  timespan: 5m\n  condition: {gte: 3}\n`;
   const read = readRules([{ path: "c.yml", text: corr }]);
@@ -88,7 +94,7 @@ test("a user's Sigma template that writes invalid or repeated YAML fails the rul
   }
 });
 
-test("a user's Elastic templates: invalid rule JSON fails the rule; an ndjson bundle that does not read back fails the target", () => {
+test("a user's Elastic templates: invalid rule JSON fails the rule; an ndjson bundle that does not read back stops the run", () => {
   const rules = readRules([{ path: "r.yaml", text: NATIVE }]).rules;
   const json = readFileSync("templates/elastic/rule.json.hbs", "utf8");
   for (const body of [json.replace('"name": {{json name}},', '"name": {{name}},'), `${json}\n{}`, json.replace("{", "[")]) {
@@ -99,15 +105,16 @@ test("a user's Elastic templates: invalid rule JSON fails the rule; an ndjson bu
   }
   for (const body of ["{{#each lines}}{{{this}}},{{/each}}", "[{{#each lines}}{{{this}}}{{/each}}]", "{{#each lines}}{{{this}}}\n{{{this}}}\n{{/each}}", '{{#each lines}}{"x": 1}\n{{/each}}']) {
     const ctx = { ...testContext(), templates: loadTemplates(withTemplate("elastic/rules.ndjson.hbs", body)) };
-    const out = convertRules(rules, ["elastic", "sigma"], ctx);
-    assert.equal(out.files.map((f) => f.target), ["sigma"], body);
-    assert.equal(out.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), ["template/render"], body);
-    assert.match(out.diagnostics.find((d) => d.code === "template/render")!.message, /^elastic: template .*rules\.ndjson\.hbs/);
-    assert.equal(out.outcomes[0]!.failed, ["elastic"]);
+    assert.throws(() => convertRules(rules, ["elastic", "sigma"], ctx), (e: unknown) => e instanceof TemplateError && /rules\.ndjson\.hbs/.test(e.message), body);
   }
+  const dir = tempTree({ "r.yaml": NATIVE, "tpl/elastic/rules.ndjson.hbs": "{{#each lines}}{{{this}}},{{/each}}" });
+  const r = rulecast(["convert", "r.yaml", "--templates", "tpl", "--out", "out"], dir);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^rulecast: template \S+\/tpl\/elastic\/rules\.ndjson\.hbs: line 1 of the output does not read back as a rule: /m);
+  assert.not.ok(existsSync(join(dir, "out")));
 });
 
-test("a user's Splunk templates: a stanza or a bundle that does not read back as written fails the rule or the target", () => {
+test("a user's Splunk templates: a stanza that does not read back as written fails the rule, a bundle stops the run", () => {
   const rules = readRules([{ path: "r.yaml", text: NATIVE.replace(/^name: .*$/m, 'name: "Rule\\\\"') }]).rules;
   const stanza = readFileSync("templates/splunk/stanza.conf.hbs", "utf8");
   const raw = { ...testContext(), templates: loadTemplates(withTemplate("splunk/stanza.conf.hbs", `${stanza}note = {{rule.description}}\nother = {{rule.name}}\n`)) };
@@ -120,9 +127,7 @@ test("a user's Splunk templates: a stanza or a bundle that does not read back as
   const good = readRules([{ path: "r.yaml", text: NATIVE }]).rules;
   for (const body of ["{{#each stanzas}}{{{this}}}\\\n{{/each}}", "{{#each stanzas}}{{{this}}}\n{{{this}}}\n{{/each}}", "[default]\nsearch = | delete\n{{#each stanzas}}\n{{{this}}}\n{{/each}}"]) {
     const ctx = { ...testContext(), templates: loadTemplates(withTemplate("splunk/savedsearches.conf.hbs", body)) };
-    const o = convertRules(good, ["splunk"], ctx);
-    assert.equal(o.files, [], body);
-    assert.equal(o.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), ["template/render"], body);
+    assert.throws(() => convertRules(good, ["splunk"], ctx), (e: unknown) => e instanceof TemplateError && /savedsearches\.conf\.hbs/.test(e.message), body);
   }
 });
 

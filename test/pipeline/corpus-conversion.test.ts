@@ -1,16 +1,19 @@
 /**
  * Whole-corpus conversion figures, pinned so they cannot get worse unseen: the SigmaHQ rules to
  * Splunk and Elastic, and the Elastic detection rules to Sigma and Splunk. Every failure names its
- * reason (an error diagnostic); the counts by reason are printed.
+ * reason (an error diagnostic); the counts by reason are printed. The Splunk and Sigma conversions
+ * are then assembled as a run writes them, and every file must read back as intended:
+ * savedsearches.conf with exactly the intended stanzas, comments and keys.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { convertRule } from "../../src/pipeline/convert.js";
+import { assembleResults, convertRule, type RuleResult } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import type { OptionValue } from "../../src/options/option-spec.js";
 import { testContext, type TargetName } from "../helpers/convert-fixture.js";
+import { readBackProblem } from "../helpers/read-back.js";
 
 function walk(dir: string, ext: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -33,8 +36,10 @@ function figures(paths: string[], target: TargetName, filter: (language: string,
   const reasons = new Map<string, number>();
   let ok = 0;
   let unnamed = 0;
+  const results: RuleResult[] = [];
   for (const r of rules) {
     const res = convertRule(r, [target], ctx);
+    results.push(res);
     if (res.outcome.converted.length === 1) ok++;
     else {
       const first = res.diagnostics.find((d) => d.severity === "error");
@@ -45,7 +50,12 @@ function figures(paths: string[], target: TargetName, filter: (language: string,
   }
   const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(", ");
   console.log(`${target}${options.unmapped ? ` (unmapped ${options.unmapped})` : ""}: ${ok} of ${rules.length} (${((ok / rules.length) * 100).toFixed(1)} %)${top ? `; failures: ${top}` : ""}`);
-  return { ok, total: rules.length, unnamed, readErrors: read.diagnostics.filter((d) => d.severity === "error").length };
+  return { ok, total: rules.length, unnamed, readErrors: read.diagnostics.filter((d) => d.severity === "error").length, target, results, ctx };
+}
+
+/** The files a run of these results writes (bundles included), read back: the first that differs from its intent. */
+function writtenProblem(f: { target: TargetName; results: RuleResult[]; ctx: ReturnType<typeof testContext> }): string | undefined {
+  return readBackProblem(assembleResults(f.results, [f.target], f.ctx).files);
 }
 
 const sigmaFiles = walk("../shared/corpus/sigma/rules", ".yml");
@@ -58,6 +68,7 @@ test("SigmaHQ corpus to Splunk: every rule converts", () => {
   assert.is(f.readErrors, 0);
   assert.is(f.unnamed, 0);
   assert.is(f.ok, f.total);
+  assert.is(writtenProblem(f), undefined);
 });
 
 test("SigmaHQ corpus to Elastic: at least the measured 2,849 rules with unmapped fields as errors; each failure names its reason", () => {
@@ -76,6 +87,7 @@ test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measu
   const s = figures(elasticFiles, "sigma", kqlOrEql);
   const p = figures(elasticFiles, "splunk", kqlOrEql);
   assert.is(s.unnamed + p.unnamed, 0);
+  assert.is(writtenProblem(s) ?? writtenProblem(p), undefined);
   assert.ok(s.ok >= 1004, `Sigma: ${s.ok} converted`);
   assert.ok(p.ok >= 245, `Splunk: ${p.ok} converted`);
 });

@@ -65,24 +65,30 @@ export const elasticTarget: TargetSpec<"elastic"> = {
 
 const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
 
-/** Kibana's import file: it must read back as one JSON object per line, each a rule's, in order. */
+/**
+ * Kibana's import file: one rule's JSON per line, each already read back. The built-in template
+ * writes exactly that; a user's must read back as one JSON object per line, each the rule's, in order.
+ */
 function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
   const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
-  const lines = content.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length !== pieces.length) throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output has ${lines.length} lines, not one per rule (${pieces.length})`);
-  lines.forEach((l, i) => {
-    const problem = jsonProblem(l);
-    if (problem) throw new TemplateError(BUNDLE_TEMPLATE, i + 1, `the line does not read back as a rule: ${problem}`);
-    if (JSON.stringify(JSON.parse(l)) !== pieces[i]!.text) throw new TemplateError(BUNDLE_TEMPLATE, i + 1, "the line does not read back as the rule it was made from");
-  });
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
+    const fail = (reason: string) => new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, reason);
+    const lines = content.split("\n").map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim() !== "");
+    if (lines.length !== pieces.length) throw fail(`the output has ${lines.length} lines, not one per rule (${pieces.length})`);
+    lines.forEach(({ text, line }, i) => {
+      const read = jsonObject(text);
+      if (typeof read === "string") throw fail(`line ${line} of the output does not read back as a rule: ${read}`);
+      if (JSON.stringify(read) !== pieces[i]!.text) throw fail(`line ${line} of the output does not read back as the rule it was made from`);
+    });
+  }
   return [{ path: "rules.ndjson", content }];
 }
 
-/** Why `text` is not one JSON object, or undefined. */
-function jsonProblem(text: string): string | undefined {
+/** `text` read as one JSON object, or why it is not one. */
+function jsonObject(text: string): object | string {
   try {
     const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? undefined : "it is not a JSON object";
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v : "it is not a JSON object";
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -175,12 +181,12 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   const meta = metaView(rule, extra);
   const view = withoutUndefined({ ...own, ...(Object.keys(extra).length > 0 ? { extra } : {}), meta });
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
-  const problem = jsonProblem(json);
-  if (problem) {
-    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/invalid-output", message: `the rule JSON (elastic/rule.json.hbs) does not read back: ${problem}` }));
+  const read = jsonObject(json);
+  if (typeof read === "string") {
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/invalid-output", message: `the rule JSON from ${ctx.templates.source("elastic/rule.json.hbs")} does not read back: ${read}` }));
     return { files: [], bundle: [], diagnostics };
   }
-  const line = JSON.stringify(JSON.parse(json));
+  const line = JSON.stringify(read);
   // The template writes the carried Kibana keys (`extra`) at the top level.
   const document = withoutUndefined({ ...own, ...extra, meta });
   return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line }], diagnostics };

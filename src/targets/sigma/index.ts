@@ -3,10 +3,10 @@
  * detection rule; sequences and samples become base rules plus a `temporal_ordered` / `temporal`
  * correlation rule in one multi-document file; Sigma correlations are written back as they were.
  */
+import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
-import { parseAllDocuments } from "yaml";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
@@ -141,7 +141,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
   const problem = yamlReadBackProblem(content, fields.length);
   if (problem) {
-    error("sigma/invalid-output", `the Sigma YAML does not read back: ${problem}`);
+    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0] ? TEMPLATE[docs[0].kind] : "sigma/file.yaml.hbs")} does not read back: ${problem}`);
     return { files: [], bundle: [], diagnostics };
   }
   return {

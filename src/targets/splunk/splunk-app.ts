@@ -20,9 +20,9 @@ export function isValidAppName(name: string): boolean {
 export function splunkAppFiles(name: string, version: string, savedsearches: string, templates: Templates): SplunkAppFile[] {
   const app = { id: name, label: name, version, description: `Detection rules converted by rulecast (${name})` };
   const appConf = templates.render("splunk-app/app.conf.hbs", app);
-  checkReadBack("splunk-app/app.conf.hbs", appConf, { package: { id: app.id }, launcher: { version, description: app.description }, ui: { label: app.label } });
+  checkReadBack(templates.source("splunk-app/app.conf.hbs"), appConf, { package: { id: app.id }, launcher: { version, description: app.description }, ui: { label: app.label } });
   const meta = templates.render("splunk-app/default.meta.hbs", { id: name });
-  checkReadBack("splunk-app/default.meta.hbs", meta, {});
+  checkReadBack(templates.source("splunk-app/default.meta.hbs"), meta, {});
   return [
     { path: `${name}/default/app.conf`, content: appConf },
     { path: `${name}/default/savedsearches.conf`, content: savedsearches },
@@ -34,7 +34,7 @@ export function splunkAppFiles(name: string, version: string, savedsearches: str
 function checkReadBack(template: string, text: string, intended: Readonly<Record<string, Readonly<Record<string, string>>>>): void {
   const read = readConf(text);
   const problem = read.problems[0];
-  if (problem) throw new TemplateError(template, problem.line, `the output does not read back as a .conf file: ${problem.message}`);
+  if (problem) throw new TemplateError(template, undefined, `line ${problem.line} of the output does not read back as a .conf file: ${problem.message}`);
   for (const [stanza, keys] of Object.entries(intended)) {
     for (const [key, value] of Object.entries(keys)) {
       const got = read.stanzas.find((s) => s.name === stanza)?.keys.get(key);

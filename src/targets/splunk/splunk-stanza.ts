@@ -21,16 +21,21 @@ interface Report {
 
 const BUNDLE_TEMPLATE = "splunk/savedsearches.conf.hbs";
 
-/** The stanzas in one file, which must read back as exactly those stanzas, in order. */
+/**
+ * The stanzas in one file. Each stanza was read back on its own, and the built-in template puts a
+ * blank line between them; a user's template must read back as exactly those stanzas, in order.
+ */
 export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderContext): RenderedFile[] {
   const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: pieces.map((p) => p.text.trimEnd()) }, undefined, "splunk", ctx));
-  const read = readConf(content);
-  const problem = read.problems[0];
-  if (problem) throw new TemplateError(BUNDLE_TEMPLATE, problem.line, `the output does not read back as a .conf file: ${problem.message}`);
-  const names = read.stanzas.map((s) => s.name);
-  const intended = pieces.map((p) => p.name);
-  if (names.join("\n") !== intended.join("\n")) {
-    throw new TemplateError(BUNDLE_TEMPLATE, undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
+    const read = readConf(content);
+    const problem = read.problems[0];
+    if (problem) throw new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, `line ${problem.line} of the output does not read back as a .conf file: ${problem.message}`);
+    const names = read.stanzas.map((s) => s.name);
+    const intended = pieces.map((p) => p.name);
+    if (names.join("\n") !== intended.join("\n")) {
+      throw new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, `the output reads back as ${names.length} stanzas, not the ${intended.length} written`);
+    }
   }
   return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
 }
@@ -40,13 +45,12 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderC
  * title); undefined when a value cannot be written (reported).
  */
 export function renderStanza(rule: Rule, search: string, ctx: RenderContext, splunkApp: string | undefined, report: Report): BundlePiece | undefined {
-  let errors = 0;
+  let refused = false;
   const error = (code: string, message: string, hint?: string) => {
-    errors++;
+    refused = true;
     report.error(code, message, hint);
   };
   const warn = report.warn;
-  const failed = () => errors > 0;
   const cron = cronFor(rule.schedule.interval);
   const earliest = splunkTime(rule.schedule.from);
   const latest = splunkTime(rule.schedule.to);
@@ -68,7 +72,7 @@ export function renderStanza(rule: Rule, search: string, ctx: RenderContext, spl
   const stanza = title.replace(/[[\]]/g, " ").trim();
   const stanzaProblem = titleProblem ? undefined : confStanzaProblem(stanza);
   if (stanzaProblem) error("splunk/stanza-name", `the title cannot name a savedsearches.conf stanza: ${stanzaProblem}`);
-  if (failed() || !cron || !earliest || !latest) return undefined;
+  if (refused || !cron || !earliest || !latest) return undefined;
 
   if (title.length > 99) warn("splunk/long-name", "Splunk ES cannot edit saved searches whose name is longer than 99 characters");
   const view: StanzaView = {
@@ -90,7 +94,7 @@ export function renderStanza(rule: Rule, search: string, ctx: RenderContext, spl
   const text = ctx.templates.render("splunk/stanza.conf.hbs", templateView(view, rule, "splunk", ctx));
   const readBack = stanzaReadBack(text, stanza, search);
   if (readBack) {
-    error("splunk/conf-output", `the stanza does not read back as written: ${readBack}`);
+    error("splunk/conf-output", `the stanza from ${ctx.templates.source("splunk/stanza.conf.hbs")} does not read back as written: ${readBack}`);
     return undefined;
   }
   return { text, name: stanza, document: intendedStanza(view) };
