@@ -46,7 +46,7 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
     }
     case "toTaxonomy": {
       const keep = step.keepOwnNames === undefined ? undefined : ctx.options[step.keepOwnNames];
-      return inTaxonomy(rule, step.taxonomy, target, ctx.mappings, unmapped, typeof keep === "string" ? keep : undefined);
+      return inTaxonomy(rule, target.taxonomy, target, ctx.mappings, unmapped, typeof keep === "string" ? keep : undefined);
     }
     case "mapFields": {
       const mapped = mapFields(rule.query, ctx.mappings.target(step.mapping).fields);

@@ -22,11 +22,11 @@ export type Rewrite =
    */
   | { readonly pass: "lowerPlatformRuleTypes" }
   /**
-   * Field names of the taxonomy the target speaks. `keepOwnNames` names the option (values: a
-   * taxonomy, or `auto`) that lets a rule keep its own names: always when it names the rule's
-   * taxonomy, and with `auto` when a field has no name in `taxonomy`.
+   * Field names of the target's taxonomy (TargetSpec.taxonomy). `keepOwnNames` names the option
+   * (values: a taxonomy, or `auto`) that lets a rule keep its own names: always when it names the
+   * rule's taxonomy, and with `auto` when a field has no name in the target's.
    */
-  | { readonly pass: "toTaxonomy"; readonly taxonomy: Taxonomy; readonly keepOwnNames?: string }
+  | { readonly pass: "toTaxonomy"; readonly keepOwnNames?: string }
   /** Renames fields with a mapping the target declares, in every step and sub-rule and their keys. */
   | { readonly pass: "mapFields"; readonly mapping: string }
   /** The log source (of the rule, each step, each sub-rule) as the mapping's source conditions. */

@@ -55,7 +55,7 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   summary: "Kibana detection rules (<slug>.json) and a rules.ndjson import bundle",
   taxonomy: "ecs",
   // Kibana has thresholds, new-terms and indicator-match rules of its own: no lowerPlatformRuleTypes.
-  rewrites: [{ pass: "toTaxonomy", taxonomy: "ecs" }, { pass: "correlationToSequence" }],
+  rewrites: [{ pass: "toTaxonomy" }, { pass: "correlationToSequence" }],
   options: ELASTIC_OPTIONS,
   mappings: [],
   examples: [["cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"]],

@@ -34,7 +34,7 @@ export const sigmaTarget: TargetSpec<"sigma"> = {
   title: "Sigma",
   summary: "Sigma rules and correlation rules (<slug>.yml)",
   taxonomy: "sigma",
-  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", taxonomy: "sigma", keepOwnNames: "sigmaTaxonomy" }],
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", keepOwnNames: "sigmaTaxonomy" }],
   options: SIGMA_OPTIONS,
   mappings: [],
   renderRule: renderSigmaRule,

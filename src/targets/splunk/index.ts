@@ -45,7 +45,7 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   title: "Splunk",
   summary: "SPL (<slug>.spl) and one savedsearches.conf; --splunk-app packages an app",
   taxonomy: "sigma",
-  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", taxonomy: "sigma" }, { pass: "mapFields", mapping: MAPPING }, { pass: "lowerLogsource", mapping: MAPPING }],
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }, { pass: "lowerLogsource", mapping: MAPPING }],
   options: SPLUNK_OPTIONS,
   mappings: [
     {

@@ -52,7 +52,7 @@ export const toyTarget: TargetSpec<"toy"> = {
   title: "Toy",
   summary: "a test target: queries in a prefix language (<slug>.toy)",
   taxonomy: "ecs",
-  rewrites: [{ pass: "toTaxonomy", taxonomy: "ecs" }],
+  rewrites: [{ pass: "toTaxonomy" }],
   options: TOY_OPTIONS,
   mappings: [],
   renderRule(rule, ctx) {
