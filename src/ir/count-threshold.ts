@@ -52,7 +52,7 @@ export function countThreshold(q: NodeOf<"correlation">): CountThreshold | undef
 }
 
 /** The fields each group-by name stands for, when every rule names the same one (aliases agree). */
-export function sharedGroupFields(q: NodeOf<"correlation">): string[] | undefined {
+function sharedGroupFields(q: NodeOf<"correlation">): string[] | undefined {
   const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
   return perRule.every((fields) => fields.every((f) => f === fields[0])) ? perRule.map((fields) => fields[0] ?? "") : undefined;
 }
