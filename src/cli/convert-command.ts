@@ -11,7 +11,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
 import { loadMappings } from "../mapping/mappings.js";
 import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../pipeline/convert.js";
-import { OutputFolder } from "../pipeline/output-folder.js";
+import { isLeftoverTemp, OutputFolder } from "../pipeline/output-folder.js";
 import type { TextFile } from "../pipeline/write-output.js";
 import { loadTemplates } from "../render/templates.js";
 import { appNameProblem, splunkAppFiles } from "../splunk-app/splunk-app.js";
@@ -110,15 +110,15 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   }
 
   const out = s.out;
-  if (args.check) return checkOutput(out ?? "out", files, archive, io) || (findings ? EXIT_FINDINGS : EXIT_OK);
+  // Stale files are judged only in folders rulecast alone names: the per-target folders.
+  const managed = s.naming.startsWith("{target}/") ? targets : [];
+  if (args.check) return checkOutput(out ?? "out", files, archive, io, managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
   if (failed > 0 && !args.skipErrors) {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
     return EXIT_FINDINGS;
   }
   if (out) {
     const outDir = resolve(io.cwd, out);
-    // Stale files are removed only from folders rulecast alone names: the per-target folders.
-    const managed = s.naming.startsWith("{target}/") ? targets : [];
     writeLocked(io, outDir, archive ? [...files, { path: archive.path, content: archive.bytes }] : files, { managedDirs: managed, removeStale: failed === 0 });
   } else {
     for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
@@ -147,7 +147,7 @@ function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly TextFile[], archive: { path: string; bytes: Buffer } | undefined, io: Io): number {
+function checkOutput(outDir: string, files: readonly TextFile[], archive: { path: string; bytes: Buffer } | undefined, io: Io, managedDirs: readonly string[]): number {
   const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
   // A link anywhere is refused before the first diff is printed.
   for (const f of [...files, ...(archive ? [archive] : [])]) folder.entry(f.path);
@@ -162,6 +162,15 @@ function checkOutput(outDir: string, files: readonly TextFile[], archive: { path
       io.out(safeLines(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, f.content, "", "", { context: 3 })));
     } else {
       io.err(`${shownPath(shown)}: differs from a fresh conversion (${oneLine(old.why)})\n`);
+    }
+  }
+  // A file a fresh conversion would not write (its rule was deleted) is drift too: a write would remove it.
+  const fresh = new Set([...files.map((f) => f.path), ...(archive ? [archive.path] : [])]);
+  for (const dir of managedDirs) {
+    for (const rel of folder.filesUnder(dir)) {
+      if (fresh.has(rel) || isLeftoverTemp(rel.slice(rel.lastIndexOf("/") + 1))) continue;
+      differ++;
+      io.err(`${shownPath(join(outDir, rel))}: not written by a fresh conversion (its rule is gone or no longer converts); a run without --check removes it\n`);
     }
   }
   if (archive) {
