@@ -22,3 +22,11 @@ export function appVersionProblem(version: string): string | undefined {
   if (/^\d+(\.\d+)*([a-z][a-z0-9]*)?$/.test(version)) return undefined;
   return `${JSON.stringify(version)} is not a Splunk app version (numbers and dots, then at most a lowercase word: 1.2.0, 2.0beta)`;
 }
+
+/**
+ * A rule's name on one line, as Splunk shows it: the saved search's title, label and risk message
+ * cannot hold a line break, whatever the rule's title holds.
+ */
+export function oneLineName(name: string): string {
+  return name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+}

@@ -5,6 +5,7 @@
  * rule's risk score, and a risk message built from the rule's name and those fields.
  */
 import type { Rule } from "../../ir/rule.js";
+import { oneLineName } from "./splunk-names.js";
 
 export type SplunkAlert = "risk" | "notable" | "both";
 
@@ -36,8 +37,7 @@ export function riskAction(rule: Rule, resultFields: readonly string[]): RiskAct
   if (present.length === 0) return undefined;
   const objects = present.map(([field, type]) => ({ risk_object_field: field, risk_object_type: type, risk_score: rule.riskScore }));
   // `$field$` is a token in risk messages; a `$` of the rule's own name is doubled so it stays text.
-  // The name on one line, as the stanza's title is (a conf value cannot hold a line break here).
-  const name = rule.name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+  const name = oneLineName(rule.name);
   const message = `${name.replace(/\$/g, "$$$$")}: ${present.map(([f]) => `${f}=$${f}$`).join(" ")}`;
   return { objects: JSON.stringify(objects), message };
 }

@@ -12,6 +12,7 @@ import { TemplateError } from "../../render/templates.js";
 import { templateView, type BundlePiece, type RenderedFile, type TargetContext } from "../target.js";
 import type { RiskAction } from "./splunk-risk.js";
 import { ALERT_SEVERITY, type SplunkSchedule } from "./splunk-schedule.js";
+import { oneLineName } from "./splunk-names.js";
 
 interface Report {
   error(code: string, message: string, hint?: string): void;
@@ -60,7 +61,7 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
   const description = confProse(rule.description, warn);
 
   // The saved search's name: one line (a label, the stanza header), whatever line breaks the title holds.
-  const name = rule.name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+  const name = oneLineName(rule.name);
   const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${name} - Rule` : name;
   const titleProblem = confValueProblem(title);
   if (titleProblem) error("splunk/conf-title", `the title cannot be written to savedsearches.conf exactly: ${titleProblem}`);
