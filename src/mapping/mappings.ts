@@ -21,10 +21,28 @@ export interface TargetMapping {
   readonly identity: boolean;
 }
 
+/** A field mapping a target declares (mappings/<file>), overridable under `mappings:` in the config. */
+export interface MappingSpec {
+  /** `list fields --mapping` and config `mappings:` name it: `sigma-splunk`. */
+  readonly name: string;
+  /** File under mappings/. */
+  readonly file: string;
+  /** What `rulecast list mappings` says of it. */
+  readonly summary: string;
+  /** What its names are called in messages ("has no splunk equivalent"). */
+  readonly to: string;
+  /** For a table that passes unlisted names through: why, for `list fields`. */
+  readonly passThrough?: string;
+}
+
+/** The mappings between taxonomies, which any rule that changes taxonomy uses. */
+export const TAXONOMY_MAPPINGS = ["ecs-sigma", "sigma-ecs"] as const;
+
 export interface Mappings {
   readonly ecsToSigma: FieldMapping;
   readonly sigmaToEcs: SigmaEcsMapping;
-  readonly sigmaToSplunk: TargetMapping;
+  /** A mapping a target declared, by name (loaded on first use). */
+  target(name: string): TargetMapping;
 }
 
 type RawTarget = {
@@ -34,23 +52,19 @@ type RawTarget = {
 };
 
 /** A user's field renames per mapping (from a config file): source name → target name. */
-export interface MappingOverrides {
-  readonly "ecs-sigma"?: Readonly<Record<string, string>>;
-  readonly "sigma-ecs"?: Readonly<Record<string, string>>;
-  readonly "sigma-splunk"?: Readonly<Record<string, string>>;
-}
+export type MappingOverrides = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
  * The packaged mappings, with a user's field renames on top: `loadMappings({ "sigma-splunk":
- * { Image: process_path } })`. An override row wins over the packaged row for every log source.
+ * { Image: process_path } }, declared)`. An override row wins over the packaged row for every log source.
  */
-export function loadMappings(overrides: MappingOverrides = {}): Mappings {
+export function loadMappings(overrides: MappingOverrides = {}, declared: readonly MappingSpec[] = []): Mappings {
   const ecs = ecsToSigma();
-  const splunk = loadMappingFile("sigma-splunk.yaml") as RawTarget;
   const ecsRows = overrides["ecs-sigma"];
   const sigmaEcsRows = overrides["sigma-ecs"];
   // The Sigma → ECS table is the largest and only Sigma rules bound for Elastic need it: read on first use.
   let sigmaEcs: SigmaEcsMapping | undefined;
+  const targets = new Map<string, TargetMapping>();
   return {
     ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
     get sigmaToEcs(): SigmaEcsMapping {
@@ -60,7 +74,17 @@ export function loadMappings(overrides: MappingOverrides = {}): Mappings {
       sigmaEcs = sigmaEcsRows ? { ...table, fields: [...Object.entries(sigmaEcsRows).map(([sigma, to]) => ({ sigma, ecs: to, when: {} })), ...table.fields] } : table;
       return sigmaEcs;
     },
-    sigmaToSplunk: targetMapping("sigma-splunk", { ...splunk, fields: { ...splunk.fields, ...overrides["sigma-splunk"] } }),
+    target(name: string): TargetMapping {
+      let m = targets.get(name);
+      if (!m) {
+        const spec = declared.find((d) => d.name === name);
+        if (!spec) throw new Error(`no mapping ${name} is declared`);
+        const raw = loadMappingFile(spec.file) as RawTarget;
+        m = targetMapping(spec, { ...raw, fields: { ...raw.fields, ...overrides[name] } });
+        targets.set(name, m);
+      }
+      return m;
+    },
   };
 }
 
@@ -70,20 +94,20 @@ function withRows(base: ReadonlyMap<string, FieldRow>, rows: Readonly<Record<str
   return lookupMap(new Map<string, FieldRow>([...base, ...user]), (k) => user.get(k) ?? base.get(k));
 }
 
-function targetMapping(name: string, raw: RawTarget): TargetMapping {
+function targetMapping(spec: MappingSpec, raw: RawTarget): TargetMapping {
   const rows = new Map<string, FieldRow>(
     Object.entries(raw.fields).map(([from, to]) => [from, { from, to, value: "same" as const }]),
   );
   // With `identity`, a name the table does not list is the target's own name for it (see the file).
   const fields: FieldMapping = {
-    name,
+    name: spec.name,
     from: "sigma",
-    to: "splunk",
+    to: spec.to,
     fields: raw.identity ? identityFallback(rows) : rows,
     logsources: [],
     products: { conditions: {}, tags: {}, index: {} },
   };
-  return { name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })), identity: raw.identity === true };
+  return { name: spec.name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })), identity: raw.identity === true };
 }
 
 /** A read-only map that answers every name: listed renames first, the name itself otherwise. */

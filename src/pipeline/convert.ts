@@ -1,33 +1,31 @@
 /**
- * The conversion pipeline, one rule at a time: bring the rule into the target's taxonomy, render
- * it, collect its files and bundle pieces. A rule that fails for a target produces nothing for
- * that target; the others are unaffected.
+ * The conversion pipeline, one rule at a time: for each target, run the rewrites it declares (its
+ * taxonomy, its mappings, its lowerings), render it, collect its files and bundle pieces. A rule
+ * that fails for a target produces nothing for that target; the others are unaffected.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Rule, Taxonomy } from "../ir/rule.js";
-import { elasticTarget } from "../targets/elastic/index.js";
-import { sigmaTarget } from "../targets/sigma/index.js";
-import { splunkTarget } from "../targets/splunk/index.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
+import type { Rule } from "../ir/rule.js";
+import type { Mappings } from "../mapping/mappings.js";
 import { TemplateError } from "../render/templates.js";
-import type { BundlePiece, RenderedFile, Target, TargetContext, TargetName, TargetResult } from "../targets/target.js";
-import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
-import { ruleDiagnostic } from "./rule-diagnostic.js";
-import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
+import type { BundlePiece, RenderContext, RenderedFile, TargetResult, TargetSpec } from "../targets/target.js";
+import { runRewrites } from "./rewrites.js";
 
-/**
- * `kibanaTypes`: the target has Kibana's threshold, new-terms and indicator-match rules of its own;
- * the others get a threshold as a correlation and refuse the other two.
- */
-export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy; readonly kibanaTypes: boolean }>> = {
-  sigma: { target: sigmaTarget, taxonomy: "sigma", kibanaTypes: false },
-  splunk: { target: splunkTarget, taxonomy: "sigma", kibanaTypes: false },
-  elastic: { target: elasticTarget, taxonomy: "ecs", kibanaTypes: true },
-};
+export interface ConvertContext extends RenderContext {
+  /** The targets a conversion may name (a registry's `targets`). */
+  readonly targets: readonly TargetSpec[];
+  readonly mappings: Mappings;
+}
 
-export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
+/** The target of that name; names come from `--to`, checked against the registry first. */
+export function targetNamed(ctx: { readonly targets: readonly TargetSpec[] }, name: string): TargetSpec {
+  const t = ctx.targets.find((x) => x.name === name);
+  if (!t) throw new Error(`no target ${name} is registered`);
+  return t;
+}
 
 export interface OutputFile extends RenderedFile {
-  readonly target: TargetName;
+  readonly target: string;
   /** The rule the file is made from; bundles have none. */
   readonly rule?: RuleRef;
 }
@@ -42,10 +40,10 @@ export interface RuleRef {
 export interface RuleOutcome {
   readonly rule: RuleRef;
   /** Targets this rule converted to. */
-  readonly converted: TargetName[];
-  readonly failed: TargetName[];
+  readonly converted: string[];
+  readonly failed: string[];
   /** Targets the `--unmapped skip` policy left the rule out of. */
-  readonly skippedFor: TargetName[];
+  readonly skippedFor: string[];
   /** Nothing was converted and nothing failed: the rule was left out on purpose. */
   skipped: boolean;
 }
@@ -55,7 +53,7 @@ export interface RuleResult {
   readonly outcome: RuleOutcome;
   readonly files: OutputFile[];
   /** Bundle pieces per target, in target order. */
-  readonly pieces: Partial<Record<TargetName, BundlePiece[]>>;
+  readonly pieces: Readonly<Record<string, BundlePiece[]>>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -65,11 +63,11 @@ export interface ConvertResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function convertRules(rules: readonly Rule[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+export function convertRules(rules: readonly Rule[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
   return assembleResults(rules.map((r) => convertRule(r, targets, ctx)), targets, ctx);
 }
 
-export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: TargetContext): RuleResult {
+export function convertRule(rule: Rule, targets: readonly string[], ctx: ConvertContext): RuleResult {
   const ref: RuleRef = { id: rule.id, name: rule.name, source: rule.source };
   const diagnostics: Diagnostic[] = [];
   if (rule.custom["sigma.generate"] === false) {
@@ -84,10 +82,10 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
   }
   const outcome: RuleOutcome = { rule: ref, converted: [], failed: [], skippedFor: [], skipped: false };
   const files: OutputFile[] = [];
-  const pieces: Partial<Record<TargetName, BundlePiece[]>> = {};
+  const pieces: Record<string, BundlePiece[]> = {};
   for (const name of targets) {
-    const { target, taxonomy } = TARGETS[name];
-    const prepared = prepareFor(name, rule, taxonomy, ctx);
+    const target = targetNamed(ctx, name);
+    const prepared = runRewrites(target, rule, ctx);
     diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
     if (!prepared.rule) {
       (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
@@ -108,7 +106,7 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
 }
 
 /** A user's template that fails on this rule (a missing field, a value it cannot write) fails the rule. */
-function renderWith(target: Target, rule: Rule, ctx: TargetContext): TargetResult {
+function renderWith(target: TargetSpec, rule: Rule, ctx: ConvertContext): TargetResult {
   try {
     return target.renderRule(rule, ctx);
   } catch (e) {
@@ -122,14 +120,14 @@ function renderWith(target: Target, rule: Rule, ctx: TargetContext): TargetResul
  * of one rule_id), names a bundle holds once (savedsearches.conf stanzas), the bundles, and output
  * names that would collide.
  */
-export function assembleResults(results: readonly RuleResult[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+export function assembleResults(results: readonly RuleResult[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
   const files: OutputFile[] = [];
   const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
-  const pieces = new Map<TargetName, BundlePiece[]>(targets.map((t) => [t, []]));
+  const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
   const seenNames = new Map<string, RuleRef>();
-  const nameKey = (t: TargetName, name: string) => `${t}\n${name}`;
+  const nameKey = (t: string, name: string) => `${t}\n${name}`;
   for (const r of results) {
     const ref = r.outcome.rule;
     const dup = seenIds.get(ref.id);
@@ -148,7 +146,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       continue;
     }
     if (!r.outcome.skipped) seenIds.set(ref.id, ref);
-    const taken = new Set<TargetName>();
+    const taken = new Set<string>();
     for (const t of targets) {
       for (const p of r.pieces[t] ?? []) {
         const first = p.name === undefined ? undefined : seenNames.get(nameKey(t, p.name));
@@ -181,49 +179,18 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
   // is wrong for every rule, so the run stops (the CLI prints one line, exit 2).
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) for (const f of TARGETS[name].target.renderBundle(p, ctx)) files.push(withTarget(f, name));
+    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** The outcome with `targets` moved from converted to failed. */
-function failedFor(o: RuleOutcome, targets: ReadonlySet<TargetName>): RuleOutcome {
+function failedFor(o: RuleOutcome, targets: ReadonlySet<string>): RuleOutcome {
   return { ...o, converted: o.converted.filter((t) => !targets.has(t)), failed: [...o.failed, ...targets] };
 }
 
-/** The rule in the field names the target needs, honouring `sigmaTaxonomy` for Sigma output. */
-function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
-  const lowered = TARGETS[name].kibanaTypes ? { rule: input } : lowerKibanaRuleType(input);
-  if ("error" in lowered) return { diagnostics: [ruleDiagnostic(input, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
-  const notes = ("warnings" in lowered ? (lowered.warnings ?? []) : []).map((w) => ruleDiagnostic(input, { severity: "warning", code: w.code, message: w.message }));
-  const prepared = inTaxonomy(name, lowered.rule, taxonomy, ctx);
-  return notes.length > 0 ? { ...prepared, diagnostics: [...notes, ...prepared.diagnostics] } : prepared;
-}
-
-function inTaxonomy(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
-  const mode = name === "sigma" && rule.taxonomy === "ecs" ? (ctx.options.sigmaTaxonomy ?? "auto") : "sigma";
-  if (mode === "ecs") return liftOnly(rule, ctx.mappings);
-  const mapped = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
-  if (mode === "auto" && !mapped.rule && mapped.diagnostics.some((d) => d.code === "mapping/unmapped-field")) {
-    const kept = liftOnly(rule, ctx.mappings);
-    const fields = mapped.diagnostics.filter((d) => d.code === "mapping/unmapped-field").length;
-    return {
-      ...kept,
-      diagnostics: [
-        ...kept.diagnostics,
-        ruleDiagnostic(rule, {
-          severity: "info",
-          code: "sigma/ecs-taxonomy",
-          message: `${fields} field(s) have no Sigma-taxonomy name; the Sigma rule keeps ECS field names (taxonomy: ecs)`,
-        }),
-      ],
-    };
-  }
-  return mapped;
-}
-
 /** The file tagged with its target and rule; a `document` made on first read (a getter) stays unmade until read. */
-function withTarget(f: RenderedFile, target: TargetName, rule?: RuleRef): OutputFile {
+function withTarget(f: RenderedFile, target: string, rule?: RuleRef): OutputFile {
   const tags = { target, ...(rule ? { rule } : {}) };
   const doc = Object.getOwnPropertyDescriptor(f, "document");
   if (!doc?.get) return { ...f, ...tags };
@@ -233,7 +200,7 @@ function withTarget(f: RenderedFile, target: TargetName, rule?: RuleRef): Output
 }
 
 /** Diagnostics from a target say which target they are about. */
-function tagTarget(d: Diagnostic, target: TargetName): Diagnostic {
+function tagTarget(d: Diagnostic, target: string): Diagnostic {
   return d.code.startsWith("mapping/") || d.code.startsWith(`${target}/`) ? { ...d, message: `${target}: ${d.message}` } : d;
 }
 

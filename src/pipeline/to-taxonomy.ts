@@ -4,13 +4,15 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
+import { TAXONOMY_TITLES } from "../mapping/mapping-table.js";
 import type { Mappings } from "../mapping/mappings.js";
 import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
-import { mapFields, type MappingProblem } from "../passes/map-fields.js";
+import { mapFields } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
-import type { UnmappedPolicy } from "../targets/target.js";
-import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
+import type { TargetSpec } from "../targets/target.js";
+import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 
 export interface TaxonomyResult {
   /** Undefined when an error stops the conversion, or the unmapped-field policy skips the rule. */
@@ -18,6 +20,33 @@ export interface TaxonomyResult {
   readonly diagnostics: readonly Diagnostic[];
   /** The `skip` policy left the rule out of this target: not a failure. */
   readonly skipped?: boolean;
+}
+
+/**
+ * The rule in the taxonomy a target wants. `keep` (a target option's value) may let the rule keep
+ * its own field names: always when it names the rule's taxonomy; with `auto`, when a field has no
+ * name in the wanted taxonomy (an info line says so). Any other value maps every field.
+ */
+export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, mappings: Mappings, unmapped: UnmappedPolicy, keep?: string): TaxonomyResult {
+  if (rule.taxonomy === wanted || keep === undefined) return toTaxonomy(rule, wanted, mappings, unmapped);
+  if (keep === rule.taxonomy) return liftOnly(rule, mappings);
+  const mapped = toTaxonomy(rule, wanted, mappings, unmapped);
+  if (keep === "auto" && !mapped.rule && mapped.diagnostics.some((d) => d.code === "mapping/unmapped-field")) {
+    const kept = liftOnly(rule, mappings);
+    const fields = mapped.diagnostics.filter((d) => d.code === "mapping/unmapped-field").length;
+    return {
+      ...kept,
+      diagnostics: [
+        ...kept.diagnostics,
+        ruleDiagnostic(rule, {
+          severity: "info",
+          code: `${target.name}/${rule.taxonomy}-taxonomy`,
+          message: `${fields} field(s) have no ${TAXONOMY_TITLES[wanted]}-taxonomy name; the ${target.title} rule keeps ${TAXONOMY_TITLES[rule.taxonomy]} field names (taxonomy: ${rule.taxonomy})`,
+        }),
+      ],
+    };
+  }
+  return mapped;
 }
 
 /**
@@ -78,37 +107,4 @@ export function toTaxonomy(
       }),
     ],
   };
-}
-
-const UNMAPPED_SEVERITY: Readonly<Record<UnmappedPolicy, "error" | "warning" | "info">> = {
-  error: "error",
-  warning: "warning",
-  keep: "info",
-  skip: "warning",
-};
-
-const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
-  error: "add the field to a mapping override in rulecast.config.yaml, or pick another --unmapped policy (warning, keep, skip)",
-  warning: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  keep: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  skip: "the rule is left out of this target; add the field to a mapping override in rulecast.config.yaml",
-};
-
-function skips(problems: readonly MappingProblem[], unmapped: UnmappedPolicy): boolean {
-  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
-}
-
-export function problemsToDiagnostics(
-  rule: Rule,
-  problems: readonly MappingProblem[],
-  unmapped: UnmappedPolicy,
-): Diagnostic[] {
-  return problems.map((p) =>
-    ruleDiagnostic(rule, {
-      severity: p.code === "mapping/unmapped-field" ? UNMAPPED_SEVERITY[unmapped] : p.severity,
-      code: p.code,
-      message: p.message,
-      ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
-    }, fieldSpan(rule.query, p.field)),
-  );
 }

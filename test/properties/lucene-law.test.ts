@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, evaluate } from "../../src/eval/evaluate.js";
-import { parseLucene } from "../../src/query/lucene/lucene-parser.js";
+import { parseLucene } from "../oracles/lucene/lucene-parser.js";
 import { printLucene } from "../../src/query/lucene/lucene-printer.js";
 import { LUCENE_CHANGES } from "./documented-changes.js";
 import { queryWhere, RUNS, withEvents } from "./arbitraries.js";

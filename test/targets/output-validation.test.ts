@@ -11,7 +11,7 @@ import * as assert from "uvu/assert";
 import { convertFiles } from "../helpers/convert-fixture.js";
 import { parseConf } from "../helpers/conf-parser.js";
 import { errorsText, kibanaValidator, sigmaValidators } from "../helpers/schemas.js";
-import { parseLucene } from "../../src/query/lucene/lucene-parser.js";
+import { parseLucene } from "../oracles/lucene/lucene-parser.js";
 
 const inputs = [
   ...readdirSync("rules").map((f) => join("rules", f)),

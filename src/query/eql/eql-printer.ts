@@ -9,7 +9,7 @@
 import type { Duration, Expr, Query, SequenceStep, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
+import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
 import { eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";

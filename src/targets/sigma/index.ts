@@ -5,27 +5,49 @@
  */
 import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
-import { renderSigmaDetection } from "./sigma-detection.js";
+import type { OptionSpec } from "../../options/option-spec.js";
+import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
+import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind, type SigmaField } from "./sigma-layout.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
-export const sigmaTarget: Target = {
+const SIGMA_OPTIONS = [
+  {
+    key: "sigmaTaxonomy",
+    flag: "sigma-taxonomy",
+    config: ["sigma_taxonomy"],
+    env: "RULECAST_SIGMA_TAXONOMY",
+    choices: ["sigma", "ecs", "auto"],
+    default: "auto",
+    help: "field names of Sigma output for ECS rules: sigma maps them (fails on fields the Sigma taxonomy lacks), ecs keeps them (taxonomy: ecs), auto maps when every field maps",
+    commands: ["convert", "check"],
+  },
+] as const satisfies readonly OptionSpec[];
+
+export const sigmaTarget: TargetSpec<"sigma"> = {
   name: "sigma",
+  title: "Sigma",
+  summary: "Sigma rules and correlation rules (<slug>.yml)",
+  taxonomy: "sigma",
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", keepOwnNames: "sigmaTaxonomy" }],
+  options: SIGMA_OPTIONS,
+  mappings: [],
   renderRule: renderSigmaRule,
   renderBundle: () => [],
 };
 
 interface Doc {
-  readonly template: "sigma/rule.yaml.hbs" | "sigma/correlation.yaml.hbs";
-  readonly view: Record<string, unknown>;
+  readonly kind: SigmaDocumentKind;
+  /** Values by key (sigma-layout.ts says which are written, and where). */
+  readonly values: Record<string, unknown>;
 }
 
-function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
+function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
@@ -38,7 +60,8 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
     for (const i of d.issues) error(i.code, i.reason);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
-    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), searches, condition } };
+    const detection: SigmaDetectionView = { searches, condition };
+    return { kind: "rule", values: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), detection } };
   };
 
   const q = rule.query;
@@ -72,7 +95,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
       };
       if (keys.aliases) correlation.aliases = aliasView(keys.aliases, names);
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ kind: "correlation", values: { ...common, correlation } });
       break;
     }
     case "correlation": {
@@ -103,7 +126,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
         correlation.condition = cond;
       }
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...common, correlation } });
+      docs.push({ kind: "correlation", values: { ...common, correlation } });
       break;
     }
     default: {
@@ -113,16 +136,16 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   }
 
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
-  const written = docs.map(withoutRepeatedKeys);
-  const documents = written.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
+  const fields = docs.map((d) => sigmaFields(d.kind, d.values, (d.values["custom"] ?? {}) as Record<string, unknown>));
+  const documents = docs.map((d, i) => ctx.templates.render(TEMPLATE[d.kind], templateView(viewOf(d, fields[i]!), rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
-  const problem = yamlReadBackProblem(content, written.length);
+  const problem = yamlReadBackProblem(content, fields.length);
   if (problem) {
-    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0]?.template ?? "sigma/file.yaml.hbs")} does not read back: ${problem}`);
+    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0] ? TEMPLATE[docs[0].kind] : "sigma/file.yaml.hbs")} does not read back: ${problem}`);
     return { files: [], bundle: [], diagnostics };
   }
   return {
-    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => written.map((d) => intendedDocument(d.view)))],
+    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => fields.map(sigmaDocument))],
     bundle: [],
     diagnostics,
   };
@@ -140,6 +163,20 @@ function yamlReadBackProblem(content: string, count: number): string | undefined
     if (e) return e.message.split("\n")[0];
   }
   return docs.length === count ? undefined : `it holds ${docs.length} documents, not ${count}`;
+}
+
+/** Each document's template: both write the fields they are given, in order. */
+const TEMPLATE: Readonly<Record<SigmaDocumentKind, string>> = { rule: "sigma/rule.yaml.hbs", correlation: "sigma/correlation.yaml.hbs" };
+
+/**
+ * What a Sigma template sees: the ordered `fields` the built-in templates write, and each value by
+ * its key (`title`, `logsource`, `searches` and `condition`, `correlation`, `custom`, …) for a
+ * user's template that lays a document out itself.
+ */
+function viewOf(d: Doc, fields: readonly SigmaField[]): Record<string, unknown> {
+  const { detection, ...values } = d.values;
+  const det = detection as SigmaDetectionView | undefined;
+  return { ...values, ...(det ? { searches: det.searches, condition: det.condition } : {}), fields };
 }
 
 /**
@@ -162,19 +199,6 @@ function withLazyDocument(file: { path: string; content: string }, make: () => u
   });
 }
 
-/** The YAML document a view stands for: the keys the templates write (optional ones only when set). */
-function intendedDocument(view: Record<string, unknown>): Record<string, unknown> {
-  const { searches, condition, correlation, custom, ...rest } = view;
-  const doc: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === "" && k !== "description");
-    if (!empty) doc[k] = v;
-  }
-  if (searches) doc.detection = { ...(searches as object), condition };
-  if (correlation) doc.correlation = correlation;
-  return { ...doc, ...(custom as object) };
-}
-
 function commonView(rule: Rule): Record<string, unknown> {
   return {
     title: rule.name,
@@ -195,37 +219,6 @@ function commonView(rule: Rule): Record<string, unknown> {
   };
 }
 
-/** The top-level keys of each template: written always, or only when the view sets them (`{{#if}}`). */
-const TEMPLATE_KEYS: Readonly<Record<Doc["template"], { readonly always: ReadonlySet<string>; readonly ifSet: ReadonlySet<string> }>> = {
-  "sigma/rule.yaml.hbs": {
-    always: new Set(["title", "id", "description", "logsource", "detection"]),
-    ifSet: new Set(["name", "taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
-  },
-  "sigma/correlation.yaml.hbs": {
-    always: new Set(["title", "id", "description", "correlation"]),
-    ifSet: new Set(["taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
-  },
-};
-
-/**
- * The doc without the rule's own keys that its template writes itself. Such a key (an unknown
- * `status` or `level` the reader warned about, `logsource` keys beyond the four) would repeat a
- * key, which no YAML reader accepts: the template's value is written, and the extra logsource
- * keys have joined the logsource.
- */
-function withoutRepeatedKeys(d: Doc): Doc {
-  const keys = TEMPLATE_KEYS[d.template];
-  const written = (k: string) => keys.always.has(k) || (keys.ifSet.has(k) && truthy(d.view[k]));
-  const custom = Object.entries(d.view["custom"] as Record<string, unknown>);
-  if (!custom.some(([k]) => written(k))) return d;
-  return { ...d, view: { ...d.view, custom: Object.fromEntries(custom.filter(([k]) => !written(k))) } };
-}
-
-/** What Handlebars' `{{#if}}` takes as set. */
-function truthy(v: unknown): boolean {
-  return Array.isArray(v) ? v.length > 0 : Boolean(v);
-}
-
 /** The log source, then the rule's own extra logsource keys it does not set. */
 function withExtras(ls: Logsource, extras: Record<string, unknown>): Record<string, unknown> {
   return { ...ls, ...Object.fromEntries(Object.entries(extras).filter(([k]) => !Object.hasOwn(ls, k))) };
@@ -233,7 +226,7 @@ function withExtras(ls: Logsource, extras: Record<string, unknown>): Record<stri
 
 /** Logsource keys of a Sigma rule beyond category/product/service/definition, kept by the reader. */
 function sigmaLogsourceExtras(rule: Rule): Record<string, unknown> {
-  const extra = rule.source.format === "sigma" ? rule.custom["logsource"] : undefined;
+  const extra = rule.language === "sigma" ? rule.custom["logsource"] : undefined;
   return extra !== null && typeof extra === "object" && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 }
 

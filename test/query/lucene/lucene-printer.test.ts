@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { evaluate } from "../../../src/eval/evaluate.js";
 import type { Part, Query } from "../../../src/ir/query.js";
-import { parseLucene } from "../../../src/query/lucene/lucene-parser.js";
+import { parseLucene } from "../../oracles/lucene/lucene-parser.js";
 import { printLucene } from "../../../src/query/lucene/lucene-printer.js";
 import { luceneRegexOfParts } from "../../../src/query/lucene/lucene-escape.js";
 
