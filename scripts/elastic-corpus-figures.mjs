@@ -3,10 +3,9 @@
 // after `npm run build`. Figures for the README come from this script.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadMappings } from "../dist/src/mapping/mappings.js";
 import { convertRule } from "../dist/src/pipeline/convert.js";
 import { readRules } from "../dist/src/pipeline/read-rules.js";
-import { loadTemplates } from "../dist/src/render/templates.js";
+import { testContext } from "../dist/test/helpers/convert-fixture.js";
 
 const dir = process.argv[2] ?? "../shared/corpus/elastic/rules";
 const walk = (d, out = []) => {
@@ -20,7 +19,7 @@ const walk = (d, out = []) => {
 const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
 // Machine-learning rules carry no query (their IR is opaque), so they are not KQL/EQL rules here.
 const rules = read.rules.filter((r) => (r.language === "kuery" || r.language === "eql") && r.query.kind !== "opaque");
-const ctxFor = (sigmaTaxonomy) => ({ templates: loadTemplates(), mappings: loadMappings(), options: { elasticLanguage: "eql", unmapped: "error", sigmaTaxonomy } });
+const ctxFor = (sigmaTaxonomy) => testContext({ sigmaTaxonomy });
 
 for (const [label, target, mode] of [
   ["Sigma (Sigma taxonomy)", "sigma", "sigma"],

@@ -7,8 +7,7 @@
 import { attackTable } from "../attack/attack-table.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
-import { assembleResults, convertRule } from "../pipeline/convert.js";
-import type { TargetContext, TargetName } from "../targets/target.js";
+import { assembleResults, convertRule, type ConvertContext } from "../pipeline/convert.js";
 import { checkAttack } from "./attack-check.js";
 import { checkDuplicates } from "./duplicate-check.js";
 import type { SourceTexts } from "./locate.js";
@@ -17,8 +16,8 @@ import { checkSeverity } from "./severity-check.js";
 import { checkSigmaFields, loadSigmaFieldEvidence, type SigmaFieldEvidence } from "./sigma-field-check.js";
 
 export interface CheckOptions {
-  readonly targets: readonly TargetName[];
-  readonly ctx: TargetContext;
+  readonly targets: readonly string[];
+  readonly ctx: ConvertContext;
   readonly texts: SourceTexts;
   /** Called once per rule checked (progress). */
   readonly onRule?: () => void;

@@ -14,7 +14,7 @@ import type { Rule } from "../ir/rule.js";
 import type { SigmaEcsMapping } from "../mapping/sigma-ecs.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { closest } from "../diagnostics/did-you-mean.js";
-import { fieldSpan, ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
+import { fieldSpan, ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 
 export interface SigmaFieldEvidence {
   /** `product/category/service` → field names. */

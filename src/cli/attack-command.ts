@@ -8,6 +8,7 @@ import { attackTable } from "../attack/attack-table.js";
 import { writeOutput } from "../pipeline/write-output.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, type Io } from "./io.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
+import type { TargetRegistry } from "../targets/target.js";
 
 export interface AttackLayerArgs extends LoadFlags {
   readonly layerOut?: string;
@@ -15,8 +16,8 @@ export interface AttackLayerArgs extends LoadFlags {
   readonly verbose: boolean;
 }
 
-export function runAttackLayer(args: AttackLayerArgs, io: Io): number {
-  const loaded = loadRules(args, io);
+export function runAttackLayer(args: AttackLayerArgs, io: Io, registry: TargetRegistry): number {
+  const loaded = loadRules(args, io, registry);
   printDiagnostics(io, loaded.diagnostics, args.verbose);
   const layer = JSON.stringify(attackLayer(loaded.rules, attackTable(), { name: args.name }), null, 2) + "\n";
   if (args.layerOut) {

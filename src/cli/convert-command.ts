@@ -3,20 +3,16 @@
  * come from flags, RULECAST_* and rulecast.config.yaml (load-inputs.ts); with `--check` nothing
  * is written and every file that differs from a fresh conversion is listed with a unified diff.
  */
-import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { DEFAULT_NAMING } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
-import { loadMappings } from "../mapping/mappings.js";
-import { assembleResults, convertRule, TARGET_NAMES, type OutputFile } from "../pipeline/convert.js";
+import { DEFAULT_NAMING } from "../options/core-options.js";
+import { assembleResults, convertRule, targetNamed, type OutputFile } from "../pipeline/convert.js";
 import { isLeftoverTemp, OutputFolder } from "../pipeline/output-folder.js";
 import type { TextFile } from "../pipeline/write-output.js";
-import { loadTemplates } from "../render/templates.js";
-import { appNameProblem, splunkAppFiles } from "../splunk-app/splunk-app.js";
-import { tgz } from "../splunk-app/tar-writer.js";
-import type { TargetName, TargetOptions } from "../targets/target.js";
+import type { TargetRegistry } from "../targets/target.js";
+import { conversionContext } from "./conversion-context.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
@@ -29,49 +25,20 @@ export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
   readonly check: boolean;
   readonly verbose: boolean;
-  readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
   readonly report?: ReportRequest;
 }
 
-/** Folder under `--out` that holds `--splunk-app` apps and their .tgz files. */
-export const SPLUNK_APP_DIR = "splunk-app";
-
-export function parseTargets(list: readonly string[]): TargetName[] {
-  const names = list.flatMap((t) => t.split(",")).map((t) => t.trim().toLowerCase()).filter(Boolean);
-  const bad = names.filter((n) => !(TARGET_NAMES as string[]).includes(n));
-  if (bad.length > 0) throw new UsageError(`unknown target ${bad.map((b) => `\`${b}\``).join(", ")}; run \`rulecast list targets\` (valid: ${TARGET_NAMES.join(", ")})`);
-  if (names.length === 0) throw new UsageError("no target given: use --to sigma,splunk,elastic");
-  return [...new Set(names)] as TargetName[];
+interface Archive {
+  readonly path: string;
+  readonly bytes: Buffer;
 }
 
-export function runConvert(args: ConvertArgs, io: Io): number {
-  const loaded = loadRules(args, io);
+export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry): number {
+  const loaded = loadRules(args, io, registry);
   const s = loaded.settings;
-  const targets = parseTargets(s.targets);
   const badPlaceholder = unknownPlaceholder(s.naming);
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
-  const appProblem = s.splunkApp !== undefined ? appNameProblem(s.splunkApp) : undefined;
-  if (appProblem !== undefined) throw new UsageError(`--splunk-app: \`${s.splunkApp}\` is not a Splunk app name (${appProblem})`);
-  if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
-  if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
-
-  const options: TargetOptions = {
-    elasticLanguage: s.elasticLanguage,
-    unmapped: s.unmapped,
-    sigmaCase: s.sigmaCase,
-    sigmaProfile: s.sigmaProfile,
-    sigmaCustom: s.sigmaCustom,
-    ...(args.sigmaTaxonomy ? { sigmaTaxonomy: args.sigmaTaxonomy } : {}),
-    ...(s.splunkIndex ? { splunkIndex: s.splunkIndex } : {}),
-    ...(s.splunkApp ? { splunkApp: s.splunkApp } : {}),
-    ...(s.splunkTaxonomy !== "sigma" ? { splunkTaxonomy: s.splunkTaxonomy } : {}),
-    splunkLag: s.splunkLag,
-    splunkAlert: s.splunkAlert,
-    ...(s.enable ? { splunkEnable: true } : {}),
-    templateVars: s.vars,
-  };
-  const templates = loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize);
-  const ctx = { templates, mappings: loadMappings(s.mappings), options };
+  const { targets, ctx } = conversionContext(s, io, registry);
   const progress = startProgress(io, "converting", loaded.rules.length);
   const ruleResults = loaded.rules.map((rule) => {
     const r = convertRule(rule, targets, ctx);
@@ -95,31 +62,28 @@ export function runConvert(args: ConvertArgs, io: Io): number {
   writeReport(io, args.report, "convert", loaded.rules, diagnostics, s.failOn, { converted, skipped, failed });
   const findings = failed > 0 || failsAt(diagnostics, s.failOn);
 
+  // What targets package from their output (the Splunk app), beside their folders.
   const files = [...named.files];
-  let archive: { path: string; bytes: Buffer } | undefined;
-  if (s.splunkApp && targets.includes("splunk")) {
-    const conf = result.files.find((f) => f.target === "splunk" && f.path === "savedsearches.conf");
-    const macros = result.files.find((f) => f.target === "splunk" && f.path === "macros.conf");
-    if (conf && macros) {
-      const app = splunkAppFiles(s.splunkApp, s.splunkAppVersion, conf.content, macros.content, templates);
-      files.push(...app.map((f) => ({ path: `${SPLUNK_APP_DIR}/${f.path}`, content: f.content })));
-      const packed = tgz(app);
-      if ("error" in packed) throw new UsageError(packed.error);
-      archive = { path: `${SPLUNK_APP_DIR}/${s.splunkApp}.tgz`, bytes: packed.bytes };
-    }
+  const archives: Archive[] = [];
+  for (const name of targets) {
+    const packed = targetNamed(ctx, name).package?.(result.files.filter((f) => f.target === name), ctx);
+    if (!packed) continue;
+    if ("error" in packed) throw new UsageError(packed.error);
+    files.push(...packed.files.map((f) => ({ path: f.path, content: f.content })));
+    if (packed.archive) archives.push(packed.archive);
   }
 
   const out = s.out;
   // Stale files are judged only in folders rulecast alone names: the per-target folders.
   const managed = s.naming.startsWith("{target}/") ? targets : [];
-  if (args.check) return checkOutput(out ?? "out", files, archive, io, managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
+  if (args.check) return checkOutput(out ?? "out", files, archives, io, managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
   if (failed > 0 && !args.skipErrors) {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
     return EXIT_FINDINGS;
   }
   if (out) {
     const outDir = resolve(io.cwd, out);
-    writeLocked(io, outDir, archive ? [...files, { path: archive.path, content: archive.bytes }] : files, { managedDirs: managed, removeStale: failed === 0 });
+    writeLocked(io, outDir, [...files, ...archives.map((a) => ({ path: a.path, content: a.bytes }))], { managedDirs: managed, removeStale: failed === 0 });
   } else {
     for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
   }
@@ -147,10 +111,10 @@ function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly TextFile[], archive: { path: string; bytes: Buffer } | undefined, io: Io, managedDirs: readonly string[]): number {
+function checkOutput(outDir: string, files: readonly TextFile[], archives: readonly Archive[], io: Io, managedDirs: readonly string[]): number {
   const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
   // A link anywhere is refused before the first diff is printed.
-  for (const f of [...files, ...(archive ? [archive] : [])]) folder.entry(f.path);
+  for (const f of [...files, ...archives]) folder.entry(f.path);
   let differ = 0;
   for (const f of files) {
     const old = readForCheck(folder, f.path);
@@ -165,7 +129,7 @@ function checkOutput(outDir: string, files: readonly TextFile[], archive: { path
     }
   }
   // A file a fresh conversion would not write (its rule was deleted) is drift too: a write would remove it.
-  const fresh = new Set([...files.map((f) => f.path), ...(archive ? [archive.path] : [])]);
+  const fresh = new Set([...files.map((f) => f.path), ...archives.map((a) => a.path)]);
   for (const dir of managedDirs) {
     for (const rel of folder.filesUnder(dir)) {
       if (fresh.has(rel) || isLeftoverTemp(rel.slice(rel.lastIndexOf("/") + 1))) continue;
@@ -173,7 +137,7 @@ function checkOutput(outDir: string, files: readonly TextFile[], archive: { path
       io.err(`${shownPath(join(outDir, rel))}: not written by a fresh conversion (its rule is gone or no longer converts); a run without --check removes it\n`);
     }
   }
-  if (archive) {
+  for (const archive of archives) {
     const old = folder.entry(archive.path).kind === "file" ? folder.read(archive.path, archive.bytes.length) : undefined;
     if (old?.kind !== "bytes" || !old.bytes.equals(archive.bytes)) {
       differ++;

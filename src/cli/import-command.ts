@@ -8,22 +8,23 @@
  */
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { isDeepStrictEqual } from "node:util";
+import type { Argv } from "yargs";
+import { inputSizeLimit } from "../config/settings.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import { slugify } from "../ir/ids.js";
 import type { Rule } from "../ir/rule.js";
 import { loadMappings } from "../mapping/mappings.js";
-import { convertRule } from "../pipeline/convert.js";
-import { detectFormat } from "../pipeline/detect-format.js";
-import { inputSizeLimit } from "../config/settings.js";
+import { defaultOptionValues } from "../options/option-spec.js";
+import { convertRule, type ConvertContext } from "../pipeline/convert.js";
 import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules } from "../pipeline/read-rules.js";
-import { ruleDiagnostic } from "../pipeline/rule-diagnostic.js";
 import type { FileToWrite } from "../pipeline/write-output.js";
 import { loadTemplates, type Templates } from "../render/templates.js";
-import { readElasticJson, readElasticToml, readKibanaNdjson, type ElasticReadResult } from "../sources/elastic/index.js";
-import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
-import { writeNativeRule } from "../writers/native-rule-writer.js";
+import { detectFormat, sourceNamed } from "../sources/registry.js";
+import type { SourceRead } from "../sources/source.js";
+import { BUILTIN_TARGETS } from "../targets/registry.js";
+import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { writeLocked } from "./write-locked.js";
 
@@ -37,14 +38,26 @@ export interface ImportArgs {
   readonly maxInputSize?: string;
 }
 
-/** Rule types the rule-file schema (schema/rule.schema.json `type`) can hold. */
-const NATIVE_TYPES: readonly string[] = ["query", "eql", "threshold", "esql", "new_terms"];
+/** Formats imported as they are: Elastic rules. */
+const DIRECT = ["elastic-toml", "elastic-ndjson", "elastic-json"];
+/** The target a Sigma rule goes through: ECS names, an EQL query, index patterns from its log source. */
+const VIA_TARGET = "elastic";
+/** How that target writes a rule, read back as an imported rule. */
+const READ_BACK = "elastic-json";
 
-const READERS: readonly { ext: string; read: (path: string, text: string) => ElasticReadResult }[] = [
-  { ext: ".toml", read: readElasticToml },
-  { ext: ".ndjson", read: readKibanaNdjson },
-  { ext: ".json", read: readElasticJson },
-];
+/** The `import` command's yargs definition. */
+export function importCommand<T>(y: Argv<T>) {
+  return y
+    .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic or Sigma rule files, or folders" })
+    .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
+    .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
+    .option("include-deprecated", { type: "boolean", default: false, describe: "also import rules under _deprecated/ folders (skipped by default)" })
+    .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
+    .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
+    .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries");
+}
+
+export const IMPORT_DESCRIPTION = "import Elastic rules (detection-rules TOML, Kibana ndjson, rule JSON) and Sigma rules as rulecast rule files";
 
 interface Imported {
   readonly rule: Rule;
@@ -52,7 +65,7 @@ interface Imported {
   readonly content: string;
 }
 
-export function runImport(args: ImportArgs, io: Io): number {
+export function runImport(args: ImportArgs, io: Io, registry: TargetRegistry = BUILTIN_TARGETS): number {
   const diagnostics: Diagnostic[] = [];
   const failedUnits = new Set<string>();
   const fail = (d: Diagnostic) => {
@@ -64,7 +77,7 @@ export function runImport(args: ImportArgs, io: Io): number {
   const seenIds = new Map<string, string>();
 
   const sigma: { path: string; text: string; dir: string }[] = [];
-  const units: { read: ElasticReadResult; dir: string }[] = [];
+  const units: { read: SourceRead; dir: string }[] = [];
   const limit = inputSizeLimit(args.maxInputSize, io.env);
   if (typeof limit !== "number") throw new UsageError(limit.error);
   const inputs = inputFiles(args.paths, io.cwd, args.includeDeprecated === true);
@@ -76,13 +89,14 @@ export function runImport(args: ImportArgs, io: Io): number {
       continue;
     }
     const text = stripBom(read.text);
-    const reader = READERS.find((r) => input.path.toLowerCase().endsWith(r.ext));
-    if (reader) units.push({ read: reader.read(input.path, text), dir: input.dir });
-    else if (detectFormat(input.path, text) === "sigma") sigma.push({ path: input.path, text, dir: input.dir });
+    const format = detectFormat(input.path, text);
+    const reader = format !== undefined && DIRECT.includes(format) ? sourceNamed(format) : undefined;
+    if (reader) units.push({ read: reader.read(input.path, text, { knownRules: new Map() }), dir: input.dir });
+    else if (format === "sigma") sigma.push({ path: input.path, text, dir: input.dir });
     else diagnostics.push({ severity: "info", code: "import/skipped", message: "not an Elastic or Sigma rule file: skipped", file: input.path, line: 1, col: 1 });
   }
   // Sigma files are read together: correlations and filters may name rules in other files.
-  if (sigma.length > 0) units.push(...sigmaUnits(sigma, templates, diagnostics, fail));
+  if (sigma.length > 0) units.push(...sigmaUnits(sigma, templates, registry, diagnostics, fail));
 
   for (const { read, dir } of units) {
     for (const d of read.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
@@ -92,13 +106,15 @@ export function runImport(args: ImportArgs, io: Io): number {
         fail(ruleDiagnostic(rule, { severity: "error", code: "import/duplicate-rule-id", message: `rule id ${rule.id} was already imported from ${earlier}` }));
         continue;
       }
-      const written = toNativeFile(rule, templates);
-      if ("error" in written) {
-        fail(ruleDiagnostic(rule, written.error));
+      // The rule-file target reads each file back: a rule the format cannot hold is refused by name.
+      const written = registry.ruleFiles.renderRule(rule, { templates, options: {}, vars: {} });
+      const file = written.files[0];
+      if (!file) {
+        for (const d of written.diagnostics) fail(d);
         continue;
       }
       seenIds.set(rule.id, rule.source.file);
-      imported.push({ rule, dir, content: written.content });
+      imported.push({ rule, dir, content: file.content });
     }
   }
 
@@ -121,61 +137,25 @@ export function runImport(args: ImportArgs, io: Io): number {
 function sigmaUnits(
   files: readonly { path: string; text: string; dir: string }[],
   templates: Templates,
+  registry: TargetRegistry,
   diagnostics: Diagnostic[],
   fail: (d: Diagnostic) => void,
-): { read: ElasticReadResult; dir: string }[] {
+): { read: SourceRead; dir: string }[] {
   const read = readRules(files.map((f) => ({ path: f.path, text: f.text })), { format: "sigma" });
   for (const d of read.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
-  const ctx = { templates, mappings: loadMappings(), options: { elasticLanguage: "eql" as const, unmapped: "error" as const } };
+  // Built-in settings only: an import writes the same files wherever it runs.
+  const ctx: ConvertContext = { targets: registry.targets, templates, mappings: loadMappings({}, declaredMappings(registry)), options: defaultOptionValues(declaredOptions(registry)), vars: {} };
   const dirOf = new Map(files.map((f) => [f.path, f.dir]));
-  const out: { read: ElasticReadResult; dir: string }[] = [];
+  const out: { read: SourceRead; dir: string }[] = [];
   for (const rule of read.rules) {
-    const res = convertRule(rule, ["elastic"], ctx);
+    const res = convertRule(rule, [VIA_TARGET], ctx);
     for (const d of res.diagnostics) (d.severity === "error" ? fail(d) : diagnostics.push(d));
     const json = res.files.find((f) => f.path.endsWith(".json"));
     if (!json) continue;
-    const back = readElasticJson(rule.source.file, json.content);
+    const back = sourceNamed(READ_BACK)!.read(rule.source.file, json.content, { knownRules: new Map() });
     out.push({ read: { ...back, rules: back.rules.map((r) => ({ ...r, source: { ...rule.source } })) }, dir: dirOf.get(rule.source.file) ?? "" });
   }
   return out;
-}
-
-/** The rule file for a rule, checked by reading it back; or why the format cannot hold the rule. */
-function toNativeFile(rule: Rule, templates: Templates): { content: string } | { error: { severity: "error"; code: string; message: string; hint?: string } } {
-  if (!NATIVE_TYPES.includes(rule.type)) {
-    return {
-      error: {
-        severity: "error",
-        code: "import/unsupported-type",
-        message: `rule type \`${rule.type}\` cannot be written as a rulecast rule file`,
-        hint: `the rule-file schema allows ${NATIVE_TYPES.join(", ")}`,
-      },
-    };
-  }
-  const content = writeNativeRule(rule, templates);
-  const back = readNativeRuleFile(`${slugify(rule.name)}.yaml`, content);
-  const problem = back.diagnostics.find((d) => d.severity === "error");
-  if (problem || back.rules.length !== 1) {
-    return {
-      error: {
-        severity: "error",
-        code: "import/not-representable",
-        message: `the rule file would not read back: ${problem ? `${problem.code}: ${problem.message}` : "no rule"}`,
-      },
-    };
-  }
-  const changed = changedFields(rule, back.rules[0]!);
-  if (changed.length > 0) {
-    return { error: { severity: "error", code: "import/round-trip", message: `the rule file would change ${changed.map((f) => `\`${f}\``).join(", ")}` } };
-  }
-  return { content };
-}
-
-/** Rule fields (all but `source`) whose values differ, compared as JSON data. */
-export function changedFields(a: Rule, b: Rule): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== "source").sort();
-  const json = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
-  return keys.filter((k) => !isDeepStrictEqual(json((a as unknown as Record<string, unknown>)[k]), json((b as unknown as Record<string, unknown>)[k])));
 }
 
 /**

@@ -1,95 +1,94 @@
 /**
- * `rulecast list targets|formats|mappings|fields|data-sources`: the valid values other commands name in their
- * errors. `list fields --mapping NAME` prints one mapping's field rows, the config's overrides
- * included, so a user sees what a conversion will use.
+ * `rulecast list targets|formats|mappings|fields|options` and each target's own lists: the valid values other commands name in
+ * their errors, all read from the declarations (the target registry, the source registry, the
+ * declared settings). `list fields --mapping NAME` prints one mapping's field rows, the config's
+ * overrides included, so a user sees what a conversion will use.
  */
 import { oneLine, safeLineStart } from "../diagnostics/display-text.js";
-import { findCimRoute } from "../mapping/cim-mapping.js";
-import { loadMappings } from "../mapping/mappings.js";
-import { TARGET_NAMES } from "../pipeline/convert.js";
+import { loadMappings, TAXONOMY_MAPPINGS, type MappingSpec } from "../mapping/mappings.js";
+import { optionLabel, type OptionSpec } from "../options/option-spec.js";
 import { REPORT_FORMATS } from "../reports/render-report.js";
-import type { TargetName } from "../targets/target.js";
+import { SOURCES } from "../sources/registry.js";
+import { declaredMappings, declaredOptions, type TargetRegistry, type TargetSpec } from "../targets/target.js";
 import { EXIT_OK, UsageError, type Io } from "./io.js";
 import { loadSettings, type LoadFlags } from "./load-inputs.js";
 
-export const LIST_WHAT = ["targets", "formats", "mappings", "fields", "data-sources"] as const;
+export const LIST_WHAT = ["targets", "formats", "mappings", "fields", "options"] as const;
 
-const TARGET_TEXT: Readonly<Record<TargetName, string>> = {
-  sigma: "Sigma rules and correlation rules (<slug>.yml)",
-  splunk: "SPL (<slug>.spl) and one savedsearches.conf; --splunk-app packages an app",
-  elastic: "Kibana detection rules (<slug>.json) and a rules.ndjson import bundle",
+/** What `list` takes: the built-in lists, then each target's own (`data-sources`). */
+export function listWhat(registry: TargetRegistry): readonly string[] {
+  return [...LIST_WHAT, ...registry.targets.flatMap((t) => (t.lists ?? []).map((l) => l.name))];
+}
+
+const REPORT_TEXT: Readonly<Record<(typeof REPORT_FORMATS)[number], string>> = {
+  json: "findings as JSON",
+  sarif: "SARIF 2.1.0 (GitHub code scanning)",
+  junit: "JUnit XML (CI test results)",
 };
 
-export const INPUT_FORMATS: readonly (readonly [string, string])[] = [
-  ["native", "rulecast rule files (YAML, schema/rule.schema.json)"],
-  ["sigma", "Sigma rules and correlation rules (YAML)"],
-  ["elastic-toml", "elastic/detection-rules TOML"],
-  ["elastic-json", "one Kibana rule as JSON"],
-  ["elastic-ndjson", "a Kibana rule export (one rule per line)"],
-];
-
-export const MAPPING_TEXT: Readonly<Record<string, string>> = {
-  "ecs-sigma": "ECS field names → Sigma taxonomy (rule files to Sigma and Splunk); mappings/ecs-sigma.yaml",
-  "sigma-ecs": "Sigma taxonomy → ECS (Sigma rules to Elastic); mappings/sigma-ecs.yaml",
-  "sigma-splunk": "Sigma taxonomy → Splunk add-on field names and sources; mappings/sigma-splunk.yaml",
-};
-
-export function runList(args: LoadFlags & { readonly what: string; readonly mapping?: string }, io: Io): number {
+export function runList(args: LoadFlags & { readonly what: string; readonly mapping?: string }, io: Io, registry: TargetRegistry): number {
   const table = (rows: readonly (readonly [string, string])[]) => {
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [a, b] of rows) io.out(`${a.padEnd(w)}  ${b}\n`);
   };
   switch (args.what) {
     case "targets":
-      table(TARGET_NAMES.map((t) => [t, TARGET_TEXT[t]] as const));
+      table(registry.targets.map((t) => [t.name, t.summary] as const));
       return EXIT_OK;
     case "formats":
       io.out("input formats (--from):\n");
-      table(INPUT_FORMATS.map(([a, b]) => [`  ${a}`, b] as const));
+      table(SOURCES.map((s) => [`  ${s.format}`, s.summary] as const));
       io.out("report formats (--report FORMAT FILE):\n");
-      table(REPORT_FORMATS.map((f) => [`  ${f}`, { json: "findings as JSON", sarif: "SARIF 2.1.0 (GitHub code scanning)", junit: "JUnit XML (CI test results)" }[f]] as const));
+      table(REPORT_FORMATS.map((f) => [`  ${f}`, REPORT_TEXT[f]] as const));
       return EXIT_OK;
     case "mappings":
-      table(Object.entries(MAPPING_TEXT));
+      table(mappingTexts(registry));
       return EXIT_OK;
     case "fields":
-      return listFields(args, io);
-    case "data-sources":
-      return listDataSources(io);
-    default:
-      throw new UsageError(`unknown list \`${args.what}\` (valid: ${LIST_WHAT.join(", ")})`);
-  }
-}
-
-/**
- * Per Sigma log source: the Splunk conditions that select its raw events (mappings/sigma-splunk.yaml)
- * and, for `--splunk-taxonomy cim`, the CIM data set that holds them (mappings/sigma-cim.yaml).
- */
-function listDataSources(io: Io): number {
-  const m = loadMappings();
-  const say = (ls: object) => Object.entries(ls).map(([k, v]) => `${k}=${v}`).join(",");
-  const rows: (readonly [string, string, string])[] = m.sigmaToSplunk.logsources.map((l) => {
-    const search = Object.entries(l.conditions).map(([f, v]) => (Array.isArray(v) ? `${f} IN (${v.map((x) => JSON.stringify(x)).join(", ")})` : `${f}=${JSON.stringify(v)}`)).join(" ");
-    const cim = findCimRoute(m.cim.sigma, l.logsource);
-    return [say(l.logsource), search, cim ? `${cim.route.dataset.key}${Object.keys(cim.row.conditions).length ? ` (${say(cim.row.conditions)})` : ""}` : "-"] as const;
-  });
-  for (const route of m.cim.sigma) {
-    for (const row of route.logsources) {
-      if (!m.sigmaToSplunk.logsources.some((l) => say(l.logsource) === say(row.logsource))) rows.push([say(row.logsource), "-", route.dataset.key]);
+      return listFields(args, io, registry);
+    case "options":
+      table(declaredOptions(registry).map((o) => [optionLabel(o), optionText(o)] as const));
+      return EXIT_OK;
+    default: {
+      const own = registry.targets.flatMap((t) => t.lists ?? []).find((l) => l.name === args.what);
+      if (!own) throw new UsageError(`unknown list \`${args.what}\` (valid: ${listWhat(registry).join(", ")})`);
+      const declared = declaredMappings(registry);
+      own.print(loadMappings(loadSettings(args, io, registry).settings.mappings, declared), (text) => io.out(text));
+      return EXIT_OK;
     }
   }
-  const w0 = Math.max(...rows.map((r) => r[0].length), "log source".length);
-  const w1 = Math.max(...rows.map((r) => r[1].length), "raw events (--splunk-taxonomy sigma)".length);
-  io.out(`${"log source".padEnd(w0)}  ${"raw events (--splunk-taxonomy sigma)".padEnd(w1)}  CIM data set (--splunk-taxonomy cim)\n`);
-  for (const [a, b, c] of rows) io.out(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}\n`);
-  return EXIT_OK;
 }
 
-function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io): number {
-  if (!args.mapping || !(args.mapping in MAPPING_TEXT)) {
-    throw new UsageError(`${args.mapping ? `unknown mapping \`${args.mapping}\`` : "name a mapping: --mapping NAME"}; run \`rulecast list mappings\` (valid: ${Object.keys(MAPPING_TEXT).join(", ")})`);
+/** Where a setting can be set, what it takes, and what it does. */
+function optionText(o: OptionSpec): string {
+  const where = [o.config ? `config ${o.config.join(".")}` : undefined, o.env].filter((x) => x !== undefined).join(", ");
+  const values = o.choices ? `${o.choices.join("|")}; ` : "";
+  return `${values}${o.help}${o.default !== undefined ? ` (default ${o.default})` : ""}${where ? ` [${where}]` : ""}`;
+}
+
+/** `Sigma and Splunk`. */
+function titles(targets: readonly TargetSpec[]): string {
+  const t = targets.map((x) => x.title);
+  return t.length <= 1 ? (t[0] ?? "none") : `${t.slice(0, -1).join(", ")} and ${t[t.length - 1]}`;
+}
+
+/** Each mapping's name and what it is for: the taxonomy mappings, then each target's own. */
+function mappingTexts(registry: TargetRegistry): (readonly [string, string])[] {
+  const to = (taxonomy: string) => registry.targets.filter((t) => t.taxonomy === taxonomy);
+  const taxonomy: Record<(typeof TAXONOMY_MAPPINGS)[number], string> = {
+    "ecs-sigma": `ECS field names → Sigma taxonomy (rule files to ${titles(to("sigma"))}); mappings/ecs-sigma.yaml`,
+    "sigma-ecs": `Sigma taxonomy → ECS (Sigma rules to ${titles(to("ecs"))}); mappings/sigma-ecs.yaml`,
+  };
+  return [...TAXONOMY_MAPPINGS.map((m) => [m, taxonomy[m]] as const), ...declaredMappings(registry).map((m) => [m.name, `${m.summary}; mappings/${m.file}`] as const)];
+}
+
+function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io, registry: TargetRegistry): number {
+  const names = mappingTexts(registry).map(([n]) => n);
+  if (!args.mapping || !names.includes(args.mapping)) {
+    throw new UsageError(`${args.mapping ? `unknown mapping \`${args.mapping}\`` : "name a mapping: --mapping NAME"}; run \`rulecast list mappings\` (valid: ${names.join(", ")})`);
   }
-  const m = loadMappings(loadSettings(args, io).settings.mappings);
+  const declared: readonly MappingSpec[] = declaredMappings(registry);
+  const m = loadMappings(loadSettings(args, io, registry).settings.mappings, declared);
   const rows: string[] = [];
   switch (args.mapping) {
     case "ecs-sigma":
@@ -105,10 +104,12 @@ function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io): nu
         rows.push(`*\t${fb.prefix}*${when ? `\t[${when}]` : ""}`);
       }
       break;
-    case "sigma-splunk":
-      m.sigmaToSplunk.fields.fields.forEach((r) => rows.push(`${r.from}\t${r.to}`));
-      rows.push("*\t* (other names pass through: the Splunk add-ons extract Sigma's names)");
-      break;
+    default: {
+      const spec = declared.find((d) => d.name === args.mapping)!;
+      const table = m.target(spec.name);
+      table.fields.fields.forEach((r) => rows.push(`${r.from}\t${r.to}`));
+      if (table.identity && spec.passThrough) rows.push(`*\t* (${spec.passThrough})`);
+    }
   }
   // Rows of config overrides are the config author's text: one line each, no CI command.
   for (const r of rows) io.out(safeLineStart(r.split("\t").map(oneLine).join("\t")) + "\n");

@@ -12,9 +12,11 @@ import { configSizeLimit, resolveSettings, type SettingFlags, type Settings } fr
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { decodeRead, readTextInput } from "../input/read-text.js";
-import { detectFormat, type InputFormat } from "../pipeline/detect-format.js";
+import { TAXONOMY_MAPPINGS } from "../mapping/mappings.js";
 import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { readRules, type SourceText } from "../pipeline/read-rules.js";
+import { detectTextFormat } from "../sources/registry.js";
+import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { UsageError, type Io } from "./io.js";
 
 export const STDIN_PATH = "<stdin>";
@@ -22,7 +24,8 @@ export const STDIN_PATH = "<stdin>";
 export interface LoadFlags extends SettingFlags {
   readonly config?: string;
   readonly pattern?: string;
-  readonly from?: InputFormat;
+  /** A format of src/sources/registry.ts. */
+  readonly from?: string;
 }
 
 export interface LoadedConfig {
@@ -40,7 +43,7 @@ export interface LoadedRules extends LoadedConfig {
 }
 
 /** Settings alone (for commands that read no rules, and before reading). */
-export function loadSettings(flags: LoadFlags, io: Io): LoadedConfig {
+export function loadSettings(flags: LoadFlags, io: Io, registry: TargetRegistry): LoadedConfig {
   const explicit = flags.config ?? io.env["RULECAST_CONFIG"];
   const configFile = explicit ? resolve(io.cwd, explicit) : findConfigFile(io.cwd);
   let config: RulecastConfig | undefined;
@@ -50,17 +53,17 @@ export function loadSettings(flags: LoadFlags, io: Io): LoadedConfig {
     const shown = relative(io.cwd, configFile).startsWith("..") ? configFile : relative(io.cwd, configFile);
     const read = readTextInput({ shown, absolute: configFile }, { bytes: limit, setting: "--max-config-size" });
     if (!read.ok) throw new UsageError(`cannot read config file: ${formatDiagnostic(read.diagnostic)}`);
-    const parsed = parseConfig(shown, read.text);
+    const parsed = parseConfig(shown, read.text, { options: declaredOptions(registry), mappings: [...TAXONOMY_MAPPINGS, ...declaredMappings(registry).map((m) => m.name)] });
     if ("error" in parsed) throw new UsageError(formatDiagnostic(parsed.error));
     config = parsed.config;
   }
-  const r = resolveSettings(flags, io.env, config, configFile, io.cwd);
+  const r = resolveSettings(flags, io.env, config, configFile, io.cwd, { options: declaredOptions(registry), targets: registry.targets.map((t) => t.name) });
   if ("error" in r) throw new UsageError(r.error);
   return { settings: r.settings, ...(configFile ? { configFile } : {}) };
 }
 
-export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {}): LoadedRules {
-  const loaded = loadSettings(flags, io);
+export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, onFile: () => void = () => {}): LoadedRules {
+  const loaded = loadSettings(flags, io, registry);
   const { settings } = loaded;
   if (settings.paths.length === 0) throw new UsageError("name the rule files or folders to read (or `-` for stdin), or list them under `rules:` in rulecast.config.yaml");
   let pattern: RegExp | undefined;
@@ -104,8 +107,8 @@ export function loadRules(flags: LoadFlags, io: Io, onFile: () => void = () => {
   const rules = [...read.rules];
   const diagnostics = [...unreadable, ...read.diagnostics];
   if (stdin) {
-    // stdin has no extension to detect a format from: YAML unless it looks like JSON.
-    const format = flags.from ?? (/^\s*[[{]/.test(stdin.text) ? "elastic-json" : detectFormat("stdin.yaml", stdin.text));
+    // stdin has no file name to detect a format from: its text alone decides.
+    const format = flags.from ?? detectTextFormat(stdin.text);
     const r = readRules([stdin], { placeholders: settings.placeholders, ...(format ? { format } : {}) });
     rules.push(...r.rules);
     diagnostics.push(...r.diagnostics);

@@ -1,21 +1,25 @@
 /**
  * Command definitions (yargs). Each command returns an exit code; errors that are the user's
- * (bad flags, missing paths, bad config) become one line and exit 2. Options that the config
- * file can also set have no yargs default: "not given" must stay distinguishable so that flags >
- * RULECAST_* > rulecast.config.yaml > built-in holds.
+ * (bad flags, missing paths, bad config) become one line and exit 2. The flags of settings come
+ * from their declarations (core and each target's), with no yargs default: "not given" must stay
+ * distinguishable so that flags > RULECAST_* > rulecast.config.yaml > built-in holds.
  */
 import yargs, { type Argv } from "yargs";
+import type { OptionCommand, OptionSpec, OptionValue } from "../options/option-spec.js";
+import { SOURCES } from "../sources/registry.js";
+import { BUILTIN_TARGETS } from "../targets/registry.js";
+import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { runAttackLayer } from "./attack-command.js";
 import { runCheck } from "./check-command.js";
 import { runConvert } from "./convert-command.js";
-import { runImport } from "./import-command.js";
+import { importCommand, IMPORT_DESCRIPTION, runImport } from "./import-command.js";
 import { runInit } from "./init-command.js";
 import { describeFsError, OutputError } from "../pipeline/output-errors.js";
 import { TemplateError } from "../render/templates.js";
 import { oneLine } from "../diagnostics/display-text.js";
 import { InputFileError } from "../input/read-text.js";
 import { EXIT_USAGE, UsageError, type Io } from "./io.js";
-import { LIST_WHAT, runList } from "./list-command.js";
+import { listWhat, runList } from "./list-command.js";
 import type { LoadFlags } from "./load-inputs.js";
 import { parseReportFlag } from "./report-file.js";
 import { runTest } from "./test-command.js";
@@ -35,8 +39,6 @@ function packageVersion(): string {
   }
 }
 
-const INPUT_FORMATS = ["native", "sigma", "elastic-toml", "elastic-json", "elastic-ndjson"] as const;
-
 /** yargs drops a bare `-` argument, so it travels through parsing under this name. */
 const STDIN_ARG = "\u0000-";
 
@@ -45,66 +47,54 @@ function ruleInputs<T>(y: Argv<T>) {
   return y
     .positional("paths", { type: "string", array: true, describe: "rule files or folders (recursive); `-` reads stdin; default: `rules:` from the config" })
     .option("pattern", { type: "string", describe: "only files whose path matches this regular expression" })
-    .option("from", { choices: INPUT_FORMATS, describe: "force one input format (see `rulecast list formats`)" })
-    .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" })
-    .option("max-input-size", { type: "string", describe: "largest rule file or stdin read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE; config max_input_size)" })
-    .option("max-config-size", { type: "string", describe: "largest config or template file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" });
+    .option("from", { choices: SOURCES.map((s) => s.format), describe: "force one input format (see `rulecast list formats`)" })
+    .option("config", { type: "string", describe: "config file (default: rulecast.config.yaml here or above; env RULECAST_CONFIG)" });
 }
 
-/** Options that shape conversion (convert and check use the same, so check sees what convert will do). */
-function conversionOptions<T>(y: Argv<T>) {
-  return y
-    .option("to", { type: "string", array: true, describe: "targets, comma-separated (default sigma,splunk,elastic; env RULECAST_TO)" })
-    .option("unmapped", { type: "string", describe: "error|warning|keep|skip: a field with no mapping fails the rule, keeps its name with a warning or an info line, or leaves the rule out of that target (env RULECAST_UNMAPPED)" })
-    .option("elastic-language", { type: "string", describe: "eql|kuery|lucene: query language of Elastic rules made from Sigma (env RULECAST_ELASTIC_LANGUAGE)" })
-    .option("templates", { type: "string", describe: "folder of templates that replace built-in ones, file by file (env RULECAST_TEMPLATES)" })
-    .option("splunk-index", { type: "string", describe: "Splunk index to search, index=... (env RULECAST_SPLUNK_INDEX)" })
-    .option("enable", { type: "boolean", describe: "write rules that do not say `enabled` as enabled; Splunk otherwise ships them disabled, as ESCU does (env RULECAST_ENABLE; config enabled)" })
-    .option("splunk-alert", { type: "string", describe: "risk|notable|both: Splunk ES risk events (risk-based alerting), notable events, or both (default both; env RULECAST_SPLUNK_ALERT; config splunk.alert)" })
-    .option("splunk-taxonomy", { type: "string", describe: "sigma|cim: Splunk searches raw events by add-on field names (default), or CIM data models with tstats where a data set holds the rule's events (env RULECAST_SPLUNK_TAXONOMY; config splunk.taxonomy)" })
-    .option("splunk-app", { type: "string", describe: "Splunk app: stanza prefix, and with --out an app folder and .tgz (env RULECAST_SPLUNK_APP)" })
-    .option("sigma-case", { type: "string", describe: "exact|insensitive: Sigma `|cased` kept where a value has letters, or dropped with a warning that the match widened (default insensitive: pySigma's Splunk and Lucene backends refuse `|cased`; env RULECAST_SIGMA_CASE)" })
-    .option("sigma-profile", { type: "string", describe: "sharing|lossless: Sigma files SigmaHQ review and pySigma accept (no custom attributes; default), or with every Elastic field in an `elastic:` block for round trips (env RULECAST_SIGMA_PROFILE)" })
-    .option("sigma-custom", { type: "string", array: true, describe: "custom attributes the sharing profile may still write, comma-separated (e.g. elastic; env RULECAST_SIGMA_CUSTOM)" })
-    .option("fail-on", { type: "string", describe: "warning|error: lowest finding severity that exits 1 (default error; env RULECAST_FAIL_ON)" })
-    .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" });
+/** A declared setting's help: its values, what it does, its default and variable. */
+function describe(o: OptionSpec): string {
+  const notes = [o.default !== undefined ? `default ${o.default}` : undefined, o.env ? `env ${o.env}` : undefined].filter((x) => x !== undefined);
+  return `${o.choices ? `${o.choices.join("|")}: ` : ""}${o.help}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+}
+
+/** The flags of every declared setting a command takes (convert and check take the same, so check sees what convert will do). */
+function settingFlags<T>(y: Argv<T>, command: OptionCommand, registry: TargetRegistry): Argv<T> {
+  let out = y;
+  for (const o of declaredOptions(registry)) {
+    if (o.flag && o.commands.includes(command)) out = out.option(o.flag, { type: o.boolean ? "boolean" : "string", ...(o.list ? { array: true } : {}), describe: describe(o) });
+  }
+  return out;
 }
 
 type Parsed = Record<string, unknown>;
 
-function loadFlags(a: Parsed): LoadFlags {
+function loadFlags(a: Parsed, registry: TargetRegistry, command?: OptionCommand): LoadFlags {
   const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : undefined);
   const paths = (a["paths"] as string[] | undefined)?.map((p) => (p === STDIN_ARG ? "-" : p));
-  const flags: Record<string, unknown> = {
-    paths: paths ?? [],
-    to: a["to"] as string[] | undefined,
-    out: str("out"),
-    naming: str("naming"),
-    templates: str("templates"),
-    unmapped: str("unmapped"),
-    elasticLanguage: str("elastic-language"),
-    sigmaCase: str("sigma-case"),
-    sigmaProfile: str("sigma-profile"),
-    sigmaCustom: a["sigma-custom"] as string[] | undefined,
-    failOn: str("fail-on"),
-    splunkApp: str("splunk-app"),
-    splunkIndex: str("splunk-index"),
-    splunkTaxonomy: str("splunk-taxonomy"),
-    splunkAlert: str("splunk-alert"),
-    enable: typeof a["enable"] === "boolean" ? a["enable"] : undefined,
-    config: str("config"),
-    maxInputSize: str("max-input-size"),
-    maxConfigSize: str("max-config-size"),
-    pattern: str("pattern"),
-    from: str("from"),
-  };
-  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as LoadFlags;
+  const values: Record<string, OptionValue> = {};
+  for (const o of declaredOptions(registry)) {
+    if (!o.flag || !command || !o.commands.includes(command)) continue;
+    const v = a[o.flag];
+    if (typeof v === "boolean") values[o.key] = String(v);
+    else if (typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string"))) values[o.key] = v as OptionValue;
+  }
+  const config = str("config");
+  const pattern = str("pattern");
+  const from = str("from");
+  return { paths: paths ?? [], values, ...(config ? { config } : {}), ...(pattern ? { pattern } : {}), ...(from ? { from } : {}) };
 }
 
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+/** `Sigma, Splunk and Elastic`. */
+function titles(registry: TargetRegistry): string {
+  const t = registry.targets.map((x) => x.title);
+  return t.length <= 1 ? (t[0] ?? "") : `${t.slice(0, -1).join(", ")} and ${t[t.length - 1]}`;
+}
+
+export async function runCli(argv: readonly string[], io: Io, registry: TargetRegistry = BUILTIN_TARGETS): Promise<number> {
   let code = 0;
   const verbose = argv.includes("--verbose");
   const args = argv.map((x) => (x === "-" ? STDIN_ARG : x));
+  const names = registry.targets.map((t) => t.name);
   const parser = yargs(args)
     .scriptName("rulecast")
     .strict()
@@ -123,74 +113,48 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option("verbose", { type: "boolean", default: false, describe: "show info diagnostics and stack traces" })
     .command(
       "convert [paths..]",
-      "convert rules to Sigma, Splunk and Elastic",
-      (y) =>
-        conversionOptions(ruleInputs(y))
-          .option("out", { type: "string", describe: "output folder; stdout when absent (env RULECAST_OUT)" })
-          .option("naming", { type: "string", describe: "per-rule file names: {target} {slug} {id} {path} (default {target}/{slug}; env RULECAST_NAMING)" })
+      `convert rules to ${titles(registry)}`,
+      (y) => {
+        let c = settingFlags(ruleInputs(y), "convert", registry)
+          .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" })
           .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that converted even when others failed" })
           .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 with a diff when --out is not what a fresh conversion writes" })
-          .option("sigma-taxonomy", { choices: ["sigma", "ecs", "auto"] as const, describe: "field names of Sigma output for ECS rules" })
-          .example("rulecast convert rules --to sigma,splunk,elastic --out out", "convert the bundled rules (what `npm start` runs)")
-          .example("rulecast convert sigma/rules --to splunk --skip-errors --out out", "convert a Sigma repository, skipping rules that fail")
+          .example(`rulecast convert rules --to ${names.join(",")} --out out`, "convert the bundled rules (what `npm start` runs)")
           .example("rulecast convert rules --out out --check", "CI: exit 1 with a diff when the committed out/ is stale")
-          .example("rulecast convert rules --out out --naming '{target}/{path}'", "mirror the rules tree under each target folder")
-          .example("rulecast convert rules --to splunk --splunk-app soc_detections --out out", "also write out/splunk-app/soc_detections/ and soc_detections.tgz")
-          .example("cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"),
+          .example("rulecast convert rules --out out --naming '{target}/{path}'", "mirror the rules tree under each target folder");
+        for (const t of registry.targets) for (const [cmd, what] of t.examples ?? []) c = c.example(cmd, what);
+        return c;
+      },
       (a) => {
-        code = runConvert(
-          {
-            ...loadFlags(a),
-            skipErrors: a["skip-errors"],
-            check: a.check,
-            verbose: a.verbose,
-            ...(a["sigma-taxonomy"] ? { sigmaTaxonomy: a["sigma-taxonomy"] } : {}),
-            ...withReport(a),
-          },
-          io,
-        );
+        code = runConvert({ ...loadFlags(a, registry, "convert"), skipErrors: a["skip-errors"], check: a.check, verbose: a.verbose, ...withReport(a) }, io, registry);
       },
     )
     .command(
       "check [paths..]",
       "check rules without writing: schema, query syntax, mapping coverage, ATT&CK, schedule, duplicates",
       (y) =>
-        conversionOptions(ruleInputs(y))
+        settingFlags(ruleInputs(y), "check", registry)
+          .option("report", { type: "string", nargs: 2, describe: "FORMAT FILE: write findings as json, sarif or junit" })
           .example("rulecast check rules", "every check; exit 1 on errors")
           .example("rulecast check rules --fail-on warning --report sarif rulecast.sarif", "CI: annotate rule files in GitHub code scanning")
-          .example("rulecast check rules --to splunk --report junit rulecast.xml", "mapping coverage for Splunk only, as JUnit test results"),
+          .example(`rulecast check rules --to ${names[0] ?? ""} --report junit rulecast.xml`, "mapping coverage for one target, as JUnit test results"),
       (a) => {
-        code = runCheck({ ...loadFlags(a), verbose: a.verbose, ...withReport(a) }, io);
+        code = runCheck({ ...loadFlags(a, registry, "check"), verbose: a.verbose, ...withReport(a) }, io, registry);
       },
     )
-    .command(
-      "import <paths..>",
-      "import Elastic rules (detection-rules TOML, Kibana ndjson, rule JSON) and Sigma rules as rulecast rule files",
-      (y) =>
-        y
-          .positional("paths", { type: "string", array: true, demandOption: true, describe: "Elastic or Sigma rule files, or folders" })
-          .option("out", { type: "string", demandOption: true, describe: "folder for the rule files (input subfolders are kept)" })
-          .option("skip-errors", { type: "boolean", default: false, describe: "write the rules that imported even when others failed" })
-          .option("include-deprecated", { type: "boolean", default: false, describe: "also import rules under _deprecated/ folders (skipped by default)" })
-          .option("max-input-size", { type: "string", describe: "largest input file read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE)" })
-          .example("rulecast import detection-rules/rules --out rules", "one rule file per Elastic rule")
-          .example("rulecast import export.ndjson --out rules --skip-errors", "a Kibana export, skipping rules the format cannot hold")
-          .example("rulecast import sigma/rules/windows --out rules --skip-errors", "Sigma rules as ECS rule files with EQL queries"),
-      (a) => {
-        code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"], ...maxInput(a) }, io);
-      },
-    )
+    .command("import <paths..>", IMPORT_DESCRIPTION, (y) => settingFlags(importCommand(y), "import", registry), (a) => {
+      code = runImport({ paths: a.paths as string[], out: a.out, skipErrors: a["skip-errors"], verbose: a.verbose, includeDeprecated: a["include-deprecated"], ...maxInput(a) }, io, registry);
+    })
     .command(
       "test <paths..>",
       "run the sample events rules carry, or one event file, and report per rule",
       (y) =>
-        y
+        settingFlags(y, "test", registry)
           .positional("paths", { type: "string", array: true, demandOption: true, describe: "rule files or directories" })
           .option("events", { type: "string", describe: "events file: a JSON array, JSON lines or concatenated JSON objects" })
           .option("expect", { choices: ["match", "no-match"] as const, describe: "with --events: at least one event matches / none does" })
           .option("report", { type: "string", describe: "write the verdicts as JSON to this file" })
           .option("per-event", { type: "boolean", default: false, describe: "print the verdict of every event" })
-          .option("max-input-size", { type: "string", describe: "largest rule or events file read, e.g. 64MiB (default 64MiB; env RULECAST_MAX_INPUT_SIZE)" })
           .example("rulecast test rules", "run the samples of every bundled rule")
           .example("rulecast test rule.yml --events events.json --expect match --per-event", "check one rule against recorded events"),
       (a) => {
@@ -210,19 +174,21 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .command(
       "list <what>",
-      "list valid targets, formats, mappings, one mapping's fields, or Splunk data sources",
-      (y) =>
-        y
-          .positional("what", { type: "string", demandOption: true, describe: LIST_WHAT.join("|") })
+      "list valid targets, formats, mappings, options, one mapping's fields, or a target's own lists",
+      (y) => {
+        let c = settingFlags(y, "list", registry)
+          .positional("what", { type: "string", demandOption: true, describe: listWhat(registry).join("|") })
           .option("mapping", { type: "string", describe: "with `fields`: the mapping to list (see `rulecast list mappings`)" })
           .option("config", { type: "string", describe: "config file whose mapping overrides `list fields` includes" })
-          .option("max-config-size", { type: "string", describe: "largest config file read (default 1MiB; env RULECAST_MAX_CONFIG_SIZE)" })
           .example("rulecast list targets", "the names --to accepts")
-          .example("rulecast list data-sources", "what selects each log source's events in Splunk: raw conditions, and the CIM data set")
           .example("rulecast list formats", "input formats (--from) and report formats (--report)")
-          .example("rulecast list fields --mapping sigma-splunk", "field renames Splunk output uses, config overrides included"),
+          .example("rulecast list options", "every setting: flag, config key, RULECAST_* variable, values")
+          .example(`rulecast list fields --mapping ${declaredMappings(registry)[0]?.name ?? "ecs-sigma"}`, "field renames a target's output uses, config overrides included");
+        for (const t of registry.targets) for (const l of t.lists ?? []) c = c.example(`rulecast list ${l.name}`, l.summary);
+        return c;
+      },
       (a) => {
-        code = runList({ ...loadFlags(a), what: a.what as string, ...(a.mapping ? { mapping: a.mapping } : {}) }, io);
+        code = runList({ ...loadFlags(a, registry, "list"), what: a.what as string, ...(a.mapping ? { mapping: a.mapping } : {}) }, io, registry);
       },
     )
     .command(
@@ -245,12 +211,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           "layer [paths..]",
           "write an ATT&CK Navigator layer of the rules' technique coverage",
           (z) =>
-            ruleInputs(z)
+            settingFlags(ruleInputs(z), "attack", registry)
               .option("out", { type: "string", describe: "layer file; stdout when absent" })
               .option("name", { type: "string", default: "rulecast coverage", describe: "layer name shown in Navigator" })
               .example("rulecast attack layer rules --out coverage.json", "open coverage.json in ATT&CK Navigator"),
           (a) => {
-            code = runAttackLayer({ ...loadFlags({ ...a, out: undefined }), ...(a.out ? { layerOut: a.out } : {}), name: a.name, verbose: a.verbose }, io);
+            code = runAttackLayer({ ...loadFlags(a, registry, "attack"), ...(a.out ? { layerOut: a.out } : {}), name: a.name, verbose: a.verbose }, io, registry);
           },
         )
         .demandCommand(1, "name an attack command: layer"),

@@ -11,7 +11,7 @@ import { checkLookback, readDuration } from "../ir/duration.js";
 import type { Logsource } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
-import { appVersionProblem, splunkIndexProblem } from "../targets/splunk/splunk-names.js";
+import { SIZE_FORMAT, type OptionSpec, type OptionValue } from "../options/option-spec.js";
 import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../sources/data-nesting.js";
 import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../sources/unpaired-surrogates.js";
 
@@ -30,19 +30,8 @@ export interface IndexPatterns {
 export interface RulecastConfig {
   /** Rule folders or files `convert` and `check` read when no path is given. */
   readonly rules?: readonly string[];
-  readonly targets?: readonly string[];
-  readonly out?: string;
-  readonly naming?: string;
-  readonly templates?: string;
-  readonly unmapped?: "error" | "warning" | "keep" | "skip";
-  readonly elasticLanguage?: "eql" | "kuery" | "lucene";
-  readonly sigmaCase?: "exact" | "insensitive";
-  readonly sigmaProfile?: "sharing" | "lossless";
-  readonly sigmaCustom?: readonly string[];
-  readonly failOn?: "warning" | "error";
-  readonly splunk?: { readonly app?: string; readonly index?: string; readonly appVersion?: string; readonly taxonomy?: string; readonly lag?: string; readonly alert?: string };
-  /** Targets that ship rules disabled unless told (Splunk): write rules that do not say `enabled` as enabled. */
-  readonly enabled?: boolean;
+  /** Declared settings (core and targets'), by key, as the file writes them. */
+  readonly values: Readonly<Record<string, OptionValue>>;
   readonly mappings?: MappingOverrides;
   /** Per severity: schedule a rule gets when its file sets no `interval` / `from`. */
   readonly schedule?: Partial<Record<Severity, ScheduleDefault>>;
@@ -52,8 +41,12 @@ export interface RulecastConfig {
   readonly vars?: Readonly<Record<string, unknown>>;
   /** Values of Sigma `%name%` placeholders (the `expand` modifier). */
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
-  /** Bytes one rule file (or stdin, an import input, an events file) may hold. */
-  readonly maxInputSize?: number;
+}
+
+/** What a config file may hold besides its own keys: the declared settings and mapping names. */
+export interface ConfigDeclarations {
+  readonly options: readonly OptionSpec[];
+  readonly mappings: readonly string[];
 }
 
 export type ConfigRead = { readonly config: RulecastConfig } | { readonly error: Diagnostic };
@@ -61,7 +54,9 @@ export type ConfigRead = { readonly config: RulecastConfig } | { readonly error:
 const MAX_ALIAS_COUNT = 100;
 
 const SEVERITIES: readonly Severity[] = ["informational", "low", "medium", "high", "critical"];
-const MAPPING_NAMES = ["ecs-sigma", "sigma-ecs", "sigma-splunk"] as const;
+/** Keys this file reads itself, besides the declared settings (listed between the two). */
+const OWN_KEYS_BEFORE = ["rules"];
+const OWN_KEYS_AFTER = ["mappings", "schedule", "index_patterns", "vars", "placeholders"];
 
 type Path = readonly (string | number)[];
 /** Thrown only inside this module, to leave nested validation at the first problem; parseConfig turns it into a value. */
@@ -75,7 +70,7 @@ class ConfigProblem {
 }
 
 /** Reads a config file's text; the first problem comes back with its line and column. */
-export function parseConfig(file: string, text: string): ConfigRead {
+export function parseConfig(file: string, text: string, declared: ConfigDeclarations): ConfigRead {
   const doc = parseDocument(text, { uniqueKeys: true });
   const starts = lineStarts(text);
   const at = (offset: number) => lineColAt(text, offset, starts);
@@ -99,7 +94,7 @@ export function parseConfig(file: string, text: string): ConfigRead {
     return problem("config/too-many-aliases", `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): refusing an alias bomb`, firstAliasAt(doc), "write the values out instead of repeating aliases");
   }
   try {
-    return { config: readConfig(raw ?? {}) };
+    return { config: readConfig(raw ?? {}, declared) };
   } catch (e) {
     if (!(e instanceof ConfigProblem)) throw e;
     type Ranged = { range?: [number, number, number]; items?: { key?: Ranged & { value?: unknown } }[] };
@@ -111,43 +106,26 @@ export function parseConfig(file: string, text: string): ConfigRead {
   }
 }
 
-function readConfig(raw: unknown): RulecastConfig {
+function readConfig(raw: unknown, declared: ConfigDeclarations): RulecastConfig {
   const top = object(raw, []);
-  only(top, [], ["rules", "targets", "out", "naming", "templates", "unmapped", "elastic_language", "sigma_case", "sigma_profile", "sigma_custom", "fail_on", "splunk", "mappings", "schedule", "index_patterns", "vars", "placeholders", "max_input_size", "enabled"]);
-  const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = {};
+  const settings = declared.options.filter((o): o is OptionSpec & { config: readonly string[] } => o.config !== undefined);
+  const values: Record<string, OptionValue> = {};
+  // The declared settings' keys, level by level (`splunk:` holds `app`, `index`, …).
+  const readLevel = (node: Record<string, unknown>, path: readonly string[], before: readonly string[], after: readonly string[]) => {
+    const here = settings.filter((o) => o.config.length > path.length && path.every((p, i) => o.config[i] === p));
+    const keys = [...new Set(here.map((o) => o.config[path.length]!))];
+    only(node, path, [...before, ...keys, ...after]);
+    for (const k of keys) {
+      if (node[k] === undefined) continue;
+      const at = [...path, k];
+      const leaf = here.find((o) => o.config.length === at.length && o.config[path.length] === k);
+      if (leaf) values[leaf.key] = setting(leaf, node[k], at);
+      else readLevel(object(node[k], at), at, [], []);
+    }
+  };
+  readLevel(top, [], OWN_KEYS_BEFORE, OWN_KEYS_AFTER);
+  const cfg: { -readonly [K in keyof RulecastConfig]: RulecastConfig[K] } = { values };
   if (top["rules"] !== undefined) cfg.rules = stringList(top["rules"], ["rules"]);
-  if (top["targets"] !== undefined) cfg.targets = stringList(top["targets"], ["targets"]);
-  if (top["out"] !== undefined) cfg.out = string(top["out"], ["out"]);
-  if (top["max_input_size"] !== undefined) {
-    const v = top["max_input_size"];
-    const n = typeof v === "number" || typeof v === "string" ? parseByteSize(String(v)) : undefined;
-    if (n === undefined) throw new ConfigProblem(["max_input_size"], "must be a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB");
-    cfg.maxInputSize = n;
-  }
-  if (top["naming"] !== undefined) cfg.naming = string(top["naming"], ["naming"]);
-  if (top["templates"] !== undefined) cfg.templates = string(top["templates"], ["templates"]);
-  if (top["unmapped"] !== undefined) cfg.unmapped = choice(top["unmapped"], ["unmapped"], ["error", "warning", "keep", "skip"] as const);
-  if (top["sigma_case"] !== undefined) cfg.sigmaCase = choice(top["sigma_case"], ["sigma_case"], ["exact", "insensitive"] as const);
-  if (top["sigma_profile"] !== undefined) cfg.sigmaProfile = choice(top["sigma_profile"], ["sigma_profile"], ["sharing", "lossless"] as const);
-  if (top["sigma_custom"] !== undefined) cfg.sigmaCustom = stringList(top["sigma_custom"], ["sigma_custom"]);
-  if (top["elastic_language"] !== undefined) cfg.elasticLanguage = choice(top["elastic_language"], ["elastic_language"], ["eql", "kuery", "lucene"] as const);
-  if (top["fail_on"] !== undefined) cfg.failOn = choice(top["fail_on"], ["fail_on"], ["warning", "error"] as const);
-  if (top["enabled"] !== undefined) {
-    if (typeof top["enabled"] !== "boolean") throw new ConfigProblem(["enabled"], "must be true or false");
-    cfg.enabled = top["enabled"];
-  }
-  if (top["splunk"] !== undefined) {
-    const s = object(top["splunk"], ["splunk"]);
-    only(s, ["splunk"], ["app", "index", "app_version", "taxonomy", "lag", "alert"]);
-    cfg.splunk = {
-      ...(s["app"] !== undefined ? { app: string(s["app"], ["splunk", "app"]) } : {}),
-      ...(s["index"] !== undefined ? { index: checked(string(s["index"], ["splunk", "index"]), ["splunk", "index"], splunkIndexProblem) } : {}),
-      ...(s["app_version"] !== undefined ? { appVersion: checked(string(s["app_version"], ["splunk", "app_version"]), ["splunk", "app_version"], appVersionProblem) } : {}),
-      ...(s["taxonomy"] !== undefined ? { taxonomy: string(s["taxonomy"], ["splunk", "taxonomy"]) } : {}),
-      ...(s["lag"] !== undefined ? { lag: string(s["lag"], ["splunk", "lag"]) } : {}),
-      ...(s["alert"] !== undefined ? { alert: string(s["alert"], ["splunk", "alert"]) } : {}),
-    };
-  }
   if (top["vars"] !== undefined) cfg.vars = object(top["vars"], ["vars"]);
   if (top["placeholders"] !== undefined) {
     const ph = object(top["placeholders"], ["placeholders"]);
@@ -155,9 +133,9 @@ function readConfig(raw: unknown): RulecastConfig {
   }
   if (top["mappings"] !== undefined) {
     const m = object(top["mappings"], ["mappings"]);
-    only(m, ["mappings"], MAPPING_NAMES);
+    only(m, ["mappings"], declared.mappings);
     const out: Record<string, Record<string, string>> = {};
-    for (const name of MAPPING_NAMES) {
+    for (const name of declared.mappings) {
       if (m[name] === undefined) continue;
       const rows = object(m[name], ["mappings", name]);
       out[name] = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, string(v, ["mappings", name, k])]));
@@ -198,6 +176,24 @@ function readConfig(raw: unknown): RulecastConfig {
   return cfg;
 }
 
+/** A declared setting's value: one of its choices, a list, a size, or text; checked as its declaration says. */
+function setting(o: OptionSpec, v: unknown, path: Path): OptionValue {
+  if (o.bytes) {
+    if ((typeof v !== "number" && typeof v !== "string") || parseByteSize(String(v)) === undefined) throw new ConfigProblem(path, `must be ${SIZE_FORMAT}`);
+    return String(v);
+  }
+  if (o.boolean) {
+    if (typeof v !== "boolean") throw new ConfigProblem(path, "must be true or false");
+    return String(v);
+  }
+  const value = o.list ? stringList(v, path) : o.choices ? choice(v, path, o.choices) : string(v, path);
+  for (const one of typeof value === "string" ? [value] : value) {
+    const bad = o.check?.(one);
+    if (bad !== undefined) throw new ConfigProblem(path, bad);
+  }
+  return value;
+}
+
 function object(v: unknown, path: Path): Record<string, unknown> {
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ConfigProblem(path, "must be a mapping");
   return v as Record<string, unknown>;
@@ -211,13 +207,6 @@ function only(o: Record<string, unknown>, path: Path, keys: readonly string[]): 
 
 function string(v: unknown, path: Path): string {
   if (typeof v !== "string" || v === "") throw new ConfigProblem(path, "must be a non-empty string");
-  return v;
-}
-
-/** `v`, unless `problem` finds something wrong with it. */
-function checked(v: string, path: Path, problem: (v: string) => string | undefined): string {
-  const p = problem(v);
-  if (p) throw new ConfigProblem(path, p);
   return v;
 }
 

@@ -1,19 +1,19 @@
 /**
  * One run's settings, each taken from the first place that sets it: command-line flag, then
- * environment (`RULECAST_*`), then the config file, then the built-in default. Paths from the
- * config file are relative to the file's folder; they come back relative to the working
- * directory when inside it (as the user would type them), absolute otherwise.
+ * environment (`RULECAST_*`), then the config file, then the built-in default. Which settings
+ * exist, and where each can be set, comes from their declarations (options/core-options.ts and
+ * each target's `options`). Paths from the config file are relative to the file's folder; they
+ * come back relative to the working directory when inside it (as the user would type them),
+ * absolute otherwise.
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
 import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE, parseByteSize } from "../input/limits.js";
-import { durationMs, parseDuration } from "../ir/duration.js";
-import type { Duration } from "../ir/query.js";
 import type { Severity } from "../ir/rule.js";
 import type { MappingOverrides } from "../mapping/mappings.js";
-import { splunkIndexProblem } from "../targets/splunk/splunk-names.js";
+import type { FailOn } from "../options/core-options.js";
+import { checkOptionValue, SIZE_FORMAT, type OptionSpec, type OptionValue, type OptionValues } from "../options/option-spec.js";
 import type { IndexPatterns, RulecastConfig, ScheduleDefault } from "./config-file.js";
-
-export type FailOn = "warning" | "error";
 
 export interface Settings {
   readonly paths: readonly string[];
@@ -21,22 +21,10 @@ export interface Settings {
   readonly out?: string;
   readonly naming: string;
   readonly templates?: string;
-  readonly unmapped: "error" | "warning" | "keep" | "skip";
-  readonly elasticLanguage: "eql" | "kuery" | "lucene";
-  readonly sigmaCase: "exact" | "insensitive";
-  readonly sigmaProfile: "sharing" | "lossless";
-  readonly sigmaCustom: readonly string[];
+  readonly unmapped: UnmappedPolicy;
   readonly failOn: FailOn;
-  readonly splunkApp?: string;
-  readonly splunkIndex?: string;
-  readonly splunkTaxonomy: "sigma" | "cim";
-  /** Splunk ES alerting: risk events, notable events, or both. */
-  readonly splunkAlert: "risk" | "notable" | "both";
-  /** Minutes between the end of a Splunk search window and its run (ingestion lag). */
-  readonly splunkLag: Duration;
-  /** Rules that do not say `enabled` are written enabled (Splunk ships them disabled otherwise). */
-  readonly enable: boolean;
-  readonly splunkAppVersion: string;
+  /** Every declared setting by key (core and each target's), defaults included, unset ones absent. */
+  readonly options: OptionValues;
   readonly mappings: MappingOverrides;
   readonly schedule: Partial<Record<Severity, ScheduleDefault>>;
   readonly indexPatterns: readonly IndexPatterns[];
@@ -48,55 +36,12 @@ export interface Settings {
   readonly maxConfigSize: number;
 }
 
-/** What flags the user gave; undefined means "not on the command line". */
+/** What the command line gave; a key that is absent means "not on the command line". */
 export interface SettingFlags {
   readonly paths?: readonly string[];
-  readonly to?: readonly string[];
-  readonly out?: string;
-  readonly naming?: string;
-  readonly templates?: string;
-  readonly unmapped?: string;
-  readonly elasticLanguage?: string;
-  readonly sigmaCase?: string;
-  readonly sigmaProfile?: string;
-  readonly sigmaCustom?: readonly string[];
-  readonly failOn?: string;
-  readonly splunkApp?: string;
-  readonly splunkIndex?: string;
-  readonly maxInputSize?: string;
-  /** Bound of the config file itself and of template files (flag or environment only). */
-  readonly maxConfigSize?: string;
-  readonly splunkTaxonomy?: string;
-  readonly splunkAlert?: string;
-  readonly enable?: boolean;
+  /** Declared settings by key. */
+  readonly values?: Readonly<Record<string, OptionValue>>;
 }
-
-/** `{target}/{slug}`: what `npm start` has always written (out/sigma/<slug>.yml, …). */
-export const DEFAULT_NAMING = "{target}/{slug}";
-
-/** Environment variables read, with the flag each stands for (listed in --help and the README). */
-export const ENV_VARS: Readonly<Record<string, string>> = {
-  RULECAST_CONFIG: "--config",
-  RULECAST_TO: "--to",
-  RULECAST_OUT: "--out",
-  RULECAST_NAMING: "--naming",
-  RULECAST_TEMPLATES: "--templates",
-  RULECAST_UNMAPPED: "--unmapped",
-  RULECAST_ELASTIC_LANGUAGE: "--elastic-language",
-  RULECAST_SIGMA_CASE: "--sigma-case",
-  RULECAST_SIGMA_PROFILE: "--sigma-profile",
-  RULECAST_SIGMA_CUSTOM: "--sigma-custom",
-  RULECAST_FAIL_ON: "--fail-on",
-  RULECAST_SPLUNK_APP: "--splunk-app",
-  RULECAST_SPLUNK_INDEX: "--splunk-index",
-  RULECAST_MAX_INPUT_SIZE: "--max-input-size",
-  RULECAST_MAX_CONFIG_SIZE: "--max-config-size",
-  RULECAST_SPLUNK_TAXONOMY: "--splunk-taxonomy",
-  RULECAST_ENABLE: "--enable",
-  RULECAST_SPLUNK_ALERT: "--splunk-alert",
-};
-
-const SIZE_FORMAT = "a size such as 64MiB, 512KiB or a number of bytes, from 1 byte to 256 MiB";
 
 /** A size setting's value; the message names where it came from. */
 export function byteSize(what: string, text: string): number | { readonly error: string } {
@@ -108,7 +53,8 @@ export function byteSize(what: string, text: string): number | { readonly error:
  * from the flag or RULECAST_MAX_CONFIG_SIZE only (a file cannot raise its own bound).
  */
 export function configSizeLimit(flags: SettingFlags, env: Readonly<Record<string, string | undefined>>): number | { readonly error: string } {
-  if (flags.maxConfigSize !== undefined) return byteSize("--max-config-size", flags.maxConfigSize);
+  const flag = flags.values?.["maxConfigSize"];
+  if (typeof flag === "string") return byteSize("--max-config-size", flag);
   const fromEnv = env["RULECAST_MAX_CONFIG_SIZE"];
   return fromEnv ? byteSize("RULECAST_MAX_CONFIG_SIZE", fromEnv) : DEFAULT_MAX_CONFIG_SIZE;
 }
@@ -128,88 +74,60 @@ export function resolveSettings(
   config: RulecastConfig | undefined,
   configFile: string | undefined,
   cwd: string,
+  declared: { readonly options: readonly OptionSpec[]; readonly targets: readonly string[] },
 ): SettingsResult {
-  const cfg = config ?? {};
-  const fromConfig = (p: string | undefined) => {
-    if (p === undefined || !configFile) return p;
+  const fromConfig = (p: string) => {
+    if (!configFile) return p;
     const abs = resolve(dirname(configFile), p);
     const rel = relative(cwd, abs);
     return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? abs : rel.split("\\").join("/");
   };
-  const e = (name: string) => (env[name] !== undefined && env[name] !== "" ? env[name] : undefined);
-  const pick = <T>(flag: T | undefined, envName: string, configValue: T | undefined, builtin: T, parse: (s: string) => T): T =>
-    flag ?? (e(envName) !== undefined ? parse(e(envName)!) : undefined) ?? configValue ?? builtin;
-
   const problems: string[] = [];
-  const oneOf =
-    <T extends string>(what: string, allowed: readonly T[], fallback: T) =>
-    (s: string): T => {
-      if ((allowed as readonly string[]).includes(s)) return s as T;
-      problems.push(`${what} must be one of ${allowed.join(", ")} (got \`${s}\`)`);
-      return fallback;
-    };
-  const text = (s: string) => s;
-  const list = (s: string) => [s];
-  const size = (what: string) => (s: string): number => {
-    const n = byteSize(what, s);
-    if (typeof n === "number") return n;
-    problems.push(n.error);
-    return DEFAULT_MAX_INPUT_SIZE;
-  };
-
-  const unmappedFlag = flags.unmapped === undefined ? undefined : oneOf("--unmapped", ["error", "warning", "keep", "skip"] as const, "error")(flags.unmapped);
-  const languageFlag = flags.elasticLanguage === undefined ? undefined : oneOf("--elastic-language", ["eql", "kuery", "lucene"] as const, "eql")(flags.elasticLanguage);
-  const caseFlag = flags.sigmaCase === undefined ? undefined : oneOf("--sigma-case", ["exact", "insensitive"] as const, "insensitive")(flags.sigmaCase);
-  const profileFlag = flags.sigmaProfile === undefined ? undefined : oneOf("--sigma-profile", ["sharing", "lossless"] as const, "sharing")(flags.sigmaProfile);
-  const names = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
-  const splunkTaxonomyFlag = flags.splunkTaxonomy === undefined ? undefined : oneOf("--splunk-taxonomy", ["sigma", "cim"] as const, "sigma")(flags.splunkTaxonomy);
-  const splunkTaxonomyConfig = cfg.splunk?.taxonomy === undefined ? undefined : oneOf("splunk.taxonomy", ["sigma", "cim"] as const, "sigma")(cfg.splunk.taxonomy);
-  const alerts = ["risk", "notable", "both"] as const;
-  const splunkAlertFlag = flags.splunkAlert === undefined ? undefined : oneOf("--splunk-alert", alerts, "both")(flags.splunkAlert);
-  const splunkAlertConfig = cfg.splunk?.alert === undefined ? undefined : oneOf("splunk.alert", alerts, "both")(cfg.splunk.alert);
-  const failOnFlag = flags.failOn === undefined ? undefined : oneOf("--fail-on", ["warning", "error"] as const, "error")(flags.failOn);
-
-  const out = pick(flags.out, "RULECAST_OUT", fromConfig(cfg.out), undefined, text);
-  const templates = pick(flags.templates, "RULECAST_TEMPLATES", fromConfig(cfg.templates), undefined, text);
-  const splunkApp = pick(flags.splunkApp, "RULECAST_SPLUNK_APP", cfg.splunk?.app, undefined, text);
-  const splunkIndex = pick(flags.splunkIndex, "RULECAST_SPLUNK_INDEX", cfg.splunk?.index, undefined, text);
-  // Pasted into every search as `index=<name>`; the config file's value was checked when it was read.
-  const indexFrom = flags.splunkIndex !== undefined ? "--splunk-index" : e("RULECAST_SPLUNK_INDEX") !== undefined ? "RULECAST_SPLUNK_INDEX" : undefined;
-  const indexProblem = indexFrom && splunkIndex ? splunkIndexProblem(splunkIndex) : undefined;
-  if (indexProblem) problems.push(`${indexFrom}: ${indexProblem}`);
-  const maxConfigSize = configSizeLimit(flags, env);
-  const maxInputFlag = flags.maxInputSize === undefined ? undefined : size("--max-input-size")(flags.maxInputSize);
-  const lagText = cfg.splunk?.lag ?? "10m";
-  const parsedLag = parseDuration(lagText);
-  const lag: Duration = parsedLag && durationMs(parsedLag) % 60000 === 0 ? parsedLag : { value: 10, unit: "m" };
-  if (!parsedLag || durationMs(parsedLag) % 60000 !== 0) problems.push(`splunk.lag must be whole minutes such as 10m or 1h (got \`${lagText}\`)`);
+  const options: Record<string, OptionValue> = {};
+  for (const o of declared.options) {
+    const fromFile = config?.values[o.key];
+    const value = settingValue(o, flags.values?.[o.key], o.env ? env[o.env] : undefined, problems) ?? (o.path && typeof fromFile === "string" ? fromConfig(fromFile) : fromFile) ?? o.default;
+    if (value !== undefined) options[o.key] = value;
+  }
+  options["targets"] ??= [...declared.targets];
+  const text = (k: string) => options[k] as string | undefined;
+  const bytes = (k: string, fallback: number) => (typeof options[k] === "string" ? (parseByteSize(options[k] as string) ?? fallback) : fallback);
+  const out = text("out");
+  const templates = text("templates");
   const settings: Settings = {
-    paths: flags.paths && flags.paths.length > 0 ? flags.paths : (cfg.rules ?? []).map((p) => fromConfig(p)!),
-    targets: pick(flags.to, "RULECAST_TO", cfg.targets, ["sigma", "splunk", "elastic"], list),
+    paths: flags.paths && flags.paths.length > 0 ? flags.paths : (config?.rules ?? []).map(fromConfig),
+    targets: options["targets"] as readonly string[],
     ...(out !== undefined ? { out } : {}),
-    naming: pick(flags.naming, "RULECAST_NAMING", cfg.naming, DEFAULT_NAMING, text),
+    naming: text("naming")!,
     ...(templates !== undefined ? { templates } : {}),
-    unmapped: pick(unmappedFlag, "RULECAST_UNMAPPED", cfg.unmapped, "error", oneOf("RULECAST_UNMAPPED", ["error", "warning", "keep", "skip"] as const, "error")),
-    elasticLanguage: pick(languageFlag, "RULECAST_ELASTIC_LANGUAGE", cfg.elasticLanguage, "eql", oneOf("RULECAST_ELASTIC_LANGUAGE", ["eql", "kuery", "lucene"] as const, "eql")),
-    sigmaCase: pick(caseFlag, "RULECAST_SIGMA_CASE", cfg.sigmaCase, "insensitive", oneOf("RULECAST_SIGMA_CASE", ["exact", "insensitive"] as const, "insensitive")),
-    sigmaProfile: pick(profileFlag, "RULECAST_SIGMA_PROFILE", cfg.sigmaProfile, "sharing", oneOf("RULECAST_SIGMA_PROFILE", ["sharing", "lossless"] as const, "sharing")),
-    sigmaCustom: pick(flags.sigmaCustom?.flatMap(names), "RULECAST_SIGMA_CUSTOM", cfg.sigmaCustom, [], names),
-    failOn: pick(failOnFlag, "RULECAST_FAIL_ON", cfg.failOn, "error", oneOf("RULECAST_FAIL_ON", ["warning", "error"] as const, "error")),
-    ...(splunkApp !== undefined ? { splunkApp } : {}),
-    ...(splunkIndex !== undefined ? { splunkIndex } : {}),
-    splunkTaxonomy: pick(splunkTaxonomyFlag, "RULECAST_SPLUNK_TAXONOMY", splunkTaxonomyConfig, "sigma", oneOf("RULECAST_SPLUNK_TAXONOMY", ["sigma", "cim"] as const, "sigma")),
-    splunkLag: lag,
-    splunkAlert: pick(splunkAlertFlag, "RULECAST_SPLUNK_ALERT", splunkAlertConfig, "both", oneOf("RULECAST_SPLUNK_ALERT", alerts, "both")),
-    enable: flags.enable ?? (e("RULECAST_ENABLE") !== undefined ? e("RULECAST_ENABLE") === "true" : undefined) ?? cfg.enabled ?? false,
-    splunkAppVersion: cfg.splunk?.appVersion ?? "1.0.0",
-    mappings: cfg.mappings ?? {},
-    schedule: cfg.schedule ?? {},
-    indexPatterns: cfg.indexPatterns ?? [],
-    vars: cfg.vars ?? {},
-    placeholders: cfg.placeholders ?? {},
-    maxInputSize: pick(maxInputFlag, "RULECAST_MAX_INPUT_SIZE", cfg.maxInputSize, DEFAULT_MAX_INPUT_SIZE, size("RULECAST_MAX_INPUT_SIZE")),
-    maxConfigSize: typeof maxConfigSize === "number" ? maxConfigSize : DEFAULT_MAX_CONFIG_SIZE,
+    unmapped: text("unmapped") as UnmappedPolicy,
+    failOn: text("failOn") as FailOn,
+    options,
+    mappings: config?.mappings ?? {},
+    schedule: config?.schedule ?? {},
+    indexPatterns: config?.indexPatterns ?? [],
+    vars: config?.vars ?? {},
+    placeholders: config?.placeholders ?? {},
+    maxInputSize: bytes("maxInputSize", DEFAULT_MAX_INPUT_SIZE),
+    maxConfigSize: bytes("maxConfigSize", DEFAULT_MAX_CONFIG_SIZE),
   };
-  if (typeof maxConfigSize !== "number") problems.push(maxConfigSize.error);
   return problems.length > 0 ? { error: problems.join("; ") } : { settings };
+}
+
+/** The flag's value, else the environment's (each checked); undefined when neither sets it. */
+function settingValue(o: OptionSpec, flag: OptionValue | undefined, env: string | undefined, problems: string[]): OptionValue | undefined {
+  const checked = (raw: OptionValue, where: string) => {
+    const r = checkOptionValue(o, raw, where);
+    if ("problem" in r) problems.push(r.problem);
+    return r;
+  };
+  if (flag !== undefined) {
+    const r = checked(flag, `--${o.flag ?? o.key}`);
+    return "value" in r ? r.value : o.default;
+  }
+  if (env !== undefined && env !== "" && o.env) {
+    const r = checked(o.list ? [env] : env, o.env);
+    return "value" in r ? r.value : o.default;
+  }
+  return undefined;
 }

@@ -13,7 +13,8 @@
  *   no numeric value the mean is undefined and no condition holds;
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
- * Every `condition` must hold (an empty condition on a temporal type means "all rules"). When it
+ * Every `condition` must hold (an empty condition on a temporal type means "all rules"), and the
+ * window must hold at least `minEvents` hits. When it
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
 import type { NodeOf } from "../ir/query.js";
@@ -59,7 +60,10 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     while (start < hits.length && (ev.ts ?? 0) - (hits[start]!.ev.ts ?? 0) > span) start++;
     const window = hits.slice(start);
     const count = measure(q, window, tests.length);
-    const holds = count !== undefined && (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value)));
+    const holds =
+      count !== undefined &&
+      window.length >= (q.minEvents ?? 0) &&
+      (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value)));
     if (holds) {
       matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
       start = hits.length;

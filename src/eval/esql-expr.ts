@@ -21,7 +21,7 @@ import { compileQuery } from "./evaluate.js";
 import {
   compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
 } from "./esql-values.js";
-import { translateLucene } from "./regex-dialects.js";
+import { translateLucene } from "../query/regex/regex-dialects.js";
 import { compileParts } from "./string-pattern.js";
 
 export interface Row {

@@ -23,7 +23,7 @@
  *   same order as lexicographic for same-format UTC strings; no zone means UTC). Any other
  *   string compares lexicographically with string fields (KQL on keyword fields). Date math
  *   (`now-9m`, `...||/d`) is refused: it depends on the clock of the search, not on the event.
- * - `regex`: see regex-dialects.ts (`pcre` searches unanchored, `lucene` is anchored; what cannot
+ * - `regex`: see query/regex/regex-dialects.ts (`pcre` searches unanchored, `lucene` is anchored; what cannot
  *   be translated is an error value, never an approximation).
  * - `cidr`: IPv4 and IPv6 blocks; non-IP values do not match; an invalid block is an error.
  * - `keyword` approximates Sigma keyword search and KQL free text: the pattern matches when it
@@ -43,7 +43,7 @@ import { assertNever, type NodeOf, type Query, type Span } from "../ir/query.js"
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
 import { checkExpr, compareValues, evalExpr, truthy } from "./expr-eval.js";
 import { allLeaves, fieldValues, stringForm } from "./field-values.js";
-import { translateLucene, translatePcre } from "./regex-dialects.js";
+import { translateLucene, translatePcre } from "../query/regex/regex-dialects.js";
 import { compileParts, partsText } from "./string-pattern.js";
 
 export type EvalResult =

@@ -171,7 +171,11 @@ export type Query =
       readonly steps: readonly SequenceStep[];
       readonly span?: Span;
     }
-  /** Aggregation over matches of sub-queries (Sigma correlations, Elastic threshold). */
+  /**
+   * Aggregation over matches of sub-queries (Sigma correlations; a threshold rule is an event_count
+   * or value_count correlation, see count-threshold.ts). No `timespan`: counted over each run's
+   * look-back.
+   */
   | {
       readonly kind: "correlation";
       readonly type: CorrelationType;
@@ -186,6 +190,8 @@ export type Query =
       readonly timespan?: Duration;
       readonly condition: readonly CountCondition[];
       readonly valueField?: string; // value_count: the field whose distinct values are counted; value_sum, value_avg: the field summed or averaged
+      /** value_count: a group also needs at least this many events (a threshold's event count beside its distinct count). */
+      readonly minEvents?: number;
       readonly span?: Span;
     }
   /** EQL pipes after a query: `| head 5`, `| tail 3`. */

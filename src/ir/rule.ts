@@ -57,12 +57,6 @@ export interface Schedule {
   readonly to: string;
 }
 
-export interface Threshold {
-  readonly field: readonly string[];
-  readonly value: number;
-  readonly cardinality: readonly { readonly field: string; readonly value: number }[];
-}
-
 
 /** Events a rule must and must not match (`rulecast test`). */
 export interface Samples {
@@ -72,7 +66,8 @@ export interface Samples {
 
 export interface RuleSource {
   readonly file: string;
-  readonly format: "native" | "sigma" | "elastic-toml" | "elastic-json" | "elastic-ndjson";
+  /** The format it was read as (a format of src/sources/registry.ts: `sigma`, `native`, …). */
+  readonly format: string;
   /** 1-based line of the rule in the file (multi-document and ndjson files hold several). */
   readonly line: number;
   /** Where the query text starts in the file (1-based), for problems found after parsing. */
@@ -83,6 +78,11 @@ export interface RuleSource {
    * that position in the file, so that a node's span (a query offset) maps to a file line and column.
    */
   readonly queryLines?: readonly { readonly offset: number; readonly line: number; readonly col: number }[];
+  /**
+   * `queryText` is the file's own text from queryLine:queryCol (a Sigma detection block), not a
+   * decoded string value, so a span in the query is a position in the file too.
+   */
+  readonly queryVerbatim?: boolean;
 }
 
 export interface Rule {
@@ -115,7 +115,6 @@ export interface Rule {
   /** The query as its author wrote it. */
   readonly queryText: string;
   readonly query: Query;
-  readonly threshold?: Threshold;
   /**
    * Conditions the source platform applies beside the query (Kibana `filters`), for targets that
    * have no such thing of their own: `query` is ANDed with the rule's query there; `unsupported`

@@ -17,6 +17,9 @@ import { PACKAGE_ROOT } from "../package-root.js";
  */
 export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated";
 
+/** How prose names each taxonomy. */
+export const TAXONOMY_TITLES: Readonly<Record<Taxonomy, string>> = { ecs: "ECS", sigma: "Sigma" };
+
 export interface FieldRow {
   readonly from: string;
   readonly to: string;
@@ -51,7 +54,8 @@ export interface SourceField {
 export interface FieldMapping {
   readonly name: string;
   readonly from: Taxonomy;
-  readonly to: Taxonomy | "splunk";
+  /** A taxonomy, or what a target calls its own names (`splunk`). */
+  readonly to: string;
   readonly fields: ReadonlyMap<string, FieldRow>;
   /** Whole families of names: `winlog.event_data.X` → `X`. Tried after `fields`. */
   readonly prefixes?: readonly { readonly from: string; readonly to: string }[];

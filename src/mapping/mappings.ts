@@ -5,7 +5,6 @@ import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
 import { lookupMap } from "./lookup-map.js";
 import { fits, sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
-import { loadCimMappings, type CimMappings } from "./cim-mapping.js";
 
 /** Search conditions a log source stands for in a target: field → value(s), a list is an OR. */
 export interface LogsourceSearch {
@@ -22,14 +21,30 @@ export interface TargetMapping {
   readonly identity: boolean;
 }
 
+/** A field mapping a target declares (mappings/<file>), overridable under `mappings:` in the config. */
+export interface MappingSpec {
+  /** `list fields --mapping` and config `mappings:` name it: `sigma-splunk`. */
+  readonly name: string;
+  /** File under mappings/. */
+  readonly file: string;
+  /** What `rulecast list mappings` says of it. */
+  readonly summary: string;
+  /** What its names are called in messages ("has no splunk equivalent"). */
+  readonly to: string;
+  /** For a table that passes unlisted names through: why, for `list fields`. */
+  readonly passThrough?: string;
+}
+
+/** The mappings between taxonomies, which any rule that changes taxonomy uses. */
+export const TAXONOMY_MAPPINGS = ["ecs-sigma", "sigma-ecs"] as const;
+
 export interface Mappings {
   readonly ecsToSigma: FieldMapping;
   /** A user's ECS → Sigma renames: they win over every packaged row, for every log source. */
   readonly ecsToSigmaUser?: Readonly<Record<string, string>>;
   readonly sigmaToEcs: SigmaEcsMapping;
-  readonly sigmaToSplunk: TargetMapping;
-  /** Sigma/ECS → Splunk CIM data sets (read on first use: only `--splunk-taxonomy cim` needs them). */
-  readonly cim: CimMappings;
+  /** A mapping a target declared, by name (loaded on first use). */
+  target(name: string): TargetMapping;
 }
 
 type RawTarget = {
@@ -39,29 +54,20 @@ type RawTarget = {
 };
 
 /** A user's field renames per mapping (from a config file): source name → target name. */
-export interface MappingOverrides {
-  readonly "ecs-sigma"?: Readonly<Record<string, string>>;
-  readonly "sigma-ecs"?: Readonly<Record<string, string>>;
-  readonly "sigma-splunk"?: Readonly<Record<string, string>>;
-}
+export type MappingOverrides = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
  * The packaged mappings, with a user's field renames on top: `loadMappings({ "sigma-splunk":
- * { Image: process_path } })`. An override row wins over the packaged row for every log source.
+ * { Image: process_path } }, declared)`. An override row wins over the packaged row for every log source.
  */
-export function loadMappings(overrides: MappingOverrides = {}): Mappings {
+export function loadMappings(overrides: MappingOverrides = {}, declared: readonly MappingSpec[] = []): Mappings {
   const ecs = ecsToSigma();
-  const splunk = loadMappingFile("sigma-splunk.yaml") as RawTarget;
   const ecsRows = overrides["ecs-sigma"];
   const sigmaEcsRows = overrides["sigma-ecs"];
   // The Sigma → ECS table is the largest and only Sigma rules bound for Elastic need it: read on first use.
   let sigmaEcs: SigmaEcsMapping | undefined;
-  let cim: CimMappings | undefined;
+  const targets = new Map<string, TargetMapping>();
   return {
-    get cim(): CimMappings {
-      cim ??= loadCimMappings();
-      return cim;
-    },
     ecsToSigma: ecsRows ? { ...ecs, fields: withRows(ecs.fields, ecsRows) } : ecs,
     ...(ecsRows ? { ecsToSigmaUser: ecsRows } : {}),
     get sigmaToEcs(): SigmaEcsMapping {
@@ -71,7 +77,17 @@ export function loadMappings(overrides: MappingOverrides = {}): Mappings {
       sigmaEcs = sigmaEcsRows ? { ...table, fields: [...Object.entries(sigmaEcsRows).map(([sigma, to]) => ({ sigma, ecs: to, when: {} })), ...table.fields] } : table;
       return sigmaEcs;
     },
-    sigmaToSplunk: targetMapping("sigma-splunk", { ...splunk, fields: { ...splunk.fields, ...overrides["sigma-splunk"] } }),
+    target(name: string): TargetMapping {
+      let m = targets.get(name);
+      if (!m) {
+        const spec = declared.find((d) => d.name === name);
+        if (!spec) throw new Error(`no mapping ${name} is declared`);
+        const raw = loadMappingFile(spec.file) as RawTarget;
+        m = targetMapping(spec, { ...raw, fields: { ...raw.fields, ...overrides[name] } });
+        targets.set(name, m);
+      }
+      return m;
+    },
   };
 }
 
@@ -81,20 +97,20 @@ function withRows(base: ReadonlyMap<string, FieldRow>, rows: Readonly<Record<str
   return lookupMap(new Map<string, FieldRow>([...base, ...user]), (k) => user.get(k) ?? base.get(k));
 }
 
-function targetMapping(name: string, raw: RawTarget): TargetMapping {
+function targetMapping(spec: MappingSpec, raw: RawTarget): TargetMapping {
   const rows = new Map<string, FieldRow>(
     Object.entries(raw.fields).map(([from, to]) => [from, { from, to, value: "same" as const }]),
   );
   // With `identity`, a name the table does not list is the target's own name for it (see the file).
   const fields: FieldMapping = {
-    name,
+    name: spec.name,
     from: "sigma",
-    to: "splunk",
+    to: spec.to,
     fields: raw.identity ? identityFallback(rows) : rows,
     logsources: [],
     products: { conditions: {}, tags: {}, index: {} },
   };
-  return { name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })), identity: raw.identity === true };
+  return { name: spec.name, fields, logsources: raw.logsources.map((l) => ({ logsource: l.sigma, conditions: l.search })), identity: raw.identity === true };
 }
 
 /** A read-only map that answers every name: listed renames first, the name itself otherwise. */

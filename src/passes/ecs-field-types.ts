@@ -9,7 +9,7 @@
  *   form is a case-insensitive contains, which differs at word edges; a warning says how.
  */
 import type { Part, Query, SequenceStep } from "../ir/query.js";
-import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../mapping/ecs-field-types.js";
+import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../query/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
 
 const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;

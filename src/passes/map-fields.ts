@@ -187,7 +187,11 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return {
           ...q,
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
-          rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
+          rules: q.rules.map((r) => ({
+            ...r,
+            query: walk(r.query),
+            ...(r.aliases ? { aliases: Object.fromEntries(Object.entries(r.aliases).map(([g, f]) => [rename(g, "group-by"), rename(f, "group-by")])) } : {}),
+          })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
         };
       case "pipe":

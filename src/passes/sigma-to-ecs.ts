@@ -33,7 +33,7 @@ interface Ctx {
 
 /** `sigmaToEcs(rule, sigmaEcsMapping())` → `{ rule: { ...rule, taxonomy: "ecs", ... }, problems }`. */
 export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResult {
-  const ecsNames = rule.taxonomy === "ecs" && rule.source.format === "sigma";
+  const ecsNames = rule.taxonomy === "ecs" && rule.language === "sigma";
   if (rule.taxonomy !== "sigma" && !ecsNames) return { rule, problems: [] };
   const ctx: Ctx = { mapping, ecsNames, problems: [], index: [] };
   const q = rule.query;

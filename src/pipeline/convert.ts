@@ -1,34 +1,32 @@
 /**
- * The conversion pipeline, one rule at a time: bring the rule into the target's taxonomy, render
- * it, collect its files and bundle pieces. A rule that fails for a target produces nothing for
- * that target; the others are unaffected.
+ * The conversion pipeline, one rule at a time: for each target, run the rewrites it declares (its
+ * taxonomy, its mappings, its lowerings), render it, collect its files and bundle pieces. A rule
+ * that fails for a target produces nothing for that target; the others are unaffected.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Rule, Taxonomy } from "../ir/rule.js";
-import { elasticTarget } from "../targets/elastic/index.js";
-import { sigmaTarget } from "../targets/sigma/index.js";
-import { splunkTarget } from "../targets/splunk/index.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
+import type { Rule } from "../ir/rule.js";
+import type { Mappings } from "../mapping/mappings.js";
 import { TemplateError } from "../render/templates.js";
-import type { BundlePiece, RenderedFile, Target, TargetContext, TargetName, TargetResult } from "../targets/target.js";
-import { lowerKibanaRuleType } from "../passes/kibana-rule-types.js";
+import type { BundlePiece, RenderContext, RenderedFile, TargetResult, TargetSpec } from "../targets/target.js";
 import { logsourceFieldConflicts } from "./logsource-fields.js";
-import { ruleDiagnostic } from "./rule-diagnostic.js";
-import { liftOnly, toTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
+import { runRewrites } from "./rewrites.js";
 
-/**
- * `kibanaTypes`: the target has Kibana's threshold, new-terms and indicator-match rules of its own;
- * the others get a threshold as a correlation and refuse the other two.
- */
-export const TARGETS: Readonly<Record<TargetName, { readonly target: Target; readonly taxonomy: Taxonomy; readonly kibanaTypes: boolean }>> = {
-  sigma: { target: sigmaTarget, taxonomy: "sigma", kibanaTypes: false },
-  splunk: { target: splunkTarget, taxonomy: "sigma", kibanaTypes: false },
-  elastic: { target: elasticTarget, taxonomy: "ecs", kibanaTypes: true },
-};
+export interface ConvertContext extends RenderContext {
+  /** The targets a conversion may name (a registry's `targets`). */
+  readonly targets: readonly TargetSpec[];
+  readonly mappings: Mappings;
+}
 
-export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
+/** The target of that name; names come from `--to`, checked against the registry first. */
+export function targetNamed(ctx: { readonly targets: readonly TargetSpec[] }, name: string): TargetSpec {
+  const t = ctx.targets.find((x) => x.name === name);
+  if (!t) throw new Error(`no target ${name} is registered`);
+  return t;
+}
 
 export interface OutputFile extends RenderedFile {
-  readonly target: TargetName;
+  readonly target: string;
   /** The rule the file is made from; bundles have none. */
   readonly rule?: RuleRef;
 }
@@ -43,10 +41,10 @@ export interface RuleRef {
 export interface RuleOutcome {
   readonly rule: RuleRef;
   /** Targets this rule converted to. */
-  readonly converted: TargetName[];
-  readonly failed: TargetName[];
+  readonly converted: string[];
+  readonly failed: string[];
   /** Targets the `--unmapped skip` policy left the rule out of. */
-  readonly skippedFor: TargetName[];
+  readonly skippedFor: string[];
   /** Nothing was converted and nothing failed: the rule was left out on purpose. */
   skipped: boolean;
 }
@@ -56,7 +54,7 @@ export interface RuleResult {
   readonly outcome: RuleOutcome;
   readonly files: OutputFile[];
   /** Bundle pieces per target, in target order. */
-  readonly pieces: Partial<Record<TargetName, BundlePiece[]>>;
+  readonly pieces: Readonly<Record<string, BundlePiece[]>>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -66,11 +64,11 @@ export interface ConvertResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function convertRules(rules: readonly Rule[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+export function convertRules(rules: readonly Rule[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
   return assembleResults(rules.map((r) => convertRule(r, targets, ctx)), targets, ctx);
 }
 
-export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: TargetContext): RuleResult {
+export function convertRule(rule: Rule, targets: readonly string[], ctx: ConvertContext): RuleResult {
   const ref: RuleRef = { id: rule.id, name: rule.name, source: rule.source };
   const diagnostics: Diagnostic[] = [];
   if (rule.custom["sigma.generate"] === false) {
@@ -87,16 +85,22 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
   const conflicts = logsourceFieldConflicts(rule, ctx.mappings);
   if (conflicts.length > 0) return { outcome: { ...outcome, failed: [...targets] }, files: [], pieces: {}, diagnostics: conflicts };
   const files: OutputFile[] = [];
-  const pieces: Partial<Record<TargetName, BundlePiece[]>> = {};
+  const pieces: Record<string, BundlePiece[]> = {};
   for (const name of targets) {
-    const { target, taxonomy } = TARGETS[name];
-    const prepared = prepareFor(name, rule, taxonomy, ctx);
-    diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
-    if (!prepared.rule) {
-      (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
-      continue;
+    const target = targetNamed(ctx, name);
+    const chosen = chosenForm(target, rule, ctx);
+    if (chosen && "fallback" in chosen) diagnostics.push(...chosen.fallback.map((d) => tagTarget(d, name)));
+    let r: TargetResult;
+    if (chosen && !("fallback" in chosen)) r = chosen;
+    else {
+      const prepared = runRewrites(target, rule, target.rewrites, ctx);
+      diagnostics.push(...prepared.diagnostics.map((d) => tagTarget(d, name)));
+      if (!prepared.rule) {
+        (prepared.skipped ? outcome.skippedFor : outcome.failed).push(name);
+        continue;
+      }
+      r = renderWith(prepared.rule, ctx, target.renderRule);
     }
-    const r = renderWith(target, prepared.rule, ctx);
     diagnostics.push(...r.diagnostics.map((d) => tagTarget(d, name)));
     if (r.files.length === 0) {
       outcome.failed.push(name);
@@ -110,10 +114,24 @@ export function convertRule(rule: Rule, targets: readonly TargetName[], ctx: Tar
   return { outcome, files, pieces, diagnostics };
 }
 
+/**
+ * The result of the target's form the options choose (TargetSpec.forms), or its fallback notes when
+ * that form cannot hold the rule; undefined when no form is chosen.
+ */
+function chosenForm(target: TargetSpec, rule: Rule, ctx: ConvertContext): TargetResult | { readonly fallback: readonly Diagnostic[] } | undefined {
+  const form = target.forms?.find((f) => ctx.options[f.option] === f.value);
+  if (!form) return undefined;
+  const prepared = runRewrites(target, rule, form.rewrites, ctx);
+  if (!prepared.rule) return { files: [], bundle: [], diagnostics: prepared.diagnostics };
+  const r = renderWith(prepared.rule, ctx, form.renderRule);
+  // On fallback the target's own rewrites run from the start and say their notes again.
+  return "fallback" in r ? r : { ...r, diagnostics: [...prepared.diagnostics, ...r.diagnostics] };
+}
+
 /** A user's template that fails on this rule (a missing field, a value it cannot write) fails the rule. */
-function renderWith(target: Target, rule: Rule, ctx: TargetContext): TargetResult {
+function renderWith<R>(rule: Rule, ctx: ConvertContext, render: (rule: Rule, ctx: RenderContext) => R): R | TargetResult {
   try {
-    return target.renderRule(rule, ctx);
+    return render(rule, ctx);
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     return { files: [], bundle: [], diagnostics: [ruleDiagnostic(rule, { severity: "error", code: "template/render", message: e.message })] };
@@ -125,14 +143,14 @@ function renderWith(target: Target, rule: Rule, ctx: TargetContext): TargetResul
  * of one rule_id), names a bundle holds once (savedsearches.conf stanzas), the bundles, and output
  * names that would collide.
  */
-export function assembleResults(results: readonly RuleResult[], targets: readonly TargetName[], ctx: TargetContext): ConvertResult {
+export function assembleResults(results: readonly RuleResult[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
   const files: OutputFile[] = [];
   const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
-  const pieces = new Map<TargetName, BundlePiece[]>(targets.map((t) => [t, []]));
+  const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
   const seenNames = new Map<string, RuleRef>();
-  const nameKey = (t: TargetName, name: string) => `${t}\n${name}`;
+  const nameKey = (t: string, name: string) => `${t}\n${name}`;
   for (const r of results) {
     const ref = r.outcome.rule;
     const dup = seenIds.get(ref.id);
@@ -151,7 +169,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       continue;
     }
     if (!r.outcome.skipped) seenIds.set(ref.id, ref);
-    const taken = new Set<TargetName>();
+    const taken = new Set<string>();
     for (const t of targets) {
       for (const p of r.pieces[t] ?? []) {
         const first = p.name === undefined ? undefined : seenNames.get(nameKey(t, p.name));
@@ -184,55 +202,18 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
   // is wrong for every rule, so the run stops (the CLI prints one line, exit 2).
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) for (const f of TARGETS[name].target.renderBundle(p, ctx)) files.push(withTarget(f, name));
+    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
   }
   return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** The outcome with `targets` moved from converted to failed. */
-function failedFor(o: RuleOutcome, targets: ReadonlySet<TargetName>): RuleOutcome {
+function failedFor(o: RuleOutcome, targets: ReadonlySet<string>): RuleOutcome {
   return { ...o, converted: o.converted.filter((t) => !targets.has(t)), failed: [...o.failed, ...targets] };
 }
 
-/** The rule in the field names the target needs, honouring `sigmaTaxonomy` for Sigma output. */
-function prepareFor(name: TargetName, input: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
-  const lowered = TARGETS[name].kibanaTypes ? { rule: input } : lowerKibanaRuleType(input);
-  if ("error" in lowered) return { diagnostics: [ruleDiagnostic(input, { severity: "error", code: "rule/kibana-type", message: lowered.error })] };
-  const notes = ("warnings" in lowered ? (lowered.warnings ?? []) : []).map((w) => ruleDiagnostic(input, { severity: "warning", code: w.code, message: w.message }));
-  // With the CIM taxonomy the Splunk target reads the rule as written (Sigma or ECS names) and
-  // brings it into the Sigma taxonomy itself only for rules no data model holds.
-  const prepared = name === "splunk" && ctx.options.splunkTaxonomy === "cim" ? { rule: lowered.rule, diagnostics: [] } : inTaxonomy(name, lowered.rule, taxonomy, ctx);
-  return notes.length > 0 ? { ...prepared, diagnostics: [...notes, ...prepared.diagnostics] } : prepared;
-}
-
-/** Mapping errors that ECS field names avoid: under `auto` the Sigma rule keeps ECS names instead. */
-const KEEPS_ECS = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped"]);
-
-function inTaxonomy(name: TargetName, rule: Rule, taxonomy: Taxonomy, ctx: TargetContext): TaxonomyResult {
-  const mode = name === "sigma" && rule.taxonomy === "ecs" ? (ctx.options.sigmaTaxonomy ?? "auto") : "sigma";
-  if (mode === "ecs") return liftOnly(rule, ctx.mappings);
-  const mapped = toTaxonomy(rule, taxonomy, ctx.mappings, ctx.options.unmapped);
-  if (mode === "auto" && !mapped.rule && mapped.diagnostics.some((d) => KEEPS_ECS.has(d.code))) {
-    const kept = liftOnly(rule, ctx.mappings);
-    const fields = [...new Set(mapped.diagnostics.filter((d) => KEEPS_ECS.has(d.code)).map((d) => /`([^`]+)`/.exec(d.message)?.[1] ?? "?"))];
-    return {
-      ...kept,
-      diagnostics: [
-        ...kept.diagnostics,
-        ruleDiagnostic(rule, {
-          severity: "warning",
-          code: "sigma/ecs-taxonomy",
-          message: `no Sigma-taxonomy name for ${fields.map((f) => `\`${f}\``).join(", ")}; the Sigma rule keeps ECS field names (taxonomy: ecs), which Sigma backends built for Sigma's taxonomy do not know`,
-          hint: "add the field to an ecs-sigma mapping override in rulecast.config.yaml, or pass --sigma-taxonomy sigma to refuse such rules",
-        }),
-      ],
-    };
-  }
-  return mapped;
-}
-
 /** The file tagged with its target and rule; a `document` made on first read (a getter) stays unmade until read. */
-function withTarget(f: RenderedFile, target: TargetName, rule?: RuleRef): OutputFile {
+function withTarget(f: RenderedFile, target: string, rule?: RuleRef): OutputFile {
   const tags = { target, ...(rule ? { rule } : {}) };
   const doc = Object.getOwnPropertyDescriptor(f, "document");
   if (!doc?.get) return { ...f, ...tags };
@@ -242,7 +223,7 @@ function withTarget(f: RenderedFile, target: TargetName, rule?: RuleRef): Output
 }
 
 /** Diagnostics from a target say which target they are about. */
-function tagTarget(d: Diagnostic, target: TargetName): Diagnostic {
+function tagTarget(d: Diagnostic, target: string): Diagnostic {
   return d.code.startsWith("mapping/") || d.code.startsWith(`${target}/`) ? { ...d, message: `${target}: ${d.message}` } : d;
 }
 

@@ -10,7 +10,7 @@ import { queryFields } from "../ir/query-fields.js";
 import type { Rule } from "../ir/rule.js";
 import type { Mappings } from "../mapping/mappings.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
-import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
+import { fieldSpan, ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 
 export function logsourceFieldConflicts(rule: Rule, mappings: Mappings): Diagnostic[] {
   const table = mappings.ecsToSigma.sourceFields ?? [];

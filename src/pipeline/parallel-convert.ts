@@ -8,7 +8,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { TargetContext, TargetName } from "../targets/target.js";
+import type { ConvertContext } from "./convert.js";
 import { assembleResults, convertRules, type ConvertResult, type RuleResult } from "./convert.js";
 import type { WorkerJob, WorkerSetup } from "./convert-worker.js";
 import { readRules, type SourceText } from "./read-rules.js";
@@ -26,7 +26,7 @@ interface Share {
 }
 
 export interface ConversionPool {
-  convert(sources: readonly SourceText[], targets: readonly TargetName[], ctx: TargetContext): Promise<SourcesResult>;
+  convert(sources: readonly SourceText[], targets: readonly string[], ctx: ConvertContext): Promise<SourcesResult>;
   close(): Promise<void>;
 }
 

@@ -1,14 +1,10 @@
 /**
- * Reads every input file with the reader its format needs. One bad file or rule never stops the
- * others: problems come back as diagnostics beside the rules that did read.
+ * Reads every input file with the reader its format needs (src/sources/registry.ts). One bad file
+ * or rule never stops the others: problems come back as diagnostics beside the rules that did read.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
-import { readNativeRuleFile } from "../sources/native/read-native-rule.js";
-import { readElasticJson, readElasticToml, readKibanaNdjson } from "../sources/elastic/index.js";
-import { readSigmaFile, type SigmaFilter } from "../sources/sigma/index.js";
-import { applySigmaFilters } from "./apply-sigma-filters.js";
-import { detectFormat, type InputFormat } from "./detect-format.js";
+import { detectFormat, SOURCES, sourceNamed } from "../sources/registry.js";
 
 export interface SourceText {
   readonly path: string;
@@ -23,66 +19,61 @@ export interface SourceText {
 export interface ReadAll {
   readonly rules: Rule[];
   readonly diagnostics: Diagnostic[];
-  /** Sigma filter documents (applied by readRules to the rules they name). */
-  readonly filters?: SigmaFilter[];
 }
 
 export interface ReadOptions {
-  /** Force one reader instead of detecting per file. */
-  readonly format?: InputFormat;
+  /** Force one reader (a format of src/sources/registry.ts) instead of detecting per file. */
+  readonly format?: string;
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
 }
 
 export function readRules(sources: readonly SourceText[], opts: ReadOptions = {}): ReadAll {
   const rules: Rule[] = [];
   const diagnostics: Diagnostic[] = [];
-  const filters: SigmaFilter[] = [];
+  const pending = new Map<string, unknown[]>();
   const known = new Map<string, Rule>();
+  const ctx = { knownRules: known, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) };
   for (const { path, text, walked } of sources) {
     const format = opts.format ?? detectFormat(path, text);
     if (format === undefined && walked && /\.ya?ml$/i.test(path)) {
       diagnostics.push({ severity: "info", code: "input/not-a-rule", message: "YAML without `rule_id:` (rulecast rule) or `detection:` (Sigma): not a rule, skipped", file: path, line: 1, col: 1, hint: "name the file itself, or pass --from, to read it as a rule" });
       continue;
     }
-    const r = readOne(path, stripBom(text), format, opts, known);
+    const source = format === undefined ? undefined : sourceNamed(format);
+    if (!source) {
+      diagnostics.push(unreadable(path));
+      continue;
+    }
+    const r = source.read(path, stripBom(text), ctx);
     for (const rule of r.rules) {
       known.set(rule.id, rule);
       if (typeof rule.custom["name"] === "string") known.set(rule.custom["name"], rule);
     }
     rules.push(...r.rules);
     diagnostics.push(...r.diagnostics);
-    if (r.filters) filters.push(...r.filters);
+    if (r.pending?.length) pending.set(source.format, [...(pending.get(source.format) ?? []), ...r.pending]);
   }
-  if (filters.length === 0) return { rules, diagnostics };
-  const filtered = applySigmaFilters(rules, filters);
-  return { rules: filtered.rules, diagnostics: [...diagnostics, ...filtered.diagnostics] };
+  let out = rules;
+  for (const source of SOURCES) {
+    const p = pending.get(source.format);
+    if (!p || !source.finish) continue;
+    const finished = source.finish(out, p);
+    out = finished.rules;
+    diagnostics.push(...finished.diagnostics);
+  }
+  return { rules: out, diagnostics };
 }
 
-function readOne(
-  path: string,
-  text: string,
-  format: InputFormat | undefined,
-  opts: ReadOptions,
-  known: ReadonlyMap<string, Rule>,
-): ReadAll {
-  switch (format) {
-    case "native":
-      return readNativeRuleFile(path, text);
-    case "sigma":
-      return readSigmaFile(path, text, { knownRules: known, ...(opts.placeholders ? { placeholders: opts.placeholders } : {}) });
-    case "elastic-toml":
-      return readElasticToml(path, text);
-    case "elastic-json":
-      return readElasticJson(path, text);
-    case "elastic-ndjson":
-      return readKibanaNdjson(path, text);
-    case undefined:
-      return unreadable(path, "not a rule file: no `rule_id:` (rulecast rule) or `detection:` (Sigma) key", "pass --from native|sigma to force a reader");
-  }
-}
-
-function unreadable(file: string, message: string, hint: string): ReadAll {
-  return { rules: [], diagnostics: [{ severity: "error", code: "input/unknown-format", message, file, line: 1, col: 1, hint }] };
+function unreadable(file: string): Diagnostic {
+  return {
+    severity: "error",
+    code: "input/unknown-format",
+    message: "not a rule file: no `rule_id:` (rulecast rule) or `detection:` (Sigma) key",
+    file,
+    line: 1,
+    col: 1,
+    hint: "pass --from native|sigma to force a reader",
+  };
 }
 
 /** A UTF-8 byte-order mark is not part of the text. */

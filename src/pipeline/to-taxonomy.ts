@@ -5,13 +5,15 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Logsource } from "../ir/query.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
+import { TAXONOMY_TITLES } from "../mapping/mapping-table.js";
 import { ecsToSigmaFor, type Mappings } from "../mapping/mappings.js";
 import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource } from "../passes/lift-logsource.js";
-import { mapFields, type MappingProblem } from "../passes/map-fields.js";
+import { mapFields } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
-import type { UnmappedPolicy } from "../targets/target.js";
-import { fieldSpan, ruleDiagnostic } from "./rule-diagnostic.js";
+import type { TargetSpec } from "../targets/target.js";
+import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 
 export interface TaxonomyResult {
   /** Undefined when an error stops the conversion, or the unmapped-field policy skips the rule. */
@@ -19,6 +21,47 @@ export interface TaxonomyResult {
   readonly diagnostics: readonly Diagnostic[];
   /** The `skip` policy left the rule out of this target: not a failure. */
   readonly skipped?: boolean;
+}
+
+/** Mapping errors that the rule's own field names avoid: under `auto` the rule keeps them instead. */
+const KEEPS_OWN_NAMES = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped"]);
+
+/** The option that lets a rule keep its own field names, as set for this run. */
+export interface KeepOwnNames {
+  /** A taxonomy, or `auto`. */
+  readonly value: string;
+  /** How the user sets it (`--sigma-taxonomy`), for the hint. */
+  readonly label: string;
+}
+
+/**
+ * The rule in the taxonomy a target wants. `keep` (a target option's value) may let the rule keep
+ * its own field names: always when it names the rule's taxonomy; with `auto`, when a field has no
+ * name in the wanted taxonomy (a warning names the fields). Any other value maps every field.
+ */
+export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, mappings: Mappings, unmapped: UnmappedPolicy, keep?: KeepOwnNames): TaxonomyResult {
+  if (rule.taxonomy === wanted || keep === undefined) return toTaxonomy(rule, wanted, mappings, unmapped);
+  if (keep.value === rule.taxonomy) return liftOnly(rule, mappings);
+  const mapped = toTaxonomy(rule, wanted, mappings, unmapped);
+  if (keep.value === "auto" && !mapped.rule && mapped.diagnostics.some((d) => KEEPS_OWN_NAMES.has(d.code))) {
+    const kept = liftOnly(rule, mappings);
+    const fields = [...new Set(mapped.diagnostics.filter((d) => KEEPS_OWN_NAMES.has(d.code)).map((d) => /`([^`]+)`/.exec(d.message)?.[1] ?? "?"))];
+    const own = TAXONOMY_TITLES[rule.taxonomy];
+    const theirs = TAXONOMY_TITLES[wanted];
+    return {
+      ...kept,
+      diagnostics: [
+        ...kept.diagnostics,
+        ruleDiagnostic(rule, {
+          severity: "warning",
+          code: `${target.name}/${rule.taxonomy}-taxonomy`,
+          message: `no ${theirs}-taxonomy name for ${fields.map((f) => `\`${f}\``).join(", ")}; the ${target.title} rule keeps ${own} field names (taxonomy: ${rule.taxonomy}), which ${target.title} backends built for ${theirs}'s taxonomy do not know`,
+          hint: `add the field to an ${rule.taxonomy}-${wanted} mapping override in rulecast.config.yaml, or pass ${keep.label} ${wanted} to refuse such rules`,
+        }),
+      ],
+    };
+  }
+  return mapped;
 }
 
 /**
@@ -40,7 +83,7 @@ export function toTaxonomy(
   unmapped: UnmappedPolicy,
 ): TaxonomyResult {
   // A Sigma file in ECS names still has a Sigma log source to turn into ECS conditions and indices.
-  const ecsSigma = rule.taxonomy === "ecs" && wanted === "ecs" && rule.source.format === "sigma";
+  const ecsSigma = rule.taxonomy === "ecs" && wanted === "ecs" && rule.language === "sigma";
   if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
@@ -88,37 +131,4 @@ function firstStepLogsource(q: Rule["query"]): Logsource | undefined {
   if (q.kind === "sequence" || q.kind === "sample") return q.steps[0]?.logsource;
   if (q.kind === "correlation") return q.rules[0]?.logsource;
   return undefined;
-}
-
-const UNMAPPED_SEVERITY: Readonly<Record<UnmappedPolicy, "error" | "warning" | "info">> = {
-  error: "error",
-  warning: "warning",
-  keep: "info",
-  skip: "warning",
-};
-
-const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
-  error: "add the field to a mapping override in rulecast.config.yaml, or pick another --unmapped policy (warning, keep, skip)",
-  warning: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  keep: "the field keeps its own name; add it to a mapping override in rulecast.config.yaml",
-  skip: "the rule is left out of this target; add the field to a mapping override in rulecast.config.yaml",
-};
-
-function skips(problems: readonly MappingProblem[], unmapped: UnmappedPolicy): boolean {
-  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
-}
-
-export function problemsToDiagnostics(
-  rule: Rule,
-  problems: readonly MappingProblem[],
-  unmapped: UnmappedPolicy,
-): Diagnostic[] {
-  return problems.map((p) =>
-    ruleDiagnostic(rule, {
-      severity: p.code === "mapping/unmapped-field" ? UNMAPPED_SEVERITY[unmapped] : p.severity,
-      code: p.code,
-      message: p.message,
-      ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
-    }, fieldSpan(rule.query, p.field)),
-  );
 }

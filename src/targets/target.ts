@@ -1,87 +1,50 @@
 /**
- * What every target exports. A target turns one rule into files (and bundle entries); it never
- * imports another target and knows nothing about the parser a rule came from.
+ * What a target is: one declaration (`TargetSpec`) exported by `src/targets/<name>/index.ts` and
+ * listed in `src/targets/registry.ts`. The pipeline reads it: it brings each rule into the
+ * target's taxonomy, runs the declared rewrites, then asks the target to render. A target renders
+ * only: it never imports the pipeline, the passes or another target.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Duration } from "../ir/query.js";
-import type { Rule } from "../ir/rule.js";
-import type { Mappings } from "../mapping/mappings.js";
+import type { Rule, Taxonomy } from "../ir/rule.js";
+import type { Mappings, MappingSpec } from "../mapping/mappings.js";
+import { CORE_OPTIONS } from "../options/core-options.js";
+import type { OptionSpec, OptionValues } from "../options/option-spec.js";
 import type { Templates } from "../render/templates.js";
 
-export type TargetName = "sigma" | "splunk" | "elastic";
-
 /**
- * A field the mapping does not know: `error` fails the rule for that target (the default);
- * `warning` and `keep` keep the field's own name, reported as a warning or an info line; `skip`
- * leaves the rule out of that target without counting it as a failure (an info line says why).
+ * IR → IR rewrites a target needs before it renders, run by the pipeline in order
+ * (pipeline/rewrites.ts interprets them with an exhaustive switch).
  */
-export type UnmappedPolicy = "error" | "warning" | "keep" | "skip";
-
-export type SigmaCase = "exact" | "insensitive";
-
-export const SIGMA_CASES: readonly SigmaCase[] = ["exact", "insensitive"];
-
-export type SigmaProfile = "sharing" | "lossless";
-
-export const SIGMA_PROFILES: readonly SigmaProfile[] = ["sharing", "lossless"];
-
-export type SplunkTaxonomy = "sigma" | "cim";
-
-export const SPLUNK_TAXONOMIES: readonly SplunkTaxonomy[] = ["sigma", "cim"];
-
-export const UNMAPPED_POLICIES: readonly UnmappedPolicy[] = ["error", "warning", "keep", "skip"];
-
-export interface TargetOptions {
-  /** Elastic: the query language for rules converted from Sigma (`eql` keeps case-insensitivity). */
-  readonly elasticLanguage: "eql" | "kuery" | "lucene";
-  /** What to do with a field the mapping does not know. */
-  readonly unmapped: UnmappedPolicy;
+export type Rewrite =
   /**
-   * Field names of Sigma output for ECS rules: `sigma` maps to the Sigma taxonomy (portable, fails
-   * on fields it lacks); `ecs` keeps ECS names and writes `taxonomy: ecs`; `auto` maps when every
-   * field maps and keeps ECS names otherwise (the default: portable where possible, faithful always).
+   * Platform rule types the target has no form for: a threshold's correlation counts within the
+   * look-back, filters beside the query join it, new-terms and indicator-match rules are refused.
    */
-  readonly sigmaTaxonomy?: "sigma" | "ecs" | "auto";
+  | { readonly pass: "lowerPlatformRuleTypes" }
   /**
-   * Sigma `|cased`: `insensitive` (the default) writes no `|cased` and warns per rule that the match
-   * widened, since pySigma's Splunk and Lucene backends refuse `|cased`; `exact` keeps it where a
-   * value has letters (case means nothing to `5136`).
+   * Field names of the target's taxonomy (TargetSpec.taxonomy). `keepOwnNames` names the option
+   * (values: a taxonomy, or `auto`) that lets a rule keep its own names: always when it names the
+   * rule's taxonomy, and with `auto` when a field has no name in the target's.
    */
-  readonly sigmaCase?: SigmaCase;
+  | { readonly pass: "toTaxonomy"; readonly keepOwnNames?: string }
+  /** Renames fields with a mapping the target declares, in every step and sub-rule and their keys. */
+  | { readonly pass: "mapFields"; readonly mapping: string }
+  /** The log source (of the rule, each step, each sub-rule) as the mapping's source conditions. */
+  | { readonly pass: "lowerLogsource"; readonly mapping: string }
+  /** A `temporal_ordered` correlation as a sequence; refused when its condition is not "all in order". */
+  | { readonly pass: "correlationToSequence" }
   /**
-   * Sigma output profile. `sharing` (the default): what SigmaHQ review and pySigma accept — no
-   * custom attributes (except the names in `sigmaCustom`), numeric EventID, content-derived search
-   * names, tags as the source has them. `lossless`: every Elastic rule field in an `elastic:` block
-   * and a Sigma rule's own extra keys, so a round trip through Sigma loses nothing.
+   * Each literal compared with an ECS field takes the field's ECS type (a number for a numeric
+   * field, a boolean for a boolean one, text for a keyword), as Elasticsearch compares them.
    */
-  readonly sigmaProfile?: SigmaProfile;
-  /** Custom attributes the sharing profile may still write (top-level names: `elastic`, …). */
-  readonly sigmaCustom?: readonly string[];
-  /** Free values from the config file's `vars:`, for users' own templates. */
-  readonly templateVars?: Readonly<Record<string, unknown>>;
-  /** Splunk: app name for `--splunk-app` and stanza prefixes. */
-  readonly splunkApp?: string;
-  /** Splunk: index for searches (`index=...`), when the mapping gives none. */
-  readonly splunkIndex?: string;
-  /**
-   * Splunk field names: `sigma` (the default) searches raw events by the add-ons' field names;
-   * `cim` searches CIM data models with tstats where a data set holds the rule's events.
-   */
-  readonly splunkTaxonomy?: SplunkTaxonomy;
-  /** Splunk ES: risk events (risk-based alerting), notable events, or both (the default). */
-  readonly splunkAlert?: "risk" | "notable" | "both";
-  /** Splunk: the ingestion lag each search window ends before its run (default 10m). */
-  readonly splunkLag?: Duration;
-  /** Splunk: write rules that do not say `enabled` as enabled (`--enable`; default disabled). */
-  readonly splunkEnable?: boolean;
-  /** Splunk CIM: tstats summariesonly (fast, but blind to events not yet summarised). */
-  readonly splunkSummariesOnly?: boolean;
-}
+  | { readonly pass: "typeEcsLiterals" };
 
-export interface TargetContext {
+export interface RenderContext {
   readonly templates: Templates;
-  readonly mappings: Mappings;
-  readonly options: TargetOptions;
+  /** Every declared setting (core and each target's): read a target's own with `typedOptions`. */
+  readonly options: OptionValues;
+  /** Free values from the config file's `vars:`, for users' own templates. */
+  readonly vars: Readonly<Record<string, unknown>>;
 }
 
 export interface RenderedFile {
@@ -115,20 +78,86 @@ export interface TargetResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export interface Target {
-  readonly name: TargetName;
-  renderRule(rule: Rule, ctx: TargetContext): TargetResult;
+/** Files beside the target's folder, made from its output (the Splunk app). Paths are under `--out`. */
+export type PackageResult =
+  | { readonly files: readonly RenderedFile[]; readonly archive?: { readonly path: string; readonly bytes: Buffer } }
+  | { readonly error: string };
+
+/**
+ * Another way a target can write a rule, chosen by one of its options (Splunk's CIM data-model
+ * searches): the pipeline runs the form's rewrites and its renderer first; when the form cannot hold
+ * the rule, the target's own rewrites and renderer run, after the form's notes (a warning saying why).
+ */
+export interface TargetForm {
+  /** The option (a key of the target's `options`) and the value that choose this form. */
+  readonly option: string;
+  readonly value: string;
+  readonly rewrites: readonly Rewrite[];
+  renderRule(rule: Rule, ctx: RenderContext): TargetResult | { readonly fallback: readonly Diagnostic[] };
+}
+
+/** A list of a target's own for `rulecast list <name>` (Splunk's data sources). */
+export interface TargetList {
+  readonly name: string;
+  /** What it shows, for `rulecast list --help`. */
+  readonly summary: string;
+  /** Writes the list, one line per call or several. */
+  print(mappings: Mappings, out: (text: string) => void): void;
+}
+
+export interface TargetSpec<Name extends string = string> {
+  /** What `--to` and output folders call it. */
+  readonly name: Name;
+  /** How prose names it ("Splunk"). */
+  readonly title: string;
+  /** One line for `rulecast list targets`. */
+  readonly summary: string;
+  /** The field names its renderer expects. */
+  readonly taxonomy: Taxonomy;
+  /** Rewrites after the taxonomy is reached, in order. */
+  readonly rewrites: readonly Rewrite[];
+  /** Its settings (flags, config keys, RULECAST_* variables). */
+  readonly options: readonly OptionSpec[];
+  /** Field mappings of its own. */
+  readonly mappings: readonly MappingSpec[];
+  /** Forms chosen by an option, tried before the target's own (see TargetForm). */
+  readonly forms?: readonly TargetForm[];
+  /** Lists `rulecast list` shows besides the built-in ones. */
+  readonly lists?: readonly TargetList[];
+  /** Examples for `rulecast convert --help`: [command, what it does]. */
+  readonly examples?: readonly (readonly [string, string])[];
+  renderRule(rule: Rule, ctx: RenderContext): TargetResult;
   /**
    * The bundle file(s) made from every converted rule's pieces. Throws TemplateError when the
    * result does not read back as the pieces it was made from (a user's template can do that).
    */
-  renderBundle(pieces: readonly BundlePiece[], ctx: TargetContext): readonly RenderedFile[];
+  renderBundle(pieces: readonly BundlePiece[], ctx: RenderContext): readonly RenderedFile[];
+  /** Files made from the target's whole output, when its options ask for them. */
+  package?(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined;
 }
 
 /**
  * What a template sees: the target's view model, plus the rule's whole IR (after field mapping),
  * the target's name and the config's `vars`, so a user's template can add any field.
  */
-export function templateView(view: object, rule: Rule | undefined, target: TargetName, ctx: TargetContext): object {
-  return { ...view, ...(rule ? { rule } : {}), target, vars: ctx.options.templateVars ?? {} };
+export function templateView(view: object, rule: Rule | undefined, target: string, ctx: RenderContext): object {
+  return { ...view, ...(rule ? { rule } : {}), target, vars: ctx.vars };
+}
+
+/** The targets a run knows: src/targets/registry.ts lists the built-in ones. */
+export interface TargetRegistry {
+  /** What `--to` offers, in the order of `list targets` and of the default `--to`. */
+  readonly targets: readonly TargetSpec[];
+  /** Rule files, which `rulecast import` writes (not offered by `--to`). */
+  readonly ruleFiles: TargetSpec;
+}
+
+/** Every setting a run can have: the core ones, then each target's, in registry order. */
+export function declaredOptions(registry: TargetRegistry): readonly OptionSpec[] {
+  return [...CORE_OPTIONS, ...registry.targets.flatMap((t) => t.options)];
+}
+
+/** Every mapping the registry's targets declare. */
+export function declaredMappings(registry: TargetRegistry): readonly MappingSpec[] {
+  return registry.targets.flatMap((t) => t.mappings);
 }

@@ -36,43 +36,14 @@ export function normaliseEvent(e: Record<string, unknown>): Record<string, unkno
   return ev && typeof ev === "object" && "System" in (ev as object) ? flattenWindowsEvent(e) : e;
 }
 
-/**
- * What the platform runs for a rule: its query, or for an Elastic threshold rule the query's
- * matches counted per group (`threshold.field`), which alerts only when a group reaches
- * `threshold.value` events and each `cardinality` field that many distinct values. The events given
- * are taken as one run's look-back. One query per condition; a group must meet them all.
- */
-export function conditionQueries(rule: Rule): Query[] {
-  const t = rule.threshold;
-  if (!t) return [rule.query];
-  const rules = [{ name: "threshold", query: rule.query }];
-  const count: Query = { kind: "correlation", type: "event_count", rules, groupBy: t.field, condition: [{ op: "gte", value: t.value }] };
-  const distinct = t.cardinality.map(
-    (c): Query => ({ kind: "correlation", type: "value_count", rules, groupBy: t.field, valueField: c.field, condition: [{ op: "gte", value: c.value }] }),
-  );
-  return [count, ...distinct];
-}
-
-/** Groups (by their group-by values) where a threshold's every condition held; undefined: it could not run. */
-function thresholdGroups(queries: readonly Query[], evs: readonly Record<string, unknown>[]): { groups: Set<string> } | { error: string } {
-  let groups: Set<string> | undefined;
-  for (const q of queries) {
-    const r = evaluateStream(q, evs);
-    if (!r.ok) return { error: r.reason };
-    const keys = new Set(r.matches.map((m) => JSON.stringify(m.key ?? [])));
-    groups = groups === undefined ? keys : new Set([...groups].filter((k) => keys.has(k)));
-  }
-  return { groups: groups ?? new Set() };
-}
-
 export function checkEvents(rule: Rule, events: readonly Record<string, unknown>[], expected: "match" | "no-match", label: string): { verdicts: Verdict[]; error?: string } {
   const evs = events.map(normaliseEvent);
-  const queries = conditionQueries(rule);
-  if (queries.length > 1 || isStreamQuery(rule.query) || rule.threshold) {
+  // A threshold is a count correlation in the IR: it too is judged on the whole stream.
+  if (isStreamQuery(rule.query)) {
     if (evs.length === 0) return { verdicts: [] };
-    const r = thresholdGroups(queries, evs);
-    if ("error" in r) return { verdicts: [], error: r.error };
-    const matched = r.groups.size > 0;
+    const r = evaluateStream(rule.query, evs);
+    if (!r.ok) return { verdicts: [], error: r.reason };
+    const matched = r.matches.length > 0;
     return { verdicts: [{ sample: `${label} (stream of ${evs.length} events)`, expected, matched, pass: matched === (expected === "match") }] };
   }
   const r = evaluateStream(rule.query, evs);

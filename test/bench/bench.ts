@@ -8,12 +8,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseAllDocuments } from "yaml";
-import { loadMappings } from "../../src/mapping/mappings.js";
-import { convertRules, TARGET_NAMES } from "../../src/pipeline/convert.js";
+import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { createConversionPool } from "../../src/pipeline/parallel-convert.js";
 import { availableParallelism } from "node:os";
-import { loadTemplates } from "../../src/render/templates.js";
+import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
 
 const CORPUS = process.argv[2] ?? "../shared/corpus/sigma/rules";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -49,7 +48,7 @@ async function best(f: () => unknown): Promise<number> {
 
 const files = walk(CORPUS);
 const sources = files.map((path) => ({ path, text: readFileSync(path, "utf8") }));
-const ctx = { templates: loadTemplates(), mappings: loadMappings(), options: { elasticLanguage: "eql" as const, unmapped: "error" as const } };
+const ctx = testContext();
 
 const floor = await best(() => {
   for (const s of sources) parseAllDocuments(s.text);

@@ -54,7 +54,7 @@ test("bad usage: an unknown taxonomy exits 2 naming the valid ones", () => {
   assert.match(r.stderr, /--splunk-taxonomy must be one of sigma, cim \(got `ocsf`\)/);
   const c = rulecast(["convert", "r", "--to", "splunk"], tempTree({ "r/a.yml": sigma("  sel:\n    Image: x\n  condition: sel"), "rulecast.config.yaml": "splunk:\n  taxonomy: ocsf\n" }));
   assert.is(c.code, 2);
-  assert.match(c.stderr, /splunk\.taxonomy must be one of sigma, cim \(got `ocsf`\)/);
+  assert.match(c.stderr, /rulecast.config.yaml:2:13: error config\/invalid: splunk\.taxonomy: must be one of sigma, cim/);
 });
 
 test.run();

@@ -33,7 +33,7 @@ test("every search ends in its filter macro, and macros.conf defines each as `se
   assert.match(conf(dir), /\nallow_skew = 0\nschedule_window = auto\n/);
   const bad = rulecast(["convert", "r", "--to", "splunk"], tempTree({ "r/a.yaml": seed, "rulecast.config.yaml": "splunk:\n  lag: 30s\n" }));
   assert.is(bad.code, 2);
-  assert.match(bad.stderr, /splunk\.lag must be whole minutes/);
+  assert.match(bad.stderr, /splunk\.lag: must be whole minutes/);
 });
 
 test("risk-based alerting: risk objects from the fields the results carry, the rule's score, a message; notable/risk/both", () => {

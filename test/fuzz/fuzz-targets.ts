@@ -20,9 +20,8 @@ import { readElasticToml, readKibanaNdjson } from "../../src/sources/elastic/ind
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 import { readSigmaFile } from "../../src/sources/sigma/index.js";
 import type { Rule } from "../../src/ir/rule.js";
-import { convertRules, TARGET_NAMES } from "../../src/pipeline/convert.js";
-import type { TargetContext } from "../../src/targets/target.js";
-import { testContext } from "../helpers/convert-fixture.js";
+import { convertRules, type ConvertContext } from "../../src/pipeline/convert.js";
+import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 
 export type TargetName = "kql" | "eql" | "sigma-condition" | "rule-yaml" | "sigma-yaml" | "toml" | "ndjson";
@@ -208,18 +207,18 @@ function guarded(f: () => string | undefined): string | undefined {
 }
 
 /** Everything the rules convert to must read back; `keep` so unmapped fields still reach every target. */
-function outputProblem(rules: readonly Rule[], ctx: TargetContext): string | undefined {
+function outputProblem(rules: readonly Rule[], ctx: ConvertContext): string | undefined {
   if (rules.length === 0) return undefined;
   const problem = readBackProblem(convertRules(rules, TARGET_NAMES, ctx).files);
   return problem ? `output does not read back: ${problem}` : undefined;
 }
 
 /** A reader's result: positioned diagnostics first, then the output of what it accepted. */
-function readerProblem(r: { readonly rules: readonly Rule[]; readonly diagnostics: readonly Diagnostic[] }, file: string, text: string, ctx: TargetContext): string | undefined {
+function readerProblem(r: { readonly rules: readonly Rule[]; readonly diagnostics: readonly Diagnostic[] }, file: string, text: string, ctx: ConvertContext): string | undefined {
   return diagnosticProblem(r.diagnostics, file, text) ?? outputProblem(r.rules, ctx);
 }
 
-const CHECKS: Readonly<Record<TargetName, (text: string, ctx: TargetContext) => string | undefined>> = {
+const CHECKS: Readonly<Record<TargetName, (text: string, ctx: ConvertContext) => string | undefined>> = {
   kql: (text) => {
     const r = parseKql(text);
     if (r.ok) printKql(r.value); // a parsed query must also print without throwing

@@ -17,7 +17,7 @@ import { readRules } from "../../src/pipeline/read-rules.js";
 import { readConf } from "../../src/render/conf-reader.js";
 import { confComment, confValue, confValueProblem } from "../../src/render/escape.js";
 import { loadTemplates, TemplateError } from "../../src/render/templates.js";
-import { splunkAppFiles } from "../../src/splunk-app/splunk-app.js";
+import { splunkAppFiles } from "../../src/targets/splunk/splunk-app.js";
 import { rulecast, tempTree } from "../helpers/cli.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";

@@ -7,6 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseConfig } from "../../src/config/config-file.js";
+import { BUILTIN_CONFIG } from "../helpers/declarations.js";
 import { rulecast, SIGMA_RULE, tempTree } from "../helpers/cli.js";
 
 /** "Billion laughs": nine levels of nine aliases each, 9^9 strings once expanded. */
@@ -34,7 +35,7 @@ const NOT_A_MAPPING: readonly [string, string][] = [
 
 test("alias bombs anywhere in the config: config/too-many-aliases at the first alias, nothing expanded", () => {
   for (const [what, text] of BOMBS) {
-    const r = parseConfig("c.yaml", text);
+    const r = parseConfig("c.yaml", text, BUILTIN_CONFIG);
     assert.ok("error" in r, what);
     if ("error" in r) {
       assert.is(r.error.code, "config/too-many-aliases", what);
@@ -46,17 +47,17 @@ test("alias bombs anywhere in the config: config/too-many-aliases at the first a
 
 test("a config that is not one mapping: config/invalid or a YAML error, at its position", () => {
   for (const [what, text] of NOT_A_MAPPING) {
-    const r = parseConfig("c.yaml", text);
+    const r = parseConfig("c.yaml", text, BUILTIN_CONFIG);
     assert.ok("error" in r, what);
     if ("error" in r) assert.match(`${r.error.code} ${r.error.message}`, /^config\/invalid \(top\): must be a mapping$|^config\/yaml-syntax Source contains multiple documents/, what);
   }
-  for (const empty of ["", "\n", "# only a comment\n", "---\n"]) assert.ok("config" in parseConfig("c.yaml", empty), JSON.stringify(empty));
+  for (const empty of ["", "\n", "# only a comment\n", "---\n"]) assert.ok("config" in parseConfig("c.yaml", empty, BUILTIN_CONFIG), JSON.stringify(empty));
 });
 
 test("config data nested thousands deep: config/nesting-too-deep, no stack overflow", () => {
   for (const n of [150, 20_000]) {
     for (const text of [`vars:\n  x: ${"[".repeat(n)}${"]".repeat(n)}\n`, `vars:\n  x: ${"{a: ".repeat(n)}1${"}".repeat(n)}\n`]) {
-      const r = parseConfig("c.yaml", text);
+      const r = parseConfig("c.yaml", text, BUILTIN_CONFIG);
       assert.ok("error" in r && r.error.code === "config/nesting-too-deep" && r.error.line === 2, `${n}: ${JSON.stringify(r).slice(0, 300)}`);
     }
   }

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { decodeUtf8 } from "../../src/input/read-text.js";
 import { parseConfig } from "../../src/config/config-file.js";
+import { BUILTIN_CONFIG } from "../helpers/declarations.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { convertRules } from "../../src/pipeline/convert.js";
@@ -288,9 +289,9 @@ test("nothing that reads converts to text holding U+FFFD it did not have", () =>
 });
 
 test("the config, stdin, import and events files: a half pair is refused at its escape", () => {
-  const cfg = parseConfig("c.yaml", 'targets: [sigma]\nvars:\n  owner: "team \\udead"\n');
+  const cfg = parseConfig("c.yaml", 'targets: [sigma]\nvars:\n  owner: "team \\udead"\n', BUILTIN_CONFIG);
   assert.ok("error" in cfg && `${cfg.error.line}:${cfg.error.col} ${cfg.error.code}` === "3:16 input/unpaired-surrogate", JSON.stringify(cfg));
-  const mapping = parseConfig("c.yaml", 'mappings:\n  sigma-splunk: {"Image\\ud800": process_path}\n');
+  const mapping = parseConfig("c.yaml", 'mappings:\n  sigma-splunk: {"Image\\ud800": process_path}\n', BUILTIN_CONFIG);
   assert.ok("error" in mapping && mapping.error.code === "input/unpaired-surrogate");
   const eventsText = '[{"Image": "C:\\\\who\\udc00ami.exe"}]\n';
   const dir = tempTree({ "in/a.json": KIBANA.replace('"name": "PsExec Network Connection"', '"name": "PsExec \\ud800"'), "rules/s.yml": SIGMA_RULE, "events.json": eventsText });

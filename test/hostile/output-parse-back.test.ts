@@ -85,7 +85,7 @@ function withTemplate(name: string, body: string): string {
 
 test("a user's Sigma template that writes invalid or repeated YAML fails the rule; no file is written", () => {
   const builtin = readFileSync("templates/sigma/rule.yaml.hbs", "utf8");
-  for (const body of [`${builtin}title: again\n`, `${builtin}detection: [`, builtin.replace("title: {{yaml title}}", "title: {{title}}"), `${builtin}---\ntitle: x\n`]) {
+  for (const body of [`${builtin}title: again\n`, `${builtin}detection: [`, builtin.replace("{{yaml key}}: {{yaml value}}", "{{yaml key}}: {{value}}"), `${builtin}---\ntitle: x\n`]) {
     const ctx = { ...testContext(), templates: loadTemplates(withTemplate("sigma/rule.yaml.hbs", body)) };
     const read = readRules([{ path: "r.yml", text: SIGMA_RULE.replace("title: Whoami Execution", "title: 'Whoami: Execution'") }]);
     const out = convertRules(read.rules, ["sigma"], ctx);

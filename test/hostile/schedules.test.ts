@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { parseConfig } from "../../src/config/config-file.js";
+import { BUILTIN_CONFIG } from "../helpers/declarations.js";
 import { checkDuration, checkLookback, MAX_DURATION_MS, readDuration } from "../../src/ir/duration.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
@@ -131,10 +132,10 @@ test("Sigma correlation timespan: zero, past a year or 20 digits are refused on 
 test("config schedules: zero, past a year or 20 digits are config errors at the value", () => {
   for (const bad of BAD) {
     const text = `schedule:\n  high:\n    interval: ${bad}\n`;
-    const r = parseConfig("c.yaml", text);
+    const r = parseConfig("c.yaml", text, BUILTIN_CONFIG);
     assert.ok("error" in r && r.error.line === 3 && r.error.col === 15 && /schedule\.high\.interval: /.test(r.error.message), `${bad}: ${JSON.stringify(r)}`);
     if (bad.endsWith("ms")) continue;
-    const from = parseConfig("c.yaml", `schedule:\n  low: {from: now-${bad}}\n`);
+    const from = parseConfig("c.yaml", `schedule:\n  low: {from: now-${bad}}\n`, BUILTIN_CONFIG);
     assert.ok("error" in from && from.error.line === 2 && /schedule\.low\.from: .*(zero|longer than a year)/.test(from.error.message), `${bad}: ${JSON.stringify(from)}`);
   }
   const dir = tempTree({ "rulecast.config.yaml": "schedule:\n  low: {interval: 0m}\n", "rules/a.yml": SIGMA_RULE });

@@ -15,10 +15,12 @@ import type { Query } from "../../src/ir/query.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { readConf } from "../../src/render/conf-reader.js";
-import type { SearchNode } from "../../src/query/spl/index.js";
-import { evaluateSpl, parseSpl } from "../../src/query/spl/index.js";
 import { isSearchDirective } from "../../src/query/spl/spl-search-modifiers.js";
-import { renderSplQuery } from "../../src/targets/splunk/spl-query.js";
+import { renderSplQuery } from "../../src/query/spl/spl-printer.js";
+import type { SearchNode } from "../oracles/spl/spl-ast.js";
+import { evaluateSpl } from "../oracles/spl/spl-evaluate.js";
+import { parseSpl } from "../oracles/spl/spl-parser.js";
+import { BUILTIN_CONFIG, BUILTIN_SETTINGS } from "../helpers/declarations.js";
 import { rulecast, SIGMA_RULE, tempTree } from "../helpers/cli.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
@@ -136,15 +138,15 @@ const BAD_INDEXES = ["main | delete", "main delete", "main\n| delete", "main OR 
 
 test(`--splunk-index, RULECAST_SPLUNK_INDEX and splunk.index: ${BAD_INDEXES.length} bad names each are refused, naming the setting`, () => {
   for (const bad of BAD_INDEXES) {
-    const flag = resolveSettings({ splunkIndex: bad }, {}, undefined, undefined, "/");
+    const flag = resolveSettings({ values: { splunkIndex: bad } }, {}, undefined, undefined, "/", BUILTIN_SETTINGS);
     assert.match("error" in flag ? flag.error : "", /^--splunk-index: .* Splunk index name/, bad);
-    const env = resolveSettings({}, { RULECAST_SPLUNK_INDEX: bad }, undefined, undefined, "/");
+    const env = resolveSettings({}, { RULECAST_SPLUNK_INDEX: bad }, undefined, undefined, "/", BUILTIN_SETTINGS);
     assert.match("error" in env ? env.error : "", /^RULECAST_SPLUNK_INDEX: .* Splunk index name/, bad);
-    const config = parseConfig("rulecast.config.yaml", `splunk:\n  index: ${JSON.stringify(bad)}\n`);
+    const config = parseConfig("rulecast.config.yaml", `splunk:\n  index: ${JSON.stringify(bad)}\n`, BUILTIN_CONFIG);
     assert.match("error" in config ? formatDiagnostic(config.error) : "", /^rulecast\.config\.yaml:2:10: error config\/invalid: splunk\.index: .* Splunk index name/, bad);
   }
   // The flag wins over the environment, and only the value used is checked.
-  assert.ok("settings" in resolveSettings({ splunkIndex: "main" }, { RULECAST_SPLUNK_INDEX: "main | delete" }, undefined, undefined, "/"));
+  assert.ok("settings" in resolveSettings({ values: { splunkIndex: "main" } }, { RULECAST_SPLUNK_INDEX: "main | delete" }, undefined, undefined, "/", BUILTIN_SETTINGS));
 });
 
 test("through the CLI a bad index name is exit 2 and one line, from each source", () => {

@@ -12,7 +12,7 @@ import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { readConf } from "../../src/render/conf-reader.js";
 import { loadTemplates } from "../../src/render/templates.js";
-import { splunkAppFiles } from "../../src/splunk-app/splunk-app.js";
+import { splunkAppFiles } from "../../src/targets/splunk/splunk-app.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 

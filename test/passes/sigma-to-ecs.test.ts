@@ -245,7 +245,7 @@ test("sequence: each step gets its own log source's conditions and renames", () 
 
 test("an ECS rule passes through untouched", () => {
   const base = sigmaRules("{category: process_creation, product: windows}", "sel: {Image: a}\ncondition: sel")[0]!;
-  const ecs = { ...base, taxonomy: "ecs" as const, source: { ...base.source, format: "elastic-toml" as const } };
+  const ecs = { ...base, taxonomy: "ecs" as const, language: "eql" as const, source: { ...base.source, format: "elastic-toml" as const } };
   assert.equal(sigmaToEcs(ecs, mapping), { rule: ecs, problems: [] });
 });
 

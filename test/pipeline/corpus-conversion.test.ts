@@ -11,8 +11,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { assembleResults, convertRule, type RuleResult } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import type { TargetName, TargetOptions } from "../../src/targets/target.js";
-import { testContext } from "../helpers/convert-fixture.js";
+import type { OptionValue } from "../../src/options/option-spec.js";
+import { testContext, type TargetName } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 import { kibanaKqlProblems } from "../helpers/kql-oracle.js";
 
@@ -30,7 +30,7 @@ function readOnce(paths: string[]): ReturnType<typeof readRules> {
   return read;
 }
 
-function figures(paths: string[], target: TargetName, filter: (language: string, kind: string) => boolean, options: Partial<TargetOptions> = {}) {
+function figures(paths: string[], target: TargetName, filter: (language: string, kind: string) => boolean, options: Readonly<Record<string, OptionValue>> = {}) {
   const read = readOnce(paths);
   const ctx = testContext(options);
   const rules = read.rules.filter((r) => filter(r.language, r.query.kind));

@@ -6,10 +6,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { convertRules, TARGET_NAMES } from "../../src/pipeline/convert.js";
+import { convertRules } from "../../src/pipeline/convert.js";
 import { createConversionPool } from "../../src/pipeline/parallel-convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import { testContext } from "../helpers/convert-fixture.js";
+import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { convertRule } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import type { UnmappedPolicy } from "../../src/targets/target.js";
+import type { UnmappedPolicy } from "../../src/diagnostics/mapping-diagnostics.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 const RULE = [

@@ -8,9 +8,9 @@ import { evaluate } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { printKql } from "../../src/query/kql/kql-printer.js";
-import { evaluateSpl } from "../../src/query/spl/spl-evaluate.js";
-import { parseSpl } from "../../src/query/spl/spl-parser.js";
-import { renderSplQuery } from "../../src/targets/splunk/spl-query.js";
+import { evaluateSpl } from "../oracles/spl/spl-evaluate.js";
+import { parseSpl } from "../oracles/spl/spl-parser.js";
+import { renderSplQuery } from "../../src/query/spl/spl-printer.js";
 
 const re: Query = { kind: "regex", field: "z", pattern: "cmd", dialect: "pcre", caseSensitive: true };
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, evaluate } from "../../src/eval/evaluate.js";
-import { renderSigmaDetection } from "../../src/targets/sigma/sigma-detection.js";
+import { renderSigmaDetection } from "../../src/query/sigma/sigma-detection-printer.js";
 import { queryWhere, RUNS, withEvents } from "./arbitraries.js";
 import { BOOLEAN_STRING_CASE } from "./known-differences.js";
 import { countKnown, disagreement, formatStats, newStats } from "./law.js";

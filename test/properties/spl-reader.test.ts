@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { evaluateSpl, evaluateSplSearch } from "../../src/query/spl/spl-evaluate.js";
-import { parseSpl } from "../../src/query/spl/spl-parser.js";
+import { evaluateSpl, evaluateSplSearch } from "../oracles/spl/spl-evaluate.js";
+import { parseSpl } from "../oracles/spl/spl-parser.js";
 
 function parse(text: string) {
   const r = parseSpl(text);

@@ -9,7 +9,7 @@ import { parseConfig } from "../../src/config/config-file.js";
 import { resolveSettings } from "../../src/config/settings.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import type { SigmaCase } from "../../src/targets/target.js";
+import { BUILTIN_CONFIG as declared, BUILTIN_SETTINGS as settingsOf } from "../helpers/declarations.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 const RULE = [
@@ -24,7 +24,7 @@ const RULE = [
   "query: 'process where event.type == \"start\" and host.os.type == \"windows\" and process.executable == \"C:\\\\Tools\\\\x.exe\" and process.pid == 4 and winlog.event_data.LogonId == \"0x3e7\" and winlog.event_data.LogonType == \"10\"'",
 ].join("\n");
 
-function convert(sigmaCase?: SigmaCase) {
+function convert(sigmaCase?: "exact" | "insensitive") {
   const read = readRules([{ path: "rules/case.yaml", text: RULE }]);
   assert.equal(read.diagnostics.filter((d) => d.severity === "error"), []);
   const r = convertRules(read.rules, ["sigma"], testContext(sigmaCase ? { sigmaCase } : {}));
@@ -54,17 +54,17 @@ test("exact: |cased where the value has a letter, never on digits", () => {
 });
 
 test("sigma_case comes from flag, env or config, and refuses other values", () => {
-  const read = parseConfig("c.yaml", "sigma_case: exact\n");
+  const read = parseConfig("c.yaml", "sigma_case: exact\n", declared);
   assert.ok("config" in read);
-  const cfg = "config" in read ? read.config : {};
-  const at = (flags: object, env: Record<string, string>) => resolveSettings(flags, env, cfg, "/r/c.yaml", "/r");
-  const get = (r: ReturnType<typeof at>) => ("settings" in r ? r.settings.sigmaCase : r.error);
+  const cfg = "config" in read ? read.config : undefined;
+  const at = (values: Record<string, string>, env: Record<string, string>) => resolveSettings({ values }, env, cfg, "/r/c.yaml", "/r", settingsOf);
+  const get = (r: ReturnType<typeof at>) => ("settings" in r ? r.settings.options["sigmaCase"] : r.error);
   assert.is(get(at({}, {})), "exact");
   assert.is(get(at({}, { RULECAST_SIGMA_CASE: "insensitive" })), "insensitive");
   assert.is(get(at({ sigmaCase: "exact" }, { RULECAST_SIGMA_CASE: "insensitive" })), "exact");
-  assert.is(get(resolveSettings({}, {}, {}, undefined, "/r")), "insensitive");
+  assert.is(get(resolveSettings({}, {}, undefined, undefined, "/r", settingsOf)), "insensitive");
   assert.match(String(get(at({ sigmaCase: "lower" }, {}))), "--sigma-case must be one of exact, insensitive");
-  const bad = parseConfig("c.yaml", "sigma_case: upper\n");
+  const bad = parseConfig("c.yaml", "sigma_case: upper\n", declared);
   assert.ok("error" in bad);
 });
 

@@ -11,7 +11,7 @@ import * as assert from "uvu/assert";
 import { parse, parseAllDocuments } from "yaml";
 import { convertRule, convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import type { TargetOptions } from "../../src/targets/target.js";
+import type { OptionValue } from "../../src/options/option-spec.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { errorsText, sigmaValidators } from "../helpers/schemas.js";
 
@@ -20,7 +20,7 @@ const defined = (file: string) => new Set(Object.keys((JSON.parse(readFileSync(j
 const RULE_KEYS = defined("sigma-detection-rule-schema.json");
 const CORRELATION_KEYS = defined("sigma-correlation-rules-schema.json");
 
-function one(path: string, text: string, options: Partial<TargetOptions> = {}) {
+function one(path: string, text: string, options: Readonly<Record<string, OptionValue>> = {}) {
   const read = readRules([{ path, text }]);
   const r = convertRules(read.rules, ["sigma"], testContext(options));
   assert.equal(r.diagnostics.filter((d) => d.severity === "error"), []);
@@ -67,7 +67,7 @@ const walk = (d: string, out: string[] = []): string[] => {
 };
 const corpus = readRules(walk("../shared/corpus/elastic/rules").map((path) => ({ path, text: readFileSync(path, "utf8") }))).rules;
 
-function sigmaDocs(options: Partial<TargetOptions>, every = 1) {
+function sigmaDocs(options: Readonly<Record<string, OptionValue>>, every = 1) {
   const ctx = testContext(options);
   const out: { rule: (typeof corpus)[number]; path: string; content: string; docs: Record<string, any>[] }[] = [];
   corpus.forEach((rule, i) => {

@@ -8,8 +8,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
-import { printEql } from "../../src/query/eql/eql-printer.js";
-import { printKql } from "../../src/query/kql/kql-printer.js";
+import { ecsLiteralsTyped } from "../../src/passes/ecs-field-types.js";
+import { printEql as printEqlRaw } from "../../src/query/eql/eql-printer.js";
+import { printKql as printKqlRaw } from "../../src/query/kql/kql-printer.js";
 import type { Query } from "../../src/ir/query.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
@@ -31,6 +32,10 @@ test("KQL `hostNetwork:true` is a YAML boolean in Sigma and `== true` back in EQ
   assert.match(sigma, /gcp\.audit\.request\.spec\.hostNetwork: true\n/);
   assert.match(eql, "gcp.audit.request.spec.hostNetwork == true");
 });
+
+// The Elastic target types literals (its `typeEcsLiterals` rewrite) before a printer writes them.
+const printEql = (q: Query) => printEqlRaw(ecsLiteralsTyped(q));
+const printKql = (q: Query) => printKqlRaw(ecsLiteralsTyped(q));
 
 test("ECS types decide how a literal is written in EQL and KQL", () => {
   const m = (field: string, value: Extract<Query, { kind: "match" }>["value"]): Query => ({ kind: "match", field, value, caseSensitive: true });

@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
-import { changedFields } from "../../src/cli/import-command.js";
+import { changedFields } from "../../src/targets/native/index.js";
+import { countThreshold } from "../../src/ir/count-threshold.js";
+import type { NodeOf } from "../../src/ir/query.js";
 import type { Rule } from "../../src/ir/rule.js";
 import { readElasticToml } from "../../src/sources/elastic/index.js";
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 import { ruleSchema } from "../../src/sources/native/rule-schema.js";
-import { writeNativeRule } from "../../src/writers/native-rule-writer.js";
+import { writeNativeRule } from "../../src/targets/native/native-rule-writer.js";
 
 const SEEDS = ["rules/psexec_network_connection.yaml", "rules/unusual_process_network_connection.yaml"];
 
@@ -89,7 +91,9 @@ test("a multi-line query is a literal block; text with trailing blanks or a lead
   assert.is(back.queryText, "event.category:authentication and   \n  event.outcome:failure\n");
   assert.is(back.note, "  Indented first line.\nThen markdown:  \n- item\n");
   assert.equal(back.tags, ["yes", "true", "1.0", "null", "- dash", "#hash"]);
-  assert.equal(back.threshold, { field: ["source.ip", "user.name"], value: 10, cardinality: [{ field: "host.name", value: 2 }] });
+  // The file keeps Kibana's threshold syntax; both readers give the same count correlation.
+  assert.match(text, "\nthreshold:\n    field:\n        - source.ip\n        - user.name\n    value: 10\n    cardinality:\n        - field: host.name\n          value: 2\n");
+  assert.equal(countThreshold(back.query as NodeOf<"correlation">), { groupBy: ["source.ip", "user.name"], events: 10, distinct: { field: "host.name", count: 2 } });
   assert.equal(back.custom, { metadata: { maturity: "production" } });
 });
 

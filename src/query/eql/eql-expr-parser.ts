@@ -8,6 +8,7 @@ import type { Ast, ArithOp, CmpOp } from "./eql-ast.js";
 import {
   type Cursor, expectOp, fail, isKeyword, isOp, isReserved, lastEnd, next, peek, unexpected,
 } from "./eql-cursor.js";
+import { EQL_DIALECT } from "./eql-dialect.js";
 import { canonicalFunction } from "./eql-functions.js";
 import { checkNesting } from "../nesting.js";
 
@@ -201,7 +202,7 @@ function parseCall(c: Cursor): Ast {
   const name = canonicalFunction(nameTok.text);
   if (name === undefined) {
     fail("eql/unknown-function", `unknown function ${nameTok.text}`, nameTok,
-      "Elasticsearch EQL functions: add, between, cidrMatch, concat, divide, endsWith, indexOf, length, modulo, multiply, number, startsWith, string, stringContains, substring, subtract");
+      `${EQL_DIALECT} functions: add, between, cidrMatch, concat, divide, endsWith, indexOf, length, modulo, multiply, number, startsWith, string, stringContains, substring, subtract`);
   }
   expectOp(c, "(");
   const args: Ast[] = [];

@@ -4,6 +4,7 @@
  * (single quotes, `?"..."`) are rejected here with a hint, as Elasticsearch does.
  */
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
+import { EQL_DIALECT } from "./eql-dialect.js";
 import { EQL_STRING_UNESCAPES } from "./eql-escape.js";
 
 export type TokenType = "ident" | "quotedIdent" | "string" | "number" | "op" | "eof";
@@ -91,7 +92,7 @@ export function lexEql(src: string): Token[] {
       fail("eql/single-quote", "single-quoted strings are not EQL", i, i + 1, 'EQL strings use double quotes: "..."');
     }
     if (c === "?" && (src[i + 1] === '"' || src[i + 1] === "'")) {
-      fail("eql/endgame-raw-string", "`?\"...\"` raw strings are Endgame EQL, not Elasticsearch EQL", i, i + 2,
+      fail("eql/endgame-raw-string", `\`?"..."\` raw strings are Endgame EQL, not ${EQL_DIALECT}`, i, i + 2,
         'use a raw string in three double quotes: """..."""');
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));

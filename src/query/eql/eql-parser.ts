@@ -22,6 +22,7 @@ import type { EventFilterAst, JoinKey, StatementAst, StepAst } from "./eql-ast.j
 import {
   type Cursor, expectKeyword, expectOp, fail, isKeyword, isOp, isReserved, lastEnd, next, peek, unexpected,
 } from "./eql-cursor.js";
+import { EQL_DIALECT } from "./eql-dialect.js";
 import { parseCondition, parseField } from "./eql-expr-parser.js";
 import { lexEql } from "./eql-lexer.js";
 import { lowerEventFilter } from "./eql-lower.js";
@@ -46,7 +47,7 @@ function parseOrThrow(text: string): Query {
     const name = peek(c);
     if (name.type !== "ident" || (name.text !== "head" && name.text !== "tail")) {
       fail("eql/unsupported-pipe", `unsupported pipe ${name.type === "eof" ? "(none)" : name.text}`, name,
-        "Elasticsearch EQL has only `| head N` and `| tail N`");
+        `${EQL_DIALECT} has only \`| head N\` and \`| tail N\``);
     }
     next(c);
     pipes.push({ name: name.text as "head" | "tail", count: positiveInt(c, "the pipe's count", 1, Number.MAX_SAFE_INTEGER) });

@@ -9,8 +9,7 @@
 import type { Duration, Expr, Query, SequenceStep, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
-import { ecsLiteralsTyped } from "../../passes/ecs-field-types.js";
+import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
 import { cidrBlock, eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
@@ -28,7 +27,7 @@ interface Printed {
 
 export function printEql(q: Query): PrintResult {
   const ctx: Ctx = { issues: [] };
-  return { text: printStatement(ecsLiteralsTyped(q), ctx), issues: ctx.issues };
+  return { text: printStatement(q, ctx), issues: ctx.issues };
 }
 
 function issue(ctx: Ctx, node: Query, code: string, reason: string, severity: PrintIssue["severity"] = "error"): void {

@@ -12,7 +12,7 @@
 import type { Part, Query, Span } from "../../ir/query.js";
 import { parseKql } from "../kql/kql-parser.js";
 import { parseLucene } from "../lucene/lucene-parser.js";
-import { isTextField } from "../../mapping/ecs-field-types.js";
+import { isTextField } from "../ecs-field-types.js";
 import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";

@@ -12,7 +12,7 @@
  * block through `TO_IP(f)` unless the field is known to be an `ip`.
  */
 import type { Expr, NodeOf, Part, Query, Value } from "../../ir/query.js";
-import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
+import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import type { PrintIssue } from "../print-result.js";
 import { likePattern, quoteEsqlField, quoteEsqlRaw, quoteEsqlString } from "./esql-escape.js";
 import { lowerRegex } from "./esql-regex-case.js";

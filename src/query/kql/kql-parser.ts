@@ -25,7 +25,7 @@
  * - The empty query is `all`. `and`/`or` are n-ary as written: `(a or b) or c` stays two nodes.
  */
 import type { Query, Value } from "../../ir/query.js";
-import { ecsFieldType } from "../../mapping/ecs-field-types.js";
+import { ecsFieldType } from "../ecs-field-types.js";
 import type { ParseResult } from "../../diagnostics/query-error.js";
 import { QuerySyntaxError } from "../../diagnostics/query-error.js";
 import { isKqlSpace, keywordAt, literalText, scanLiteral, type KqlLiteral } from "./kql-literal.js";

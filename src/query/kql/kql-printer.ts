@@ -7,14 +7,13 @@
 import type { NodeOf, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
-import { ecsFieldType } from "../../mapping/ecs-field-types.js";
-import { ecsLiteralsTyped } from "../../passes/ecs-field-types.js";
+import { ecsFieldType } from "../ecs-field-types.js";
 import { formatKqlBound, formatKqlField, formatKqlValue, isNumberText, quoteKql } from "./kql-escape.js";
 
 /** `printKql({kind:"exists", field:"user.name"})` → `{ text: "user.name:*", issues: [] }`. */
 export function printKql(q: Query): PrintResult {
   const issues: PrintIssue[] = [];
-  const text = print(ecsLiteralsTyped(q), { issues, prefix: "" }).text;
+  const text = print(q, { issues, prefix: "" }).text;
   return { text, issues };
 }
 

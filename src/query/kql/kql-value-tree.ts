@@ -2,7 +2,7 @@
  * KQL value groups (`f:(a or (b and not c))`): the grammar reads the values before it knows what
  * to do with them; applying the field turns each value into a node on that field.
  */
-import { ECS_STRING_TYPES, ecsFieldType } from "../../mapping/ecs-field-types.js";
+import { ECS_STRING_TYPES, ecsFieldType } from "../ecs-field-types.js";
 import type { Query, Span } from "../../ir/query.js";
 import type { KqlLiteral } from "./kql-literal.js";
 

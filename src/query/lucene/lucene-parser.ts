@@ -17,9 +17,9 @@
 import type { Part, Query, RangeOp, Value } from "../../ir/query.js";
 import { type ParseResult, QuerySyntaxError } from "../../diagnostics/query-error.js";
 import { checkNesting } from "../nesting.js";
-import { LUCENE_TERM_RESERVED, LUCENE_UNESCAPABLE, LUCENE_WHITESPACE } from "./lucene-escape.js";
+import { RESERVED, UNESCAPABLE, WHITESPACE } from "./lucene-syntax.js";
 
-const isSpace = (c: string | undefined): boolean => c !== undefined && LUCENE_WHITESPACE.has(c);
+const isSpace = (c: string | undefined): boolean => c !== undefined && WHITESPACE.has(c);
 
 export function parseLucene(text: string): ParseResult<Query> {
   try {
@@ -230,7 +230,7 @@ class Parser {
         this.i++;
         continue;
       }
-      if (LUCENE_TERM_RESERVED.has(c) || LUCENE_UNESCAPABLE.has(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
+      if (RESERVED.has(c) || UNESCAPABLE.has(c)) this.fail("lucene/reserved-character", `\`${c}\` is reserved in a term; escape it with a backslash`);
       text += c;
       this.i++;
     }

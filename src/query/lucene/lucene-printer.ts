@@ -15,7 +15,7 @@
  */
 import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
 import { assertNever } from "../../ir/query.js";
-import { pcreToLucene } from "../../passes/pcre-to-lucene.js";
+import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { escapeLuceneTerm, foldCaseChar, formatLuceneField, LUCENE_OPERATOR_WORDS, luceneRegexLiteralBody, luceneRegexOfParts, quoteLucenePhrase } from "./lucene-escape.js";
 

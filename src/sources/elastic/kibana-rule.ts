@@ -6,9 +6,10 @@
  */
 import { readKibanaSideFilters } from "./kibana-filters.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
 import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
-import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat, Threshold } from "../../ir/rule.js";
+import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { assignOwn, setOwn } from "../own-property.js";
@@ -147,7 +148,14 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   const falsePositives = strList("false_positives");
   const references = strList("references");
   const threat = readThreat(raw["threat"], () => invalid("threat", "a list of {framework, tactic, technique} entries"));
-  const threshold = raw["threshold"] === undefined ? undefined : readThreshold(raw["threshold"], () => invalid("threshold", "{field, value, cardinality}"));
+  const threshold =
+    raw["threshold"] === undefined
+      ? undefined
+      : readThreshold(
+          raw["threshold"],
+          () => invalid("threshold", "{field, value, cardinality}"),
+          (n) => fail("threshold", "elastic/threshold-cardinality", `the threshold counts distinct values of ${n} fields; Kibana counts the first only, and rulecast does not guess which was meant`, "keep one `cardinality` entry"),
+        );
   if (type === "threshold" && raw["threshold"] === undefined) missing("threshold");
 
   const queryRaw = raw["query"];
@@ -208,7 +216,8 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     falsePositives,
     references,
     queryText,
-    query,
+    // A threshold is a count correlation over the rule's events (ir/count-threshold.ts).
+    query: threshold ? thresholdCorrelation(name, query, threshold) : query,
     threat,
     history: f.history ?? [],
     custom,
@@ -216,7 +225,6 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     ...(license !== undefined ? { license } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(setup !== undefined ? { setup } : {}),
-    ...(threshold ? { threshold } : {}),
     ...(sideFilters ? { sideFilters } : {}),
     ...(f.added !== undefined ? { added: f.added } : {}),
     ...(f.lastModified !== undefined ? { lastModified: f.lastModified } : {}),
@@ -261,8 +269,11 @@ function readThreat(v: unknown, bad: () => void): Threat[] | undefined {
   return out;
 }
 
-/** `field` may be one string or a list (Kibana stores a list); `cardinality` is optional. */
-function readThreshold(v: unknown, bad: () => void): Threshold | undefined {
+/**
+ * `field` may be one string or a list (Kibana stores a list); `cardinality` is optional, and Kibana
+ * reads its first entry only (the threshold executor's `cardinality[0]`).
+ */
+function readThreshold(v: unknown, bad: () => void, tooMany: (n: number) => void): CountThreshold | undefined {
   if (!isObject(v)) return bad(), undefined;
   const field = typeof v["field"] === "string" ? (v["field"] === "" ? [] : [v["field"]]) : v["field"];
   const value = v["value"];
@@ -270,10 +281,8 @@ function readThreshold(v: unknown, bad: () => void): Threshold | undefined {
   if (!Array.isArray(field) || !field.every((f) => typeof f === "string") || typeof value !== "number" || !Number.isInteger(value) || !Array.isArray(card)) {
     return bad(), undefined;
   }
-  const cardinality = [];
-  for (const c of card) {
-    if (!isObject(c) || typeof c["field"] !== "string" || typeof c["value"] !== "number") return bad(), undefined;
-    cardinality.push({ field: c["field"], value: c["value"] });
-  }
-  return { field: field as string[], value, cardinality };
+  for (const c of card) if (!isObject(c) || typeof c["field"] !== "string" || typeof c["value"] !== "number") return bad(), undefined;
+  if (card.length > 1) return tooMany(card.length), undefined;
+  const first = card[0] as { field: string; value: number } | undefined;
+  return { groupBy: field as string[], events: value, ...(first ? { distinct: { field: first.field, count: first.value } } : {}) };
 }

@@ -6,6 +6,7 @@ import { parseDocument } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
+import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
 import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
 import type { Logsource } from "../../ir/query.js";
@@ -166,6 +167,15 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   if (r.type === "threshold" && !r.threshold) {
     diag(["type"], false, { severity: "error", code: "rule/missing-field", message: "a threshold rule needs `threshold`" });
   }
+  const cardinality = r.threshold?.cardinality ?? [];
+  if (cardinality.length > 1) {
+    diag(["threshold", "cardinality"], false, {
+      severity: "error",
+      code: "rule/threshold-cardinality",
+      message: `the threshold counts distinct values of ${cardinality.length} fields; Kibana counts the first only, and rulecast does not guess which was meant`,
+      hint: "keep one `cardinality` entry",
+    });
+  }
 
   const parsed = parseQuery(r.language, r.query);
   if (!parsed.ok) {
@@ -210,7 +220,8 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     falsePositives: r.false_positives ?? [],
     references: r.references ?? [],
     queryText: r.query,
-    query: parsed.value,
+    // A threshold is a count correlation over the rule's events (ir/count-threshold.ts).
+    query: r.threshold ? thresholdCorrelation(r.name, parsed.value, thresholdOf(r.threshold)) : parsed.value,
     threat: (r.threat ?? []).map(toThreat),
     history: (r.history ?? []).map(toHistory),
     ...customAndLogsource(r.custom ?? {}),
@@ -225,12 +236,14 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     ...(r.status !== undefined ? { status: r.status } : {}),
     ...(r.date !== undefined ? { date: r.date } : {}),
     ...(r.modified !== undefined ? { modified: r.modified } : {}),
-    ...(r.threshold
-      ? { threshold: { field: r.threshold.field, value: r.threshold.value, cardinality: r.threshold.cardinality ?? [] } }
-      : {}),
     ...(r.samples ? { samples: toSamples(r.samples) } : {}),
   };
   return { rules: [rule], diagnostics };
+}
+
+function thresholdOf(t: NonNullable<Raw["threshold"]>): CountThreshold {
+  const card = t.cardinality?.[0];
+  return { groupBy: t.field, events: t.value, ...(card ? { distinct: { field: card.field, count: card.value } } : {}) };
 }
 
 function toThreat(t: NonNullable<Raw["threat"]>[number]): Threat {

@@ -99,7 +99,7 @@ function readRuleDocument(ctx: DocContext, map: YAMLMap, line: number, opts: Sig
   if (!meta || !query || hasDocErrors(ctx)) return undefined;
   // Spans in the query are offsets from the detection block, so problems found later can point into it.
   const at = lineColAt(ctx.src.text, det.range?.[0] ?? 0, ctx.src.starts);
-  return { ...meta, source: { ...meta.source, queryLine: at.line, queryCol: at.col }, queryText: sourceOf(ctx.src.text, det), query };
+  return { ...meta, source: { ...meta.source, queryLine: at.line, queryCol: at.col, queryVerbatim: true }, queryText: sourceOf(ctx.src.text, det), query };
 }
 
 /** The block's text as written; spans in the query are offsets into it. */

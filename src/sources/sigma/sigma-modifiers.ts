@@ -4,9 +4,9 @@
  * which stay ORed even under `all`, as in pySigma's SigmaExpansion.
  */
 import type { Part, Query, RangeOp, Span } from "../../ir/query.js";
-import { translatePcre } from "../../eval/regex-dialects.js";
+import { translatePcre } from "../../query/regex/regex-dialects.js";
 import { encodeUtf16, toBase64, toBase64Offsets } from "./sigma-encoding.js";
-import { expandPlaceholders, hasWildcard, normaliseParts, parseSigmaString, placeholderNames, plainText } from "./sigma-string.js";
+import { expandPlaceholders, hasWildcard, normaliseParts, parseSigmaString, placeholderNames, plainText } from "../../query/sigma/sigma-string.js";
 
 /** A value as YAML gave it; `raw` is the scalar's source text (numbers keep their spelling). */
 export interface RawValue {

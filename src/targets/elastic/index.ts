@@ -1,30 +1,64 @@
 /**
  * The Elastic target: a rule in ECS field names → a Kibana detection rule (`<slug>.json`, the
  * create-API body) and one line of `rules.ndjson`, which Kibana's rule import reads. The query is
- * printed again from the IR (KQL for query/threshold rules, EQL for eql rules, and for Sigma rules
- * the language the user picks: EQL, KQL or Lucene), never copied.
+ * printed again from the IR (KQL for query/threshold rules, EQL for eql rules and sequences, and
+ * for Sigma rules the language the user picks: EQL, KQL or Lucene), never copied. A count
+ * correlation (a threshold read from Kibana, or a Sigma event_count/value_count) is a threshold rule.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { attackTable, tacticReference, techniqueReference } from "../../attack/attack-table.js";
+import { countedEvents, countThreshold, lowerBound } from "../../ir/count-threshold.js";
 import { durationMs, formatDuration } from "../../ir/duration.js";
-import { correlationEvents, correlationToSequence, sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
 import { slugify } from "../../ir/ids.js";
 import { queryFields } from "../../ir/query-fields.js";
-import { isTextField } from "../../mapping/ecs-field-types.js";
-import { assertNever, type CountCondition, type Query } from "../../ir/query.js";
+import type { Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
+import { isTextField } from "../../query/ecs-field-types.js";
+import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type Target, type TargetContext, type TargetResult } from "../target.js";
+import { templateView, type BundlePiece, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
-export const elasticTarget: Target = {
+/**
+ * The languages a rule written in Sigma may become (`--elastic-language`), by Kibana's name for
+ * each: the rule type that holds it and its printer. EQL keeps Sigma's case-insensitivity.
+ */
+const SIGMA_LANGUAGES = {
+  eql: { type: "eql", print: printEql },
+  kuery: { type: "query", print: printKql },
+  lucene: { type: "query", print: printLucene },
+} as const satisfies Record<string, { type: RuleType; print: (q: Query) => PrintResult }>;
+type SigmaLanguage = keyof typeof SIGMA_LANGUAGES;
+
+const ELASTIC_OPTIONS = [
+  {
+    key: "elasticLanguage",
+    flag: "elastic-language",
+    config: ["elastic_language"],
+    env: "RULECAST_ELASTIC_LANGUAGE",
+    choices: Object.keys(SIGMA_LANGUAGES) as SigmaLanguage[],
+    default: "eql",
+    help: "query language of Elastic rules made from Sigma",
+    commands: ["convert", "check"],
+  },
+] as const satisfies readonly OptionSpec[];
+
+export const elasticTarget: TargetSpec<"elastic"> = {
   name: "elastic",
+  title: "Elastic",
+  summary: "Kibana detection rules (<slug>.json) and a rules.ndjson import bundle",
+  taxonomy: "ecs",
+  // Kibana has thresholds, new-terms and indicator-match rules of its own: no lowerPlatformRuleTypes.
+  rewrites: [{ pass: "toTaxonomy" }, { pass: "correlationToSequence" }, { pass: "typeEcsLiterals" }],
+  options: ELASTIC_OPTIONS,
+  mappings: [],
+  examples: [["cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"]],
   renderRule: renderElasticRule,
   renderBundle: renderNdjson,
 };
@@ -35,7 +69,7 @@ const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
  * Kibana's import file: one rule's JSON per line, each already read back. The built-in template
  * writes exactly that; a user's must read back as one JSON object per line, each the rule's, in order.
  */
-function renderNdjson(pieces: readonly BundlePiece[], ctx: TargetContext) {
+function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
   const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
     const fail = (reason: string) => new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, reason);
@@ -60,13 +94,6 @@ function jsonObject(text: string): object | string {
   }
 }
 
-/** Keys the view sets itself; a copy in `custom` never overrides them. */
-const OWN_KEYS = new Set([
-  "rule_id", "name", "description", "type", "language", "query", "index", "threshold", "severity", "risk_score", "interval",
-  "from", "to", "max_signals", "enabled", "tags", "version", "author", "license", "false_positives", "references", "threat",
-  "note", "setup", "meta",
-]);
-
 /** Kibana has no `informational` severity; it is the lowest band. */
 const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
   informational: "low",
@@ -76,7 +103,7 @@ const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
   critical: "critical",
 };
 
-function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
+function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const lowered = lowerCorrelation(input);
   if ("error" in lowered) {
@@ -95,12 +122,14 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   let printed = plan.print(rule.query);
   let kqlError: PrintResult["issues"][number] | undefined;
   // A Sigma rule EQL cannot say (keyword search) may still be a KQL query rule: use it, and say so.
-  if (rule.source.format === "sigma" && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
+  // Values written in Sigma mean characters: the target picked the language, and may pick again.
+  const sigmaValues = input.language === "sigma";
+  if (sigmaValues && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
     const kql = printKql(rule.query);
     kqlError = kql.issues.find((i) => i.severity === "error");
     if (!kqlError) {
       diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
-      plan = { type: "query", language: "kuery", print: printKql };
+      plan = sigmaPlan("kuery");
       printed = kql;
       if (hasKeyword(rule.query)) {
         diagnostics.push(ruleDiagnostic(rule, {
@@ -113,7 +142,7 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
   if (kqlError) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: kqlError.code, message: `nor can a KQL query rule: ${kqlError.reason}` }, kqlError.node.span));
-  const textProblem = textFieldProblem(rule, plan.language);
+  const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
   if (textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: textProblem }));
   if (printed.issues.some((i) => i.severity === "error") || textProblem) return { files: [], bundle: [], diagnostics };
   if (rule.severity === "informational") {
@@ -123,17 +152,16 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   if (rule.description.trim() === "") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/empty-description", message: "Kibana requires a description; the rule name is used" }));
   }
-  const extra = kibanaKeysFromCustom(rule, plan.type);
-  const view = {
+  // Key order is the template's (templates/elastic/rule.json.hbs); here each key only gets its value.
+  const own = {
     rule_id: rule.id,
     name: rule.name,
     description: rule.description.trim() === "" ? rule.name : rule.description,
     type: plan.type,
-    ...(plan.language !== "none" ? { language: plan.language, query: printed.text } : {}),
-    ...(rule.index.length > 0 ? { index: rule.index } : {}),
-    ...(rule.threshold
-      ? { threshold: { field: rule.threshold.field, value: rule.threshold.value, ...(rule.threshold.cardinality.length ? { cardinality: rule.threshold.cardinality } : {}) } }
-      : {}),
+    language: plan.language !== "none" ? plan.language : undefined,
+    query: plan.language !== "none" ? printed.text : undefined,
+    index: rule.index.length > 0 ? rule.index : undefined,
+    threshold: lowered.threshold,
     severity: KIBANA_SEVERITY[rule.severity] ?? "low",
     risk_score: rule.riskScore,
     interval: formatDuration(rule.schedule.interval),
@@ -144,15 +172,17 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
     tags: rule.tags,
     version: rule.version,
     author: rule.authors.length > 0 ? rule.authors : ["Unknown"],
-    ...(rule.license ? { license: rule.license } : {}),
+    license: rule.license || undefined,
     false_positives: rule.falsePositives,
     references: rule.references,
     threat: threatView(rule),
-    ...(rule.note ? { note: rule.note } : {}),
-    ...(rule.setup ? { setup: rule.setup } : {}),
-    ...(Object.keys(extra).length > 0 ? { extra } : {}),
-    meta: metaView(rule, extra),
+    note: rule.note || undefined,
+    setup: rule.setup || undefined,
   };
+  // Keys the view sets itself (and `meta`): a copy in `custom` never overrides them.
+  const extra = kibanaKeysFromCustom(rule, plan.type, new Set([...Object.keys(own), "meta"]));
+  const meta = metaView(rule, extra);
+  const view = withoutUndefined({ ...own, ...(Object.keys(extra).length > 0 ? { extra } : {}), meta });
   const json = ctx.templates.render("elastic/rule.json.hbs", templateView(view, rule, "elastic", ctx));
   const read = jsonObject(json);
   if (typeof read === "string") {
@@ -161,8 +191,8 @@ function renderElasticRule(input: Rule, ctx: TargetContext): TargetResult {
   }
   const line = JSON.stringify(read);
   // The template writes the carried Kibana keys (`extra`) at the top level.
-  const { extra: carried, ...own } = view;
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document: { ...own, ...carried } }], bundle: [{ text: line }], diagnostics };
+  const document = withoutUndefined({ ...own, ...extra, meta });
+  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {
@@ -184,21 +214,29 @@ function hasKeyword(q: Query): boolean {
  * on every run), and a KQL or Lucene value on one matches words, which is not what a Sigma value
  * (characters) means. A KQL rule read from Kibana means words already and stays as it is.
  */
-function textFieldProblem(rule: Rule, language: string): string | undefined {
+function textFieldProblem(rule: Rule, language: string, sigmaValues: boolean): string | undefined {
   const uses = queryFields(rule.query).filter((u) => isTextField(u.field));
   const eql = language === "eql" ? uses[0] : undefined;
   if (eql) return `\`${eql.field}\` is an analysed text field, which EQL cannot search: Elasticsearch would refuse the rule on every run`;
-  const valued = rule.source.format === "sigma" ? uses.find((u) => u.kind !== "exists") : undefined;
+  const valued = sigmaValues ? uses.find((u) => u.kind !== "exists") : undefined;
   if (valued) return `\`${valued.field}\` is an analysed text field: KQL and Lucene match its words, not the characters the Sigma value names`;
   return undefined;
 }
 
-type Plan = { type: RuleType; language: "kuery" | "eql" | "esql" | "lucene" | "none"; print: (q: Query) => PrintResult } | { error: string };
+interface Printing {
+  readonly type: RuleType;
+  readonly language: SigmaLanguage | "esql" | "none";
+  readonly print: (q: Query) => PrintResult;
+}
+type Plan = Printing | { error: string };
+
+function sigmaPlan(language: SigmaLanguage): Printing {
+  return { ...SIGMA_LANGUAGES[language], language };
+}
 
 /** The Kibana rule type and query language for a rule's query. */
-function queryPlan(rule: Rule, ctx: TargetContext): Plan {
-  const eql: Plan = { type: "eql", language: "eql", print: printEql };
-  const kql = (type: RuleType): Plan => ({ type, language: "kuery", print: printKql });
+function queryPlan(rule: Rule, ctx: RenderContext): Plan {
+  const kql = (type: RuleType): Plan => ({ ...sigmaPlan("kuery"), type });
   const q = rule.query;
   if (q.kind === "opaque") {
     // Text no parser reads travels verbatim, but only to a rule of its own language.
@@ -208,26 +246,17 @@ function queryPlan(rule: Rule, ctx: TargetContext): Plan {
     }
     return { error: `a ${q.language} query cannot be a ${rule.type} rule` };
   }
-  if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return eql;
+  if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return sigmaPlan("eql");
   if (q.kind === "correlation") return { error: "this correlation has no Elastic rule form" };
   if (rule.type === "threshold") return kql("threshold");
   switch (rule.language) {
     case "eql":
-      return eql;
+      return sigmaPlan("eql");
     case "kuery":
       // Every KQL rule type keeps its type (threat_match, new_terms, saved_query, ...).
       return kql(rule.type === "eql" || rule.type === "esql" || rule.type === "machine_learning" ? "query" : rule.type);
     case "sigma":
-      switch (ctx.options.elasticLanguage) {
-        case "eql":
-          return eql;
-        case "kuery":
-          return kql("query");
-        case "lucene":
-          return { type: "query", language: "lucene", print: printLucene };
-        default:
-          return assertNever(ctx.options.elasticLanguage);
-      }
+      return sigmaPlan(typedOptions(ELASTIC_OPTIONS, ctx.options).elasticLanguage);
     case "lucene":
     case "esql":
       return { error: `a ${rule.language} rule needs its query kept as text` };
@@ -280,33 +309,42 @@ function metaView(rule: Rule, carried: Readonly<Record<string, unknown>>): Recor
  * related_integrations, new_terms_fields, ...) go back to the top level, where Kibana reads
  * them, for every key the rule's type accepts (data/kibana-rule-fields.json).
  */
-function kibanaKeysFromCustom(rule: Rule, type: RuleType): Record<string, unknown> {
+function kibanaKeysFromCustom(rule: Rule, type: RuleType, own: ReadonlySet<string>): Record<string, unknown> {
   const allowed = kibanaRuleFields(type);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rule.custom)) {
-    if (allowed.has(k) && !OWN_KEYS.has(k) && v !== undefined) out[k] = v;
+    if (allowed.has(k) && !own.has(k) && v !== undefined) out[k] = v;
   }
   return out;
 }
 
+/** The object without its unset keys: what the JSON holds (the template leaves them out). */
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+interface KibanaThreshold {
+  readonly field: readonly string[];
+  readonly value: number;
+  readonly cardinality?: readonly { readonly field: string; readonly value: number }[];
+}
+
 type Lowered =
-  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[] }
+  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[]; threshold?: KibanaThreshold }
   | { error: string };
 
 /**
- * Sigma correlations as Elastic rules: `temporal_ordered` → an EQL sequence with maxspan;
- * `event_count` / `value_count` with a `gt`/`gte` condition → a threshold rule (Kibana counts
- * `>=` only) whose look-back is the timespan. Everything else is refused with its reason.
+ * Count correlations as Elastic rules: `event_count` / `value_count` with a `gt`/`gte` condition →
+ * a threshold rule (Kibana counts `>=` only) whose look-back is the timespan (a correlation without
+ * one, read from a threshold rule, counts over the rule's own look-back). A `temporal_ordered` one
+ * arrives as a sequence (the correlationToSequence rewrite); every other type is refused with its reason.
  */
 function lowerCorrelation(rule: Rule): Lowered {
   const q = rule.query;
   if (q.kind !== "correlation") return { rule, notes: [] };
   switch (q.type) {
-    case "temporal_ordered": {
-      const problem = sequenceConditionProblem(q);
-      if (problem) return { error: problem };
-      return { rule: { ...rule, type: "eql", language: "eql", query: correlationToSequence(q) }, notes: [] };
-    }
+    case "temporal_ordered":
+      return { error: "an ordered temporal correlation is an EQL sequence, which the correlationToSequence rewrite makes" };
     case "temporal":
       return { error: "an unordered temporal correlation has no Elastic form: EQL `sample` has no time bound" };
     case "value_sum":
@@ -314,8 +352,7 @@ function lowerCorrelation(rule: Rule): Lowered {
       return { error: `a ${q.type} correlation has no Elastic form: Kibana thresholds count events and distinct values, and EQL and KQL cannot add up a field` };
     case "event_count":
     case "value_count": {
-      const min = thresholdMinimum(q.condition);
-      if (min === undefined) {
+      if (lowerBound(q.condition) === undefined) {
         return { error: `Kibana thresholds count \`>=\` only; the condition ${q.condition.map((c) => `${c.op} ${c.value}`).join(", ")} cannot be said` };
       }
       if (q.type === "value_count" && !q.valueField) return { error: "a value_count correlation needs the field whose values it counts" };
@@ -333,27 +370,20 @@ function lowerCorrelation(rule: Rule): Lowered {
         }
       }
       // A threshold groups every event by the same fields: an alias must name one field for all rules.
-      const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
-      const split = perRule.findIndex((fields) => fields.some((f) => f !== fields[0]));
-      if (split >= 0) {
+      const t = countThreshold(q);
+      if (!t) {
+        const perRule = q.groupBy.map((g) => q.rules.map((r) => r.aliases?.[g] ?? g));
+        const split = perRule.findIndex((fields) => fields.some((f) => f !== fields[0]));
         return { error: `Kibana thresholds group every event by the same field, but \`${q.groupBy[split]}\` is ${[...new Set(perRule[split])].map((f) => `\`${f}\``).join(" or ")} depending on the rule` };
       }
-      const groupFields = perRule.map((fields) => fields[0]!);
-      const threshold =
-        q.type === "event_count"
-          ? { field: groupFields, value: min, cardinality: [] }
-          : { field: groupFields, value: 1, cardinality: [{ field: q.valueField!, value: min }] };
-      return {
-        // Threshold rules take KQL or Lucene only, whatever --elastic-language says.
-        rule: { ...rule, type: "threshold", language: "kuery", query: correlationEvents(q), schedule, threshold },
-        notes,
+      const threshold: KibanaThreshold = {
+        field: t.groupBy,
+        value: t.events,
+        ...(t.distinct ? { cardinality: [{ field: t.distinct.field, value: t.distinct.count }] } : {}),
       };
+      // Threshold rules take KQL or Lucene only, whatever --elastic-language says (Lucene only as kept text).
+      const language = rule.language === "lucene" ? "lucene" : "kuery";
+      return { rule: { ...rule, type: "threshold", language, query: countedEvents(q), schedule }, notes, threshold };
     }
   }
-}
-
-/** The `>=` bound a condition list amounts to, when it is only a lower bound. */
-function thresholdMinimum(conds: readonly CountCondition[]): number | undefined {
-  if (conds.length === 0 || conds.some((c) => c.op !== "gt" && c.op !== "gte")) return undefined;
-  return Math.max(...conds.map((c) => (c.op === "gt" ? c.value + 1 : c.value)));
 }

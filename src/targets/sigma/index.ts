@@ -5,17 +5,67 @@
  */
 import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
-import { renderSigmaDetection } from "./sigma-detection.js";
+import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
+import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
+import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind, type SigmaField } from "./sigma-layout.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
-export const sigmaTarget: Target = {
+const SIGMA_OPTIONS = [
+  {
+    key: "sigmaTaxonomy",
+    flag: "sigma-taxonomy",
+    config: ["sigma_taxonomy"],
+    env: "RULECAST_SIGMA_TAXONOMY",
+    choices: ["sigma", "ecs", "auto"],
+    default: "auto",
+    help: "field names of Sigma output for ECS rules: sigma maps them (fails on fields the Sigma taxonomy lacks), ecs keeps them (taxonomy: ecs), auto maps when every field maps",
+    commands: ["convert", "check"],
+  },
+  {
+    key: "sigmaCase",
+    flag: "sigma-case",
+    config: ["sigma_case"],
+    env: "RULECAST_SIGMA_CASE",
+    choices: ["exact", "insensitive"],
+    default: "insensitive",
+    help: "Sigma `|cased` kept where a value has letters, or dropped with a warning that the match widened (pySigma's Splunk and Lucene backends refuse `|cased`)",
+    commands: ["convert", "check"],
+  },
+  {
+    key: "sigmaProfile",
+    flag: "sigma-profile",
+    config: ["sigma_profile"],
+    env: "RULECAST_SIGMA_PROFILE",
+    choices: ["sharing", "lossless"],
+    default: "sharing",
+    help: "Sigma files SigmaHQ review and pySigma accept (no custom attributes), or with every field Sigma has no key for, under the source platform's own key, for round trips",
+    commands: ["convert", "check"],
+  },
+  {
+    key: "sigmaCustom",
+    flag: "sigma-custom",
+    config: ["sigma_custom"],
+    env: "RULECAST_SIGMA_CUSTOM",
+    list: true,
+    help: "custom attributes the sharing profile may still write, comma-separated (e.g. elastic)",
+    commands: ["convert", "check"],
+  },
+] as const satisfies readonly OptionSpec[];
+
+export const sigmaTarget: TargetSpec<"sigma"> = {
   name: "sigma",
+  title: "Sigma",
+  summary: "Sigma rules and correlation rules (<slug>.yml)",
+  taxonomy: "sigma",
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", keepOwnNames: "sigmaTaxonomy" }],
+  options: SIGMA_OPTIONS,
+  mappings: [],
   renderRule: renderSigmaRule,
   renderBundle: () => [],
 };
@@ -23,16 +73,18 @@ export const sigmaTarget: Target = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Doc {
-  readonly template: "sigma/rule.yaml.hbs" | "sigma/correlation.yaml.hbs";
-  readonly view: Record<string, unknown>;
+  readonly kind: SigmaDocumentKind;
+  /** Values by key (sigma-layout.ts says which are written, and where). */
+  readonly values: Record<string, unknown>;
 }
 
-function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
+function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
-  const sharing = (ctx.options.sigmaProfile ?? "sharing") === "sharing";
-  const common = commonView(rule, sharing, ctx.options.sigmaCustom ?? []);
+  const { sigmaCase, sigmaProfile, sigmaCustom } = typedOptions(SIGMA_OPTIONS, ctx.options);
+  const sharing = sigmaProfile === "sharing";
+  const common = commonView(rule, sharing, sigmaCustom ?? []);
   // Sigma ids are UUIDs; an Elastic rule_id may be any text. Sharing derives a stable UUID from it.
   if (sharing && !UUID.test(rule.id)) {
     common.id = derivedUuid(rule.id, "sigma-id");
@@ -51,12 +103,13 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
   const widened: string[] = [];
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
-    const d = renderSigmaDetection(q, { sigmaCase: ctx.options.sigmaCase ?? "insensitive", sharing });
+    const d = renderSigmaDetection(q, { sigmaCase, sharing });
     for (const i of d.issues) error(i.code, i.reason);
     for (const f of d.widened) if (!widened.includes(f)) widened.push(f);
     if (d.issues.length > 0) return undefined;
     const { condition, ...searches } = d.detection;
-    return { template: "sigma/rule.yaml.hbs", view: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), searches, condition } };
+    const detection: SigmaDetectionView = { searches, condition };
+    return { kind: "rule", values: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), detection } };
   };
 
   const q = rule.query;
@@ -90,7 +143,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
       };
       if (keys.aliases) correlation.aliases = aliasView(keys.aliases, names);
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...correlationCommon, correlation } });
+      docs.push({ kind: "correlation", values: { ...correlationCommon, correlation } });
       break;
     }
     case "correlation": {
@@ -121,7 +174,7 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
         correlation.condition = cond;
       }
       docs.push(...(stepDocs as Doc[]));
-      docs.push({ template: "sigma/correlation.yaml.hbs", view: { ...correlationCommon, correlation } });
+      docs.push({ kind: "correlation", values: { ...correlationCommon, correlation } });
       break;
     }
     default: {
@@ -141,16 +194,16 @@ function renderSigmaRule(rule: Rule, ctx: TargetContext): TargetResult {
       }),
     );
   }
-  const written = docs.map(withoutRepeatedKeys);
-  const documents = written.map((d) => ctx.templates.render(d.template, templateView(d.view, rule, "sigma", ctx)).trimEnd());
+  const fields = docs.map((d) => sigmaFields(d.kind, d.values, (d.values["custom"] ?? {}) as Record<string, unknown>));
+  const documents = docs.map((d, i) => ctx.templates.render(TEMPLATE[d.kind], templateView(viewOf(d, fields[i]!), rule, "sigma", ctx)).trimEnd());
   const content = ctx.templates.render("sigma/file.yaml.hbs", templateView({ documents }, rule, "sigma", ctx));
-  const problem = yamlReadBackProblem(content, written.length);
+  const problem = yamlReadBackProblem(content, fields.length);
   if (problem) {
-    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0]?.template ?? "sigma/file.yaml.hbs")} does not read back: ${problem}`);
+    error("sigma/invalid-output", `the Sigma YAML from ${ctx.templates.source(docs[0] ? TEMPLATE[docs[0].kind] : "sigma/file.yaml.hbs")} does not read back: ${problem}`);
     return { files: [], bundle: [], diagnostics };
   }
   return {
-    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => written.map((d) => intendedDocument(d.view)))],
+    files: [withLazyDocument({ path: `${slugify(rule.name)}.yml`, content }, () => fields.map(sigmaDocument))],
     bundle: [],
     diagnostics,
   };
@@ -168,6 +221,20 @@ function yamlReadBackProblem(content: string, count: number): string | undefined
     if (e) return e.message.split("\n")[0];
   }
   return docs.length === count ? undefined : `it holds ${docs.length} documents, not ${count}`;
+}
+
+/** Each document's template: both write the fields they are given, in order. */
+const TEMPLATE: Readonly<Record<SigmaDocumentKind, string>> = { rule: "sigma/rule.yaml.hbs", correlation: "sigma/correlation.yaml.hbs" };
+
+/**
+ * What a Sigma template sees: the ordered `fields` the built-in templates write, and each value by
+ * its key (`title`, `logsource`, `searches` and `condition`, `correlation`, `custom`, …) for a
+ * user's template that lays a document out itself.
+ */
+function viewOf(d: Doc, fields: readonly SigmaField[]): Record<string, unknown> {
+  const { detection, ...values } = d.values;
+  const det = detection as SigmaDetectionView | undefined;
+  return { ...values, ...(det ? { searches: det.searches, condition: det.condition } : {}), fields };
 }
 
 /**
@@ -190,19 +257,6 @@ function withLazyDocument(file: { path: string; content: string }, make: () => u
   });
 }
 
-/** The YAML document a view stands for: the keys the templates write (optional ones only when set). */
-function intendedDocument(view: Record<string, unknown>): Record<string, unknown> {
-  const { searches, condition, correlation, custom, ...rest } = view;
-  const doc: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === "" && k !== "description");
-    if (!empty) doc[k] = v;
-  }
-  if (searches) doc.detection = { ...(searches as object), condition };
-  if (correlation) doc.correlation = correlation;
-  return { ...doc, ...(custom as object) };
-}
-
 /**
  * The metadata every document of the rule shares. Sharing: tags exactly as a Sigma source has them,
  * and no custom attribute but those `allowed` names; lossless: every field Sigma has no key for.
@@ -221,42 +275,11 @@ function commonView(rule: Rule, sharing: boolean, allowed: readonly string[]): R
     date: rule.date ?? null,
     modified: rule.modified ?? null,
     license: rule.license ?? null,
-    tags: sharing && rule.source.format === "sigma" ? [...rule.tags] : sigmaTags(rule),
+    tags: sharing && rule.language === "sigma" ? [...rule.tags] : sigmaTags(rule),
     falsepositives: rule.falsePositives,
     level: rule.severity,
     custom: sharing ? Object.fromEntries(Object.entries(custom).filter(([k]) => allowed.includes(k))) : custom,
   };
-}
-
-/** The top-level keys of each template: written always, or only when the view sets them (`{{#if}}`). */
-const TEMPLATE_KEYS: Readonly<Record<Doc["template"], { readonly always: ReadonlySet<string>; readonly ifSet: ReadonlySet<string> }>> = {
-  "sigma/rule.yaml.hbs": {
-    always: new Set(["title", "id", "description", "logsource", "detection"]),
-    ifSet: new Set(["name", "taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
-  },
-  "sigma/correlation.yaml.hbs": {
-    always: new Set(["title", "id", "description", "correlation"]),
-    ifSet: new Set(["taxonomy", "status", "references", "author", "date", "modified", "license", "tags", "falsepositives", "level"]),
-  },
-};
-
-/**
- * The doc without the rule's own keys that its template writes itself. Such a key (an unknown
- * `status` or `level` the reader warned about, `logsource` keys beyond the four) would repeat a
- * key, which no YAML reader accepts: the template's value is written, and the extra logsource
- * keys have joined the logsource.
- */
-function withoutRepeatedKeys(d: Doc): Doc {
-  const keys = TEMPLATE_KEYS[d.template];
-  const written = (k: string) => keys.always.has(k) || (keys.ifSet.has(k) && truthy(d.view[k]));
-  const custom = Object.entries(d.view["custom"] as Record<string, unknown>);
-  if (!custom.some(([k]) => written(k))) return d;
-  return { ...d, view: { ...d.view, custom: Object.fromEntries(custom.filter(([k]) => !written(k))) } };
-}
-
-/** What Handlebars' `{{#if}}` takes as set. */
-function truthy(v: unknown): boolean {
-  return Array.isArray(v) ? v.length > 0 : Boolean(v);
 }
 
 /** The log source, then the rule's own extra logsource keys it does not set. */
@@ -266,7 +289,7 @@ function withExtras(ls: Logsource, extras: Record<string, unknown>): Record<stri
 
 /** Logsource keys of a Sigma rule beyond category/product/service/definition, kept by the reader. */
 function sigmaLogsourceExtras(rule: Rule): Record<string, unknown> {
-  const extra = rule.source.format === "sigma" ? rule.custom["logsource"] : undefined;
+  const extra = rule.language === "sigma" ? rule.custom["logsource"] : undefined;
   return extra !== null && typeof extra === "object" && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 }
 

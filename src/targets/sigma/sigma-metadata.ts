@@ -29,11 +29,11 @@ export function sigmaTags(rule: Rule): string[] {
 }
 
 /**
- * Keys Sigma has no place for. A rule read from Sigma gets its own extra keys back at the top
+ * Keys Sigma has no place for. A rule written in Sigma gets its own extra keys back at the top
  * level; any other rule gets one `elastic` map with the Elastic rule fields, in rule-file order.
  */
 export function sigmaCustomAttributes(rule: Rule): Record<string, unknown> {
-  if (rule.source.format === "sigma") return { ...rule.custom };
+  if (rule.language === "sigma") return { ...rule.custom };
   const e: Record<string, unknown> = {
     rule_id: rule.id,
     type: rule.type,
@@ -70,7 +70,6 @@ export function sigmaCustomAttributes(rule: Rule): Record<string, unknown> {
       ...(h.previousQuery ? { previous_query: h.previousQuery } : {}),
     }));
   }
-  if (rule.threshold) e.threshold = rule.threshold;
   if (rule.note) e.note = rule.note;
   if (rule.setup) e.setup = rule.setup;
   if (Object.keys(rule.custom).length > 0) e.custom = { ...rule.custom };

@@ -1,40 +1,129 @@
 /**
- * The Splunk target: a rule in the Sigma taxonomy → SPL (`<slug>.spl`) and a savedsearches.conf
- * stanza (bundled into one `savedsearches.conf`). Field names and log sources go through the
- * sigma-splunk mapping; the query through spl-query / spl-sequence; the stanza through splunk-stanza.
+ * The Splunk target: a rule in the Sigma taxonomy, its fields and log sources already in Splunk's
+ * names (the sigma-splunk mapping, applied by the pipeline) → SPL (`<slug>.spl`) and a
+ * savedsearches.conf stanza (bundled into one `savedsearches.conf`, with a macros.conf of filter
+ * macros); `--splunk-app` also packages them as an app. With `--splunk-taxonomy cim` a rule whose
+ * events a CIM data set holds is a tstats search over the data model instead (splunk-cim.ts). The
+ * query text comes from src/query/spl/.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { formatDuration } from "../../ir/duration.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
+import { durationMs, formatDuration, parseDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
-import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
-import type { Rule } from "../../ir/rule.js";
 import { matchWindow } from "../../ir/match-window.js";
-import { sequenceConditionProblem } from "../../passes/correlation-to-sequence.js";
-import { lowerLogsource } from "../../passes/lower-logsource.js";
-import { mapFields } from "../../passes/map-fields.js";
-import { problemsToDiagnostics, toTaxonomy } from "../../pipeline/to-taxonomy.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { templateView, type RenderedFile, type Target, type TargetContext, type TargetResult } from "../target.js";
-import { renderSplCondition, renderSplQuery } from "./spl-query.js";
-import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "./spl-correlation.js";
-import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
-import { splunkIndexProblem } from "./splunk-names.js";
-import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
+import type { Query, SequenceStep } from "../../ir/query.js";
+import type { Rule } from "../../ir/rule.js";
+import { sequenceConditionProblem } from "../../ir/sequence-condition.js";
+import { loadCimMappings, type CimMappings } from "../../mapping/cim-mapping.js";
+import { CORE_OPTIONS } from "../../options/core-options.js";
+import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
+import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
+import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
+import { templateView, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { appNameProblem, splunkAppFiles } from "./splunk-app.js";
 import { cimSearch } from "./splunk-cim.js";
+import { listDataSources } from "./splunk-data-sources.js";
+import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
-import { DEFAULT_LAG, splunkSchedule } from "./splunk-schedule.js";
+import { splunkSchedule } from "./splunk-schedule.js";
+import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
+import { tgz } from "./tar-writer.js";
 
-export const splunkTarget: Target = {
+const MAPPING = "sigma-splunk";
+
+/** `10m`, `1h`: a search window ends this long before its run; cron runs on whole minutes. */
+function lagProblem(v: string): string | undefined {
+  const d = parseDuration(v);
+  return d && durationMs(d) % 60000 === 0 ? undefined : `must be whole minutes such as 10m or 1h (got \`${v}\`)`;
+}
+
+const SPLUNK_OPTIONS = [
+  {
+    key: "splunkApp",
+    flag: "splunk-app",
+    config: ["splunk", "app"],
+    env: "RULECAST_SPLUNK_APP",
+    help: "Splunk app: stanza prefix, and with --out an app folder and .tgz",
+    commands: ["convert", "check"],
+    check: (v: string) => {
+      const problem = appNameProblem(v);
+      return problem === undefined ? undefined : `\`${v}\` is not a Splunk app name (${problem})`;
+    },
+  },
+  // Pasted into every search as `index=<name>`: only a Splunk index name (or pattern) may be.
+  { key: "splunkIndex", flag: "splunk-index", config: ["splunk", "index"], env: "RULECAST_SPLUNK_INDEX", help: "Splunk index to search, index=...", commands: ["convert", "check"], check: splunkIndexProblem },
+  { key: "splunkAppVersion", config: ["splunk", "app_version"], default: "1.0.0", help: "version in the --splunk-app app's app.conf", commands: [], check: appVersionProblem },
+  {
+    key: "splunkTaxonomy",
+    flag: "splunk-taxonomy",
+    config: ["splunk", "taxonomy"],
+    env: "RULECAST_SPLUNK_TAXONOMY",
+    choices: ["sigma", "cim"],
+    default: "sigma",
+    help: "Splunk searches raw events by add-on field names, or CIM data models with tstats where a data set holds the rule's events",
+    commands: ["convert", "check"],
+  },
+  {
+    key: "splunkAlert",
+    flag: "splunk-alert",
+    config: ["splunk", "alert"],
+    env: "RULECAST_SPLUNK_ALERT",
+    choices: ["risk", "notable", "both"],
+    default: "both",
+    help: "Splunk ES risk events (risk-based alerting), notable events, or both",
+    commands: ["convert", "check"],
+  },
+  { key: "splunkLag", config: ["splunk", "lag"], default: "10m", help: "ingestion lag: each Splunk search window ends this long before its run", commands: [], check: lagProblem },
+] as const satisfies readonly OptionSpec[];
+
+/** Folder under `--out` that holds `--splunk-app` apps and their .tgz files. */
+const APP_DIR = "splunk-app";
+
+export const splunkTarget: TargetSpec<"splunk"> = {
   name: "splunk",
-  renderRule: renderSplunkRule,
-  renderBundle: (pieces, ctx) => [
-    ...renderSavedSearches(pieces, ctx),
-    macrosFile(filterMacros(pieces.map((p) => p.text)), ctx),
+  title: "Splunk",
+  summary: "SPL (<slug>.spl), one savedsearches.conf and macros.conf; --splunk-app packages an app",
+  taxonomy: "sigma",
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }, { pass: "lowerLogsource", mapping: MAPPING }],
+  // The CIM search reads the rule as written (Sigma or ECS names); rules no data set holds fall back.
+  forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes" }], renderRule: renderCimRule }],
+  options: SPLUNK_OPTIONS,
+  mappings: [
+    {
+      name: MAPPING,
+      file: "sigma-splunk.yaml",
+      summary: "Sigma taxonomy → Splunk add-on field names and sources",
+      to: "splunk",
+      passThrough: "other names pass through: the Splunk add-ons extract Sigma's names",
+    },
   ],
+  lists: [
+    {
+      name: "data-sources",
+      summary: "what selects each log source's events in Splunk: raw conditions, and the CIM data set",
+      print: (mappings, out) => listDataSources(mappings.target(MAPPING), cimMappings(), out),
+    },
+  ],
+  examples: [
+    ["rulecast convert sigma/rules --to splunk --skip-errors --out out", "convert a Sigma repository, skipping rules that fail"],
+    ["rulecast convert rules --to splunk --splunk-app soc_detections --out out", "also write out/splunk-app/soc_detections/ and soc_detections.tgz"],
+    ["rulecast convert rules --to splunk --splunk-taxonomy cim --out out", "search CIM data models with tstats where a data set holds a rule's events"],
+  ],
+  renderRule: renderSplunkRule,
+  renderBundle: (pieces, ctx) => [...renderSavedSearches(pieces, ctx), macrosFile(filterMacros(pieces.map((p) => p.text)), ctx)],
+  package: packageApp,
 };
 
+let cim: CimMappings | undefined;
+/** Sigma/ECS → CIM data sets, read on first use: only `--splunk-taxonomy cim` and `list data-sources` need them. */
+function cimMappings(): CimMappings {
+  cim ??= loadCimMappings();
+  return cim;
+}
+
 /** macros.conf: one `search *` macro per detection; `document` is what it must read back as. */
-function macrosFile(macros: readonly string[], ctx: TargetContext): RenderedFile {
+function macrosFile(macros: readonly string[], ctx: RenderContext): RenderedFile {
   const content = ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros }, undefined, "splunk", ctx));
   return { path: "macros.conf", content, document: macros.map((name) => ({ name, keys: { definition: "search *" } })) };
 }
@@ -48,58 +137,60 @@ function filterMacros(stanzas: readonly string[]): string[] {
   return [...new Set(names)];
 }
 
-function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
+/** `--splunk-app NAME`: the app folder and its .tgz, holding the bundle's savedsearches.conf and macros.conf. */
+function packageApp(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined {
+  const { splunkApp, splunkAppVersion } = typedOptions(SPLUNK_OPTIONS, ctx.options);
+  const conf = files.find((f) => f.path === "savedsearches.conf");
+  const macros = files.find((f) => f.path === "macros.conf");
+  if (!splunkApp || !conf || !macros) return undefined;
+  const app = splunkAppFiles(splunkApp, splunkAppVersion, conf.content, macros.content, ctx.templates);
+  const packed = tgz(app);
+  if ("error" in packed) return packed;
+  return { files: app.map((f) => ({ path: `${APP_DIR}/${f.path}`, content: f.content })), archive: { path: `${APP_DIR}/${splunkApp}.tgz`, bytes: packed.bytes } };
+}
+
+/** A data-model search where a CIM data set holds the rule's events; otherwise the raw-event form, with a warning. */
+function renderCimRule(rule: Rule, ctx: RenderContext): TargetResult | { readonly fallback: readonly Diagnostic[] } {
+  const c = cimSearch(rule, cimMappings(), { summariesOnly: false });
+  if (!c.ok) {
+    return {
+      fallback: [
+        ruleDiagnostic(rule, {
+          severity: "warning",
+          code: "splunk/cim-fallback",
+          message: `not a CIM data-model search: ${c.reason}; the rule searches raw events by its log source's field names instead`,
+        }),
+      ],
+    };
+  }
+  // A data-model search reads the model's summaries, not an index.
+  return finishRule(rule, ctx, c.spl, c.resultFields, [...c.diagnostics], false);
+}
+
+function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
-  let rule = input;
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
   const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
-  const table = ctx.mappings.sigmaToSplunk;
 
-  // CIM: a data-model search where a data set holds the rule's events; raw events otherwise.
-  let cimSpl: string | undefined;
-  // Fields every result row carries, for risk objects: raw events always have Splunk's `host`.
-  let resultFields: readonly string[] = ["host"];
-  if (ctx.options.splunkTaxonomy === "cim") {
-    const c = cimSearch(input, ctx.mappings.cim, { summariesOnly: ctx.options.splunkSummariesOnly ?? false });
-    if (c.ok) {
-      cimSpl = c.spl;
-      resultFields = c.resultFields;
-      diagnostics.push(...c.diagnostics);
-    } else {
-      warn("splunk/cim-fallback", `not a CIM data-model search: ${c.reason}; the rule searches raw events by its log source's field names instead`);
-      const sigma = toTaxonomy(input, "sigma", ctx.mappings, ctx.options.unmapped);
-      diagnostics.push(...sigma.diagnostics);
-      if (!sigma.rule) return { files: [], bundle: [], diagnostics };
-      rule = sigma.rule;
-    }
-  }
-
-  /** A join or group-by key in Splunk's names (the sigma-splunk table answers every name). */
-  const splunkName = (field: string): string => table.fields.fields.get(field)?.to ?? field;
-  /** Splunk names for one boolean query from one log source. */
-  const prepare = (q: Query, ls: Logsource | undefined): Query => {
-    const mapped = mapFields(q, table.fields);
-    const lowered = lowerLogsource(mapped.query, ls, table);
-    diagnostics.push(...problemsToDiagnostics(rule, [...mapped.problems, ...lowered.problems], ctx.options.unmapped));
-    return lowered.query;
-  };
   const boolean = (q: Query): { search: string; where?: string } | undefined => {
     const r = renderSplQuery(q);
     for (const i of r.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
     return r.issues.some((i) => i.severity === "error") ? undefined : r;
   };
+  /** One step's search; its join keys are the sequence's, then its own (already Splunk's names). */
   const step = (s: SequenceStep, by: readonly string[]): SplStep | undefined => {
-    const q = prepare(s.query, s.logsource);
-    const r = boolean(q);
+    const r = boolean(s.query);
     if (!r) return undefined;
-    const condition = renderSplCondition(q).text;
-    return { search: r.search, condition, keys: [...by, ...s.by].map(splunkName) };
+    const condition = renderSplCondition(s.query).text;
+    return { search: r.search, condition, keys: [...by, ...s.by] };
   };
 
-  let spl: string | undefined = cimSpl;
+  let spl: string | undefined;
+  // Fields every result row carries, for risk objects: raw events always have Splunk's `host`.
+  let resultFields: readonly string[] = ["host"];
   const q = rule.query;
-  if (cimSpl === undefined) switch (q.kind) {
+  switch (q.kind) {
     case "sequence": {
       if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
       if (q.steps.some((s) => (s.runs ?? 1) > 1)) error("splunk/runs", "`with runs=N` is not converted to SPL");
@@ -124,14 +215,14 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
       if (q.type.startsWith("value_") && !q.valueField) error("splunk/value-count-field", `a ${q.type} correlation needs the field it measures`);
       const sequenceProblem = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
       if (sequenceProblem) error("splunk/correlation", sequenceProblem);
-      const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g), ...(r.logsource ? { logsource: r.logsource } : {}) }, []));
+      const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g) }, []));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
         const plan: CorrelationPlan = {
           type: q.type,
           rules,
           condition: q.condition,
           ...(q.timespan ? { timespan: q.timespan } : {}),
-          ...(q.valueField ? { valueField: splunkName(q.valueField) } : {}),
+          ...(q.valueField ? { valueField: q.valueField } : {}),
         };
         if (usesFixedWindows(plan)) {
           warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");
@@ -145,7 +236,7 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
       error("splunk/pipe", "EQL pipes (`| head`, `| tail`) limit the alerts of one run; SPL has no equivalent in a scheduled search");
       break;
     default: {
-      const r = boolean(prepare(q, rule.logsource));
+      const r = boolean(q);
       if (r) spl = [r.search || "*", ...(r.where ? [`| where ${r.where}`] : [])].join("\n");
     }
   }
@@ -153,26 +244,34 @@ function renderSplunkRule(input: Rule, ctx: TargetContext): TargetResult {
     if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
     return { files: [], bundle: [], diagnostics };
   }
-  const indexProblem = ctx.options.splunkIndex !== undefined ? splunkIndexProblem(ctx.options.splunkIndex) : undefined;
+  return finishRule(rule, ctx, spl, resultFields, diagnostics, true);
+}
+
+/** The search with its index and filter macro, its schedule and alerting, as a .spl file and a stanza. */
+function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: readonly string[], diagnostics: Diagnostic[], withIndex: boolean): TargetResult {
+  const { splunkApp, splunkIndex, splunkLag, splunkAlert } = typedOptions(SPLUNK_OPTIONS, ctx.options);
+  const { enable } = typedOptions(CORE_OPTIONS, ctx.options);
+  const error = (code: string, message: string, hint?: string) =>
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
+  const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
+  const indexProblem = splunkIndex !== undefined ? splunkIndexProblem(splunkIndex) : undefined;
   if (indexProblem) error("splunk/index-name", indexProblem);
-  // A data-model search reads the model's summaries, not an index.
-  const body = ctx.options.splunkIndex && cimSpl === undefined ? `index=${ctx.options.splunkIndex} ${spl}` : spl;
+  const body = splunkIndex && withIndex ? `index=${splunkIndex} ${spl}` : spl;
   // Every search ends in its own filter macro (`search *` in macros.conf), so tuning never edits the detection.
   const search = `${body}\n| \`${filterMacro(rule)}\``;
 
-  const lag = ctx.options.splunkLag ?? DEFAULT_LAG;
-  const schedule = splunkSchedule(rule.id, rule.schedule.interval, lag, matchWindow(rule.query));
+  const schedule = splunkSchedule(rule.id, rule.schedule.interval, parseDuration(splunkLag)!, matchWindow(rule.query));
   if (!schedule) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
   else if (!schedule.exact) {
     warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${schedule.cron}\` runs closer together at each boundary, so consecutive search windows overlap there`);
   }
-  const alert = ctx.options.splunkAlert ?? "both";
-  const risk = alert === "notable" ? undefined : riskAction(rule, resultFields);
-  if (alert !== "notable" && !risk) {
-    diagnostics.push(ruleDiagnostic(rule, { severity: alert === "risk" ? "warning" : "info", code: "splunk/no-risk-object", message: NO_RISK_OBJECT }));
+  const risk = splunkAlert === "notable" ? undefined : riskAction(rule, resultFields);
+  if (splunkAlert !== "notable" && !risk) {
+    diagnostics.push(ruleDiagnostic(rule, { severity: splunkAlert === "risk" ? "warning" : "info", code: "splunk/no-risk-object", message: NO_RISK_OBJECT }));
   }
   if (!schedule || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
-  const piece = renderStanza(rule, search, ctx, { error, warn }, { schedule, ...(risk ? { risk } : {}), notable: alert !== "risk", enabled: rule.enabledByRule ?? ctx.options.splunkEnable ?? false });
+  const enabled = rule.enabledByRule ?? enable === "true";
+  const piece = renderStanza(rule, search, ctx, splunkApp, { error, warn }, { schedule, ...(risk ? { risk } : {}), notable: splunkAlert !== "risk", enabled });
   if (!piece || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
   return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [piece], diagnostics };
 }

@@ -18,7 +18,7 @@
 import { assertNever, type Query } from "../../ir/query.js";
 import type { CimDataset } from "../../mapping/cim-mapping.js";
 import type { PrintIssue } from "../../query/print-result.js";
-import { renderSplQuery } from "./spl-query.js";
+import { renderSplQuery } from "../../query/spl/spl-printer.js";
 
 export interface TstatsOptions {
   /** true searches only accelerated summaries: fast, but misses events not yet summarised. */

@@ -12,12 +12,12 @@ import type { Rule } from "../../ir/rule.js";
 import type { CimDataset, CimMappings, CimRoute } from "../../mapping/cim-mapping.js";
 import { ecsFieldTypes } from "../../passes/ecs-field-types.js";
 import { liftLogsource } from "../../passes/lift-logsource.js";
-import type { MappingProblem } from "../../passes/map-fields.js";
+import type { FieldProblem as MappingProblem } from "../../diagnostics/mapping-diagnostics.js";
 import { mapToCim } from "../../passes/map-to-cim.js";
-import { ruleDiagnostic } from "../../pipeline/rule-diagnostic.js";
-import { problemsToDiagnostics } from "../../pipeline/to-taxonomy.js";
-import { renderSplCondition, renderSplQuery } from "./spl-query.js";
-import { renderSplSample, renderSplSequence, type SplStep } from "./spl-sequence.js";
+import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
+import { problemsToDiagnostics } from "../../diagnostics/mapping-diagnostics.js";
+import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
+import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { renderTstats } from "./spl-tstats.js";
 
 export type CimSearch =

@@ -9,7 +9,7 @@ import type { Rule } from "../../ir/rule.js";
 import { readConf } from "../../render/conf-reader.js";
 import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type RenderedFile, type TargetContext } from "../target.js";
+import { templateView, type BundlePiece, type RenderContext, type RenderedFile } from "../target.js";
 import type { RiskAction } from "./splunk-risk.js";
 import { ALERT_SEVERITY, type SplunkSchedule } from "./splunk-schedule.js";
 import { oneLineName } from "./splunk-names.js";
@@ -25,7 +25,7 @@ const BUNDLE_TEMPLATE = "splunk/savedsearches.conf.hbs";
  * The stanzas in one file. Each stanza was read back on its own, and the built-in template puts a
  * blank line between them; a user's template must read back as exactly those stanzas, in order.
  */
-export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: TargetContext): RenderedFile[] {
+export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderContext): RenderedFile[] {
   const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: pieces.map((p) => p.text.trimEnd()) }, undefined, "splunk", ctx));
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
     const read = readConf(content);
@@ -48,8 +48,11 @@ export interface StanzaPlan {
   readonly enabled: boolean;
 }
 
-/** The stanza for a rule whose query is `search`; undefined when a value cannot be written (reported). */
-export function renderStanza(rule: Rule, search: string, ctx: TargetContext, report: Report, plan: StanzaPlan): BundlePiece | undefined {
+/**
+ * The stanza for a rule whose query is `search` (with `--splunk-app`, the app's name prefixes the
+ * title); undefined when a value cannot be written (reported).
+ */
+export function renderStanza(rule: Rule, search: string, ctx: RenderContext, splunkApp: string | undefined, report: Report, plan: StanzaPlan): BundlePiece | undefined {
   let refused = false;
   const error = (code: string, message: string, hint?: string) => {
     refused = true;
@@ -62,7 +65,7 @@ export function renderStanza(rule: Rule, search: string, ctx: TargetContext, rep
 
   // The saved search's name: one line (a label, the stanza header), whatever line breaks the title holds.
   const name = oneLineName(rule.name);
-  const title = ctx.options.splunkApp ? `${ctx.options.splunkApp} - ${name} - Rule` : name;
+  const title = splunkApp ? `${splunkApp} - ${name} - Rule` : name;
   const titleProblem = confValueProblem(title);
   if (titleProblem) error("splunk/conf-title", `the title cannot be written to savedsearches.conf exactly: ${titleProblem}`);
   // A saved search is named by its stanza header, written without brackets.

@@ -128,7 +128,7 @@ const statement: fc.Arbitrary<Query> = fc
 test("parseEql(printEql(ir).text) equals ir for the printable subset", () => {
   fc.assert(
     fc.property(statement, (q) => {
-      const printed = printEql(q);
+      const printed = printEql(ecsLiteralsTyped(q));
       assert.equal(printed.issues, [], printed.text);
       const back = parseEql(printed.text);
       if (!back.ok) throw new Error(`${printed.text}\n${back.error.code} ${back.error.message} at ${back.error.offset}`);

@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { changedFields } from "../../../src/cli/import-command.js";
+import { changedFields } from "../../../src/targets/native/index.js";
 import type { Rule } from "../../../src/ir/rule.js";
 import { loadTemplates } from "../../../src/render/templates.js";
 import { readElasticToml } from "../../../src/sources/elastic/index.js";
 import { readNativeRuleFile } from "../../../src/sources/native/read-native-rule.js";
-import { writeNativeRule } from "../../../src/writers/native-rule-writer.js";
+import { writeNativeRule } from "../../../src/targets/native/native-rule-writer.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /** Measured: all 1,335 files read. The bound only lets the count shrink, never grow. */

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { formatDiagnostic } from "../../../src/diagnostics/diagnostic.js";
+import { parseQuery } from "../../../src/query/parse-query.js";
 import { readElasticToml } from "../../../src/sources/elastic/index.js";
 
 const BASE = `[metadata]
@@ -125,7 +126,21 @@ value = 3
 `;
   const rule = one(text);
   assert.is(rule.type, "threshold");
-  assert.equal(rule.threshold, { field: ["host.id"], value: 25, cardinality: [{ field: "user.name", value: 3 }] });
+  // One form: a count correlation over the rule's events, counted over each run's look-back.
+  const events = parseQuery("kuery", rule.queryText);
+  assert.ok(events.ok);
+  assert.equal(rule.query, {
+    kind: "correlation",
+    type: "value_count",
+    rules: [{ name: "test_rule_events", query: events.ok ? events.value : undefined }],
+    groupBy: ["host.id"],
+    condition: [{ op: "gte", value: 3 }],
+    valueField: "user.name",
+    minEvents: 25,
+  });
+  const many = readElasticToml("m.toml", text + `[[rule.threshold.cardinality]]\nfield = "host.name"\nvalue = 2\n`);
+  assert.equal(many.rules, []);
+  assert.equal(many.diagnostics.map((d) => d.code), ["elastic/threshold-cardinality"]);
 });
 
 test("[rule.new_terms] wrapper becomes new_terms_fields and history_window_start", () => {

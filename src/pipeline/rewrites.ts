@@ -1,0 +1,76 @@
+/**
+ * Runs the rewrites a target declares (TargetSpec.rewrites), in order, on one rule: the rule as the
+ * target's renderer needs it, or the diagnostics that say why there is none.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { problemsToDiagnostics, skipsRule, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
+import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
+import { sequenceConditionProblem } from "../ir/sequence-condition.js";
+import { assertNever } from "../ir/query.js";
+import type { Rule } from "../ir/rule.js";
+import type { Mappings } from "../mapping/mappings.js";
+import { optionLabel, type OptionValues } from "../options/option-spec.js";
+import { correlationToSequence } from "../passes/correlation-to-sequence.js";
+import { ecsLiteralsTyped } from "../passes/ecs-field-types.js";
+import { lowerPlatformRuleTypes, PLATFORM_TYPE_ERROR } from "../passes/lower-platform-rule-types.js";
+import { lowerLogsources } from "../passes/lower-logsource.js";
+import { mapFields } from "../passes/map-fields.js";
+import type { Rewrite, TargetSpec } from "../targets/target.js";
+import { inTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
+
+export interface RewriteContext {
+  readonly mappings: Mappings;
+  readonly options: OptionValues;
+}
+
+/** The rewrites of `target` (its own, or a form's), in order; stops at the first that leaves no rule. */
+export function runRewrites(target: TargetSpec, input: Rule, rewrites: readonly Rewrite[], ctx: RewriteContext): TaxonomyResult {
+  const diagnostics: Diagnostic[] = [];
+  let rule = input;
+  for (const step of rewrites) {
+    const r = rewrite(step, rule, target, ctx);
+    diagnostics.push(...r.diagnostics);
+    if (!r.rule) return { diagnostics, ...(r.skipped ? { skipped: true } : {}) };
+    rule = r.rule;
+  }
+  return { rule, diagnostics };
+}
+
+function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteContext): TaxonomyResult {
+  const unmapped = ctx.options["unmapped"] as UnmappedPolicy;
+  switch (step.pass) {
+    case "lowerPlatformRuleTypes": {
+      const lowered = lowerPlatformRuleTypes(rule);
+      if ("error" in lowered) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message: lowered.error })] };
+      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: "warning", code: w.code, message: w.message }));
+      return { rule: lowered.rule, diagnostics: notes };
+    }
+    case "toTaxonomy": {
+      const option = step.keepOwnNames === undefined ? undefined : target.options.find((o) => o.key === step.keepOwnNames);
+      const keep = option ? ctx.options[option.key] : undefined;
+      return inTaxonomy(rule, target.taxonomy, target, ctx.mappings, unmapped, option && typeof keep === "string" ? { value: keep, label: optionLabel(option) } : undefined);
+    }
+    case "mapFields": {
+      const mapped = mapFields(rule.query, ctx.mappings.target(step.mapping).fields);
+      const diagnostics = problemsToDiagnostics(rule, mapped.problems, unmapped);
+      if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+      if (skipsRule(mapped.problems, unmapped)) return { diagnostics, skipped: true };
+      return { rule: { ...rule, query: mapped.query }, diagnostics };
+    }
+    case "lowerLogsource": {
+      const lowered = lowerLogsources(rule.query, rule.logsource, ctx.mappings.target(step.mapping));
+      return { rule: { ...rule, query: lowered.query }, diagnostics: problemsToDiagnostics(rule, lowered.problems, unmapped) };
+    }
+    case "correlationToSequence": {
+      const q = rule.query;
+      if (q.kind !== "correlation" || q.type !== "temporal_ordered") return { rule, diagnostics: [] };
+      const problem = sequenceConditionProblem(q);
+      if (problem) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: `${target.name}/correlation`, message: problem })] };
+      return { rule: { ...rule, query: correlationToSequence(q) }, diagnostics: [] };
+    }
+    case "typeEcsLiterals":
+      return { rule: { ...rule, query: ecsLiteralsTyped(rule.query) }, diagnostics: [] };
+    default:
+      return assertNever(step);
+  }
+}
