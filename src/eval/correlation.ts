@@ -13,7 +13,8 @@
  *   no numeric value the mean is undefined and no condition holds;
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
- * Every `condition` must hold (an empty condition on a temporal type means "all rules"). When it
+ * Every `condition` must hold (an empty condition on a temporal type means "all rules"), and every
+ * bound of each of `extraMeasures`, measured over the same window. When it
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
 import type { NodeOf } from "../ir/query.js";
@@ -38,6 +39,10 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   const temporal = q.type === "temporal" || q.type === "temporal_ordered";
   if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
   if (q.type.startsWith("value_") && !q.valueField) return { ok: false, reason: `a ${q.type} correlation needs a valueField` };
+  for (const m of q.extraMeasures ?? []) {
+    if (temporal) return { ok: false, reason: `a ${q.type} correlation has no extra measures` };
+    if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an extra ${m.type} measure needs a condition and a field` };
+  }
   const span = durationMs(q.timespan);
 
   const groups = new Map<string, Hit[]>();
@@ -59,7 +64,13 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     while (start < hits.length && (ev.ts ?? 0) - (hits[start]!.ev.ts ?? 0) > span) start++;
     const window = hits.slice(start);
     const count = measure(q, window, tests.length);
-    const holds = count !== undefined && (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value)));
+    const holds =
+      count !== undefined &&
+      (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value))) &&
+      (q.extraMeasures ?? []).every((m) => {
+        const n = measure(m, window, tests.length);
+        return n !== undefined && m.condition.every((c) => compare(c.op, n, c.value));
+      });
     if (holds) {
       matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
       start = hits.length;
@@ -74,7 +85,7 @@ function groupValue(event: unknown, field: string): string | null {
   return v === undefined ? null : (stringForm(v) ?? null);
 }
 
-function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: number): number | undefined {
+function measure(q: Pick<NodeOf<"correlation">, "type" | "valueField">, window: readonly Hit[], ruleCount: number): number | undefined {
   switch (q.type) {
     case "event_count":
       return window.length;

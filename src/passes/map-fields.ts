@@ -189,6 +189,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
+          ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.valueField ? { ...m, valueField: rename(m.valueField, "value count") } : m)) } : {}),
         };
       case "pipe":
         return { ...q, input: walk(q.input) };

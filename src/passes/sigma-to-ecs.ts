@@ -53,6 +53,7 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
       rules,
       groupBy: q.groupBy.map((k) => (aliased(k) ? k : renameOne(ctx, k, first, "group-by"))),
       ...(q.valueField ? { valueField: renameOne(ctx, q.valueField, first, "value count") } : {}),
+      ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.valueField ? { ...m, valueField: renameOne(ctx, m.valueField, first, "value count") } : m)) } : {}),
     };
   } else if (q.kind === "sequence") {
     const step = (s: SequenceStep): SequenceStep => {

@@ -3,7 +3,7 @@
  * keys (a time bucket among them is the timespan), and the bounds on the one aggregate measured.
  * See esql-lower.ts for the mapping.
  */
-import type { CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
+import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
 import { describeExpr, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
 import { ALL, refuse } from "./esql-ir-build.js";
@@ -102,6 +102,8 @@ export interface Measured {
   readonly type: CorrelationType;
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
+  /** Bounds on further aggregates of the same groups (`COUNT(*) >= 50 AND COUNT_DISTINCT(f) >= 2`). */
+  readonly extraMeasures?: readonly CorrelationMeasure[];
   /** Conditions on group keys, and the aggregate's own `WHERE`: filters on the events. */
   readonly rowFilters: readonly Query[];
   /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
@@ -140,20 +142,39 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
     return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
   }
-  const measured = new Set(bounds.map((b) => b.agg.name));
-  if (measured.size > 1) {
-    const at = bounds[1]!.span;
-    refuse("esql/several-aggregates", `the condition bounds ${[...measured].map((n) => `\`${n}\``).join(" and ")}: a correlation measures one aggregate`, at,
-      "Sigma and the IR hold one count per correlation; Elastic keeps the query as written");
-  }
-  const agg = bounds[0]?.agg;
+  // One measure per aggregate, in the order the condition names them; the first is the
+  // correlation's own, the others its extra measures (all bounds must hold).
+  const byAgg = new Map<string, (typeof bounds)[number][]>();
+  for (const b of bounds) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
+  const groups = [...byAgg.values()];
+  const first = groups[0];
   // No condition at all: every group the rows form alerts, i.e. at least one event.
-  if (!agg) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  if (!first) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  const several = groups.length > 1;
+  const rowFilters = [...keyTests];
+  const measures = groups.map((g) => measureOf(g[0]!.agg, g.map((b) => ({ op: b.op, value: b.value })), several, rowFilters, cx));
+  const [main, ...extra] = measures;
+  return {
+    type: main!.type,
+    condition: main!.condition,
+    ...(main!.valueField !== undefined ? { valueField: main!.valueField } : {}),
+    ...(extra.length > 0 ? { extraMeasures: extra } : {}),
+    rowFilters: rowFilters.filter((q) => q !== ALL),
+  };
+}
+
+/**
+ * One aggregate and its bounds as a measure. `several`: other aggregates are bounded too; then a
+ * filter that one aggregate applies to its own rows (its WHERE, COUNT(x) counting rows with x) would,
+ * as a filter on the events, change what the others measure, so it is refused.
+ */
+function measureOf(agg: Agg, condition: readonly CountCondition[], several: boolean, rowFilters: Query[], cx: CondContext): CorrelationMeasure {
   const type = MEASURES[agg.fn];
   if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
-  const condition = bounds.map((b) => ({ op: b.op, value: b.value }));
-  const rowFilters = [...keyTests];
   if (agg.where) {
+    if (several) {
+      refuse("esql/filtered-aggregate", `\`${agg.name}\` measures only the rows of its own WHERE, beside other bounded aggregates that measure every row: no IR form`, agg.span);
+    }
     // A filtered aggregate counts some rows only; that is a filter on the events when the bound
     // needs at least one of them (a group with none never reaches the bound).
     if (!(type === "event_count" || type === "value_count") || !condition.every((c) => (c.op === "gt" && c.value >= 0) || (c.op === "gte" && c.value >= 1))) {
@@ -165,19 +186,20 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
     refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
   }
-  let valueField: string | undefined;
   if (type === "event_count") {
     if (!agg.star && agg.arg !== undefined) {
+      if (several) {
+        refuse("esql/several-aggregates", `\`${agg.name}\` counts only the rows with a value, beside other bounded aggregates that measure every row: no IR form`, agg.span, "COUNT(*) counts every row");
+      }
       // COUNT(x) counts the rows where x has a value (each value, if x has several).
       rowFilters.push(notNull(formOf(agg.arg, cx)));
     }
-  } else {
-    if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
-    const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
-    if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
-    valueField = inner.name;
+    return { type, condition };
   }
-  return { type, condition, ...(valueField !== undefined ? { valueField } : {}), rowFilters: rowFilters.filter((q) => q !== ALL) };
+  if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
+  const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
+  if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
+  return { type, condition, valueField: inner.name };
 }
 
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {

@@ -9,10 +9,11 @@
  * - MV_EXPAND f is read when the conditions after it hold for some value of `f` exactly when the
  *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
  *   count the extra rows;
- * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE bounds one
- *   aggregate (esql-lower-stats.ts): COUNT(*) → event_count, COUNT_DISTINCT(f) → value_count,
- *   COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; filtered COUNT(*)s all above 0 →
- *   temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
+ * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE is a
+ *   conjunction of bounds on aggregates (esql-lower-stats.ts): COUNT(*) → event_count,
+ *   COUNT_DISTINCT(f) → value_count, COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; the
+ *   first aggregate bounded is the correlation's measure, the others its extra measures;
+ *   filtered COUNT(*)s all above 0 → temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
  *   `DATE_TRUNC(span, @timestamp)` (or BUCKET) is the correlation's timespan, read with a warning;
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
@@ -116,11 +117,12 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   }
   const measured = readCondition(post, stats, cx);
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
+  const measures = [measured, ...(measured.extraMeasures ?? [])];
   for (const x of expanded) {
-    if (stats.groupBy.includes(x.field) || measured.valueField === x.field) {
+    if (stats.groupBy.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
-    checkExpansion(rowQuery, x.field, x.span, measured.type !== "value_count");
+    checkExpansion(rowQuery, x.field, x.span, measures.some((m) => m.type !== "value_count"));
   }
   if (stats.timespan) {
     notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });
@@ -135,6 +137,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     ...(stats.timespan ? { timespan: stats.timespan } : {}),
     condition: measured.condition,
     ...(measured.valueField !== undefined ? { valueField: measured.valueField } : {}),
+    ...(measured.extraMeasures ? { extraMeasures: measured.extraMeasures } : {}),
     span: stats.span,
   };
   return { query, indices, metadata, notes };
