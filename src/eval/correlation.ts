@@ -40,7 +40,7 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
   if (q.type.startsWith("value_") && !q.valueField) return { ok: false, reason: `a ${q.type} correlation needs a valueField` };
   for (const m of q.extraMeasures ?? []) {
-    if (temporal) return { ok: false, reason: `a ${q.type} correlation has no extra measures` };
+    if (q.type === "temporal_ordered") return { ok: false, reason: "a temporal_ordered correlation has no extra measures" };
     if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an extra ${m.type} measure needs a condition and a field` };
   }
   const span = durationMs(q.timespan);

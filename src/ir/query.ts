@@ -198,7 +198,7 @@ export type Query =
       readonly timespan?: Duration;
       readonly condition: readonly CountCondition[];
       readonly valueField?: string; // value_count: the field whose distinct values are counted; value_sum, value_avg: the field summed or averaged
-      /** Bounds on further measures of the same groups, all of which must hold too (not for temporal types). */
+      /** Bounds on further measures of the same groups, all of which must hold too (measured over the same window; not for temporal_ordered). */
       readonly extraMeasures?: readonly CorrelationMeasure[];
       readonly span?: Span;
     }

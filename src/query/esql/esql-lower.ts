@@ -115,14 +115,15 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
     return { query: rowQuery, indices, metadata, notes };
   }
-  const measured = readCondition(post, stats, cx);
+  const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
   const measures = [measured, ...(measured.extraMeasures ?? [])];
   for (const x of expanded) {
     if (stats.groupBy.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
-    checkExpansion(rowQuery, x.field, x.span, measures.some((m) => m.type !== "value_count"));
+    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal");
+    for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
   }
   if (stats.timespan) {
     notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });

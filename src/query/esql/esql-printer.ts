@@ -305,9 +305,6 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   const measure = measureText(q, ruleConds, cx);
   let { aggs, where } = measure;
   const extra = q.extraMeasures ?? [];
-  if (extra.length > 0 && q.type === "temporal") {
-    issue(cx, q, "esql/correlation", `a ${q.type} correlation has no extra measures`);
-  }
   // Further measures of the same groups: each its own column, every bound joined with AND.
   const used = new Set(aggs.map((a) => a.slice(0, a.indexOf(" ="))));
   for (const m of extra) {
@@ -318,7 +315,7 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     aggs = [...aggs, ...more.aggs];
     where = `${where} AND ${more.where}`;
   }
-  if (keys.length === 0 && q.type !== "temporal") {
+  if (keys.length === 0 && (q.type !== "temporal" || extra.length > 0)) {
     // STATS without BY returns one row even over no event; the IR needs an event to alert.
     if (!aggs.includes("Esql.event_count = COUNT(*)")) aggs = [...aggs, "Esql.event_count = COUNT(*)"];
     where = `Esql.event_count > 0 AND ${where}`;
