@@ -14,10 +14,11 @@
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
  * Every `condition` must hold (an empty condition on a temporal type means "all rules"), and every
- * bound of each of `extraMeasures`, measured over the same window. When it
+ * bound of each of `extraMeasures`, measured over the same window (its events that match the
+ * measure's filter, if it has one). When it
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
-import type { NodeOf } from "../ir/query.js";
+import type { CorrelationMeasure, NodeOf } from "../ir/query.js";
 import { compileQuery } from "./evaluate.js";
 import { fieldValues, stringForm } from "./field-values.js";
 import { durationMs, type StreamEvent } from "./stream-events.js";
@@ -39,9 +40,13 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   const temporal = q.type === "temporal" || q.type === "temporal_ordered";
   if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
   if (q.type.startsWith("value_") && !q.valueField) return { ok: false, reason: `a ${q.type} correlation needs a valueField` };
+  const extra: { m: CorrelationMeasure; test?: (e: unknown) => boolean }[] = [];
   for (const m of q.extraMeasures ?? []) {
     if (q.type === "temporal_ordered") return { ok: false, reason: "a temporal_ordered correlation has no extra measures" };
     if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an extra ${m.type} measure needs a condition and a field` };
+    const f = m.filter ? compileQuery(m.filter) : undefined;
+    if (f && !f.ok) return { ok: false, reason: `an extra measure's filter: ${f.reason}` };
+    extra.push({ m, ...(f?.ok ? { test: f.test } : {}) });
   }
   const span = durationMs(q.timespan);
 
@@ -67,8 +72,8 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     const holds =
       count !== undefined &&
       (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value))) &&
-      (q.extraMeasures ?? []).every((m) => {
-        const n = measure(m, window, tests.length);
+      extra.every(({ m, test }) => {
+        const n = measure(m, test ? window.filter((h) => test(h.ev.event)) : window, tests.length);
         return n !== undefined && m.condition.every((c) => compare(c.op, n, c.value));
       });
     if (holds) {

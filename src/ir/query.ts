@@ -96,6 +96,8 @@ export interface CorrelationMeasure {
   readonly type: "event_count" | "value_count" | "value_sum" | "value_avg";
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
+  /** Measures only the events that also match this (ES|QL `COUNT(*) WHERE …`); all of them when absent. */
+  readonly filter?: Query;
 }
 
 export type Query =

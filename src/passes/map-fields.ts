@@ -189,7 +189,9 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
-          ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.valueField ? { ...m, valueField: rename(m.valueField, "value count") } : m)) } : {}),
+          ...(q.extraMeasures
+            ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
+            : {}),
         };
       case "pipe":
         return { ...q, input: walk(q.input) };

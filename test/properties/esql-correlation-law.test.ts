@@ -34,6 +34,7 @@ const correlation: fc.Arbitrary<Query> = fc.record({
     field: fc.constantFrom("a", "b"),
     op: fc.constantFrom<"gt" | "gte">("gt", "gte"),
     bound: fc.integer({ min: 1, max: 3 }),
+    filter: fc.option(ruleQuery, { nil: undefined, freq: 3 }),
   }), { maxLength: 2 }),
 }).map(({ type, rules, groupBy, op, bound, extra }): Query => ({
   kind: "correlation",
@@ -43,7 +44,7 @@ const correlation: fc.Arbitrary<Query> = fc.record({
   condition: type === "temporal" ? [] : [{ op, value: bound }],
   ...(type === "value_count" ? { valueField: "b" } : {}),
   ...(type !== "temporal" && extra.length > 0
-    ? { extraMeasures: extra.map((m) => ({ type: m.type, condition: [{ op: m.op, value: m.bound }], ...(m.type === "value_count" ? { valueField: m.field } : {}) })) }
+    ? { extraMeasures: extra.map((m) => ({ type: m.type, condition: [{ op: m.op, value: m.bound }], ...(m.type === "value_count" ? { valueField: m.field } : {}), ...(m.filter ? { filter: m.filter } : {}) })) }
     : {}),
 }));
 
@@ -66,7 +67,7 @@ test("the groups an event_count/value_count (gt, gte, with extra measures) or te
   let several = 0;
   fc.assert(
     fc.property(correlation, fc.array(event, { minLength: 1, maxLength: 12 }), (ir, events) => {
-      if (ir.kind !== "correlation" || !ir.rules.every((r) => compileQuery(r.query).ok)) return;
+      if (ir.kind !== "correlation" || !ir.rules.every((r) => compileQuery(r.query).ok) || !(ir.extraMeasures ?? []).every((m) => !m.filter || compileQuery(m.filter).ok)) return;
       const printed = printEsql(ir, { fieldType: (f) => (f === "n" ? "number" : undefined) });
       if (printed.issues.some((i) => i.severity === "error")) return;
       const ast = parseEsqlAst(printed.text);
@@ -93,10 +94,10 @@ test("the groups an event_count/value_count (gt, gte, with extra measures) or te
         throw new Error(`${printed.text}\nread back as ${JSON.stringify(back.value.query)}\nIR groups ${expected.join(" ")}, read back ${reread.join(" ")}`);
       }
     }),
-    { ...RUNS, numRuns: 600 },
+    { ...RUNS, numRuns: 1200 },
   );
   console.log(`ES|QL correlations: ${checked} checked, ${alerting} with groups that alert, ${several} of them with extra measures`);
-  assert.ok(checked > 500 && alerting > 100 && several > 30, `${checked} checked, ${alerting} alerting, ${several} with extra measures`);
+  assert.ok(checked > 1000 && alerting > 200 && several > 25, `${checked} checked, ${alerting} alerting, ${several} with extra measures`);
 });
 
 test.run();

@@ -153,7 +153,6 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const first = groups[0];
   // No condition at all: every group the rows form alerts, i.e. at least one event.
   if (!first) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
-  const several = groups.length > 1;
   const rowFilters = [...keyTests];
   const cond = (g: readonly (typeof bounds)[number][]) => g.map((b) => ({ op: b.op, value: b.value }));
   if (ruleCounts.length > 0) return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
@@ -165,7 +164,7 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     const g = counted[0]!;
     const agg = g[0]!.agg;
     if (agg.where) refuse("esql/filtered-aggregate", `\`${agg.name}\` counts distinct CASE values of the rows of its own WHERE: no IR form`, agg.span);
-    const extra = groups.filter((x) => x !== g).map((x) => measureOf(x[0]!.agg, cond(x), several, rowFilters, cx));
+    const extra = withSpans(groups.filter((x) => x !== g), cx).map(({ span: _, ...m }) => m);
     const condition = cond(g);
     const cats = categories(agg)!;
     // The IR's rules hold only events of some kind; ES|QL's groups also hold rows whose CASE is
@@ -182,8 +181,9 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       ruleFilters: cats.kinds.map((k) => ({ name: k.name, query: mkOr(k.when.map((w) => isTrueAfter(w.cond, w.before, cx))) })),
     };
   }
-  const measures = groups.map((g) => measureOf(g[0]!.agg, cond(g), several, rowFilters, cx));
+  const measures = placeMeasures(withSpans(groups, cx), rowFilters);
   const [main, ...extra] = measures;
+  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL) };
   return {
     type: main!.type,
     condition: main!.condition,
@@ -191,6 +191,14 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     ...(extra.length > 0 ? { extraMeasures: extra } : {}),
     rowFilters: rowFilters.filter((q) => q !== ALL),
   };
+}
+
+/** Each aggregate's measure (those whose bounds always hold left out), with its position. */
+function withSpans(groups: readonly (readonly { agg: Agg; op: CountCondition["op"]; value: number }[])[], cx: CondContext): (CorrelationMeasure & { span: Span })[] {
+  return groups.flatMap((g) => {
+    const m = measureOf(g[0]!.agg, g.map((b) => ({ op: b.op, value: b.value })), cx);
+    return m ? [{ ...m, span: g[0]!.agg.span }] : [];
+  });
 }
 
 interface RuleCount {
@@ -235,7 +243,7 @@ function ruleCountCorrelation(counts: readonly RuleCount[], others: readonly { a
   const other = counts.find((r) => r.aggs.map((a) => a.name).join("\u0000") !== names.join("\u0000"));
   if (other) refuse("esql/aggregate-condition", "two sums of filtered counts over different filters: a correlation counts one set of rules", other.span);
   const rowFilters = [...keyTests];
-  const extra = others.map((g) => measureOf(g[0]!.agg, g.map((b) => ({ op: b.op, value: b.value })), true, rowFilters, cx));
+  const extra = withSpans(others, cx).map(({ span: _, ...m }) => m);
   const condition = counts.map((r) => ({ op: r.op, value: r.value }));
   // The IR's rules hold only the events of some filter; in ES|QL the others are rows too, which
   // the other bounds count (and a group of them meets a bound that holds at 0).
@@ -323,42 +331,68 @@ function categories(agg: Agg): Categories | undefined {
 }
 
 /**
- * One aggregate and its bounds as a measure. `several`: other aggregates are bounded too; then a
- * filter that one aggregate applies to its own rows (its WHERE, COUNT(x) counting rows with x) would,
- * as a filter on the events, change what the others measure, so it is refused.
+ * One aggregate and its bounds as a measure, with the filter it applies to its own rows (its WHERE;
+ * COUNT(x): the rows with x; `SUM(CASE(c, 1, 0))` and `MAX(CASE(c, 1, 0))`: the rows where c holds).
+ * Undefined when the bounds hold whatever the rows (`MAX(CASE(c, 1, 0)) >= 0`).
  */
-function measureOf(agg: Agg, condition: readonly CountCondition[], several: boolean, rowFilters: Query[], cx: CondContext): CorrelationMeasure {
+function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondContext): CorrelationMeasure | undefined {
+  const flag = agg.arg ? indicator(agg.arg) : undefined;
+  const where = agg.where ? [isTrue(agg.where, cx)] : [];
+  if (flag && (agg.fn === "sum" || agg.fn === "max")) {
+    // SUM of 1 per row where c holds counts those rows; MAX is 1 when one exists and 0 otherwise.
+    const filter = mkAnd([...where, isTrue(flag, cx)]);
+    if (agg.fn === "sum") return { type: "event_count", condition, filter };
+    const [one, zero] = [condition.every((c) => holdsAt(c, 1)), condition.every((c) => holdsAt(c, 0))];
+    if (one && zero) return undefined;
+    if (!one && !zero) return refuse("esql/aggregate-condition", `\`${agg.name}\` is 0 or 1, and the bound holds for neither`, agg.span);
+    return { type: "event_count", condition: [one ? { op: "gte", value: 1 } : { op: "lte", value: 0 }], filter };
+  }
   const type = MEASURES[agg.fn];
   if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
-  if (agg.where) {
-    if (several) {
-      refuse("esql/filtered-aggregate", `\`${agg.name}\` measures only the rows of its own WHERE, beside other bounded aggregates that measure every row: no IR form`, agg.span);
-    }
-    // A filtered aggregate counts some rows only; that is a filter on the events when the bound
-    // needs at least one of them (a group with none never reaches the bound).
-    if (!(type === "event_count" || type === "value_count") || !condition.every((c) => (c.op === "gt" && c.value >= 0) || (c.op === "gte" && c.value >= 1))) {
-      refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when its bound needs at least one event", agg.span);
-    }
-    rowFilters.push(isTrue(agg.where, cx));
+  if (agg.where && !(type === "event_count" || type === "value_count")) {
+    refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when it counts events or distinct values", agg.span);
   }
   if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
     // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
     refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
   }
   if (type === "event_count") {
-    if (!agg.star && agg.arg !== undefined) {
-      if (several) {
-        refuse("esql/several-aggregates", `\`${agg.name}\` counts only the rows with a value, beside other bounded aggregates that measure every row: no IR form`, agg.span, "COUNT(*) counts every row");
-      }
-      // COUNT(x) counts the rows where x has a value (each value, if x has several).
-      rowFilters.push(notNull(formOf(agg.arg, cx)));
-    }
-    return { type, condition };
+    // COUNT(x) counts the rows where x has a value (each value, if x has several).
+    const filters = [...where, ...(!agg.star && agg.arg !== undefined ? [notNull(formOf(agg.arg, cx))] : [])];
+    return { type, condition, ...(filters.length > 0 ? { filter: mkAnd(filters) } : {}) };
   }
   if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
   const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
   if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
-  return { type, condition, valueField: inner.name };
+  return { type, condition, valueField: inner.name, ...(where.length > 0 ? { filter: where[0]! } : {}) };
+}
+
+/** `CASE(c, 1, 0)`: the condition c. */
+function indicator(e: EsqlExpr): EsqlExpr | undefined {
+  const c = unwrapParen(e);
+  if (c.t !== "call" || c.name !== "case" || c.args.length !== 3) return undefined;
+  const n = (x: EsqlExpr) => { const u = unwrapParen(x); return u.t === "lit" && u.value.type === "integer" ? u.value.value : undefined; };
+  return n(c.args[1]!) === 1 && n(c.args[2]!) === 0 ? c.args[0] : undefined;
+}
+
+/**
+ * The measures of several aggregates as one correlation: the first one that measures every row is
+ * the correlation's own. A lone filtered measure filters the events instead, when its bound needs
+ * one of them (a group with none of them never reaches it; the IR has no group of none). Otherwise,
+ * with no measure over every row, the correlation's own is "one event or more", which every group
+ * ES|QL forms has.
+ */
+function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
+  const lone = measures.length === 1 ? measures[0]! : undefined;
+  if (lone?.filter && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
+    const { filter, span: _, ...m } = lone;
+    rowFilters.push(filter!);
+    return [m];
+  }
+  const plain = measures.map(({ span: _, ...m }) => m);
+  const main = plain.findIndex((m) => !m.filter);
+  if (main < 0) return plain.length === 0 ? [] : [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
+  return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }
 
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {

@@ -312,13 +312,23 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     for (let i = 2; used.has(name); i++) name = `Esql.${m.type}_${i}`;
     used.add(name);
     const more = measureText({ ...q, type: m.type, condition: m.condition, ...(m.valueField !== undefined ? { valueField: m.valueField } : {}) }, ruleConds, cx, name);
-    aggs = [...aggs, ...more.aggs];
+    if (m.filter && (m.type === "value_sum" || m.type === "value_avg")) {
+      // `COALESCE(SUM(x), 0) WHERE c` would filter the expression, not the sum.
+      issue(cx, q, "esql/correlation", `a filtered ${m.type} measure has no ES|QL form here`);
+    }
+    const only = m.filter ? ` WHERE ${cond(toNnf(m.filter, false), cx).text}` : "";
+    aggs = [...aggs, ...more.aggs.map((a) => a + only)];
     where = `${where} AND ${more.where}`;
   }
   if (keys.length === 0 && (q.type !== "temporal" || extra.length > 0)) {
     // STATS without BY returns one row even over no event; the IR needs an event to alert.
-    if (!aggs.includes("Esql.event_count = COUNT(*)")) aggs = [...aggs, "Esql.event_count = COUNT(*)"];
-    where = `Esql.event_count > 0 AND ${where}`;
+    let rows = aggs.find((a) => / = COUNT\(\*\)$/.test(a))?.split(" = ")[0];
+    if (!rows) {
+      rows = "Esql.event_count";
+      for (let i = 2; used.has(rows); i++) rows = `Esql.event_count_${i}`;
+      aggs = [...aggs, `${rows} = COUNT(*)`];
+    }
+    where = `${rows} > 0 AND ${where}`;
   }
   lines.push(`| STATS ${aggs.join(", ")}${by}`);
   if (measure.eval) lines.push(`| EVAL ${measure.eval}`);
