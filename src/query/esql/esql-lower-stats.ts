@@ -27,6 +27,11 @@ export interface Stats {
   readonly groupBy: readonly string[];
   /** Each key's column name (`Esql.ip` in `BY Esql.ip = TO_IP(source.ip)`) → its source field. */
   readonly keyNames: ReadonlyMap<string, string>;
+  /**
+   * Keys `COALESCE(a, b, …)` of fields, by column name (which is then their name in `groupBy`):
+   * the fields in order. An event's key is the first that has a value.
+   */
+  readonly coalesced: ReadonlyMap<string, { readonly fields: readonly KeySource[]; readonly expr: EsqlExpr }>;
   readonly timespan?: Duration;
   readonly span: Span;
 }
@@ -56,6 +61,7 @@ export function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: Readon
   }
   const groupBy: string[] = [];
   const keyNames = new Map<string, string>();
+  const coalesced = new Map<string, { fields: KeySource[]; expr: EsqlExpr }>();
   let timespan: Duration | undefined;
   for (const key of cmd.by) {
     const bucket = timeBucket(subst(key.expr, env));
@@ -64,12 +70,65 @@ export function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: Readon
       timespan = bucket;
       continue;
     }
+    const e = unwrapParen(key.expr);
+    const alternatives = coalescedFields(subst(key.expr, env));
+    if (alternatives && key.name === undefined && e.t !== "field") refuse("esql/group-key", "a COALESCE key needs a column name (`BY k = COALESCE(a, b)`)", key.span);
+    if (alternatives) {
+      const name = key.name ?? (e.t === "field" ? e.name : "");
+      groupBy.push(name);
+      coalesced.set(name, { fields: alternatives, expr: subst(key.expr, env) });
+      continue;
+    }
     const field = groupField(key, env);
     groupBy.push(field);
-    const e = unwrapParen(key.expr);
     keyNames.set(key.name ?? (e.t === "field" ? e.name : field), field);
   }
-  return { aggs, groupBy, keyNames, ...(timespan ? { timespan } : {}), span: cmd.span };
+  return { aggs, groupBy, keyNames, coalesced, ...(timespan ? { timespan } : {}), span: cmd.span };
+}
+
+/**
+ * A source of a key computed from fields: the field, and when it is taken. In a COALESCE, a
+ * source is taken when `when` (if any: `CASE(when, field, null)`) holds and the field has a
+ * value, else the next one is tried; in a CASE (`byCondition`), when its condition holds, value or
+ * not (a NULL key then).
+ */
+export interface KeySource {
+  /** Undefined: a CASE branch whose value is NULL. */
+  readonly field?: string;
+  readonly when?: EsqlExpr;
+  readonly byCondition?: boolean;
+}
+
+/**
+ * `COALESCE(a, TO_IP(b), CASE(c, d, null), …)` or `CASE(c1, a, c2, b[, d])` of fields: where each
+ * key value comes from.
+ */
+function coalescedFields(e: EsqlExpr): KeySource[] | undefined {
+  const c = unwrapConversions(e);
+  if (c.t === "call" && c.name === "case" && c.args.length >= 2) {
+    const sources: KeySource[] = [];
+    for (let i = 0; i < c.args.length; i += 2) {
+      const last = i === c.args.length - 1;
+      const value = unwrapConversions(last ? c.args[i]! : c.args[i + 1]!);
+      const nothing = value.t === "lit" && value.value.type === "null";
+      if (value.t !== "field" && !nothing) return undefined;
+      sources.push({ ...(value.t === "field" ? { field: value.name } : {}), ...(last ? {} : { when: c.args[i]! }), byCondition: true });
+    }
+    return sources.some((x) => x.field !== undefined) ? sources : undefined;
+  }
+  if (c.t !== "call" || c.name !== "coalesce" || c.args.length < 2) return undefined;
+  const sources: KeySource[] = [];
+  for (const a of c.args) {
+    const x = unwrapConversions(a);
+    if (x.t === "field") {
+      sources.push({ field: x.name });
+      continue;
+    }
+    const [when, value, otherwise] = x.t === "call" && x.name === "case" && (x.args.length === 2 || x.args.length === 3) ? x.args.map((y) => unwrapConversions(y)) : [];
+    if (!when || value?.t !== "field" || (otherwise && !(otherwise.t === "lit" && otherwise.value.type === "null"))) return undefined;
+    sources.push({ field: value.name, when });
+  }
+  return sources;
 }
 
 function groupField(key: EsqlField, env: ReadonlyMap<string, EsqlExpr>): string {

@@ -18,12 +18,12 @@
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { Expr, Query, Span } from "../../ir/query.js";
+import type { Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
 import { fieldBehind, subst } from "./esql-expr-util.js";
-import { mkAnd, refuse } from "./esql-ir-build.js";
-import { condContext, isTrue } from "./esql-lower-cond.js";
-import { readCondition, readStats, type Stats } from "./esql-lower-stats.js";
+import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
+import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
+import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
 
 /** Something the reading changed or could not keep, which the user must be told. */
 export interface EsqlNote {
@@ -92,6 +92,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         if (stats) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
         stats = readStats(cmd, env, text);
         for (const [name, field] of stats.keyNames) if (name !== field) postEnv.set(name, { t: "field", name: field, span: cmd.span });
+        for (const [name, key] of stats.coalesced) postEnv.set(name, key.expr);
         break;
       case "dissect":
       case "grok":
@@ -118,8 +119,9 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
   const measures = [measured, ...(measured.extraMeasures ?? [])];
+  const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];
   for (const x of expanded) {
-    if (stats.groupBy.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
+    if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
     const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal");
@@ -130,10 +132,11 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   } else {
     notes.push({ severity: "info", code: "esql/lookback-window", message: "the aggregation counts over each run's look-back window: the correlation's timespan is the rule's look-back", offset: stats.span.start, end: stats.span.end });
   }
+  const rules = measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }];
   const query: Query = {
     kind: "correlation",
     type: measured.type,
-    rules: measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }],
+    rules: stats.coalesced.size > 0 ? splitByKeySource(rules, stats, measured.type, cx) : rules,
     groupBy: stats.groupBy,
     ...(stats.timespan ? { timespan: stats.timespan } : {}),
     condition: measured.condition,
@@ -142,6 +145,37 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     span: stats.span,
   };
   return { query, indices, metadata, notes };
+}
+
+/** Splits of one rule by which field gives its COALESCE keys, at most. */
+const MAX_KEY_SPLITS = 16;
+
+/**
+ * A key `k = COALESCE(a, b)` is `a` for the events that have an `a`, else `b` (a source `CASE(c, a,
+ * null)` only where c holds): each rule becomes
+ * one rule per choice, disjoint, with the chosen field as the alias of `k`. Every event matches
+ * one of them as it matched the rule, so counts, distinct values, sums and averages are the same.
+ * A temporal correlation counts rules, which splitting would change: refused.
+ */
+function splitByKeySource(rules: readonly { name: string; query: Query }[], stats: Stats, type: string, cx: CondContext): NodeOf<"correlation">["rules"] {
+  const keys = [...stats.coalesced];
+  if (type === "temporal") refuse("esql/group-key", `the key \`${keys[0]![0]}\` is a COALESCE, and the correlation counts kinds of events`, stats.span);
+  let choices: { aliases: Record<string, string>; tests: Query[] }[] = [{ aliases: {}, tests: [] }];
+  for (const [name, key] of keys) {
+    // A source is taken when its condition is TRUE (and, in a COALESCE, its field has a value).
+    const when = (k: KeySource) => (k.when ? [isTrue(k.when, cx)] : []);
+    const taken = (k: KeySource) => mkAnd([...when(k), ...(k.byCondition || k.field === undefined ? [] : [exists(k.field)])]);
+    choices = choices.flatMap((c) => key.fields.flatMap((f, i) => f.field === undefined ? [] : [{
+      aliases: { ...c.aliases, [name]: f.field },
+      tests: [...c.tests, ...key.fields.slice(0, i).map((g) => mkNot(taken(g))), ...when(f), exists(f.field)],
+    }]));
+    if (choices.length > MAX_KEY_SPLITS) refuse("esql/too-complex", `the COALESCE keys make more than ${MAX_KEY_SPLITS} cases`, stats.span);
+  }
+  return rules.flatMap((r) => choices.map((c, i) => ({ name: `${r.name}_${i + 1}`, query: mkAnd([r.query, ...c.tests]), aliases: c.aliases })));
+}
+
+function exists(field: string): Query {
+  return { kind: "exists", field };
 }
 
 /**

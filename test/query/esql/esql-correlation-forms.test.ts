@@ -82,6 +82,18 @@ test("COUNT_DISTINCT of a CASE of constants is a temporal correlation, one rule 
   assert.equal(q.rules.map((x) => x.name), ["one", "two"]);
 });
 
+test("a key COALESCE(a, b) is one rule per source field, disjoint, with the field as the key's alias", () => {
+  const r = readEsql('FROM x | WHERE c == "1" | STATS n = COUNT(*) BY k = COALESCE(a, TO_IP(b)) | WHERE n >= 2');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  const c = { kind: "match", field: "c", value: { kind: "string", parts: [{ kind: "text", value: "1" }] }, caseSensitive: true };
+  const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === "span" ? undefined : v)));
+  assert.equal(strip(r.value.query.rules), [
+    { name: "events_1", query: { kind: "and", children: [c, { kind: "exists", field: "a" }] }, aliases: { k: "a" } },
+    { name: "events_2", query: { kind: "and", children: [c, { kind: "not", child: { kind: "exists", field: "a" } }, { kind: "exists", field: "b" }] }, aliases: { k: "b" } },
+  ]);
+  assert.equal(r.value.query.groupBy, ["k"]);
+});
+
 /** Refusals: text, code, a fragment of the message. */
 const REFUSED: readonly (readonly [string, string, string])[] = [
   // Rows whose CASE is NULL still count for COUNT(*): the IR's rules would leave them out.
@@ -90,6 +102,9 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   ['FROM x | EVAL k = CASE(a == "1", "one", a == "2", "two") | STATS n = COUNT_DISTINCT(k) BY h | WHERE n < 2', "esql/computed-field", "NULL for some rows"],
   ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", "one", "z")), m = COUNT_DISTINCT(CASE(b == "1", "one", "z")) BY h | WHERE n >= 2 AND m >= 2', "esql/computed-field", "two aggregates"],
   ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", b, "z")) BY h | WHERE n >= 2', "esql/computed-field", "CASE"],
+  // Splitting a rule by its key's source would count kinds twice.
+  ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", "one", "z")) BY k = COALESCE(a, b) | WHERE n >= 2', "esql/group-key", "kinds"],
+  ['FROM x | STATS n = COUNT(*) BY k = COALESCE(a, TO_LOWER(b)) | WHERE n >= 2', "esql/group-key", "computed"],
   // The other rows count for COUNT(*), unless the WHERE before STATS keeps only the rules' rows.
   ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1", c = COUNT(*) BY h | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 1 AND c >= 2', "esql/aggregate-condition", "outside every filter"],
 ];
@@ -113,6 +128,9 @@ const FORMS = [
   'FROM x | EVAL t = CASE(a == "x", "X", b LIKE "y*", "Y", "other") | STATS c = COUNT(*), n = COUNT_DISTINCT(t) BY k | WHERE c > 1 AND n >= 3',
   'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) WHERE a == "x", s = SUM(CASE(a == "y", 1, 0)), e = COUNT(n) BY k | WHERE c >= 2 AND d >= 1 AND s >= 1 AND e > 1',
   'FROM x | EVAL w = CASE(b LIKE "y*", 1, 0) | STATS m = MAX(w), d = COUNT_DISTINCT(a) BY k | WHERE m == 1 AND d >= 2',
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(n) BY g = COALESCE(a, b) | WHERE c >= 2 AND d >= 2",
+  'FROM x | EVAL g = COALESCE(CASE(k == "k1", a, null), b) | WHERE g IS NOT NULL | STATS c = COUNT(*) BY g, k | WHERE c >= 3',
+  'FROM x | EVAL g = CASE(n == 0, null, k == "k1", a, b) | STATS d = COUNT_DISTINCT(k) BY g | WHERE d >= 2',
   'FROM x | WHERE a == "x" OR b == "y" | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b == "y", c = COUNT(*) BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2 AND c >= 3',
 ];
 

@@ -188,7 +188,7 @@ const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE c > 5 OR d == 1", "esql/aggregate-condition", "1:65", "AND"],
   ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
   ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r <= 10', "esql/time-dependent", "1:75", "NOW()"],
-  ["FROM x | EVAL k = COALESCE(a, b) | STATS COUNT(*) BY k", "esql/group-key", "1:54", "computed"],
+  ["FROM x | EVAL k = COALESCE(a, TO_LOWER(b)) | STATS COUNT(*) BY k", "esql/group-key", "1:64", "computed"],
   ["FROM x | STATS c = COUNT_DISTINCT(TO_LOWER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_LOWER"],
   ['FROM x | WHERE REPLACE(a, "x", "") == "y"', "esql/unsupported-function", "1:16", "REPLACE"],
   ['FROM x | WHERE TO_LONG(a) > 3', "esql/unsupported-function", "1:16", "TO_LONG"],
