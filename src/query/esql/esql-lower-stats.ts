@@ -1,26 +1,16 @@
 /**
  * `STATS … BY` and the WHERE after it, read as a correlation: the aggregates by name, the group
- * keys (a time bucket among them is the timespan), and the bounds on the one aggregate measured.
- * See esql-lower.ts for the mapping.
+ * keys (a time bucket among them is the timespan; COALESCE and CASE keys of fields by their
+ * sources), and the bounds on the aggregates (measures: esql-lower-measures.ts; kinds of events
+ * and counts of rules: esql-lower-kinds.ts). See esql-lower.ts for the mapping.
  */
 import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
-import { describeExpr, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
-import { ALL, mkAnd, mkNot, mkOr, refuse } from "./esql-ir-build.js";
+import { describeExpr, splitAnd, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
+import { ALL, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
-import { formOf, notNull } from "./esql-lower-values.js";
-import { MEASURES } from "./esql-functions.js";
-
-interface Agg {
-  readonly name: string;
-  readonly fn: string;
-  readonly arg?: EsqlExpr;
-  readonly star: boolean;
-  readonly where?: EsqlExpr;
-  /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
-  readonly zeroWhenEmpty?: boolean;
-  readonly span: Span;
-}
+import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
+import { type Agg, type Bound, COUNT_OPS, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
   readonly aggs: ReadonlyMap<string, Agg>;
@@ -169,13 +159,10 @@ export interface Measured {
   readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
 }
 
-const COUNT_OPS: Readonly<Record<string, CountCondition["op"]>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "==": "eq", "!=": "neq" };
-const FLIPPED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
-
-/** The WHERE after STATS: bounds on one aggregate, and tests of group keys. */
+/** The WHERE after STATS: bounds on aggregates, and tests of group keys. */
 export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext, pre: readonly EsqlExpr[] = []): Measured {
   const conjuncts = post.flatMap(splitAnd);
-  const bounds: { agg: Agg; op: CountCondition["op"]; value: number; span: Span }[] = [];
+  const bounds: Bound[] = [];
   const ruleCounts: RuleCount[] = [];
   const keyTests: Query[] = [];
   for (const c of conjuncts) {
@@ -188,7 +175,7 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       keyTests.push(isTrue(c, cx));
       continue;
     }
-    const rc = ruleCountBound(c, stats);
+    const rc = ruleCountBound(c, stats.aggs);
     if (rc) ruleCounts.push(rc);
     else bounds.push(bound(c, stats));
   }
@@ -209,38 +196,14 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const byAgg = new Map<string, (typeof bounds)[number][]>();
   for (const b of bounds) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
   const groups = [...byAgg.values()];
-  const first = groups[0];
-  // No condition at all: every group the rows form alerts, i.e. at least one event.
-  if (!first) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
-  const rowFilters = [...keyTests];
-  const cond = (g: readonly (typeof bounds)[number][]) => g.map((b) => ({ op: b.op, value: b.value }));
   if (ruleCounts.length > 0) return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
-  // COUNT_DISTINCT of a CASE of constants counts the kinds of events seen: a temporal correlation
-  // with one rule per kind.
+  // No condition at all: every group the rows form alerts, i.e. at least one event.
+  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  const rowFilters = [...keyTests];
   const counted = groups.filter((g) => categories(g[0]!.agg) !== undefined);
   if (counted.length > 1) refuse("esql/computed-field", "two aggregates count distinct CASE values; a correlation counts one set of kinds", counted[1]![0]!.agg.span);
-  if (counted.length === 1) {
-    const g = counted[0]!;
-    const agg = g[0]!.agg;
-    if (agg.where) refuse("esql/filtered-aggregate", `\`${agg.name}\` counts distinct CASE values of the rows of its own WHERE: no IR form`, agg.span);
-    const extra = withSpans(groups.filter((x) => x !== g), cx).map(({ span: _, ...m }) => m);
-    const condition = cond(g);
-    const cats = categories(agg)!;
-    // The IR's rules hold only events of some kind; ES|QL's groups also hold rows whose CASE is
-    // NULL, which count for the other aggregates and make a group of zero kinds.
-    if (!cats.covered(pre) && (extra.length > 0 || condition.some((c) => holdsAt(c, 0)))) {
-      refuse("esql/computed-field", `\`${agg.name}\` is NULL for some rows, which the other bounds still count (or a group of them meets the bound at 0)`, agg.span,
-        "give the CASE a default value, or keep only rows where it has one (`WHERE x IS NOT NULL`)");
-    }
-    return {
-      type: "temporal",
-      condition,
-      ...(extra.length > 0 ? { extraMeasures: extra } : {}),
-      rowFilters: rowFilters.filter((q) => q !== ALL),
-      ruleFilters: cats.kinds.map((k) => ({ name: k.name, query: mkOr(k.when.map((w) => isTrueAfter(w.cond, w.before, cx))) })),
-    };
-  }
-  const measures = placeMeasures(withSpans(groups, cx), rowFilters);
+  if (counted.length === 1) return kindsCorrelation(counted[0]!, groups.filter((x) => x !== counted[0]), keyTests, pre, cx);
+  const measures = placeMeasures(measuresOf(groups, cx), rowFilters);
   const [main, ...extra] = measures;
   if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL) };
   return {
@@ -252,224 +215,12 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   };
 }
 
-/** Each aggregate's measure (those whose bounds always hold left out), with its position. */
-function withSpans(groups: readonly (readonly { agg: Agg; op: CountCondition["op"]; value: number }[])[], cx: CondContext): (CorrelationMeasure & { span: Span })[] {
-  return groups.flatMap((g) => {
-    const m = measureOf(g[0]!.agg, g.map((b) => ({ op: b.op, value: b.value })), cx);
-    return m ? [{ ...m, span: g[0]!.agg.span }] : [];
-  });
-}
-
-interface RuleCount {
-  readonly aggs: readonly Agg[];
-  readonly op: CountCondition["op"];
-  readonly value: number;
-  readonly span: Span;
-}
-
-/**
- * `CASE(a > 0, 1, 0) + CASE(b > 0, 1, 0) … >= n` over `a = COUNT(*) WHERE x, b = COUNT(*) WHERE
- * y`: how many of the filters some event of the group met, a temporal correlation's measure (what
- * the printer writes for a temporal condition).
- */
-function ruleCountBound(c: EsqlExpr, stats: Stats): RuleCount | undefined {
-  const e = unwrapParen(c);
-  if (e.t !== "cmp") return undefined;
-  const num = (x: EsqlExpr) => { const u = unwrapParen(x); return u.t === "lit" && u.value.type === "integer" ? u.value.value : undefined; };
-  const [sum, n, op] = num(e.right) !== undefined ? [e.left, num(e.right)!, e.op] : num(e.left) !== undefined ? [e.right, num(e.left)!, FLIPPED[e.op] ?? e.op] : [undefined, 0, e.op];
-  if (!sum) return undefined;
-  const terms: EsqlExpr[] = [];
-  const flat = (x: EsqlExpr): void => {
-    const u = unwrapParen(x);
-    if (u.t === "arith" && u.op === "+") { flat(u.left); flat(u.right); } else terms.push(u);
-  };
-  flat(sum);
-  const aggs: Agg[] = [];
-  for (const t of terms) {
-    if (t.t !== "call" || t.name !== "case" || t.args.length !== 3) return undefined;
-    const [test, one, zero] = t.args.map(unwrapParen);
-    if (num(one!) !== 1 || num(zero!) !== 0 || test?.t !== "cmp" || test.op !== ">" || num(test.right) !== 0) return undefined;
-    const a = unwrapParen(test.left);
-    const agg = a.t === "field" ? stats.aggs.get(a.name) : undefined;
-    if (!agg || agg.fn !== "count" || !agg.star || !agg.where) return undefined;
-    aggs.push(agg);
-  }
-  return { aggs, op: COUNT_OPS[op] ?? "eq", value: n, span: c.span };
-}
-
-function ruleCountCorrelation(counts: readonly RuleCount[], others: readonly { agg: Agg; op: CountCondition["op"]; value: number }[][], keyTests: readonly Query[], pre: readonly EsqlExpr[], cx: CondContext): Measured {
-  const names = counts[0]!.aggs.map((a) => a.name);
-  const other = counts.find((r) => r.aggs.map((a) => a.name).join("\u0000") !== names.join("\u0000"));
-  if (other) refuse("esql/aggregate-condition", "two sums of filtered counts over different filters: a correlation counts one set of rules", other.span);
-  const rowFilters = [...keyTests];
-  const extra = withSpans(others, cx).map(({ span: _, ...m }) => m);
-  const condition = counts.map((r) => ({ op: r.op, value: r.value }));
-  // The IR's rules hold only the events of some filter; in ES|QL the others are rows too, which
-  // the other bounds count (and a group of them meets a bound that holds at 0).
-  if ((extra.length > 0 || condition.some((c) => holdsAt(c, 0))) && !onlyFiltered(pre, counts[0]!.aggs.map((a) => a.where!))) {
-    refuse("esql/aggregate-condition", "rows outside every filter of the counted rules still count for the other bounds", counts[0]!.span,
-      "keep only the rows of some filter before STATS (`WHERE x OR y`)");
-  }
-  return {
-    type: "temporal",
-    condition,
-    ...(extra.length > 0 ? { extraMeasures: extra } : {}),
-    rowFilters: rowFilters.filter((q) => q !== ALL),
-    ruleFilters: counts[0]!.aggs.map((a) => ({ name: a.name, query: isTrue(a.where!, cx) })),
-  };
-}
-
-/** Whether a condition before STATS is the OR of the filters, as written (spans and parentheses aside). */
-function onlyFiltered(pre: readonly EsqlExpr[], filters: readonly EsqlExpr[]): boolean {
-  const ors = (e: EsqlExpr): EsqlExpr[] => { const u = unwrapParen(e); return u.t === "or" ? u.operands.flatMap(ors) : [u]; };
-  const want = filters.flatMap(ors).map(shape).join("\n");
-  return pre.flatMap(splitAnd).some((c) => ors(c).map(shape).join("\n") === want);
-}
-
-/** The structure of an expression, without positions and parentheses. */
-function shape(e: EsqlExpr): string {
-  return JSON.stringify(e, (k, v: unknown) => {
-    if (k === "span" || k === "fieldSpan") return undefined;
-    let x = v as { t?: string; inner?: unknown };
-    while (x && typeof x === "object" && x.t === "paren") x = x.inner as typeof x;
-    return x;
-  });
-}
-
-/** Where `cond` is TRUE and none of `before` is (a CASE takes its first TRUE branch). */
-function isTrueAfter(cond: EsqlExpr | undefined, before: readonly EsqlExpr[], cx: CondContext): Query {
-  return mkAnd([...before.map((b) => mkNot(isTrue(b, cx))), ...(cond ? [isTrue(cond, cx)] : [])]);
-}
-
-interface Categories {
-  /** Each distinct non-null value of the CASE, and the branches that give it. */
-  readonly kinds: readonly { readonly name: string; readonly when: readonly { readonly cond?: EsqlExpr; readonly before: readonly EsqlExpr[] }[] }[];
-  /** Whether every row the WHERE before STATS keeps has a value. */
-  readonly covered: (pre: readonly EsqlExpr[]) => boolean;
-}
-
-/** Each kind repeats the branches before it: a bound on the tests that makes (quadratic in branches). */
-const MAX_KIND_TESTS = 1024;
-
-/** `COUNT_DISTINCT(CASE(c1, "a", c2, "b", …[, default]))` with constant values: the kinds. */
-function categories(agg: Agg): Categories | undefined {
-  if (agg.fn !== "count_distinct" || !agg.arg) return undefined;
-  const e = unwrapParen(agg.arg);
-  if (e.t !== "call" || e.name !== "case" || e.args.length < 2) return undefined;
-  const kinds = new Map<string, { cond?: EsqlExpr; before: EsqlExpr[] }[]>();
-  // The branches before each: an event is of kind v when a branch giving v holds and no earlier
-  // branch giving another value does (an earlier one giving v gives the same kind).
-  const conds: { cond: EsqlExpr; value: string }[] = [];
-  let tests = 0;
-  let nullable = e.args.length % 2 === 0;
-  for (let i = 0; i < e.args.length; i += 2) {
-    const isDefault = i === e.args.length - 1;
-    const value = unwrapParen(isDefault ? e.args[i]! : e.args[i + 1]!);
-    if (value.t !== "lit" || value.value.type === "list") return undefined;
-    const cond = isDefault ? undefined : e.args[i]!;
-    if (value.value.type === "null") nullable = true;
-    else {
-      const key = value.value.type === "string" ? value.value.value : JSON.stringify(value.value);
-      const before = conds.filter((c) => c.value !== JSON.stringify(value.value)).map((c) => c.cond);
-      tests += before.length + 1;
-      if (tests > MAX_KIND_TESTS) refuse("esql/too-complex", `the CASE of \`${agg.name}\` needs more than ${MAX_KIND_TESTS} tests to say which branch each kind comes from`, agg.span);
-      kinds.set(key, [...(kinds.get(key) ?? []), { ...(cond ? { cond } : {}), before }]);
-    }
-    if (cond) conds.push({ cond, value: JSON.stringify(value.value) });
-  }
-  const text = shape(e);
-  const names = [...kinds.keys()];
-  const safe = names.every((n) => /^[A-Za-z0-9_.:-]{1,64}$/.test(n));
-  return {
-    kinds: names.map((n, i) => ({ name: safe ? n : `${agg.name}_${i + 1}`, when: kinds.get(n)! })),
-    covered: (pre) => !nullable || pre.flatMap(splitAnd).some((c) => {
-      const x = unwrapParen(c);
-      return x.t === "isnull" && x.negated && shape(x.operand) === text;
-    }),
-  };
-}
-
-/**
- * One aggregate and its bounds as a measure, with the filter it applies to its own rows (its WHERE;
- * COUNT(x): the rows with x; `SUM(CASE(c, 1, 0))` and `MAX(CASE(c, 1, 0))`: the rows where c holds).
- * Undefined when the bounds hold whatever the rows (`MAX(CASE(c, 1, 0)) >= 0`).
- */
-function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondContext): CorrelationMeasure | undefined {
-  const flag = agg.arg ? indicator(agg.arg) : undefined;
-  const where = agg.where ? [isTrue(agg.where, cx)] : [];
-  if (flag && (agg.fn === "sum" || agg.fn === "max")) {
-    // SUM of 1 per row where c holds counts those rows; MAX is 1 when one exists and 0 otherwise.
-    const filter = mkAnd([...where, isTrue(flag, cx)]);
-    if (agg.fn === "sum") return { type: "event_count", condition, filter };
-    const [one, zero] = [condition.every((c) => holdsAt(c, 1)), condition.every((c) => holdsAt(c, 0))];
-    if (one && zero) return undefined;
-    if (!one && !zero) return refuse("esql/aggregate-condition", `\`${agg.name}\` is 0 or 1, and the bound holds for neither`, agg.span);
-    return { type: "event_count", condition: [one ? { op: "gte", value: 1 } : { op: "lte", value: 0 }], filter };
-  }
-  const type = MEASURES[agg.fn];
-  if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
-  if (agg.where && !(type === "event_count" || type === "value_count")) {
-    refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when it counts events or distinct values", agg.span);
-  }
-  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
-    // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
-    refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
-  }
-  if (type === "event_count") {
-    // COUNT(x) counts the rows where x has a value (each value, if x has several).
-    const filters = [...where, ...(!agg.star && agg.arg !== undefined ? [notNull(formOf(agg.arg, cx))] : [])];
-    return { type, condition, ...(filters.length > 0 ? { filter: mkAnd(filters) } : {}) };
-  }
-  if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
-  const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
-  if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
-  return { type, condition, valueField: inner.name, ...(where.length > 0 ? { filter: where[0]! } : {}) };
-}
-
-/** `CASE(c, 1, 0)`: the condition c. */
-function indicator(e: EsqlExpr): EsqlExpr | undefined {
-  const c = unwrapParen(e);
-  if (c.t !== "call" || c.name !== "case" || c.args.length !== 3) return undefined;
-  const n = (x: EsqlExpr) => { const u = unwrapParen(x); return u.t === "lit" && u.value.type === "integer" ? u.value.value : undefined; };
-  return n(c.args[1]!) === 1 && n(c.args[2]!) === 0 ? c.args[0] : undefined;
-}
-
-/**
- * The measures of several aggregates as one correlation: the first one that measures every row is
- * the correlation's own. A lone filtered measure filters the events instead, when its bound needs
- * one of them (a group with none of them never reaches it; the IR has no group of none). Otherwise,
- * with no measure over every row, the correlation's own is "one event or more", which every group
- * ES|QL forms has.
- */
-function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
-  const lone = measures.length === 1 ? measures[0]! : undefined;
-  if (lone?.filter && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
-    const { filter, span: _, ...m } = lone;
-    rowFilters.push(filter!);
-    return [m];
-  }
-  const plain = measures.map(({ span: _, ...m }) => m);
-  const main = plain.findIndex((m) => !m.filter);
-  if (main < 0) return plain.length === 0 ? [] : [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
-  return [plain[main]!, ...plain.filter((_, i) => i !== main)];
-}
-
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {
   let found: EsqlExpr | undefined;
   visit(e, (x) => {
     if (!found && x.t === "call" && x.name === name) found = x;
   });
   return found;
-}
-
-function holdsAt(c: CountCondition, n: number): boolean {
-  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
-}
-
-function splitAnd(e: EsqlExpr): EsqlExpr[] {
-  if (e.t === "and") return e.operands.flatMap(splitAnd);
-  if (e.t === "paren") return splitAnd(e.inner);
-  return [e];
 }
 
 function aggregateRefs(e: EsqlExpr, stats: Stats): Set<string> {
@@ -489,7 +240,7 @@ function onlyKeys(e: EsqlExpr, keys: ReadonlySet<string>): boolean {
 }
 
 /** `agg op number` (or turned round): one bound of the measured aggregate. */
-function bound(c: EsqlExpr, stats: Stats): { agg: Agg; op: CountCondition["op"]; value: number; span: Span } {
+function bound(c: EsqlExpr, stats: Stats): Bound {
   const e = unwrapParen(c);
   if (e.t === "cmp") {
     const l = unwrapParen(e.left);

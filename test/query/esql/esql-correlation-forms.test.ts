@@ -94,6 +94,12 @@ test("a key COALESCE(a, b) is one rule per source field, disjoint, with the fiel
   assert.equal(r.value.query.groupBy, ["k"]);
 });
 
+test("the printer's count of rules alone is the temporal correlation's condition", () => {
+  const r = readEsql('FROM x | WHERE a == "1" OR b == "1" | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1" BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  assert.equal([r.value.query.type, r.value.query.condition, r.value.query.rules.map((x) => x.name)], ["temporal", [{ op: "gte", value: 2 }], ["r0", "r1"]]);
+});
+
 /** Refusals: text, code, a fragment of the message. */
 const REFUSED: readonly (readonly [string, string, string])[] = [
   // Rows whose CASE is NULL still count for COUNT(*): the IR's rules would leave them out.
@@ -131,6 +137,7 @@ const FORMS = [
   "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(n) BY g = COALESCE(a, b) | WHERE c >= 2 AND d >= 2",
   'FROM x | EVAL g = COALESCE(CASE(k == "k1", a, null), b) | WHERE g IS NOT NULL | STATS c = COUNT(*) BY g, k | WHERE c >= 3',
   'FROM x | EVAL g = CASE(n == 0, null, k == "k1", a, b) | STATS d = COUNT_DISTINCT(k) BY g | WHERE d >= 2',
+  'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b LIKE "y*", r2 = COUNT(*) WHERE n > 0 BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) + CASE(r2 > 0, 1, 0) | WHERE n >= 2',
   'FROM x | WHERE a == "x" OR b == "y" | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b == "y", c = COUNT(*) BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2 AND c >= 3',
 ];
 
