@@ -13,11 +13,12 @@
  *   no numeric value the mean is undefined and no condition holds;
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
- * Every `condition` must hold (an empty condition on a temporal type means "all rules"), and the
- * window must hold at least `minEvents` hits. When it
+ * Every `condition` must hold (an empty condition on a temporal type means "all rules"), the window
+ * must hold at least `minEvents` hits, and every bound of each of `extraMeasures` must hold,
+ * measured over the same window (its events that match the measure's filter, if it has one). When it
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
-import type { NodeOf } from "../ir/query.js";
+import type { CorrelationMeasure, NodeOf } from "../ir/query.js";
 import { compileQuery } from "./evaluate.js";
 import { fieldValues, stringForm } from "./field-values.js";
 import { durationMs, type StreamEvent } from "./stream-events.js";
@@ -39,6 +40,14 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   const temporal = q.type === "temporal" || q.type === "temporal_ordered";
   if (!temporal && q.condition.length === 0) return { ok: false, reason: `a ${q.type} correlation needs a condition` };
   if (q.type.startsWith("value_") && !q.valueField) return { ok: false, reason: `a ${q.type} correlation needs a valueField` };
+  const extra: { m: CorrelationMeasure; test?: (e: unknown) => boolean }[] = [];
+  for (const m of q.extraMeasures ?? []) {
+    if (q.type === "temporal_ordered") return { ok: false, reason: "a temporal_ordered correlation has no extra measures" };
+    if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an extra ${m.type} measure needs a condition and a field` };
+    const f = m.filter ? compileQuery(m.filter) : undefined;
+    if (f && !f.ok) return { ok: false, reason: `an extra measure's filter: ${f.reason}` };
+    extra.push({ m, ...(f?.ok ? { test: f.test } : {}) });
+  }
   const span = durationMs(q.timespan);
 
   const groups = new Map<string, Hit[]>();
@@ -63,7 +72,11 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     const holds =
       count !== undefined &&
       window.length >= (q.minEvents ?? 0) &&
-      (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value)));
+      (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value))) &&
+      extra.every(({ m, test }) => {
+        const n = measure(m, test ? window.filter((h) => test(h.ev.event)) : window, tests.length);
+        return n !== undefined && m.condition.every((c) => compare(c.op, n, c.value));
+      });
     if (holds) {
       matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
       start = hits.length;
@@ -78,7 +91,7 @@ function groupValue(event: unknown, field: string): string | null {
   return v === undefined ? null : (stringForm(v) ?? null);
 }
 
-function measure(q: NodeOf<"correlation">, window: readonly Hit[], ruleCount: number): number | undefined {
+function measure(q: Pick<NodeOf<"correlation">, "type" | "valueField">, window: readonly Hit[], ruleCount: number): number | undefined {
   switch (q.type) {
     case "event_count":
       return window.length;

@@ -86,6 +86,20 @@ export interface CountCondition {
   readonly value: number;
 }
 
+/**
+ * A further measure of a correlation's groups with its own bounds: ES|QL's `STATS n = COUNT(*),
+ * d = COUNT_DISTINCT(f) … | WHERE n >= 50 AND d >= 2` bounds two measures of one group. A group
+ * alerts when the correlation's own condition and every one of these hold. A target that cannot
+ * say this refuses the rule: dropping a bound would match other groups.
+ */
+export interface CorrelationMeasure {
+  readonly type: "event_count" | "value_count" | "value_sum" | "value_avg";
+  readonly condition: readonly CountCondition[];
+  readonly valueField?: string;
+  /** Measures only the events that also match this (ES|QL `COUNT(*) WHERE …`); all of them when absent. */
+  readonly filter?: Query;
+}
+
 export type Query =
   | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span }
   | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span }
@@ -192,6 +206,8 @@ export type Query =
       readonly valueField?: string; // value_count: the field whose distinct values are counted; value_sum, value_avg: the field summed or averaged
       /** value_count: a group also needs at least this many events (a threshold's event count beside its distinct count). */
       readonly minEvents?: number;
+      /** Bounds on further measures of the same groups, all of which must hold too (measured over the same window; not for temporal_ordered). */
+      readonly extraMeasures?: readonly CorrelationMeasure[];
       readonly span?: Span;
     }
   /** EQL pipes after a query: `| head 5`, `| tail 3`. */

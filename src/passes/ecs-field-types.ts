@@ -134,7 +134,11 @@ function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
       case "sample":
         return { ...q, steps: q.steps.map(step) };
       case "correlation":
-        return { ...q, rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })) };
+        return {
+          ...q,
+          rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
+          ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)) } : {}),
+        };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:

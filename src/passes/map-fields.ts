@@ -193,6 +193,9 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             ...(r.aliases ? { aliases: Object.fromEntries(Object.entries(r.aliases).map(([g, f]) => [rename(g, "group-by"), rename(f, "group-by")])) } : {}),
           })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
+          ...(q.extraMeasures
+            ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
+            : {}),
         };
       case "pipe":
         return { ...q, input: walk(q.input) };

@@ -53,6 +53,9 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
       rules,
       groupBy: q.groupBy.map((k) => (aliased(k) ? k : renameOne(ctx, k, first, "group-by"))),
       ...(q.valueField ? { valueField: renameOne(ctx, q.valueField, first, "value count") } : {}),
+      ...(q.extraMeasures
+        ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) })) }
+        : {}),
     };
   } else if (q.kind === "sequence") {
     const step = (s: SequenceStep): SequenceStep => {

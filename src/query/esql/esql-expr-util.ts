@@ -95,3 +95,10 @@ export function fieldBehind(name: string, env: ReadonlyMap<string, EsqlExpr>, at
   if (inner.t !== "field") return refuse("esql/computed-field", `\`${name}\` is computed (${describeExpr(inner)}); the IR groups and counts source fields`, at);
   return inner.name;
 }
+
+/** The conjuncts of `a AND (b AND c)`: a, b, c. */
+export function splitAnd(e: EsqlExpr): EsqlExpr[] {
+  if (e.t === "and") return e.operands.flatMap(splitAnd);
+  if (e.t === "paren") return splitAnd(e.inner);
+  return [e];
+}

@@ -1,32 +1,27 @@
 /**
  * `STATS … BY` and the WHERE after it, read as a correlation: the aggregates by name, the group
- * keys (a time bucket among them is the timespan), and the bounds on the one aggregate measured.
- * See esql-lower.ts for the mapping.
+ * keys (a time bucket among them is the timespan; COALESCE and CASE keys of fields by their
+ * sources), and the bounds on the aggregates (measures: esql-lower-measures.ts; kinds of events
+ * and counts of rules: esql-lower-kinds.ts). See esql-lower.ts for the mapping.
  */
-import type { CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
+import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
-import { describeExpr, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
+import { describeExpr, splitAnd, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
 import { ALL, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
-import { formOf, notNull } from "./esql-lower-values.js";
-import { MEASURES } from "./esql-functions.js";
-
-interface Agg {
-  readonly name: string;
-  readonly fn: string;
-  readonly arg?: EsqlExpr;
-  readonly star: boolean;
-  readonly where?: EsqlExpr;
-  /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
-  readonly zeroWhenEmpty?: boolean;
-  readonly span: Span;
-}
+import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
+import { type Agg, type Bound, COUNT_OPS, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
   readonly aggs: ReadonlyMap<string, Agg>;
   readonly groupBy: readonly string[];
   /** Each key's column name (`Esql.ip` in `BY Esql.ip = TO_IP(source.ip)`) → its source field. */
   readonly keyNames: ReadonlyMap<string, string>;
+  /**
+   * Keys `COALESCE(a, b, …)` of fields, by column name (which is then their name in `groupBy`):
+   * the fields in order. An event's key is the first that has a value.
+   */
+  readonly coalesced: ReadonlyMap<string, { readonly fields: readonly KeySource[]; readonly expr: EsqlExpr }>;
   readonly timespan?: Duration;
   readonly span: Span;
 }
@@ -56,6 +51,7 @@ export function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: Readon
   }
   const groupBy: string[] = [];
   const keyNames = new Map<string, string>();
+  const coalesced = new Map<string, { fields: KeySource[]; expr: EsqlExpr }>();
   let timespan: Duration | undefined;
   for (const key of cmd.by) {
     const bucket = timeBucket(subst(key.expr, env));
@@ -64,12 +60,65 @@ export function readStats(cmd: Extract<EsqlCommand, { t: "stats" }>, env: Readon
       timespan = bucket;
       continue;
     }
+    const e = unwrapParen(key.expr);
+    const alternatives = coalescedFields(subst(key.expr, env));
+    if (alternatives && key.name === undefined && e.t !== "field") refuse("esql/group-key", "a COALESCE key needs a column name (`BY k = COALESCE(a, b)`)", key.span);
+    if (alternatives) {
+      const name = key.name ?? (e.t === "field" ? e.name : "");
+      groupBy.push(name);
+      coalesced.set(name, { fields: alternatives, expr: subst(key.expr, env) });
+      continue;
+    }
     const field = groupField(key, env);
     groupBy.push(field);
-    const e = unwrapParen(key.expr);
     keyNames.set(key.name ?? (e.t === "field" ? e.name : field), field);
   }
-  return { aggs, groupBy, keyNames, ...(timespan ? { timespan } : {}), span: cmd.span };
+  return { aggs, groupBy, keyNames, coalesced, ...(timespan ? { timespan } : {}), span: cmd.span };
+}
+
+/**
+ * A source of a key computed from fields: the field, and when it is taken. In a COALESCE, a
+ * source is taken when `when` (if any: `CASE(when, field, null)`) holds and the field has a
+ * value, else the next one is tried; in a CASE (`byCondition`), when its condition holds, value or
+ * not (a NULL key then).
+ */
+export interface KeySource {
+  /** Undefined: a CASE branch whose value is NULL. */
+  readonly field?: string;
+  readonly when?: EsqlExpr;
+  readonly byCondition?: boolean;
+}
+
+/**
+ * `COALESCE(a, TO_IP(b), CASE(c, d, null), …)` or `CASE(c1, a, c2, b[, d])` of fields: where each
+ * key value comes from.
+ */
+function coalescedFields(e: EsqlExpr): KeySource[] | undefined {
+  const c = unwrapConversions(e);
+  if (c.t === "call" && c.name === "case" && c.args.length >= 2) {
+    const sources: KeySource[] = [];
+    for (let i = 0; i < c.args.length; i += 2) {
+      const last = i === c.args.length - 1;
+      const value = unwrapConversions(last ? c.args[i]! : c.args[i + 1]!);
+      const nothing = value.t === "lit" && value.value.type === "null";
+      if (value.t !== "field" && !nothing) return undefined;
+      sources.push({ ...(value.t === "field" ? { field: value.name } : {}), ...(last ? {} : { when: c.args[i]! }), byCondition: true });
+    }
+    return sources.some((x) => x.field !== undefined) ? sources : undefined;
+  }
+  if (c.t !== "call" || c.name !== "coalesce" || c.args.length < 2) return undefined;
+  const sources: KeySource[] = [];
+  for (const a of c.args) {
+    const x = unwrapConversions(a);
+    if (x.t === "field") {
+      sources.push({ field: x.name });
+      continue;
+    }
+    const [when, value, otherwise] = x.t === "call" && x.name === "case" && (x.args.length === 2 || x.args.length === 3) ? x.args.map((y) => unwrapConversions(y)) : [];
+    if (!when || value?.t !== "field" || (otherwise && !(otherwise.t === "lit" && otherwise.value.type === "null"))) return undefined;
+    sources.push({ field: value.name, when });
+  }
+  return sources;
 }
 
 function groupField(key: EsqlField, env: ReadonlyMap<string, EsqlExpr>): string {
@@ -102,19 +151,19 @@ export interface Measured {
   readonly type: CorrelationType;
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
+  /** Bounds on further aggregates of the same groups (`COUNT(*) >= 50 AND COUNT_DISTINCT(f) >= 2`). */
+  readonly extraMeasures?: readonly CorrelationMeasure[];
   /** Conditions on group keys, and the aggregate's own `WHERE`: filters on the events. */
   readonly rowFilters: readonly Query[];
   /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
   readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
 }
 
-const COUNT_OPS: Readonly<Record<string, CountCondition["op"]>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "==": "eq", "!=": "neq" };
-const FLIPPED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
-
-/** The WHERE after STATS: bounds on one aggregate, and tests of group keys. */
-export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext): Measured {
+/** The WHERE after STATS: bounds on aggregates, and tests of group keys. */
+export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext, pre: readonly EsqlExpr[] = []): Measured {
   const conjuncts = post.flatMap(splitAnd);
-  const bounds: { agg: Agg; op: CountCondition["op"]; value: number; span: Span }[] = [];
+  const bounds: Bound[] = [];
+  const ruleCounts: RuleCount[] = [];
   const keyTests: Query[] = [];
   for (const c of conjuncts) {
     const now = callNamed(c, "now");
@@ -126,7 +175,9 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       keyTests.push(isTrue(c, cx));
       continue;
     }
-    bounds.push(bound(c, stats));
+    const rc = ruleCountBound(c, stats.aggs);
+    if (rc) ruleCounts.push(rc);
+    else bounds.push(bound(c, stats));
   }
   // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
   // which every correlation match has (the printer writes it for a STATS without BY).
@@ -140,44 +191,28 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
     return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
   }
-  const measured = new Set(bounds.map((b) => b.agg.name));
-  if (measured.size > 1) {
-    const at = bounds[1]!.span;
-    refuse("esql/several-aggregates", `the condition bounds ${[...measured].map((n) => `\`${n}\``).join(" and ")}: a correlation measures one aggregate`, at,
-      "Sigma and the IR hold one count per correlation; Elastic keeps the query as written");
-  }
-  const agg = bounds[0]?.agg;
+  // One measure per aggregate, in the order the condition names them; the first is the
+  // correlation's own, the others its extra measures (all bounds must hold).
+  const byAgg = new Map<string, (typeof bounds)[number][]>();
+  for (const b of bounds) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
+  const groups = [...byAgg.values()];
+  if (ruleCounts.length > 0) return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
   // No condition at all: every group the rows form alerts, i.e. at least one event.
-  if (!agg) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
-  const type = MEASURES[agg.fn];
-  if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
-  const condition = bounds.map((b) => ({ op: b.op, value: b.value }));
+  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
   const rowFilters = [...keyTests];
-  if (agg.where) {
-    // A filtered aggregate counts some rows only; that is a filter on the events when the bound
-    // needs at least one of them (a group with none never reaches the bound).
-    if (!(type === "event_count" || type === "value_count") || !condition.every((c) => (c.op === "gt" && c.value >= 0) || (c.op === "gte" && c.value >= 1))) {
-      refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when its bound needs at least one event", agg.span);
-    }
-    rowFilters.push(isTrue(agg.where, cx));
-  }
-  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
-    // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
-    refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
-  }
-  let valueField: string | undefined;
-  if (type === "event_count") {
-    if (!agg.star && agg.arg !== undefined) {
-      // COUNT(x) counts the rows where x has a value (each value, if x has several).
-      rowFilters.push(notNull(formOf(agg.arg, cx)));
-    }
-  } else {
-    if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
-    const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
-    if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
-    valueField = inner.name;
-  }
-  return { type, condition, ...(valueField !== undefined ? { valueField } : {}), rowFilters: rowFilters.filter((q) => q !== ALL) };
+  const counted = groups.filter((g) => categories(g[0]!.agg) !== undefined);
+  if (counted.length > 1) refuse("esql/computed-field", "two aggregates count distinct CASE values; a correlation counts one set of kinds", counted[1]![0]!.agg.span);
+  if (counted.length === 1) return kindsCorrelation(counted[0]!, groups.filter((x) => x !== counted[0]), keyTests, pre, cx);
+  const measures = placeMeasures(measuresOf(groups, cx), rowFilters);
+  const [main, ...extra] = measures;
+  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL) };
+  return {
+    type: main!.type,
+    condition: main!.condition,
+    ...(main!.valueField !== undefined ? { valueField: main!.valueField } : {}),
+    ...(extra.length > 0 ? { extraMeasures: extra } : {}),
+    rowFilters: rowFilters.filter((q) => q !== ALL),
+  };
 }
 
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {
@@ -186,16 +221,6 @@ function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {
     if (!found && x.t === "call" && x.name === name) found = x;
   });
   return found;
-}
-
-function holdsAt(c: CountCondition, n: number): boolean {
-  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
-}
-
-function splitAnd(e: EsqlExpr): EsqlExpr[] {
-  if (e.t === "and") return e.operands.flatMap(splitAnd);
-  if (e.t === "paren") return splitAnd(e.inner);
-  return [e];
 }
 
 function aggregateRefs(e: EsqlExpr, stats: Stats): Set<string> {
@@ -215,7 +240,7 @@ function onlyKeys(e: EsqlExpr, keys: ReadonlySet<string>): boolean {
 }
 
 /** `agg op number` (or turned round): one bound of the measured aggregate. */
-function bound(c: EsqlExpr, stats: Stats): { agg: Agg; op: CountCondition["op"]; value: number; span: Span } {
+function bound(c: EsqlExpr, stats: Stats): Bound {
   const e = unwrapParen(c);
   if (e.t === "cmp") {
     const l = unwrapParen(e.left);

@@ -9,20 +9,21 @@
  * - MV_EXPAND f is read when the conditions after it hold for some value of `f` exactly when the
  *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
  *   count the extra rows;
- * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE bounds one
- *   aggregate (esql-lower-stats.ts): COUNT(*) → event_count, COUNT_DISTINCT(f) → value_count,
- *   COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; filtered COUNT(*)s all above 0 →
- *   temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
+ * - STATS … BY keys, with the WHERE after it, becomes a correlation when the WHERE is a
+ *   conjunction of bounds on aggregates (esql-lower-stats.ts): COUNT(*) → event_count,
+ *   COUNT_DISTINCT(f) → value_count, COALESCE(SUM(f), 0) → value_sum, AVG(f) → value_avg; the
+ *   first aggregate bounded is the correlation's measure, the others its extra measures;
+ *   filtered COUNT(*)s all above 0 → temporal. Other aggregates only decorate the alert and are dropped. A `BY` on
  *   `DATE_TRUNC(span, @timestamp)` (or BUCKET) is the correlation's timespan, read with a warning;
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { Expr, Query, Span } from "../../ir/query.js";
+import type { Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
 import { fieldBehind, subst } from "./esql-expr-util.js";
-import { mkAnd, refuse } from "./esql-ir-build.js";
-import { condContext, isTrue } from "./esql-lower-cond.js";
-import { readCondition, readStats, type Stats } from "./esql-lower-stats.js";
+import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
+import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
+import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
 
 /** Something the reading changed or could not keep, which the user must be told. */
 export interface EsqlNote {
@@ -91,6 +92,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         if (stats) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
         stats = readStats(cmd, env, text);
         for (const [name, field] of stats.keyNames) if (name !== field) postEnv.set(name, { t: "field", name: field, span: cmd.span });
+        for (const [name, key] of stats.coalesced) postEnv.set(name, key.expr);
         break;
       case "dissect":
       case "grok":
@@ -114,30 +116,66 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
     return { query: rowQuery, indices, metadata, notes };
   }
-  const measured = readCondition(post, stats, cx);
+  const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
+  const measures = [measured, ...(measured.extraMeasures ?? [])];
+  const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];
   for (const x of expanded) {
-    if (stats.groupBy.includes(x.field) || measured.valueField === x.field) {
+    if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
-    checkExpansion(rowQuery, x.field, x.span, measured.type !== "value_count");
+    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal");
+    for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
   }
   if (stats.timespan) {
     notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });
   } else {
     notes.push({ severity: "info", code: "esql/lookback-window", message: "the aggregation counts over each run's look-back window: the correlation's timespan is the rule's look-back", offset: stats.span.start, end: stats.span.end });
   }
+  const rules = measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }];
   const query: Query = {
     kind: "correlation",
     type: measured.type,
-    rules: measured.ruleFilters ? measured.ruleFilters.map((r) => ({ name: r.name, query: mkAnd([rowQuery, r.query]) })) : [{ name: "events", query: rowQuery }],
+    rules: stats.coalesced.size > 0 ? splitByKeySource(rules, stats, measured.type, cx) : rules,
     groupBy: stats.groupBy,
     ...(stats.timespan ? { timespan: stats.timespan } : {}),
     condition: measured.condition,
     ...(measured.valueField !== undefined ? { valueField: measured.valueField } : {}),
+    ...(measured.extraMeasures ? { extraMeasures: measured.extraMeasures } : {}),
     span: stats.span,
   };
   return { query, indices, metadata, notes };
+}
+
+/** Splits of one rule by which field gives its COALESCE keys, at most. */
+const MAX_KEY_SPLITS = 16;
+
+/**
+ * A key `k = COALESCE(a, b)` is `a` for the events that have an `a`, else `b` (a source `CASE(c, a,
+ * null)` only where c holds): each rule becomes
+ * one rule per choice, disjoint, with the chosen field as the alias of `k`. Every event matches
+ * one of them as it matched the rule, so counts, distinct values, sums and averages are the same.
+ * A temporal correlation counts rules, which splitting would change: refused.
+ */
+function splitByKeySource(rules: readonly { name: string; query: Query }[], stats: Stats, type: string, cx: CondContext): NodeOf<"correlation">["rules"] {
+  const keys = [...stats.coalesced];
+  if (type === "temporal") refuse("esql/group-key", `the key \`${keys[0]![0]}\` is a COALESCE, and the correlation counts kinds of events`, stats.span);
+  let choices: { aliases: Record<string, string>; tests: Query[] }[] = [{ aliases: {}, tests: [] }];
+  for (const [name, key] of keys) {
+    // A source is taken when its condition is TRUE (and, in a COALESCE, its field has a value).
+    const when = (k: KeySource) => (k.when ? [isTrue(k.when, cx)] : []);
+    const taken = (k: KeySource) => mkAnd([...when(k), ...(k.byCondition || k.field === undefined ? [] : [exists(k.field)])]);
+    choices = choices.flatMap((c) => key.fields.flatMap((f, i) => f.field === undefined ? [] : [{
+      aliases: { ...c.aliases, [name]: f.field },
+      tests: [...c.tests, ...key.fields.slice(0, i).map((g) => mkNot(taken(g))), ...when(f), exists(f.field)],
+    }]));
+    if (choices.length > MAX_KEY_SPLITS) refuse("esql/too-complex", `the COALESCE keys make more than ${MAX_KEY_SPLITS} cases`, stats.span);
+  }
+  return rules.flatMap((r) => choices.map((c, i) => ({ name: `${r.name}_${i + 1}`, query: mkAnd([r.query, ...c.tests]), aliases: c.aliases })));
+}
+
+function exists(field: string): Query {
+  return { kind: "exists", field };
 }
 
 /**

@@ -14,7 +14,8 @@
  *   condition holds for some single value exactly when the IR's "any value" tests hold, and a
  *   warning per test otherwise.
  * - A correlation is `STATS … BY` its group keys over each run's window, followed by `WHERE` on the
- *   measure: COUNT(*), COUNT_DISTINCT, SUM, AVG; `temporal` counts each rule's events with a
+ *   measure: COUNT(*), COUNT_DISTINCT, SUM, AVG (extra measures as further columns, their bounds
+ *   joined with AND); `temporal` counts each rule's events with a
  *   filtered COUNT. Its timespan is the rule's look-back, which the rule's schedule must give.
  *
  * @example printEsql(q, { indices: ["logs-*"] }).text
@@ -303,10 +304,31 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   const by = keys.length ? ` BY ${keys.map((k) => quoteEsqlField(k.name)).join(", ")}` : "";
   const measure = measureText(q, ruleConds, cx);
   let { aggs, where } = measure;
-  if (keys.length === 0 && q.type !== "temporal") {
+  const extra = q.extraMeasures ?? [];
+  // Further measures of the same groups: each its own column, every bound joined with AND.
+  const used = new Set(aggs.map((a) => a.slice(0, a.indexOf(" ="))));
+  for (const m of extra) {
+    let name = `Esql.${m.type}`;
+    for (let i = 2; used.has(name); i++) name = `Esql.${m.type}_${i}`;
+    used.add(name);
+    const more = measureText({ ...q, type: m.type, condition: m.condition, ...(m.valueField !== undefined ? { valueField: m.valueField } : {}) }, ruleConds, cx, name);
+    if (m.filter && (m.type === "value_sum" || m.type === "value_avg")) {
+      // `COALESCE(SUM(x), 0) WHERE c` would filter the expression, not the sum.
+      issue(cx, q, "esql/correlation", `a filtered ${m.type} measure has no ES|QL form here`);
+    }
+    const only = m.filter ? ` WHERE ${cond(toNnf(m.filter, false), cx).text}` : "";
+    aggs = [...aggs, ...more.aggs.map((a) => a + only)];
+    where = `${where} AND ${more.where}`;
+  }
+  if (keys.length === 0 && (q.type !== "temporal" || extra.length > 0)) {
     // STATS without BY returns one row even over no event; the IR needs an event to alert.
-    if (q.type !== "event_count") aggs = [...aggs, "Esql.event_count = COUNT(*)"];
-    where = `Esql.event_count > 0 AND ${where}`;
+    let rows = aggs.find((a) => / = COUNT\(\*\)$/.test(a))?.split(" = ")[0];
+    if (!rows) {
+      rows = "Esql.event_count";
+      for (let i = 2; used.has(rows); i++) rows = `Esql.event_count_${i}`;
+      aggs = [...aggs, `${rows} = COUNT(*)`];
+    }
+    where = `${rows} > 0 AND ${where}`;
   }
   lines.push(`| STATS ${aggs.join(", ")}${by}`);
   if (measure.eval) lines.push(`| EVAL ${measure.eval}`);
@@ -339,13 +361,15 @@ function wrapArg(c: Cond): string {
 
 const COUNT_OP = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "==", neq: "!=" } as const;
 
-function measureText(q: NodeOf<"correlation">, ruleConds: readonly Cond[], cx: LeafContext): { aggs: string[]; eval?: string; where: string } {
-  const bound = (name: string) => q.condition.map((c) => `${name} ${COUNT_OP[c.op]} ${c.value}`).join(" AND ");
+/** The aggregate and bound of `q`'s measure; `column` names it (by default `Esql.<type>`). */
+function measureText(q: NodeOf<"correlation">, ruleConds: readonly Cond[], cx: LeafContext, column?: string): { aggs: string[]; eval?: string; where: string } {
+  const bound = (name: string) => q.condition.map((c) => `${column ?? name} ${COUNT_OP[c.op]} ${c.value}`).join(" AND ");
+  const col = (name: string) => column ?? name;
   const field = q.valueField;
   const numeric = (f: string) => (cx.fieldType(f) === "number" ? quoteEsqlField(f) : `TO_DOUBLE(${quoteEsqlField(f)})`);
   switch (q.type) {
     case "event_count":
-      return { aggs: ["Esql.event_count = COUNT(*)"], where: bound("Esql.event_count") };
+      return { aggs: [`${col("Esql.event_count")} = COUNT(*)`], where: bound("Esql.event_count") };
     case "value_count":
     case "value_sum":
     case "value_avg": {
@@ -353,10 +377,10 @@ function measureText(q: NodeOf<"correlation">, ruleConds: readonly Cond[], cx: L
         issue(cx, q, "esql/correlation", `a ${q.type} correlation needs the field it measures`);
         return { aggs: ["Esql.event_count = COUNT(*)"], where: "false" };
       }
-      if (q.type === "value_count") return { aggs: [`Esql.value_count = COUNT_DISTINCT(${quoteEsqlField(field)})`], where: bound("Esql.value_count") };
+      if (q.type === "value_count") return { aggs: [`${col("Esql.value_count")} = COUNT_DISTINCT(${quoteEsqlField(field)})`], where: bound("Esql.value_count") };
       // SUM over no number is NULL in ES|QL and 0 in the IR.
-      if (q.type === "value_sum") return { aggs: [`Esql.value_sum = COALESCE(SUM(${numeric(field)}), 0)`], where: bound("Esql.value_sum") };
-      return { aggs: [`Esql.value_avg = AVG(${numeric(field)})`], where: bound("Esql.value_avg") };
+      if (q.type === "value_sum") return { aggs: [`${col("Esql.value_sum")} = COALESCE(SUM(${numeric(field)}), 0)`], where: bound("Esql.value_sum") };
+      return { aggs: [`${col("Esql.value_avg")} = AVG(${numeric(field)})`], where: bound("Esql.value_avg") };
     }
     case "temporal": {
       const names = ruleConds.map((_, i) => `Esql.rule${i}_count`);

@@ -161,6 +161,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
           custom: {},
         }),
       );
+      if (q.extraMeasures?.length) error("sigma/several-measures", `a Sigma correlation bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
       if (diagnostics.some((d) => d.severity === "error")) break;
       const correlation: Record<string, unknown> = { type: q.type, rules: names, "group-by": [...q.groupBy] };
       if (q.timespan) correlation.timespan = formatDuration(q.timespan);

@@ -23,13 +23,13 @@ import { ruleEvents } from "../../semantic/rule-events.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
- * Measured: 17 of the 109 read into the IR. The bound only lets the count grow. Most of the rest
- * bound two aggregates at once, extract text (GROK, DISSECT), call an LLM (COMPLETION) or compare
- * with the time of the search: docs/esql.md, "Reading the Elastic corpus".
+ * Measured: 37 of the 109 read into the IR. The bound only lets the count grow. Most of the rest
+ * extract text (GROK, DISSECT, REPLACE), call an LLM (COMPLETION), compare with the time of the
+ * search, or measure computed values: docs/esql.md, "Corpora".
  */
-const MIN_READ = 17;
-/** Measured: 16 of those 17 convert to Sigma with ECS names where the Sigma taxonomy has none. */
-const MIN_SIGMA = 16;
+const MIN_READ = 37;
+/** Measured: 19 of those 37 convert to Sigma with ECS names where the Sigma taxonomy has none; 16 of the others bound several measures, which Sigma cannot say. */
+const MIN_SIGMA = 19;
 
 function tomlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

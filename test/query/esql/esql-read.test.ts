@@ -122,6 +122,47 @@ test("STATS … BY with a bound on one aggregate is a correlation", () => {
   assert.equal(read("FROM x | STATS COUNT(*) BY k | WHERE `COUNT(*)` > 2").kind, "correlation");
 });
 
+test("bounds on several aggregates are one correlation with extra measures, every bound kept", () => {
+  const events = (q: Query) => [{ name: "events", query: q }];
+  // The first aggregate the condition bounds is the correlation's measure; the others follow in order.
+  assert.equal(read("FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(agent.id), v = VALUES(h) BY k\n| WHERE d == 1 AND c < 5 AND c >= 2"), {
+    kind: "correlation", type: "value_count", rules: events({ kind: "all" }), groupBy: ["k"], condition: [{ op: "eq", value: 1 }], valueField: "agent.id",
+    extraMeasures: [{ type: "event_count", condition: [{ op: "lt", value: 5 }, { op: "gte", value: 2 }] }],
+  });
+  assert.equal(read("FROM x | STATS s = COALESCE(SUM(bytes), 0), a = AVG(TO_DOUBLE(n)), p = COUNT_DISTINCT(port) BY k | WHERE s > 10 AND a < 3 AND p >= 100"), {
+    kind: "correlation", type: "value_sum", rules: events({ kind: "all" }), groupBy: ["k"], condition: [{ op: "gt", value: 10 }], valueField: "bytes",
+    extraMeasures: [{ type: "value_avg", condition: [{ op: "lt", value: 3 }], valueField: "n" }, { type: "value_count", condition: [{ op: "gte", value: 100 }], valueField: "port" }],
+  });
+  // An aggregate over some rows only is a filtered extra measure: its WHERE, COUNT(x) (rows with
+  // x), SUM(CASE(c, 1, 0)) (rows where c holds), MAX(CASE(c, 1, 0)) (one such row, or none).
+  assert.equal(read('FROM x | EVAL w = CASE(a == "1", 1, 0) | STATS c = COUNT(*), d = COUNT_DISTINCT(u) WHERE a == "1", e = COUNT(u), s = SUM(w), m = MAX(w) BY k | WHERE c > 5 AND d >= 1 AND e > 2 AND s >= 3 AND m == 0'), {
+    kind: "correlation", type: "event_count", rules: events({ kind: "all" }), groupBy: ["k"], condition: [{ op: "gt", value: 5 }],
+    extraMeasures: [
+      { type: "value_count", condition: [{ op: "gte", value: 1 }], valueField: "u", filter: eq("a", "1") },
+      { type: "event_count", condition: [{ op: "gt", value: 2 }], filter: exists("u") },
+      { type: "event_count", condition: [{ op: "gte", value: 3 }], filter: eq("a", "1") },
+      { type: "event_count", condition: [{ op: "lte", value: 0 }], filter: eq("a", "1") },
+    ],
+  });
+  // The first aggregate over every row is the correlation's own measure; MAX(…) >= 0 always holds.
+  const f = read('FROM x | STATS d = COUNT(*) WHERE a == "1", c = COUNT_DISTINCT(u), m = MAX(CASE(a == "2", 1, 0)) BY k | WHERE d >= 1 AND c >= 2 AND m >= 0');
+  assert.equal(f.kind === "correlation" && [f.type, f.extraMeasures?.map((m) => [m.type, m.filter !== undefined])], ["value_count", [["event_count", true]]]);
+  // With no aggregate over every row, the correlation's own measure is "an event or more", which
+  // every group has; so it is for a lone filtered count whose bound holds with none.
+  const presence = [{ op: "gte", value: 1 }];
+  assert.equal(read('FROM x | STATS c = COUNT(*) WHERE b == "2", d = COUNT_DISTINCT(u) WHERE a == "1" BY k | WHERE c > 5 AND d >= 1'), {
+    kind: "correlation", type: "event_count", rules: events({ kind: "all" }), groupBy: ["k"], condition: presence,
+    extraMeasures: [{ type: "event_count", condition: [{ op: "gt", value: 5 }], filter: eq("b", "2") }, { type: "value_count", condition: [{ op: "gte", value: 1 }], valueField: "u", filter: eq("a", "1") }],
+  });
+  assert.equal(read("FROM x | STATS d = COUNT(u) BY k | WHERE d < 3"), {
+    kind: "correlation", type: "event_count", rules: events({ kind: "all" }), groupBy: ["k"], condition: presence,
+    extraMeasures: [{ type: "event_count", condition: [{ op: "lt", value: 3 }], filter: exists("u") }],
+  });
+  // `COUNT(*) > 0` beside other bounds only says the group has an event: dropped as before.
+  const r = read("FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u), e = COUNT_DISTINCT(w) BY k | WHERE c > 0 AND d >= 2 AND e >= 3");
+  assert.equal(r.kind === "correlation" && [r.type, r.extraMeasures?.map((m) => m.type)], ["value_count", ["value_count"]]);
+});
+
 test("a time bucket is the correlation's timespan (with a warning); without one the look-back is (with a note)", () => {
   const r = readEsql("FROM x | EVAL t = DATE_TRUNC(5 minutes, @timestamp) | STATS c = COUNT(*) BY t, host.name | WHERE c > 3");
   assert.ok(r.ok && r.value.kind === "ir" && r.value.query.kind === "correlation");
@@ -141,11 +182,13 @@ const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | ENRICH p ON a', "esql/unsupported-command", "1:10", "ENRICH"],
   ["FROM x | STATS a = COUNT(*) BY k | STATS MAX(a)", "esql/unsupported-command", "1:36", "second STATS"],
   ["ROW a = 1", "esql/unsupported-command", "1:1", "FROM"],
-  ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k\n| WHERE c > 5 AND d == 1", "esql/several-aggregates", "2:19", "one aggregate"],
+  ['FROM x | STATS c = COUNT(*), s = SUM(n) WHERE a == "1" BY k | WHERE c > 5 AND s >= 1', "esql/filtered-aggregate", "1:30", "counts events or distinct values"],
+  ['FROM x | STATS c = COUNT(*), m = MAX(CASE(a == "1", 1, 0)) BY k | WHERE c > 5 AND m > 1', "esql/aggregate-condition", "1:30", "holds for neither"],
+  ["FROM x | STATS c = COUNT(*), m = MAX(a) BY k | WHERE c > 5 AND m >= 1", "esql/unsupported-aggregate", "1:30", "MAX"],
   ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE c > 5 OR d == 1", "esql/aggregate-condition", "1:65", "AND"],
   ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
   ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r <= 10', "esql/time-dependent", "1:75", "NOW()"],
-  ["FROM x | EVAL k = COALESCE(a, b) | STATS COUNT(*) BY k", "esql/group-key", "1:54", "computed"],
+  ["FROM x | EVAL k = COALESCE(a, TO_LOWER(b)) | STATS COUNT(*) BY k", "esql/group-key", "1:64", "computed"],
   ["FROM x | STATS c = COUNT_DISTINCT(TO_LOWER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_LOWER"],
   ['FROM x | WHERE REPLACE(a, "x", "") == "y"', "esql/unsupported-function", "1:16", "REPLACE"],
   ['FROM x | WHERE TO_LONG(a) > 3', "esql/unsupported-function", "1:16", "TO_LONG"],

@@ -1,0 +1,111 @@
+/**
+ * The measures of a correlation read from STATS aggregates: each aggregate and its bounds (with the
+ * filter it applies to its own rows), and which of several is the correlation's own. See
+ * esql-lower-stats.ts.
+ */
+import type { CorrelationMeasure, CountCondition, Query, Span } from "../../ir/query.js";
+import type { EsqlExpr } from "./esql-ast.js";
+import { describeExpr, unwrapConversions, unwrapParen } from "./esql-expr-util.js";
+import { mkAnd, refuse } from "./esql-ir-build.js";
+import { type CondContext, isTrue } from "./esql-lower-cond.js";
+import { formOf, notNull } from "./esql-lower-values.js";
+import { MEASURES } from "./esql-functions.js";
+
+export interface Agg {
+  readonly name: string;
+  readonly fn: string;
+  readonly arg?: EsqlExpr;
+  readonly star: boolean;
+  readonly where?: EsqlExpr;
+  /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
+  readonly zeroWhenEmpty?: boolean;
+  readonly span: Span;
+}
+
+/** `agg op number`: one bound of an aggregate. */
+export interface Bound {
+  readonly agg: Agg;
+  readonly op: CountCondition["op"];
+  readonly value: number;
+  readonly span: Span;
+}
+
+export const COUNT_OPS: Readonly<Record<string, CountCondition["op"]>> = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "==": "eq", "!=": "neq" };
+export const FLIPPED: Readonly<Record<string, string>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
+
+/** Each aggregate's measure (those whose bounds always hold left out), with its position. */
+export function measuresOf(groups: readonly (readonly Bound[])[], cx: CondContext): (CorrelationMeasure & { span: Span })[] {
+  return groups.flatMap((g) => {
+    const m = measureOf(g[0]!.agg, g.map((b) => ({ op: b.op, value: b.value })), cx);
+    return m ? [{ ...m, span: g[0]!.agg.span }] : [];
+  });
+}
+
+/**
+ * One aggregate and its bounds as a measure, with the filter it applies to its own rows (its WHERE;
+ * COUNT(x): the rows with x; `SUM(CASE(c, 1, 0))` and `MAX(CASE(c, 1, 0))`: the rows where c holds).
+ * Undefined when the bounds hold whatever the rows (`MAX(CASE(c, 1, 0)) >= 0`).
+ */
+function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondContext): CorrelationMeasure | undefined {
+  const flag = agg.arg ? indicator(agg.arg) : undefined;
+  const where = agg.where ? [isTrue(agg.where, cx)] : [];
+  if (flag && (agg.fn === "sum" || agg.fn === "max")) {
+    // SUM of 1 per row where c holds counts those rows; MAX is 1 when one exists and 0 otherwise.
+    const filter = mkAnd([...where, isTrue(flag, cx)]);
+    if (agg.fn === "sum") return { type: "event_count", condition, filter };
+    const [one, zero] = [condition.every((c) => holdsAt(c, 1)), condition.every((c) => holdsAt(c, 0))];
+    if (one && zero) return undefined;
+    if (!one && !zero) return refuse("esql/aggregate-condition", `\`${agg.name}\` is 0 or 1, and the bound holds for neither`, agg.span);
+    return { type: "event_count", condition: [one ? { op: "gte", value: 1 } : { op: "lte", value: 0 }], filter };
+  }
+  const type = MEASURES[agg.fn];
+  if (!type) return refuse("esql/unsupported-aggregate", `the aggregate \`${agg.fn.toUpperCase()}\` has no correlation form`, agg.span, "a correlation counts events (COUNT), distinct values (COUNT_DISTINCT), or adds up (SUM) or averages (AVG) a field");
+  if (agg.where && !(type === "event_count" || type === "value_count")) {
+    refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when it counts events or distinct values", agg.span);
+  }
+  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
+    // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
+    refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
+  }
+  if (type === "event_count") {
+    // COUNT(x) counts the rows where x has a value (each value, if x has several).
+    const filters = [...where, ...(!agg.star && agg.arg !== undefined ? [notNull(formOf(agg.arg, cx))] : [])];
+    return { type, condition, ...(filters.length > 0 ? { filter: mkAnd(filters) } : {}) };
+  }
+  if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
+  const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
+  if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
+  return { type, condition, valueField: inner.name, ...(where.length > 0 ? { filter: where[0]! } : {}) };
+}
+
+/** `CASE(c, 1, 0)`: the condition c. */
+function indicator(e: EsqlExpr): EsqlExpr | undefined {
+  const c = unwrapParen(e);
+  if (c.t !== "call" || c.name !== "case" || c.args.length !== 3) return undefined;
+  const n = (x: EsqlExpr) => { const u = unwrapParen(x); return u.t === "lit" && u.value.type === "integer" ? u.value.value : undefined; };
+  return n(c.args[1]!) === 1 && n(c.args[2]!) === 0 ? c.args[0] : undefined;
+}
+
+/**
+ * The measures of several aggregates as one correlation: the first one that measures every row is
+ * the correlation's own. A lone filtered measure filters the events instead, when its bound needs
+ * one of them (a group with none of them never reaches it; the IR has no group of none). Otherwise,
+ * with no measure over every row, the correlation's own is "one event or more", which every group
+ * ES|QL forms has.
+ */
+export function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
+  const lone = measures.length === 1 ? measures[0]! : undefined;
+  if (lone?.filter && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
+    const { filter, span: _, ...m } = lone;
+    rowFilters.push(filter!);
+    return [m];
+  }
+  const plain = measures.map(({ span: _, ...m }) => m);
+  const main = plain.findIndex((m) => !m.filter);
+  if (main < 0) return plain.length === 0 ? [] : [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
+  return [plain[main]!, ...plain.filter((_, i) => i !== main)];
+}
+
+export function holdsAt(c: CountCondition, n: number): boolean {
+  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
+}

@@ -1,0 +1,187 @@
+/**
+ * The correlations ES|QL's STATS says beyond one bounded aggregate:
+ * - extra measures (`STATS c = COUNT(*), d = COUNT_DISTINCT(f) … | WHERE c >= 5 AND d >= 2`): the
+ *   targets whose correlation bounds one measure refuse them by name, since dropping a bound would
+ *   alert on other groups; the ES|QL printer writes every bound;
+ * - kinds of events (`COUNT_DISTINCT(CASE(c1, "a", c2, "b"))`) and the printer's count of rules
+ *   (`CASE(r0 > 0, 1, 0) + …`): temporal correlations.
+ * Each form is checked against ES|QL's evaluator: the groups the IR alerts on over a stream are the
+ * rows the ES|QL query returns.
+ */
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { runEsql } from "../../../src/eval/esql-run.js";
+import { evaluateStream } from "../../../src/eval/stream.js";
+import { parseEsqlAst } from "../../../src/query/esql/esql-parser.js";
+import { RUNS } from "../../properties/arbitraries.js";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { convertRule } from "../../../src/pipeline/convert.js";
+import { readRules } from "../../../src/pipeline/read-rules.js";
+import { printEsql } from "../../../src/query/esql/esql-printer.js";
+import { readEsql } from "../../../src/query/esql/esql-read.js";
+import { testContext } from "../../helpers/convert-fixture.js";
+import { checkEsql } from "../../helpers/esql-oracle.js";
+
+const TEXT = 'FROM logs-* | WHERE process.executable LIKE "*\\\\\\\\cmd.exe" | STATS c = COUNT(*), d = COUNT_DISTINCT(user.name) BY host.name | WHERE c >= 5 AND d >= 2';
+
+function reading() {
+  const r = readEsql(TEXT);
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") throw new Error(`not read: ${JSON.stringify(r)}`);
+  return { ...r.value, query: { ...r.value.query, timespan: { value: 10, unit: "m" as const } } };
+}
+
+test("read: the first bound is the correlation's measure, the other an extra measure", () => {
+  const { query } = reading();
+  assert.is(query.type, "event_count");
+  assert.equal(query.condition, [{ op: "gte", value: 5 }]);
+  assert.equal(query.extraMeasures, [{ type: "value_count", condition: [{ op: "gte", value: 2 }], valueField: "user.name" }]);
+});
+
+test("printed as ES|QL with every bound, accepted by Kibana's parser, and read back the same", () => {
+  const { query } = reading();
+  const printed = printEsql(query, { indices: ["logs-*"] });
+  assert.equal(printed.issues.filter((i) => i.severity === "error"), []);
+  assert.match(printed.text, "| STATS Esql.event_count = COUNT(*), Esql.value_count = COUNT_DISTINCT(user.name) BY host.name\n| WHERE Esql.event_count >= 5 AND Esql.value_count >= 2");
+  assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+  const back = readEsql(printed.text);
+  assert.ok(back.ok && back.value.kind === "ir" && back.value.query.kind === "correlation");
+  if (back.ok && back.value.kind === "ir" && back.value.query.kind === "correlation") assert.equal(back.value.query.extraMeasures, query.extraMeasures);
+});
+
+test("two extra measures of one type get their own columns", () => {
+  const r = readEsql("FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(a), e = COUNT_DISTINCT(b) BY k | WHERE c >= 5 AND d >= 2 AND e > 3");
+  if (!r.ok || r.value.kind !== "ir") return assert.unreachable("not read");
+  const printed = printEsql(r.value.query, { indices: ["x"] });
+  assert.match(printed.text, "Esql.value_count = COUNT_DISTINCT(a), Esql.value_count_2 = COUNT_DISTINCT(b)");
+  assert.match(printed.text, "WHERE Esql.event_count >= 5 AND Esql.value_count >= 2 AND Esql.value_count_2 > 3");
+  assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+});
+
+test("Sigma, Splunk and Elastic refuse it by name", () => {
+  const file = "rules/psexec_network_connection.yaml";
+  const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
+  if (!rule) return assert.unreachable("no rule");
+  const { query, indices } = reading();
+  const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: [...indices] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
+  assert.equal(result.outcome.converted, []);
+  const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+  assert.equal(errors, [
+    "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds value_count",
+    "splunk/several-measures: splunk: the correlation search bounds one measure; this one also bounds value_count",
+    "elastic/correlation: elastic: the correlation also bounds value_count; Elastic's threshold and EQL forms bound one measure",
+  ]);
+});
+
+test("COUNT_DISTINCT of a CASE of constants is a temporal correlation, one rule per kind", () => {
+  const r = readEsql('FROM x | EVAL k = CASE(a == "1", "one", a == "2", "two", b == "3", "one") | WHERE k IS NOT NULL | STATS n = COUNT_DISTINCT(k) BY h | WHERE n >= 2');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  const q = r.value.query;
+  assert.is(q.type, "temporal");
+  assert.equal(q.condition, [{ op: "gte", value: 2 }]);
+  assert.equal(q.rules.map((x) => x.name), ["one", "two"]);
+});
+
+test("a key COALESCE(a, b) is one rule per source field, disjoint, with the field as the key's alias", () => {
+  const r = readEsql('FROM x | WHERE c == "1" | STATS n = COUNT(*) BY k = COALESCE(a, TO_IP(b)) | WHERE n >= 2');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  const c = { kind: "match", field: "c", value: { kind: "string", parts: [{ kind: "text", value: "1" }] }, caseSensitive: true };
+  const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === "span" ? undefined : v)));
+  assert.equal(strip(r.value.query.rules), [
+    { name: "events_1", query: { kind: "and", children: [c, { kind: "exists", field: "a" }] }, aliases: { k: "a" } },
+    { name: "events_2", query: { kind: "and", children: [c, { kind: "not", child: { kind: "exists", field: "a" } }, { kind: "exists", field: "b" }] }, aliases: { k: "b" } },
+  ]);
+  assert.equal(r.value.query.groupBy, ["k"]);
+});
+
+test("the printer's count of rules alone is the temporal correlation's condition", () => {
+  const r = readEsql('FROM x | WHERE a == "1" OR b == "1" | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1" BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  assert.equal([r.value.query.type, r.value.query.condition, r.value.query.rules.map((x) => x.name)], ["temporal", [{ op: "gte", value: 2 }], ["r0", "r1"]]);
+});
+
+/** Refusals: text, code, a fragment of the message. */
+const REFUSED: readonly (readonly [string, string, string])[] = [
+  // Rows whose CASE is NULL still count for COUNT(*): the IR's rules would leave them out.
+  ['FROM x | EVAL k = CASE(a == "1", "one", a == "2", "two") | STATS n = COUNT_DISTINCT(k), c = COUNT(*) BY h | WHERE n >= 2 AND c >= 3', "esql/computed-field", "NULL for some rows"],
+  // A group of NULL kinds only has 0 kinds, which meets `< 2`.
+  ['FROM x | EVAL k = CASE(a == "1", "one", a == "2", "two") | STATS n = COUNT_DISTINCT(k) BY h | WHERE n < 2', "esql/computed-field", "NULL for some rows"],
+  ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", "one", "z")), m = COUNT_DISTINCT(CASE(b == "1", "one", "z")) BY h | WHERE n >= 2 AND m >= 2', "esql/computed-field", "two aggregates"],
+  ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", b, "z")) BY h | WHERE n >= 2', "esql/computed-field", "CASE"],
+  // Splitting a rule by its key's source would count kinds twice.
+  ['FROM x | STATS n = COUNT_DISTINCT(CASE(a == "1", "one", "z")) BY k = COALESCE(a, b) | WHERE n >= 2', "esql/group-key", "kinds"],
+  ['FROM x | STATS n = COUNT(*) BY k = COALESCE(a, TO_LOWER(b)) | WHERE n >= 2', "esql/group-key", "computed"],
+  // The other rows count for COUNT(*), unless the WHERE before STATS keeps only the rules' rows.
+  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1", c = COUNT(*) BY h | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 1 AND c >= 2', "esql/aggregate-condition", "outside every filter"],
+];
+
+for (const [text, code, fragment] of REFUSED) {
+  test(`refused: ${code}: ${text}`, () => {
+    const r = readEsql(text);
+    if (!r.ok) return assert.unreachable(r.error.message);
+    if (r.value.kind !== "refused") return assert.unreachable(`read: ${JSON.stringify(r.value.query)}`);
+    assert.is(r.value.refusal.code, code, r.value.refusal.message);
+    assert.match(r.value.refusal.message, fragment);
+  });
+}
+
+/** Queries of each form, with lower bounds (the IR reports a group once some prefix meets them). */
+const FORMS = [
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), v = VALUES(b) BY a | WHERE c >= 3 AND d >= 2",
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(k) | WHERE c >= 2 AND d >= 2 AND e > 1",
+  'FROM x | WHERE a IN ("x", "y") | STATS s = COALESCE(SUM(n), 0), d = COUNT_DISTINCT(b) BY k | WHERE s >= 3 AND d >= 2',
+  'FROM x | EVAL t = CASE(a == "x", "X", b == "y", "Y", a == "y", "X") | WHERE t IS NOT NULL | STATS n = COUNT_DISTINCT(t), c = COUNT(*) BY k | WHERE n >= 2 AND c >= 3',
+  'FROM x | EVAL t = CASE(a == "x", "X", b LIKE "y*", "Y", "other") | STATS c = COUNT(*), n = COUNT_DISTINCT(t) BY k | WHERE c > 1 AND n >= 3',
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) WHERE a == "x", s = SUM(CASE(a == "y", 1, 0)), e = COUNT(n) BY k | WHERE c >= 2 AND d >= 1 AND s >= 1 AND e > 1',
+  'FROM x | EVAL w = CASE(b LIKE "y*", 1, 0) | STATS m = MAX(w), d = COUNT_DISTINCT(a) BY k | WHERE m == 1 AND d >= 2',
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(n) BY g = COALESCE(a, b) | WHERE c >= 2 AND d >= 2",
+  'FROM x | EVAL g = COALESCE(CASE(k == "k1", a, null), b) | WHERE g IS NOT NULL | STATS c = COUNT(*) BY g, k | WHERE c >= 3',
+  'FROM x | EVAL g = CASE(n == 0, null, k == "k1", a, b) | STATS d = COUNT_DISTINCT(k) BY g | WHERE d >= 2',
+  'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b LIKE "y*", r2 = COUNT(*) WHERE n > 0 BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) + CASE(r2 > 0, 1, 0) | WHERE n >= 2',
+  'FROM x | WHERE a == "x" OR b == "y" | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b == "y", c = COUNT(*) BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2 AND c >= 3',
+];
+
+const VALUES = ["x", "y", "yy", "z"] as const;
+const event = fc.record({
+  a: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  b: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  k: fc.option(fc.constantFrom("k1", "k2"), { nil: undefined }),
+  n: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+}).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+
+for (const text of FORMS) {
+  test(`the IR read from this alerts on the groups ES|QL returns, and so does its printed form: ${text}`, () => {
+    const r = readEsql(text);
+    if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable(`not read: ${JSON.stringify(r.ok && r.value.kind === "refused" ? r.value.refusal : r)}`);
+    const ir = r.value.query;
+    const printed = printEsql(ir, { indices: ["x"], fieldType: (f) => (f === "n" ? "number" : undefined) });
+    assert.equal(printed.issues.filter((i) => i.severity === "error"), []);
+    assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+    const source = parseEsqlAst(text);
+    const again = parseEsqlAst(printed.text);
+    if (!source.ok || !again.ok) return assert.unreachable("does not parse");
+    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).sort();
+    let alerting = 0;
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 10 }), (events) => {
+        const want = evaluateStream(ir, events);
+        if (!want.ok) throw new Error(want.reason);
+        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        if (expected.length) alerting++;
+        for (const q of [source.value, again.value]) {
+          const got = runEsql(q, events);
+          if (!got.ok) throw new Error(got.reason);
+          // A group with a NULL key is an ES|QL row the IR leaves out (no value for every key).
+          const actual = keys(got.rows).filter((k) => !JSON.parse(k).includes(null));
+          if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+            throw new Error(`${q === source.value ? text : printed.text}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
+          }
+        }
+      }),
+      { ...RUNS, numRuns: 300 },
+    );
+    assert.ok(alerting > 20, `${alerting} event sets alert`);
+  });
+}
+
+test.run();
