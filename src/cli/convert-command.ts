@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from "diff";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { oneLine, safeLines, shownPath } from "../diagnostics/display-text.js";
 import { DEFAULT_NAMING } from "../options/core-options.js";
-import { assembleResults, convertRule, targetNamed, type OutputFile } from "../pipeline/convert.js";
+import { assembleResults, convertRule, targetNamed, type OutputFile, type RuleResult } from "../pipeline/convert.js";
 import { isLeftoverTemp, OutputFolder } from "../pipeline/output-folder.js";
 import type { TextFile } from "../pipeline/write-output.js";
 import type { TargetRegistry } from "../targets/target.js";
@@ -20,6 +20,7 @@ import { failUnwritableNames, nameOutputs, unknownPlaceholder, type NamedFile } 
 import { startProgress } from "./progress.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
 import { writeLocked } from "./write-locked.js";
+import { ownershipIn, type Ownership } from "./output-ownership.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -41,7 +42,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
   const { targets, ctx } = conversionContext(s, io, registry);
   const progress = startProgress(io, "converting", loaded.rules.length);
   const ruleResults = loaded.rules.map((rule) => {
-    const r = convertRule(rule, targets, ctx);
+    const r = leanResult(convertRule(rule, targets, ctx));
     progress.tick();
     return r;
   });
@@ -76,14 +77,23 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
   const out = s.out;
   // Stale files are judged only in folders rulecast alone names: the per-target folders.
   const managed = s.naming.startsWith("{target}/") ? targets : [];
-  if (args.check) return checkOutput(out ?? "out", files, archives, io, managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
+  const ownership = (folder: OutputFolder) =>
+    ownershipIn(folder, io, { paths: s.paths, files: loaded.texts.keys(), written: [...files, ...archives.map((a) => ({ path: a.path, content: "" }))], clean: failed === 0, managedDirs: managed });
+  if (args.check) return checkOutput(out ?? "out", files, archives, io, managed, ownership) || (findings ? EXIT_FINDINGS : EXIT_OK);
   if (failed > 0 && !args.skipErrors) {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
     return EXIT_FINDINGS;
   }
   if (out) {
     const outDir = resolve(io.cwd, out);
-    writeLocked(io, outDir, [...files, ...archives.map((a) => ({ path: a.path, content: a.bytes }))], { managedDirs: managed, removeStale: failed === 0 });
+    writeLocked(io, outDir, [...files, ...archives.map((a) => ({ path: a.path, content: a.bytes }))], {
+      managedDirs: managed,
+      removeStale: failed === 0,
+      ownership: (folder) => {
+        const o = ownership(folder);
+        return { files: [o.file], removable: o.removable };
+      },
+    });
   } else {
     for (const f of files) io.out(`==> ${oneLine(f.path)} <==\n${f.content}`);
   }
@@ -91,11 +101,24 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
 }
 
 /**
+ * The result without what only tests read (each file's and piece's intended `document`, which
+ * the Elastic target holds as a second copy of every rule's JSON): a run keeps every result
+ * until it writes, so these copies held about a tenth of its peak memory (SigmaHQ to splunk,elastic: 318 to 288 MiB).
+ */
+function leanResult(r: RuleResult): RuleResult {
+  const files = r.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) }));
+  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}) }))]));
+  return { ...r, files, pieces };
+}
+
+/**
  * Output paths from the naming template. The default keeps the targets' own names (what `npm
  * start` has always written); any other template needs each file's rule, which it carries.
  */
 function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<string, string>, naming: string): { files: TextFile[]; collisions: Diagnostic[] } {
-  if (naming === DEFAULT_NAMING) return { files: assembled.map((f) => ({ path: `${f.target}/${f.path}`, content: f.content })), collisions: [] };
+  if (naming === DEFAULT_NAMING) {
+    return { files: assembled.map((f) => ({ path: `${f.target}/${f.path}`, content: f.content, ...(f.rule ? { source: f.rule.source.file } : {}) })), collisions: [] };
+  }
   const named: NamedFile[] = assembled.map((f) => {
     const rule = f.rule;
     return {
@@ -111,10 +134,19 @@ function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<
 }
 
 /** `--check`: regenerate in memory and list every file that differs from what is on disk. */
-function checkOutput(outDir: string, files: readonly TextFile[], archives: readonly Archive[], io: Io, managedDirs: readonly string[]): number {
+function checkOutput(
+  outDir: string,
+  converted: readonly TextFile[],
+  archives: readonly Archive[],
+  io: Io,
+  managedDirs: readonly string[],
+  ownershipIn: (folder: OutputFolder) => Ownership,
+): number {
   const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
   // A link anywhere is refused before the first diff is printed.
-  for (const f of [...files, ...archives]) folder.entry(f.path);
+  for (const f of [...converted, ...archives]) folder.entry(f.path);
+  const ownership = ownershipIn(folder);
+  const files = [...converted, ownership.file];
   let differ = 0;
   for (const f of files) {
     const old = readForCheck(folder, f.path);
@@ -132,7 +164,7 @@ function checkOutput(outDir: string, files: readonly TextFile[], archives: reado
   const fresh = new Set([...files.map((f) => f.path), ...archives.map((a) => a.path)]);
   for (const dir of managedDirs) {
     for (const rel of folder.filesUnder(dir)) {
-      if (fresh.has(rel) || isLeftoverTemp(rel.slice(rel.lastIndexOf("/") + 1))) continue;
+      if (fresh.has(rel) || isLeftoverTemp(rel.slice(rel.lastIndexOf("/") + 1)) || !ownership.removable(rel)) continue;
       differ++;
       io.err(`${shownPath(join(outDir, rel))}: not written by a fresh conversion (its rule is gone or no longer converts); a run without --check removes it\n`);
     }

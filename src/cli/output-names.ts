@@ -64,7 +64,7 @@ export function nameOutputs(files: readonly NamedFile[], template: string): { fi
       continue;
     }
     taken.set(key, f);
-    out.push({ path, content: f.content });
+    out.push({ path, content: f.content, ...(f.rule ? { source: f.rule.file } : {}) });
   }
   return { files: out, collisions };
 }

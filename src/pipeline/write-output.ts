@@ -16,6 +16,8 @@ export interface FileToWrite {
   /** `/`-separated, relative to the output folder. */
   readonly path: string;
   readonly content: string | Uint8Array;
+  /** The rule file it was made from, as the run names it; none for bundles (the manifest records it). */
+  readonly source?: string;
 }
 
 /** A file that prints: what naming, `--check` diffs and stdout deal in. */
@@ -38,6 +40,12 @@ export interface WriteOptions {
    * writes or manages belong to no live run: a killed run left them, and they are removed.
    */
   readonly removeLeftovers?: boolean;
+  /**
+   * Which files the run owns (output-manifest.ts), decided under the caller's lock from what the
+   * folder holds: extra files to write last (the manifest) and which stale files may be removed.
+   * Without it every file in `managedDirs` not written now is stale.
+   */
+  readonly ownership?: (folder: OutputFolder) => { readonly files: readonly FileToWrite[]; readonly removable: (rel: string) => boolean };
   /** File-system calls; tests pass ones that fail like a full disk. */
   readonly fs?: OutputFs;
 }
@@ -55,7 +63,8 @@ export function writeOutput(outDir: string, files: readonly FileToWrite[], optio
   const folder = new OutputFolder(resolve(outDir), "write", options.fs);
   folder.ensureRoot();
 
-  const plan = files.map((f) => {
+  const owned = options.ownership?.(folder);
+  const plan = [...files, ...(owned?.files ?? [])].map((f) => {
     const abs = safeOutputPath(folder.root, f.path);
     if (!abs) throw new OutputWriteError(`${folder.root}${sep}${f.path}`, "not a file name inside the output folder");
     const rel = relative(folder.root, abs).split(sep).join("/");
@@ -79,7 +88,10 @@ export function writeOutput(outDir: string, files: readonly FileToWrite[], optio
     for (const rel of leftovers) folder.remove(rel);
   }
 
+  // The manifest is written after the files it records, and after the removals it no longer records.
+  const last = new Set(owned?.files.map((f) => f.path));
   for (const p of plan) {
+    if (last.has(p.path)) continue;
     if (p.same) {
       report.unchanged.push(p.path);
       continue;
@@ -91,9 +103,17 @@ export function writeOutput(outDir: string, files: readonly FileToWrite[], optio
   if (options.removeStale) {
     const keep = new Set(plan.map((p) => p.rel));
     for (const rel of managed) {
-      if (keep.has(rel) || isLeftoverTemp(rel)) continue;
+      if (keep.has(rel) || isLeftoverTemp(rel) || (owned && !owned.removable(rel))) continue;
       folder.remove(rel);
       report.removed.push(rel);
+    }
+  }
+  for (const p of plan) {
+    if (!last.has(p.path)) continue;
+    if (p.same) report.unchanged.push(p.path);
+    else {
+      folder.write(p.rel, p.bytes);
+      report.written.push(p.path);
     }
   }
   return report;

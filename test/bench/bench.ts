@@ -1,96 +1,82 @@
 /**
- * `npm run bench`: converts the whole SigmaHQ corpus to all three targets in one process and
- * reports rules per second, peak memory, and the ratio to the floor: the time the `yaml` package
- * alone needs to parse the same files, measured in the same run. Figures are ratios within one
- * run, so they compare across machines; absolute times are printed for reference only.
+ * `npm run bench`: the CLI as users run it, each measurement a child process timed by
+ * `/usr/bin/time` (CPU = user + system of the whole process, every thread; peak RSS), compared
+ * with the floor measured in the same run: a process that reads and parses the same YAML files
+ * with the `yaml` package and does nothing else. Figures are ratios within one run, so they
+ * compare across machines and survive a busy machine better than wall times (printed too).
+ *
+ * 3× is the corpus named three times through three links (`copy1..3 -> corpus`): 3× the rules
+ * to read and convert, under distinct paths. Their ids repeat, so copies 2 and 3 fail as
+ * duplicates after conversion and `--skip-errors` writes one copy's files: the work and what a
+ * run holds in memory grow 3×, the output does not.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { parseAllDocuments } from "yaml";
-import { convertRules } from "../../src/pipeline/convert.js";
-import { readRules } from "../../src/pipeline/read-rules.js";
-import { createConversionPool } from "../../src/pipeline/parallel-convert.js";
-import { availableParallelism } from "node:os";
-import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ruleFiles } from "./rule-files.js";
 
-const CORPUS = process.argv[2] ?? "../shared/corpus/sigma/rules";
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP ?? 4);
+const CORPUS = resolve(process.argv[2] ?? "../shared/corpus/sigma/rules");
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 1);
+const CLI = resolve("dist/src/cli/main.js");
+const FLOOR = resolve("dist/test/bench/yaml-floor.js");
+const TIME = "/usr/bin/time";
+if (!existsSync(TIME)) throw new Error(`${TIME} is needed (GNU time: apt-get install time)`);
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".yml") || e.name.endsWith(".yaml")) out.push(p);
-  }
-  return out;
+interface Measure {
+  /** CPU seconds, user + system. */
+  readonly cpu: number;
+  readonly wall: number;
+  readonly rssMiB: number;
+  readonly code: number;
+  readonly lastLine: string;
 }
 
-/** CPU time of the round that had the best wall time: every thread of the process, GC helpers too. */
-let bestCpu = 0;
+const work = mkdtempSync(join(tmpdir(), "rulecast-bench-"));
+for (const k of [1, 2, 3]) symlinkSync(CORPUS, join(work, `copy${k}`));
+const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("RULECAST_"))), NO_COLOR: "1" };
 
-async function best(f: () => unknown): Promise<number> {
-  let min = Infinity;
+/** The round with the least CPU (the one least disturbed by other processes); peak RSS is the largest seen. */
+function measure(args: readonly string[], fresh = true): Measure {
+  let best: Measure | undefined;
+  let rss = 0;
   for (let i = 0; i < ROUNDS; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    await f();
-    const wall = performance.now() - t;
-    if (wall < min) {
-      const used = process.cpuUsage(c);
-      bestCpu = (used.user + used.system) / 1000;
-      min = wall;
-    }
+    if (fresh) rmSync(join(work, "out"), { recursive: true, force: true });
+    const stats = join(work, "time.txt");
+    const r = spawnSync(TIME, ["-o", stats, "-f", "%U %S %e %M", process.execPath, ...args], { cwd: work, env, encoding: "utf8", maxBuffer: 1 << 30 });
+    const [user, sys, wall, kib] = readFileSync(stats, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    const lines = (r.stderr ?? "").trim().split("\n");
+    const m: Measure = { cpu: user! + sys!, wall: wall!, rssMiB: kib! / 1024, code: r.status ?? -1, lastLine: lines.filter((l) => !/^\s/.test(l)).slice(-2).join(" | ") };
+    rss = Math.max(rss, m.rssMiB);
+    if (!best || m.cpu < best.cpu) best = m;
   }
-  return min;
+  return { ...best!, rssMiB: rss };
 }
 
-const files = walk(CORPUS);
-const sources = files.map((path) => ({ path, text: readFileSync(path, "utf8") }));
-const ctx = testContext();
+const convert = (inputs: readonly string[], to: string, extra: readonly string[] = []) => [CLI, "convert", ...inputs, "--to", to, "--out", "out", "--skip-errors", ...extra];
+const rules = ruleFiles(CORPUS).length;
 
-const floor = await best(() => {
-  for (const s of sources) parseAllDocuments(s.text);
-});
-const floorCpu = bestCpu;
-let converted = 0;
-let failed = 0;
-let outputs = 0;
-const full = await best(() => {
-  const read = readRules(sources);
-  const r = convertRules(read.rules, TARGET_NAMES, ctx);
-  converted = r.outcomes.filter((o) => o.failed.length === 0 && !o.skipped).length;
-  failed = r.outcomes.filter((o) => o.failed.length > 0).length + new Set(read.diagnostics.filter((d) => d.severity === "error").map((d) => d.file)).size;
-  outputs = r.files.length;
-});
-const fullCpu = bestCpu;
-const readOnly = await best(() => readRules(sources));
-const readCpu = bestCpu;
+const floor1 = measure([FLOOR, "copy1"]);
+const floor3 = measure([FLOOR, "copy1", "copy2", "copy3"]);
+const one = measure(convert(["copy1"], "splunk"));
+const three = measure(convert(["copy1"], "sigma,splunk,elastic"));
+const check = measure(convert(["copy1"], "sigma,splunk,elastic", ["--check"]).filter((a) => a !== "--skip-errors"), false);
+const se1 = measure(convert(["copy1"], "splunk,elastic"));
+const se3 = measure(convert(["copy1", "copy2", "copy3"], "splunk,elastic"));
+rmSync(work, { recursive: true, force: true });
 
-let parallelConverted = 0;
-const pool = createConversionPool({ options: ctx.options });
-// Unmeasured rounds start the workers and warm their JIT, as the rounds above warmed this thread
-// (each worker sees only half the corpus per round, so it needs a few more to reach steady state).
-for (let i = 0; i < WARMUP_ROUNDS; i++) await pool.convert(sources, TARGET_NAMES, ctx);
-const parallel = await best(async () => {
-  const r = await pool.convert(sources, TARGET_NAMES, ctx);
-  parallelConverted = r.result.outcomes.filter((o) => o.failed.length === 0 && !o.skipped).length;
-});
-const parallelCpu = bestCpu;
-await pool.close();
-if (parallelConverted !== converted) throw new Error(`parallel run converted ${parallelConverted}, sequential ${converted}`);
+const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const row = (name: string, m: Measure, floor: Measure, n: number) =>
+  `${name.padEnd(34)} CPU ${m.cpu.toFixed(2).padStart(6)} s = ${x(m.cpu, floor.cpu).padStart(6)} floor | ${Math.round(n / m.cpu)} rules/CPU-s, ${Math.round(n / m.wall)} rules/s wall (${m.wall.toFixed(1)} s) | peak RSS ${m.rssMiB.toFixed(0)} MiB = ${x(m.rssMiB, floor.rssMiB)} floor's | exit ${m.code}`;
 
-const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`corpus: ${files.length} files (${CORPUS}), targets: ${TARGET_NAMES.join(", ")}, best of ${ROUNDS}`);
-console.log(`rules converted to all targets: ${converted}, failed for some target: ${failed}, files written in memory: ${outputs}`);
-console.log(`yaml parse floor: ${floor.toFixed(0)} ms`);
-console.log(`read (yaml + Sigma → IR): ${readOnly.toFixed(0)} ms = ${(readOnly / floor).toFixed(2)}x floor`);
-console.log(`read + convert to ${TARGET_NAMES.length} targets: ${full.toFixed(0)} ms = ${(full / floor).toFixed(2)}x floor, ${Math.round((files.length / full) * 1000)} rules/s`);
-console.log(`same, on ${availableParallelism()} warm worker threads (after ${WARMUP_ROUNDS} unmeasured rounds): ${parallel.toFixed(0)} ms = ${(parallel / floor).toFixed(2)}x floor, ${Math.round((files.length / parallel) * 1000)} rules/s`);
-// CPU time counts V8's GC helper threads, which a single-threaded run gets for free on the idle
-// core; with both cores busy they compete, so CPU / cores bounds what the pool's wall time can be.
-const cpuLine = (name: string, cpu: number) => `${name} ${cpu.toFixed(0)} ms = ${(cpu / floor).toFixed(2)}x floor`;
-console.log(`CPU time (all threads): ${[cpuLine("floor", floorCpu), cpuLine("read", readCpu), cpuLine("one thread", fullCpu), cpuLine("pool", parallelCpu)].join("; ")}`);
-console.log(`pool lower bound from CPU: ${(parallelCpu / availableParallelism()).toFixed(0)} ms = ${(parallelCpu / availableParallelism() / floor).toFixed(2)}x floor`);
-console.log(`peak RSS: ${rss.toFixed(0)} MiB`);
+console.log(`corpus: ${CORPUS}, ${rules} rule files; best CPU of ${ROUNDS} round(s) (BENCH_ROUNDS); node ${process.version}`);
+console.log(row("yaml floor 1x", floor1, floor1, rules));
+console.log(row("yaml floor 3x", floor3, floor1, 3 * rules));
+console.log(row("convert 1x to splunk", one, floor1, rules));
+console.log(row("convert 1x to sigma,splunk,elastic", three, floor1, rules));
+console.log(row("convert --check 1x, three targets", check, floor1, rules));
+console.log(row("convert 1x to splunk,elastic", se1, floor1, rules));
+console.log(row("convert 3x to splunk,elastic", se3, floor3, 3 * rules));
+console.log(`peak RSS 3x / 1x (splunk,elastic): ${x(se3.rssMiB, se1.rssMiB)} (goal <= 1.25x); floor's 3x / 1x: ${x(floor3.rssMiB, floor1.rssMiB)}`);
+console.log(`CPU three targets / floor: ${x(three.cpu, floor1.cpu)} (goal <= 2.0x); one target / floor: ${x(one.cpu, floor1.cpu)}`);
+console.log(`last lines: three targets: ${three.lastLine}`);

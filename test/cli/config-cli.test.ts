@@ -15,7 +15,7 @@ test("the config is found from a subfolder; its paths are relative to it", () =>
   const dir = tempTree({ "rulecast.config.yaml": "rules: [rules]\ntargets: [splunk]\nout: build\n", "rules/a.yaml": seed, "docs/.keep": "" });
   const r = rulecast(["convert"], join(dir, "docs"));
   assert.is(r.code, 0, r.stderr);
-  assert.equal(readdirSync(join(dir, "build")), ["splunk"]);
+  assert.equal(readdirSync(join(dir, "build")).sort(), [".rulecast-manifest.json", "splunk"]);
 });
 
 test("precedence: flag > RULECAST_* > config > built-in", () => {

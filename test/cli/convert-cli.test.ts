@@ -45,7 +45,7 @@ test("a clean run exits 0 and writes every target", () => {
   const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /1 converted, 0 skipped, 0 failed/);
-  assert.equal(readdirSync(join(dir, "out")).sort(), ["elastic", "sigma", "splunk"]);
+  assert.equal(readdirSync(join(dir, "out")).sort(), [".rulecast-manifest.json", "elastic", "sigma", "splunk"]);
   assert.ok(existsSync(join(dir, "out/elastic/rules.ndjson")));
 });
 

@@ -85,7 +85,7 @@ test("a file name that grows past 255 bytes with its target's extension fails th
   const r = await rulecastInProcess(["convert", "rules", "--to", "sigma,splunk,elastic", "--naming", "{target}/{path}", "--out", "out", "--skip-errors"], dir);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`^rules/${long}\\.yml:1:1: error output/invalid-name: cannot name a file "elastic/k+…" under --out: a name in it is 256 bytes long \\(at most 255\\)`, "m"));
-  assert.equal(writtenFiles(join(dir, "out")), ["elastic/rules.ndjson", "elastic/short.json", "sigma/short.yml", "splunk/macros.conf", "splunk/savedsearches.conf", "splunk/short.spl"]);
+  assert.equal(writtenFiles(join(dir, "out")), [".rulecast-manifest.json", "elastic/rules.ndjson", "elastic/short.json", "sigma/short.yml", "splunk/macros.conf", "splunk/savedsearches.conf", "splunk/short.spl"]);
 });
 
 /** Names Windows keeps for devices (any extension) or cannot hold (a trailing dot or space), per path segment. */
@@ -121,7 +121,7 @@ test("Windows device names and names ending in a dot or space get _rule, in ever
   const ids = tempTree({ "rules/a.yaml": withId(1, "CON"), "rules/b.yaml": withId(2, "lpt3.x"), "rules/c.yaml": withId(3, "trailing.") });
   const byId = await rulecastInProcess(["convert", "rules", "--to", "sigma", "--naming", "{target}/{id}", "--out", "out"], ids);
   assert.is(byId.code, 0, byId.stderr);
-  assert.equal(writtenFiles(join(ids, "out")), ["sigma/CON_rule.yml", "sigma/lpt3_rule.x.yml", "sigma/trailing._rule.yml"]);
+  assert.equal(writtenFiles(join(ids, "out")), [".rulecast-manifest.json", "sigma/CON_rule.yml", "sigma/lpt3_rule.x.yml", "sigma/trailing._rule.yml"]);
 });
 
 test("names that differ only in Unicode normalisation or case are one file on macOS and Windows: a collision", async () => {
