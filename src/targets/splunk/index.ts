@@ -348,7 +348,7 @@ function dataSourceEntries(raw: readonly string[] | undefined): DataSourceEntry[
  * under `sigma` it is written, with a warning.
  */
 function taggedFieldProblems(q: Query, ds: DataSource, ls: Logsource, taxonomy: string): SelectProblem[] {
-  const out = fieldsOutsideTaggedData(q, ds, cimMappings());
+  const out = fieldsOutsideTaggedData(q, ds, cimMappings);
   if (!out) return [];
   const names = out.fields.map((f) => `\`${f}\``).join(", ");
   return [

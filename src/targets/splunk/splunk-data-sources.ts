@@ -238,12 +238,13 @@ export function sayLogsource(ls: Logsource): string {
  * fields a query reads that the data set lacks, by name. A user's own selector (their proxy's
  * sourcetype) says the events are that product's, so nothing is checked then.
  */
-export function fieldsOutsideTaggedData(q: Query, ds: DataSource, cim: CimMappings): { dataset: string; tag: string; fields: string[] } | undefined {
+// `cim` is asked for only when a tag selects the events: the CIM tables are read on first use.
+export function fieldsOutsideTaggedData(q: Query, ds: DataSource, cim: () => CimMappings): { dataset: string; tag: string; fields: string[] } | undefined {
   if (ds.from !== "default" || !("conditions" in ds.selector)) return undefined;
   const tag = ds.selector.conditions["tag"];
   if (typeof tag !== "string") return undefined;
   const key = TAGGED_DATASETS[tag];
-  const dataset = key ? cim.datasets.get(key) : undefined;
+  const dataset = key ? cim().datasets.get(key) : undefined;
   if (!dataset) return undefined;
   const fields = [...new Set(queryFields(q).map((f) => f.field))].filter((f) => !dataset.fields.has(f) && !(SELECTOR_FIELDS as readonly string[]).includes(f));
   return fields.length > 0 ? { dataset: dataset.key, tag, fields } : undefined;
