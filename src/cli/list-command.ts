@@ -53,7 +53,8 @@ export function runList(args: LoadFlags & { readonly what: string; readonly mapp
       const own = registry.targets.flatMap((t) => t.lists ?? []).find((l) => l.name === args.what);
       if (!own) throw new UsageError(`unknown list \`${args.what}\` (valid: ${listWhat(registry).join(", ")})`);
       const declared = declaredMappings(registry);
-      own.print(loadMappings(loadSettings(args, io, registry).settings.mappings, declared), (text) => io.out(text));
+      const { settings } = loadSettings(args, io, registry);
+      own.print(loadMappings(settings.mappings, declared), (text) => io.out(text), settings.options);
       return EXIT_OK;
     }
   }

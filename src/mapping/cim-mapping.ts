@@ -133,3 +133,55 @@ export function findCimRoute(routes: readonly CimRoute[], ls: Logsource | undefi
   }
   return undefined;
 }
+
+/** A user's CIM home for a field: `CommandLine -> Endpoint.Processes.process` (config `splunk.cim_fields`). */
+export interface CimFieldOverride {
+  readonly from: string;
+  readonly dataset: string;
+  readonly to: string;
+}
+
+const SOURCE_FIELD = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
+
+/**
+ * One `splunk.cim_fields` entry read against the CIM tables, or what is wrong with it. An unknown
+ * data model, data set or field names the valid ones: a typo must not silently map nothing.
+ */
+export function parseCimFieldOverride(entry: string, cim: CimMappings): CimFieldOverride | { readonly problem: string } {
+  const m = /^\s*(\S+)\s*->\s*(\S+)\s*$/.exec(entry);
+  const form = "write FIELD -> DataModel.DataSet.cim_field, e.g. CommandLine -> Endpoint.Processes.process";
+  if (!m || !SOURCE_FIELD.test(m[1]!)) return { problem: `\`${entry}\` is not a CIM field mapping (${form})` };
+  const parts = m[2]!.split(".");
+  const models = [...new Set([...cim.datasets.values()].map((d) => d.model))];
+  const model = parts[0]!;
+  if (!models.includes(model)) return { problem: `unknown CIM data model \`${model}\` in \`${entry}\` (valid: ${models.join(", ")})` };
+  const sets = [...cim.datasets.values()].filter((d) => d.model === model);
+  const dataset = cim.datasets.get(`${model}.${parts[1] ?? ""}`);
+  if (parts.length !== 3 || !dataset) {
+    if (!dataset) return { problem: `unknown data set \`${model}.${parts[1] ?? ""}\` of CIM data model ${model} in \`${entry}\` (valid: ${sets.map((d) => d.key).join(", ")})` };
+    return { problem: `\`${m[2]}\` names no field of ${dataset.key} (${form})` };
+  }
+  const to = parts[2]!;
+  if (!dataset.fields.has(to)) return { problem: `\`${to}\` is not a field of CIM ${dataset.key} (valid: ${[...dataset.fields].join(", ")})` };
+  if (![...cim.sigma, ...cim.ecs].some((r) => r.dataset === dataset)) {
+    return { problem: `no log source reaches CIM ${dataset.key}, so a field mapped there is never used (data sets with log sources: ${[...new Set([...cim.sigma, ...cim.ecs].map((r) => r.dataset.key))].join(", ")})` };
+  }
+  return { from: m[1]!, dataset: dataset.key, to };
+}
+
+/** The CIM tables with a user's field homes on top: each wins over the packaged row of its data set, in both taxonomies' routes. */
+export function withCimOverrides(cim: CimMappings, overrides: readonly CimFieldOverride[]): CimMappings {
+  if (overrides.length === 0) return cim;
+  const route = (r: CimRoute): CimRoute => {
+    const mine = overrides.filter((o) => o.dataset === r.dataset.key);
+    if (mine.length === 0) return r;
+    const fields = new Map(r.fields.fields);
+    const widening = new Map(r.widening);
+    for (const o of mine) {
+      fields.set(o.from, { from: o.from, to: o.to, value: "same" });
+      widening.delete(o.from);
+    }
+    return { ...r, fields: { ...r.fields, fields }, widening };
+  };
+  return { ...cim, sigma: cim.sigma.map(route), ecs: cim.ecs.map(route) };
+}

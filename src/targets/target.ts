@@ -101,8 +101,8 @@ export interface TargetList {
   readonly name: string;
   /** What it shows, for `rulecast list --help`. */
   readonly summary: string;
-  /** Writes the list, one line per call or several. */
-  print(mappings: Mappings, out: (text: string) => void): void;
+  /** Writes the list, one line per call or several; `options` are the run's settings (a list may show what the config changed). */
+  print(mappings: Mappings, out: (text: string) => void, options: OptionValues): void;
 }
 
 export interface TargetSpec<Name extends string = string> {

@@ -71,11 +71,11 @@ test("list data-sources: per log source, the raw-event conditions and the CIM da
   const r = rulecast(["list", "data-sources"], tempTree({}));
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.split("\n");
-  assert.match(lines[0]!, /^log source +raw events \(--splunk-taxonomy sigma\) +CIM data set \(--splunk-taxonomy cim\)$/);
-  assert.ok(lines.some((l) => /^category=process_creation,product=windows +source="XmlWinEventLog:Microsoft-Windows-Sysmon\/Operational" EventCode IN \(1\) +Endpoint\.Processes$/.test(l)), r.stdout);
+  assert.match(lines[0]!, /^log source +data source +raw events \(--splunk-taxonomy sigma\) +CIM data set \(--splunk-taxonomy cim\)$/);
+  assert.ok(lines.some((l) => /^category=process_creation,product=windows +sysmon +source="XmlWinEventLog:Microsoft-Windows-Sysmon\/Operational" EventCode IN \(1\) +Endpoint\.Processes$/.test(l)), r.stdout);
   assert.ok(lines.some((l) => /^category=registry_set,product=windows .* Endpoint\.Registry \(action=modified\)$/.test(l)), r.stdout);
-  assert.ok(lines.some((l) => /^category=proxy +tag="proxy" +Web\.Web$/.test(l)), r.stdout);
-  assert.ok(lines.some((l) => /^category=dns_query +- +Network_Resolution\.DNS$/.test(l)), r.stdout);
+  assert.ok(lines.some((l) => /^category=proxy +- +tag="proxy" +Web\.Web$/.test(l)), r.stdout);
+  assert.ok(lines.some((l) => /^category=dns_query +- +- +Network_Resolution\.DNS$/.test(l)), r.stdout);
 });
 
 test("reserved or invalid app names are refused with exit 2", () => {

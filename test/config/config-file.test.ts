@@ -22,7 +22,7 @@ test("problems carry the file, line and column of the key or value", () => {
     ["unmapped: ignore\n", "c.yaml:1:11 unmapped: must be one of error, warning, keep, skip"],
     ["targets: [a\n", "c.yaml:2:1 "],
     ["splunk:\n  app: 9 bad\n", "c.yaml:2:8 splunk.app: `9 bad` is not a Splunk app name"],
-    ["splunk:\n  colour: red\n", "c.yaml:2:3 splunk.colour: unknown key `colour` (known: app, index, app_version, taxonomy, alert, lag)"],
+    ["splunk:\n  colour: red\n", "c.yaml:2:3 splunk.colour: unknown key `colour` (known: app, index, app_version, taxonomy, alert, data_sources, cim_fields, lag)"],
     ["elastic_language: sql\n", "c.yaml:1:19 elastic_language: must be one of eql, kuery, lucene"],
   ];
   for (const [text, want] of cases) {

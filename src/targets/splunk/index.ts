@@ -11,10 +11,10 @@ import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationMs, formatDuration, parseDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import { matchWindow } from "../../ir/match-window.js";
-import type { Query, SequenceStep } from "../../ir/query.js";
+import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { sequenceConditionProblem } from "../../ir/sequence-condition.js";
-import { loadCimMappings, type CimMappings } from "../../mapping/cim-mapping.js";
+import { loadCimMappings, parseCimFieldOverride, withCimOverrides, type CimFieldOverride, type CimMappings } from "../../mapping/cim-mapping.js";
 import { CORE_OPTIONS } from "../../options/core-options.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
@@ -23,10 +23,10 @@ import { renderSplSample, renderSplSequence, type SplStep } from "../../query/sp
 import { templateView, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
 import { appNameProblem, splunkAppFiles } from "./splunk-app.js";
 import { cimSearch } from "./splunk-cim.js";
-import { listDataSources } from "./splunk-data-sources.js";
+import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataSource, selectEvents, sayLogsource, type DataSource, type DataSourceEntry, type SelectProblem } from "./splunk-data-sources.js";
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
-import { splunkSchedule } from "./splunk-schedule.js";
+import { splunkSchedule, windowJoins } from "./splunk-schedule.js";
 import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
 import { tgz } from "./tar-writer.js";
 
@@ -74,6 +74,29 @@ const SPLUNK_OPTIONS = [
     help: "Splunk ES risk events (risk-based alerting), notable events, or both",
     commands: ["convert", "check"],
   },
+  {
+    key: "splunkDataSources",
+    flag: "splunk-data-source",
+    config: ["splunk", "data_sources"],
+    env: "RULECAST_SPLUNK_DATA_SOURCES",
+    list: true,
+    help: "what selects a log source's events: `NAME -> SELECTOR` (NAME from `list data-sources`: sysmon, wineventlog_security, powershell, ...) or `category=proxy -> SELECTOR`; SELECTOR is a macro (`sysmon`) or index=/source=/sourcetype=/eventtype=/tag= terms",
+    commands: ["convert", "check", "list"],
+    check: dataSourceProblem,
+  },
+  {
+    key: "splunkCimFields",
+    flag: "splunk-cim-field",
+    config: ["splunk", "cim_fields"],
+    env: "RULECAST_SPLUNK_CIM_FIELDS",
+    list: true,
+    help: "a field's CIM home for --splunk-taxonomy cim, over the packaged one: `FIELD -> DataModel.DataSet.cim_field` (Sigma or ECS name)",
+    commands: ["convert", "check", "list"],
+    check: (v: string) => {
+      const r = parseCimFieldOverride(v, cimMappings());
+      return "problem" in r ? r.problem : undefined;
+    },
+  },
   { key: "splunkLag", config: ["splunk", "lag"], default: "10m", help: "ingestion lag: each Splunk search window ends this long before its run", commands: [], check: lagProblem },
 ] as const satisfies readonly OptionSpec[];
 
@@ -85,7 +108,9 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   title: "Splunk",
   summary: "SPL (<slug>.spl), one savedsearches.conf and macros.conf; --splunk-app packages an app",
   taxonomy: "sigma",
-  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }, { pass: "lowerLogsource", mapping: MAPPING }],
+  // The log source becomes its data source in the renderer (splunk-data-sources.ts): a user's
+  // data source may be a macro, which no query node can hold.
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }],
   // The CIM search reads the rule as written (Sigma or ECS names); rules no data set holds fall back.
   forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes" }], renderRule: renderCimRule }],
   options: SPLUNK_OPTIONS,
@@ -102,7 +127,7 @@ export const splunkTarget: TargetSpec<"splunk"> = {
     {
       name: "data-sources",
       summary: "what selects each log source's events in Splunk: raw conditions, and the CIM data set",
-      print: (mappings, out) => listDataSources(mappings.target(MAPPING), cimMappings(), out),
+      print: (_mappings, out, options) => listDataSources(cimMappings(), dataSourceEntries(options.splunkDataSources as readonly string[] | undefined), out),
     },
   ],
   examples: [
@@ -120,6 +145,22 @@ let cim: CimMappings | undefined;
 function cimMappings(): CimMappings {
   cim ??= loadCimMappings();
   return cim;
+}
+
+const userCimCache = new Map<string, CimMappings>();
+/** The CIM tables with `splunk.cim_fields` on top (each entry was checked when the settings were read). */
+function userCim(entries: readonly string[] | undefined): CimMappings {
+  if (!entries || entries.length === 0) return cimMappings();
+  const key = JSON.stringify(entries);
+  let c = userCimCache.get(key);
+  if (!c) {
+    const overrides = entries.flatMap((e): CimFieldOverride[] => {
+      const r = parseCimFieldOverride(e, cimMappings());
+      return "problem" in r ? [] : [r];
+    });
+    userCimCache.set(key, (c = withCimOverrides(cimMappings(), overrides)));
+  }
+  return c;
 }
 
 /** macros.conf: one `search *` macro per detection; `document` is what it must read back as. */
@@ -151,7 +192,8 @@ function packageApp(files: readonly RenderedFile[], ctx: RenderContext): Package
 
 /** A data-model search where a CIM data set holds the rule's events; otherwise the raw-event form, with a warning. */
 function renderCimRule(rule: Rule, ctx: RenderContext): TargetResult | { readonly fallback: readonly Diagnostic[] } {
-  const c = cimSearch(rule, cimMappings(), { summariesOnly: false });
+  const { splunkCimFields } = typedOptions(SPLUNK_OPTIONS, ctx.options);
+  const c = cimSearch(rule, userCim(splunkCimFields), { summariesOnly: false });
   if (!c.ok) {
     return {
       fallback: [
@@ -186,10 +228,15 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
     return { search: r.search, condition, keys: [...by, ...s.by] };
   };
 
+  const { splunkDataSources, splunkTaxonomy } = typedOptions(SPLUNK_OPTIONS, ctx.options);
+  const selected = selectEvents(rule.query, rule.logsource, dataSourceEntries(splunkDataSources), (q, ds, ls) => taggedFieldProblems(q, ds, ls, splunkTaxonomy));
+  for (const p of selected.problems) diagnostics.push(ruleDiagnostic(rule, p));
+  if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
+
   let spl: string | undefined;
   // Fields every result row carries, for risk objects: raw events always have Splunk's `host`.
   let resultFields: readonly string[] = ["host"];
-  const q = rule.query;
+  const q = selected.query;
   switch (q.kind) {
     case "sequence": {
       if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
@@ -238,18 +285,18 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
       break;
     default: {
       const r = boolean(q);
-      if (r) spl = [r.search || "*", ...(r.where ? [`| where ${r.where}`] : [])].join("\n");
+      if (r) spl = [r.search || (selected.prefix ? "" : "*"), ...(r.where ? [`| where ${r.where}`] : [])].join("\n");
     }
   }
   if (spl === undefined || diagnostics.some((d) => d.severity === "error")) {
     if (!diagnostics.some((d) => d.severity === "error")) error("splunk/not-converted", "the query could not be converted to SPL");
     return { files: [], bundle: [], diagnostics };
   }
-  return finishRule(rule, ctx, spl, resultFields, diagnostics, true);
+  return finishRule(rule, ctx, spl, resultFields, diagnostics, true, selected.prefix);
 }
 
 /** The search with its index and filter macro, its schedule and alerting, as a .spl file and a stanza. */
-function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: readonly string[], diagnostics: Diagnostic[], withIndex: boolean): TargetResult {
+function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: readonly string[], diagnostics: Diagnostic[], withIndex: boolean, dataSource?: string): TargetResult {
   const { splunkApp, splunkIndex, splunkLag, splunkAlert } = typedOptions(SPLUNK_OPTIONS, ctx.options);
   const { enable } = typedOptions(CORE_OPTIONS, ctx.options);
   const error = (code: string, message: string, hint?: string) =>
@@ -257,14 +304,25 @@ function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: r
   const warn = (code: string, message: string) => diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code, message }));
   const indexProblem = splunkIndex !== undefined ? splunkIndexProblem(splunkIndex) : undefined;
   if (indexProblem) error("splunk/index-name", indexProblem);
-  const body = splunkIndex && withIndex ? `index=${splunkIndex} ${spl}` : spl;
+  // A user's data source says where its events are: its own index, or a macro that names one, replaces --splunk-index.
+  const ownIndex = dataSource !== undefined && (dataSource.startsWith("`") || /(^| )index=/.test(dataSource));
+  const front = [...(splunkIndex && withIndex && !ownIndex ? [`index=${splunkIndex}`] : []), ...(dataSource ? [dataSource] : [])].join(" ");
+  const body = front ? (spl.startsWith("\n") || spl === "" ? `${front}${spl}` : `${front} ${spl}`) : spl;
   // Every search ends in its own filter macro (`search *` in macros.conf), so tuning never edits the detection.
   const search = `${body}\n| \`${filterMacro(rule)}\``;
 
   const schedule = splunkSchedule(rule.id, rule.schedule.interval, parseDuration(splunkLag)!, matchWindow(rule.query));
   if (!schedule) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
-  else if (!schedule.exact) {
-    warn("splunk/schedule-inexact", `interval ${formatDuration(rule.schedule.interval)} does not divide the hour/day: cron \`${schedule.cron}\` runs closer together at each boundary, so consecutive search windows overlap there`);
+  else {
+    // Each run searches one interval (a sequence's own window on top overlaps by design).
+    const joins = windowJoins(schedule.cron, Math.round(durationMs(rule.schedule.interval) / 60000));
+    const every = formatDuration(rule.schedule.interval);
+    if (joins.gap > 0) {
+      warn("splunk/schedule-gap", `interval ${every} does not divide the hour/day: cron \`${schedule.cron}\` leaves up to ${joins.gap}m between one run's window and the next, and events there are never searched`);
+    }
+    if (joins.overlap > 0) {
+      warn("splunk/schedule-overlap", `interval ${every} does not divide the hour/day: cron \`${schedule.cron}\` runs up to ${joins.overlap}m closer together than its window, so consecutive windows overlap there and events in the overlap alert twice`);
+    }
   }
   const risk = splunkAlert === "notable" ? undefined : riskAction(rule, resultFields);
   if (splunkAlert !== "notable" && !risk) {
@@ -275,6 +333,32 @@ function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: r
   const piece = renderStanza(rule, search, ctx, splunkApp, { error, warn }, { schedule, ...(risk ? { risk } : {}), notable: splunkAlert !== "risk", enabled });
   if (!piece || diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
   return { files: [{ path: `${slugify(rule.name)}.spl`, content: `${search}\n` }], bundle: [piece], diagnostics };
+}
+
+/** The `splunk.data_sources` entries (each was checked when the settings were read). */
+function dataSourceEntries(raw: readonly string[] | undefined): DataSourceEntry[] {
+  return (raw ?? []).flatMap((e) => {
+    const r = parseDataSource(e);
+    return "problem" in r ? [] : [r];
+  });
+}
+
+/**
+ * Proxy, web and firewall events selected by their CIM tag carry CIM names: a field the data set
+ * lacks matches nothing there. Under `--splunk-taxonomy cim` that rule is refused (the field named);
+ * under `sigma` it is written, with a warning.
+ */
+function taggedFieldProblems(q: Query, ds: DataSource, ls: Logsource, taxonomy: string): SelectProblem[] {
+  const out = fieldsOutsideTaggedData(q, ds, cimMappings);
+  if (!out) return [];
+  const names = out.fields.map((f) => `\`${f}\``).join(", ");
+  return [
+    {
+      severity: taxonomy === "cim" ? "error" : "warning",
+      code: "splunk/raw-field-not-cim",
+      message: `log source ${sayLogsource(ls)} is selected by tag=${out.tag}, whose events carry ${out.dataset}'s CIM field names; ${names} ${out.fields.length === 1 ? "is not one" : "are not"}, so the search matches only events that also have ${out.fields.length === 1 ? "that field" : "those fields"} (map ${out.fields.length === 1 ? "it" : "them"} in the config's mappings, or give the log source its own data source in splunk.data_sources)`,
+    },
+  ];
 }
 
 const NO_RISK_OBJECT = "the search's results carry no field naming a risk object (dest, src, host, user, src_user, or a Windows account field), so no risk event is written";

@@ -85,3 +85,59 @@ export const ALERT_SEVERITY: Readonly<Record<string, number>> = {
   high: 5,
   critical: 6,
 };
+
+/** How consecutive runs' windows meet: the widest gap and the widest overlap, in minutes (0: they tile). */
+export interface WindowJoins {
+  readonly gap: number;
+  readonly overlap: number;
+}
+
+/**
+ * Runs the cron (the forms splunkSchedule writes: minute, hour and day-of-month fields of `*`, `N`,
+ * `A-B/N`, `*\/N`) over a span long enough to meet every boundary it has (two days; for a
+ * day-of-month step, fourteen months including a leap February), and compares the time between
+ * consecutive runs with the window each run searches (`windowMinutes`). A longer time between runs
+ * is a gap: events there are never searched. A shorter one is an overlap: they are searched twice,
+ * and alert twice.
+ */
+export function windowJoins(cron: string, windowMinutes: number): WindowJoins {
+  const [m0, h0, d0] = cron.split(" ");
+  const minute = cronField(m0!, 0);
+  const hour = cronField(h0!, 0);
+  const dom = cronField(d0!, 1);
+  const days = dom === "*" ? 2 : 14 * 31;
+  const start = Date.UTC(2024, 0, 1);
+  const runs: number[] = [];
+  for (let d = 0; d < days; d++) {
+    const day = new Date(start + d * 86400000);
+    if (!fieldHas(dom, day.getUTCDate())) continue;
+    for (let h = 0; h < 24; h++) {
+      if (!fieldHas(hour, h)) continue;
+      for (let m = 0; m < 60; m++) if (fieldHas(minute, m)) runs.push((start + d * 86400000) / 60000 + h * 60 + m);
+    }
+  }
+  let gap = 0;
+  let overlap = 0;
+  for (let i = 1; i < runs.length; i++) {
+    const between = runs[i]! - runs[i - 1]!;
+    gap = Math.max(gap, between - windowMinutes);
+    overlap = Math.max(overlap, windowMinutes - between);
+  }
+  return { gap, overlap };
+}
+
+type CronField = "*" | { readonly from: number; readonly to: number; readonly step: number };
+
+function cronField(f: string, min: number): CronField {
+  if (f === "*") return "*";
+  const m = /^(?:(\*)|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(f);
+  if (!m) throw new Error(`cron field \`${f}\` is not one splunkSchedule writes`);
+  const from = m[1] ? min : Number(m[2]);
+  const to = m[1] ? Number.MAX_SAFE_INTEGER : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? Number.MAX_SAFE_INTEGER : from;
+  return { from, to, step: m[4] !== undefined ? Number(m[4]) : 1 };
+}
+
+function fieldHas(f: CronField, v: number): boolean {
+  if (f === "*") return true;
+  return v >= f.from && v <= f.to && (v - f.from) % f.step === 0;
+}
