@@ -53,6 +53,14 @@ export type Expr =
       readonly right: Expr;
     };
 
+/**
+ * The name a Sigma rule gave the search this node is (`filter_main_generic`), set by the Sigma
+ * reader on the top node of each search identifier and kept by every pass that spreads the node.
+ * Only the Sigma printer reads it, to write the search under its own name again; it never changes
+ * what a node matches. See docs/ir.md.
+ */
+export type SearchName = string;
+
 export type CompareOp = "eq" | "neq" | RangeOp;
 
 export interface SequenceStep {
@@ -87,8 +95,8 @@ export interface CountCondition {
 }
 
 export type Query =
-  | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span }
-  | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span }
+  | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span; readonly search?: SearchName }
+  | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span; readonly search?: SearchName }
   | { readonly kind: "not"; readonly child: Query; readonly span?: Span }
   /** Matches every event (empty KQL query, EQL `where true`). */
   | { readonly kind: "all"; readonly span?: Span }
@@ -106,8 +114,9 @@ export type Query =
       /** EQL `?field`: the field may be missing from the index mapping (then it is null). */
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
-  | { readonly kind: "exists"; readonly field: string; readonly optional?: boolean; readonly span?: Span }
+  | { readonly kind: "exists"; readonly field: string; readonly optional?: boolean; readonly span?: Span; readonly search?: SearchName }
   | {
       readonly kind: "range";
       readonly field: string;
@@ -115,6 +124,7 @@ export type Query =
       readonly value: Value; // number, or string for dates / date math
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   | {
       readonly kind: "regex";
@@ -126,14 +136,16 @@ export type Query =
       readonly dotAll?: boolean;
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
-  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly optional?: boolean; readonly span?: Span }
+  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly optional?: boolean; readonly span?: Span; readonly search?: SearchName }
   /** Free text over every field (KQL bare value, Sigma keywords). */
   | {
       readonly kind: "keyword";
       readonly value: Value;
       readonly caseSensitive: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   /** Two fields hold the same value (Sigma `fieldref`). */
   | {
@@ -142,6 +154,7 @@ export type Query =
       readonly other: string;
       readonly caseSensitive: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   /** A comparison between expressions, for what the nodes above cannot say. */
   | {
