@@ -9,6 +9,9 @@ import { loadMappings } from "../dist/src/mapping/mappings.js";
 import { convertRule } from "../dist/src/pipeline/convert.js";
 import { readRules } from "../dist/src/pipeline/read-rules.js";
 import { loadTemplates } from "../dist/src/render/templates.js";
+import { defaultOptionValues } from "../dist/src/options/option-spec.js";
+import { BUILTIN_TARGETS } from "../dist/src/targets/registry.js";
+import { declaredMappings, declaredOptions } from "../dist/src/targets/target.js";
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -27,7 +30,13 @@ const walk = (d, out = []) => {
   return out;
 };
 const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
-const ctx = { templates: loadTemplates(), mappings: loadMappings(), options: { elasticLanguage: "eql", unmapped: "error", ...extra } };
+const ctx = {
+  targets: BUILTIN_TARGETS.targets,
+  templates: loadTemplates(),
+  mappings: loadMappings({}, declaredMappings(BUILTIN_TARGETS)),
+  options: { ...defaultOptionValues(declaredOptions(BUILTIN_TARGETS)), ...extra },
+  vars: {},
+};
 
 // The Sigma JSON schemas (../shared/reference/schemas/sigma); a custom attribute is a top-level key
 // the schema does not define (the schemas allow them, SigmaHQ review does not).

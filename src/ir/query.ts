@@ -53,6 +53,14 @@ export type Expr =
       readonly right: Expr;
     };
 
+/**
+ * The name a Sigma rule gave the search this node is (`filter_main_generic`), set by the Sigma
+ * reader on the top node of each search identifier and kept by every pass that spreads the node.
+ * Only the Sigma printer reads it, to write the search under its own name again; it never changes
+ * what a node matches. See docs/ir.md.
+ */
+export type SearchName = string;
+
 export type CompareOp = "eq" | "neq" | RangeOp;
 
 export interface SequenceStep {
@@ -101,8 +109,8 @@ export interface CorrelationMeasure {
 }
 
 export type Query =
-  | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span }
-  | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span }
+  | { readonly kind: "and"; readonly children: readonly Query[]; readonly span?: Span; readonly search?: SearchName }
+  | { readonly kind: "or"; readonly children: readonly Query[]; readonly span?: Span; readonly search?: SearchName }
   | { readonly kind: "not"; readonly child: Query; readonly span?: Span }
   /** Matches every event (empty KQL query, EQL `where true`). */
   | { readonly kind: "all"; readonly span?: Span }
@@ -120,8 +128,9 @@ export type Query =
       /** EQL `?field`: the field may be missing from the index mapping (then it is null). */
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
-  | { readonly kind: "exists"; readonly field: string; readonly optional?: boolean; readonly span?: Span }
+  | { readonly kind: "exists"; readonly field: string; readonly optional?: boolean; readonly span?: Span; readonly search?: SearchName }
   | {
       readonly kind: "range";
       readonly field: string;
@@ -129,6 +138,7 @@ export type Query =
       readonly value: Value; // number, or string for dates / date math
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   | {
       readonly kind: "regex";
@@ -140,14 +150,16 @@ export type Query =
       readonly dotAll?: boolean;
       readonly optional?: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
-  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly optional?: boolean; readonly span?: Span }
+  | { readonly kind: "cidr"; readonly field: string; readonly cidr: string; readonly optional?: boolean; readonly span?: Span; readonly search?: SearchName }
   /** Free text over every field (KQL bare value, Sigma keywords). */
   | {
       readonly kind: "keyword";
       readonly value: Value;
       readonly caseSensitive: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   /** Two fields hold the same value (Sigma `fieldref`). */
   | {
@@ -156,6 +168,7 @@ export type Query =
       readonly other: string;
       readonly caseSensitive: boolean;
       readonly span?: Span;
+      readonly search?: SearchName;
     }
   /** A comparison between expressions, for what the nodes above cannot say. */
   | {

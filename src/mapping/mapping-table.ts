@@ -67,9 +67,15 @@ export interface FieldMapping {
   readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>> }[];
   /** Elastic data set (or prefix) → the Sigma log source it stands for (ECS → Sigma only). */
   readonly datasets?: Readonly<Record<string, Logsource>>;
+  /**
+   * Rows that hold under some log sources only (ECS → Sigma only): a Sigma name that exists in that
+   * log source alone, or a value transform exact only there. `when` lists the log-source keys that
+   * must equal the rule's. Tried before `fields` (mappings.ts ecsToSigmaFor).
+   */
+  readonly scoped?: readonly { readonly when: Logsource; readonly row: FieldRow }[];
 }
 
-type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs" };
+type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs"; when?: Logsource };
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
@@ -88,9 +94,12 @@ export function loadMappingFile(name: string): unknown {
 export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): FieldMapping {
   const t = raw as RawTable;
   const fields = new Map<string, FieldRow>();
+  const scoped: { when: Logsource; row: FieldRow }[] = [];
   for (const r of t.fields) {
-    if (r.only === "to-ecs" || fields.has(r.ecs)) continue;
-    fields.set(r.ecs, { from: r.ecs, to: r.sigma, value: r.value ?? "same" });
+    if (r.only === "to-ecs") continue;
+    const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+    if (r.when && typeof r.when === "object") scoped.push({ when: r.when, row });
+    else if (!fields.has(r.ecs)) fields.set(r.ecs, row);
   }
   return {
     name: "ecs-sigma",
@@ -103,5 +112,6 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
     datasets: t.datasets ?? {},
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
+    scoped,
   };
 }

@@ -118,6 +118,11 @@ function identityFallback(rows: ReadonlyMap<string, FieldRow>): ReadonlyMap<stri
   return lookupMap(rows, (k) => rows.get(k) ?? { from: k, to: k, value: "same" });
 }
 
+/** Every category/product/service the filter sets equals the log source's. */
+function fitsLogsource(when: Logsource, ls: Logsource | undefined): boolean {
+  return (["category", "product", "service"] as const).every((k) => when[k] === undefined || ls?.[k] === when[k]);
+}
+
 /** The first row whose every key equals the rule's log source (rows are ordered most specific first). */
 export function findLogsourceSearch(table: TargetMapping, ls: Logsource | undefined): LogsourceSearch | undefined {
   if (!ls) return undefined;
@@ -141,6 +146,8 @@ export function ecsToSigmaFor(m: Mappings, ls: Logsource | undefined): FieldMapp
   const hit = cache.get(key);
   if (hit) return hit;
   const reverse = new Map<string, FieldRow>();
+  // This table's own rows for the log source come first: they were written for this direction.
+  for (const s of m.ecsToSigma.scoped ?? []) if (fitsLogsource(s.when, ls) && !reverse.has(s.row.from)) reverse.set(s.row.from, s.row);
   for (const r of m.sigmaToEcs.fields) {
     if (r.transform !== undefined || Object.keys(r.when).length === 0 || !fits(r.when, ls) || reverse.has(r.ecs)) continue;
     reverse.set(r.ecs, { from: r.ecs, to: r.sigma, value: "same" });

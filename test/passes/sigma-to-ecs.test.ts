@@ -20,8 +20,9 @@ const convert = (logsource: string, detection: string, extra = "") => {
   const r = sigmaToEcs(sigmaRules(logsource, detection, extra)[0]!, mapping);
   return { rule: r.rule!, query: noSpans(r.rule!.query), problems: r.problems };
 };
+/** Without source positions and Sigma search names: what a query matches. */
 function noSpans<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x, (k, v) => (k === "span" ? undefined : v))) as T;
+  return JSON.parse(JSON.stringify(x, (k, v) => (k === "span" || k === "search" ? undefined : v))) as T;
 }
 const text = (value: string): Part => ({ kind: "text", value });
 const any: Part = { kind: "any" };

@@ -45,6 +45,18 @@ test("sharing: EventID is a number, search names come from content, and/or mixes
   assert.is(det.condition, "selection_eventid and ((selection_commandline and selection_commandline_2) or selection_parentimage)");
 });
 
+test("registry value set (19.2): registry.value is TargetObject's last part under registry_set, and nowhere else", () => {
+  const q = (query: string) => one("rules/p.yaml", ELASTIC.replace(/^query: [\s\S]*?(?=^\w)/m, `query: '${query}'\n`));
+  const set = q("event.category:registry and event.type:change and registry.value:Debugger and registry.data.strings:x");
+  assert.equal(set.doc.logsource, { category: "registry_set", product: "windows" });
+  assert.equal(set.doc.detection.selection, { "TargetObject|endswith": "\\Debugger", Details: "x" });
+  assert.ok(set.diagnostics.some((d) => d.code === "mapping/logsource-narrowed"), "key renames (Sysmon 14) are change events too: a warning says so");
+  // Under registry_event a key named Debugger would match TargetObject|endswith too: the ECS name stays.
+  const any = q("event.category:registry and registry.value:Debugger");
+  assert.is(any.doc.taxonomy, "ecs");
+  assert.equal(any.doc.logsource, { category: "registry_event", product: "windows" });
+});
+
 test("sharing: a Sigma rule's tags come back exactly; lossless adds nothing either", () => {
   const text = readFileSync("test/golden/cases/sigma_network.yml", "utf8");
   const { doc } = one("test/golden/cases/sigma_network.yml", text);
@@ -135,8 +147,13 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
       }
     }
   }
-  assert.ok(ecsFiles > 100, String(ecsFiles));
   assert.equal(problems.slice(0, 10), []);
+  // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
+  // (host.id as a join key, user.id, process.args_count, event.action subtypes). Measured 56.3 %
+  // (571 of 1,015; 58.9 % before the registry_set rows, 75.7 % before issue 19); the goal is 40 %.
+  const share = ecsFiles / files.length;
+  console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
+  assert.ok(ecsFiles > 100 && share <= 0.565, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();

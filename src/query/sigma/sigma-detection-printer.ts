@@ -2,6 +2,8 @@
  * IR boolean query → Sigma `detection` block: search identifiers (maps = AND, lists = OR) and a
  * condition. Leaves that can share a map are merged; everything else is combined in the condition
  * with parentheses from Sigma's precedence (or < and < not), always around an `or` inside an `and`.
+ * A node that was a named search in a Sigma rule (IR `search`) is written as one search under that
+ * name again when it still fits one (a map, a list of maps or keywords), and is merged with nothing.
  */
 import { assertNever, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
@@ -17,8 +19,10 @@ interface Entry {
 }
 
 type Cond =
-  | { readonly kind: "map"; readonly entries: readonly Entry[] }
-  | { readonly kind: "keywords"; readonly values: readonly Scalar[] }
+  | { readonly kind: "map"; readonly entries: readonly Entry[]; readonly name?: string }
+  | { readonly kind: "keywords"; readonly values: readonly Scalar[]; readonly name?: string }
+  /** A named search that is a list of maps (an OR of ANDs): only ever made from a Sigma rule's own search. */
+  | { readonly kind: "maps"; readonly maps: readonly (readonly Entry[])[]; readonly name: string }
   | { readonly kind: "and" | "or"; readonly children: readonly Cond[] }
   | { readonly kind: "not"; readonly child: Cond };
 
@@ -39,6 +43,9 @@ export interface SigmaDetectionOptions {
    */
   readonly sharing?: boolean;
 }
+
+/** A search identifier the Sigma condition grammar reads as one name, and not as an operator. */
+const SEARCH_NAME = /^(?!(?:and|or|not|of|all|them|condition)$)[A-Za-z_][A-Za-z0-9_]*$/i;
 
 /** Case only matters to a value with a letter in it: `EventID: '5136'` needs no `|cased`. */
 const LETTER = /\p{L}/u;
@@ -76,7 +83,19 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
     }
   };
 
+  /** The node as one search under the name its Sigma rule gave it, when it still is one. */
   function build(q: Query): Cond {
+    const c = buildUnnamed(q);
+    const name = "search" in q ? q.search : undefined;
+    if (name === undefined || !SEARCH_NAME.test(name)) return c;
+    if (c.kind === "map" || c.kind === "keywords") return { ...c, name };
+    if (c.kind === "or" && c.children.every((x) => x.kind === "map" && x.name === undefined)) {
+      return { kind: "maps", maps: c.children.map((x) => (x as Extract<Cond, { kind: "map" }>).entries), name };
+    }
+    return c;
+  }
+
+  function buildUnnamed(q: Query): Cond {
     // A `*` in an IR field name is a field wildcard (KQL `file.hash.*`); Sigma would read the
     // same text as one field of that name, which no event has.
     const wildcard = [..."field" in q ? [q.field] : [], ..."other" in q ? [q.other] : []].find((f) => f.includes("*"));
@@ -155,38 +174,66 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
   const cond = build(query);
   const detection: Record<string, unknown> = {};
   const names = { selection: 0, filter: 0 };
+  /** Names the rule's own searches keep: a made-up name never takes one. */
+  const own = new Set<string>();
   const countLeaves = (c: Cond, negated: boolean): void => {
-    if (c.kind === "map" || c.kind === "keywords") names[negated ? "filter" : "selection"]++;
-    else if (c.kind === "not") countLeaves(c.child, !negated);
+    if (c.kind === "map" || c.kind === "keywords" || c.kind === "maps") {
+      if (c.name !== undefined) own.add(c.name);
+      else names[negated ? "filter" : "selection"]++;
+    } else if (c.kind === "not") countLeaves(c.child, !negated);
     else c.children.forEach((x) => countLeaves(x, negated));
   };
   countLeaves(cond, false);
   const used = { selection: 0, filter: 0 };
-  const taken = new Set<string>();
+  const taken = new Set<string>(own);
+  const fresh = (stem: string, first: string): string => {
+    let name = first;
+    for (let n = 2; taken.has(name); n++) name = `${stem}_${n}`;
+    taken.add(name);
+    return name;
+  };
   /** `selection_2`, or under sharing `selection_commandline` / `filter_main_image` from the first field. */
   const nameFor = (negated: boolean, firstKey?: string): string => {
     const base = negated ? "filter" : "selection";
     used[base]++;
-    if (names[base] === 1) return base;
+    if (names[base] === 1 && !taken.has(base)) return fresh(base, base);
     const field = firstKey?.split("|")[0]?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
-    if (!opts.sharing || !field) return `${base}_${used[base]}`;
+    if (!opts.sharing || !field) return fresh(base, `${base}_${used[base]}`);
     const stem = negated ? `filter_main_${field}` : `selection_${field}`;
-    let name = stem;
-    for (let n = 2; taken.has(name); n++) name = `${stem}_${n}`;
-    taken.add(name);
-    return name;
+    return fresh(stem, stem);
+  };
+  /** A rule's own search name; the same name met again with other content (a pass changed one copy) gets a suffix. */
+  const ownName = (name: string, content: unknown): string => {
+    const text = JSON.stringify(content);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? name : `${name}_${n}`;
+      const there = detection[candidate];
+      if (there === undefined && (n === 1 || !taken.has(candidate))) {
+        taken.add(candidate);
+        detection[candidate] = content;
+        return candidate;
+      }
+      if (there !== undefined && JSON.stringify(there) === text) return candidate;
+    }
+  };
+  const mapOf = (entries: readonly Entry[]): Record<string, unknown> => {
+    const m: Record<string, unknown> = {};
+    for (const e of entries) m[e.key] = e.values.length === 1 ? e.values[0] : e.values;
+    return m;
   };
 
   const emit = (c: Cond, negated: boolean, parent: "and" | "or" | "not" | "top"): string => {
     switch (c.kind) {
       case "map": {
+        if (c.name !== undefined) return ownName(c.name, mapOf(c.entries));
         const name = nameFor(negated, c.entries[0]?.key);
-        const m: Record<string, unknown> = {};
-        for (const e of c.entries) m[e.key] = e.values.length === 1 ? e.values[0] : e.values;
-        detection[name] = m;
+        detection[name] = mapOf(c.entries);
         return name;
       }
+      case "maps":
+        return ownName(c.name, c.maps.map(mapOf));
       case "keywords": {
+        if (c.name !== undefined) return ownName(c.name, [...c.values]);
         const name = nameFor(negated).replace(/^selection|^filter/, (b) => (b === "selection" ? "keywords" : "filter_keywords"));
         detection[name] = [...c.values];
         return name;
@@ -215,7 +262,10 @@ function mergeAnd(children: readonly Cond[]): Cond {
   const out: Cond[] = [];
   let current: Entry[] | undefined;
   for (const c of flat) {
-    if (c.kind === "map") {
+    if (c.kind === "map" && c.name !== undefined) {
+      current = undefined;
+      out.push(c);
+    } else if (c.kind === "map") {
       if (current && !c.entries.some((e) => current!.some((x) => x.key === e.key))) {
         current.push(...c.entries);
         continue;
@@ -225,7 +275,7 @@ function mergeAnd(children: readonly Cond[]): Cond {
     } else out.push(c);
   }
   // `out` holds references to the arrays filled above.
-  const result = out.map((c) => (c.kind === "map" ? { kind: "map" as const, entries: [...c.entries] } : c));
+  const result = out.map((c) => (c.kind === "map" && c.name === undefined ? { kind: "map" as const, entries: [...c.entries] } : c));
   return result.length === 1 ? result[0]! : { kind: "and", children: result };
 }
 
@@ -238,7 +288,7 @@ function mergeOr(children: readonly Cond[]): Cond {
   let keywords: { kind: "kw"; values: Scalar[] } | undefined;
   for (const c of flat) {
     // Sigma forbids `null` inside a list, so a null match keeps its own selection.
-    if (c.kind === "map" && c.entries.length === 1 && !c.entries[0]!.key.includes("|all") && !c.entries[0]!.values.includes(null)) {
+    if (c.kind === "map" && c.name === undefined && c.entries.length === 1 && !c.entries[0]!.key.includes("|all") && !c.entries[0]!.values.includes(null)) {
       const e = c.entries[0]!;
       const list = byKey.get(e.key);
       if (list) list.values.push(...e.values);
@@ -249,7 +299,7 @@ function mergeOr(children: readonly Cond[]): Cond {
       }
       continue;
     }
-    if (c.kind === "keywords") {
+    if (c.kind === "keywords" && c.name === undefined) {
       if (keywords) keywords.values.push(...c.values);
       else {
         keywords = { kind: "kw", values: [...c.values] };

@@ -34,7 +34,7 @@ export function readDetection(ctx: DocContext, node: Node, opts: ItemOptions): Q
     } else {
       const q = readSelection(scope, key, pair.value as Node | null);
       if (!q) failed = true;
-      selections.set(key, q);
+      selections.set(key, q && named(q, key));
     }
   }
   if (selections.size === 0) {
@@ -50,6 +50,24 @@ export function readDetection(ctx: DocContext, node: Node, opts: ItemOptions): Q
   if (failed || trees.some((t) => t === undefined)) return undefined;
   const qs = trees as Query[];
   return qs.length === 1 ? qs[0] : { kind: "or", children: qs };
+}
+
+/** The search under its own name, for the Sigma printer to write it so again (IR `search`). */
+function named(q: Query, name: string): Query {
+  switch (q.kind) {
+    case "and":
+    case "or":
+    case "match":
+    case "exists":
+    case "range":
+    case "regex":
+    case "cidr":
+    case "keyword":
+    case "fieldref":
+      return { ...q, search: name };
+    default:
+      return q;
+  }
 }
 
 function keyText(pair: Pair): string {

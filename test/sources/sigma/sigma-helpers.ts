@@ -13,8 +13,9 @@ export function ruleText(detection: string, extra = ""): string {
 }
 
 /** Deep copy without `span` keys, so expected trees stay readable. */
+/** Without source positions and search names (`search`): what a query matches, nothing of its layout. */
 export function noSpans<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x, (k, v) => (k === "span" ? undefined : v))) as T;
+  return JSON.parse(JSON.stringify(x, (k, v) => (k === "span" || k === "search" ? undefined : v))) as T;
 }
 
 export function queryOf(detection: string, opts: SigmaReadOptions = {}): Query {
