@@ -2,8 +2,11 @@
  * The Elastic target: a rule in ECS field names → a Kibana detection rule (`<slug>.json`, the
  * create-API body) and one line of `rules.ndjson`, which Kibana's rule import reads. The query is
  * printed again from the IR (KQL for query/threshold rules, EQL for eql rules and sequences, and
- * for Sigma rules the language the user picks: EQL, KQL or Lucene), never copied. A count
- * correlation (a threshold read from Kibana, or a Sigma event_count/value_count) is a threshold rule.
+ * for Sigma rules the language the user picks: EQL, KQL, Lucene or ES|QL), never copied; only
+ * text no parser reads (and an ES|QL rule's own query) is kept as written. A count correlation (a
+ * threshold read from Kibana, or a Sigma event_count/value_count) is a threshold rule; a Sigma
+ * correlation a threshold cannot hold, and a Sigma rule EQL and KQL cannot say exactly, is an
+ * ES|QL rule, with an info line.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
@@ -277,6 +280,9 @@ function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
   return { plan, printed, ...(textProblem ? { textProblem } : {}), ...(problem ? { problem } : {}) };
 }
 
+/** Kibana rule types whose query may be Lucene. */
+const LUCENE_TYPES: ReadonlySet<RuleType> = new Set(["query", "saved_query", "threshold", "new_terms", "threat_match"]);
+
 /** The Kibana rule type and query language for a rule's query. */
 function queryPlan(rule: Rule, ctx: RenderContext): Plan {
   const kql = (type: RuleType): Plan => ({ ...sigmaPlan("kuery", rule), type });
@@ -286,7 +292,7 @@ function queryPlan(rule: Rule, ctx: RenderContext): Plan {
   if (q.kind === "opaque") {
     // Text no parser reads travels verbatim, but only to a rule of its own language.
     if (q.language === "machine_learning" && rule.type === "machine_learning") return { type: "machine_learning", language: "none", print: () => ({ text: "", issues: [] }) };
-    if ((q.language === "esql" && rule.type === "esql") || (q.language === "lucene" && (rule.type === "query" || rule.type === "threshold" || rule.type === "new_terms"))) {
+    if ((q.language === "esql" && rule.type === "esql") || (q.language === "lucene" && LUCENE_TYPES.has(rule.type))) {
       return { type: rule.type, language: q.language, print: () => ({ text: q.text, issues: [] }) };
     }
     return { error: `a ${q.language} query cannot be a ${rule.type} rule` };
