@@ -15,6 +15,7 @@ import type { OptionValue } from "../../src/options/option-spec.js";
 import { testContext, type TargetName } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 import { kibanaKqlProblems } from "../helpers/kql-oracle.js";
+import { checkEsql } from "../helpers/esql-oracle.js";
 
 function walk(dir: string, ext: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -36,6 +37,7 @@ function figures(paths: string[], target: TargetName, filter: (language: string,
   const rules = read.rules.filter((r) => filter(r.language, r.query.kind));
   const reasons = new Map<string, number>();
   const kql: { id: string; query: string }[] = [];
+  const esql: { id: string; query: string }[] = [];
   let ok = 0;
   let unnamed = 0;
   const results: RuleResult[] = [];
@@ -45,6 +47,7 @@ function figures(paths: string[], target: TargetName, filter: (language: string,
     for (const f of res.files) {
       const doc = f.document as { language?: string; query?: string } | undefined;
       if (f.target === "elastic" && doc?.language === "kuery" && typeof doc.query === "string") kql.push({ id: r.source.file, query: doc.query });
+      if (f.target === "elastic" && doc?.language === "esql" && typeof doc.query === "string") esql.push({ id: r.source.file, query: doc.query });
     }
     if (res.outcome.converted.length === 1) ok++;
     else {
@@ -56,7 +59,15 @@ function figures(paths: string[], target: TargetName, filter: (language: string,
   }
   const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(", ");
   console.log(`${target}${options.unmapped ? ` (unmapped ${options.unmapped})` : ""}${options.elasticLanguage ? ` (${options.elasticLanguage})` : ""}: ${ok} of ${rules.length} (${((ok / rules.length) * 100).toFixed(1)} %)${top ? `; failures: ${top}` : ""}`);
-  return { ok, total: rules.length, unnamed, kql, readErrors: read.diagnostics.filter((d) => d.severity === "error").length, target, results, ctx };
+  return { ok, total: rules.length, unnamed, kql, esql, reasons, readErrors: read.diagnostics.filter((d) => d.severity === "error").length, target, results, ctx };
+}
+
+/** The ES|QL queries Kibana's parser (release grammar) refuses, with the first error of each. */
+function kibanaEsqlProblems(queries: readonly { id: string; query: string }[]): string[] {
+  return queries.flatMap(({ id, query }) => {
+    const c = checkEsql(query, { release: true });
+    return c.ok ? [] : [`${id}: ${c.first?.line}:${c.first?.column} ${c.first?.message}`];
+  });
 }
 
 /** The files a run of these results writes (bundles included), read back: the first that differs from its intent. */
@@ -78,12 +89,20 @@ test("SigmaHQ corpus to Splunk: every rule converts", () => {
 });
 
 // Six rules fewer than before: their KQL fallback had field-less or whitespace-split wildcards.
-test("SigmaHQ corpus to Elastic: at least the measured 2,843 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant", () => {
+// Issue 18: a rule neither EQL nor KQL says exactly (the PowerShell script-block text, correlations
+// Kibana's threshold cannot hold) is an ES|QL rule: 2,843 → 3,031 of 3,141 (90.5 → 96.5 %);
+// the other 110 are 97 rules with fields the ECS mapping lacks, 8 keyword searches KQL cannot say
+// exactly and ES|QL not at all, 4 CIDR blocks on text fields, 1 unmapped value.
+test("SigmaHQ corpus to Elastic: at least the measured 3,031 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant and parses every ES|QL one", () => {
   const f = figures(sigmaFiles, "elastic", any);
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 2843, `${f.ok} converted`);
+  assert.ok(f.ok >= 3031, `${f.ok} converted`);
   assert.ok(f.kql.length >= 70, `${f.kql.length} KQL fallbacks`);
+  assert.ok(f.esql.length >= 188, `${f.esql.length} ES|QL fallbacks`);
+  assert.ok(!f.reasons.has("elastic/text-field"), "a text-field rule was refused");
   assert.equal(kibanaKqlProblems(f.kql), []);
+  assert.equal(kibanaEsqlProblems(f.esql), []);
+  assert.is(writtenProblem(f), undefined);
 });
 
 test("SigmaHQ corpus to Elastic as KQL: at least the measured 2,035 rules, each a query Kibana reads as meant (no whitespace-split or field-less query_string)", () => {
@@ -94,11 +113,23 @@ test("SigmaHQ corpus to Elastic as KQL: at least the measured 2,035 rules, each 
   assert.equal(kibanaKqlProblems(f.kql), []);
 });
 
-test("SigmaHQ corpus to Elastic with unmapped fields as warnings: at least the measured 2,939 rules", () => {
+test("SigmaHQ corpus to Elastic with unmapped fields as warnings: at least the measured 3,128 rules (99.6 %; 2,939 before ES|QL)", () => {
   const f = figures(sigmaFiles, "elastic", any, { unmapped: "warning" });
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 2939, `${f.ok} converted`);
+  assert.ok(f.ok >= 3128, `${f.ok} converted`);
+  assert.ok(f.ok / f.total >= 0.99, `${f.ok} of ${f.total}`);
   assert.equal(kibanaKqlProblems(f.kql), []);
+  assert.equal(kibanaEsqlProblems(f.esql), []);
+});
+
+// Kibana's parser takes ~10 ms a query: every 10th is parsed here; test/query/esql/esql-sigma-corpus
+// parses the printer's query for every rule of this corpus already.
+test("SigmaHQ corpus to Elastic as ES|QL: at least the measured 2,954 rules, all ES|QL rules; Kibana's parser reads a sample of every 10th", () => {
+  const f = figures(sigmaFiles, "elastic", any, { elasticLanguage: "esql" });
+  assert.is(f.unnamed, 0);
+  assert.ok(f.ok >= 2954, `${f.ok} converted`);
+  assert.is(f.esql.length, f.ok);
+  assert.equal(kibanaEsqlProblems(f.esql.filter((_, i) => i % 10 === 0)), []);
 });
 
 test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measured figures", () => {

@@ -8,6 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
+import { checkEsql } from "../helpers/esql-oracle.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 const text = (type: string, op: string) => `title: Failed logon
@@ -48,14 +49,21 @@ test("Splunk: a sliding sum or mean for gt/gte, fixed whole windows otherwise; l
   assert.match(conf, "dispatch.earliest_time = -25m@m\ndispatch.latest_time = -10m@m");
 });
 
-test("Elastic refuses value_sum and value_avg by name, and only for Elastic", () => {
+test("Elastic writes value_sum and value_avg as ES|QL rules (STATS over the look-back) with an info line (issue 18)", () => {
   for (const type of ["value_sum", "value_avg"]) {
     const r = convert(type, "gte");
-    const errors = r.diagnostics.filter((d) => d.severity === "error");
-    assert.equal(errors.map((d) => d.code), ["elastic/correlation"], type);
-    assert.match(errors[0]!.message, `a ${type} correlation has no Elastic form`);
+    assert.equal(r.diagnostics.filter((d) => d.severity === "error"), [], type);
+    const info = r.diagnostics.find((d) => d.code === "elastic/esql-instead");
+    assert.ok(info, type);
+    assert.match(info.message, `a ${type} correlation is no threshold rule`);
     const outcome = r.outcomes.find((o) => o.rule.name === "Measured")!;
-    assert.equal([outcome.converted, outcome.failed], [["splunk"], ["elastic"]]);
+    assert.equal([outcome.converted, outcome.failed], [["splunk", "elastic"], []]);
+    const rule = JSON.parse(r.files.find((f) => f.path === "measured.json")!.content) as { type: string; query: string; from: string };
+    assert.is(rule.type, "esql");
+    assert.is(rule.from, "now-10m");
+    const measure = type === "value_sum" ? "Esql.value_sum = COALESCE(SUM(TO_DOUBLE(winlog.event_data.SubjectLogonId)), 0)" : "Esql.value_avg = AVG(TO_DOUBLE(winlog.event_data.SubjectLogonId))";
+    assert.match(rule.query, `| STATS ${measure} BY winlog.event_data.TargetUserName\n| WHERE Esql.${type} >= 50`);
+    assert.ok(checkEsql(rule.query, { release: true }).ok, rule.query);
   }
 });
 
@@ -118,9 +126,14 @@ correlation:
   const same = run("Computer");
   const rule = JSON.parse(same.files.find((f) => f.path === "both.json")!.content) as { threshold: unknown };
   assert.equal(rule.threshold, { field: ["host.name"], value: 2 });
-  const differ = run("SourceHostname").diagnostics.filter((d) => d.severity === "error");
-  assert.equal(differ.map((d) => d.code), ["elastic/correlation"]);
-  assert.match(differ[0]!.message, "`host` is `host.name` or `source.domain` depending on the rule");
+  // Not one field for every rule: no threshold, but an ES|QL rule whose group key is a CASE (issue 18).
+  const differ = run("SourceHostname");
+  assert.equal(differ.diagnostics.filter((d) => d.severity === "error"), []);
+  assert.match(differ.diagnostics.find((d) => d.code === "elastic/esql-instead")!.message, "`host` is `host.name` or `source.domain` depending on the rule");
+  const esql = JSON.parse(differ.files.find((f) => f.path === "both.json")!.content) as { type: string; query: string };
+  assert.is(esql.type, "esql");
+  assert.match(esql.query, "| EVAL host = CASE(");
+  assert.ok(checkEsql(esql.query, { release: true }).ok, esql.query);
 });
 
 test.run();

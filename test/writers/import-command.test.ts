@@ -7,7 +7,7 @@ import { runImport } from "../../src/cli/import-command.js";
 import type { Io } from "../../src/cli/io.js";
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 
-function tomlRule(id: string, name: string, type = "query"): string {
+function tomlRule(id: string, name: string, type = "query", query = "process.name:a"): string {
   return `[metadata]
 creation_date = "2022/01/01"
 updated_date = "2022/02/02"
@@ -20,7 +20,7 @@ risk_score = 21
 rule_id = "${id}"
 severity = "low"
 type = "${type}"
-${type === "machine_learning" ? 'machine_learning_job_id = ["j"]\nanomaly_threshold = 50' : `language = "kuery"\nquery = 'process.name:a'`}
+${type === "machine_learning" ? 'machine_learning_job_id = ["j"]\nanomaly_threshold = 50' : `language = "kuery"\nquery = '${query}'`}
 `;
 }
 
@@ -41,7 +41,7 @@ function setup(): string {
   mkdirSync(join(dir, "in/windows"), { recursive: true });
   writeFileSync(join(dir, "in/windows/a.toml"), tomlRule("11111111-0000-4000-8000-000000000000", "Same Name"));
   writeFileSync(join(dir, "in/windows/b.toml"), tomlRule("22222222-0000-4000-8000-000000000000", "Same Name"));
-  writeFileSync(join(dir, "in/ml.toml"), tomlRule("33333333-0000-4000-8000-000000000000", "Rare Process", "machine_learning"));
+  writeFileSync(join(dir, "in/bad.toml"), tomlRule("33333333-0000-4000-8000-000000000000", "Bad Query", "query", "process.name:"));
   const ndjsonRule = { rule_id: "44444444-0000-4000-8000-000000000000", name: "From Export", description: "d", type: "eql", language: "eql", query: "process where true", severity: "high", risk_score: 73, id: "x", revision: 2 };
   writeFileSync(join(dir, "in/export.ndjson"), `${JSON.stringify(ndjsonRule)}\n{"exported_count":1}\n`);
   writeFileSync(join(dir, "in/README.md"), "not a rule");
@@ -55,7 +55,7 @@ test("errors stop the run before anything is written; the count line names both 
     const code = runImport({ paths: ["in"], out: "out", skipErrors: false, verbose: false }, io);
     assert.is(code, 1);
     const text = err.join("");
-    assert.match(text, "in/ml.toml:5:1: error import/unsupported-type: rule type `machine_learning` cannot be written as a rulecast rule file [rule 33333333-0000-4000-8000-000000000000]");
+    assert.match(text, /in\/bad\.toml:\d+:\d+: error kql\/[a-z-]+: .*\[rule 33333333-0000-4000-8000-000000000000\]/);
     assert.match(text, "3 imported, 1 failed\n");
     assert.equal(readdirSync(dir).sort(), ["in"]);
   } finally {
@@ -87,7 +87,7 @@ test("--skip-errors writes one rule file per rule, mirroring subfolders; shared 
 test("a clean run exits 0 and a rerun writes the same bytes", () => {
   const dir = setup();
   try {
-    rmSync(join(dir, "in/ml.toml"));
+    rmSync(join(dir, "in/bad.toml"));
     const first = makeIo(dir);
     assert.is(runImport({ paths: ["in/windows/a.toml", "in/export.ndjson"], out: "out", skipErrors: false, verbose: false }, first.io), 0);
     assert.match(first.err.join(""), "2 imported, 0 failed\n");
@@ -138,6 +138,40 @@ test("the same rule id twice is an error for the second", () => {
     const { io, err } = makeIo(dir);
     assert.is(runImport({ paths: ["in/windows"], out: "out", skipErrors: false, verbose: false }, io), 1);
     assert.match(err.join(""), "in/windows/b.toml:14:10: error import/duplicate-rule-id: rule id 11111111-0000-4000-8000-000000000000 was already imported from in/windows/a.toml");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("every Kibana rule type imports (issue 18): machine_learning without a query, threat_match with its indicator settings under custom", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rulecast-import-types-"));
+  try {
+    mkdirSync(join(dir, "in"));
+    writeFileSync(join(dir, "in/ml.toml"), tomlRule("33333333-0000-4000-8000-000000000000", "Rare Process", "machine_learning"));
+    writeFileSync(
+      join(dir, "in/im.toml"),
+      `${tomlRule("66666666-0000-4000-8000-000000000000", "Indicator Match", "threat_match")}threat_index = ["logs-ti_*"]\nthreat_query = "@timestamp >= \\"now-30d/d\\""\nthreat_language = "kuery"\n\n[[rule.threat_mapping]]\n[[rule.threat_mapping.entries]]\nfield = "file.hash.sha256"\ntype = "mapping"\nvalue = "threat.indicator.file.hash.sha256"\n`,
+    );
+    const { io, err } = makeIo(dir);
+    assert.is(runImport({ paths: ["in"], out: "out", skipErrors: false, verbose: false }, io), 0, err.join(""));
+    assert.equal(listFiles(join(dir, "out")), ["indicator_match.yaml", "rare_process.yaml"]);
+    const mlText = readFileSync(join(dir, "out/rare_process.yaml"), "utf8");
+    assert.not.match(mlText, /^(query|language):/m);
+    const ml = readNativeRuleFile("ml.yaml", mlText);
+    assert.equal(ml.diagnostics, []);
+    assert.is(ml.rules[0]!.type, "machine_learning");
+    assert.equal(ml.rules[0]!.custom, { machine_learning_job_id: ["j"], anomaly_threshold: 50 });
+    const im = readNativeRuleFile("im.yaml", readFileSync(join(dir, "out/indicator_match.yaml"), "utf8")).rules[0]!;
+    assert.is(im.type, "threat_match");
+    assert.equal(Object.keys(im.custom).sort(), ["threat_index", "threat_language", "threat_mapping", "threat_query"]);
+    // Without the settings its type runs on, a rule file is refused by name.
+    const bare = mlText.replace(/^ {4}machine_learning_job_id:[^\n]*\n( {8}- [^\n]*\n)*/m, "");
+    const refused = readNativeRuleFile("bare.yaml", bare);
+    assert.equal(refused.rules, []);
+    assert.equal(refused.diagnostics.map((d) => `${d.code} ${d.message}`), ["rule/missing-field a machine_learning rule needs `machine_learning_job_id` under `custom:`"]);
+    // A query rule still needs its query.
+    const noQuery = readNativeRuleFile("q.yaml", "rule_id: x\nname: n\ndescription: d\ntype: query\nlanguage: kuery\nseverity: low\nrisk_score: 1\n");
+    assert.equal(noQuery.diagnostics.map((d) => d.code), ["rule/missing-field"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

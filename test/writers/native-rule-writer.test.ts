@@ -121,7 +121,12 @@ test("what the schema cannot hold is refused when read back, never silently chan
   const rule = readSeed(SEEDS[1]!);
   const back = readNativeRuleFile("b.yaml", writeNativeRule({ ...rule, type: "machine_learning" }));
   assert.equal(back.rules, []);
-  assert.equal(back.diagnostics.map((d) => d.code), ["rule/invalid-value"]);
+  // A machine_learning rule runs an anomaly job (its settings under custom) and has no query.
+  assert.equal(back.diagnostics.map((d) => d.message), [
+    "a machine_learning rule needs `machine_learning_job_id` under `custom:`",
+    "a machine_learning rule needs `anomaly_threshold` under `custom:`",
+    "a machine_learning rule has no query: its anomaly job decides",
+  ]);
 });
 
 test("output is deterministic, LF only, one trailing newline", () => {

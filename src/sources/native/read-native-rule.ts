@@ -26,12 +26,25 @@ export interface ReadResult {
 const YAML_OPTIONS = { uniqueKeys: true, maxAliasCount: 100, prettyErrors: false } as const;
 
 /** Languages each rule type accepts, as Kibana validates them. */
-const LANGUAGES_FOR_TYPE: Readonly<Record<string, readonly QueryLanguage[]>> = {
+const LANGUAGES_FOR_TYPE: Readonly<Record<RuleType, readonly QueryLanguage[]>> = {
   query: ["kuery", "lucene"],
+  saved_query: ["kuery", "lucene"],
   threshold: ["kuery", "lucene"],
   new_terms: ["kuery", "lucene"],
+  threat_match: ["kuery", "lucene"],
+  // No query; Kibana's reader says kuery for it, and so does the rule file when it says nothing.
+  machine_learning: ["kuery"],
   eql: ["eql"],
   esql: ["esql"],
+};
+
+/**
+ * Kibana keys a rule type cannot run without, which the rule file keeps under `custom:` (as
+ * import writes them): a missing one would make a rule Kibana refuses.
+ */
+const CUSTOM_KEYS_FOR_TYPE: Readonly<Partial<Record<RuleType, readonly string[]>>> = {
+  machine_learning: ["machine_learning_job_id", "anomaly_threshold"],
+  threat_match: ["threat_index", "threat_query", "threat_mapping"],
 };
 
 type Raw = {
@@ -39,7 +52,7 @@ type Raw = {
   name: string;
   description: string;
   type: RuleType;
-  language: QueryLanguage;
+  language?: QueryLanguage;
   index?: string[];
   severity: Severity;
   risk_score: number;
@@ -68,7 +81,7 @@ type Raw = {
   }[];
   threshold?: { field: string[]; value: number; cardinality?: { field: string; value: number }[] };
   history?: { version: number; release?: string; changes?: string[]; previous_query?: string }[];
-  query: string;
+  query?: string;
   samples?: { match?: Record<string, unknown>[]; no_match?: Record<string, unknown>[] };
   custom?: Record<string, unknown>;
 };
@@ -154,15 +167,26 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     return { rules: [], diagnostics };
   }
   const r = raw as Raw;
+  // The schema requires both for every type but machine_learning, which runs an anomaly job.
+  const language: QueryLanguage = r.language ?? "kuery";
+  const queryText = r.query ?? "";
 
   const languages = LANGUAGES_FOR_TYPE[r.type] ?? [];
-  if (!languages.includes(r.language)) {
+  if (!languages.includes(language)) {
     diag(["language"], false, {
       severity: "error",
       code: "rule/language-mismatch",
-      message: `a \`${r.type}\` rule cannot use language \`${r.language}\``,
+      message: `a \`${r.type}\` rule cannot use language \`${language}\``,
       hint: `use ${languages.map((l) => `\`${l}\``).join(" or ")}`,
     });
+  }
+  for (const key of CUSTOM_KEYS_FOR_TYPE[r.type] ?? []) {
+    if (r.custom?.[key] === undefined) {
+      diag(["type"], false, { severity: "error", code: "rule/missing-field", message: `a ${r.type} rule needs \`${key}\` under \`custom:\``, hint: `add \`custom: { ${key}: … }\` as Kibana names it` });
+    }
+  }
+  if (r.type === "machine_learning" && queryText !== "") {
+    diag(["query"], false, { severity: "error", code: "rule/invalid-value", message: "a machine_learning rule has no query: its anomaly job decides" });
   }
   if (r.type === "threshold" && !r.threshold) {
     diag(["type"], false, { severity: "error", code: "rule/missing-field", message: "a threshold rule needs `threshold`" });
@@ -177,7 +201,9 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     });
   }
 
-  const parsed = parseQuery(r.language, r.query);
+  // No query: an anomaly job decides. Opaque, so that every target but Elastic refuses it by name.
+  const parsed: ReturnType<typeof parseQuery> =
+    r.type === "machine_learning" ? { ok: true, value: { kind: "opaque", language: "machine_learning", text: queryText } } : parseQuery(language, queryText);
   if (!parsed.ok) {
     const toFile = scalarOffsetMapper(text, nodeAt(doc, ["query"]).node);
     const { line, col } = at(toFile(parsed.error.offset));
@@ -205,7 +231,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     name: r.name,
     description: r.description,
     type: r.type,
-    language: r.language,
+    language,
     taxonomy: "ecs",
     index: r.index ?? [],
     severity: r.severity,
@@ -219,7 +245,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     authors: r.author ?? [],
     falsePositives: r.false_positives ?? [],
     references: r.references ?? [],
-    queryText: r.query,
+    queryText,
     // A threshold is a count correlation over the rule's events (ir/count-threshold.ts).
     query: r.threshold ? thresholdCorrelation(r.name, parsed.value, thresholdOf(r.threshold)) : parsed.value,
     threat: (r.threat ?? []).map(toThreat),

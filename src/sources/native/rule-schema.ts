@@ -66,6 +66,9 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
         });
         break;
       }
+      case "if":
+        // "must match the else schema": the branch's own error (a missing query) says what.
+        break;
       case "enum": {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
         out.push({

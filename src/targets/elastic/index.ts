@@ -2,8 +2,11 @@
  * The Elastic target: a rule in ECS field names → a Kibana detection rule (`<slug>.json`, the
  * create-API body) and one line of `rules.ndjson`, which Kibana's rule import reads. The query is
  * printed again from the IR (KQL for query/threshold rules, EQL for eql rules and sequences, and
- * for Sigma rules the language the user picks: EQL, KQL or Lucene), never copied. A count
- * correlation (a threshold read from Kibana, or a Sigma event_count/value_count) is a threshold rule.
+ * for Sigma rules the language the user picks: EQL, KQL, Lucene or ES|QL), never copied; only
+ * text no parser reads (and an ES|QL rule's own query) is kept as written. A count correlation (a
+ * threshold read from Kibana, or a Sigma event_count/value_count) is a threshold rule; a Sigma
+ * correlation a threshold cannot hold, and a Sigma rule EQL and KQL cannot say exactly, is an
+ * ES|QL rule, with an info line.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
@@ -12,7 +15,7 @@ import { countedEvents, countThreshold, lowerBound } from "../../ir/count-thresh
 import { durationMs, formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import { queryFields } from "../../ir/query-fields.js";
-import type { Query } from "../../ir/query.js";
+import type { NodeOf, Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
 import { isTextField } from "../../query/ecs-field-types.js";
@@ -20,6 +23,7 @@ import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
+import { printEsql } from "../../query/esql/esql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { TemplateError } from "../../render/templates.js";
 import { templateView, type BundlePiece, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
@@ -27,13 +31,15 @@ import { kibanaRuleFields } from "./kibana-fields.js";
 
 /**
  * The languages a rule written in Sigma may become (`--elastic-language`), by Kibana's name for
- * each: the rule type that holds it and its printer. EQL keeps Sigma's case-insensitivity.
+ * each: the rule type that holds it and its printer. EQL keeps Sigma's case-insensitivity. ES|QL
+ * reads its indices from `FROM`, so its printer takes the rule's.
  */
 const SIGMA_LANGUAGES = {
-  eql: { type: "eql", print: printEql },
-  kuery: { type: "query", print: printKql },
-  lucene: { type: "query", print: printLucene },
-} as const satisfies Record<string, { type: RuleType; print: (q: Query) => PrintResult }>;
+  eql: { type: "eql", print: () => printEql },
+  kuery: { type: "query", print: () => printKql },
+  lucene: { type: "query", print: () => printLucene },
+  esql: { type: "esql", print: (rule: Rule) => (q: Query) => printEsql(q, { indices: rule.index }) },
+} as const satisfies Record<string, { type: RuleType; print: (rule: Rule) => (q: Query) => PrintResult }>;
 type SigmaLanguage = keyof typeof SIGMA_LANGUAGES;
 
 const ELASTIC_OPTIONS = [
@@ -105,7 +111,8 @@ const KIBANA_SEVERITY: Readonly<Record<string, string>> = {
 
 function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
-  const lowered = lowerCorrelation(input);
+  const chosen = typedOptions(ELASTIC_OPTIONS, ctx.options).elasticLanguage;
+  const lowered = lowerForElastic(input, chosen);
   if ("error" in lowered) {
     diagnostics.push(ruleDiagnostic(input, { severity: "error", code: "elastic/correlation", message: lowered.error }));
     return { files: [], bundle: [], diagnostics };
@@ -114,37 +121,48 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   for (const note of lowered.notes) diagnostics.push(ruleDiagnostic(input, note));
   const window = windowBeyondLookback(rule.schedule, rule.query);
   if (window) diagnostics.push(ruleDiagnostic(input, { severity: "warning", code: "elastic/lookback-shorter-than-window", message: lookbackMessage(rule.schedule, window) }));
-  let plan = queryPlan(rule, ctx);
-  if ("error" in plan) {
-    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/rule-type", message: plan.error }));
+  const first = lowered.printing ?? queryPlan(rule, ctx);
+  if ("error" in first) {
+    diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/rule-type", message: first.error }));
     return { files: [], bundle: [], diagnostics };
   }
-  let printed = plan.print(rule.query);
-  let kqlError: PrintResult["issues"][number] | undefined;
-  // A Sigma rule EQL cannot say (keyword search) may still be a KQL query rule: use it, and say so.
   // Values written in Sigma mean characters: the target picked the language, and may pick again.
+  // A Sigma rule EQL cannot say exactly (a keyword search, an analysed text field) may still be a
+  // KQL query rule, or else an ES|QL rule: the first that says it exactly is used, and the user told.
   const sigmaValues = input.language === "sigma";
-  if (sigmaValues && plan.language === "eql" && printed.issues.some((i) => i.severity === "error") && rule.query.kind !== "sequence") {
-    const kql = printKql(rule.query);
-    kqlError = kql.issues.find((i) => i.severity === "error");
-    if (!kqlError) {
-      diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/kql-instead", message: `EQL cannot say this query (${printed.issues.find((i) => i.severity === "error")?.reason}); it is a KQL query rule instead` }));
-      plan = sigmaPlan("kuery");
-      printed = kql;
-      if (hasKeyword(rule.query)) {
-        diagnostics.push(ruleDiagnostic(rule, {
-          severity: "warning",
-          code: "elastic/keyword-text-fields",
-          message: "a bare KQL value searches every field: keyword fields by their whole value, as Sigma means, but analysed text fields (such as `message`) word by word, where a value with spaces or punctuation inside a word may not be found",
-        }));
-      }
+  const tried = [attempt(first, rule, sigmaValues)];
+  if (sigmaValues && first.language === "eql" && tried[0]!.problem && rule.query.kind !== "sequence") {
+    for (const language of ["kuery", "esql"] as const) {
+      const next = attempt(sigmaPlan(language, rule), rule, sigmaValues);
+      tried.push(next);
+      if (!next.problem) break;
+    }
+  }
+  const used = tried.find((t) => !t.problem) ?? tried[0]!;
+  const plan = used.plan;
+  const printed = used.printed;
+  if (used !== tried[0]) {
+    const why = tried.slice(0, -1).map((t, i) => `${i === 0 ? "EQL cannot say this query" : `nor can ${RULE_FORM[t.plan.language]}`} (${t.problem})`).join(", ");
+    const code = plan.language === "kuery" ? "elastic/kql-instead" : "elastic/esql-instead";
+    diagnostics.push(ruleDiagnostic(rule, { severity: "info", code, message: `${why}; it is ${RULE_FORM[plan.language]} instead` }));
+    if (plan.language === "kuery" && hasKeyword(rule.query)) {
+      diagnostics.push(ruleDiagnostic(rule, {
+        severity: "warning",
+        code: "elastic/keyword-text-fields",
+        message: "a bare KQL value searches every field: keyword fields by their whole value, as Sigma means, but analysed text fields (such as `message`) word by word, where a value with spaces or punctuation inside a word may not be found",
+      }));
     }
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
-  if (kqlError) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: kqlError.code, message: `nor can a KQL query rule: ${kqlError.reason}` }, kqlError.node.span));
-  const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
-  if (textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: textProblem }));
-  if (printed.issues.some((i) => i.severity === "error") || textProblem) return { files: [], bundle: [], diagnostics };
+  if (used.problem) {
+    if (used.textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: used.textProblem }));
+    for (const t of tried.slice(1)) {
+      const error = t.printed.issues.find((i) => i.severity === "error");
+      const code = error?.code ?? "elastic/text-field";
+      diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message: `nor can ${RULE_FORM[t.plan.language]}: ${t.problem}` }, error?.node.span));
+    }
+    return { files: [], bundle: [], diagnostics };
+  }
   if (rule.severity === "informational") {
     diagnostics.push(ruleDiagnostic(rule, { severity: "info", code: "elastic/severity", message: "Kibana has no informational severity; the rule is `low` (the original level is kept in meta)" }));
   }
@@ -160,7 +178,8 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
     type: plan.type,
     language: plan.language !== "none" ? plan.language : undefined,
     query: plan.language !== "none" ? printed.text : undefined,
-    index: rule.index.length > 0 ? rule.index : undefined,
+    // An ES|QL rule names its indices in FROM; Kibana's esql rules have no index of their own.
+    index: rule.index.length > 0 && plan.type !== "esql" ? rule.index : undefined,
     threshold: lowered.threshold,
     severity: KIBANA_SEVERITY[rule.severity] ?? "low",
     risk_score: rule.riskScore,
@@ -215,6 +234,8 @@ function hasKeyword(q: Query): boolean {
  * (characters) means. A KQL rule read from Kibana means words already and stays as it is.
  */
 function textFieldProblem(rule: Rule, language: string, sigmaValues: boolean): string | undefined {
+  // ES|QL compares a text field's whole value as a string (LIKE, RLIKE, ==): characters, as Sigma means.
+  if (language === "esql") return undefined;
   const uses = queryFields(rule.query).filter((u) => isTextField(u.field));
   const eql = language === "eql" ? uses[0] : undefined;
   if (eql) return `\`${eql.field}\` is an analysed text field, which EQL cannot search: Elasticsearch would refuse the rule on every run`;
@@ -225,38 +246,68 @@ function textFieldProblem(rule: Rule, language: string, sigmaValues: boolean): s
 
 interface Printing {
   readonly type: RuleType;
-  readonly language: SigmaLanguage | "esql" | "none";
+  readonly language: SigmaLanguage | "none";
   readonly print: (q: Query) => PrintResult;
 }
 type Plan = Printing | { error: string };
 
-function sigmaPlan(language: SigmaLanguage): Printing {
-  return { ...SIGMA_LANGUAGES[language], language };
+/** How the messages name the rule a language makes. */
+const RULE_FORM: Readonly<Record<Printing["language"], string>> = {
+  eql: "an EQL rule",
+  kuery: "a KQL query rule",
+  lucene: "a Lucene query rule",
+  esql: "an ES|QL rule",
+  none: "a rule without a query",
+};
+
+function sigmaPlan(language: SigmaLanguage, rule: Rule): Printing {
+  const { type, print } = SIGMA_LANGUAGES[language];
+  return { type, language, print: print(rule) };
 }
+
+interface Attempt {
+  readonly plan: Printing;
+  readonly printed: PrintResult;
+  readonly textProblem?: string;
+  /** Why this language cannot say the rule exactly (its first print error or text-field problem). */
+  readonly problem?: string;
+}
+
+function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
+  const printed = plan.print(rule.query);
+  const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
+  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem;
+  return { plan, printed, ...(textProblem ? { textProblem } : {}), ...(problem ? { problem } : {}) };
+}
+
+/** Kibana rule types whose query may be Lucene. */
+const LUCENE_TYPES: ReadonlySet<RuleType> = new Set(["query", "saved_query", "threshold", "new_terms", "threat_match"]);
 
 /** The Kibana rule type and query language for a rule's query. */
 function queryPlan(rule: Rule, ctx: RenderContext): Plan {
-  const kql = (type: RuleType): Plan => ({ ...sigmaPlan("kuery"), type });
+  const kql = (type: RuleType): Plan => ({ ...sigmaPlan("kuery", rule), type });
   const q = rule.query;
+  // An ES|QL rule read into the IR keeps its text: Elastic runs the query as its author wrote it.
+  if (rule.language === "esql" && rule.type === "esql" && q.kind !== "opaque") return { type: "esql", language: "esql", print: () => ({ text: rule.queryText, issues: [] }) };
   if (q.kind === "opaque") {
     // Text no parser reads travels verbatim, but only to a rule of its own language.
     if (q.language === "machine_learning" && rule.type === "machine_learning") return { type: "machine_learning", language: "none", print: () => ({ text: "", issues: [] }) };
-    if ((q.language === "esql" && rule.type === "esql") || (q.language === "lucene" && (rule.type === "query" || rule.type === "threshold" || rule.type === "new_terms"))) {
+    if ((q.language === "esql" && rule.type === "esql") || (q.language === "lucene" && LUCENE_TYPES.has(rule.type))) {
       return { type: rule.type, language: q.language, print: () => ({ text: q.text, issues: [] }) };
     }
     return { error: `a ${q.language} query cannot be a ${rule.type} rule` };
   }
-  if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return sigmaPlan("eql");
+  if (q.kind === "sequence" || q.kind === "sample" || q.kind === "pipe") return sigmaPlan("eql", rule);
   if (q.kind === "correlation") return { error: "this correlation has no Elastic rule form" };
   if (rule.type === "threshold") return kql("threshold");
   switch (rule.language) {
     case "eql":
-      return sigmaPlan("eql");
+      return sigmaPlan("eql", rule);
     case "kuery":
       // Every KQL rule type keeps its type (threat_match, new_terms, saved_query, ...).
       return kql(rule.type === "eql" || rule.type === "esql" || rule.type === "machine_learning" ? "query" : rule.type);
     case "sigma":
-      return sigmaPlan(typedOptions(ELASTIC_OPTIONS, ctx.options).elasticLanguage);
+      return sigmaPlan(typedOptions(ELASTIC_OPTIONS, ctx.options).elasticLanguage, rule);
     case "lucene":
     case "esql":
       return { error: `a ${rule.language} rule needs its query kept as text` };
@@ -329,9 +380,47 @@ interface KibanaThreshold {
   readonly cardinality?: readonly { readonly field: string; readonly value: number }[];
 }
 
-type Lowered =
-  | { rule: Rule; notes: { severity: "info" | "warning"; code: string; message: string }[]; threshold?: KibanaThreshold }
-  | { error: string };
+type Note = { severity: "info" | "warning"; code: string; message: string };
+type Lowered = { rule: Rule; notes: Note[]; threshold?: KibanaThreshold; printing?: Printing } | { error: string };
+
+/**
+ * A Sigma correlation: a threshold rule where Kibana's threshold says it (and `--elastic-language`
+ * is not esql), else an ES|QL rule (`STATS … BY` over the look-back) where ES|QL says it, with an
+ * info line. A threshold read from Kibana stays one; an ES|QL rule read into the IR keeps its text.
+ */
+function lowerForElastic(rule: Rule, language: SigmaLanguage): Lowered {
+  if (rule.query.kind !== "correlation" || rule.language === "esql") return { rule, notes: [] };
+  if (rule.language !== "sigma") return lowerCorrelation(rule);
+  if (language === "esql") return esqlCorrelation(rule, rule.query);
+  const threshold = lowerCorrelation(rule);
+  if (!("error" in threshold)) return threshold;
+  const esql = esqlCorrelation(rule, rule.query);
+  if ("error" in esql) return { error: `${threshold.error}; nor can an ES|QL rule: ${esql.error}` };
+  return { ...esql, notes: [{ severity: "info", code: "elastic/esql-instead", message: `a Kibana threshold cannot say this correlation (${threshold.error}); it is an ES|QL rule instead` }, ...esql.notes] };
+}
+
+/** A correlation as an ES|QL rule: the printer's `STATS … BY`, counted over each run's look-back, which is the timespan. */
+function esqlCorrelation(rule: Rule, q: NodeOf<"correlation">): Lowered {
+  // A threshold's events beside its distinct count (minEvents) has no measure in the printer.
+  if (q.minEvents !== undefined && q.minEvents > 1) return { error: `the correlation needs both ${q.minEvents} events and a distinct count per group, which one ES|QL measure does not say` };
+  const printing = sigmaPlan("esql", rule);
+  const error = printing.print(q).issues.find((i) => i.severity === "error");
+  if (error) return { error: error.reason };
+  const notes: Note[] = [];
+  let schedule = rule.schedule;
+  if (q.timespan) {
+    schedule = { ...schedule, from: `now-${formatDuration(q.timespan)}`, to: "now" };
+    notes.push({
+      severity: "info",
+      code: "elastic/esql-window",
+      message: `the ES|QL rule counts over each run's look-back (${schedule.from}), which is the correlation's timespan; runs every ${formatDuration(schedule.interval)}`,
+    });
+    if (durationMs(schedule.interval) > durationMs(q.timespan)) {
+      notes.push({ severity: "warning", code: "elastic/esql-gaps", message: "the rule runs less often than its timespan: events between windows are never counted" });
+    }
+  }
+  return { rule: { ...rule, type: "esql", schedule }, notes, printing };
+}
 
 /**
  * Count correlations as Elastic rules: `event_count` / `value_count` with a `gt`/`gte` condition →
@@ -347,10 +436,10 @@ function lowerCorrelation(rule: Rule): Lowered {
     case "temporal_ordered":
       return { error: "an ordered temporal correlation is an EQL sequence, which the correlationToSequence rewrite makes" };
     case "temporal":
-      return { error: "an unordered temporal correlation has no Elastic form: EQL `sample` has no time bound" };
+      return { error: "an unordered temporal correlation is no EQL rule: EQL `sample` has no time bound" };
     case "value_sum":
     case "value_avg":
-      return { error: `a ${q.type} correlation has no Elastic form: Kibana thresholds count events and distinct values, and EQL and KQL cannot add up a field` };
+      return { error: `a ${q.type} correlation is no threshold rule: Kibana thresholds count events and distinct values, and EQL and KQL cannot add up a field` };
     case "event_count":
     case "value_count": {
       if (lowerBound(q.condition) === undefined) {

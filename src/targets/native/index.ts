@@ -16,7 +16,7 @@ import type { RenderContext, TargetResult, TargetSpec } from "../target.js";
 import { writeNativeRule } from "./native-rule-writer.js";
 
 /** Rule types the rule-file schema (schema/rule.schema.json `type`) can hold. */
-const NATIVE_TYPES: readonly string[] = ["query", "eql", "threshold", "esql", "new_terms"];
+const NATIVE_TYPES: readonly string[] = ["query", "eql", "threshold", "esql", "new_terms", "threat_match", "machine_learning", "saved_query"];
 
 export const nativeTarget: TargetSpec<"native"> = {
   name: "native",

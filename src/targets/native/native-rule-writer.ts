@@ -21,12 +21,15 @@ export function writeNativeRule(rule: Rule, templates: Templates = loadTemplates
  * A group that is empty is `false`, so the template can skip it.
  */
 export function nativeRuleView(rule: Rule): Record<string, Record<string, unknown> | false> {
+  // A machine_learning rule has no query (its job decides): the file says neither query nor the
+  // language the reader assumes for it.
+  const noQuery = rule.type === "machine_learning" && rule.queryText === "" && rule.language === "kuery";
   const identity = {
     rule_id: rule.id,
     name: rule.name,
     description: rule.description,
     type: rule.type,
-    language: rule.language,
+    ...(noQuery ? {} : { language: rule.language }),
     taxonomy: rule.taxonomy,
     ...(rule.index.length > 0 ? { index: rule.index } : {}),
     severity: rule.severity,
@@ -94,7 +97,7 @@ export function nativeRuleView(rule: Rule): Record<string, Record<string, unknow
     schedule: group(schedule),
     about: group(about),
     attack: group(attack),
-    query: group({ query: rule.queryText }),
+    query: noQuery ? false : group({ query: rule.queryText }),
     samples: group(samples),
     custom: Object.keys(custom).length > 0 ? { custom } : false,
   };
