@@ -18,6 +18,7 @@ import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
 import { loadRules, type LoadFlags } from "./load-inputs.js";
 import { failUnwritableNames, nameOutputs, unknownPlaceholder, type NamedFile } from "./output-names.js";
 import { startProgress } from "./progress.js";
+import { formatRunSummary, runCounts } from "./run-summary.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
 import { writeLocked } from "./write-locked.js";
 
@@ -53,11 +54,9 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...result.diagnostics, ...named.collisions];
   printDiagnostics(io, diagnostics, args.verbose);
   const failedFiles = new Set(loaded.diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
-  const failedRules = result.outcomes.filter((o) => o.failed.length > 0).length;
-  const converted = result.outcomes.filter((o) => !o.skipped && o.failed.length === 0).length;
-  const skipped = result.outcomes.filter((o) => o.skipped).length;
-  const failed = failedRules + failedFiles.size + named.collisions.length;
-  io.err(`${converted} converted, ${skipped} skipped, ${failed} failed\n`);
+  const counts = runCounts(result.outcomes, targets, failedFiles.size, named.collisions.length);
+  const { every: converted, skipped, failed } = counts;
+  io.err(formatRunSummary(counts));
   io.err(formatFailureReasons(failureReasons({ outcomes: result.outcomes, readDiagnostics: loaded.diagnostics, ruleDiagnostics: result.diagnostics, collisions: named.collisions })));
   writeReport(io, args.report, "convert", loaded.rules, diagnostics, s.failOn, { converted, skipped, failed });
   const findings = failed > 0 || failsAt(diagnostics, s.failOn);
