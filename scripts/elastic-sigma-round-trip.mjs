@@ -31,15 +31,19 @@ const BOOLEAN = new Set(["and", "or", "not", "match", "range", "exists", "keywor
 const rules = read.rules.filter((r) => (r.language === "kuery" || r.language === "eql") && BOOLEAN.has(r.query.kind));
 const ctx = testContext();
 
-const counts = { rules: rules.length, toSigma: 0, back: 0, differ: 0, sourceDiffer: 0, contradict: 0, narrowedWarned: 0, sourceWarned: 0 };
+// --no-product: leave host.os.type out too (the product tags and index patterns say is added on purpose).
+const SOURCE = new Set(["event.category", "event.type", "event.code", "event.dataset", "data_stream.dataset", "winlog.channel", "event.module", "network.protocol", ...(args.includes("--no-product") ? [] : ["host.os.type"])]);
+const WARNED = new Set(["mapping/logsource-narrowed", "mapping/logsource-widened", "mapping/logsource-contradiction", "mapping/logsource-guessed", "mapping/logsource-conflict"]);
+const counts = { rules: rules.length, toSigma: 0, back: 0, differ: 0, sourceDiffer: 0, contradict: 0, narrowedWarned: 0, sourceWarned: 0, refused: 0 };
 const shown = [];
 const shownContradictions = [];
 for (const r of rules) {
   const s = convertRule(r, ["sigma"], ctx);
+  if (s.diagnostics.some((d) => d.code === "mapping/logsource-contradiction")) counts.refused++;
   const yml = s.files.find((f) => f.target === "sigma" && f.path.endsWith(".yml"));
   if (!yml) continue;
   counts.toSigma++;
-  if (s.diagnostics.some((d) => d.code === "mapping/logsource-narrowed")) counts.narrowedWarned++;
+  if (s.diagnostics.some((d) => WARNED.has(d.code))) counts.narrowedWarned++;
   const again = readRules([{ path: "rt.yml", text: yml.content }]).rules[0];
   if (!again) continue;
   const e = convertRule(again, ["elastic"], ctx);
@@ -65,20 +69,23 @@ for (const r of rules) {
   const sourceBad = cb.ok && ca.ok && [...ruleEvents(sb), ...ruleEvents(sa)].find((ev) => !ev.construct.endsWith(" case") && cb.test(ev.event) !== ca.test(ev.event));
   if (sourceBad) {
     counts.sourceDiffer++;
-    if (s.diagnostics.some((d) => d.code === "mapping/logsource-narrowed")) counts.sourceWarned++;
+    if (s.diagnostics.some((d) => WARNED.has(d.code))) counts.sourceWarned++;
     else if (shown.length < show) shown.push(`${r.source.file}\n  before: ${r.queryText.replace(/\s+/g, " ").slice(0, 200)}\n  after:  ${k.query.replace(/\s+/g, " ").slice(0, 200)}\n  event (${sourceBad.construct}): ${JSON.stringify(sourceBad.event).slice(0, 200)}`);
   }
 }
-console.log(`${counts.rules} boolean KQL/EQL rules; ${counts.toSigma} to Sigma (${counts.narrowedWarned} with mapping/logsource-narrowed); ${counts.back} back to Elastic`);
+console.log(`${counts.rules} boolean KQL/EQL rules; ${counts.toSigma} to Sigma (${counts.narrowedWarned} with a log-source warning), ${counts.refused} refused as contradictions; ${counts.back} back to Elastic`);
 console.log(`  match differently on the rule's own events: ${counts.differ} (${((counts.differ / Math.max(1, counts.back)) * 100).toFixed(1)} %)`);
-console.log(`  log-source conditions alone match differently: ${counts.sourceDiffer} (${((counts.sourceDiffer / Math.max(1, counts.back)) * 100).toFixed(1)} %), ${counts.sourceWarned} of them with mapping/logsource-narrowed`);
+console.log(`  log-source conditions alone match differently: ${counts.sourceDiffer} (${((counts.sourceDiffer / Math.max(1, counts.back)) * 100).toFixed(1)} %), ${counts.sourceWarned} of them with a log-source warning`);
 console.log(`  contradict themselves: ${counts.contradict}`);
 for (const s of shownContradictions) console.log(`contradiction: ${s}`);
 for (const s of shown) console.log(`unwarned: ${s}`);
 
-/** The top-level conjuncts that test only where an event comes from. */
+/**
+ * The top-level conjuncts that test only where an event comes from. event.action is left out: the
+ * process-start actions (exec, start, ...) are lifted with process_creation on purpose (ecs-sigma
+ * `implied`), and an action the lift does not take stays in the query.
+ */
 function sourcePart(q) {
-  const SOURCE = new Set(["event.category", "event.type", "event.action", "event.code", "event.dataset", "data_stream.dataset", "winlog.channel", "event.module", "network.protocol"]);
   const conj = q.kind === "and" ? q.children : [q];
   const fields = (n) => (n.kind === "match" || n.kind === "exists" || n.kind === "range" ? [n.field] : n.kind === "or" || n.kind === "and" ? n.children.flatMap(fields) : n.kind === "not" ? fields(n.child) : ["?"]);
   const kept = conj.filter((c) => fields(c).every((f) => SOURCE.has(f)));
@@ -93,6 +100,7 @@ function contradicts(q) {
     const vals = c.kind === "match" ? [c] : c.kind === "or" && c.children.every((x) => x.kind === "match" && x.field === c.children[0]?.field) ? c.children : undefined;
     if (!vals || vals.length === 0) continue;
     const field = vals[0].field;
+    if (!SOURCE.has(field)) continue;
     const set = new Set(vals.map((v) => (v.value.kind === "string" ? v.value.parts.map((p) => (p.kind === "text" ? p.value : "*")).join("").toLowerCase() : JSON.stringify(v.value))));
     if ([...set].some((s) => s.includes("*"))) continue;
     const prev = want.get(field);
