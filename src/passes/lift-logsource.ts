@@ -255,7 +255,8 @@ function liftOne(
     logsource = d && KEYS.some((k) => d[k] !== undefined) ? d : fallback(context, report);
   }
 
-  const readBack = context.readBack?.(logsource);
+  // A field only one log source has pins the events whatever the read-back adds or drops.
+  const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
     const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!))]);
     const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf);
