@@ -44,7 +44,8 @@ export function liftExactness(
   const dropped: string[] = [];
   consumed.forEach((i) => {
     const field = fieldOf(conjuncts[i]);
-    if (field !== undefined && !exempt.has(field) && !(field in readBack)) dropped.push(`${field}:${valuesOf(conjuncts[i]!, field)!.join(" or ")}`);
+    const values = field === undefined ? undefined : valuesOf(conjuncts[i]!, field);
+    if (field !== undefined && values && !exempt.has(field) && !(field in readBack)) dropped.push(`${field}:${values.join(" or ")}`);
   });
   for (const [field, allowed] of Object.entries(readBack)) {
     const said = conjuncts.flatMap((c, i) => {
