@@ -38,6 +38,9 @@ const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
   skip: "the rule is left out of this target; add the field to a mapping override in rulecast.config.yaml",
 };
 
+/** The `field` of a problem about the rule's log source as a whole (placed at `logsource:`). */
+export const LOGSOURCE = "logsource";
+
 /** The `skip` policy leaves a rule with an unmapped field out of the target. */
 export function skipsRule(problems: readonly FieldProblem[], unmapped: UnmappedPolicy): boolean {
   return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
@@ -50,6 +53,6 @@ export function problemsToDiagnostics(rule: Rule, problems: readonly FieldProble
       code: p.code,
       message: p.message,
       ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
-    }, fieldSpan(rule.query, p.field)),
+    }, fieldSpan(rule.query, p.field) ?? (p.field === LOGSOURCE ? LOGSOURCE : undefined)),
   );
 }

@@ -83,7 +83,15 @@ export interface RuleSource {
    * decoded string value, so a span in the query is a position in the file too.
    */
   readonly queryVerbatim?: boolean;
+  /**
+   * Where the keys that say the rule's name and log source are (`title:` or `name:`,
+   * `logsource:`), so that a finding about them points there rather than at the query.
+   */
+  readonly keys?: { readonly [K in RuleKey]?: { readonly line: number; readonly col: number } };
 }
+
+/** Rule keys a finding can be about as a whole. */
+export type RuleKey = "name" | "logsource";
 
 export interface Rule {
   readonly id: string;

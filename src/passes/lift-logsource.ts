@@ -14,6 +14,7 @@
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
 import type { FieldMapping, ProductHints } from "../mapping/mapping-table.js";
+import { liftExactness, type ReadBack } from "./lift-exactness.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LiftContext {
@@ -21,6 +22,11 @@ export interface LiftContext {
   readonly index: readonly string[];
   /** The rule's own log source, if it declares one: used when the query and index name none. */
   readonly declared?: Logsource;
+  /**
+   * The ECS conditions a log source is read back as (the Sigma → ECS table), so that a lift is
+   * checked to say what the conditions it takes said (lift-exactness.ts); unchecked without it.
+   */
+  readonly readBack?: (ls: Logsource) => ReadBack | undefined;
 }
 
 export interface LiftResult {
@@ -43,6 +49,12 @@ interface Context {
   readonly indexDatasets: readonly string[];
   readonly patterns: readonly string[];
   readonly declared?: Logsource;
+  readonly readBack?: (ls: Logsource) => ReadBack | undefined;
+}
+
+/** Fields a conjunct the category implies tests: dropping it loses nothing the category does not say. */
+function impliedFields(c: Query): string[] {
+  return (c.kind === "or" ? c.children : [c]).flatMap((a) => (a.kind === "match" ? [a.field] : []));
 }
 
 /** Lifts the log source of a boolean query, or of each step of a sequence/sample or rule of a correlation. */
@@ -243,6 +255,38 @@ function liftOne(
     logsource = d && KEYS.some((k) => d[k] !== undefined) ? d : fallback(context, report);
   }
 
+  // A field only one log source has pins the events whatever the read-back adds or drops.
+  const readBack = sourceField ? undefined : context.readBack?.(logsource);
+  if (readBack) {
+    const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!))]);
+    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf);
+    const lifted = `log source {${describe(logsource)}}`;
+    if (exact.contradiction) {
+      report({
+        severity: "error",
+        code: "mapping/logsource-contradiction",
+        message: `${lifted} is read back in ECS as conditions the rest of the query contradicts (${exact.contradiction}): the rule would match no event`,
+        field: "logsource",
+      });
+    }
+    for (const i of exact.keep) consumed.delete(i);
+    if (exact.narrowed.length > 0) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-narrowed",
+        message: `${lifted} is read back in ECS narrower than the query said: ${exact.narrowed.join("; ")}`,
+        field: "logsource",
+      });
+    }
+    if (exact.dropped.length > 0) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-widened",
+        message: `${lifted} is read back in ECS without ${exact.dropped.map((d) => `\`${d}\``).join(", ")}, which the query said: the match widens`,
+        field: "logsource",
+      });
+    }
+  }
   const rest = conjuncts.filter((_, i) => !consumed.has(i));
   const lifted: Query =
     rest.length === 0 ? { kind: "all" } : rest.length === 1 ? rest[0]! : { ...(query as Extract<Query, { kind: "and" }>), children: rest };
@@ -340,6 +384,7 @@ function contextOf(mapping: FieldMapping, ctx: LiftContext): Context {
     indexSaid,
     ...(tag ? { tagProduct: tag } : {}),
     indexDatasets,
+    ...(ctx.readBack ? { readBack: ctx.readBack } : {}),
     patterns: ctx.index,
     ...(ctx.declared ? { declared: ctx.declared } : {}),
   };

@@ -178,10 +178,10 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
         diagnostics.push({
           severity: "error",
           code: "output/name-collision",
-          message: `${t}: ${first.source.file}:${first.source.line} already has the ${t} name ${JSON.stringify(p.name)}; two of them would be merged into one, losing a rule`,
+          message: `${t}: ${first.source.file}:${(first.source.keys?.name ?? first.source).line} already has the ${t} name ${JSON.stringify(p.name)}; two of them would be merged into one, losing a rule`,
           file: ref.source.file,
-          line: ref.source.line,
-          col: 1,
+          // At the rule's name (`title:`, `name:`), which the hint asks to change.
+          ...(ref.source.keys?.name ?? { line: ref.source.line, col: 1 }),
           ruleId: ref.id,
           hint: "give one of the rules another title",
         });

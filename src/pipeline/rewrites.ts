@@ -48,7 +48,8 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
     case "toTaxonomy": {
       const option = step.keepOwnNames === undefined ? undefined : target.options.find((o) => o.key === step.keepOwnNames);
       const keep = option ? ctx.options[option.key] : undefined;
-      return inTaxonomy(rule, target.taxonomy, target, ctx.mappings, unmapped, option && typeof keep === "string" ? { value: keep, label: optionLabel(option) } : undefined);
+      const keepOwn = option && typeof keep === "string" ? { value: keep, label: optionLabel(option) } : undefined;
+      return inTaxonomy(rule, target.taxonomy, target, ctx.mappings, unmapped, keepOwn, step.exactLift === true);
     }
     case "mapFields": {
       const mapped = mapFields(rule.query, ctx.mappings.target(step.mapping).fields);

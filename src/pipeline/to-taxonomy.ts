@@ -8,7 +8,8 @@ import type { Rule, Taxonomy } from "../ir/rule.js";
 import { TAXONOMY_TITLES } from "../mapping/mapping-table.js";
 import { ecsToSigmaFor, type Mappings } from "../mapping/mappings.js";
 import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
-import { liftLogsource } from "../passes/lift-logsource.js";
+import { liftLogsource, type LiftContext } from "../passes/lift-logsource.js";
+import { findLogsource } from "../mapping/sigma-ecs.js";
 import { mapFields } from "../passes/map-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import type { TargetSpec } from "../targets/target.js";
@@ -39,12 +40,12 @@ export interface KeepOwnNames {
  * its own field names: always when it names the rule's taxonomy; with `auto`, when a field has no
  * name in the wanted taxonomy (a warning names the fields). Any other value maps every field.
  */
-export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, mappings: Mappings, unmapped: UnmappedPolicy, keep?: KeepOwnNames): TaxonomyResult {
-  if (rule.taxonomy === wanted || keep === undefined) return toTaxonomy(rule, wanted, mappings, unmapped);
-  if (keep.value === rule.taxonomy) return liftOnly(rule, mappings);
-  const mapped = toTaxonomy(rule, wanted, mappings, unmapped);
+export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, mappings: Mappings, unmapped: UnmappedPolicy, keep?: KeepOwnNames, exactLift = false): TaxonomyResult {
+  if (rule.taxonomy === wanted || keep === undefined) return toTaxonomy(rule, wanted, mappings, unmapped, exactLift);
+  if (keep.value === rule.taxonomy) return liftOnly(rule, mappings, exactLift);
+  const mapped = toTaxonomy(rule, wanted, mappings, unmapped, exactLift);
   if (keep.value === "auto" && !mapped.rule && mapped.diagnostics.some((d) => KEEPS_OWN_NAMES.has(d.code))) {
-    const kept = liftOnly(rule, mappings);
+    const kept = liftOnly(rule, mappings, exactLift);
     const fields = [...new Set(mapped.diagnostics.filter((d) => KEEPS_OWN_NAMES.has(d.code)).map((d) => /`([^`]+)`/.exec(d.message)?.[1] ?? "?"))];
     const own = TAXONOMY_TITLES[rule.taxonomy];
     const theirs = TAXONOMY_TITLES[wanted];
@@ -68,12 +69,29 @@ export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, map
  * An ECS rule for Sigma output in ECS field names (`taxonomy: ecs`): only the log source is lifted
  * out of the query, so the Sigma rule still has a `logsource`; every field keeps its ECS name.
  */
-export function liftOnly(rule: Rule, mappings: Mappings): TaxonomyResult {
+export function liftOnly(rule: Rule, mappings: Mappings, exactLift = false): TaxonomyResult {
   const typed = ecsFieldTypes(rule.query);
-  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) });
+  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
   const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...lifted.problems], "error");
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
+}
+
+/** What the lift reads besides the query, and how Elastic reads a Sigma log source back (to check the lift). */
+function liftContext(rule: Rule, mappings: Mappings, exactLift: boolean): LiftContext {
+  const base = { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) };
+  if (!exactLift) return base;
+  return {
+    ...base,
+    readBack: (ls) => {
+      const row = findLogsource(mappings.sigmaToEcs, ls);
+      // No row: Elastic reads the log source back as no condition at all.
+      if (!row) return {};
+      // Alternatives (one of several condition sets) are not compared: no single read-back to check.
+      return row.any.length === 1 ? row.any[0] : undefined;
+    },
+  };
 }
 
 export function toTaxonomy(
@@ -81,13 +99,14 @@ export function toTaxonomy(
   wanted: Taxonomy,
   mappings: Mappings,
   unmapped: UnmappedPolicy,
+  exactLift = false,
 ): TaxonomyResult {
   // A Sigma file in ECS names still has a Sigma log source to turn into ECS conditions and indices.
   const ecsSigma = rule.taxonomy === "ecs" && wanted === "ecs" && rule.language === "sigma";
   if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
-    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, { tags: rule.tags, index: rule.index, ...(rule.logsource ? { declared: rule.logsource } : {}) });
+    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product

@@ -24,9 +24,11 @@ export type Rewrite =
   /**
    * Field names of the target's taxonomy (TargetSpec.taxonomy). `keepOwnNames` names the option
    * (values: a taxonomy, or `auto`) that lets a rule keep its own names: always when it names the
-   * rule's taxonomy, and with `auto` when a field has no name in the target's.
+   * rule's taxonomy, and with `auto` when a field has no name in the target's. `exactLift`: the
+   * log source lifted out of an ECS query is written out, and Elastic reads it back as ECS
+   * conditions, so the lift is checked to say what it took (passes/lift-exactness.ts).
    */
-  | { readonly pass: "toTaxonomy"; readonly keepOwnNames?: string }
+  | { readonly pass: "toTaxonomy"; readonly keepOwnNames?: string; readonly exactLift?: boolean }
   /** Renames fields with a mapping the target declares, in every step and sub-rule and their keys. */
   | { readonly pass: "mapFields"; readonly mapping: string }
   /** The log source (of the rule, each step, each sub-rule) as the mapping's source conditions. */

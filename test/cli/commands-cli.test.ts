@@ -31,7 +31,7 @@ test("init then convert works in an empty folder; init again refuses to overwrit
   assert.match(check.stderr, /1 rules checked, 0 errors, 0 warnings/);
   const convert = rulecast(["convert"], dir);
   assert.is(convert.code, 0, convert.stderr);
-  assert.match(convert.stderr, /1 converted, 0 skipped, 0 failed/);
+  assert.match(convert.stderr, /1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped/);
   for (const f of ["sigma/example_certutil_network_connection.yml", "splunk/savedsearches.conf", "elastic/rules.ndjson"]) assert.ok(existsSync(join(dir, "out", f)), f);
   assert.is(rulecast(["convert", "--check"], dir).code, 0);
   const again = rulecast(["init"], dir);
@@ -102,7 +102,7 @@ test("stdin: `-` reads one rule; results on stdout, diagnostics on stderr", () =
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^==> splunk\/whoami_execution\.spl <==\n/);
   assert.match(r.stdout, /whoami\.exe/);
-  assert.match(r.stderr, /1 converted, 0 skipped, 0 failed/);
+  assert.match(r.stderr, /1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped/);
   const bad = rulecast(["convert", "-"], dir, { input: "rule_id: x\n" });
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /^<stdin>:1:1: error rule\/missing-field/m);

@@ -44,7 +44,7 @@ test("a clean run exits 0 and writes every target", () => {
   const dir = tempTree({ "rules/a.yaml": good });
   const r = rulecast(["convert", "rules", "--to", "sigma,splunk,elastic", "--out", "out"], dir);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /1 converted, 0 skipped, 0 failed/);
+  assert.match(r.stderr, /1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped/);
   assert.equal(readdirSync(join(dir, "out")).sort(), [".rulecast-manifest.json", "elastic", "sigma", "splunk"]);
   assert.ok(existsSync(join(dir, "out/elastic/rules.ndjson")));
 });
@@ -69,7 +69,7 @@ test("bad input: one line per problem naming file, line and column; exit 1; noth
   assert.ok(lines.some((l) => /^rules\/d_unknown\.yaml:14:1: error rule\/unknown-field: unknown field `severity_level`/.test(l)), r.stderr);
   assert.ok(lines.some((l) => /^rules\/e_query\.yaml:\d+:\d+: error kql\//.test(l)), r.stderr);
   assert.ok(!r.stderr.includes("    at "), "no stack trace");
-  assert.match(r.stderr, /1 converted, 0 skipped, 4 failed/);
+  assert.match(r.stderr, /1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped; 4 files failed to load/);
   assert.not.ok(existsSync(join(dir, "out")), "nothing is written without --skip-errors");
 });
 

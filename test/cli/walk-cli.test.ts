@@ -17,7 +17,7 @@ test("convert . in an init folder converts the rule, twice, and --check passes",
   for (let run = 0; run < 2; run++) {
     const r = rulecast(["convert", ".", "--verbose"], dir);
     assert.is(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^1 converted, 0 skipped, 0 failed$/m);
+    assert.match(r.stderr, /^1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped$/m);
     assert.match(r.stderr, /rules\/notes\.yml:1:1: info input\/not-a-rule: /);
     assert.not.match(r.stderr, /rulecast\.config\.yaml/);
   }

@@ -132,7 +132,7 @@ test("invalid UTF-8 by path, in a folder, on stdin and through import: the same 
   const inFolder = rulecast(["convert", "rules", "ok", "--to", "sigma", "--skip-errors", "--out", "out"], dir);
   assert.is(inFolder.code, 1);
   assert.match(inFolder.stderr, line("rules/bad.yml"));
-  assert.match(inFolder.stderr, /^1 converted, 0 skipped, 1 failed$/m);
+  assert.match(inFolder.stderr, /^1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped; 1 file failed to load$/m);
   const piped = rulecastBytes(["convert", "-", "--to", "sigma"], dir, bad);
   assert.is(piped.code, 1, piped.stderr);
   assert.match(piped.stderr, line("<stdin>"));

@@ -111,7 +111,7 @@ test("a 600 MB file in a rules folder fails alone, named; with --skip-errors the
   sparse(join(dir, "rules/huge.yml"), 600 * 2 ** 20);
   const r = rulecast(["convert", "rules", "--to", "sigma", "--out", "out", "--skip-errors"], dir);
   refused(r, 1, /^rules\/huge\.yml:1:1: error input\/too-large: the file is 600 MiB, over the 64 MiB limit \(--max-input-size\)/m);
-  assert.match(r.stderr, /^2 converted, 0 skipped, 1 failed$/m);
+  assert.match(r.stderr, /^2 rules: 2 converted to every target, 0 to some, 0 to none, 0 skipped; 1 file failed to load$/m);
   assert.equal(readdirSync(join(dir, "out/sigma")).sort(), ["unusual_process_network_connection.yml", "whoami_execution.yml"]);
   const strict = rulecast(["convert", "rules", "--to", "sigma", "--out", "strict"], dir);
   refused(strict, 1, /nothing written/);
@@ -144,7 +144,7 @@ test("devices, FIFOs and folders named as rule files fail alone, named; other ru
   assert.match(r.stderr, /^pipe\.yml:1:1: error input\/not-a-file/m);
   assert.match(r.stderr, /^zero\.yml:1:1: error input\/not-a-file/m);
   assert.match(r.stderr, /^\/proc\/self\/environ:1:1: error input\/unknown-format/m, "a /proc file is regular and small: read, then not a rule");
-  assert.match(r.stderr, /^1 converted, 0 skipped, 4 failed$/m);
+  assert.match(r.stderr, /^1 rule: 1 converted to every target, 0 to some, 0 to none, 0 skipped; 4 files failed to load$/m);
   assert.ok(existsSync(join(dir, "out/sigma/unusual_process_network_connection.yml")));
 });
 

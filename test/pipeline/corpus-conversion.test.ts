@@ -137,7 +137,10 @@ test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measu
   const p = figures(elasticFiles, "splunk", kqlOrEql);
   assert.is(s.unnamed + p.unnamed, 0);
   assert.is(writtenProblem(s) ?? writtenProblem(p), undefined);
-  assert.ok(s.ok >= 1012, `Sigma: ${s.ok} converted`);
+  // 1,012 before issue 17.6: 15 lifts are now refused (mapping/logsource-contradiction), such as
+  // `process where event.type == "change"` lifted to process_creation, which Elastic reads back
+  // with event.type:start: the query asked for start and change at once.
+  assert.ok(s.ok >= 1000, `Sigma: ${s.ok} converted`);
   assert.ok(p.ok >= 245, `Splunk: ${p.ok} converted`);
 });
 

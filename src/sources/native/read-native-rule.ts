@@ -2,7 +2,7 @@
  * Reads a rulecast rule file (YAML, one rule per file; schema/rule.schema.json) into the IR.
  * Every problem is a diagnostic with file, line and column; a rule with an error is not returned.
  */
-import { parseDocument } from "yaml";
+import { isMap, isScalar, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
@@ -253,7 +253,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     ...customAndLogsource(r.custom ?? {}),
     // Kibana filters travel in custom (the writer puts them there); read them as Elastic's reader does.
     ...sideFiltersOf(r.custom ?? {}),
-    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at) },
+    source: { file, format: "native", line: 1, ...queryPosition(text, doc, at), keys: keyPlaces(doc, at) },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
     ...(r.setup !== undefined ? { setup: r.setup } : {}),
@@ -330,6 +330,24 @@ function queryPosition(text: string, doc: ReturnType<typeof parseDocument>, at: 
   const { line, col } = at(scalarOffsetMapper(text, node)(0));
   const queryLines = scalarPieces(text, node).map((p) => ({ offset: p.valueOffset, ...at(p.fileOffset) }));
   return { queryLine: line, queryCol: col, queryLines };
+}
+
+/** Where `name:` and the log source (`custom:` → `logsource:`) are, for findings about them. */
+function keyPlaces(doc: ReturnType<typeof parseDocument>, at: (o: number) => { line: number; col: number }): NonNullable<Rule["source"]["keys"]> {
+  const keyAt = (path: readonly string[]) => {
+    let node: unknown = doc.contents;
+    let key: Node | null = null;
+    for (const seg of path) {
+      const pair = isMap(node) ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg) : undefined;
+      if (!pair) return undefined;
+      key = pair.key as Node;
+      node = pair.value;
+    }
+    return key?.range ? at(key.range[0]) : undefined;
+  };
+  const name = keyAt(["name"]);
+  const logsource = keyAt(["custom", "logsource"]);
+  return { ...(name ? { name } : {}), ...(logsource ? { logsource } : {}) };
 }
 
 function firstLine(s: string): string {

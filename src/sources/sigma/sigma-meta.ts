@@ -5,7 +5,8 @@
 import { attackTable } from "../../attack/attack-table.js";
 import { createHash } from "node:crypto";
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
-import type { Logsource, Rule, Severity, SigmaStatus, Threat } from "../../ir/rule.js";
+import type { Logsource, Rule, RuleKey, Severity, SigmaStatus, Threat } from "../../ir/rule.js";
+import { lineColAt } from "../../diagnostics/source-text.js";
 import { RISK_FOR_SEVERITY } from "../../ir/rule.js";
 import { type DocContext, report } from "./read-context.js";
 import { threatFromTags } from "./sigma-threat.js";
@@ -172,8 +173,18 @@ export function readMeta(ctx: DocContext, map: YAMLMap, queryKey: string, docLin
     ...dates,
     ...(logsource ? { logsource } : {}),
     custom,
-    source: { file: ctx.src.file, format: "sigma", line: docLine },
+    source: { file: ctx.src.file, format: "sigma", line: docLine, keys: keyPlaces(ctx, { name: get("title"), logsource: get("logsource") }) },
   };
+}
+
+/** Where `title:` and `logsource:` are, for findings about the name and the log source. */
+function keyPlaces(ctx: DocContext, pairs: { readonly [K in RuleKey]: Pair | undefined }): NonNullable<Rule["source"]["keys"]> {
+  const out: { -readonly [K in RuleKey]?: { line: number; col: number } } = {};
+  for (const k of ["name", "logsource"] as const) {
+    const offset = (pairs[k]?.key as Node | null | undefined)?.range?.[0];
+    if (offset !== undefined) out[k] = lineColAt(ctx.src.text, offset, ctx.src.starts);
+  }
+  return out;
 }
 
 export function readLogsource(ctx: DocContext, pair: Pair | undefined, custom: Record<string, unknown>, at: number): Logsource | undefined {

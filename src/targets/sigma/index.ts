@@ -63,7 +63,7 @@ export const sigmaTarget: TargetSpec<"sigma"> = {
   title: "Sigma",
   summary: "Sigma rules and correlation rules (<slug>.yml)",
   taxonomy: "sigma",
-  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", keepOwnNames: "sigmaTaxonomy" }],
+  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy", keepOwnNames: "sigmaTaxonomy", exactLift: true }],
   options: SIGMA_OPTIONS,
   mappings: [],
   renderRule: renderSigmaRule,

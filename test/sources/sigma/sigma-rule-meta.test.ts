@@ -68,7 +68,7 @@ test("metadata maps onto the rule IR; unknown keys go to custom in order", () =>
   assert.equal(rule.schedule, { interval: { value: 5, unit: "m" }, from: "now-6m", to: "now" });
   assert.is(rule.maxSignals, 100);
   // The detection block (its first selection) is where later problems without a span point.
-  assert.equal(rule.source, { file: "rules/a.yml", format: "sigma", line: 1, queryLine: 27, queryCol: 5, queryVerbatim: true });
+  assert.equal(rule.source, { file: "rules/a.yml", format: "sigma", line: 1, queryLine: 27, queryCol: 5, queryVerbatim: true, keys: { name: { line: 1, col: 1 }, logsource: { line: 23, col: 1 } } });
   assert.is(rule.queryText, "sel:\n        Image|endswith: '\\\\powershell.exe'\n    condition: sel");
   // Spans are offsets into queryText.
   const q = rule.query;

@@ -1,0 +1,82 @@
+/**
+ * Whether a lifted log source says what the lifted conditions said. Elastic reads a Sigma log
+ * source back as that source's ECS conditions (sigma-ecs `logsources`), so the round trip of a
+ * lift replaces the conditions it consumed with those. `event.category:file` lifted to `file_event`
+ * came back as `event.category:file and event.type:creation` (nine in ten matches lost), and
+ * `event.category:file and event.type:change` as a query that asks for creation and change at once.
+ *
+ * A lift is exact, or: a consumed condition the read-back tests more widely stays in the query
+ * (it ANDs with the read-back); one it does not test at all (a log source Elastic has no
+ * read-back for tests nothing) is a warning that the match widens; a remaining condition the read-back condition contradicts refuses the
+ * lift; anything else the read-back adds or changes is a warning that says the match narrowed.
+ */
+import type { Query } from "../ir/query.js";
+
+/** ECS conditions a log source is read back as: field → allowed values (AND of fields). */
+export type ReadBack = Readonly<Record<string, readonly string[]>>;
+
+export interface Exactness {
+  /** Consumed conjuncts to keep in the query: the read-back condition is wider than they are. */
+  readonly keep: readonly number[];
+  /** What the read-back adds or changes (`event.type:creation is added`): the match narrows. */
+  readonly narrowed: readonly string[];
+  /** Consumed conditions the read-back does not test (`event.category:network`): the match widens. */
+  readonly dropped: readonly string[];
+  /** A remaining conjunct that no read-back event can satisfy, when there is one. */
+  readonly contradiction?: string;
+}
+
+/**
+ * `conjuncts`: the query's top-level conjuncts; `consumed`: those the lift took; `exempt`: fields
+ * whose read-back needs no condition in the query (the product, which index patterns and tags say).
+ */
+export function liftExactness(
+  conjuncts: readonly Query[],
+  consumed: ReadonlySet<number>,
+  readBack: ReadBack,
+  exempt: ReadonlySet<string>,
+  valuesOf: (c: Query, field: string) => string[] | undefined,
+): Exactness {
+  const keep: number[] = [];
+  const narrowed: string[] = [];
+  // Kept in the query, such a condition would cost the Sigma rule its Sigma field names (no
+  // Sigma field says event.category): it is said, not kept.
+  const dropped: string[] = [];
+  consumed.forEach((i) => {
+    const field = fieldOf(conjuncts[i]);
+    const values = field === undefined ? undefined : valuesOf(conjuncts[i]!, field);
+    if (field !== undefined && values && !exempt.has(field) && !(field in readBack)) dropped.push(`${field}:${values.join(" or ")}`);
+  });
+  for (const [field, allowed] of Object.entries(readBack)) {
+    const said = conjuncts.flatMap((c, i) => {
+      const values = valuesOf(c, field);
+      return values ? [{ i, values }] : [];
+    });
+    const shown = `${field}:${allowed.length === 1 ? allowed[0] : `(${allowed.join(" or ")})`}`;
+    if (said.length === 0) {
+      if (!exempt.has(field)) narrowed.push(`${shown} is added`);
+      continue;
+    }
+    for (const { i, values } of said) {
+      const inside = values.filter((v) => allowed.includes(v));
+      if (inside.length === 0 && !consumed.has(i)) {
+        return { keep: [], narrowed: [], dropped: [], contradiction: `the query asks for ${field}:${values.join(" or ")}, which ${shown} excludes` };
+      }
+      if (inside.length === values.length) {
+        // Narrower than the read-back: kept, it ANDs with it and the round trip is exact.
+        if (consumed.has(i) && values.length < allowed.length) keep.push(i);
+        continue;
+      }
+      narrowed.push(`${field}:${values.join(" or ")} ${consumed.has(i) ? "becomes" : "is narrowed to"} ${shown}`);
+    }
+  }
+  return { keep, narrowed, dropped };
+}
+
+/** The one field a conjunct tests (`f:a`, `f:(a or b)`), or undefined. */
+function fieldOf(c: Query | undefined): string | undefined {
+  const alts = c?.kind === "or" ? c.children : c ? [c] : [];
+  const fields = new Set(alts.map((a) => (a.kind === "match" ? a.field : "")));
+  const [only] = fields;
+  return fields.size === 1 && only ? only : undefined;
+}
