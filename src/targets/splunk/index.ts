@@ -230,7 +230,8 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
 
   const { splunkDataSources, splunkTaxonomy } = typedOptions(SPLUNK_OPTIONS, ctx.options);
   const selected = selectEvents(rule.query, rule.logsource, dataSourceEntries(splunkDataSources), (q, ds, ls) => taggedFieldProblems(q, ds, ls, splunkTaxonomy));
-  for (const p of selected.problems) diagnostics.push(ruleDiagnostic(rule, p));
+  // A finding about the log source is placed at `logsource:`, where the user would change it.
+  for (const p of selected.problems) diagnostics.push(ruleDiagnostic(rule, p, p.code.startsWith("mapping/logsource-") ? "logsource" : undefined));
   if (diagnostics.some((d) => d.severity === "error")) return { files: [], bundle: [], diagnostics };
 
   let spl: string | undefined;
