@@ -49,9 +49,6 @@ export function splunkSchedule(ruleId: string, interval: Duration, lag: Duration
   return { cron: `${minute} ${hour} */${Math.round(hours / 24)} * *`, exact: false, ...window };
 }
 
-/** The ingestion lag left at the end of every window unless configured (ESCU's 10 minutes). */
-export const DEFAULT_LAG: Duration = { value: 10, unit: "m" };
-
 function minutes(d: Duration): number | undefined {
   switch (d.unit) {
     case "ms":
