@@ -2,6 +2,7 @@
  * The rule IR: everything a rule says besides its query. Every field on the Elastic rule pages
  * has a home here; keys rulecast does not know are kept in `custom`, in source order.
  */
+import type { CimPlan } from "./cim.js";
 import type { Duration, Logsource, Query } from "./query.js";
 export type { Logsource } from "./query.js";
 
@@ -141,6 +142,8 @@ export interface Rule {
   readonly modified?: string;
   readonly logsource?: Logsource;
   readonly samples?: Samples;
+  /** The rule as CIM data-model searches, once the `toCim` rewrite ran (a CIM form's renderer prints it). */
+  readonly cim?: CimPlan;
   /** Keys no field above holds, kept in source order so that no target loses them silently. */
   readonly custom: Readonly<Record<string, unknown>>;
   readonly source: RuleSource;

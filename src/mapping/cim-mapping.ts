@@ -3,21 +3,11 @@
  * routes into them from the Sigma taxonomy (sigma-cim.yaml) and from ECS (ecs-cim.yaml). This
  * module loads and checks them; passes/to-cim.ts applies them.
  */
+import type { CimDataset } from "../ir/cim.js";
 import type { Logsource } from "../ir/query.js";
 import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow, type LogsourceRow, type ValueTransform } from "./mapping-table.js";
 
-export interface CimDataset {
-  /** `Endpoint.Processes`: what `from datamodel=` names. */
-  readonly key: string;
-  readonly model: string;
-  /** The name tstats prefixes fields with (`Processes.process_name`). */
-  readonly object: string;
-  readonly fields: ReadonlySet<string>;
-  /** The tags that put an event into the data set (its constraint), for searches over raw events. */
-  readonly tags: readonly string[];
-  /** What a search groups by besides the fields its `| where` needs (ESCU's habit: where and who). */
-  readonly group: readonly string[];
-}
+export type { CimDataset } from "../ir/cim.js";
 
 /** A source condition whose meaning the data set says another way (see ecs-cim.yaml). */
 export interface CimValueRow {
@@ -69,6 +59,32 @@ export function loadCimMappings(): CimMappings {
   const r = cimMappings(loadMappingFile("cim-datamodels.yaml"), loadMappingFile("sigma-cim.yaml"), loadMappingFile("ecs-cim.yaml"));
   if (!r.ok) throw new Error(`packaged CIM mappings are invalid: ${r.errors.join("; ")}`);
   return r.value;
+}
+
+let packaged: CimMappings | undefined;
+/** The packaged CIM tables, read on first use: only CIM searches and the lists that show them need them. */
+export function packagedCim(): CimMappings {
+  packaged ??= loadCimMappings();
+  return packaged;
+}
+
+const withHomes = new Map<string, CimMappings>();
+/**
+ * The packaged tables with a user's field homes on top (`FIELD -> DataModel.DataSet.cim_field`
+ * entries, each checked when the settings were read; one that does not parse adds nothing).
+ */
+export function cimWithFieldHomes(entries: readonly string[] | undefined): CimMappings {
+  if (!entries || entries.length === 0) return packagedCim();
+  const key = JSON.stringify(entries);
+  let c = withHomes.get(key);
+  if (!c) {
+    const overrides = entries.flatMap((e): CimFieldOverride[] => {
+      const r = parseCimFieldOverride(e, packagedCim());
+      return "problem" in r ? [] : [r];
+    });
+    withHomes.set(key, (c = withCimOverrides(packagedCim(), overrides)));
+  }
+  return c;
 }
 
 /**

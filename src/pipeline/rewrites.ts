@@ -8,6 +8,7 @@ import { ruleDiagnostic } from "../diagnostics/rule-diagnostic.js";
 import { sequenceConditionProblem } from "../ir/sequence-condition.js";
 import { assertNever } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
+import { cimWithFieldHomes } from "../mapping/cim-mapping.js";
 import type { Mappings } from "../mapping/mappings.js";
 import { optionLabel, type OptionValues } from "../options/option-spec.js";
 import { correlationToSequence } from "../passes/correlation-to-sequence.js";
@@ -15,6 +16,7 @@ import { ecsLiteralsTyped } from "../passes/ecs-field-types.js";
 import { lowerPlatformRuleTypes, PLATFORM_TYPE_ERROR } from "../passes/lower-platform-rule-types.js";
 import { lowerLogsources } from "../passes/lower-logsource.js";
 import { mapFields } from "../passes/map-fields.js";
+import { toCim } from "../passes/to-cim.js";
 import type { Rewrite, TargetSpec } from "../targets/target.js";
 import { inTaxonomy, type TaxonomyResult } from "./to-taxonomy.js";
 
@@ -71,6 +73,23 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
     }
     case "typeEcsLiterals":
       return { rule: { ...rule, query: ecsLiteralsTyped(rule.query) }, diagnostics: [] };
+    case "toCim": {
+      const homes = step.fieldHomes === undefined ? undefined : ctx.options[step.fieldHomes];
+      const r = toCim(rule, cimWithFieldHomes(typeof homes === "string" ? [homes] : homes));
+      const withPlan = { ...rule, cim: r.plan };
+      // Not CIM is no failure: the plan says why, and the form's renderer hands the rule back to the target's own form.
+      if (r.plan.kind === "not-cim") return { rule: withPlan, diagnostics: [] };
+      const product = r.product
+        ? [
+            ruleDiagnostic(rule, {
+              severity: "info",
+              code: `${target.name}/cim-product`,
+              message: `the log source's product (${r.product}) is not a CIM condition: a data set holds every operating system's events, as ESCU's detections search them`,
+            }),
+          ]
+        : [];
+      return { rule: withPlan, diagnostics: [...problemsToDiagnostics(rule, r.problems, "error"), ...product] };
+    }
     default:
       return assertNever(step);
   }

@@ -39,7 +39,14 @@ export type Rewrite =
    * Each literal compared with an ECS field takes the field's ECS type (a number for a numeric
    * field, a boolean for a boolean one, text for a keyword), as Elasticsearch compares them.
    */
-  | { readonly pass: "typeEcsLiterals" };
+  | { readonly pass: "typeEcsLiterals" }
+  /**
+   * The rule as searches over Splunk CIM data sets (`Rule.cim`): its ECS literals typed, its log
+   * source lifted, its fields and source conditions in the data set's names; or the reason it
+   * cannot be, naming the field or construct. `fieldHomes` names the option whose
+   * `FIELD -> DataModel.DataSet.cim_field` entries go over the packaged CIM tables.
+   */
+  | { readonly pass: "toCim"; readonly fieldHomes?: string };
 
 export interface RenderContext {
   readonly templates: Templates;

@@ -14,7 +14,7 @@ import { matchWindow } from "../../ir/match-window.js";
 import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { sequenceConditionProblem } from "../../ir/sequence-condition.js";
-import { loadCimMappings, parseCimFieldOverride, withCimOverrides, type CimFieldOverride, type CimMappings } from "../../mapping/cim-mapping.js";
+import { packagedCim, parseCimFieldOverride } from "../../mapping/cim-mapping.js";
 import { CORE_OPTIONS } from "../../options/core-options.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
@@ -93,7 +93,7 @@ const SPLUNK_OPTIONS = [
     help: "a field's CIM home for --splunk-taxonomy cim, over the packaged one: `FIELD -> DataModel.DataSet.cim_field` (Sigma or ECS name)",
     commands: ["convert", "check", "list"],
     check: (v: string) => {
-      const r = parseCimFieldOverride(v, cimMappings());
+      const r = parseCimFieldOverride(v, packagedCim());
       return "problem" in r ? r.problem : undefined;
     },
   },
@@ -112,7 +112,7 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   // data source may be a macro, which no query node can hold.
   rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }],
   // The CIM search reads the rule as written (Sigma or ECS names); rules no data set holds fall back.
-  forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes" }], renderRule: renderCimRule }],
+  forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toCim", fieldHomes: "splunkCimFields" }], renderRule: renderCimRule }],
   options: SPLUNK_OPTIONS,
   mappings: [
     {
@@ -127,7 +127,7 @@ export const splunkTarget: TargetSpec<"splunk"> = {
     {
       name: "data-sources",
       summary: "what selects each log source's events in Splunk: raw conditions, and the CIM data set",
-      print: (_mappings, out, options) => listDataSources(cimMappings(), dataSourceEntries(options.splunkDataSources as readonly string[] | undefined), out),
+      print: (_mappings, out, options) => listDataSources(packagedCim(), dataSourceEntries(options.splunkDataSources as readonly string[] | undefined), out),
     },
   ],
   examples: [
@@ -139,29 +139,6 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   renderBundle: (pieces, ctx) => [...renderSavedSearches(pieces, ctx), macrosFile(filterMacros(pieces.map((p) => p.text)), ctx)],
   package: packageApp,
 };
-
-let cim: CimMappings | undefined;
-/** Sigma/ECS → CIM data sets, read on first use: only `--splunk-taxonomy cim` and `list data-sources` need them. */
-function cimMappings(): CimMappings {
-  cim ??= loadCimMappings();
-  return cim;
-}
-
-const userCimCache = new Map<string, CimMappings>();
-/** The CIM tables with `splunk.cim_fields` on top (each entry was checked when the settings were read). */
-function userCim(entries: readonly string[] | undefined): CimMappings {
-  if (!entries || entries.length === 0) return cimMappings();
-  const key = JSON.stringify(entries);
-  let c = userCimCache.get(key);
-  if (!c) {
-    const overrides = entries.flatMap((e): CimFieldOverride[] => {
-      const r = parseCimFieldOverride(e, cimMappings());
-      return "problem" in r ? [] : [r];
-    });
-    userCimCache.set(key, (c = withCimOverrides(cimMappings(), overrides)));
-  }
-  return c;
-}
 
 /** macros.conf: one `search *` macro per detection; `document` is what it must read back as. */
 function macrosFile(macros: readonly string[], ctx: RenderContext): RenderedFile {
@@ -192,8 +169,7 @@ function packageApp(files: readonly RenderedFile[], ctx: RenderContext): Package
 
 /** A data-model search where a CIM data set holds the rule's events; otherwise the raw-event form, with a warning. */
 function renderCimRule(rule: Rule, ctx: RenderContext): TargetResult | { readonly fallback: readonly Diagnostic[] } {
-  const { splunkCimFields } = typedOptions(SPLUNK_OPTIONS, ctx.options);
-  const c = cimSearch(rule, userCim(splunkCimFields), { summariesOnly: false });
+  const c = cimSearch(rule, { summariesOnly: false });
   if (!c.ok) {
     return {
       fallback: [
@@ -350,7 +326,7 @@ function dataSourceEntries(raw: readonly string[] | undefined): DataSourceEntry[
  * under `sigma` it is written, with a warning.
  */
 function taggedFieldProblems(q: Query, ds: DataSource, ls: Logsource, taxonomy: string): SelectProblem[] {
-  const out = fieldsOutsideTaggedData(q, ds, cimMappings);
+  const out = fieldsOutsideTaggedData(q, ds, packagedCim);
   if (!out) return [];
   const names = out.fields.map((f) => `\`${f}\``).join(", ");
   return [

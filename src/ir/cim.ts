@@ -1,0 +1,38 @@
+/**
+ * A rule as a search over Splunk CIM data sets: which data set holds each query's events and the
+ * query in that data set's field names. The pipeline's `toCim` rewrite (passes/to-cim.ts) records
+ * it on the rule (`Rule.cim`); a CIM renderer only prints it. When the rule cannot be said in CIM,
+ * the reason is recorded instead, naming the field or construct.
+ */
+import type { Duration, Query } from "./query.js";
+
+export interface CimDataset {
+  /** `Endpoint.Processes`: what `from datamodel=` names. */
+  readonly key: string;
+  readonly model: string;
+  /** The name tstats prefixes fields with (`Processes.process_name`). */
+  readonly object: string;
+  readonly fields: ReadonlySet<string>;
+  /** The tags that put an event into the data set (its constraint), for searches over raw events. */
+  readonly tags: readonly string[];
+  /** What a search groups by besides the fields its `| where` needs (ESCU's habit: where and who). */
+  readonly group: readonly string[];
+}
+
+/** One query in the CIM names of its data set, unprefixed (`process_name`), the log source's CIM conditions ANDed in. */
+export interface CimQuery {
+  readonly query: Query;
+  readonly dataset: CimDataset;
+}
+
+/** A sequence or sample step: its join keys (the sequence's, then its own) in CIM names. */
+export interface CimStep extends CimQuery {
+  readonly keys: readonly string[];
+}
+
+export type CimPlan =
+  | { readonly kind: "search"; readonly search: CimQuery }
+  | { readonly kind: "sequence"; readonly steps: readonly CimStep[]; readonly until?: CimStep; readonly maxspan?: Duration }
+  | { readonly kind: "sample"; readonly steps: readonly CimStep[] }
+  /** Why the rule is not a CIM search (one line, naming the field or construct). */
+  | { readonly kind: "not-cim"; readonly reason: string };

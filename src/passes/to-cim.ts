@@ -1,0 +1,93 @@
+/**
+ * toCim: a rule (Sigma taxonomy or ECS, as read) → the CIM data set that holds each of its
+ * queries' events and the query in that data set's field names (a `CimPlan`, recorded on the rule
+ * for a CIM renderer). ECS literals take their ECS types and the log source is lifted out of an
+ * ECS query first. When the rule cannot be said in CIM (no data set for its log source, a field,
+ * value or join key the data set lacks, a construct a CIM search has no form for), the plan is the
+ * reason, naming it, so the target can search the raw events instead of matching something else.
+ */
+import type { CimPlan, CimQuery, CimStep } from "../ir/cim.js";
+import type { Logsource, Query } from "../ir/query.js";
+import type { Rule } from "../ir/rule.js";
+import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
+import { ecsFieldTypes } from "./ecs-field-types.js";
+import { liftLogsource } from "./lift-logsource.js";
+import type { MappingProblem } from "./map-fields.js";
+import { mapToCim } from "./map-to-cim.js";
+
+export interface ToCimResult {
+  readonly plan: CimPlan;
+  /** Warnings of the mapping (a widened field or value); empty when the plan is `not-cim`. */
+  readonly problems: readonly MappingProblem[];
+  /** The log source's product, which no CIM condition says (a data set holds every system's events). */
+  readonly product?: string;
+}
+
+class NotCim {
+  constructor(readonly reason: string) {}
+}
+
+export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
+  const notCim = (reason: string): ToCimResult => ({ plan: { kind: "not-cim", reason }, problems: [] });
+  const routes = rule.taxonomy === "ecs" ? cim.ecs : cim.sigma;
+  let query: Query = rule.query;
+  let logsource = rule.logsource;
+  if (rule.taxonomy === "ecs") {
+    const typed = ecsFieldTypes(query);
+    const lifted = liftLogsource(typed.query, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
+    // Their warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
+    const bad = [...typed.problems, ...lifted.problems].find((p) => p.severity === "error");
+    if (bad) return notCim(bad.message);
+    query = lifted.query;
+    logsource = lifted.logsource ?? rule.logsource;
+  }
+  const problems: MappingProblem[] = [];
+  const done = (plan: CimPlan): ToCimResult => ({ plan, problems, ...(logsource?.product ? { product: logsource.product } : {}) });
+  try {
+    switch (query.kind) {
+      case "sequence": {
+        const q = query;
+        if (q.steps.some((s) => s.missing || (s.runs ?? 1) > 1)) throw new NotCim("absent-event steps and `with runs` are not converted");
+        const step = (s: { query: Query; logsource?: Logsource; by: readonly string[] }): CimStep => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems);
+        const steps = q.steps.map(step);
+        const until = q.until ? step(q.until) : undefined;
+        return done({ kind: "sequence", steps, ...(until ? { until } : {}), ...(q.maxspan ? { maxspan: q.maxspan } : {}) });
+      }
+      case "sample": {
+        const q = query;
+        return done({ kind: "sample", steps: q.steps.map((s) => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems)) });
+      }
+      case "correlation":
+      case "pipe":
+      case "opaque":
+        throw new NotCim(`a ${query.kind} query is not converted to a CIM search`);
+      default:
+        return done({ kind: "search", search: cim1(query, logsource, routes, problems).mapped });
+    }
+  } catch (e) {
+    if (e instanceof NotCim) return notCim(e.reason);
+    throw e;
+  }
+}
+
+/** One boolean query in CIM names, or NotCim with the first error. */
+function cim1(q: Query, ls: Logsource | undefined, routes: readonly CimRoute[], problems: MappingProblem[]): { mapped: CimQuery; route: CimRoute } {
+  const m = mapToCim(q, ls, routes);
+  const error = m.problems.find((p) => p.severity === "error");
+  if (error || !m.query || !m.dataset || !m.route) throw new NotCim(error?.message ?? "no CIM data set");
+  problems.push(...m.problems);
+  return { mapped: { query: m.query, dataset: m.dataset }, route: m.route };
+}
+
+/** A sequence or sample step in the CIM names of its data set, its join keys too. */
+function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): CimStep {
+  const { mapped, route } = cim1(q, ls, routes, problems);
+  const cimKeys = keys.map((k) => {
+    const row = route.fields.fields.get(k);
+    if (!row || row.value !== "same") throw new NotCim(`join key \`${k}\` has no field in CIM ${mapped.dataset.key}`);
+    const why = route.widening.get(k);
+    if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `join key \`${k}\` → \`${row.to}\`: ${why}`, field: k });
+    return row.to;
+  });
+  return { ...mapped, keys: cimKeys };
+}
