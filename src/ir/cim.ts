@@ -4,7 +4,7 @@
  * it on the rule (`Rule.cim`); a CIM renderer only prints it. When the rule cannot be said in CIM,
  * the reason is recorded instead, naming the field or construct.
  */
-import type { Duration, Query } from "./query.js";
+import type { CorrelationType, CountCondition, Duration, Query } from "./query.js";
 
 export interface CimDataset {
   /** `Endpoint.Processes`: what `from datamodel=` names. */
@@ -34,5 +34,18 @@ export type CimPlan =
   | { readonly kind: "search"; readonly search: CimQuery }
   | { readonly kind: "sequence"; readonly steps: readonly CimStep[]; readonly until?: CimStep; readonly maxspan?: Duration }
   | { readonly kind: "sample"; readonly steps: readonly CimStep[] }
+  /**
+   * A correlation (a Sigma correlation, or a threshold rule's count): each correlated rule a step
+   * whose keys are the group-by fields in its data set's names; `valueField` is the measured field
+   * in CIM names, the same in every step's data set.
+   */
+  | {
+      readonly kind: "correlation";
+      readonly type: CorrelationType;
+      readonly rules: readonly CimStep[];
+      readonly condition: readonly CountCondition[];
+      readonly timespan?: Duration;
+      readonly valueField?: string;
+    }
   /** Why the rule is not a CIM search (one line, naming the field or construct). */
   | { readonly kind: "not-cim"; readonly reason: string };

@@ -9,6 +9,7 @@
 import type { CimPlan, CimQuery, CimStep } from "../ir/cim.js";
 import type { Logsource, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
+import { sequenceConditionProblem } from "../ir/sequence-condition.js";
 import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
 import { ecsFieldTypes } from "./ecs-field-types.js";
 import { liftLogsource } from "./lift-logsource.js";
@@ -57,7 +58,24 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
         const q = query;
         return done({ kind: "sample", steps: q.steps.map((s) => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems)) });
       }
-      case "correlation":
+      case "correlation": {
+        const q = query;
+        if (q.type.startsWith("value_") && !q.valueField) throw new NotCim(`a ${q.type} correlation needs the field it measures`);
+        if (q.extraMeasures?.length) throw new NotCim(`the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
+        if ((q.minEvents ?? 0) > 1) throw new NotCim(`the correlation needs both ${q.minEvents} events and a distinct count per group; the search counts one measure`);
+        const ordered = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
+        if (ordered) throw new NotCim(ordered);
+        const planned = q.rules.map((r) => planStep(r.query, r.logsource ?? logsource, q.groupBy.map((g) => r.aliases?.[g] ?? g), routes, problems));
+        const valueField = q.valueField === undefined ? undefined : measuredField(q.valueField, planned.map((p) => p.route));
+        return done({
+          kind: "correlation",
+          type: q.type,
+          rules: planned.map((p) => p.step),
+          condition: q.condition,
+          ...(q.timespan ? { timespan: q.timespan } : {}),
+          ...(valueField ? { valueField } : {}),
+        });
+      }
       case "pipe":
       case "opaque":
         throw new NotCim(`a ${query.kind} query is not converted to a CIM search`);
@@ -81,6 +99,28 @@ function cim1(q: Query, ls: Logsource | undefined, routes: readonly CimRoute[], 
 
 /** A sequence or sample step in the CIM names of its data set, its join keys too. */
 function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): CimStep {
+  return planStep(q, ls, keys, routes, problems).step;
+}
+
+/**
+ * The field a correlation measures (counts distinct values of, adds up), in CIM names: a plain
+ * rename in every correlated rule's data set, to one name. A widening rename would change the
+ * measure itself (fewer distinct values), so it is no CIM home here.
+ */
+function measuredField(field: string, routes: readonly CimRoute[]): string {
+  const names = routes.map((route) => {
+    const row = route.fields.fields.get(field);
+    if (!row || row.value !== "same") throw new NotCim(`the measured field \`${field}\` has no field in CIM ${route.dataset.key}`);
+    const why = route.widening.get(field);
+    if (why) throw new NotCim(`the measured field \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} would change what is measured: ${why}`);
+    return row.to;
+  });
+  const first = names[0]!;
+  if (names.some((n) => n !== first)) throw new NotCim(`the measured field \`${field}\` has different CIM names in the correlated rules' data sets (${[...new Set(names)].join(", ")})`);
+  return first;
+}
+
+function planStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): { step: CimStep; route: CimRoute } {
   const { mapped, route } = cim1(q, ls, routes, problems);
   const cimKeys = keys.map((k) => {
     const row = route.fields.fields.get(k);
@@ -89,5 +129,5 @@ function cimStep(q: Query, ls: Logsource | undefined, keys: readonly string[], r
     if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `join key \`${k}\` → \`${row.to}\`: ${why}`, field: k });
     return row.to;
   });
-  return { ...mapped, keys: cimKeys };
+  return { step: { ...mapped, keys: cimKeys }, route };
 }

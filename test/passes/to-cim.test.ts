@@ -3,11 +3,14 @@
  * query in its CIM names (join keys too), or the reason the rule is not CIM. It never fails the
  * rule: not CIM is a plan, which the Splunk form turns into its raw-event fallback.
  */
+import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Query } from "../../src/ir/query.js";
 import type { Rule } from "../../src/ir/rule.js";
 import { packagedCim } from "../../src/mapping/cim-mapping.js";
+import { convertRule } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
 import { runRewrites } from "../../src/pipeline/rewrites.js";
 import { toCim } from "../../src/passes/to-cim.js";
 import { splunkTarget } from "../../src/targets/splunk/index.js";
@@ -58,6 +61,48 @@ test("fieldHomes: the option's entries go over the packaged tables", () => {
   assert.ok(done.diagnostics.some((d) => d.code === "splunk/cim-product"));
   // Without the declaration the same settings are not read.
   assert.is(runRewrites(splunkTarget, rule(q), [{ pass: "toCim" }], ctx).rule?.cim?.kind, "not-cim");
+});
+
+const processStart = (name: string): Query => ({ kind: "and", children: [m("event.category", "process"), m("event.type", "start"), m("process.name", name)] });
+const count = (over: object): Query => ({ kind: "correlation", type: "event_count", rules: [{ name: "r", query: processStart("net.exe") }], groupBy: ["host.hostname", "user.name"], condition: [{ op: "gte", value: 10 }], ...over }) as Query;
+
+test("a correlation (a threshold's count): each rule in its data set's names, the group-by fields as its keys", () => {
+  const r = toCim(rule(count({}), { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(r.plan.kind, "correlation");
+  if (r.plan.kind !== "correlation") return;
+  assert.equal(r.plan.rules.map((st) => [st.dataset.key, st.keys]), [["Endpoint.Processes", ["dest", "user"]]]);
+  assert.equal(r.plan.rules[0]!.query, m("process_name", "net.exe"));
+  const distinct = toCim(rule(count({ type: "value_count", valueField: "user.name" }), { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(distinct.plan.kind === "correlation" && distinct.plan.valueField, "user");
+});
+
+test("a correlation whose measure CIM would change, or cannot say, is not CIM, by name", () => {
+  const ecs = (over: object) => toCim(rule(count(over), { taxonomy: "ecs", logsource: undefined }), packagedCim()).plan;
+  // host.id → dest joins hosts that share a name: fewer distinct values than the rule counts.
+  assert.equal(ecs({ type: "value_count", valueField: "host.id" }), {
+    kind: "not-cim",
+    reason: "the measured field `host.id` → `dest` in CIM Endpoint.Processes would change what is measured: the host by its name rather than its agent id: hosts that share a name are joined",
+  });
+  // process.args (one argument) has only the whole command line as a CIM home.
+  assert.equal(ecs({ type: "value_count", valueField: "process.args" }), { kind: "not-cim", reason: "the measured field `process.args` has no field in CIM Endpoint.Processes" });
+  assert.equal(ecs({ type: "value_count" }), { kind: "not-cim", reason: "a value_count correlation needs the field it measures" });
+  assert.equal(ecs({ extraMeasures: [{ type: "value_count", field: "user.name", condition: [{ op: "gte", value: 2 }] }] }).kind, "not-cim");
+  assert.equal(ecs({ groupBy: ["process.args"] }), { kind: "not-cim", reason: "join key `process.args` has no field in CIM Endpoint.Processes" });
+});
+
+test("an Elastic threshold rule under --splunk-taxonomy cim: a count over the data set's tagged events by CIM fields, not the raw fallback", () => {
+  const text = readFileSync("rules/unusual_process_network_connection.yaml", "utf8")
+    .replace(/^type: query$/m, "type: threshold\nthreshold:\n  field: [host.hostname]\n  value: 5")
+    .replace(/^query: >-\n(  .*\n)+/m, "query: event.category:process and event.type:start and process.name:net.exe\n");
+  const read = readRules([{ path: "r.yaml", text }]);
+  const res = convertRule(read.rules[0]!, ["splunk"], testContext({ splunkTaxonomy: "cim" }));
+  assert.equal(res.outcome.converted, ["splunk"], JSON.stringify(res.diagnostics));
+  assert.not.ok(res.diagnostics.some((d) => d.code === "splunk/cim-fallback"));
+  const spl = res.files.find((f) => f.path.endsWith(".spl"))!.content;
+  assert.equal(spl.split("\n").slice(0, 1), ['process_name="net.exe"']);
+  assert.match(spl, /\| eval rc_rules=mvappend\(if\(lower\(tag\)=="process" AND lower\(tag\)=="report" AND process_name=="net.exe", "1", null\(\)\)\)\n/);
+  // The threshold counts within the look-back (9m), as the raw-event form does.
+  assert.match(spl, /\| where isnotnull\(dest\)\n\| sort 0 _time\n\| streamstats time_window=9m count as rc_count by dest\n\| where rc_count>=5\n/);
 });
 
 test.run();

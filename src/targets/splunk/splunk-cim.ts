@@ -12,6 +12,7 @@ import type { Query } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
+import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { renderTstats } from "./spl-tstats.js";
 
@@ -54,6 +55,21 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         const steps = plan.steps.map(cimStep);
         // The rows are one per join key.
         return done(renderSplSample(steps), "tagged", steps[0]?.keys ?? []);
+      }
+      case "correlation": {
+        const rules = plan.rules.map(cimStep);
+        const c: CorrelationPlan = {
+          type: plan.type,
+          rules,
+          condition: plan.condition,
+          ...(plan.timespan ? { timespan: plan.timespan } : {}),
+          ...(plan.valueField ? { valueField: plan.valueField } : {}),
+        };
+        if (usesFixedWindows(c)) {
+          diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code: "splunk/fixed-windows", message: "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts" }));
+        }
+        // The rows are one per group.
+        return done(renderSplCorrelation(c), "tagged", rules[0]?.keys ?? []);
       }
       case "search": {
         const { query, dataset } = plan.search;
