@@ -12,7 +12,7 @@ export interface CimDataset {
   readonly model: string;
   /** The name tstats prefixes fields with (`Processes.process_name`). */
   readonly object: string;
-  readonly fields: ReadonlySet<string>;
+  readonly fields: readonly string[];
   /** The tags that put an event into the data set (its constraint), for searches over raw events. */
   readonly tags: readonly string[];
   /** What a search groups by besides the fields its `| where` needs (ESCU's habit: where and who). */

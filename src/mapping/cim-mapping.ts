@@ -96,7 +96,7 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
   const datasets = new Map<string, CimDataset>();
   for (const [model, sets] of Object.entries((models as RawModels).datamodels)) {
     for (const [set, def] of Object.entries(sets)) {
-      datasets.set(`${model}.${set}`, { key: `${model}.${set}`, model, object: def.object, fields: new Set(def.fields), tags: def.tags, group: def.group });
+      datasets.set(`${model}.${set}`, { key: `${model}.${set}`, model, object: def.object, fields: def.fields, tags: def.tags, group: def.group });
       for (const g of def.group) if (!def.fields.includes(g)) errors.push(`cim-datamodels: ${model}.${set} groups by \`${g}\`, which is not one of its fields`);
     }
   }
@@ -108,7 +108,7 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
         return [];
       }
       const field = (f: string, where: string) => {
-        if (!dataset.fields.has(f)) errors.push(`${name}: ${where} names \`${f}\`, which is not a field of ${key}`);
+        if (!dataset.fields.includes(f)) errors.push(`${name}: ${where} names \`${f}\`, which is not a field of ${key}`);
       };
       const rows = new Map<string, FieldRow>();
       const widening = new Map<string, string>();
@@ -178,7 +178,7 @@ export function parseCimFieldOverride(entry: string, cim: CimMappings): CimField
     return { problem: `\`${m[2]}\` names no field of ${dataset.key} (${form})` };
   }
   const to = parts[2]!;
-  if (!dataset.fields.has(to)) return { problem: `\`${to}\` is not a field of CIM ${dataset.key} (valid: ${[...dataset.fields].join(", ")})` };
+  if (!dataset.fields.includes(to)) return { problem: `\`${to}\` is not a field of CIM ${dataset.key} (valid: ${dataset.fields.join(", ")})` };
   if (![...cim.sigma, ...cim.ecs].some((r) => r.dataset === dataset)) {
     return { problem: `no log source reaches CIM ${dataset.key}, so a field mapped there is never used (data sets with log sources: ${[...new Set([...cim.sigma, ...cim.ecs].map((r) => r.dataset.key))].join(", ")})` };
   }

@@ -25,7 +25,7 @@ test("every CIM field a mapping names (renames, value rows, log-source condition
   assert.equal(cim.sigma.map((r) => r.dataset.key).sort(), ["Endpoint.Filesystem", "Endpoint.Processes", "Endpoint.Registry", "Network_Resolution.DNS", "Network_Traffic.All_Traffic", "Web.Web"]);
   assert.ok(cim.ecs.some((r) => r.dataset.key === "Authentication.Authentication"));
   for (const route of [...cim.sigma, ...cim.ecs]) {
-    for (const row of route.fields.fields.values()) assert.ok(route.dataset.fields.has(row.to), `${route.fields.name} ${row.from} → ${row.to} in ${route.dataset.key}`);
+    for (const row of route.fields.fields.values()) assert.ok(route.dataset.fields.includes(row.to), `${route.fields.name} ${row.from} → ${row.to} in ${route.dataset.key}`);
   }
 });
 
@@ -34,7 +34,7 @@ test("the CIM reference lists every field ESCU's detections use per data set, ap
   for (const [key, fields] of Object.entries(escu.datasets)) {
     const ds = cim.datasets.get(key);
     assert.ok(ds, `ESCU searches ${key}, which mappings/cim-datamodels.yaml lacks`);
-    const unknown = Object.keys(fields).filter((f) => !ds.fields.has(f) && !(ESCU_SLIPS[key] ?? []).includes(f));
+    const unknown = Object.keys(fields).filter((f) => !ds.fields.includes(f) && !(ESCU_SLIPS[key] ?? []).includes(f));
     assert.equal(unknown, [], `${key}: ESCU uses fields the CIM reference file lacks`);
   }
   // The fields that carry most of ESCU's process searches are mapped to from both taxonomies.

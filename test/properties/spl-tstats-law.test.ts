@@ -8,7 +8,7 @@ import { formatStats } from "./law.js";
 import { pipelineLaw, searchPartLaw } from "./spl-laws.js";
 
 /** A data set holding every generated field, grouping by one of them for context (as `dest`). */
-const DATASET: CimDataset = { key: "Test.Things", model: "Test", object: "Things", fields: new Set(FIELDS), tags: ["test"], group: ["a"] };
+const DATASET: CimDataset = { key: "Test.Things", model: "Test", object: "Things", fields: [...FIELDS], tags: ["test"], group: ["a"] };
 
 /**
  * About a third of the generated queries need `| where` on a field they do not require (`NOT a=~/x/`):

@@ -46,7 +46,7 @@ export function renderTstats(q: Query, ds: CimDataset, opts: TstatsOptions): Tst
 
   const whereFields = plain.where === undefined ? [] : whereFieldsOf(q);
   for (const f of whereFields) {
-    if (!ds.fields.has(f)) {
+    if (!ds.fields.includes(f)) {
       issues.push({ severity: "error", code: "splunk/tstats-group", reason: `\`${f}\` is not a field of ${ds.key}, so tstats cannot group by it for the exact \`| where\``, node: q });
     } else if (!requires(q, f)) {
       issues.push({

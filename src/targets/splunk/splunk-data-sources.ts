@@ -246,7 +246,7 @@ export function fieldsOutsideTaggedData(q: Query, ds: DataSource, cim: () => Cim
   const key = TAGGED_DATASETS[tag];
   const dataset = key ? cim().datasets.get(key) : undefined;
   if (!dataset) return undefined;
-  const fields = [...new Set(queryFields(q).map((f) => f.field))].filter((f) => !dataset.fields.has(f) && !(SELECTOR_FIELDS as readonly string[]).includes(f));
+  const fields = [...new Set(queryFields(q).map((f) => f.field))].filter((f) => !dataset.fields.includes(f) && !(SELECTOR_FIELDS as readonly string[]).includes(f));
   return fields.length > 0 ? { dataset: dataset.key, tag, fields } : undefined;
 }
 
