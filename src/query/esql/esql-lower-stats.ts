@@ -7,10 +7,10 @@
 import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
 import { describeExpr, splitAnd, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
-import { ALL, refuse } from "./esql-ir-build.js";
+import { ALL, mkAnd, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
-import { type Agg, type Bound, COUNT_OPS, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
+import { type Agg, type Bound, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
   readonly aggs: ReadonlyMap<string, Agg>;
@@ -176,12 +176,17 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       continue;
     }
     const rc = ruleCountBound(c, stats.aggs);
-    if (rc) ruleCounts.push(rc);
-    else bounds.push(bound(c, stats));
+    if (rc) {
+      ruleCounts.push(rc);
+      continue;
+    }
+    const some = someRowBound(c, stats, cx);
+    if (some === "always") continue;
+    bounds.push(some ?? bound(c, stats));
   }
   // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
   // which every correlation match has (the printer writes it for a STATS without BY).
-  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && !b.agg.rows && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
   if (bounds.some((b) => !presence(b))) bounds.splice(0, bounds.length, ...bounds.filter((b) => !presence(b)));
   // `a = COUNT(*) WHERE x, b = COUNT(*) WHERE y … | WHERE a > 0 AND b > 0`: events of every kind
   // in the group, a temporal correlation (what the printer writes for one).
@@ -213,6 +218,64 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     ...(extra.length > 0 ? { extraMeasures: extra } : {}),
     rowFilters: rowFilters.filter((q) => q !== ALL),
   };
+}
+
+/**
+ * A condition after STATS that asks only for some row of the group among given ones, as one
+ * count of those rows `>= 1`: an OR of such bounds (see `existenceRows`), or `MV_CONCAT(VALUES(f),
+ * sep) LIKE "*s*"` (some row's f contains s, when s has no wildcard and no character of sep, so
+ * that it cannot be found across two joined values). "always" when every group meets it (one
+ * branch is `COUNT(*) > 0`). Undefined for any other condition, which `bound` then reads.
+ */
+function someRowBound(c: EsqlExpr, stats: Stats, cx: CondContext): Bound | "always" | undefined {
+  const e = unwrapParen(c);
+  const single = valuesContains(e, stats, cx);
+  if (single) return { agg: { name: stats.aggs.get(single.agg)!.name, fn: "count", star: true, rows: single.rows, span: c.span }, op: "gte", value: 1, span: c.span };
+  if (e.t !== "or") return undefined;
+  const branches = orBranches(e);
+  const rows: Query[] = [];
+  const names: string[] = [];
+  for (const d of branches) {
+    const v = valuesContains(d, stats, cx);
+    if (v) {
+      rows.push(v.rows);
+      names.push(v.agg);
+      continue;
+    }
+    if (aggregateRefs(d, stats).size === 0) return undefined;
+    const b = bound(d, stats);
+    const r = existenceRows(b, cx);
+    if (!r) return undefined;
+    if (r.kind === "all") return "always";
+    rows.push(r);
+    names.push(b.agg.name);
+  }
+  return { agg: { name: names.join("_or_"), fn: "count", star: true, rows: mkOr(rows), span: c.span }, op: "gte", value: 1, span: c.span };
+}
+
+function orBranches(e: EsqlExpr): EsqlExpr[] {
+  const u = unwrapParen(e);
+  return u.t === "or" ? u.operands.flatMap(orBranches) : [u];
+}
+
+/** `MV_CONCAT(VALUES(f), sep) LIKE "*s*"`: the rows whose f contains s, and the VALUES column. */
+function valuesContains(e: EsqlExpr, stats: Stats, cx: CondContext): { rows: Query; agg: string } | undefined {
+  const u = unwrapParen(e);
+  if (u.t !== "like" || u.op !== "like" || u.negated || u.patterns.length !== 1) return undefined;
+  const concat = unwrapParen(u.operand);
+  if (concat.t !== "call" || concat.name !== "mv_concat" || concat.args.length !== 2) return undefined;
+  const [col, sep] = [unwrapParen(concat.args[0]!), unwrapParen(concat.args[1]!)];
+  const agg = col.t === "field" ? stats.aggs.get(col.name) : undefined;
+  if (!agg || agg.fn !== "values" || !agg.arg || sep.t !== "lit" || sep.value.type !== "string") return undefined;
+  const p = u.patterns[0]!.value;
+  const inner = p.slice(1, -1);
+  if (p.length < 3 || !p.startsWith("*") || !p.endsWith("*") || /[*?\\]/.test(inner)) return undefined;
+  const sepChars = sep.value.value;
+  if ([...inner].some((ch) => sepChars.includes(ch))) return undefined;
+  // VALUES gathers every value of f in the group (NULLs left out), so the joined text contains s
+  // exactly when one value does: `f LIKE "*s*"` on some row, as the IR reads a multi-valued f.
+  const like: EsqlExpr = { ...u, operand: agg.arg };
+  return { rows: mkAnd([...(agg.where ? [isTrue(agg.where, cx)] : []), isTrue(like, cx)]), agg: agg.name };
 }
 
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {

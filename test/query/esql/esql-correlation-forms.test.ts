@@ -113,6 +113,15 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   ['FROM x | STATS n = COUNT(*) BY k = COALESCE(a, TO_LOWER(b)) | WHERE n >= 2', "esql/group-key", "computed"],
   // The other rows count for COUNT(*), unless the WHERE before STATS keeps only the rules' rows.
   ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1", c = COUNT(*) BY h | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 1 AND c >= 2', "esql/aggregate-condition", "outside every filter"],
+  // An OR of bounds is read only when each asks for some row: the IR has no OR of measures.
+  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", d = COUNT_DISTINCT(b) BY h | WHERE d >= 2 OR r0 > 0', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", d = COUNT_DISTINCT(b) BY h | WHERE d >= 2 AND (r0 > 0 OR h == "1")', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS c = COUNT_DISTINCT(CASE(a == "1", b)) BY h | WHERE c >= 2', "esql/computed-field", "CASE"],
+  // The joined values could contain the text across two values, or only at the start of the first.
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x,y*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "x*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") NOT LIKE "*x*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x?y*"', "esql/aggregate-condition", "joined with AND"],
 ];
 
 for (const [text, code, fragment] of REFUSED) {
@@ -139,6 +148,14 @@ const FORMS = [
   'FROM x | EVAL g = CASE(n == 0, null, k == "k1", a, b) | STATS d = COUNT_DISTINCT(k) BY g | WHERE d >= 2',
   'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b LIKE "y*", r2 = COUNT(*) WHERE n > 0 BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) + CASE(r2 > 0, 1, 0) | WHERE n >= 2',
   'FROM x | WHERE a == "x" OR b == "y" | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b == "y", c = COUNT(*) BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2 AND c >= 3',
+  // Bounds that each ask for some row of the group, alone or in an OR: one filtered count.
+  'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(b), d = COUNT_DISTINCT(n) BY k | WHERE (r0 > 0 OR r1 >= 1) AND d >= 2',
+  'FROM x | EVAL t = CASE(a == "x", b) | STATS d = COUNT_DISTINCT(t), c = COUNT(*) BY k | WHERE d > 0 AND c >= 2',
+  'FROM x | EVAL t = CASE(a == "x", b), u = CASE(b == "z", n) | STATS d = COUNT_DISTINCT(t), e = COUNT_DISTINCT(u), f = COUNT_DISTINCT(a) BY k | WHERE f >= 2 AND (d > 0 OR e != 0)',
+  'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | EVAL j = MV_CONCAT(v, ",") | WHERE j LIKE "*y*" AND c >= 2',
+  'FROM x | STATS v = VALUES(b), s = SUM(CASE(a == "z", 1, 0)), m = MAX(CASE(n > 1, 1, 0)), d = COUNT_DISTINCT(a) BY k | WHERE (MV_CONCAT(v, "; ") LIKE "*yy*" OR s >= 1 OR m == 1) AND d >= 2',
+  // An OR with `COUNT(*) > 0` holds for every group.
+  'FROM x | STATS c = COUNT(*), r0 = COUNT(*) WHERE a == "x", d = COUNT_DISTINCT(b) BY k | WHERE (r0 > 0 OR c > 0) AND d >= 2',
 ];
 
 const VALUES = ["x", "y", "yy", "z"] as const;
