@@ -6,6 +6,8 @@
  *   "a*"` reads as a case-insensitive match on `f`; RENAME likewise;
  * - KEEP, DROP and SORT choose and order output columns and rows, not which events match; LIMIT
  *   caps the rows of a run (read with a warning);
+ * - GROK and DISSECT keep every row and add columns: left out while nothing that decides which
+ *   events or groups alert reads those columns, refused by name otherwise (esql-extract.ts);
  * - MV_EXPAND f is read when the conditions after it hold for some value of `f` exactly when the
  *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
  *   count the extra rows;
@@ -21,6 +23,7 @@
 import type { Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
 import { fieldBehind, subst } from "./esql-expr-util.js";
+import { extractedColumns } from "./esql-extract.js";
 import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
 import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
 import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
@@ -96,7 +99,8 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         break;
       case "dissect":
       case "grok":
-        refuse("esql/unsupported-command", `${cmd.t.toUpperCase()} (extracting new columns from text) has no IR form`, cmd.span);
+        // Keeps every row; its columns hide fields of the same name, and reading one later is refused.
+        for (const [name, marker] of extractedColumns(cmd)) scope.set(name, marker);
         break;
       case "other":
         refuse("esql/unsupported-command", `${cmd.name.toUpperCase()} has no IR form`, cmd.span);

@@ -177,7 +177,7 @@ test("a time bucket is the correlation's timespan (with a warning); without one 
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
 const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
-  ['FROM x | DISSECT msg "%{a}"', "esql/unsupported-command", "1:10", "DISSECT"],
+  ['FROM x | DISSECT msg "%{a}" | WHERE a == "1"', "esql/unsupported-command", "1:10", "DISSECT"],
   ["FROM x | INLINE STATS m = MAX(a) BY b", "esql/unsupported-command", "1:10", "INLINE STATS"],
   ['FROM x | ENRICH p ON a', "esql/unsupported-command", "1:10", "ENRICH"],
   ["FROM x | STATS a = COUNT(*) BY k | STATS MAX(a)", "esql/unsupported-command", "1:36", "second STATS"],
