@@ -149,6 +149,8 @@ function timeBucket(e: EsqlExpr): Duration | undefined {
 
 export interface Measured {
   readonly type: CorrelationType;
+  /** An OR of sets of bounds, one of which must hold too. */
+  readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
   /** Bounds on further aggregates of the same groups (`COUNT(*) >= 50 AND COUNT_DISTINCT(f) >= 2`). */
@@ -163,6 +165,7 @@ export interface Measured {
 export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext, pre: readonly EsqlExpr[] = []): Measured {
   const conjuncts = post.flatMap(splitAnd);
   const bounds: Bound[] = [];
+  let alternatives: { sets: Bound[][]; span: Span } | undefined;
   const ruleCounts: RuleCount[] = [];
   const keyTests: Query[] = [];
   for (const c of conjuncts) {
@@ -182,8 +185,27 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     }
     const some = someRowBound(c, stats, cx);
     if (some === "always") continue;
-    bounds.push(some ?? bound(c, stats));
+    if (some) {
+      bounds.push(some);
+      continue;
+    }
+    const equal = valuesEqual(c, stats, cx);
+    if (equal) {
+      bounds.push(...equal);
+      continue;
+    }
+    const u = unwrapParen(c);
+    if (u.t === "or") {
+      if (alternatives) refuse("esql/aggregate-condition", "a second OR of bounds on aggregates has no IR form (the IR holds one)", c.span);
+      alternatives = { sets: orBranches(u).map((b) => splitAnd(b).flatMap((x) => boundsOf(x, stats, cx))), span: c.span };
+      continue;
+    }
+    bounds.push(bound(c, stats));
   }
+  const anyOf = alternatives ? alternativeMeasures(alternatives.sets, cx) : undefined;
+  const noOr = (what: string) => {
+    if (anyOf) refuse("esql/aggregate-condition", `an OR of bounds beside ${what} has no IR form`, alternatives!.span);
+  };
   // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
   // which every correlation match has (the printer writes it for a STATS without BY).
   const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && !b.agg.rows && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
@@ -193,6 +215,7 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const filteredPresence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && b.agg.star && b.agg.where !== undefined && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
   const kinds = new Set(bounds.map((b) => b.agg.name));
   if (kinds.size >= 2 && bounds.every(filteredPresence)) {
+    noOr("events of several kinds");
     const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
     return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
   }
@@ -201,22 +224,29 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const byAgg = new Map<string, (typeof bounds)[number][]>();
   for (const b of bounds) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
   const groups = [...byAgg.values()];
-  if (ruleCounts.length > 0) return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
+  if (ruleCounts.length > 0) {
+    noOr("a count of rules");
+    return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
+  }
+  const or = anyOf ? { anyOf } : {};
   // No condition at all: every group the rows form alerts, i.e. at least one event.
-  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests, ...or };
   const rowFilters = [...keyTests];
   const counted = groups.filter((g) => categories(g[0]!.agg) !== undefined);
   if (counted.length > 1) refuse("esql/computed-field", "two aggregates count distinct CASE values; a correlation counts one set of kinds", counted[1]![0]!.agg.span);
+  if (counted.length === 1) noOr("kinds of events");
   if (counted.length === 1) return kindsCorrelation(counted[0]!, groups.filter((x) => x !== counted[0]), keyTests, pre, cx);
-  const measures = placeMeasures(measuresOf(groups, cx), rowFilters);
+  // A lone filtered measure is a filter on the events only when nothing else bounds the groups.
+  const measures = anyOf ? ownFirst(measuresOf(groups, cx)) : placeMeasures(measuresOf(groups, cx), rowFilters);
   const [main, ...extra] = measures;
-  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL) };
+  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL), ...or };
   return {
     type: main!.type,
     condition: main!.condition,
     ...(main!.valueField !== undefined ? { valueField: main!.valueField } : {}),
     ...(extra.length > 0 ? { extraMeasures: extra } : {}),
     rowFilters: rowFilters.filter((q) => q !== ALL),
+    ...or,
   };
 }
 
@@ -242,7 +272,8 @@ function someRowBound(c: EsqlExpr, stats: Stats, cx: CondContext): Bound | "alwa
       names.push(v.agg);
       continue;
     }
-    if (aggregateRefs(d, stats).size === 0) return undefined;
+    // Not one bound: read as a set of bounds of an OR (`anyOf`), if at all.
+    if (aggregateRefs(d, stats).size === 0 || unwrapParen(d).t !== "cmp" || valuesEqual(d, stats, cx)) return undefined;
     const b = bound(d, stats);
     const r = existenceRows(b, cx);
     if (!r) return undefined;
@@ -251,6 +282,57 @@ function someRowBound(c: EsqlExpr, stats: Stats, cx: CondContext): Bound | "alwa
     names.push(b.agg.name);
   }
   return { agg: { name: names.join("_or_"), fn: "count", star: true, rows: mkOr(rows), span: c.span }, op: "gte", value: 1, span: c.span };
+}
+
+/**
+ * The measures of each set of an OR of bounds (`d >= 2 OR (e >= 3 AND c < 10)`), each set's bounds
+ * all holding. Undefined when a set always holds (and so does the OR).
+ */
+function alternativeMeasures(sets: readonly (readonly Bound[])[], cx: CondContext): CorrelationMeasure[][] | undefined {
+  const out: CorrelationMeasure[][] = [];
+  for (const set of sets) {
+    const byAgg = new Map<string, Bound[]>();
+    for (const b of set) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
+    const measures = measuresOf([...byAgg.values()], cx).map(({ span: _, ...m }) => m);
+    if (measures.length === 0) return undefined;
+    out.push(measures);
+  }
+  return out;
+}
+
+/** With an OR beside them, the first unfiltered measure is the correlation's own; with none, "one event or more". */
+function ownFirst(measures: readonly (CorrelationMeasure & { span: Span })[]): CorrelationMeasure[] {
+  const plain = measures.map(({ span: _, ...m }) => m);
+  const main = plain.findIndex((m) => !m.filter);
+  if (main < 0) return [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
+  return [plain[main]!, ...plain.filter((_, i) => i !== main)];
+}
+
+/** One conjunct of a set of an OR: its bounds. */
+function boundsOf(x: EsqlExpr, stats: Stats, cx: CondContext): Bound[] {
+  const some = someRowBound(x, stats, cx);
+  if (some === "always") return [];
+  if (some) return [some];
+  return valuesEqual(x, stats, cx) ?? [bound(x, stats)];
+}
+
+/**
+ * `VALUES(f) == v`: a comparison of one value, NULL when VALUES gathered several (or none), so it
+ * holds exactly when the group's only value of f is v: one distinct f, and some row with f == v.
+ */
+function valuesEqual(e: EsqlExpr, stats: Stats, cx: CondContext): Bound[] | undefined {
+  const u = unwrapParen(e);
+  if (u.t !== "cmp" || u.op !== "==") return undefined;
+  const [l, r] = [unwrapParen(u.left), unwrapParen(u.right)];
+  const [col, value] = l.t === "field" && stats.aggs.has(l.name) ? [l, r] : r.t === "field" && stats.aggs.has(r.name) ? [r, l] : [undefined, undefined];
+  const agg = col?.t === "field" ? stats.aggs.get(col.name) : undefined;
+  if (!agg || agg.fn !== "values" || !agg.arg || value?.t !== "lit" || value.value.type === "null" || value.value.type === "list") return undefined;
+  const where = agg.where ? [isTrue(agg.where, cx)] : [];
+  const test: EsqlExpr = { ...u, left: agg.arg, right: value };
+  return [
+    { agg: { name: `${agg.name} (distinct)`, fn: "count_distinct", star: false, arg: agg.arg, ...(agg.where ? { where: agg.where } : {}), span: agg.span }, op: "eq", value: 1, span: e.span },
+    { agg: { name: `${agg.name} (equal)`, fn: "count", star: true, rows: mkAnd([...where, isTrue(test, cx)]), span: agg.span }, op: "gte", value: 1, span: e.span },
+  ];
 }
 
 function orBranches(e: EsqlExpr): EsqlExpr[] {

@@ -122,7 +122,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
-  const measures = [measured, ...(measured.extraMeasures ?? [])];
+  const measures = [measured, ...(measured.extraMeasures ?? []), ...(measured.anyOf ?? []).flat()];
   const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];
   for (const x of expanded) {
     if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
@@ -146,6 +146,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     condition: measured.condition,
     ...(measured.valueField !== undefined ? { valueField: measured.valueField } : {}),
     ...(measured.extraMeasures ? { extraMeasures: measured.extraMeasures } : {}),
+    ...(measured.anyOf ? { anyOf: measured.anyOf } : {}),
     span: stats.span,
   };
   return { query, indices, metadata, notes };
