@@ -196,8 +196,9 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     }
     const u = unwrapParen(c);
     if (u.t === "or") {
-      if (alternatives) refuse("esql/aggregate-condition", "a second OR of bounds on aggregates has no IR form (the IR holds one)", c.span);
-      alternatives = { sets: orBranches(u).map((b) => splitAnd(b).flatMap((x) => boundsOf(x, stats, cx))), span: c.span };
+      // ORs of bounds, ANDed: one OR of sets of bounds (its disjunctive normal form).
+      const sets = disjuncts(u, c.span).map((set) => set.flatMap((x) => boundsOf(x, stats, cx)));
+      alternatives = { sets: alternatives ? product(alternatives.sets, sets, c.span) : sets, span: alternatives?.span ?? c.span };
       continue;
     }
     bounds.push(bound(c, stats));
@@ -333,6 +334,22 @@ function valuesEqual(e: EsqlExpr, stats: Stats, cx: CondContext): Bound[] | unde
     { agg: { name: `${agg.name} (distinct)`, fn: "count_distinct", star: false, arg: agg.arg, ...(agg.where ? { where: agg.where } : {}), span: agg.span }, op: "eq", value: 1, span: e.span },
     { agg: { name: `${agg.name} (equal)`, fn: "count", star: true, rows: mkAnd([...where, isTrue(test, cx)]), span: agg.span }, op: "gte", value: 1, span: e.span },
   ];
+}
+
+/** Sets of an OR of bounds, at most; beyond, the condition is refused. */
+const MAX_ALTERNATIVES = 64;
+
+/** `(a OR b) AND (c OR d)` → [a, c], [a, d], [b, c], [b, d]: the conditions' disjunctive normal form. */
+function disjuncts(e: EsqlExpr, at: Span): EsqlExpr[][] {
+  const u = unwrapParen(e);
+  if (u.t === "or") return u.operands.flatMap((o) => disjuncts(o, at));
+  if (u.t === "and") return u.operands.reduce<EsqlExpr[][]>((acc, o) => product(acc, disjuncts(o, at), at), [[]]);
+  return [[u]];
+}
+
+function product<T>(a: readonly (readonly T[])[], b: readonly (readonly T[])[], at: Span): T[][] {
+  if (a.length * b.length > MAX_ALTERNATIVES) refuse("esql/too-complex", `the condition after STATS is an OR of more than ${MAX_ALTERNATIVES} sets of bounds`, at);
+  return a.flatMap((x) => b.map((y) => [...x, ...y]));
 }
 
 function orBranches(e: EsqlExpr): EsqlExpr[] {

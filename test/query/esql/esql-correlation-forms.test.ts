@@ -135,7 +135,7 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   // The other rows count for COUNT(*), unless the WHERE before STATS keeps only the rules' rows.
   ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1", c = COUNT(*) BY h | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 1 AND c >= 2', "esql/aggregate-condition", "outside every filter"],
   // An OR of bounds is read only when each asks for some row: the IR has no OR of measures.
-  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE (d >= 2 OR c > 3) AND (d < 5 OR c < 2)', "esql/aggregate-condition", "second OR"],
+  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE (d >= 2 OR c > 3) AND (d < 5 OR c < 2) AND (d > 1 OR c > 1) AND (d > 2 OR c > 2) AND (d > 3 OR c > 3) AND (d > 4 OR c > 4) AND (d > 5 OR c > 5)', "esql/too-complex", "more than 64 sets"],
   ['FROM x | EVAL t = CASE(a == "1", "one", "z") | STATS n = COUNT_DISTINCT(t), c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE n >= 2 AND (d >= 2 OR c > 3)', "esql/aggregate-condition", "kinds of events"],
   ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE c > 3 OR (d > 1 AND h == "1")', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE v == "x" OR v == ["x", "y"]', "esql/aggregate-condition", "joined with AND"],
@@ -196,6 +196,9 @@ const UPPER_FORMS = [
   'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | WHERE v == "y" AND c < 4',
   'FROM x | STATS v = VALUES(n), d = COUNT_DISTINCT(a) BY k | WHERE d >= 3 OR v == 1 OR v == 2',
   'FROM x | STATS v = VALUES(a) WHERE b == "x", d = COUNT_DISTINCT(b) BY k | WHERE d >= 2 AND (v == "y" OR d < 3)',
+  // ORs within ANDs within ORs: their disjunctive normal form.
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE (d >= 2 OR c > 3) AND (d < 3 OR c < 2)",
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a), v = VALUES(a) BY k | WHERE ((d >= 2 OR v == "y") AND (e >= 2 OR c < 3)) OR (c >= 4 AND (e >= 1 OR d >= 3))',
 ];
 
 const VALUES = ["x", "y", "yy", "z"] as const;
