@@ -20,7 +20,7 @@
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { Expr, NodeOf, Query, Span } from "../../ir/query.js";
+import type { CountCondition, Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
 import { fieldBehind, subst } from "./esql-expr-util.js";
 import { extractedColumns } from "./esql-extract.js";
@@ -128,7 +128,8 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
-    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal");
+    // Extra rows of one event change counts, sums and averages, but not "one event or more".
+    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal" && !(m.type === "event_count" && m.condition.every(someEvent)));
     for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
   }
   if (stats.timespan) {
@@ -177,6 +178,11 @@ function splitByKeySource(rules: readonly { name: string; query: Query }[], stat
     if (choices.length > MAX_KEY_SPLITS) refuse("esql/too-complex", `the COALESCE keys make more than ${MAX_KEY_SPLITS} cases`, stats.span);
   }
   return rules.flatMap((r) => choices.map((c, i) => ({ name: `${r.name}_${i + 1}`, query: mkAnd([r.query, ...c.tests]), aliases: c.aliases })));
+}
+
+/** A bound that holds for every count of 1 or more, and not for 0. */
+function someEvent(c: CountCondition): boolean {
+  return (c.op === "gt" || c.op === "gte" || c.op === "neq") && (c.op === "gt" ? c.value >= 0 && c.value < 1 : c.op === "gte" ? c.value > 0 && c.value <= 1 : c.value === 0);
 }
 
 function exists(field: string): Query {

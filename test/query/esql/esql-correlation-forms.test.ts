@@ -146,6 +146,8 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "x*"', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") NOT LIKE "*x*"', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x?y*"', "esql/aggregate-condition", "joined with AND"],
+  // One event with two matching values is two rows, which COUNT(*) counts.
+  ['FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c > 1 AND d >= 2', "esql/mv-expand-count", "per matching value"],
 ];
 
 for (const [text, code, fragment] of REFUSED) {
@@ -237,6 +239,44 @@ for (const text of FORMS) {
             throw new Error(`${q === source.value ? text : printed.text}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
           }
         }
+      }),
+      { ...RUNS, numRuns: 300 },
+    );
+    assert.ok(alerting > 20, `${alerting} event sets alert`);
+  });
+}
+
+/** MV_EXPAND before STATS makes a row per value; measures that only ask for one event or more, or count distinct values, are the same. */
+const EXPANDED_FORMS = [
+  'FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE d >= 2 OR e >= 2',
+  'FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c > 0 AND d >= 2',
+];
+const expandedEvent = fc.record({
+  t: fc.option(fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  a: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  b: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  k: fc.option(fc.constantFrom("k1", "k2"), { nil: undefined }),
+}).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+
+for (const text of EXPANDED_FORMS) {
+  test(`after MV_EXPAND, the IR alerts on the groups ES|QL returns: ${text}`, () => {
+    assert.ok(checkEsql(text, { release: true }).ok, text);
+    const r = readEsql(text);
+    if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable(`not read: ${JSON.stringify(r.ok && r.value.kind === "refused" ? r.value.refusal : r)}`);
+    const ir = r.value.query;
+    const source = parseEsqlAst(text);
+    if (!source.ok) return assert.unreachable("does not parse");
+    let alerting = 0;
+    fc.assert(
+      fc.property(fc.array(expandedEvent, { minLength: 1, maxLength: 10 }), (events) => {
+        const want = evaluateStream(ir, events);
+        if (!want.ok) throw new Error(want.reason);
+        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        if (expected.length) alerting++;
+        const got = runEsql(source.value, events);
+        if (!got.ok) throw new Error(got.reason);
+        const actual = got.rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`events ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
       }),
       { ...RUNS, numRuns: 300 },
     );
