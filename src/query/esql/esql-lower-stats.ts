@@ -195,7 +195,7 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       continue;
     }
     const u = unwrapParen(c);
-    if (u.t === "or") {
+    if (u.t === "or" || u.t === "not") {
       // ORs of bounds, ANDed: one OR of sets of bounds (its disjunctive normal form).
       const sets = disjuncts(u, c.span).map((set) => set.flatMap((x) => boundsOf(x, stats, cx)));
       alternatives = { sets: alternatives ? product(alternatives.sets, sets, c.span) : sets, span: alternatives?.span ?? c.span };
@@ -309,8 +309,20 @@ function ownFirst(measures: readonly (CorrelationMeasure & { span: Span })[]): C
   return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }
 
-/** One conjunct of a set of an OR: its bounds. */
+/**
+ * One test of a set of an OR: its bounds. A test of group keys only is one of the group's events
+ * meeting it (every event of a group has its keys); a negated bound on a count (never NULL) is the
+ * opposite bound.
+ */
 function boundsOf(x: EsqlExpr, stats: Stats, cx: CondContext): Bound[] {
+  if (aggregateRefs(x, stats).size === 0 && onlyKeys(x, new Set(stats.groupBy))) {
+    return [{ agg: { name: `keys ${x.span.start}`, fn: "count", star: true, rows: isTrue(x, cx), span: x.span }, op: "gte", value: 1, span: x.span }];
+  }
+  if (x.t === "not") {
+    const b = bound(x.operand, stats);
+    if (b.agg.fn !== "count" && b.agg.fn !== "count_distinct") refuse("esql/aggregate-condition", `a negated bound on \`${b.agg.name}\` is NULL where the aggregate is; no IR form`, x.span);
+    return [{ ...b, op: NEGATED[b.op], span: x.span }];
+  }
   const some = someRowBound(x, stats, cx);
   if (some === "always") return [];
   if (some) return [some];
@@ -339,13 +351,22 @@ function valuesEqual(e: EsqlExpr, stats: Stats, cx: CondContext): Bound[] | unde
 /** Sets of an OR of bounds, at most; beyond, the condition is refused. */
 const MAX_ALTERNATIVES = 64;
 
-/** `(a OR b) AND (c OR d)` → [a, c], [a, d], [b, c], [b, d]: the conditions' disjunctive normal form. */
-function disjuncts(e: EsqlExpr, at: Span): EsqlExpr[][] {
+/**
+ * `(a OR b) AND (c OR d)` → [a, c], [a, d], [b, c], [b, d]: the conditions' disjunctive normal form.
+ * A NOT goes down to the tests (`NOT (a AND b)` is `NOT a OR NOT b`), which is exact in ES|QL's
+ * three-valued logic too (De Morgan's laws hold for it); each negated test is read by `boundsOf`.
+ */
+function disjuncts(e: EsqlExpr, at: Span, negated = false): EsqlExpr[][] {
   const u = unwrapParen(e);
-  if (u.t === "or") return u.operands.flatMap((o) => disjuncts(o, at));
-  if (u.t === "and") return u.operands.reduce<EsqlExpr[][]>((acc, o) => product(acc, disjuncts(o, at), at), [[]]);
-  return [[u]];
+  if (u.t === "not") return disjuncts(u.operand, at, !negated);
+  if (u.t === "or" || u.t === "and") {
+    if ((u.t === "or") !== negated) return u.operands.flatMap((o) => disjuncts(o, at, negated));
+    return u.operands.reduce<EsqlExpr[][]>((acc, o) => product(acc, disjuncts(o, at, negated), at), [[]]);
+  }
+  return [[negated ? { t: "not", operand: u, span: u.span } : u]];
 }
+
+const NEGATED: Readonly<Record<CountCondition["op"], CountCondition["op"]>> = { gt: "lte", gte: "lt", lt: "gte", lte: "gt", eq: "neq", neq: "eq" };
 
 function product<T>(a: readonly (readonly T[])[], b: readonly (readonly T[])[], at: Span): T[][] {
   if (a.length * b.length > MAX_ALTERNATIVES) refuse("esql/too-complex", `the condition after STATS is an OR of more than ${MAX_ALTERNATIVES} sets of bounds`, at);

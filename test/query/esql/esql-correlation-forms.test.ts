@@ -137,15 +137,17 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   // An OR of bounds is read only when each asks for some row: the IR has no OR of measures.
   ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE (d >= 2 OR c > 3) AND (d < 5 OR c < 2) AND (d > 1 OR c > 1) AND (d > 2 OR c > 2) AND (d > 3 OR c > 3) AND (d > 4 OR c > 4) AND (d > 5 OR c > 5)', "esql/too-complex", "more than 64 sets"],
   ['FROM x | EVAL t = CASE(a == "1", "one", "z") | STATS n = COUNT_DISTINCT(t), c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE n >= 2 AND (d >= 2 OR c > 3)', "esql/aggregate-condition", "kinds of events"],
-  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE c > 3 OR (d > 1 AND h == "1")', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE c > 3 OR (d > 1 AND a == "1")', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE v == "x" OR v == ["x", "y"]', "esql/aggregate-condition", "joined with AND"],
-  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", d = COUNT_DISTINCT(b) BY h | WHERE d >= 2 AND (r0 > 0 OR h == "1")', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", d = COUNT_DISTINCT(b) BY h | WHERE d >= 2 AND (r0 > 0 OR a == "1")', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS c = COUNT_DISTINCT(CASE(a == "1", b)) BY h | WHERE c >= 2', "esql/computed-field", "CASE"],
   // The joined values could contain the text across two values, or only at the start of the first.
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x,y*"', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "x*"', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") NOT LIKE "*x*"', "esql/aggregate-condition", "joined with AND"],
   ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x?y*"', "esql/aggregate-condition", "joined with AND"],
+  // A negated bound on an aggregate that can be NULL is NULL, not true.
+  ['FROM x | STATS c = COUNT(*), s = SUM(CASE(a == "1", 1, 0)) BY k | WHERE c > 1 AND NOT (s >= 1 OR c > 5)', "esql/aggregate-condition", "negated bound"],
   // One event with two matching values is two rows, which COUNT(*) counts.
   ['FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c > 1 AND d >= 2', "esql/mv-expand-count", "per matching value"],
 ];
@@ -183,6 +185,9 @@ const FORMS = [
   // An OR of other bounds: one of its sets of bounds must hold too.
   'FROM x | STATS r0 = COUNT(*) WHERE a == "x", d = COUNT_DISTINCT(b) BY k | WHERE d >= 2 OR r0 > 1',
   "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE c > 1 AND (d >= 2 OR (e >= 2 AND c > 4) OR e >= 4)",
+  // A test of group keys in an OR: a group's events all have its keys; a NOT goes down to the tests.
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c >= 2 AND (k == "k1" OR d >= 2)',
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE NOT (c < 2 OR d < 2)",
   // An OR with `COUNT(*) > 0` holds for every group.
   'FROM x | STATS c = COUNT(*), r0 = COUNT(*) WHERE a == "x", d = COUNT_DISTINCT(b) BY k | WHERE (r0 > 0 OR c > 0) AND d >= 2',
 ];
@@ -198,6 +203,7 @@ const UPPER_FORMS = [
   'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | WHERE v == "y" AND c < 4',
   'FROM x | STATS v = VALUES(n), d = COUNT_DISTINCT(a) BY k | WHERE d >= 3 OR v == 1 OR v == 2',
   'FROM x | STATS v = VALUES(a) WHERE b == "x", d = COUNT_DISTINCT(b) BY k | WHERE d >= 2 AND (v == "y" OR d < 3)',
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c >= 2 AND NOT ((LENGTH(k) <= 1 OR k IN ("k1", "k3")) AND (d >= 2 OR d == 0))',
   // ORs within ANDs within ORs: their disjunctive normal form.
   "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE (d >= 2 OR c > 3) AND (d < 3 OR c < 2)",
   'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a), v = VALUES(a) BY k | WHERE ((d >= 2 OR v == "y") AND (e >= 2 OR c < 3)) OR (c >= 4 AND (e >= 1 OR d >= 3))',
