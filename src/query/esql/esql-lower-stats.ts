@@ -203,6 +203,11 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     }
     bounds.push(bound(c, stats));
   }
+  if (alternatives?.sets.length === 1) {
+    // One set (`NOT c > 5`, `NOT (a < 2 OR b < 2)`): its bounds all hold, as the others do.
+    bounds.push(...alternatives.sets[0]!);
+    alternatives = undefined;
+  }
   const anyOf = alternatives ? alternativeMeasures(alternatives.sets, cx) : undefined;
   const noOr = (what: string) => {
     if (anyOf) refuse("esql/aggregate-condition", `an OR of bounds beside ${what} has no IR form`, alternatives!.span);
