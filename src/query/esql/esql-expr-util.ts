@@ -85,9 +85,9 @@ export function unwrapConversions(e: EsqlExpr, numeric = false): EsqlExpr {
   return e;
 }
 
-/** Names a computed value in a refusal; a GROK or DISSECT column is refused as that command instead. */
+/** Names a computed value in a refusal; one made from a GROK or DISSECT column is refused as that command instead. */
 export function describeExpr(e: EsqlExpr): string {
-  refuseExtracted(e);
+  visit(e, refuseExtracted);
   return e.t === "call" ? `${e.name.toUpperCase()}(…)` : `a ${e.t} expression`;
 }
 

@@ -47,6 +47,7 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   ['FROM x | GROK msg "%{DATA:d}" | STATS n = COUNT_DISTINCT(d) BY h | WHERE n > 2', "1:10", "`d` is read"],
   ['FROM x | GROK msg "%{DATA:d}" | STATS n = COUNT_DISTINCT(d) BY h | WHERE n > 0', "1:10", "`d` is read"],
   ['FROM x | GROK msg "%{DATA:d}" | MV_EXPAND d | WHERE d == "1"', "1:10", "`d` is read"],
+  ['FROM x | GROK msg "%{DATA:d}" | EVAL k = COALESCE(d, TO_LOWER(h)) | STATS n = COUNT(*) BY k | WHERE n > 2', "1:10", "`d` is read"],
   ['FROM x | STATS c = COUNT(*), v = VALUES(m) BY h | GROK h "%{WORD:w}" | WHERE c > 1 AND w == "x"', "1:51", "`w` is read"],
   ['FROM x | STATS v = VALUES(m) BY h | DISSECT h "%{w}" | WHERE MV_CONCAT(v, ",") LIKE "*x*" AND w == "x"', "1:37", "`w` is read"],
   // Columns the pattern does not name: from library patterns with captures, or from the data.
