@@ -14,7 +14,8 @@
  * - temporal: distinct rules matched in the window;
  * - temporal_ordered: how many rules, in their listed order, occur as a subsequence of the window.
  * Every `condition` must hold (an empty condition on a temporal type means "all rules"), the window
- * must hold at least `minEvents` hits, and every bound of each of `extraMeasures` must hold,
+ * must hold at least `minEvents` hits, every bound of each of `extraMeasures` must hold, and those
+ * of at least one set of `anyOf`,
  * measured over the same window (its events that match the measure's filter, if it has one). When it
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
@@ -48,6 +49,18 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     if (f && !f.ok) return { ok: false, reason: `an extra measure's filter: ${f.reason}` };
     extra.push({ m, ...(f?.ok ? { test: f.test } : {}) });
   }
+  const alternatives: (typeof extra)[] = [];
+  for (const set of q.anyOf ?? []) {
+    if (q.type === "temporal_ordered") return { ok: false, reason: "a temporal_ordered correlation has no alternatives of measures" };
+    const one: typeof extra = [];
+    for (const m of set) {
+      if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an alternative ${m.type} measure needs a condition and a field` };
+      const f = m.filter ? compileQuery(m.filter) : undefined;
+      if (f && !f.ok) return { ok: false, reason: `an alternative measure's filter: ${f.reason}` };
+      one.push({ m, ...(f?.ok ? { test: f.test } : {}) });
+    }
+    alternatives.push(one);
+  }
   const span = durationMs(q.timespan);
 
   const groups = new Map<string, Hit[]>();
@@ -69,14 +82,16 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
     while (start < hits.length && (ev.ts ?? 0) - (hits[start]!.ev.ts ?? 0) > span) start++;
     const window = hits.slice(start);
     const count = measure(q, window, tests.length);
+    const bounded = ({ m, test }: (typeof extra)[number]): boolean => {
+      const n = measure(m, test ? window.filter((h) => test(h.ev.event)) : window, tests.length);
+      return n !== undefined && m.condition.every((c) => compare(c.op, n, c.value));
+    };
     const holds =
       count !== undefined &&
       window.length >= (q.minEvents ?? 0) &&
       (q.condition.length === 0 ? count >= tests.length : q.condition.every((c) => compare(c.op, count, c.value))) &&
-      extra.every(({ m, test }) => {
-        const n = measure(m, test ? window.filter((h) => test(h.ev.event)) : window, tests.length);
-        return n !== undefined && m.condition.every((c) => compare(c.op, n, c.value));
-      });
+      extra.every(bounded) &&
+      (alternatives.length === 0 || alternatives.some((set) => set.every(bounded)));
     if (holds) {
       matches.push({ events: window.map((h) => h.ev.index), key: JSON.parse(key) as (string | null)[], count });
       start = hits.length;

@@ -276,6 +276,13 @@ function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
       const n = num(arg(0), "SPACE");
       return n === null ? null : " ".repeat(n);
     }
+    case "mv_concat": {
+      // Every value, as text (MV_CONCAT takes strings), in the order held, joined by the separator.
+      const v = arg(0);
+      const sep = str(arg(1), "MV_CONCAT");
+      if (v === null || sep === null) return null;
+      return toList(v).map((x) => (typeof x === "string" ? x : refuse(`type error: MV_CONCAT of ${JSON.stringify(x)}`))).join(sep);
+    }
     case "coalesce":
       for (let i = 0; i < e.args.length; i++) {
         const v = arg(i);

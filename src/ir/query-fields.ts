@@ -68,8 +68,9 @@ export function queryFields(q: Query): FieldUse[] {
         return;
       case "correlation":
         n.rules.forEach((r) => walk(r.query));
-        n.extraMeasures?.forEach((m) => m.filter && walk(m.filter));
-        for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : []), ...(n.extraMeasures ?? []).flatMap((m) => (m.valueField ? [m.valueField] : []))]) out.push({ field, kind: n.kind });
+        const measures = [...(n.extraMeasures ?? []), ...(n.anyOf ?? []).flat()];
+        measures.forEach((m) => m.filter && walk(m.filter));
+        for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : []), ...measures.flatMap((m) => (m.valueField ? [m.valueField] : []))]) out.push({ field, kind: n.kind });
         return;
       case "pipe":
         walk(n.input);

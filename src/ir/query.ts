@@ -221,6 +221,12 @@ export type Query =
       readonly minEvents?: number;
       /** Bounds on further measures of the same groups, all of which must hold too (measured over the same window; not for temporal_ordered). */
       readonly extraMeasures?: readonly CorrelationMeasure[];
+      /**
+       * Alternatives of further bounds: the bounds of at least one of these sets must hold too
+       * (ES|QL `WHERE c >= 5 AND (d >= 2 OR e >= 3)`), measured as extra measures are. A target
+       * that cannot say an OR of measures refuses the rule: dropping it would match other groups.
+       */
+      readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
       readonly span?: Span;
     }
   /** EQL pipes after a query: `| head 5`, `| tail 3`. */

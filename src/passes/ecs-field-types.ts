@@ -138,6 +138,7 @@ function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
           ...q,
           rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
           ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)) } : {}),
+          ...(q.anyOf ? { anyOf: q.anyOf.map((set) => set.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m))) } : {}),
         };
       case "pipe":
         return { ...q, input: walk(q.input) };

@@ -196,6 +196,9 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           ...(q.extraMeasures
             ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
             : {}),
+          ...(q.anyOf
+            ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
+            : {}),
         };
       case "pipe":
         return { ...q, input: walk(q.input) };

@@ -56,6 +56,9 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
       ...(q.extraMeasures
         ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) })) }
         : {}),
+      ...(q.anyOf
+        ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) }))) }
+        : {}),
     };
   } else if (q.kind === "sequence") {
     const step = (s: SequenceStep): SequenceStep => {

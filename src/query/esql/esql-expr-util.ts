@@ -4,6 +4,7 @@
  */
 import type { Span } from "../../ir/query.js";
 import type { EsqlExpr } from "./esql-ast.js";
+import { refuseExtracted } from "./esql-extract.js";
 import { refuse } from "./esql-ir-build.js";
 
 /** `expr` with every column defined by EVAL/RENAME replaced by its definition. */
@@ -84,7 +85,9 @@ export function unwrapConversions(e: EsqlExpr, numeric = false): EsqlExpr {
   return e;
 }
 
+/** Names a computed value in a refusal; one made from a GROK or DISSECT column is refused as that command instead. */
 export function describeExpr(e: EsqlExpr): string {
+  visit(e, refuseExtracted);
   return e.t === "call" ? `${e.name.toUpperCase()}(…)` : `a ${e.t} expression`;
 }
 

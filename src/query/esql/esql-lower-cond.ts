@@ -17,6 +17,7 @@ import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { compare, type Fold, type Form, formOf, notNull, refold, truth } from "./esql-lower-values.js";
+import { refuseExtracted } from "./esql-extract.js";
 
 
 export interface CondContext {
@@ -176,6 +177,7 @@ function inFalse(e: Extract<EsqlExpr, { t: "in" }>, cx: CondContext): Query {
 // ---- functions used as conditions ---------------------------------------------------------------
 
 export function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, want: boolean): Query {
+  refuseExtracted(e);
   const args = e.args;
   switch (e.name) {
     case "starts_with":

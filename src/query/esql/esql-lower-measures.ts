@@ -19,6 +19,11 @@ export interface Agg {
   readonly where?: EsqlExpr;
   /** `COALESCE(SUM(x), 0)`: 0 where no value adds up, as the IR's value_sum. */
   readonly zeroWhenEmpty?: boolean;
+  /**
+   * Set on the count this reader makes of bounds that each say "some row of the group is one of
+   * these" (see `existenceRows`): the rows it counts, already read.
+   */
+  readonly rows?: Query;
   readonly span: Span;
 }
 
@@ -47,6 +52,7 @@ export function measuresOf(groups: readonly (readonly Bound[])[], cx: CondContex
  * Undefined when the bounds hold whatever the rows (`MAX(CASE(c, 1, 0)) >= 0`).
  */
 function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondContext): CorrelationMeasure | undefined {
+  if (agg.rows) return { type: "event_count", condition, filter: agg.rows };
   const flag = agg.arg ? indicator(agg.arg) : undefined;
   const where = agg.where ? [isTrue(agg.where, cx)] : [];
   if (flag && (agg.fn === "sum" || agg.fn === "max")) {
@@ -74,8 +80,42 @@ function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondConte
   }
   if (!agg.arg) return refuse("esql/unsupported-aggregate", `\`${agg.fn.toUpperCase()}\` needs a field`, agg.span);
   const inner = unwrapConversions(agg.arg, type === "value_sum" || type === "value_avg");
+  if (inner.t !== "field" && type === "value_count" && condition.every(saysSome)) {
+    // COUNT_DISTINCT(x) is 1 or more exactly when some row has an x: whatever x computes, the
+    // bound is a count of those rows (`COUNT_DISTINCT(CASE(c, source.ip)) > 0`: a row where c
+    // holds and source.ip has a value).
+    return { type: "event_count", condition: [{ op: "gte", value: 1 }], filter: mkAnd([...where, notNull(formOf(agg.arg, cx))]) };
+  }
   if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
   return { type, condition, valueField: inner.name, ...(where.length > 0 ? { filter: where[0]! } : {}) };
+}
+
+/** A bound on a count that holds for every count of 1 or more and not for 0 (`> 0`, `>= 1`, `!= 0`). */
+function saysSome(c: CountCondition): boolean {
+  return (c.op === "gt" || c.op === "gte" || c.op === "neq") && holdsAt(c, 1) && !holdsAt(c, 0);
+}
+
+/**
+ * The rows of a group a bound asks for one of, when that is all it says: `COUNT(*) WHERE c > 0`
+ * (rows where c holds), `COUNT(x) >= 1` and `COUNT_DISTINCT(x) > 0` (rows with an x),
+ * `SUM(CASE(c, 1, 0)) > 0` and `MAX(CASE(c, 1, 0)) >= 1` (rows where c holds). ALL when every row
+ * is one (a group has a row). Undefined when the bound says something else. An OR of such bounds
+ * asks for a row of any of them: one count of the rows of the OR of their filters, which the IR
+ * holds as a filtered measure (`a > 0 OR b > 0` over `a = COUNT(*) WHERE x, b = COUNT(*) WHERE y`
+ * is "some row where x OR y holds").
+ */
+export function existenceRows(b: Bound, cx: CondContext): Query | undefined {
+  const { agg } = b;
+  const c = { op: b.op, value: b.value };
+  if (agg.rows) return saysSome(c) ? agg.rows : undefined;
+  const where = agg.where ? [isTrue(agg.where, cx)] : [];
+  const flag = agg.arg ? indicator(agg.arg) : undefined;
+  if (flag && agg.fn === "max") return holdsAt(c, 1) && !holdsAt(c, 0) ? mkAnd([...where, isTrue(flag, cx)]) : undefined;
+  if (!saysSome(c)) return undefined;
+  if (flag && agg.fn === "sum") return mkAnd([...where, isTrue(flag, cx)]);
+  if (agg.fn !== "count" && agg.fn !== "count_distinct") return undefined;
+  if (agg.fn === "count" && (agg.star || agg.arg === undefined)) return mkAnd(where);
+  return agg.arg === undefined ? undefined : mkAnd([...where, notNull(formOf(agg.arg, cx))]);
 }
 
 /** `CASE(c, 1, 0)`: the condition c. */

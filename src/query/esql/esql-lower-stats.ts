@@ -7,10 +7,10 @@
 import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlField } from "./esql-ast.js";
 import { describeExpr, splitAnd, subst, unwrapConversions, unwrapParen, visit } from "./esql-expr-util.js";
-import { ALL, refuse } from "./esql-ir-build.js";
+import { ALL, mkAnd, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
-import { type Agg, type Bound, COUNT_OPS, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
+import { type Agg, type Bound, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
   readonly aggs: ReadonlyMap<string, Agg>;
@@ -149,6 +149,8 @@ function timeBucket(e: EsqlExpr): Duration | undefined {
 
 export interface Measured {
   readonly type: CorrelationType;
+  /** An OR of sets of bounds, one of which must hold too. */
+  readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
   /** Bounds on further aggregates of the same groups (`COUNT(*) >= 50 AND COUNT_DISTINCT(f) >= 2`). */
@@ -163,6 +165,7 @@ export interface Measured {
 export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondContext, pre: readonly EsqlExpr[] = []): Measured {
   const conjuncts = post.flatMap(splitAnd);
   const bounds: Bound[] = [];
+  let alternatives: { sets: Bound[][]; span: Span } | undefined;
   const ruleCounts: RuleCount[] = [];
   const keyTests: Query[] = [];
   for (const c of conjuncts) {
@@ -176,18 +179,49 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
       continue;
     }
     const rc = ruleCountBound(c, stats.aggs);
-    if (rc) ruleCounts.push(rc);
-    else bounds.push(bound(c, stats));
+    if (rc) {
+      ruleCounts.push(rc);
+      continue;
+    }
+    const some = someRowBound(c, stats, cx);
+    if (some === "always") continue;
+    if (some) {
+      bounds.push(some);
+      continue;
+    }
+    const equal = valuesEqual(c, stats, cx);
+    if (equal) {
+      bounds.push(...equal);
+      continue;
+    }
+    const u = unwrapParen(c);
+    if (u.t === "or" || u.t === "not") {
+      // ORs of bounds, ANDed: one OR of sets of bounds (its disjunctive normal form).
+      const sets = disjuncts(u, c.span).map((set) => set.flatMap((x) => boundsOf(x, stats, cx)));
+      alternatives = { sets: alternatives ? product(alternatives.sets, sets, c.span) : sets, span: alternatives?.span ?? c.span };
+      continue;
+    }
+    bounds.push(bound(c, stats));
   }
+  if (alternatives?.sets.length === 1) {
+    // One set (`NOT c > 5`, `NOT (a < 2 OR b < 2)`): its bounds all hold, as the others do.
+    bounds.push(...alternatives.sets[0]!);
+    alternatives = undefined;
+  }
+  const anyOf = alternatives ? alternativeMeasures(alternatives.sets, cx) : undefined;
+  const noOr = (what: string) => {
+    if (anyOf) refuse("esql/aggregate-condition", `an OR of bounds beside ${what} has no IR form`, alternatives!.span);
+  };
   // `COUNT(*) > 0` beside a bound on another aggregate says only that the group has an event,
   // which every correlation match has (the printer writes it for a STATS without BY).
-  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
+  const presence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && (b.agg.star || b.agg.arg === undefined) && !b.agg.where && !b.agg.rows && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
   if (bounds.some((b) => !presence(b))) bounds.splice(0, bounds.length, ...bounds.filter((b) => !presence(b)));
   // `a = COUNT(*) WHERE x, b = COUNT(*) WHERE y … | WHERE a > 0 AND b > 0`: events of every kind
   // in the group, a temporal correlation (what the printer writes for one).
   const filteredPresence = (b: (typeof bounds)[number]) => b.agg.fn === "count" && b.agg.star && b.agg.where !== undefined && ((b.op === "gt" && b.value === 0) || (b.op === "gte" && b.value === 1));
   const kinds = new Set(bounds.map((b) => b.agg.name));
   if (kinds.size >= 2 && bounds.every(filteredPresence)) {
+    noOr("events of several kinds");
     const ruleFilters = [...kinds].map((name) => ({ name, query: isTrue(stats.aggs.get(name)!.where!, cx) }));
     return { type: "temporal", condition: [], rowFilters: keyTests, ruleFilters };
   }
@@ -196,23 +230,177 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const byAgg = new Map<string, (typeof bounds)[number][]>();
   for (const b of bounds) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
   const groups = [...byAgg.values()];
-  if (ruleCounts.length > 0) return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
+  if (ruleCounts.length > 0) {
+    noOr("a count of rules");
+    return ruleCountCorrelation(ruleCounts, groups, keyTests, pre, cx);
+  }
+  const or = anyOf ? { anyOf } : {};
   // No condition at all: every group the rows form alerts, i.e. at least one event.
-  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests };
+  if (groups.length === 0) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: keyTests, ...or };
   const rowFilters = [...keyTests];
   const counted = groups.filter((g) => categories(g[0]!.agg) !== undefined);
   if (counted.length > 1) refuse("esql/computed-field", "two aggregates count distinct CASE values; a correlation counts one set of kinds", counted[1]![0]!.agg.span);
+  if (counted.length === 1) noOr("kinds of events");
   if (counted.length === 1) return kindsCorrelation(counted[0]!, groups.filter((x) => x !== counted[0]), keyTests, pre, cx);
-  const measures = placeMeasures(measuresOf(groups, cx), rowFilters);
+  // A lone filtered measure is a filter on the events only when nothing else bounds the groups.
+  const measures = anyOf ? ownFirst(measuresOf(groups, cx)) : placeMeasures(measuresOf(groups, cx), rowFilters);
   const [main, ...extra] = measures;
-  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL) };
+  if (!main) return { type: "event_count", condition: [{ op: "gte", value: 1 }], rowFilters: rowFilters.filter((q) => q !== ALL), ...or };
   return {
     type: main!.type,
     condition: main!.condition,
     ...(main!.valueField !== undefined ? { valueField: main!.valueField } : {}),
     ...(extra.length > 0 ? { extraMeasures: extra } : {}),
     rowFilters: rowFilters.filter((q) => q !== ALL),
+    ...or,
   };
+}
+
+/**
+ * A condition after STATS that asks only for some row of the group among given ones, as one
+ * count of those rows `>= 1`: an OR of such bounds (see `existenceRows`), or `MV_CONCAT(VALUES(f),
+ * sep) LIKE "*s*"` (some row's f contains s, when s has no wildcard and no character of sep, so
+ * that it cannot be found across two joined values). "always" when every group meets it (one
+ * branch is `COUNT(*) > 0`). Undefined for any other condition, which `bound` then reads.
+ */
+function someRowBound(c: EsqlExpr, stats: Stats, cx: CondContext): Bound | "always" | undefined {
+  const e = unwrapParen(c);
+  const single = valuesContains(e, stats, cx);
+  if (single) return { agg: { name: stats.aggs.get(single.agg)!.name, fn: "count", star: true, rows: single.rows, span: c.span }, op: "gte", value: 1, span: c.span };
+  if (e.t !== "or") return undefined;
+  const branches = orBranches(e);
+  const rows: Query[] = [];
+  const names: string[] = [];
+  for (const d of branches) {
+    const v = valuesContains(d, stats, cx);
+    if (v) {
+      rows.push(v.rows);
+      names.push(v.agg);
+      continue;
+    }
+    // Not one bound: read as a set of bounds of an OR (`anyOf`), if at all.
+    if (aggregateRefs(d, stats).size === 0 || unwrapParen(d).t !== "cmp" || valuesEqual(d, stats, cx)) return undefined;
+    const b = bound(d, stats);
+    const r = existenceRows(b, cx);
+    if (!r) return undefined;
+    if (r.kind === "all") return "always";
+    rows.push(r);
+    names.push(b.agg.name);
+  }
+  return { agg: { name: names.join("_or_"), fn: "count", star: true, rows: mkOr(rows), span: c.span }, op: "gte", value: 1, span: c.span };
+}
+
+/**
+ * The measures of each set of an OR of bounds (`d >= 2 OR (e >= 3 AND c < 10)`), each set's bounds
+ * all holding. Undefined when a set always holds (and so does the OR).
+ */
+function alternativeMeasures(sets: readonly (readonly Bound[])[], cx: CondContext): CorrelationMeasure[][] | undefined {
+  const out: CorrelationMeasure[][] = [];
+  for (const set of sets) {
+    const byAgg = new Map<string, Bound[]>();
+    for (const b of set) byAgg.set(b.agg.name, [...(byAgg.get(b.agg.name) ?? []), b]);
+    const measures = measuresOf([...byAgg.values()], cx).map(({ span: _, ...m }) => m);
+    if (measures.length === 0) return undefined;
+    out.push(measures);
+  }
+  return out;
+}
+
+/** With an OR beside them, the first unfiltered measure is the correlation's own; with none, "one event or more". */
+function ownFirst(measures: readonly (CorrelationMeasure & { span: Span })[]): CorrelationMeasure[] {
+  const plain = measures.map(({ span: _, ...m }) => m);
+  const main = plain.findIndex((m) => !m.filter);
+  if (main < 0) return [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
+  return [plain[main]!, ...plain.filter((_, i) => i !== main)];
+}
+
+/**
+ * One test of a set of an OR: its bounds. A test of group keys only is one of the group's events
+ * meeting it (every event of a group has its keys); a negated bound on a count (never NULL) is the
+ * opposite bound.
+ */
+function boundsOf(x: EsqlExpr, stats: Stats, cx: CondContext): Bound[] {
+  if (aggregateRefs(x, stats).size === 0 && onlyKeys(x, new Set(stats.groupBy))) {
+    return [{ agg: { name: `keys ${x.span.start}`, fn: "count", star: true, rows: isTrue(x, cx), span: x.span }, op: "gte", value: 1, span: x.span }];
+  }
+  if (x.t === "not") {
+    const b = bound(x.operand, stats);
+    if (b.agg.fn !== "count" && b.agg.fn !== "count_distinct") refuse("esql/aggregate-condition", `a negated bound on \`${b.agg.name}\` is NULL where the aggregate is; no IR form`, x.span);
+    return [{ ...b, op: NEGATED[b.op], span: x.span }];
+  }
+  const some = someRowBound(x, stats, cx);
+  if (some === "always") return [];
+  if (some) return [some];
+  return valuesEqual(x, stats, cx) ?? [bound(x, stats)];
+}
+
+/**
+ * `VALUES(f) == v`: a comparison of one value, NULL when VALUES gathered several (or none), so it
+ * holds exactly when the group's only value of f is v: one distinct f, and some row with f == v.
+ */
+function valuesEqual(e: EsqlExpr, stats: Stats, cx: CondContext): Bound[] | undefined {
+  const u = unwrapParen(e);
+  if (u.t !== "cmp" || u.op !== "==") return undefined;
+  const [l, r] = [unwrapParen(u.left), unwrapParen(u.right)];
+  const [col, value] = l.t === "field" && stats.aggs.has(l.name) ? [l, r] : r.t === "field" && stats.aggs.has(r.name) ? [r, l] : [undefined, undefined];
+  const agg = col?.t === "field" ? stats.aggs.get(col.name) : undefined;
+  if (!agg || agg.fn !== "values" || !agg.arg || value?.t !== "lit" || value.value.type === "null" || value.value.type === "list") return undefined;
+  const where = agg.where ? [isTrue(agg.where, cx)] : [];
+  const test: EsqlExpr = { ...u, left: agg.arg, right: value };
+  return [
+    { agg: { name: `${agg.name} (distinct)`, fn: "count_distinct", star: false, arg: agg.arg, ...(agg.where ? { where: agg.where } : {}), span: agg.span }, op: "eq", value: 1, span: e.span },
+    { agg: { name: `${agg.name} (equal)`, fn: "count", star: true, rows: mkAnd([...where, isTrue(test, cx)]), span: agg.span }, op: "gte", value: 1, span: e.span },
+  ];
+}
+
+/** Sets of an OR of bounds, at most; beyond, the condition is refused. */
+const MAX_ALTERNATIVES = 64;
+
+/**
+ * `(a OR b) AND (c OR d)` → [a, c], [a, d], [b, c], [b, d]: the conditions' disjunctive normal form.
+ * A NOT goes down to the tests (`NOT (a AND b)` is `NOT a OR NOT b`), which is exact in ES|QL's
+ * three-valued logic too (De Morgan's laws hold for it); each negated test is read by `boundsOf`.
+ */
+function disjuncts(e: EsqlExpr, at: Span, negated = false): EsqlExpr[][] {
+  const u = unwrapParen(e);
+  if (u.t === "not") return disjuncts(u.operand, at, !negated);
+  if (u.t === "or" || u.t === "and") {
+    if ((u.t === "or") !== negated) return u.operands.flatMap((o) => disjuncts(o, at, negated));
+    return u.operands.reduce<EsqlExpr[][]>((acc, o) => product(acc, disjuncts(o, at, negated), at), [[]]);
+  }
+  return [[negated ? { t: "not", operand: u, span: u.span } : u]];
+}
+
+const NEGATED: Readonly<Record<CountCondition["op"], CountCondition["op"]>> = { gt: "lte", gte: "lt", lt: "gte", lte: "gt", eq: "neq", neq: "eq" };
+
+function product<T>(a: readonly (readonly T[])[], b: readonly (readonly T[])[], at: Span): T[][] {
+  if (a.length * b.length > MAX_ALTERNATIVES) refuse("esql/too-complex", `the condition after STATS is an OR of more than ${MAX_ALTERNATIVES} sets of bounds`, at);
+  return a.flatMap((x) => b.map((y) => [...x, ...y]));
+}
+
+function orBranches(e: EsqlExpr): EsqlExpr[] {
+  const u = unwrapParen(e);
+  return u.t === "or" ? u.operands.flatMap(orBranches) : [u];
+}
+
+/** `MV_CONCAT(VALUES(f), sep) LIKE "*s*"`: the rows whose f contains s, and the VALUES column. */
+function valuesContains(e: EsqlExpr, stats: Stats, cx: CondContext): { rows: Query; agg: string } | undefined {
+  const u = unwrapParen(e);
+  if (u.t !== "like" || u.op !== "like" || u.negated || u.patterns.length !== 1) return undefined;
+  const concat = unwrapParen(u.operand);
+  if (concat.t !== "call" || concat.name !== "mv_concat" || concat.args.length !== 2) return undefined;
+  const [col, sep] = [unwrapParen(concat.args[0]!), unwrapParen(concat.args[1]!)];
+  const agg = col.t === "field" ? stats.aggs.get(col.name) : undefined;
+  if (!agg || agg.fn !== "values" || !agg.arg || sep.t !== "lit" || sep.value.type !== "string") return undefined;
+  const p = u.patterns[0]!.value;
+  const inner = p.slice(1, -1);
+  if (p.length < 3 || !p.startsWith("*") || !p.endsWith("*") || /[*?\\]/.test(inner)) return undefined;
+  const sepChars = sep.value.value;
+  if ([...inner].some((ch) => sepChars.includes(ch))) return undefined;
+  // VALUES gathers every value of f in the group (NULLs left out), so the joined text contains s
+  // exactly when one value does: `f LIKE "*s*"` on some row, as the IR reads a multi-valued f.
+  const like: EsqlExpr = { ...u, operand: agg.arg };
+  return { rows: mkAnd([...(agg.where ? [isTrue(agg.where, cx)] : []), isTrue(like, cx)]), agg: agg.name };
 }
 
 function callNamed(e: EsqlExpr, name: string): EsqlExpr | undefined {

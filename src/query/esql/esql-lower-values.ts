@@ -7,6 +7,7 @@
 import type { CompareOp, Expr, Part, Query, RangeOp, Span } from "../../ir/query.js";
 import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
+import { refuseExtracted } from "./esql-extract.js";
 import { ARITH_CALLS, CONVERSIONS } from "./esql-functions.js";
 import { affixTest, boolCall, type CondContext, isFalse, isTrue } from "./esql-lower-cond.js";
 
@@ -117,6 +118,7 @@ export function formOf(e: EsqlExpr, cx: CondContext): Form {
 }
 
 function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
+  refuseExtracted(e);
   const args = e.args;
   const conv = CONVERSIONS[e.name];
   if (conv !== undefined && args.length === 1) return converted(formOf(args[0]!, cx), conv, e.span);

@@ -6,6 +6,8 @@
  *   "a*"` reads as a case-insensitive match on `f`; RENAME likewise;
  * - KEEP, DROP and SORT choose and order output columns and rows, not which events match; LIMIT
  *   caps the rows of a run (read with a warning);
+ * - GROK and DISSECT keep every row and add columns: left out while nothing that decides which
+ *   events or groups alert reads those columns, refused by name otherwise (esql-extract.ts);
  * - MV_EXPAND f is read when the conditions after it hold for some value of `f` exactly when the
  *   IR's "any value matches" tests hold (see `distributes`), and the aggregation, if any, does not
  *   count the extra rows;
@@ -18,9 +20,10 @@
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { Expr, NodeOf, Query, Span } from "../../ir/query.js";
+import type { CountCondition, Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
 import { fieldBehind, subst } from "./esql-expr-util.js";
+import { extractedColumns } from "./esql-extract.js";
 import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
 import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
 import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
@@ -96,7 +99,8 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         break;
       case "dissect":
       case "grok":
-        refuse("esql/unsupported-command", `${cmd.t.toUpperCase()} (extracting new columns from text) has no IR form`, cmd.span);
+        // Keeps every row; its columns hide fields of the same name, and reading one later is refused.
+        for (const [name, marker] of extractedColumns(cmd)) scope.set(name, marker);
         break;
       case "other":
         refuse("esql/unsupported-command", `${cmd.name.toUpperCase()} has no IR form`, cmd.span);
@@ -118,13 +122,14 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
-  const measures = [measured, ...(measured.extraMeasures ?? [])];
+  const measures = [measured, ...(measured.extraMeasures ?? []), ...(measured.anyOf ?? []).flat()];
   const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];
   for (const x of expanded) {
     if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
-    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal");
+    // Extra rows of one event change counts, sums and averages, but not "one event or more".
+    const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal" && !(m.type === "event_count" && m.condition.every(someEvent)));
     for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
   }
   if (stats.timespan) {
@@ -142,6 +147,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     condition: measured.condition,
     ...(measured.valueField !== undefined ? { valueField: measured.valueField } : {}),
     ...(measured.extraMeasures ? { extraMeasures: measured.extraMeasures } : {}),
+    ...(measured.anyOf ? { anyOf: measured.anyOf } : {}),
     span: stats.span,
   };
   return { query, indices, metadata, notes };
@@ -172,6 +178,11 @@ function splitByKeySource(rules: readonly { name: string; query: Query }[], stat
     if (choices.length > MAX_KEY_SPLITS) refuse("esql/too-complex", `the COALESCE keys make more than ${MAX_KEY_SPLITS} cases`, stats.span);
   }
   return rules.flatMap((r) => choices.map((c, i) => ({ name: `${r.name}_${i + 1}`, query: mkAnd([r.query, ...c.tests]), aliases: c.aliases })));
+}
+
+/** A bound that holds for every count of 1 or more, and not for 0. */
+function someEvent(c: CountCondition): boolean {
+  return (c.op === "gt" || c.op === "gte" || c.op === "neq") && (c.op === "gt" ? c.value >= 0 && c.value < 1 : c.op === "gte" ? c.value > 0 && c.value <= 1 : c.value === 0);
 }
 
 function exists(field: string): Query {

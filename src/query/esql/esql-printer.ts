@@ -20,7 +20,7 @@
  *
  * @example printEsql(q, { indices: ["logs-*"] }).text
  */
-import type { NodeOf, Query } from "../../ir/query.js";
+import type { CorrelationMeasure, NodeOf, Query } from "../../ir/query.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { isEcsArrayField } from "./esql-ecs-arrays.js";
 import { quoteEsqlField, quoteEsqlString } from "./esql-escape.js";
@@ -305,9 +305,10 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   const measure = measureText(q, ruleConds, cx);
   let { aggs, where } = measure;
   const extra = q.extraMeasures ?? [];
-  // Further measures of the same groups: each its own column, every bound joined with AND.
+  // Further measures of the same groups: each its own column, every bound joined with AND; an OR
+  // of sets of them (`anyOf`) in parentheses.
   const used = new Set(aggs.map((a) => a.slice(0, a.indexOf(" ="))));
-  for (const m of extra) {
+  const column = (m: CorrelationMeasure): string => {
     let name = `Esql.${m.type}`;
     for (let i = 2; used.has(name); i++) name = `Esql.${m.type}_${i}`;
     used.add(name);
@@ -318,9 +319,19 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     }
     const only = m.filter ? ` WHERE ${cond(toNnf(m.filter, false), cx).text}` : "";
     aggs = [...aggs, ...more.aggs.map((a) => a + only)];
-    where = `${where} AND ${more.where}`;
+    return more.where;
+  };
+  for (const m of extra) where = `${where} AND ${column(m)}`;
+  // A set of no bounds always holds, and so does the OR.
+  const sets = q.anyOf?.some((set) => set.length === 0) ? [] : (q.anyOf ?? []);
+  if (sets.length > 0) {
+    const alternatives = sets.map((set) => {
+      const bounds = set.map(column);
+      return set.flatMap((m) => m.condition).length === 1 ? bounds[0]! : `(${bounds.join(" AND ")})`;
+    });
+    where = `${where} AND (${alternatives.join(" OR ")})`;
   }
-  if (keys.length === 0 && (q.type !== "temporal" || extra.length > 0)) {
+  if (keys.length === 0 && (q.type !== "temporal" || extra.length > 0 || sets.length > 0)) {
     // STATS without BY returns one row even over no event; the IR needs an event to alert.
     let rows = aggs.find((a) => / = COUNT\(\*\)$/.test(a))?.split(" = ")[0];
     if (!rows) {

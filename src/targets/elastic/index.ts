@@ -432,6 +432,7 @@ function lowerCorrelation(rule: Rule): Lowered {
   const q = rule.query;
   if (q.kind !== "correlation") return { rule, notes: [] };
   if (q.extraMeasures?.length) return { error: `the correlation also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}; Elastic's threshold and EQL forms bound one measure` };
+  if (q.anyOf?.length) return { error: "the correlation also bounds one of several sets of measures (an OR); Elastic's threshold and EQL forms bound one measure" };
   switch (q.type) {
     case "temporal_ordered":
       return { error: "an ordered temporal correlation is an EQL sequence, which the correlationToSequence rewrite makes" };

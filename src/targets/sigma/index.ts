@@ -162,6 +162,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
         }),
       );
       if (q.extraMeasures?.length) error("sigma/several-measures", `a Sigma correlation bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
+      if (q.anyOf?.length) error("sigma/several-measures", "a Sigma correlation bounds one measure; this one also bounds one of several sets of measures (an OR)");
       if (diagnostics.some((d) => d.severity === "error")) break;
       const correlation: Record<string, unknown> = { type: q.type, rules: names, "group-by": [...q.groupBy] };
       if (q.timespan) correlation.timespan = formatDuration(q.timespan);

@@ -240,6 +240,7 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
       const sequenceProblem = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
       if (sequenceProblem) error("splunk/correlation", sequenceProblem);
       if (q.extraMeasures?.length) error("splunk/several-measures", `the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
+      if (q.anyOf?.length) error("splunk/several-measures", "the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)");
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g) }, []));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
         const plan: CorrelationPlan = {

@@ -23,11 +23,11 @@ import { ruleEvents } from "../../semantic/rule-events.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
- * Measured: 37 of the 109 read into the IR. The bound only lets the count grow. Most of the rest
+ * Measured: 48 of the 109 read into the IR. The bound only lets the count grow. Most of the rest
  * extract text (GROK, DISSECT, REPLACE), call an LLM (COMPLETION), compare with the time of the
  * search, or measure computed values: docs/esql.md, "Corpora".
  */
-const MIN_READ = 37;
+const MIN_READ = 48;
 /** Measured: 19 of those 37 convert to Sigma with ECS names where the Sigma taxonomy has none; 16 of the others bound several measures, which Sigma cannot say. */
 const MIN_SIGMA = 19;
 

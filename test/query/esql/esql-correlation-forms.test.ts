@@ -73,6 +73,27 @@ test("Sigma, Splunk and Elastic refuse it by name", () => {
   ]);
 });
 
+test("an OR of bounds is a set of alternatives, which Sigma, Splunk and Elastic refuse by name", () => {
+  const file = "rules/psexec_network_connection.yaml";
+  const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
+  if (!rule) return assert.unreachable("no rule");
+  const r = readEsql('FROM logs-* | WHERE process.name == "psexec.exe" | STATS d = COUNT_DISTINCT(user.name), e = COUNT_DISTINCT(source.ip) BY host.name | WHERE d >= 2 OR e >= 3');
+  if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
+  const query = { ...r.value.query, timespan: { value: 10, unit: "m" as const } };
+  assert.equal(query.anyOf, [[{ type: "value_count", condition: [{ op: "gte", value: 2 }], valueField: "user.name" }], [{ type: "value_count", condition: [{ op: "gte", value: 3 }], valueField: "source.ip" }]]);
+  const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: ["logs-*"] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
+  assert.equal(result.outcome.converted, []);
+  const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+  assert.equal(errors, [
+    "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds one of several sets of measures (an OR)",
+    "splunk/several-measures: splunk: the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)",
+    "elastic/correlation: elastic: the correlation also bounds one of several sets of measures (an OR); Elastic's threshold and EQL forms bound one measure",
+  ]);
+  const printed = printEsql(query, { indices: ["logs-*"] });
+  assert.match(printed.text, "| WHERE Esql.event_count >= 1 AND (Esql.value_count >= 2 OR Esql.value_count_2 >= 3)");
+  assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+});
+
 test("COUNT_DISTINCT of a CASE of constants is a temporal correlation, one rule per kind", () => {
   const r = readEsql('FROM x | EVAL k = CASE(a == "1", "one", a == "2", "two", b == "3", "one") | WHERE k IS NOT NULL | STATS n = COUNT_DISTINCT(k) BY h | WHERE n >= 2');
   if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable("not read");
@@ -113,6 +134,22 @@ const REFUSED: readonly (readonly [string, string, string])[] = [
   ['FROM x | STATS n = COUNT(*) BY k = COALESCE(a, TO_LOWER(b)) | WHERE n >= 2', "esql/group-key", "computed"],
   // The other rows count for COUNT(*), unless the WHERE before STATS keeps only the rules' rows.
   ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", r1 = COUNT(*) WHERE b == "1", c = COUNT(*) BY h | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 1 AND c >= 2', "esql/aggregate-condition", "outside every filter"],
+  // An OR of bounds is read only when each asks for some row: the IR has no OR of measures.
+  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE (d >= 2 OR c > 3) AND (d < 5 OR c < 2) AND (d > 1 OR c > 1) AND (d > 2 OR c > 2) AND (d > 3 OR c > 3) AND (d > 4 OR c > 4) AND (d > 5 OR c > 5)', "esql/too-complex", "more than 64 sets"],
+  ['FROM x | EVAL t = CASE(a == "1", "one", "z") | STATS n = COUNT_DISTINCT(t), c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE n >= 2 AND (d >= 2 OR c > 3)', "esql/aggregate-condition", "kinds of events"],
+  ['FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY h | WHERE c > 3 OR (d > 1 AND a == "1")', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE v == "x" OR v == ["x", "y"]', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS r0 = COUNT(*) WHERE a == "1", d = COUNT_DISTINCT(b) BY h | WHERE d >= 2 AND (r0 > 0 OR a == "1")', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS c = COUNT_DISTINCT(CASE(a == "1", b)) BY h | WHERE c >= 2', "esql/computed-field", "CASE"],
+  // The joined values could contain the text across two values, or only at the start of the first.
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x,y*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "x*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") NOT LIKE "*x*"', "esql/aggregate-condition", "joined with AND"],
+  ['FROM x | STATS v = VALUES(a) BY h | WHERE MV_CONCAT(v, ",") LIKE "*x?y*"', "esql/aggregate-condition", "joined with AND"],
+  // A negated bound on an aggregate that can be NULL is NULL, not true.
+  ['FROM x | STATS c = COUNT(*), s = SUM(CASE(a == "1", 1, 0)) BY k | WHERE c > 1 AND NOT (s >= 1 OR c > 5)', "esql/aggregate-condition", "negated bound"],
+  // One event with two matching values is two rows, which COUNT(*) counts.
+  ['FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c > 1 AND d >= 2', "esql/mv-expand-count", "per matching value"],
 ];
 
 for (const [text, code, fragment] of REFUSED) {
@@ -139,6 +176,37 @@ const FORMS = [
   'FROM x | EVAL g = CASE(n == 0, null, k == "k1", a, b) | STATS d = COUNT_DISTINCT(k) BY g | WHERE d >= 2',
   'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b LIKE "y*", r2 = COUNT(*) WHERE n > 0 BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) + CASE(r2 > 0, 1, 0) | WHERE n >= 2',
   'FROM x | WHERE a == "x" OR b == "y" | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(*) WHERE b == "y", c = COUNT(*) BY k | EVAL n = CASE(r0 > 0, 1, 0) + CASE(r1 > 0, 1, 0) | WHERE n >= 2 AND c >= 3',
+  // Bounds that each ask for some row of the group, alone or in an OR: one filtered count.
+  'FROM x | STATS r0 = COUNT(*) WHERE a == "x", r1 = COUNT(b), d = COUNT_DISTINCT(n) BY k | WHERE (r0 > 0 OR r1 >= 1) AND d >= 2',
+  'FROM x | EVAL t = CASE(a == "x", b) | STATS d = COUNT_DISTINCT(t), c = COUNT(*) BY k | WHERE d > 0 AND c >= 2',
+  'FROM x | EVAL t = CASE(a == "x", b), u = CASE(b == "z", n) | STATS d = COUNT_DISTINCT(t), e = COUNT_DISTINCT(u), f = COUNT_DISTINCT(a) BY k | WHERE f >= 2 AND (d > 0 OR e != 0)',
+  'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | EVAL j = MV_CONCAT(v, ",") | WHERE j LIKE "*y*" AND c >= 2',
+  'FROM x | STATS v = VALUES(b), s = SUM(CASE(a == "z", 1, 0)), m = MAX(CASE(n > 1, 1, 0)), d = COUNT_DISTINCT(a) BY k | WHERE (MV_CONCAT(v, "; ") LIKE "*yy*" OR s >= 1 OR m == 1) AND d >= 2',
+  // An OR of other bounds: one of its sets of bounds must hold too.
+  'FROM x | STATS r0 = COUNT(*) WHERE a == "x", d = COUNT_DISTINCT(b) BY k | WHERE d >= 2 OR r0 > 1',
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE c > 1 AND (d >= 2 OR (e >= 2 AND c > 4) OR e >= 4)",
+  // A test of group keys in an OR: a group's events all have its keys; a NOT goes down to the tests.
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c >= 2 AND (k == "k1" OR d >= 2)',
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE NOT (c < 2 OR d < 2)",
+  // An OR with `COUNT(*) > 0` holds for every group.
+  'FROM x | STATS c = COUNT(*), r0 = COUNT(*) WHERE a == "x", d = COUNT_DISTINCT(b) BY k | WHERE (r0 > 0 OR c > 0) AND d >= 2',
+];
+
+/**
+ * Forms with upper bounds, which the IR's evaluator reports on the first prefix of a stream that
+ * meets them: the printed query is checked against the source query, both run by ES|QL's
+ * evaluator over the whole stream, and reads back as the same IR.
+ */
+const UPPER_FORMS = [
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE c > 1 AND (d >= 2 OR (e >= 2 AND c < 5) OR e >= 4)",
+  // `VALUES(f) == v`: the group's only value of f is v.
+  'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | WHERE v == "y" AND c < 4',
+  'FROM x | STATS v = VALUES(n), d = COUNT_DISTINCT(a) BY k | WHERE d >= 3 OR v == 1 OR v == 2',
+  'FROM x | STATS v = VALUES(a) WHERE b == "x", d = COUNT_DISTINCT(b) BY k | WHERE d >= 2 AND (v == "y" OR d < 3)',
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c >= 2 AND NOT ((LENGTH(k) <= 1 OR k IN ("k1", "k3")) AND (d >= 2 OR d == 0))',
+  // ORs within ANDs within ORs: their disjunctive normal form.
+  "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE (d >= 2 OR c > 3) AND (d < 3 OR c < 2)",
+  'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a), v = VALUES(a) BY k | WHERE ((d >= 2 OR v == "y") AND (e >= 2 OR c < 3)) OR (c >= 4 AND (e >= 1 OR d >= 3))',
 ];
 
 const VALUES = ["x", "y", "yy", "z"] as const;
@@ -176,6 +244,78 @@ for (const text of FORMS) {
           if (JSON.stringify(actual) !== JSON.stringify(expected)) {
             throw new Error(`${q === source.value ? text : printed.text}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
           }
+        }
+      }),
+      { ...RUNS, numRuns: 300 },
+    );
+    assert.ok(alerting > 20, `${alerting} event sets alert`);
+  });
+}
+
+/** MV_EXPAND before STATS makes a row per value; measures that only ask for one event or more, or count distinct values, are the same. */
+const EXPANDED_FORMS = [
+  'FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE d >= 2 OR e >= 2',
+  'FROM x | MV_EXPAND t | WHERE t IN ("x", "y") | STATS c = COUNT(*), d = COUNT_DISTINCT(b) BY k | WHERE c > 0 AND d >= 2',
+];
+const expandedEvent = fc.record({
+  t: fc.option(fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  a: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  b: fc.option(fc.constantFrom(...VALUES), { nil: undefined }),
+  k: fc.option(fc.constantFrom("k1", "k2"), { nil: undefined }),
+}).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+
+for (const text of EXPANDED_FORMS) {
+  test(`after MV_EXPAND, the IR alerts on the groups ES|QL returns: ${text}`, () => {
+    assert.ok(checkEsql(text, { release: true }).ok, text);
+    const r = readEsql(text);
+    if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable(`not read: ${JSON.stringify(r.ok && r.value.kind === "refused" ? r.value.refusal : r)}`);
+    const ir = r.value.query;
+    const source = parseEsqlAst(text);
+    if (!source.ok) return assert.unreachable("does not parse");
+    let alerting = 0;
+    fc.assert(
+      fc.property(fc.array(expandedEvent, { minLength: 1, maxLength: 10 }), (events) => {
+        const want = evaluateStream(ir, events);
+        if (!want.ok) throw new Error(want.reason);
+        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        if (expected.length) alerting++;
+        const got = runEsql(source.value, events);
+        if (!got.ok) throw new Error(got.reason);
+        const actual = got.rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`events ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
+      }),
+      { ...RUNS, numRuns: 300 },
+    );
+    assert.ok(alerting > 20, `${alerting} event sets alert`);
+  });
+}
+
+for (const text of UPPER_FORMS) {
+  test(`printed as ES|QL that returns the groups the source query returns, and read back the same: ${text}`, () => {
+    const r = readEsql(text);
+    if (!r.ok || r.value.kind !== "ir" || r.value.query.kind !== "correlation") return assert.unreachable(`not read: ${JSON.stringify(r.ok && r.value.kind === "refused" ? r.value.refusal : r)}`);
+    const ir = r.value.query;
+    assert.ok(ir.anyOf !== undefined || JSON.stringify(ir).includes('"op":"eq"'), "the form reads an OR or an equality");
+    const printed = printEsql(ir, { indices: ["x"], fieldType: (f) => (f === "n" ? "number" : undefined) });
+    assert.equal(printed.issues.filter((i) => i.severity === "error"), []);
+    assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+    const back = readEsql(printed.text);
+    // The rules' queries come back with `k IS NOT NULL`, which the printer adds for ES|QL's NULL group.
+    const strip = (x: unknown) => JSON.stringify(x, (k, v: unknown) => (k === "span" || k === "rules" ? undefined : v));
+    assert.ok(back.ok && back.value.kind === "ir", printed.text);
+    if (back.ok && back.value.kind === "ir") assert.is(strip(back.value.query), strip(ir), printed.text);
+    const source = parseEsqlAst(text);
+    const again = parseEsqlAst(printed.text);
+    if (!source.ok || !again.ok) return assert.unreachable("does not parse");
+    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+    let alerting = 0;
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 10 }), (events) => {
+        const [want, got] = [runEsql(source.value, events), runEsql(again.value, events)];
+        if (!want.ok || !got.ok) throw new Error(want.ok ? (got.ok ? "" : got.reason) : want.reason);
+        if (keys(want.rows).length) alerting++;
+        if (JSON.stringify(keys(want.rows)) !== JSON.stringify(keys(got.rows))) {
+          throw new Error(`${printed.text}\nevents ${JSON.stringify(events)}\nsource ${keys(want.rows).join(" ")}, printed ${keys(got.rows).join(" ")}`);
         }
       }),
       { ...RUNS, numRuns: 300 },

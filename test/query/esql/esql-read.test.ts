@@ -177,7 +177,7 @@ test("a time bucket is the correlation's timespan (with a warning); without one 
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
 const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
-  ['FROM x | DISSECT msg "%{a}"', "esql/unsupported-command", "1:10", "DISSECT"],
+  ['FROM x | DISSECT msg "%{a}" | WHERE a == "1"', "esql/unsupported-command", "1:10", "DISSECT"],
   ["FROM x | INLINE STATS m = MAX(a) BY b", "esql/unsupported-command", "1:10", "INLINE STATS"],
   ['FROM x | ENRICH p ON a', "esql/unsupported-command", "1:10", "ENRICH"],
   ["FROM x | STATS a = COUNT(*) BY k | STATS MAX(a)", "esql/unsupported-command", "1:36", "second STATS"],
@@ -185,7 +185,7 @@ const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | STATS c = COUNT(*), s = SUM(n) WHERE a == "1" BY k | WHERE c > 5 AND s >= 1', "esql/filtered-aggregate", "1:30", "counts events or distinct values"],
   ['FROM x | STATS c = COUNT(*), m = MAX(CASE(a == "1", 1, 0)) BY k | WHERE c > 5 AND m > 1', "esql/aggregate-condition", "1:30", "holds for neither"],
   ["FROM x | STATS c = COUNT(*), m = MAX(a) BY k | WHERE c > 5 AND m >= 1", "esql/unsupported-aggregate", "1:30", "MAX"],
-  ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE c > 5 OR d == 1", "esql/aggregate-condition", "1:65", "AND"],
+  ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE (c > 5 OR d == 1) AND (c < 9 OR m == \"x\")", "esql/aggregate-condition", "1:97", "joined with AND"],
   ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
   ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r <= 10', "esql/time-dependent", "1:75", "NOW()"],
   ["FROM x | EVAL k = COALESCE(a, TO_LOWER(b)) | STATS COUNT(*) BY k", "esql/group-key", "1:64", "computed"],
