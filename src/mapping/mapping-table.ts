@@ -73,6 +73,8 @@ export interface FieldMapping {
    * must equal the rule's. Tried before `fields` (mappings.ts ecsToSigmaFor).
    */
   readonly scoped?: readonly { readonly when: Logsource; readonly row: FieldRow }[];
+  /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
+  readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
 type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs"; when?: Logsource };
@@ -84,6 +86,7 @@ type RawTable = {
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
+  exclusive?: Record<string, string[][]>;
 };
 
 export function loadMappingFile(name: string): unknown {
@@ -113,5 +116,6 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     datasets: t.datasets ?? {},
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
+    exclusive: t.exclusive ?? {},
   };
 }

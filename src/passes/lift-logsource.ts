@@ -259,7 +259,7 @@ function liftOne(
   const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
     const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!))]);
-    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf);
+    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf, mapping.exclusive);
     const lifted = `log source {${describe(logsource)}}`;
     if (exact.contradiction) {
       report({
@@ -270,6 +270,8 @@ function liftOne(
       });
     }
     for (const i of exact.keep) consumed.delete(i);
+    // Dropped only while something else remains: Sigma needs a detection.
+    if (conjuncts.some((_, i) => !consumed.has(i) && !exact.redundant.includes(i))) for (const i of exact.redundant) consumed.add(i);
     if (exact.narrowed.length > 0) {
       report({
         severity: "warning",
