@@ -13,9 +13,11 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * How a value changes when the field is renamed. `basename`: the source field holds a file name,
  * the target a full path (`X` → ends with `\X`). `contains-token`: one argument → substring of the
  * command line (matches more). `extension`: `exe` → ends with `.exe`. `direction-initiated`:
- * ECS network.direction → Sysmon Initiated.
+ * ECS network.direction → Sysmon Initiated. `value-table`: each value is one of the row's `values`
+ * keys and becomes that key's list of values (any of which), ANDed with the row's `also`
+ * conditions (an Elastic pipeline's event.action names → the Windows event IDs it gave them).
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "value-table";
 
 /** How prose names each taxonomy. */
 export const TAXONOMY_TITLES: Readonly<Record<Taxonomy, string>> = { ecs: "ECS", sigma: "Sigma" };
@@ -24,6 +26,10 @@ export interface FieldRow {
   readonly from: string;
   readonly to: string;
   readonly value: ValueTransform;
+  /** For `value-table`: source value (lower case) → the target values it stands for. */
+  readonly values?: Readonly<Record<string, readonly string[]>>;
+  /** For `value-table`: target conditions every mapped value comes with (`Channel: Security`). */
+  readonly also?: Readonly<Record<string, string>>;
 }
 
 export interface LogsourceRow {
@@ -73,11 +79,28 @@ export interface FieldMapping {
    * must equal the rule's. Tried before `fields` (mappings.ts ecsToSigmaFor).
    */
   readonly scoped?: readonly { readonly when: Logsource; readonly row: FieldRow }[];
+  /**
+   * Conditions another condition already says (ECS → Sigma only): where a conjunct allows only
+   * `when` values, the `implies` conjuncts say nothing more and are lifted with the log source.
+   */
+  readonly impliedBy?: readonly {
+    readonly logsource: Logsource;
+    readonly when: Readonly<Record<string, readonly string[]>>;
+    readonly implies: Readonly<Record<string, string | readonly string[]>>;
+  }[];
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
-type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs"; when?: Logsource };
+type RawRow = {
+  ecs: string;
+  sigma: string;
+  value?: ValueTransform;
+  only?: "to-sigma" | "to-ecs";
+  when?: Logsource;
+  values?: Record<string, unknown>;
+  also?: Record<string, unknown>;
+};
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
@@ -87,7 +110,17 @@ type RawTable = {
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
 };
+
+function fieldRow(r: RawRow): FieldRow | undefined {
+  const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+  if (row.value !== "value-table") return row;
+  const values = Object.entries(r.values ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)] as const);
+  if (values.length === 0 || values.some(([, v]) => v.length === 0)) return undefined;
+  const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([k, v]) => [k, String(v)]));
+  return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}) };
+}
 
 export function loadMappingFile(name: string): unknown {
   return parse(readFileSync(join(PACKAGE_ROOT, "mappings", name), "utf8"));
@@ -100,7 +133,9 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
   const scoped: { when: Logsource; row: FieldRow }[] = [];
   for (const r of t.fields) {
     if (r.only === "to-ecs") continue;
-    const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+    const row = fieldRow(r);
+    // A value table without its table is malformed: skipped, so the field stays unmapped (and is reported).
+    if (!row) continue;
     if (r.when && typeof r.when === "object") scoped.push({ when: r.when, row });
     else if (!fields.has(r.ecs)) fields.set(r.ecs, row);
   }
@@ -117,5 +152,10 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    impliedBy: (t.implied_by ?? []).map((r) => ({
+      logsource: r.logsource ?? {},
+      when: Object.fromEntries(Object.entries(r.ecs).map(([k, v]) => [k, typeof v === "string" ? [v] : v])),
+      implies: r.implies,
+    })),
   };
 }

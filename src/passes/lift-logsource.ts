@@ -255,6 +255,25 @@ function liftOne(
     logsource = d && KEYS.some((k) => d[k] !== undefined) ? d : fallback(context, report);
   }
 
+  // Conditions another conjunct already says (an event.action name the pipeline gives only to
+  // events of one event.category), where the log source is the one the row is about.
+  const byOther: number[] = [];
+  for (const row of mapping.impliedBy ?? []) {
+    if (!(["category", "product", "service"] as const).every((k) => row.logsource[k] === undefined || row.logsource[k] === logsource[k])) continue;
+    if (!Object.entries(row.when).every(([f, allowed]) => conjunctIn(f, allowed) >= 0)) continue;
+    for (const [f, v] of Object.entries(row.implies)) {
+      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      if (i >= 0) byOther.push(i);
+    }
+  }
+  // Lifted only while something else remains: Sigma needs a detection.
+  if (conjuncts.some((_, i) => !consumed.has(i) && !byOther.includes(i))) {
+    for (const i of byOther) {
+      consumed.add(i);
+      implied.add(i);
+    }
+  }
+
   // A field only one log source has pins the events whatever the read-back adds or drops.
   const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
