@@ -88,6 +88,11 @@ export interface FieldMapping {
     readonly when: Readonly<Record<string, readonly string[]>>;
     readonly implies: Readonly<Record<string, string | readonly string[]>>;
   }[];
+  /**
+   * Log sources a conjunct that ORs condition sets stands for, one set per shipper (ECS → Sigma
+   * only): a set's value may end in `*`, matching that same pattern in the query.
+   */
+  readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[] }[];
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
@@ -110,6 +115,7 @@ type RawTable = {
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
 };
 
@@ -152,6 +158,10 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    alternatives: (t.logsource_alternatives ?? []).map((a) => ({
+      logsource: a.sigma,
+      any: a.any.map((set) => Object.fromEntries(Object.entries(set).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]))),
+    })),
     impliedBy: (t.implied_by ?? []).map((r) => ({
       logsource: r.logsource ?? {},
       when: Object.fromEntries(Object.entries(r.ecs).map(([k, v]) => [k, typeof v === "string" ? [v] : v])),

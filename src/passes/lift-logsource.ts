@@ -168,6 +168,18 @@ function liftOne(
     break;
   }
 
+  // 2b. One conjunct that ORs the condition sets several shippers write one log source with
+  // (Defend's `event.category:library`, Sysmon-via-Winlogbeat's process + `Image loaded*`).
+  if (!said.category && !sourceField) {
+    for (const row of mapping.alternatives ?? []) {
+      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any));
+      if (i < 0) continue;
+      consumed.add(i);
+      claim(row.logsource, `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``);
+      break;
+    }
+  }
+
   // Conditions the category already says are lifted with it.
   const category = said.category?.value;
   const implied = new Set<number>();
@@ -417,6 +429,40 @@ function tagProduct(hints: ProductHints, tags: readonly string[]): string | unde
     if (p) return p;
   }
   return undefined;
+}
+
+/**
+ * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
+ * nothing else, each a match on one of its values), and which has a branch for every set.
+ */
+function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[]): boolean {
+  if (c.kind !== "or") return false;
+  const setOf = (b: Query): number => {
+    const matches = b.kind === "and" ? b.children : [b];
+    const said = new Map<string, string>();
+    for (const m of matches) {
+      if (m.kind !== "match" || said.has(m.field)) return -1;
+      const t = patternText(m);
+      if (t === undefined) return -1;
+      said.set(m.field, t);
+    }
+    return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
+  };
+  const hit = c.children.map(setOf);
+  return hit.every((i) => i >= 0) && sets.every((_, i) => hit.includes(i));
+}
+
+/**
+ * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any
+ * other pattern, or text that itself holds `*` (it could not be told from the wildcard).
+ */
+function patternText(q: Extract<Query, { kind: "match" }>): string | undefined {
+  const v = q.value;
+  if (v.kind !== "string") return undefined;
+  const [first, second, ...rest] = v.parts;
+  if (first?.kind !== "text" || first.value.includes("*") || rest.length > 0) return undefined;
+  if (second === undefined) return first.value;
+  return second.kind === "any" ? `${first.value}*` : undefined;
 }
 
 /** The texts a conjunct allows for `field`: one match, or an OR of matches on it; else undefined. */
