@@ -183,10 +183,13 @@ function liftOne(
   // Conditions the category already says are lifted with it.
   const category = said.category?.value;
   const implied = new Set<number>();
+  // Here a listed value may be a pattern (`Process Create*`): the query's own pattern must be it.
+  const conjunctLike = (field: string, allowed: readonly string[]): number =>
+    conjuncts.findIndex((c, i) => !consumed.has(i) && patternValuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
   for (const row of mapping.implied ?? []) {
     if (row.category !== category) continue;
     for (const [f, v] of Object.entries(row.conditions)) {
-      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      const i = conjunctLike(f, typeof v === "string" ? [v] : v);
       if (i >= 0) {
         consumed.add(i);
         implied.add(i);
@@ -463,6 +466,18 @@ function patternText(q: Extract<Query, { kind: "match" }>): string | undefined {
   if (first?.kind !== "text" || first.value.includes("*") || rest.length > 0) return undefined;
   if (second === undefined) return first.value;
   return second.kind === "any" ? `${first.value}*` : undefined;
+}
+
+/** As valuesOf, with a trailing wildcard kept as `*` (patternText). */
+function patternValuesOf(c: Query, field: string): string[] | undefined {
+  const alts = c.kind === "or" ? c.children : [c];
+  const out: string[] = [];
+  for (const a of alts) {
+    const t = a.kind === "match" && a.field === field ? patternText(a) : undefined;
+    if (t === undefined) return undefined;
+    out.push(t);
+  }
+  return out;
 }
 
 /** The texts a conjunct allows for `field`: one match, or an OR of matches on it; else undefined. */

@@ -134,4 +134,15 @@ test("Elastic's image-load idiom (Defend's library events or Sysmon 7's `Image l
   assert.is(both.doc?.logsource?.category, undefined);
 });
 
+test("Sysmon 1's `Process Create*` action is one of the process-start actions process_creation already says", () => {
+  const text = rule(
+    'process where host.os.type == "windows" and event.type == "start" and event.action like ("exec", "start", "Process Create*") and process.name : "gitleaks.exe"',
+    ["logs-endpoint.events.process-*", "logs-windows.sysmon_operational-*"],
+  ).replace("language: kuery", "language: eql").replace("type: query", "type: eql");
+  const r = sigma(text);
+  assert.equal(r.doc?.logsource, { category: "process_creation", product: "windows" });
+  assert.is(r.doc?.taxonomy, undefined);
+  assert.not.match(JSON.stringify(r.doc?.detection), /event\.action/);
+});
+
 test.run();
