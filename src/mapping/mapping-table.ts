@@ -93,13 +93,19 @@ export interface FieldMapping {
    * only): a set's value may end in `*`, matching that same pattern in the query.
    */
   readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[] }[];
+  /**
+   * Conditions that name a log source but stay in the query (ECS → Sigma only): `exempt` are the
+   * read-back fields (the source's own conditions) those values already say.
+   */
+  readonly evidence?: readonly { readonly logsource: Logsource; readonly when: Readonly<Record<string, readonly string[]>>; readonly exempt: readonly string[] }[];
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
 type RawRow = {
   ecs: string;
-  sigma: string;
+  /** null: no Sigma name under the `when` log source (overrides a general row there). */
+  sigma: string | null;
   value?: ValueTransform;
   only?: "to-sigma" | "to-ecs";
   when?: Logsource;
@@ -115,11 +121,14 @@ type RawTable = {
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
 };
 
 function fieldRow(r: RawRow): FieldRow | undefined {
+  // A row that says a field has no Sigma name only means something limited to a log source.
+  if (r.sigma === null) return r.when ? { from: r.ecs, to: NO_SIGMA_NAME, value: "same" } : undefined;
   const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
   if (row.value !== "value-table") return row;
   const values = Object.entries(r.values ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)] as const);
@@ -127,6 +136,9 @@ function fieldRow(r: RawRow): FieldRow | undefined {
   const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([k, v]) => [k, String(v)]));
   return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}) };
 }
+
+/** The `to` of a limited row that says the field has no Sigma name under its log source. */
+export const NO_SIGMA_NAME = "";
 
 export function loadMappingFile(name: string): unknown {
   return parse(readFileSync(join(PACKAGE_ROOT, "mappings", name), "utf8"));
@@ -158,6 +170,11 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    evidence: (t.logsource_evidence ?? []).map((e) => ({
+      logsource: e.sigma,
+      when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
+      exempt: e.exempt ?? [],
+    })),
     alternatives: (t.logsource_alternatives ?? []).map((a) => ({
       logsource: a.sigma,
       any: a.any.map((set) => Object.fromEntries(Object.entries(set).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]))),

@@ -180,6 +180,19 @@ function liftOne(
     }
   }
 
+  // 2c. Conditions that name a log source without being lifted (`event.action:logged-in` is an
+  // event of the Security channel, and stays in the query as its event ID).
+  const evidenceExempt: string[] = [];
+  if (!said.category && !sourceField) {
+    for (const row of mapping.evidence ?? []) {
+      const hits = Object.entries(row.when).map(([f, allowed]) => conjunctIn(f, allowed));
+      if (!hits.every((i) => i >= 0)) continue;
+      claim(row.logsource, `\`${Object.keys(row.when).join("`, `")}\` (${Object.values(row.when).map((v) => v.length).join(", ")} values that only ${describe(row.logsource)} has)`);
+      evidenceExempt.push(...row.exempt);
+      break;
+    }
+  }
+
   // Conditions the category already says are lifted with it.
   const category = said.category?.value;
   const implied = new Set<number>();
@@ -292,7 +305,7 @@ function liftOne(
   // A field only one log source has pins the events whatever the read-back adds or drops.
   const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
-    const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!))]);
+    const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!)), ...evidenceExempt]);
     const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf, mapping.exclusive);
     const lifted = `log source {${describe(logsource)}}`;
     if (exact.contradiction) {

@@ -68,6 +68,16 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     const r = row(q.field);
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
+    // A value table says which source values are which target values, not when either is absent.
+    if (r.value === "value-table" && q.value.kind === "null") {
+      report({
+        severity: "error",
+        code: "mapping/transform-unsupported",
+        message: `\`${q.field}\` maps to \`${r.to}\` by a value table, which cannot say where \`${q.field}\` is absent`,
+        field: q.field,
+      });
+      return q;
+    }
     if (r.value === "same" || q.value.kind === "null") return withValue(q.value);
     if (q.value.kind !== "string") {
       report({

@@ -12,12 +12,13 @@ import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 function rule(query: string): string {
+  const eql = query.startsWith("any where ");
   return [
     "rule_id: 0a1b2c3d-0000-4000-8000-000000000019",
     "name: Security test",
     "description: security test",
-    "type: query",
-    "language: kuery",
+    `type: ${eql ? "eql" : "query"}`,
+    `language: ${eql ? "eql" : "kuery"}`,
     'index: ["logs-system.security*", "logs-windows.forwarded*", "winlogbeat-*"]',
     "tags: [Windows]",
     "severity: low",
@@ -46,6 +47,8 @@ const fields = (doc: Record<string, any>): string[] =>
 test("event.action scheduled-task-created is EventID 4698 on the Security channel, and iam (which it always is) is lifted", () => {
   const r = both('event.category:iam and event.action:"scheduled-task-created" and winlog.event_data.TaskName:"\\\\Evil"');
   assert.is(r.doc.taxonomy, undefined, r.yml);
+  // A Security action name is evidence of the Security log: the log source says so too.
+  assert.equal(r.doc.logsource, { product: "windows", service: "security" });
   assert.equal(fields(r.doc).sort(), ["Channel", "EventID", "TaskName"]);
   assert.match(r.yml, /EventID: 4698\n/);
   assert.match(r.back, /event\.code : "4698"/);
@@ -88,7 +91,13 @@ test("event.action existing says nothing about the event code: ECS names kept", 
   assert.is(r.doc.taxonomy, "ecs");
 });
 
-test("user.name in a Security event is not Sysmon's User (the account differs per event ID): ECS names kept", () => {
+test("event.action absent (null) says nothing about the event code either: ECS names kept", () => {
+  const r = both('any where winlog.event_data.TargetUserName == "x" and event.action == null');
+  assert.is(r.doc.taxonomy, "ecs");
+  assert.match(r.warned.join(), "`event.action`");
+});
+
+test("user.name in the Security log is not Sysmon's User (the account differs per event ID): ECS names kept", () => {
   const r = both('event.action:"scheduled-task-created" and not user.name:*$');
   assert.is(r.doc.taxonomy, "ecs");
   assert.match(r.warned.join(), "`user.name`");
