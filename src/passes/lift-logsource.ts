@@ -180,18 +180,7 @@ function liftOne(
     }
   }
 
-  // 2c. Conditions that name a log source without being lifted (`event.action:logged-in` is an
-  // event of the Security channel, and stays in the query as its event ID).
   const evidenceExempt: string[] = [];
-  if (!said.category && !sourceField) {
-    for (const row of mapping.evidence ?? []) {
-      const hits = Object.entries(row.when).map(([f, allowed]) => conjunctIn(f, allowed));
-      if (!hits.every((i) => i >= 0)) continue;
-      claim(row.logsource, `\`${Object.keys(row.when).join("`, `")}\` (${Object.values(row.when).map((v) => v.length).join(", ")} values that only ${describe(row.logsource)} has)`);
-      evidenceExempt.push(...row.exempt);
-      break;
-    }
-  }
 
   // Conditions the category already says are lifted with it.
   const category = said.category?.value;
@@ -266,6 +255,20 @@ function liftOne(
     said[k] ??= { value: v, by: `index pattern \`${context.indexSaid[k]}\`` };
   }
   if (!said.product && context.tagProduct) said.product = { value: context.tagProduct, by: "tags" };
+
+  // Conditions that name a log source without being lifted (`event.action:logged-in` is an event
+  // of the Security channel, and stays in the query as its event ID): only where nothing else says
+  // a category or service, and the product, if said, is the row's own.
+  if (!said.category && !said.service && !sourceField) {
+    for (const row of mapping.evidence ?? []) {
+      if (said.product && row.logsource.product !== said.product.value) continue;
+      const hits = Object.entries(row.when).map(([f, allowed]) => conjunctIn(f, allowed));
+      if (!hits.every((i) => i >= 0)) continue;
+      claim(row.logsource, `\`${Object.keys(row.when).join("`, `")}\` (values only ${describe(row.logsource)} has)`);
+      evidenceExempt.push(...row.exempt);
+      break;
+    }
+  }
 
   let logsource = Object.fromEntries(KEYS.flatMap((k) => (said[k] ? [[k, said[k]!.value]] : []))) as Logsource;
   if (unknownDataset) {

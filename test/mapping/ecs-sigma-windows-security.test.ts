@@ -103,4 +103,10 @@ test("user.name in the Security log is not Sysmon's User (the account differs pe
   assert.match(r.warned.join(), "`user.name`");
 });
 
+test("a Security action name on Linux (auditd's logged-in) is no Windows event: no Security log, no EventID", () => {
+  const r = both('host.os.type:linux and event.action:"logged-in" and user.name:"root"');
+  assert.equal(r.doc.logsource?.product, "linux");
+  assert.not.match(r.yml, /EventID|service: security/);
+});
+
 test.run();
