@@ -1,6 +1,8 @@
 // Figures for "Sharing Sigma" (issue 19): converts the Elastic corpus to Sigma with the default
 // options (or `--sigma-case X`, `--sigma-profile X`) and counts what the Sigma toolchain cares about.
-// `node scripts/sigma-share-figures.mjs [corpus dir] [--list CODE]` after `npm run build`.
+// `node scripts/sigma-share-figures.mjs [corpus dir] [--list CODE] [--fields]` after `npm run build`.
+// `--fields`: for the files left in ECS names, which ECS fields keep them there, per lifted log
+// source (from each rule's sigma/ecs-taxonomy warning), and which field alone does.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -19,6 +21,11 @@ const opt = (name) => {
   return i >= 0 ? args.splice(i, 2)[1] : undefined;
 };
 const list = opt("--list");
+const fieldsAt = args.indexOf("--fields");
+const tallyFields = fieldsAt >= 0 && args.splice(fieldsAt, 1).length > 0;
+const byField = new Map();
+const alone = new Map();
+const bump = (m, k) => m.set(k, (m.get(k) ?? 0) + 1);
 const extra = JSON.parse(opt("--options") ?? "{}");
 const dir = args[0] ?? "../shared/corpus/elastic/rules";
 const walk = (d, out = []) => {
@@ -95,6 +102,14 @@ for (const r of read.rules) {
     }
     const id = `${f.path} <- ${r.source.file}`;
     if (ecs) hit("taxonomy: ecs", id);
+    if (ecs && tallyFields) {
+      const ls = docs.find((d) => d.logsource)?.logsource ?? {};
+      const where = [ls.product, ls.category, ls.service].filter(Boolean).join("/") || "(none)";
+      const said = res.diagnostics.find((d) => d.code === "sigma/ecs-taxonomy")?.message ?? "";
+      const names = [...said.split(";")[0].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      for (const n of names) bump(byField, `${where}  ${n}`);
+      if (names.length === 1) bump(alone, `${where}  ${names[0]}`);
+    }
     if (cased) hit("|cased", id);
     if (casedNoLetter) hit("|cased on a value without letters", id);
     if (emptyLs) hit("empty logsource", id);
@@ -109,3 +124,8 @@ for (const r of read.rules) {
 console.log(`rules read: ${rulesIn}; Sigma files written: ${files}`);
 for (const [k, c] of count) console.log(`  ${String(c.n).padStart(5)}  ${k} (${((c.n / files) * 100).toFixed(1)} %)`);
 if (list) for (const f of count.get(list)?.files ?? []) console.log(f);
+if (tallyFields) {
+  const top = (m) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join("\n");
+  console.log(`ECS fields in files left in ECS names, per log source (a file counts once per field):\n${top(byField)}`);
+  console.log(`files left in ECS names by one field alone:\n${top(alone)}`);
+}

@@ -13,9 +13,11 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * How a value changes when the field is renamed. `basename`: the source field holds a file name,
  * the target a full path (`X` → ends with `\X`). `contains-token`: one argument → substring of the
  * command line (matches more). `extension`: `exe` → ends with `.exe`. `direction-initiated`:
- * ECS network.direction → Sysmon Initiated.
+ * ECS network.direction → Sysmon Initiated. `value-table`: each value is one of the row's `values`
+ * keys and becomes that key's list of values (any of which), ANDed with the row's `also`
+ * conditions (an Elastic pipeline's event.action names → the Windows event IDs it gave them).
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "value-table";
 
 /** How prose names each taxonomy. */
 export const TAXONOMY_TITLES: Readonly<Record<Taxonomy, string>> = { ecs: "ECS", sigma: "Sigma" };
@@ -24,6 +26,10 @@ export interface FieldRow {
   readonly from: string;
   readonly to: string;
   readonly value: ValueTransform;
+  /** For `value-table`: source value (lower case) → the target values it stands for. */
+  readonly values?: Readonly<Record<string, readonly string[]>>;
+  /** For `value-table`: target conditions every mapped value comes with (`Channel: Security`). */
+  readonly also?: Readonly<Record<string, string>>;
 }
 
 export interface LogsourceRow {
@@ -73,9 +79,39 @@ export interface FieldMapping {
    * must equal the rule's. Tried before `fields` (mappings.ts ecsToSigmaFor).
    */
   readonly scoped?: readonly { readonly when: Logsource; readonly row: FieldRow }[];
+  /**
+   * Conditions another condition already says (ECS → Sigma only): where a conjunct allows only
+   * `when` values, the `implies` conjuncts say nothing more and are lifted with the log source.
+   */
+  readonly impliedBy?: readonly {
+    readonly logsource: Logsource;
+    readonly when: Readonly<Record<string, readonly string[]>>;
+    readonly implies: Readonly<Record<string, string | readonly string[]>>;
+  }[];
+  /**
+   * Log sources a conjunct that ORs condition sets stands for, one set per shipper (ECS → Sigma
+   * only): a set's value may end in `*`, matching that same pattern in the query.
+   */
+  readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[] }[];
+  /**
+   * Conditions that name a log source but stay in the query (ECS → Sigma only): `exempt` are the
+   * read-back fields (the source's own conditions) those values already say.
+   */
+  readonly evidence?: readonly { readonly logsource: Logsource; readonly when: Readonly<Record<string, readonly string[]>>; readonly exempt: readonly string[] }[];
+  /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
+  readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
-type RawRow = { ecs: string; sigma: string; value?: ValueTransform; only?: "to-sigma" | "to-ecs"; when?: Logsource };
+type RawRow = {
+  ecs: string;
+  /** null: no Sigma name under the `when` log source (overrides a general row there). */
+  sigma: string | null;
+  value?: ValueTransform;
+  only?: "to-sigma" | "to-ecs";
+  when?: Logsource;
+  values?: Record<string, unknown>;
+  also?: Record<string, unknown>;
+};
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
@@ -84,7 +120,25 @@ type RawTable = {
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
+  exclusive?: Record<string, string[][]>;
+  logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
+  implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
 };
+
+function fieldRow(r: RawRow): FieldRow | undefined {
+  // A row that says a field has no Sigma name only means something limited to a log source.
+  if (r.sigma === null) return r.when ? { from: r.ecs, to: NO_SIGMA_NAME, value: "same" } : undefined;
+  const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+  if (row.value !== "value-table") return row;
+  const values = Object.entries(r.values ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)] as const);
+  if (values.length === 0 || values.some(([, v]) => v.length === 0)) return undefined;
+  const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([k, v]) => [k, String(v)]));
+  return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}) };
+}
+
+/** The `to` of a limited row that says the field has no Sigma name under its log source. */
+export const NO_SIGMA_NAME = "";
 
 export function loadMappingFile(name: string): unknown {
   return parse(readFileSync(join(PACKAGE_ROOT, "mappings", name), "utf8"));
@@ -97,7 +151,9 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
   const scoped: { when: Logsource; row: FieldRow }[] = [];
   for (const r of t.fields) {
     if (r.only === "to-ecs") continue;
-    const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+    const row = fieldRow(r);
+    // A value table without its table is malformed: skipped, so the field stays unmapped (and is reported).
+    if (!row) continue;
     if (r.when && typeof r.when === "object") scoped.push({ when: r.when, row });
     else if (!fields.has(r.ecs)) fields.set(r.ecs, row);
   }
@@ -113,5 +169,20 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     datasets: t.datasets ?? {},
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
+    exclusive: t.exclusive ?? {},
+    evidence: (t.logsource_evidence ?? []).map((e) => ({
+      logsource: e.sigma,
+      when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
+      exempt: e.exempt ?? [],
+    })),
+    alternatives: (t.logsource_alternatives ?? []).map((a) => ({
+      logsource: a.sigma,
+      any: a.any.map((set) => Object.fromEntries(Object.entries(set).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]))),
+    })),
+    impliedBy: (t.implied_by ?? []).map((r) => ({
+      logsource: r.logsource ?? {},
+      when: Object.fromEntries(Object.entries(r.ecs).map(([k, v]) => [k, typeof v === "string" ? [v] : v])),
+      implies: r.implies,
+    })),
   };
 }

@@ -2,7 +2,7 @@
  * Every mapping a conversion can use, loaded once per run from mappings/ (or a user's overrides).
  */
 import type { Logsource } from "../ir/query.js";
-import { ecsToSigma, loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-table.js";
+import { ecsToSigma, loadMappingFile, NO_SIGMA_NAME, type FieldMapping, type FieldRow } from "./mapping-table.js";
 import { lookupMap } from "./lookup-map.js";
 import { fits, sigmaEcsMapping, type SigmaEcsMapping } from "./sigma-ecs.js";
 
@@ -154,9 +154,14 @@ export function ecsToSigmaFor(m: Mappings, ls: Logsource | undefined): FieldMapp
   }
   const user = m.ecsToSigmaUser ?? {};
   const base = m.ecsToSigma.fields;
-  const get = (k: string): FieldRow | undefined =>
-    user[k] !== undefined ? { from: k, to: user[k]!, value: "same" } : (reverse.get(k) ?? base.get(k));
-  const mapping: FieldMapping = reverse.size === 0 ? m.ecsToSigma : { ...m.ecsToSigma, fields: lookupMap(new Map([...base, ...reverse]), get) };
+  const get = (k: string): FieldRow | undefined => {
+    if (user[k] !== undefined) return { from: k, to: user[k]!, value: "same" };
+    const row = reverse.get(k) ?? base.get(k);
+    // A limited row may say the field has no Sigma name under this log source.
+    return row?.to === NO_SIGMA_NAME ? undefined : row;
+  };
+  const listed = new Map([...base, ...reverse].filter(([, r]) => r.to !== NO_SIGMA_NAME));
+  const mapping: FieldMapping = reverse.size === 0 ? m.ecsToSigma : { ...m.ecsToSigma, fields: lookupMap(listed, get) };
   cache.set(key, mapping);
   return mapping;
 }

@@ -24,7 +24,15 @@ export interface Exactness {
   readonly dropped: readonly string[];
   /** A remaining conjunct that no read-back event can satisfy, when there is one. */
   readonly contradiction?: string;
+  /**
+   * Remaining conjuncts every read-back event satisfies (`not event.type:deletion` under a log
+   * source read back as `event.type:creation`): they say nothing the log source does not.
+   */
+  readonly redundant: readonly number[];
 }
+
+/** Per field, sets of values no one event holds together (ECS `event.type` is a list). */
+export type Exclusive = Readonly<Record<string, readonly (readonly string[])[]>>;
 
 /**
  * `conjuncts`: the query's top-level conjuncts; `consumed`: those the lift took; `exempt`: fields
@@ -36,6 +44,7 @@ export function liftExactness(
   readBack: ReadBack,
   exempt: ReadonlySet<string>,
   valuesOf: (c: Query, field: string) => string[] | undefined,
+  exclusive: Exclusive = {},
 ): Exactness {
   const keep: number[] = [];
   const narrowed: string[] = [];
@@ -60,7 +69,7 @@ export function liftExactness(
     for (const { i, values } of said) {
       const inside = values.filter((v) => allowed.includes(v));
       if (inside.length === 0 && !consumed.has(i)) {
-        return { keep: [], narrowed: [], dropped: [], contradiction: `the query asks for ${field}:${values.join(" or ")}, which ${shown} excludes` };
+        return { keep: [], narrowed: [], dropped: [], redundant: [], contradiction: `the query asks for ${field}:${values.join(" or ")}, which ${shown} excludes` };
       }
       if (inside.length === values.length) {
         // Narrower than the read-back: kept, it ANDs with it and the round trip is exact.
@@ -70,7 +79,30 @@ export function liftExactness(
       narrowed.push(`${field}:${values.join(" or ")} ${consumed.has(i) ? "becomes" : "is narrowed to"} ${shown}`);
     }
   }
-  return { keep, narrowed, dropped };
+  return { keep, narrowed, dropped, redundant: redundantNegations(conjuncts, consumed, readBack, exclusive, valuesOf) };
+}
+
+/**
+ * Remaining `not f:v` conjuncts that every read-back event satisfies: the read-back pins `f` to
+ * values each of which excludes every `v` (`exclusive` says which values never share an event).
+ */
+function redundantNegations(
+  conjuncts: readonly Query[],
+  consumed: ReadonlySet<number>,
+  readBack: ReadBack,
+  exclusive: Exclusive,
+  valuesOf: (c: Query, field: string) => string[] | undefined,
+): number[] {
+  const excludes = (field: string, a: string, b: string): boolean =>
+    a !== b && (exclusive[field] ?? []).some((set) => set.includes(a) && set.includes(b));
+  return conjuncts.flatMap((c, i) => {
+    if (consumed.has(i) || c.kind !== "not") return [];
+    const field = fieldOf(c.child);
+    const values = field === undefined ? undefined : valuesOf(c.child, field);
+    const allowed = field === undefined ? undefined : readBack[field];
+    if (!values || !allowed || allowed.length === 0) return [];
+    return allowed.every((a) => values.every((v) => excludes(field!, a, v))) ? [i] : [];
+  });
 }
 
 /** The one field a conjunct tests (`f:a`, `f:(a or b)`), or undefined. */

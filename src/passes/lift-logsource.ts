@@ -168,13 +168,30 @@ function liftOne(
     break;
   }
 
+  // 2b. One conjunct that ORs the condition sets several shippers write one log source with
+  // (Defend's `event.category:library`, Sysmon-via-Winlogbeat's process + `Image loaded*`).
+  if (!said.category && !sourceField) {
+    for (const row of mapping.alternatives ?? []) {
+      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any));
+      if (i < 0) continue;
+      consumed.add(i);
+      claim(row.logsource, `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``);
+      break;
+    }
+  }
+
+  const evidenceExempt: string[] = [];
+
   // Conditions the category already says are lifted with it.
   const category = said.category?.value;
   const implied = new Set<number>();
+  // Here a listed value may be a pattern (`Process Create*`): the query's own pattern must be it.
+  const conjunctLike = (field: string, allowed: readonly string[]): number =>
+    conjuncts.findIndex((c, i) => !consumed.has(i) && patternValuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
   for (const row of mapping.implied ?? []) {
     if (row.category !== category) continue;
     for (const [f, v] of Object.entries(row.conditions)) {
-      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      const i = conjunctLike(f, typeof v === "string" ? [v] : v);
       if (i >= 0) {
         consumed.add(i);
         implied.add(i);
@@ -239,6 +256,20 @@ function liftOne(
   }
   if (!said.product && context.tagProduct) said.product = { value: context.tagProduct, by: "tags" };
 
+  // Conditions that name a log source without being lifted (`event.action:logged-in` is an event
+  // of the Security channel, and stays in the query as its event ID): only where nothing else says
+  // a category or service, and the product, if said, is the row's own.
+  if (!said.category && !said.service && !sourceField) {
+    for (const row of mapping.evidence ?? []) {
+      if (said.product && row.logsource.product !== said.product.value) continue;
+      const hits = Object.entries(row.when).map(([f, allowed]) => conjunctIn(f, allowed));
+      if (!hits.every((i) => i >= 0)) continue;
+      claim(row.logsource, `\`${Object.keys(row.when).join("`, `")}\` (values only ${describe(row.logsource)} has)`);
+      evidenceExempt.push(...row.exempt);
+      break;
+    }
+  }
+
   let logsource = Object.fromEntries(KEYS.flatMap((k) => (said[k] ? [[k, said[k]!.value]] : []))) as Logsource;
   if (unknownDataset) {
     const ds = `${unknownDataset.field}: ${unknownDataset.value}`;
@@ -255,11 +286,30 @@ function liftOne(
     logsource = d && KEYS.some((k) => d[k] !== undefined) ? d : fallback(context, report);
   }
 
+  // Conditions another conjunct already says (an event.action name the pipeline gives only to
+  // events of one event.category), where the log source is the one the row is about.
+  const byOther: number[] = [];
+  for (const row of mapping.impliedBy ?? []) {
+    if (!(["category", "product", "service"] as const).every((k) => row.logsource[k] === undefined || row.logsource[k] === logsource[k])) continue;
+    if (!Object.entries(row.when).every(([f, allowed]) => conjunctIn(f, allowed) >= 0)) continue;
+    for (const [f, v] of Object.entries(row.implies)) {
+      const i = conjunctIn(f, typeof v === "string" ? [v] : v);
+      if (i >= 0) byOther.push(i);
+    }
+  }
+  // Lifted only while something else remains: Sigma needs a detection.
+  if (conjuncts.some((_, i) => !consumed.has(i) && !byOther.includes(i))) {
+    for (const i of byOther) {
+      consumed.add(i);
+      implied.add(i);
+    }
+  }
+
   // A field only one log source has pins the events whatever the read-back adds or drops.
   const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
-    const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!))]);
-    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf);
+    const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!)), ...evidenceExempt]);
+    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf, mapping.exclusive);
     const lifted = `log source {${describe(logsource)}}`;
     if (exact.contradiction) {
       report({
@@ -270,6 +320,8 @@ function liftOne(
       });
     }
     for (const i of exact.keep) consumed.delete(i);
+    // Dropped only while something else remains: Sigma needs a detection.
+    if (conjuncts.some((_, i) => !consumed.has(i) && !exact.redundant.includes(i))) for (const i of exact.redundant) consumed.add(i);
     if (exact.narrowed.length > 0) {
       report({
         severity: "warning",
@@ -396,6 +448,52 @@ function tagProduct(hints: ProductHints, tags: readonly string[]): string | unde
     if (p) return p;
   }
   return undefined;
+}
+
+/**
+ * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
+ * nothing else, each a match on one of its values), and which has a branch for every set.
+ */
+function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[]): boolean {
+  if (c.kind !== "or") return false;
+  const setOf = (b: Query): number => {
+    const matches = b.kind === "and" ? b.children : [b];
+    const said = new Map<string, string>();
+    for (const m of matches) {
+      if (m.kind !== "match" || said.has(m.field)) return -1;
+      const t = patternText(m);
+      if (t === undefined) return -1;
+      said.set(m.field, t);
+    }
+    return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
+  };
+  const hit = c.children.map(setOf);
+  return hit.every((i) => i >= 0) && sets.every((_, i) => hit.includes(i));
+}
+
+/**
+ * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any
+ * other pattern, or text that itself holds `*` (it could not be told from the wildcard).
+ */
+function patternText(q: Extract<Query, { kind: "match" }>): string | undefined {
+  const v = q.value;
+  if (v.kind !== "string") return undefined;
+  const [first, second, ...rest] = v.parts;
+  if (first?.kind !== "text" || first.value.includes("*") || rest.length > 0) return undefined;
+  if (second === undefined) return first.value;
+  return second.kind === "any" ? `${first.value}*` : undefined;
+}
+
+/** As valuesOf, with a trailing wildcard kept as `*` (patternText). */
+function patternValuesOf(c: Query, field: string): string[] | undefined {
+  const alts = c.kind === "or" ? c.children : [c];
+  const out: string[] = [];
+  for (const a of alts) {
+    const t = a.kind === "match" && a.field === field ? patternText(a) : undefined;
+    if (t === undefined) return undefined;
+    out.push(t);
+  }
+  return out;
 }
 
 /** The texts a conjunct allows for `field`: one match, or an OR of matches on it; else undefined. */

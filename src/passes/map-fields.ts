@@ -68,6 +68,16 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     const r = row(q.field);
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
+    // A value table says which source values are which target values, not when either is absent.
+    if (r.value === "value-table" && q.value.kind === "null") {
+      report({
+        severity: "error",
+        code: "mapping/transform-unsupported",
+        message: `\`${q.field}\` maps to \`${r.to}\` by a value table, which cannot say where \`${q.field}\` is absent`,
+        field: q.field,
+      });
+      return q;
+    }
     if (r.value === "same" || q.value.kind === "null") return withValue(q.value);
     if (q.value.kind !== "string") {
       report({
@@ -117,6 +127,28 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         }
         return { ...q, field: r.to, value: str([{ kind: "text", value: initiated }]), caseSensitive: false };
       }
+      case "value-table": {
+        // Only a whole value can be looked up: a pattern could match names the table never lists.
+        const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value : undefined;
+        const mapped = text === undefined ? undefined : r.values?.[text.toLowerCase()];
+        if (!mapped) {
+          report({
+            severity: "error",
+            code: "mapping/value-unmapped",
+            message: `\`${q.field}\` value ${text === undefined ? "pattern" : `"${text}"`} has no \`${r.to}\` equivalent (the table lists ${Object.keys(r.values ?? {}).length} whole values)`,
+            field: q.field,
+          });
+          return q;
+        }
+        // The search name stays on the node that stands for the whole match.
+        const { search, ...base } = q;
+        const named = search === undefined ? {} : { search };
+        const to = (field: string, value: string): Query => ({ ...base, field, value: str([{ kind: "text", value }]), caseSensitive: false });
+        const also = Object.entries(r.also ?? {}).map(([f, v]) => to(f, v));
+        if (mapped.length === 1 && also.length === 0) return { ...to(r.to, mapped[0]!), ...named };
+        const one: Query = mapped.length === 1 ? to(r.to, mapped[0]!) : { kind: "or", children: mapped.map((v) => to(r.to, v)) };
+        return also.length === 0 ? { ...(one as Extract<Query, { kind: "or" }>), ...named } : { kind: "and", children: [one, ...also], ...(q.span ? { span: q.span } : {}), ...named };
+      }
     }
   };
 
@@ -156,8 +188,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "match":
         return mapMatch(q);
       case "exists": {
-        // A file name exists exactly when the path holding it does.
+        // A file name exists exactly when the path holding it does; a value table's target field
+        // may exist on events whose source value the table does not list.
         const r = row(q.field);
+        if (r?.value === "value-table") return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":

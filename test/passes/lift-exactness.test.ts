@@ -103,6 +103,21 @@ test("a remaining condition wider than the read-back's is a narrowing, said", ()
   assert.match(r.toSigma.diagnostics.find((d) => d.code === "mapping/logsource-narrowed")?.message ?? "", "host.os.type:linux or macos is narrowed to host.os.type:linux");
 });
 
+test("`not event.type:deletion` under file_event says nothing the read-back (event.type:creation) does not: lifted, so the file keeps Sigma names", () => {
+  const r = roundTrip("event.category:file and not event.type:deletion and file.path:/etc/shadow");
+  assert.match(r.yml ?? "", /category: file_event/);
+  assert.not.match(r.yml ?? "", /taxonomy: ecs|event\.type/);
+  // Exact against the lift's own (warned) reading: file_event is file creation.
+  const asLifted = parseKql("event.category:file and event.type:creation and file.path:/etc/shadow") as { ok: true; value: Query };
+  assert.equal(disagreements(asLifted.value, r.back!), []);
+  assert.ok(codes(r).includes("mapping/logsource-narrowed"), codes(r).join());
+});
+
+test("a negation the read-back does not settle stays in the query (no event.type value is declared exclusive of change)", () => {
+  const r = roundTrip("event.category:file and not event.type:change and file.path:/etc/shadow");
+  assert.match(r.yml ?? "", /event\.type/);
+});
+
 test("Splunk, which reads the log source through its own table, gets no ECS read-back check", () => {
   const ctx = testContext();
   const original = readRules([{ path: "r.yaml", text: rule('event.category:file and event.action:"opened-file" and file.path:/etc/shadow') }]).rules[0]!;

@@ -117,4 +117,32 @@ test("a Sigma rule with ScriptBlockText under process_creation is an error for e
   assert.equal(e[0]!.line, 7);
 });
 
+test("Elastic's image-load idiom (Defend's library events or Sysmon 7's `Image loaded*`) is image_load, and file.name there is ImageLoaded", () => {
+  const q = (branch: string) =>
+    rule(
+      `any where host.os.type == "windows" and (${branch} or (event.category == "process" and event.action : "Image loaded*")) and process.name : "WINWORD.EXE" and (dll.name : "wmiutils.dll" or file.name : "wmiutils.dll")`,
+      ["logs-endpoint.events.library-*", "logs-windows.sysmon_operational-*"],
+    ).replace("language: kuery", "language: eql").replace("type: query", "type: eql");
+  const r = sigma(q('event.category == "library"'));
+  assert.equal(r.doc?.logsource, { category: "image_load", product: "windows" });
+  assert.is(r.doc?.taxonomy, undefined);
+  const names = Object.entries(r.doc?.detection ?? {}).flatMap(([k, v]: [string, any]) => (k === "condition" ? [] : Object.keys(v).map((f) => f.split("|")[0])));
+  assert.equal([...new Set(names)].sort(), ["Image", "ImageLoaded"]);
+  // With driver loads in the OR it is two Sigma categories at once: not lifted, ECS names kept.
+  const both = sigma(q('event.category : ("library", "driver")'));
+  assert.is(both.doc?.taxonomy, "ecs");
+  assert.is(both.doc?.logsource?.category, undefined);
+});
+
+test("Sysmon 1's `Process Create*` action is one of the process-start actions process_creation already says", () => {
+  const text = rule(
+    'process where host.os.type == "windows" and event.type == "start" and event.action like ("exec", "start", "Process Create*") and process.name : "gitleaks.exe"',
+    ["logs-endpoint.events.process-*", "logs-windows.sysmon_operational-*"],
+  ).replace("language: kuery", "language: eql").replace("type: query", "type: eql");
+  const r = sigma(text);
+  assert.equal(r.doc?.logsource, { category: "process_creation", product: "windows" });
+  assert.is(r.doc?.taxonomy, undefined);
+  assert.not.match(JSON.stringify(r.doc?.detection), /event\.action/);
+});
+
 test.run();
