@@ -139,6 +139,8 @@ function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
           rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
           ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)) } : {}),
         };
+      case "newTerms":
+        return { ...q, query: walk(q.query) };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:
