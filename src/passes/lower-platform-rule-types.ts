@@ -21,7 +21,8 @@ export interface TypeWarning {
   readonly message: string;
 }
 
-export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string };
+/** `byTarget`: the refusal is the target's (another target may say the rule), so its name belongs in the message. */
+export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string; readonly byTarget?: boolean };
 
 /** The code of the error that refuses a rule whose platform rule type has no form here. */
 export const PLATFORM_TYPE_ERROR = "rule/kibana-type";
@@ -43,7 +44,7 @@ export function lowerPlatformRuleTypes(input: Rule, support: PlatformTypeSupport
   switch (rule.type) {
     case "new_terms": {
       if (!support.newTerms) {
-        return { error: "a new-terms rule alerts only on values not seen in its history window; this target has no first-seen search, and the query alone would alert on every matching event" };
+        return { error: "a new-terms rule alerts only on values not seen in its history window; this target has no first-seen search, and the query alone would alert on every matching event", byTarget: true };
       }
       const lowered = newTermsQuery(rule);
       return "error" in lowered ? lowered : { ...lowered, ...(filtered.warnings ? { warnings: filtered.warnings } : {}) };

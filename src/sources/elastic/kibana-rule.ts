@@ -9,7 +9,8 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
 import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
-import type { AttackRef, NewTermsSettings, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat } from "../../ir/rule.js";
+import { readNewTerms } from "./kibana-new-terms.js";
+import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { assignOwn, setOwn } from "../own-property.js";
@@ -194,9 +195,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   const f = extras.fields;
   // Kept verbatim in `custom` for Kibana; read as a query for the targets that have no filters.
   const sideFilters = readKibanaSideFilters(raw["filters"], raw["exceptions_list"]);
-  // Kept verbatim in `custom` for Kibana too; read only when well-formed (otherwise targets that
-  // search first-seen values refuse the rule by name, and Kibana gets the keys as written).
-  const newTerms = type === "new_terms" ? readNewTerms(raw["new_terms_fields"], raw["history_window_start"]) : undefined;
+  const newTerms = readNewTerms(type, raw["new_terms_fields"], raw["history_window_start"]);
   const rule: Rule = {
     id: ruleId,
     name,
@@ -238,11 +237,6 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     ...(f.logsource !== undefined ? { logsource: f.logsource } : {}),
   };
   return { rule, diagnostics };
-}
-
-function readNewTerms(fields: unknown, historyStart: unknown): NewTermsSettings | undefined {
-  if (!Array.isArray(fields) || !fields.every((f) => typeof f === "string") || typeof historyStart !== "string") return undefined;
-  return { fields: fields as string[], historyStart };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
