@@ -15,6 +15,17 @@
  * by schedule_window or skew would otherwise shift the window against the range it searched.
  * `stats … by` leaves out an event without one of the fields and splits a multi-valued field into
  * one group per value (the product over several fields), as Kibana's new-terms rule does.
+ *
+ * Why the window is exact: the scheduler searches [earliest, latest) = [-(history+lag)m@m,
+ * -(lag)m@m), and the run's own window is its last interval, [latest - interval, latest): the very
+ * range a plain rule's run searches (splunk-schedule.ts). Consecutive windows tile time, so a
+ * combination first seen in one window alerts in that run, and later runs see it in their history.
+ * What differs from Kibana: Kibana's window is the rule's look-back `from` (now-9m for a 5m rule,
+ * overlapping the previous run's), ending at the run; here it is the interval, ending the lag before
+ * the run, as for every Splunk search rulecast writes. Both histories are relative to the run:
+ * Kibana resolves history_window_start against the end of the run's range, and this history ends at
+ * the end of the searched range, so it reaches back the same length from the window's end. Kibana
+ * measures time by the rule's timestamp field (event.ingested under timestamp_override), Splunk by `_time`.
  */
 import type { Duration } from "../../ir/query.js";
 import { formatDuration } from "../../ir/duration.js";
