@@ -163,6 +163,7 @@ function compile(q: Query): Test {
     case "sequence":
     case "sample":
     case "correlation":
+    case "newTerms":
     case "pipe":
       return refuse(`a ${q.kind} query matches a stream of events, not one event: use evaluateStream`, q);
     case "opaque":

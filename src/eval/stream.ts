@@ -43,6 +43,9 @@ function run(q: Query, events: readonly StreamEvent[]): StreamResult {
       return runSample(q, events);
     case "correlation":
       return runCorrelation(q, events);
+    case "newTerms":
+      // Its alerts depend on each run's window and the history before it, which a stream has no runs for.
+      return { ok: false, reason: "a new-terms query compares each run's window with the history before it; the stream evaluator has no runs" };
     case "pipe": {
       const inner = run(q.input, events);
       if (!inner.ok) return inner;

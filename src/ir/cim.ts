@@ -47,5 +47,10 @@ export type CimPlan =
       readonly timespan?: Duration;
       readonly valueField?: string;
     }
+  /**
+   * First-seen combinations (a `newTerms` query): the search's keys are the new-terms fields in
+   * its data set's names, each a plain rename (a widened field would change which values are new).
+   */
+  | { readonly kind: "newTerms"; readonly search: CimStep; readonly history: Duration }
   /** Why the rule is not a CIM search (one line, naming the field or construct). */
   | { readonly kind: "not-cim"; readonly reason: string };

@@ -72,6 +72,10 @@ export function queryFields(q: Query): FieldUse[] {
         measures.forEach((m) => m.filter && walk(m.filter));
         for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : []), ...measures.flatMap((m) => (m.valueField ? [m.valueField] : []))]) out.push({ field, kind: n.kind });
         return;
+      case "newTerms":
+        walk(n.query);
+        n.fields.forEach((field) => out.push({ field, kind: n.kind }));
+        return;
       case "pipe":
         walk(n.input);
         return;

@@ -229,6 +229,21 @@ export type Query =
       readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
       readonly span?: Span;
     }
+  /**
+   * First appearance of a combination of field values (a Kibana new-terms rule, made by the
+   * lowerPlatformRuleTypes rewrite for targets that declare they can say it). Each run, the events
+   * `query` matches in the run's window are grouped by the combination of `fields` values (one
+   * combination per value of a multi-valued field, the product over several; an event without one
+   * of the fields is in no group); a combination alerts when no event the query matches has it in
+   * the `history` that ends where the run's window ends, before the window starts.
+   */
+  | {
+      readonly kind: "newTerms";
+      readonly query: Query;
+      readonly fields: readonly string[];
+      readonly history: Duration;
+      readonly span?: Span;
+    }
   /** EQL pipes after a query: `| head 5`, `| tail 3`. */
   | {
       readonly kind: "pipe";

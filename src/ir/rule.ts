@@ -91,6 +91,12 @@ export interface RuleSource {
   readonly keys?: { readonly [K in RuleKey]?: { readonly line: number; readonly col: number } };
 }
 
+export interface NewTermsSettings {
+  readonly fields: readonly string[];
+  /** Date math relative to the end of each run's window: `now-7d`. */
+  readonly historyStart: string;
+}
+
 /** Rule keys a finding can be about as a whole. */
 export type RuleKey = "name" | "logsource";
 
@@ -131,6 +137,13 @@ export interface Rule {
    * exclusions kept on the platform (Kibana exception lists), which those targets warn about.
    */
   readonly sideFilters?: { readonly query?: Query; readonly unsupported?: string; readonly elsewhere?: string };
+  /**
+   * A new-terms rule's settings (type `new_terms`), as the source platform wrote them and kept in
+   * `custom` for it too: the fields whose combination of values must be new, and the date math
+   * (`now-7d`) where its history starts. Targets without such rules get a `newTerms` query from the
+   * lowerPlatformRuleTypes rewrite when they declare they can search it, and refuse the rule otherwise.
+   */
+  readonly newTerms?: NewTermsSettings;
   readonly threat: readonly Threat[];
   readonly history: readonly HistoryEntry[];
   /** Elastic Stack release the rule was added in / last modified in. */

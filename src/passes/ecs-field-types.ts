@@ -140,6 +140,8 @@ function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
           ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)) } : {}),
           ...(q.anyOf ? { anyOf: q.anyOf.map((set) => set.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m))) } : {}),
         };
+      case "newTerms":
+        return { ...q, query: walk(q.query) };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:

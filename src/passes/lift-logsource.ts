@@ -92,6 +92,11 @@ export function liftLogsource(query: Query, mapping: FieldMapping, ctx: LiftCont
         },
         problems,
       };
+    case "newTerms": {
+      // One search: its log source is the rule's, as for a boolean query.
+      const r = liftOne(query.query, mapping, context, report);
+      return { query: { ...query, query: r.query }, logsource: r.logsource, problems };
+    }
     default: {
       const r = liftOne(query, mapping, context, report);
       return { query: r.query, logsource: r.logsource, problems };

@@ -64,6 +64,8 @@ export function lowerLogsources(query: Query, ls: Logsource | undefined, table: 
       return { query: { ...query, steps: query.steps.map(step) }, problems };
     case "correlation":
       return { query: { ...query, rules: query.rules.map((r) => ({ ...r, query: lower(r.query, r.logsource) })) }, problems };
+    case "newTerms":
+      return { query: { ...query, query: lower(query.query, ls) }, problems };
     case "pipe":
       // EQL pipes have no form in a target that has log-source conditions to add.
       return { query, problems };

@@ -6,12 +6,14 @@
  * combination of its threshold fields, and alerts where the count reaches `value` (or where
  * `cardinality.field` holds at least `cardinality.value` distinct values). That is a Sigma
  * `event_count` (or `value_count`) correlation whose timespan is the look-back.
- * A new-terms rule alerts only on values not seen in its history window, and an indicator-match
- * rule only on events that match threat indicators; neither has a form here, so both are refused.
+ * A new-terms rule alerts only on combinations of values not seen in its history window: for a
+ * target that declares it can search first-seen values it becomes a `newTerms` query (the rule's
+ * query, its fields and the history as a fixed length); every other target refuses it. An
+ * indicator-match rule alerts only on events that match threat indicators; it has no form here.
  * Kibana filters beside the query are ANDed into it first.
  */
-import { durationFromMs, lookbackMs } from "../ir/duration.js";
-import type { Query } from "../ir/query.js";
+import { checkDuration, durationFromMs, durationMs, lookbackMs } from "../ir/duration.js";
+import type { Duration, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 
 export interface TypeWarning {
@@ -19,19 +21,34 @@ export interface TypeWarning {
   readonly message: string;
 }
 
-export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string };
+/** `byTarget`: the refusal is the target's (another target may say the rule), so its name belongs in the message. */
+export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string; readonly byTarget?: boolean };
 
 /** The code of the error that refuses a rule whose platform rule type has no form here. */
 export const PLATFORM_TYPE_ERROR = "rule/kibana-type";
 
+/** What the target can search besides boolean queries, sequences and correlations (its `lowerPlatformRuleTypes` rewrite says). */
+export interface PlatformTypeSupport {
+  /** First-seen combinations of values (a `newTerms` query). */
+  readonly newTerms?: boolean;
+}
+
+/** Kibana's limit on new_terms_fields (its rule schema: 1 to 3 fields). */
+const MAX_NEW_TERMS_FIELDS = 3;
+
 /** `lowerPlatformRuleTypes(rule)`: the rule as targets without Kibana's rule types can hold it, or why not. */
-export function lowerPlatformRuleTypes(input: Rule): RuleTypeLowering {
+export function lowerPlatformRuleTypes(input: Rule, support: PlatformTypeSupport = {}): RuleTypeLowering {
   const filtered = withSideFilters(input);
   if ("error" in filtered) return filtered;
   const rule = filtered.rule;
   switch (rule.type) {
-    case "new_terms":
-      return { error: "a new-terms rule alerts only on values not seen in its history window; only Kibana has such rules, and the query alone would alert on every matching event" };
+    case "new_terms": {
+      if (!support.newTerms) {
+        return { error: "a new-terms rule alerts only on values not seen in its history window; this target has no first-seen search, and the query alone would alert on every matching event", byTarget: true };
+      }
+      const lowered = newTermsQuery(rule);
+      return "error" in lowered ? lowered : { ...lowered, ...(filtered.warnings ? { warnings: filtered.warnings } : {}) };
+    }
     case "threat_match":
       return { error: "an indicator-match rule alerts only on events that match threat indicators; only Kibana has such rules, and the query alone would alert on every candidate event" };
     case "saved_query":
@@ -43,6 +60,40 @@ export function lowerPlatformRuleTypes(input: Rule): RuleTypeLowering {
       return "error" in counted ? counted : { ...counted, ...(filtered.warnings ? { warnings: filtered.warnings } : {}) };
     }
   }
+}
+
+/**
+ * The new-terms settings as a `newTerms` query, or the detail that no fixed search can say: more
+ * fields than Kibana takes, a history start that is not a fixed offset (`now-7d/d` rounds with the
+ * calendar, an absolute date does not move with the runs), or one that Kibana itself rejects
+ * because it does not reach back past the look-back.
+ */
+function newTermsQuery(rule: Rule): RuleTypeLowering {
+  const nt = rule.newTerms;
+  if (!nt) return { error: "a new-terms rule without a list of new_terms_fields and a history_window_start string: the first-seen search has nothing to group by or compare with" };
+  const n = nt.fields.length;
+  if (n === 0 || n > MAX_NEW_TERMS_FIELDS) return { error: `the new-terms rule has ${n} new_terms_fields; Kibana takes 1 to ${MAX_NEW_TERMS_FIELDS}, and rulecast does not guess which were meant` };
+  const twice = nt.fields.find((f, i) => nt.fields.indexOf(f) !== i);
+  if (twice !== undefined) return { error: `new_terms_fields names \`${twice}\` twice` };
+  const history = fixedOffset(nt.historyStart);
+  if ("error" in history) return history;
+  const look = lookbackMs(rule.schedule.from, rule.schedule.to);
+  if (look !== undefined && durationMs(history.duration) <= look) {
+    return { error: `history_window_start ${nt.historyStart} does not reach back past the look-back ${rule.schedule.from}; Kibana rejects such a rule, and no value could be new` };
+  }
+  const q = rule.query;
+  if (q.kind === "sequence" || q.kind === "sample" || q.kind === "correlation" || q.kind === "pipe" || q.kind === "newTerms") {
+    return { error: `a new-terms rule over a ${q.kind} query: Kibana groups the events of a boolean query` };
+  }
+  return { rule: { ...rule, query: { kind: "newTerms", query: q, fields: nt.fields, history: history.duration } } };
+}
+
+/** `now-7d` → 7 days; anything else is no fixed offset from the run. */
+function fixedOffset(text: string): { readonly duration: Duration } | { readonly error: string } {
+  const m = /^now-(\d+)([smhd])$/.exec(text);
+  if (!m) return { error: `history_window_start \`${text}\` is not a fixed offset such as now-7d (rounding or an absolute date moves the history against the runs), which a scheduled search cannot say` };
+  const d = checkDuration(m[1]!, m[2] as Duration["unit"]);
+  return d.ok ? { duration: d.duration } : { error: `history_window_start \`${text}\`: ${d.problem}` };
 }
 
 /** Kibana filters beside the query become part of it (of a threshold's counted events): the query alone would match more. */

@@ -234,6 +234,8 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
             : {}),
         };
+      case "newTerms":
+        return { ...q, query: walk(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:

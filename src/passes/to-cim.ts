@@ -76,6 +76,11 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
           ...(valueField ? { valueField } : {}),
         });
       }
+      case "newTerms": {
+        const { mapped, route } = cim1(query.query, logsource, routes, problems);
+        const keys = query.fields.map((f) => exactKey(f, route, "new-terms field"));
+        return done({ kind: "newTerms", search: { ...mapped, keys }, history: query.history });
+      }
       case "pipe":
       case "opaque":
         throw new NotCim(`a ${query.kind} query is not converted to a CIM search`);
@@ -118,6 +123,15 @@ function measuredField(field: string, routes: readonly CimRoute[]): string {
   const first = names[0]!;
   if (names.some((n) => n !== first)) throw new NotCim(`the measured field \`${field}\` has different CIM names in the correlated rules' data sets (${[...new Set(names)].join(", ")})`);
   return first;
+}
+
+/** A field's CIM name in the route's data set when it is a plain rename there; a widening one would change the groups. */
+function exactKey(field: string, route: CimRoute, what: string): string {
+  const row = route.fields.fields.get(field);
+  if (!row || row.value !== "same") throw new NotCim(`${what} \`${field}\` has no field in CIM ${route.dataset.key}`);
+  const why = route.widening.get(field);
+  if (why) throw new NotCim(`${what} \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} would change which values are new: ${why}`);
+  return row.to;
 }
 
 function planStep(q: Query, ls: Logsource | undefined, keys: readonly string[], routes: readonly CimRoute[], problems: MappingProblem[]): { step: CimStep; route: CimRoute } {

@@ -42,8 +42,11 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
   const unmapped = ctx.options["unmapped"] as UnmappedPolicy;
   switch (step.pass) {
     case "lowerPlatformRuleTypes": {
-      const lowered = lowerPlatformRuleTypes(rule);
-      if ("error" in lowered) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message: lowered.error })] };
+      const lowered = lowerPlatformRuleTypes(rule, { ...(step.newTerms ? { newTerms: true } : {}) });
+      if ("error" in lowered) {
+        const message = lowered.byTarget ? `${target.name}: ${lowered.error}` : lowered.error;
+        return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message })] };
+      }
       const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: "warning", code: w.code, message: w.message }));
       return { rule: lowered.rule, diagnostics: notes };
     }

@@ -18,9 +18,11 @@ import type { Templates } from "../render/templates.js";
 export type Rewrite =
   /**
    * Platform rule types the target has no form for: a threshold's correlation counts within the
-   * look-back, filters beside the query join it, new-terms and indicator-match rules are refused.
+   * look-back, filters beside the query join it, indicator-match rules are refused. A new-terms
+   * rule becomes a `newTerms` query when `newTerms` says the target can search first-seen values,
+   * and is refused otherwise.
    */
-  | { readonly pass: "lowerPlatformRuleTypes" }
+  | { readonly pass: "lowerPlatformRuleTypes"; readonly newTerms?: boolean }
   /**
    * Field names of the target's taxonomy (TargetSpec.taxonomy). `keepOwnNames` names the option
    * (values: a taxonomy, or `auto`) that lets a rule keep its own names: always when it names the

@@ -1,7 +1,8 @@
 /**
  * Kibana rule types that are more than their query reach Sigma and Splunk as what they mean: a
- * threshold as a count correlation over the look-back; new-terms and indicator-match rules are
- * refused by name. Never the bare query, which would alert on every event it matches.
+ * threshold as a count correlation over the look-back; a new-terms rule as a `newTerms` query
+ * where the target declares it can search first-seen values (Splunk), refused by name elsewhere;
+ * indicator-match rules are refused. Never the bare query, which would alert on every event it matches.
  */
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
@@ -80,14 +81,49 @@ test("Elastic corpus: the network-sweep threshold becomes a value_count correlat
   assert.equal(kibana["threshold"], { field: ["source.ip"], value: 1, cardinality: [{ field: "destination.ip", value: 100 }] });
 });
 
-test("Elastic corpus: a new-terms rule is refused for Sigma and Splunk and kept for Elastic", () => {
-  const r = convertRules(corpus("cross-platform/defense_evasion_genai_config_modification.toml"), ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "ecs" }));
-  assert.equal(r.outcomes[0]!.converted, ["elastic"]);
-  // One line for both targets: the problem is the rule's type, not either target.
+const newTerms = (settings: Rule["newTerms"], over: Partial<Rule> = {}): Rule => ({ ...base, type: "new_terms", ...(settings ? { newTerms: settings } : {}), ...over });
+
+test("a new-terms rule is a newTerms query where the target says it can search first-seen values", () => {
+  const r = lowerPlatformRuleTypes(newTerms({ fields: ["user.name", "host.name"], historyStart: "now-7d" }), { newTerms: true });
+  assert.ok("rule" in r);
+  if (!("rule" in r)) return;
+  assert.equal(r.rule.query, { kind: "newTerms", query: base.query, fields: ["user.name", "host.name"], history: { value: 7, unit: "d" } });
+  // Kibana filters beside the query are part of the events grouped, in the window and the history alike.
+  const filter = { kind: "exists", field: "user.name" } as const;
+  const filtered = lowerPlatformRuleTypes(newTerms({ fields: ["user.name"], historyStart: "now-5d" }, { sideFilters: { query: filter } }), { newTerms: true });
+  assert.ok("rule" in filtered && filtered.rule.query.kind === "newTerms");
+  assert.equal("rule" in filtered && filtered.rule.query.kind === "newTerms" ? filtered.rule.query.query : undefined, { kind: "and", children: [base.query, filter] });
+});
+
+test("a new-terms rule: refused by name where the target cannot say it, or where no fixed search can", () => {
+  const ok = { fields: ["user.name"], historyStart: "now-7d" };
+  const elsewhere = lowerPlatformRuleTypes(newTerms(ok));
+  assert.ok("error" in elsewhere && elsewhere.byTarget === true && elsewhere.error.includes("no first-seen search"));
+  const cases: [Rule, string][] = [
+    [newTerms(undefined), "without a list of new_terms_fields"],
+    [newTerms({ fields: ["a", "b", "c", "d"], historyStart: "now-7d" }), "4 new_terms_fields; Kibana takes 1 to 3"],
+    [newTerms({ fields: [], historyStart: "now-7d" }), "0 new_terms_fields"],
+    [newTerms({ fields: ["a", "a"], historyStart: "now-7d" }), "names `a` twice"],
+    [newTerms({ fields: ["a"], historyStart: "now-7d/d" }), "not a fixed offset"],
+    [newTerms({ fields: ["a"], historyStart: "2024-01-01T00:00:00Z" }), "not a fixed offset"],
+    [newTerms({ fields: ["a"], historyStart: "now-0d" }), "is zero"],
+    [newTerms({ fields: ["a"], historyStart: "now-9m" }), "does not reach back past the look-back now-9m"],
+    [newTerms(ok, { query: thresholdCorrelation("x", base.query, { groupBy: [], events: 2 }) }), "over a correlation query"],
+  ];
+  for (const [rule, message] of cases) {
+    const r = lowerPlatformRuleTypes(rule, { newTerms: true });
+    assert.ok("error" in r && r.error.includes(message), `${message}: ${JSON.stringify(r).slice(0, 200)}`);
+  }
+});
+
+test("Elastic corpus: a new-terms rule is a first-seen search in Splunk, refused by name for Sigma, kept for Elastic", () => {
+  const r = convertRules(corpus("linux/execution_potentially_overly_permissive_container_creation.toml"), ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "ecs" }));
+  assert.equal(r.outcomes[0]!.converted, ["splunk", "elastic"]);
+  assert.equal(r.outcomes[0]!.failed, ["sigma"]);
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   assert.equal(errors.map((d) => d.code), ["rule/kibana-type"]);
-  assert.match(errors[0]!.message, "only Kibana has such rules");
-  assert.equal(r.outcomes[0]!.failed, ["sigma", "splunk"]);
+  assert.match(errors[0]!.message, /^sigma: a new-terms rule .* no first-seen search/);
+  assert.match(r.files.find((f) => f.path.endsWith(".spl"))!.content, "| stats count min(_time) as firstTime max(_time) as lastTime by ParentImage\n");
   assert.match(r.files.find((f) => f.path.endsWith(".json"))!.content, '"type": "new_terms"');
 });
 

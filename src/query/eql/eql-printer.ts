@@ -159,6 +159,9 @@ function cond(q: Query, ctx: Ctx): Printed {
     case "correlation":
       issue(ctx, q, "eql/correlation", "EQL has no correlation (aggregation) queries");
       return atom("false");
+    case "newTerms":
+      issue(ctx, q, "eql/new-terms", "EQL has no first-seen (new terms) queries: that is a Kibana new-terms rule");
+      return atom("false");
     case "sequence":
     case "sample":
     case "pipe":

@@ -80,6 +80,8 @@ function print(q: Query, ctx: Ctx): Out {
       return unsupported(ctx, q, "KQL matches single events; sequences and samples need EQL");
     case "correlation":
       return unsupported(ctx, q, "KQL cannot aggregate; correlations need a threshold rule or another language");
+    case "newTerms":
+      return unsupported(ctx, q, "KQL cannot compare with history; first-seen values need a new-terms rule");
     case "pipe":
       return unsupported(ctx, q, "KQL has no pipes (`| head`, `| tail`)");
     default:

@@ -81,6 +81,7 @@ function print(q: Query, issues: PrintIssue[]): Out {
     case "sequence":
     case "sample":
     case "correlation":
+    case "newTerms":
     case "pipe":
       return unsupported(q, issues, `a ${q.kind} cannot be said in a Lucene query`);
     default:

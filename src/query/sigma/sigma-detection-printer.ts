@@ -162,6 +162,7 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
       case "sequence":
       case "sample":
       case "correlation":
+      case "newTerms":
       case "pipe":
         return fail(q, "sigma/not-boolean", `a ${q.kind} inside a boolean query cannot be said in Sigma`);
       case "opaque":

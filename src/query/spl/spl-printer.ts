@@ -127,6 +127,7 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
     case "sequence":
     case "sample":
     case "correlation":
+    case "newTerms":
     case "pipe":
       issues.push({ severity: "error", code: "splunk/not-boolean", reason: `a ${q.kind} inside a boolean query cannot be said in SPL`, node: q });
       return WIDER;
@@ -303,6 +304,7 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
     case "sequence":
     case "sample":
     case "correlation":
+    case "newTerms":
     case "pipe":
     case "opaque":
       // Already reported by the search pass.

@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
 import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
+import { readNewTerms } from "./kibana-new-terms.js";
 import type { AttackRef, QueryLanguage, Rule, RuleSource, RuleType, Severity, Threat } from "../../ir/rule.js";
 import type { Query } from "../../ir/query.js";
 import { parseQuery } from "../../query/parse-query.js";
@@ -194,6 +195,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
   const f = extras.fields;
   // Kept verbatim in `custom` for Kibana; read as a query for the targets that have no filters.
   const sideFilters = readKibanaSideFilters(raw["filters"], raw["exceptions_list"]);
+  const newTerms = readNewTerms(type, raw["new_terms_fields"], raw["history_window_start"]);
   const rule: Rule = {
     id: ruleId,
     name,
@@ -226,6 +228,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     ...(note !== undefined ? { note } : {}),
     ...(setup !== undefined ? { setup } : {}),
     ...(sideFilters ? { sideFilters } : {}),
+    ...(newTerms ? { newTerms } : {}),
     ...(f.added !== undefined ? { added: f.added } : {}),
     ...(f.lastModified !== undefined ? { lastModified: f.lastModified } : {}),
     ...(f.status !== undefined ? { status: f.status } : {}),

@@ -6,6 +6,7 @@ import { isMap, isScalar, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColAt, lineStarts } from "../../diagnostics/source-text.js";
 import { readKibanaSideFilters } from "../elastic/kibana-filters.js";
+import { readNewTerms } from "../elastic/kibana-new-terms.js";
 import { thresholdCorrelation, type CountThreshold } from "../../ir/count-threshold.js";
 import { checkLookback, readDuration } from "../../ir/duration.js";
 import { idControlChar } from "../../ir/ids.js";
@@ -253,6 +254,7 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
     ...customAndLogsource(r.custom ?? {}),
     // Kibana filters travel in custom (the writer puts them there); read them as Elastic's reader does.
     ...sideFiltersOf(r.custom ?? {}),
+    ...newTermsOf(r.type, r.custom ?? {}),
     source: { file, format: "native", line: 1, ...queryPosition(text, doc, at), keys: keyPlaces(doc, at) },
     ...(r.license !== undefined ? { license: r.license } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
@@ -301,6 +303,12 @@ function customAndLogsource(custom: Record<string, unknown>): { custom: Record<s
   if (Object.keys(logsource).length === 0) return { custom };
   const { logsource: _taken, ...others } = custom;
   return { custom: Object.keys(rest).length > 0 ? { ...others, logsource: rest } : others, logsource };
+}
+
+/** A new-terms rule's settings travel in custom too (as import writes them). */
+function newTermsOf(type: RuleType, custom: Record<string, unknown>): { newTerms?: NonNullable<Rule["newTerms"]> } {
+  const nt = readNewTerms(type, custom["new_terms_fields"], custom["history_window_start"]);
+  return nt ? { newTerms: nt } : {};
 }
 
 function sideFiltersOf(custom: Record<string, unknown>): { sideFilters?: NonNullable<Rule["sideFilters"]> } {

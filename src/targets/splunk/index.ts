@@ -19,6 +19,7 @@ import { CORE_OPTIONS } from "../../options/core-options.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { templateView, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
 import { appNameProblem, splunkAppFiles } from "./splunk-app.js";
@@ -110,9 +111,10 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   taxonomy: "sigma",
   // The log source becomes its data source in the renderer (splunk-data-sources.ts): a user's
   // data source may be a macro, which no query node can hold.
-  rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }],
+  // Splunk searches first-seen values (`stats min(_time) as firstTime … | where firstTime >= …`), as ESCU does.
+  rewrites: [{ pass: "lowerPlatformRuleTypes", newTerms: true }, { pass: "toTaxonomy" }, { pass: "mapFields", mapping: MAPPING }],
   // The CIM search reads the rule as written (Sigma or ECS names); rules no data set holds fall back.
-  forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes" }, { pass: "toCim", fieldHomes: "splunkCimFields" }], renderRule: renderCimRule }],
+  forms: [{ option: "splunkTaxonomy", value: "cim", rewrites: [{ pass: "lowerPlatformRuleTypes", newTerms: true }, { pass: "toCim", fieldHomes: "splunkCimFields" }], renderRule: renderCimRule }],
   options: SPLUNK_OPTIONS,
   mappings: [
     {
@@ -258,6 +260,18 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
       }
       break;
     }
+    case "newTerms": {
+      const r = boolean(q.query);
+      if (!r) break;
+      const seen = renderSplFirstSeen({ fields: q.fields, window: rule.schedule.interval, rows: "events" });
+      if ("error" in seen) {
+        error("splunk/new-terms", seen.error);
+        break;
+      }
+      spl = [r.search || (selected.prefix ? "" : "*"), ...(r.where ? [`| where ${r.where}`] : []), seen.text].join("\n");
+      resultFields = q.fields;
+      break;
+    }
     case "pipe":
       error("splunk/pipe", "EQL pipes (`| head`, `| tail`) limit the alerts of one run; SPL has no equivalent in a scheduled search");
       break;
@@ -289,8 +303,15 @@ function finishRule(rule: Rule, ctx: RenderContext, spl: string, resultFields: r
   // Every search ends in its own filter macro (`search *` in macros.conf), so tuning never edits the detection.
   const search = `${body}\n| \`${filterMacro(rule)}\``;
 
-  const schedule = splunkSchedule(rule.id, rule.schedule.interval, parseDuration(splunkLag)!, matchWindow(rule.query));
-  if (!schedule) error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  // A first-seen search reads its whole history; the run's own window is the last interval of it.
+  const history = rule.query.kind === "newTerms" ? rule.query.history : undefined;
+  const schedule = splunkSchedule(rule.id, rule.schedule.interval, parseDuration(splunkLag)!, matchWindow(rule.query), history);
+  if (!schedule) {
+    if (history && durationMs(history) % 60000 !== 0) error("splunk/new-terms-history", `the new-terms history ${formatDuration(history)} is not whole minutes, which the snapped search window takes`);
+    else error("splunk/schedule", `interval ${formatDuration(rule.schedule.interval)} has no cron equivalent`, "use whole minutes");
+  } else if (history && durationMs(history) <= durationMs(rule.schedule.interval)) {
+    error("splunk/new-terms-history", `the new-terms history ${formatDuration(history)} is no longer than the run's window (${formatDuration(rule.schedule.interval)}): no value could have been seen before it`);
+  }
   else {
     // Each run searches one interval (a sequence's own window on top overlaps by design).
     const joins = windowJoins(schedule.cron, Math.round(durationMs(rule.schedule.interval) / 60000));

@@ -23,6 +23,11 @@ import { renderSplQuery } from "../../query/spl/spl-printer.js";
 export interface TstatsOptions {
   /** true searches only accelerated summaries: fast, but misses events not yet summarised. */
   readonly summariesOnly: boolean;
+  /**
+   * Group by these instead of the data set's context fields, without fillnull_value: tstats then
+   * leaves out events without one of them, as a first-seen search must (no "null" group).
+   */
+  readonly groupBy?: readonly string[];
 }
 
 export interface TstatsQuery {
@@ -59,10 +64,10 @@ export function renderTstats(q: Query, ds: CimDataset, opts: TstatsOptions): Tst
   }
   if (issues.some((i) => i.severity === "error")) return { text: "", groupBy: [], issues };
 
-  const groupBy = [...new Set([...ds.group, ...whereFields])];
+  const groupBy = [...new Set([...(opts.groupBy ?? ds.group), ...whereFields])];
   const head = [
     "| tstats",
-    `summariesonly=${opts.summariesOnly ? "true" : "false"} allow_old_summaries=true fillnull_value=${TSTATS_FILLNULL}`,
+    `summariesonly=${opts.summariesOnly ? "true" : "false"} allow_old_summaries=true${opts.groupBy ? "" : ` fillnull_value=${TSTATS_FILLNULL}`}`,
     "count min(_time) as firstTime max(_time) as lastTime",
     `from datamodel=${ds.key}`,
     ...(search.search ? [`where ${search.search}`] : []),
@@ -164,6 +169,7 @@ export function renameFields(q: Query, f: (field: string) => string): Query {
     case "sequence":
     case "sample":
     case "correlation":
+    case "newTerms":
     case "pipe":
     case "opaque":
       // Not boolean field conditions: renderSplQuery refuses them by name.

@@ -14,6 +14,7 @@ import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
+import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderTstats } from "./spl-tstats.js";
 
 export type CimSearch =
@@ -70,6 +71,21 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         }
         // The rows are one per group.
         return done(renderSplCorrelation(c), "tagged", rules[0]?.keys ?? []);
+      }
+      case "newTerms": {
+        // Grouped by exactly the new-terms fields (and the fields an exact `| where` reads, merged
+        // away again after it): any other field in the `by` would split a combination into groups
+        // that look new on their own.
+        const { query, dataset, keys } = plan.search;
+        const outside = keys.find((k) => !dataset.fields.includes(k));
+        if (outside !== undefined) throw new NotCim(`the new-terms field \`${outside}\` is not a field of ${dataset.key}, so tstats cannot group by it`);
+        const t = renderTstats(query, dataset, { ...opts, groupBy: keys });
+        const refused = t.issues.find((i) => i.severity === "error");
+        if (refused) throw new NotCim(`${refused.reason} (${refused.code})`);
+        diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
+        const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "grouped" });
+        if ("error" in seen) throw new NotCim(seen.error);
+        return done(`${t.text}\n${seen.text}`, "tstats", keys);
       }
       case "search": {
         const { query, dataset } = plan.search;

@@ -208,6 +208,10 @@ export function selectEvents(q: Query, ls: Logsource | undefined, entries: reado
     case "correlation":
       query = { ...q, rules: q.rules.map((r) => ({ ...r, query: one(r.query, r.logsource, true) })) };
       break;
+    case "newTerms":
+      // The history is searched over the same events as the window: one data source for both.
+      query = { ...q, query: one(q.query, ls, false) };
+      break;
     case "pipe":
       query = q;
       break;

@@ -22,15 +22,20 @@ export interface SplunkSchedule {
  * is spread per rule from its id, so a rule set does not all start at minute 0 of the hour.
  * A sequence or correlation whose events may lie `matchWindow` apart looks back that much further
  * (its windows then overlap by design: a match ending in this run's interval began up to
- * `matchWindow` earlier). Undefined for intervals that are not whole minutes.
+ * `matchWindow` earlier). A first-seen search reads its `history` instead, which ends where the
+ * window ends (as a Kibana new-terms rule's history_window_start is relative to the end of its run's
+ * range): `-(history + lag)m@m`; its own window stays the last `interval` of that range. Undefined
+ * for intervals (or a history) that are not whole minutes.
  */
-export function splunkSchedule(ruleId: string, interval: Duration, lag: Duration, matchWindow?: Duration): SplunkSchedule | undefined {
+export function splunkSchedule(ruleId: string, interval: Duration, lag: Duration, matchWindow?: Duration, history?: Duration): SplunkSchedule | undefined {
   const every = minutes(interval);
   const late = minutes(lag);
   if (every === undefined || every < 1 || late === undefined) return undefined;
+  const past = history ? minutes(history) : undefined;
+  if (history && past === undefined) return undefined;
   const extra = matchWindow ? Math.ceil(durationMs(matchWindow) / 60000) : 0;
   const h = spread(ruleId);
-  const window = { earliest: `-${every + extra + late}m@m`, latest: late === 0 ? "@m" : `-${late}m@m` };
+  const window = { earliest: `-${(past ?? every + extra) + late}m@m`, latest: late === 0 ? "@m" : `-${late}m@m` };
   if (every < 60) {
     const start = h % every;
     const exact = 60 % every === 0;
