@@ -8,24 +8,40 @@
  * `event_count` (or `value_count`) correlation whose timespan is the look-back.
  * A new-terms rule alerts only on values not seen in its history window, and an indicator-match
  * rule only on events that match threat indicators; neither has a form here, so both are refused.
- * Kibana filters beside the query are ANDed into it first.
+ * Kibana filters beside the query are ANDed into it first. An ES|QL rule's query is read into the IR
+ * here (read-esql-rule.ts): readers keep it as text, which only Elastic runs.
  */
 import { durationFromMs, lookbackMs } from "../ir/duration.js";
-import type { Query } from "../ir/query.js";
+import type { Query, Span } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
+import { isEsqlText, readEsqlRule } from "./read-esql-rule.js";
 
 export interface TypeWarning {
   readonly code: string;
   readonly message: string;
+  /** `warning` unless said. */
+  readonly severity?: "info" | "warning";
+  /** Where in the query text it is about; the query as a whole otherwise. */
+  readonly at?: Span;
 }
 
-export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string };
+export type RuleTypeLowering =
+  | { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] }
+  /** `code`: PLATFORM_TYPE_ERROR unless said; `at`: a span in the query text. */
+  | { readonly error: string; readonly code?: string; readonly at?: Span; readonly hint?: string };
 
 /** The code of the error that refuses a rule whose platform rule type has no form here. */
 export const PLATFORM_TYPE_ERROR = "rule/kibana-type";
 
 /** `lowerPlatformRuleTypes(rule)`: the rule as targets without Kibana's rule types can hold it, or why not. */
 export function lowerPlatformRuleTypes(input: Rule): RuleTypeLowering {
+  if (isEsqlText(input)) {
+    // Read first: Kibana filters, if any, join the IR read, not the text.
+    const read = readEsqlRule(input);
+    if ("error" in read) return read;
+    const filtered = withSideFilters(read.rule);
+    return "error" in filtered ? filtered : { rule: filtered.rule, warnings: [...read.notes, ...(filtered.warnings ?? [])] };
+  }
   const filtered = withSideFilters(input);
   if ("error" in filtered) return filtered;
   const rule = filtered.rule;

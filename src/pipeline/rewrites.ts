@@ -41,8 +41,11 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
   switch (step.pass) {
     case "lowerPlatformRuleTypes": {
       const lowered = lowerPlatformRuleTypes(rule);
-      if ("error" in lowered) return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message: lowered.error })] };
-      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: "warning", code: w.code, message: w.message }));
+      if ("error" in lowered) {
+        const { error, code = PLATFORM_TYPE_ERROR, at, hint } = lowered;
+        return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code, message: error, ...(hint ? { hint } : {}) }, at)] };
+      }
+      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: w.severity ?? "warning", code: w.code, message: w.message }, w.at));
       return { rule: lowered.rule, diagnostics: notes };
     }
     case "toTaxonomy": {
