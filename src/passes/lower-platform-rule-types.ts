@@ -19,6 +19,7 @@ import { isEsqlText, readEsqlRule } from "./read-esql-rule.js";
 export interface TypeWarning {
   readonly code: string;
   readonly message: string;
+  readonly hint?: string;
   /** `warning` unless said. */
   readonly severity?: "info" | "warning";
   /** Where in the query text it is about; the query as a whole otherwise. */

@@ -9,7 +9,7 @@
  * (`esql/unsupported-command` at GROK), never written as part of what it says.
  */
 import { durationFromMs, formatDuration, lookbackMs } from "../ir/duration.js";
-import type { Span } from "../ir/query.js";
+import type { Query, Span } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import { readEsql } from "../query/esql/esql-read.js";
 
@@ -17,6 +17,7 @@ export interface EsqlRuleNote {
   readonly severity: "info" | "warning";
   readonly code: string;
   readonly message: string;
+  readonly hint?: string;
   /** Where in the query text it is about. */
   readonly at?: Span;
 }
@@ -75,5 +76,38 @@ export function readEsqlRule(rule: Rule): EsqlRuleReading {
       ...(at ? { at } : {}),
     });
   }
+  const keyless = query.kind === "correlation" ? nullableKeys(query) : [];
+  if (keyless.length > 0) {
+    notes.push({
+      severity: "warning",
+      code: "esql/null-group",
+      message: `ES|QL's STATS also counts the events without ${keyless.map((k) => `\`${k}\``).join(", ")} as one group (its key NULL); the correlation groups only events that have ${keyless.length === 1 ? "it" : "them"}, so it alerts on fewer groups`,
+      ...(query.span ? { at: query.span } : {}),
+      hint: `add \`| WHERE ${keyless[0]} IS NOT NULL\` before STATS if the NULL group is not meant`,
+    });
+  }
   return { rule: { ...rule, query, index: [...reading.indices] }, notes };
+}
+
+/** Group keys some correlated rule's events may lack (ES|QL groups those under a NULL key; a correlation leaves them out). */
+function nullableKeys(q: Extract<Query, { kind: "correlation" }>): string[] {
+  return q.groupBy.filter((k) => q.rules.some((r) => !requires(r.query, r.aliases?.[k] ?? k)));
+}
+
+/** Whether every event `q` matches has a value in `field`. */
+function requires(q: Query, field: string): boolean {
+  switch (q.kind) {
+    case "exists":
+    case "match":
+    case "range":
+    case "regex":
+    case "cidr":
+      return q.field === field;
+    case "and":
+      return q.children.some((c) => requires(c, field));
+    case "or":
+      return q.children.length > 0 && q.children.every((c) => requires(c, field));
+    default:
+      return false;
+  }
 }

@@ -45,7 +45,7 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
         const { error, code = PLATFORM_TYPE_ERROR, at, hint } = lowered;
         return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code, message: error, ...(hint ? { hint } : {}) }, at)] };
       }
-      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: w.severity ?? "warning", code: w.code, message: w.message }, w.at));
+      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: w.severity ?? "warning", code: w.code, message: w.message, ...(w.hint ? { hint: w.hint } : {}) }, w.at));
       return { rule: lowered.rule, diagnostics: notes };
     }
     case "toTaxonomy": {
