@@ -11,6 +11,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
+import { readEsql } from "../../src/query/esql/esql-read.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 
@@ -65,6 +66,22 @@ test("ES|QL rules reach Sigma and Splunk where the IR holds them; the others are
   assert.ok(sigma >= MIN_SIGMA, `${sigma} reach Sigma, fewer than the ${MIN_SIGMA} measured`);
   assert.ok(splunk >= MIN_SPLUNK, `${splunk} reach Splunk, fewer than the ${MIN_SPLUNK} measured`);
   assert.is(reached("elastic"), read.rules.length);
+});
+
+test("each ES|QL refusal points at the file line and column of what it refuses (GROK, NOW(), …)", () => {
+  let checked = 0;
+  for (const rule of read.rules) {
+    const r = readEsql(rule.queryText);
+    if (!r.ok || r.value.kind !== "refused") continue;
+    const d = result.diagnostics.find((x) => x.ruleId === rule.id && x.code === (r.value.kind === "refused" ? r.value.refusal.code : ""))!;
+    assert.ok(d, rule.source.file);
+    const at = r.value.refusal.offset;
+    const want = rule.queryText.slice(at, at + 12).split("\n")[0]!;
+    const line = sources.find((s) => s.path === rule.source.file)!.text.split("\n")[d.line! - 1]!;
+    assert.is(line.slice(d.col! - 1, d.col! - 1 + want.length), want, `${rule.source.file}:${d.line}:${d.col}`);
+    checked++;
+  }
+  assert.ok(checked >= 50, `${checked} refusals checked`);
 });
 
 test("every file written reads back as intended, and the Sigma files load again with rulecast's Sigma reader", () => {
