@@ -10,19 +10,31 @@
  * target that declares it can search first-seen values it becomes a `newTerms` query (the rule's
  * query, its fields and the history as a fixed length); every other target refuses it. An
  * indicator-match rule alerts only on events that match threat indicators; it has no form here.
- * Kibana filters beside the query are ANDed into it first.
+ * Kibana filters beside the query are ANDed into it first. An ES|QL rule's query is read into the IR
+ * here (read-esql-rule.ts): readers keep it as text, which only Elastic runs.
  */
 import { checkDuration, durationFromMs, durationMs, lookbackMs } from "../ir/duration.js";
-import type { Duration, Query } from "../ir/query.js";
+import type { Duration, Query, Span } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
+import { isEsqlText, readEsqlRule } from "./read-esql-rule.js";
 
 export interface TypeWarning {
   readonly code: string;
   readonly message: string;
+  readonly hint?: string;
+  /** `warning` unless said. */
+  readonly severity?: "info" | "warning";
+  /** Where in the query text it is about; the query as a whole otherwise. */
+  readonly at?: Span;
 }
 
-/** `byTarget`: the refusal is the target's (another target may say the rule), so its name belongs in the message. */
-export type RuleTypeLowering = { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] } | { readonly error: string; readonly byTarget?: boolean };
+/**
+ * `byTarget`: the refusal is the target's (another target may say the rule), so its name belongs in the message.
+ * `code`: PLATFORM_TYPE_ERROR unless said; `at`: a span in the query text.
+ */
+export type RuleTypeLowering =
+  | { readonly rule: Rule; readonly warnings?: readonly TypeWarning[] }
+  | { readonly error: string; readonly byTarget?: boolean; readonly code?: string; readonly at?: Span; readonly hint?: string };
 
 /** The code of the error that refuses a rule whose platform rule type has no form here. */
 export const PLATFORM_TYPE_ERROR = "rule/kibana-type";
@@ -38,6 +50,13 @@ const MAX_NEW_TERMS_FIELDS = 3;
 
 /** `lowerPlatformRuleTypes(rule)`: the rule as targets without Kibana's rule types can hold it, or why not. */
 export function lowerPlatformRuleTypes(input: Rule, support: PlatformTypeSupport = {}): RuleTypeLowering {
+  if (isEsqlText(input)) {
+    // Read first: Kibana filters, if any, join the IR read, not the text.
+    const read = readEsqlRule(input);
+    if ("error" in read) return read;
+    const filtered = withSideFilters(read.rule);
+    return "error" in filtered ? filtered : { rule: filtered.rule, warnings: [...read.notes, ...(filtered.warnings ?? [])] };
+  }
   const filtered = withSideFilters(input);
   if ("error" in filtered) return filtered;
   const rule = filtered.rule;

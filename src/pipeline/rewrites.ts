@@ -44,10 +44,11 @@ function rewrite(step: Rewrite, rule: Rule, target: TargetSpec, ctx: RewriteCont
     case "lowerPlatformRuleTypes": {
       const lowered = lowerPlatformRuleTypes(rule, { ...(step.newTerms ? { newTerms: true } : {}) });
       if ("error" in lowered) {
-        const message = lowered.byTarget ? `${target.name}: ${lowered.error}` : lowered.error;
-        return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code: PLATFORM_TYPE_ERROR, message })] };
+        const { error, code = PLATFORM_TYPE_ERROR, at, hint } = lowered;
+        const message = lowered.byTarget ? `${target.name}: ${error}` : error;
+        return { diagnostics: [ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }, at)] };
       }
-      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: "warning", code: w.code, message: w.message }));
+      const notes = (lowered.warnings ?? []).map((w) => ruleDiagnostic(rule, { severity: w.severity ?? "warning", code: w.code, message: w.message, ...(w.hint ? { hint: w.hint } : {}) }, w.at));
       return { rule: lowered.rule, diagnostics: notes };
     }
     case "toTaxonomy": {

@@ -6,6 +6,7 @@ import type { QueryLanguage } from "../ir/rule.js";
 import type { ParseResult } from "../diagnostics/query-error.js";
 import { parseKql } from "./kql/kql-parser.js";
 import { parseEql } from "./eql/eql-parser.js";
+import { parseEsqlAst } from "./esql/esql-parser.js";
 
 export function parseQuery(language: QueryLanguage, text: string): ParseResult<Query> {
   switch (language) {
@@ -13,9 +14,16 @@ export function parseQuery(language: QueryLanguage, text: string): ParseResult<Q
       return parseKql(text);
     case "eql":
       return parseEql(text);
+    case "esql": {
+      // Checked here, so that a query that is not ES|QL fails when the rule is read, at its line
+      // and column; kept as text for the Elastic target, which writes it as written. Targets that
+      // cannot run ES|QL read it into the IR themselves (passes/read-esql-rule.ts).
+      const parsed = parseEsqlAst(text);
+      if (!parsed.ok) return parsed;
+      return { ok: true, value: { kind: "opaque", language, text, span: { start: 0, end: text.length } } };
+    }
     case "lucene":
-    case "esql":
-      // No parser reads these: kept verbatim for the Elastic target, refused by every other one.
+      // No parser reads Lucene: kept verbatim for the Elastic target, refused by every other one.
       return { ok: true, value: { kind: "opaque", language, text, span: { start: 0, end: text.length } } };
     case "sigma":
       return {

@@ -127,4 +127,26 @@ test("Elastic corpus: a new-terms rule is a first-seen search in Splunk, refused
   assert.match(r.files.find((f) => f.path.endsWith(".json"))!.content, '"type": "new_terms"');
 });
 
+const esqlRule = (text: string, from = "now-9m"): Rule =>
+  ({ ...base, type: "esql", language: "esql", index: [], queryText: text, query: { kind: "opaque", language: "esql", text }, schedule: { ...base.schedule, from } }) as Rule;
+
+test("an ES|QL rule's query is read into the IR: FROM's patterns as its index, the look-back as an aggregation's timespan, said", () => {
+  const plain = lowerPlatformRuleTypes(esqlRule('FROM logs-a-*, logs-b-* | WHERE process.name == "x"'));
+  assert.ok("rule" in plain && plain.rule.query.kind === "match" && plain.rule.index.join() === "logs-a-*,logs-b-*");
+  const counted = lowerPlatformRuleTypes(esqlRule('FROM logs-* | WHERE host.id IS NOT NULL | STATS n = COUNT(*) BY host.id | WHERE n >= 5'));
+  if (!("rule" in counted)) return assert.unreachable(counted.error);
+  assert.ok(counted.rule.query.kind === "correlation");
+  if (counted.rule.query.kind === "correlation") assert.equal(counted.rule.query.timespan, { value: 9, unit: "m" });
+  assert.equal(counted.warnings?.map((w) => w.code), ["esql/lookback-window"]);
+  assert.equal(counted.warnings?.[0]?.at?.start, "FROM logs-* | WHERE host.id IS NOT NULL | ".length);
+});
+
+test("an ES|QL rule is refused with the reader's code and position; a look-back of no fixed length cannot be a timespan", () => {
+  const text = 'FROM logs-* | GROK message "%{WORD:w}" | WHERE w == "a"';
+  const grok = lowerPlatformRuleTypes(esqlRule(text));
+  assert.ok("error" in grok && grok.code === "esql/unsupported-command" && grok.at?.start === text.indexOf("GROK"));
+  const rounded = lowerPlatformRuleTypes(esqlRule("FROM logs-* | STATS n = COUNT(*) | WHERE n >= 5", "now-1d/d"));
+  assert.ok("error" in rounded && rounded.code === "esql/lookback-window", JSON.stringify(rounded));
+});
+
 test.run();

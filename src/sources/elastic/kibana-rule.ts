@@ -223,7 +223,7 @@ export function kibanaRuleToIr(raw: Readonly<Record<string, unknown>>, loc: Rule
     threat,
     history: f.history ?? [],
     custom,
-    source: { file: loc.file, format: loc.format, line: loc.line, queryLine: queryAt.line, queryCol: queryAt.col },
+    source: { file: loc.file, format: loc.format, line: loc.line, queryLine: queryAt.line, queryCol: queryAt.col, ...esqlQueryLines(language, queryText, loc) },
     ...(license !== undefined ? { license } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(setup !== undefined ? { setup } : {}),
@@ -288,4 +288,19 @@ function readThreshold(v: unknown, bad: () => void, tooMany: (n: number) => void
   if (card.length > 1) return tooMany(card.length), undefined;
   const first = card[0] as { field: string; value: number } | undefined;
   return { groupBy: field as string[], events: value, ...(first ? { distinct: { field: first.field, count: first.value } } : {}) };
+}
+
+/**
+ * Where each line of an ES|QL query starts in the file, so that a refusal found when a target reads
+ * the query (GROK at query offset 1238) points at its own line. Only ES|QL is read after loading.
+ */
+function esqlQueryLines(language: string | undefined, queryText: string, loc: RuleLocator): { queryLines?: { offset: number; line: number; col: number }[] } {
+  if (language !== "esql") return {};
+  const queryLines: { offset: number; line: number; col: number }[] = [];
+  for (let offset = 0; offset !== -1 && offset <= queryText.length; ) {
+    queryLines.push({ offset, ...loc.valueAt("query", offset) });
+    const nl = queryText.indexOf("\n", offset);
+    offset = nl === -1 ? -1 : nl + 1;
+  }
+  return { queryLines };
 }
