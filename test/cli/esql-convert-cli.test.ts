@@ -32,8 +32,8 @@ const ruleFile = (id: string, query: string, name = "Many failed logons") =>
   ].join("\n");
 
 const COUNTED = `FROM logs-system.security-*
-| WHERE event.code == "4625" AND user.name IS NOT NULL
-| STATS Esql.event_count = COUNT(*) BY user.name
+| WHERE event.code == "4625" AND winlog.event_data.TargetUserName IS NOT NULL
+| STATS Esql.event_count = COUNT(*) BY winlog.event_data.TargetUserName
 | WHERE Esql.event_count >= 20`;
 
 const PLAIN = `FROM logs-endpoint.events.process-*
@@ -62,10 +62,10 @@ test("an ES|QL aggregation converts to a Sigma correlation and a Splunk search o
   assert.equal(look.length, 1, r.stderr);
   assert.match(look[0]!, /^rules\/counted\.yaml:16:5: warning esql\/lookback-window: .*look-back \(now-10m, every 5m\); written as a 10m correlation timespan/);
 
-  // `user.name IS NOT NULL` leaves out ES|QL's NULL group, which a correlation never has.
+  // `winlog.event_data.TargetUserName IS NOT NULL` leaves out ES|QL's NULL group, which a correlation never has.
   assert.not.match(r.stderr, /esql\/null-group/);
-  const keyless = rulecast(["convert", "rules/counted.yaml", "--to", "sigma", "--out", "out2"], writeRule(dir, "rules/counted.yaml", COUNTED.replace(" AND user.name IS NOT NULL", "")));
-  assert.match(keyless.stderr, /^rules\/counted\.yaml:16:5: warning esql\/null-group: .*without `user\.name` as one group/m);
+  const keyless = rulecast(["convert", "rules/counted.yaml", "--to", "sigma", "--out", "out2"], writeRule(dir, "rules/counted.yaml", COUNTED.replace(" AND winlog.event_data.TargetUserName IS NOT NULL", "")));
+  assert.match(keyless.stderr, /^rules\/counted\.yaml:16:5: warning esql\/null-group: .*without `winlog\.event_data\.TargetUserName` as one group/m);
 
   const docs = readFileSync(join(dir, "out/sigma/many_failed_logons.yml"), "utf8").split(/^---$/m).map((d) => parseYaml(d) as Record<string, unknown>);
   const correlation = docs.find((d) => d["correlation"] !== undefined)!["correlation"] as Record<string, unknown>;

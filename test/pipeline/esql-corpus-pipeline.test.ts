@@ -19,11 +19,12 @@ const ROOT = "../shared/corpus/elastic/rules";
 /** Measured: 19 of the 109 reach Sigma (auto taxonomy). The floors only let the counts grow. */
 const MIN_SIGMA = 19;
 /**
- * Measured: 16 of the 109 reach Splunk with `--unmapped warning` (ECS names kept where the Sigma
+ * Measured: 15 of the 109 reach Splunk with `--unmapped warning` (16 before `user.name` lost its
+ * Sigma name `User` in the Security log, where it is not the same field; ECS names kept where the Sigma
  * taxonomy has none); 0 with the default `error`: each of the 46 the IR holds names an ECS field
  * (cloud, identity logs) that has no Sigma name for the add-on mapping.
  */
-const MIN_SPLUNK = 16;
+const MIN_SPLUNK = 15;
 
 function tomlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
