@@ -72,6 +72,15 @@ export interface BundlePiece {
   readonly document?: unknown;
 }
 
+/** One bundle file written piece by piece (TargetSpec.streamBundle); it exists once a piece is in it. */
+export interface BundleFileStream {
+  readonly path: string;
+  /** Its text before the first piece. */
+  readonly head: string;
+  /** What the piece adds, in order; empty when the piece adds nothing (a macro already written). */
+  piece(p: BundlePiece): string;
+}
+
 export interface TargetResult {
   /** Empty when the rule was refused; diagnostics then hold at least one error. */
   readonly files: readonly RenderedFile[];
@@ -134,6 +143,12 @@ export interface TargetSpec<Name extends string = string> {
    * result does not read back as the pieces it was made from (a user's template can do that).
    */
   renderBundle(pieces: readonly BundlePiece[], ctx: RenderContext): readonly RenderedFile[];
+  /**
+   * The same bundle files as `renderBundle`, appended one piece at a time, so a run holds no piece
+   * once it is written (a test holds the two equal). Undefined when the bundle needs every piece
+   * at once: a user's template, which is read back whole.
+   */
+  streamBundle?(ctx: RenderContext): readonly BundleFileStream[] | undefined;
   /** Files made from the target's whole output, when its options ask for them. */
   package?(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined;
 }

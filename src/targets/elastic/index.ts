@@ -67,6 +67,8 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   examples: [["cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"]],
   renderRule: renderElasticRule,
   renderBundle: renderNdjson,
+  streamBundle: (ctx) =>
+    ctx.templates.isOverridden(BUNDLE_TEMPLATE) ? undefined : [{ path: "rules.ndjson", head: "", piece: (p) => `${p.text}\n` }],
 };
 
 const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
@@ -76,7 +78,7 @@ const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
  * writes exactly that; a user's must read back as one JSON object per line, each the rule's, in order.
  */
 function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
-  const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
+  const content = renderNdjsonText(pieces, ctx);
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
     const fail = (reason: string) => new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, reason);
     const lines = content.split("\n").map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim() !== "");
@@ -88,6 +90,10 @@ function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
     });
   }
   return [{ path: "rules.ndjson", content }];
+}
+
+function renderNdjsonText(pieces: readonly BundlePiece[], ctx: RenderContext): string {
+  return ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
 }
 
 /** `text` read as one JSON object, or why it is not one. */

@@ -9,7 +9,7 @@ import type { Rule } from "../../ir/rule.js";
 import { readConf } from "../../render/conf-reader.js";
 import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type RenderContext, type RenderedFile } from "../target.js";
+import { templateView, type BundleFileStream, type BundlePiece, type RenderContext, type RenderedFile } from "../target.js";
 import type { RiskAction } from "./splunk-risk.js";
 import { ALERT_SEVERITY, type SplunkSchedule } from "./splunk-schedule.js";
 import { oneLineName } from "./splunk-names.js";
@@ -38,6 +38,13 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderC
     }
   }
   return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
+}
+
+/** savedsearches.conf a stanza at a time (TargetSpec.streamBundle); undefined with a user's template, which is read back whole. */
+export function savedSearchesStream(ctx: RenderContext): BundleFileStream | undefined {
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) return undefined;
+  const head = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: [] }, undefined, "splunk", ctx));
+  return { path: "savedsearches.conf", head, piece: (p) => `\n${p.text.trimEnd()}\n` };
 }
 
 /** How the stanza runs and alerts (splunk-schedule.ts, splunk-risk.ts), decided by the target. */
