@@ -123,7 +123,8 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
       ownershipIn(folder, io, { paths: s.paths, files: read.files, written: sink.written.map((f) => ({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) })), clean: failed === 0, managedDirs: managed });
     if (checked) return checked.finish(ownership(checked.folder), managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
     if (failed > 0 && !args.skipErrors) {
-      sink.discard();
+      if (staged) staged.abandon();
+      else sink.discard();
       io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
       return EXIT_FINDINGS;
     }

@@ -260,6 +260,38 @@ export class OutputFolder {
     this.created.length = 0;
   }
 
+  /** The regular file at `rel`, open for reading (never through a link), or undefined when none is there. */
+  openRead(rel: string): { readonly fd: number; readonly size: number } | undefined {
+    if (this.entry(rel).kind !== "file") return undefined;
+    const abs = this.abs(rel);
+    let fd: number;
+    try {
+      fd = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
+      throw this.failure(abs, e);
+    }
+    const st = this.fs.fstatSync(fd);
+    if (st.isFile()) return { fd, size: st.size };
+    this.quietly(() => this.fs.closeSync(fd));
+    return undefined;
+  }
+
+  /** Fills `buf` from `fd` at `position` as far as the file goes; the number of bytes read. */
+  readAt(fd: number, buf: Buffer, position: number, rel: string): number {
+    let n = 0;
+    try {
+      for (let got = -1; got !== 0 && n < buf.length; n += got) got = this.fs.readSync(fd, buf, n, buf.length - n, position + n);
+    } catch (e) {
+      throw this.failure(this.abs(rel), e);
+    }
+    return n;
+  }
+
+  closeRead(fd: number): void {
+    this.quietly(() => this.fs.closeSync(fd));
+  }
+
   /** The root, when it is an empty folder (a run that made it and wrote nothing). */
   removeEmptyRoot(): void {
     this.quietly(() => this.fs.rmdirSync(this.root));

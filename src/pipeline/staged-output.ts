@@ -8,12 +8,15 @@
  * (isLeftoverTemp), and every output file old or new, whole. The folder's lock is taken before
  * the first temporary file is made and held until commit or discard.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { OutputWriteError, NOT_A_FILE } from "./output-errors.js";
 import { isLeftoverTemp, OutputFolder, type OutputFs, type TempFile } from "./output-folder.js";
 import { blockAppender, type Appender, type OutputSink } from "./output-sink.js";
 import { safeOutputPath, type FileToWrite, type WriteOptions, type WriteReport } from "./write-output.js";
+
+/** Bytes copied at a time from a file on disk into a temporary one. */
+const COPY_BLOCK = 1 << 16;
 
 export type CommitOptions = Pick<WriteOptions, "managedDirs" | "removeStale" | "ownership">;
 
@@ -25,6 +28,8 @@ export class StagedOutput implements OutputSink {
   private readonly staged = new Map<string, string>();
   private readonly unchanged = new Set<string>();
   private readonly appending = new Set<TempFile>();
+  /** Files on disk being compared with a bundle as it is appended. */
+  private readonly reading = new Set<number>();
   /** Every file handed over, in order, with the rule file it came from (what the manifest records). */
   readonly written: FileToWrite[] = [];
 
@@ -44,28 +49,78 @@ export class StagedOutput implements OutputSink {
     else this.staged.set(rel, folder.writeTemp(rel, bytes));
   }
 
+  /**
+   * A file appended a piece at a time. While what is appended matches the file on disk nothing is
+   * written (a rerun rewrites no bundle); at the first difference a temporary file is made, the
+   * matching part copied into it, and appending goes on there.
+   */
   open(path: string): Appender {
     const folder = this.start();
     const rel = this.checked(folder, path);
-    const t = folder.openTemp(rel);
-    this.appending.add(t);
+    let old = folder.openRead(rel);
+    if (old) this.reading.add(old.fd);
+    let matched = 0;
+    let t: TempFile | undefined;
+    const closeOld = () => {
+      if (old) {
+        folder.closeRead(old.fd);
+        this.reading.delete(old.fd);
+      }
+      old = undefined;
+    };
+    const diverge = (): TempFile => {
+      const temp = folder.openTemp(rel);
+      this.appending.add(temp);
+      if (old) {
+        const buf = Buffer.alloc(Math.min(matched, COPY_BLOCK));
+        for (let at = 0; at < matched; ) {
+          const n = folder.readAt(old.fd, buf.subarray(0, Math.min(buf.length, matched - at)), at, rel);
+          if (n === 0) break;
+          folder.appendTemp(temp, rel, buf.subarray(0, n));
+          at += n;
+        }
+      }
+      closeOld();
+      return temp;
+    };
     return blockAppender(
-      (text) => folder.appendTemp(t, rel, Buffer.from(text, "utf8")),
+      (text) => {
+        const bytes = Buffer.from(text, "utf8");
+        if (!t && old) {
+          const buf = Buffer.alloc(bytes.length);
+          if (folder.readAt(old.fd, buf, matched, rel) === bytes.length && buf.equals(bytes)) {
+            matched += bytes.length;
+            return;
+          }
+        }
+        t ??= diverge();
+        folder.appendTemp(t, rel, bytes);
+      },
       (final) => {
         if (final === undefined) {
-          folder.discardTemp(t);
-          this.appending.delete(t);
+          closeOld();
+          if (t) {
+            folder.discardTemp(t);
+            this.appending.delete(t);
+          }
           return;
         }
         const finalRel = this.checked(folder, final);
+        if (finalRel !== rel) {
+          // Named otherwise than opened (a rule's file took the name): written whole under the new name.
+          t ??= diverge();
+        }
+        this.written.push({ path: final, content: "" });
+        if (!t && old && old.size === matched) {
+          closeOld();
+          this.unchanged.add(finalRel);
+          return;
+        }
+        t ??= diverge();
         if (dirname(finalRel) !== dirname(rel)) throw new Error(`${final} is not in the folder of ${path}`);
         folder.closeTemp(t, finalRel);
         this.appending.delete(t);
-        this.written.push({ path: final, content: "" });
-        if (folder.sameAsTemp(finalRel, t)) {
-          folder.discardTemp(t.path);
-          this.unchanged.add(finalRel);
-        } else this.staged.set(finalRel, t.path);
+        this.staged.set(finalRel, t.path);
       },
     );
   }
@@ -136,11 +191,18 @@ export class StagedOutput implements OutputSink {
     if (!folder) return;
     for (const t of this.appending) folder.discardTemp(t);
     this.appending.clear();
+    for (const fd of this.reading) folder.closeRead(fd);
+    this.reading.clear();
     for (const tmp of this.staged.values()) folder.discardTemp(tmp);
     this.staged.clear();
     folder.removeCreatedFolders();
     this.end();
-    if (this.createdRoot) folder.removeEmptyRoot();
+  }
+
+  /** The run decided to write nothing: as `discard`, and the output folder goes too when this run made it. */
+  abandon(): void {
+    this.discard();
+    if (this.createdRoot) this.folder?.removeEmptyRoot();
   }
 
   private end(): void {
@@ -153,7 +215,8 @@ export class StagedOutput implements OutputSink {
   private start(): OutputFolder {
     if (this.folder) return this.folder;
     const folder = new OutputFolder(resolve(this.outDir), "write", this.fs);
-    this.createdRoot = folder.entry("").kind === "missing";
+    // The root may be a link (the user named it): only whether something is there matters.
+    this.createdRoot = !existsSync(folder.root);
     this.release = this.lock();
     folder.ensureRoot();
     this.folder = folder;
