@@ -21,7 +21,8 @@ import { startProgress } from "./progress.js";
 import { formatRunSummary, runCounts } from "./run-summary.js";
 import { failsAt, writeReport, type ReportRequest } from "./report-file.js";
 import { writeLocked } from "./write-locked.js";
-import { ownershipIn, type Ownership } from "./output-ownership.js";
+import { ownershipIn, type BundlesHook, type Ownership } from "./output-ownership.js";
+import { bundlesIn } from "./partial-bundles.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -76,8 +77,16 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
   const out = s.out;
   // Stale files are judged only in folders rulecast alone names: the per-target folders.
   const managed = s.naming.startsWith("{target}/") ? targets : [];
+  // A run over some of the rules keeps the others' bundle pieces (partial-bundles.ts); other namings write bundles elsewhere.
+  const bundles: BundlesHook | undefined =
+    s.naming === DEFAULT_NAMING ? (folder, old, plan) => bundlesIn(folder, old, plan, { targets, ctx, fresh: result.bundlePieces, clean: failed === 0, cwd: io.cwd }) : undefined;
   const ownership = (folder: OutputFolder) =>
-    ownershipIn(folder, io, { paths: s.paths, files: loaded.texts.keys(), written: [...files, ...archives.map((a) => ({ path: a.path, content: "" }))], clean: failed === 0, managedDirs: managed });
+    ownershipIn(
+      folder,
+      io,
+      { paths: s.paths, files: loaded.texts.keys(), written: [...files, ...archives.map((a) => ({ path: a.path, content: "" }))], clean: failed === 0, managedDirs: managed },
+      bundles,
+    );
   if (args.check) return checkOutput(out ?? "out", files, archives, io, managed, ownership) || (findings ? EXIT_FINDINGS : EXIT_OK);
   if (failed > 0 && !args.skipErrors) {
     io.err("nothing written: fix the errors above, or pass --skip-errors to write the rules that converted\n");
@@ -90,7 +99,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
       removeStale: failed === 0,
       ownership: (folder) => {
         const o = ownership(folder);
-        return { files: [o.file], removable: o.removable };
+        return { files: [...o.replacing, o.file], removable: o.removable };
       },
     });
   } else {
@@ -136,16 +145,19 @@ function nameFiles(assembled: readonly OutputFile[], relativePaths: ReadonlyMap<
 function checkOutput(
   outDir: string,
   converted: readonly TextFile[],
-  archives: readonly Archive[],
+  runArchives: readonly Archive[],
   io: Io,
   managedDirs: readonly string[],
   ownershipIn: (folder: OutputFolder) => Ownership,
 ): number {
   const folder = new OutputFolder(resolve(io.cwd, outDir), "read");
   // A link anywhere is refused before the first diff is printed.
-  for (const f of [...converted, ...archives]) folder.entry(f.path);
+  for (const f of [...converted, ...runArchives]) folder.entry(f.path);
   const ownership = ownershipIn(folder);
-  const files = [...converted, ownership.file];
+  const replacing = new Map(ownership.replacing.map((f) => [f.path, f.content]));
+  const texts = ownership.replacing.filter((f): f is TextFile => typeof f.content === "string");
+  const files = [...converted.filter((f) => !replacing.has(f.path)), ...texts, ownership.file];
+  const archives = [...runArchives.filter((a) => !replacing.has(a.path)), ...ownership.replacing.flatMap((f) => (typeof f.content === "string" ? [] : [{ path: f.path, bytes: Buffer.from(f.content) }]))];
   let differ = 0;
   for (const f of files) {
     const old = readForCheck(folder, f.path);

@@ -38,6 +38,12 @@ export interface RuleRef {
   readonly source: Rule["source"];
 }
 
+export interface SourcedPiece {
+  readonly piece: BundlePiece;
+  /** The rule file, as the run names it. */
+  readonly source: string;
+}
+
 export interface RuleOutcome {
   readonly rule: RuleRef;
   /** Targets this rule converted to. */
@@ -60,6 +66,8 @@ export interface RuleResult {
 
 export interface ConvertResult {
   readonly files: OutputFile[];
+  /** Per target, the pieces its bundle was made from, in order, each with its rule's file (for cli/partial-bundles.ts). */
+  readonly bundlePieces: ReadonlyMap<string, readonly SourcedPiece[]>;
   readonly outcomes: RuleOutcome[];
   readonly diagnostics: Diagnostic[];
 }
@@ -148,6 +156,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
   const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
   const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
+  const sourced = new Map<string, SourcedPiece[]>(targets.map((t) => [t, []]));
   const seenIds = new Map<string, RuleRef>();
   const seenNames = new Map<string, RuleRef>();
   const nameKey = (t: string, name: string) => `${t}\n${name}`;
@@ -194,6 +203,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
       if (taken.has(t)) continue;
       for (const p of r.pieces[t] ?? []) {
         pieces.get(t)!.push(p);
+        sourced.get(t)!.push({ piece: p, source: ref.source.file });
         if (p.name !== undefined) seenNames.set(nameKey(t, p.name), ref);
       }
     }
@@ -204,7 +214,7 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
     const p = pieces.get(name)!;
     if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
   }
-  return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
+  return { files: dedupePaths(files, diagnostics), bundlePieces: sourced, outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** The outcome with `targets` moved from converted to failed. */

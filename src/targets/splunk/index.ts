@@ -27,7 +27,7 @@ import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataS
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
 import { splunkSchedule, windowJoins } from "./splunk-schedule.js";
-import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
+import { readSavedSearches, renderSavedSearches, renderStanza } from "./splunk-stanza.js";
 import { tgz } from "./tar-writer.js";
 
 const MAPPING = "sigma-splunk";
@@ -137,6 +137,8 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   ],
   renderRule: renderSplunkRule,
   renderBundle: (pieces, ctx) => [...renderSavedSearches(pieces, ctx), macrosFile(filterMacros(pieces.map((p) => p.text)), ctx)],
+  readBundle: readSavedSearches,
+  pieceKey: (piece) => piece.name,
   package: packageApp,
 };
 
