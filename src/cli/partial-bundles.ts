@@ -50,7 +50,8 @@ export interface BundleOutputs {
  */
 export function bundlesIn(folder: OutputFolder, old: Manifest | undefined, plan: OwnershipPlan, req: PartialBundlesRequest): BundleOutputs {
   const files: FileToWrite[] = [];
-  const pieces = new Map<string, ReadonlyMap<string, string>>();
+  // Targets this run does not convert keep their bundles, and so their records.
+  const pieces = new Map<string, ReadonlyMap<string, string>>([...(old?.pieces ?? [])].filter(([t]) => !req.targets.includes(t)));
   for (const name of req.targets) {
     const target = targetNamed(req.ctx, name);
     const fresh = (req.fresh.get(name) ?? []).map((f) => ({ piece: f.piece, source: plan.keyOf(f.source) }));
