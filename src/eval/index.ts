@@ -6,4 +6,4 @@ export type { StreamMatch, StreamResult } from "./stream-result.js";
 export { flattenWindowsEvent } from "./windows-event.js";
 export { readEvents, type ReadEventsResult } from "./read-events.js";
 export { fieldValues } from "./field-values.js";
-export { esqlMatches, runEsql, type EsqlRunResult } from "./esql-run.js";
+export { esqlMatches, runEsql, type EsqlOptions, type EsqlRunResult } from "./esql-run.js";

@@ -7,7 +7,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, type EvalOptions } from "../../src/eval/evaluate.js";
+import { esqlMatches } from "../../src/eval/esql-run.js";
 import { evaluateStream } from "../../src/eval/stream.js";
+import { parseEsqlAst } from "../../src/query/esql/esql-parser.js";
 import type { Query } from "../../src/ir/query.js";
 import { convertRule } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
@@ -92,6 +94,24 @@ test("fields ECS does not define compare as before; the typed mode reaches seque
   assert.ok(seq.ok);
   const r = evaluateStream(seq.value, [{ "event.category": "process", "process.pid": 3 }], EQL);
   assert.ok(!r.ok && /sequence step 1: EQL refuses/.test(r.reason), JSON.stringify(r));
+});
+
+test("ES|QL reads an event as the ECS mapping indexes it: \"3\" in a long field is 3, 4624 in a keyword field is \"4624\"", () => {
+  const run = (where: string, event: Record<string, unknown>, ecsMapped: boolean) => {
+    const q = parseEsqlAst(`FROM logs-* | WHERE ${where}`);
+    if (!q.ok) throw new Error(where);
+    const r = esqlMatches(q.value, event, { ecsMapped });
+    return r.ok ? r.matched : "refused";
+  };
+  // By its JSON type (a dynamic mapping) the string is a keyword, which ES|QL will not compare with a number.
+  assert.is(run("process.pid == 3", { "process.pid": "3" }, false), "refused");
+  assert.is(run("process.pid == 3", { "process.pid": "3" }, true), true);
+  assert.is(run('event.code == "4624"', { "event.code": 4624 }, true), true);
+  assert.is(run("process.code_signature.trusted == true", { "process.code_signature.trusted": "true" }, true), true);
+  // A value the field's type cannot hold is not indexed: the field is absent.
+  assert.is(run("process.pid IS NULL", { "process.pid": "x" }, true), true);
+  // Fields ECS does not define keep their JSON type.
+  assert.is(run('beacon_stats.beaconing_score == "3"', { "beacon_stats.beaconing_score": "3" }, true), true);
 });
 
 /** A KQL rule through Sigma and back to Elastic, and the two queries with the language each is in. */
