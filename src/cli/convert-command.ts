@@ -6,7 +6,9 @@
  * A run streams: each input file's rules are converted as soon as the file is read, and their
  * files handed to a sink (staged-output.ts under `--out`, output-check.ts for `--check`) and their
  * bundle pieces appended (bundle-writer.ts), so it keeps no rule once converted: only outcomes,
- * diagnostics and names (test/bench/README.md has what that saves).
+ * diagnostics and names (test/bench/README.md has what that saves). A run over some of the rules
+ * of an output folder also keeps the other rules' bundle entries (partial-bundles.ts): only then
+ * are its own bundles read back, once, at the end, to be merged with what is on disk.
  */
 import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -31,7 +33,8 @@ import { startProgress, type Progress } from "./progress.js";
 import { formatRunSummary, runCounts } from "./run-summary.js";
 import { failsAt, writeReport, type ReportRequest, type ReportedRule } from "./report-file.js";
 import { lockFor } from "./write-locked.js";
-import { ownershipIn } from "./output-ownership.js";
+import { ownershipIn, type BundlesHook } from "./output-ownership.js";
+import { bundlesIn } from "./partial-bundles.js";
 
 export interface ConvertArgs extends LoadFlags {
   readonly skipErrors: boolean;
@@ -82,7 +85,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
         const path = outputPath(f);
         if (path !== undefined) sink.put({ path, content: f.content, ...(f.rule ? { source: f.rule.source.file } : {}) });
       }
-      for (const [t, pieces] of kept.pieces) bundles.add(t, pieces);
+      for (const [t, pieces] of kept.pieces) bundles.add(t, pieces, rule.source.file);
     };
     const read = streamRules(args, io, registry, (rules) => rules.forEach(convertOne), {
       loaded,
@@ -119,8 +122,16 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
 
     // Stale files are judged only in folders rulecast alone names: the per-target folders.
     const managed = s.naming.startsWith("{target}/") ? targets : [];
+    // A run over some of the rules keeps the others' bundle pieces (partial-bundles.ts); other namings write bundles elsewhere.
+    const keep: BundlesHook | undefined =
+      s.naming === DEFAULT_NAMING ? (folder, old, plan) => bundlesIn(folder, old, plan, { targets, ctx, fresh: bundles, clean: failed === 0, cwd: io.cwd }) : undefined;
     const ownership = (folder: OutputFolder) =>
-      ownershipIn(folder, io, { paths: s.paths, files: read.files, written: sink.written.map((f) => ({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) })), clean: failed === 0, managedDirs: managed });
+      ownershipIn(
+        folder,
+        io,
+        { paths: s.paths, files: read.files, written: sink.written.map((f) => ({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) })), clean: failed === 0, managedDirs: managed },
+        keep,
+      );
     if (checked) return checked.finish(ownership(checked.folder), managed) || (findings ? EXIT_FINDINGS : EXIT_OK);
     if (failed > 0 && !args.skipErrors) {
       if (staged) staged.abandon();
@@ -134,7 +145,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
         removeStale: failed === 0,
         ownership: (folder) => {
           const o = ownership(folder);
-          return { files: [o.file], removable: o.removable };
+          return { files: [...o.replacing, o.file], removable: o.removable };
         },
       });
     } else printed?.print(io);

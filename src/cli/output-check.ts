@@ -19,6 +19,7 @@ import type { Ownership } from "./output-ownership.js";
 const MAX_CHECK_BYTES = 64 * 1024 * 1024;
 
 interface Finding {
+  readonly path: string;
   readonly err: string;
   readonly out?: string;
 }
@@ -46,7 +47,7 @@ export class CheckedOutput implements OutputSink {
     this.written.push({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) });
     if (typeof f.content !== "string") {
       const old = this.folder.entry(f.path).kind === "file" ? this.folder.read(f.path, f.content.length) : undefined;
-      if (old?.kind !== "bytes" || !old.bytes.equals(f.content)) this.binary.push({ err: `${shownPath(join(this.outDir, f.path))}: differs from a fresh conversion (binary)\n` });
+      if (old?.kind !== "bytes" || !old.bytes.equals(f.content)) this.binary.push({ path: f.path, err: `${shownPath(join(this.outDir, f.path))}: differs from a fresh conversion (binary)\n` });
       return;
     }
     this.compare(f.path, f.content);
@@ -85,8 +86,16 @@ export class CheckedOutput implements OutputSink {
     this.spoolDir = undefined;
   }
 
-  /** Prints what differs, then the manifest's difference and stale files; the exit code. */
+  /**
+   * Prints what differs, then the manifest's difference and stale files; the exit code. The
+   * ownership's bundles that keep other runs' rules are compared in place of this run's own.
+   */
   finish(ownership: Ownership, managedDirs: readonly string[]): number {
+    const replaced = new Set(ownership.replacing.map((f) => f.path));
+    const keep = (f: Finding) => !replaced.has(f.path);
+    this.findings.splice(0, this.findings.length, ...this.findings.filter(keep));
+    this.binary.splice(0, this.binary.length, ...this.binary.filter(keep));
+    for (const f of ownership.replacing) this.put(f);
     this.compare(ownership.file.path, ownership.file.content);
     // A file a fresh conversion would not write (its rule was deleted) is drift too: a write would remove it.
     const fresh = new Set([...this.written.map((f) => f.path), ownership.file.path]);
@@ -94,7 +103,7 @@ export class CheckedOutput implements OutputSink {
     for (const dir of managedDirs) {
       for (const rel of this.folder.filesUnder(dir)) {
         if (fresh.has(rel) || isLeftoverTemp(rel.slice(rel.lastIndexOf("/") + 1)) || !ownership.removable(rel)) continue;
-        stale.push({ err: `${shownPath(join(this.outDir, rel))}: not written by a fresh conversion (its rule is gone or no longer converts); a run without --check removes it\n` });
+        stale.push({ path: rel, err: `${shownPath(join(this.outDir, rel))}: not written by a fresh conversion (its rule is gone or no longer converts); a run without --check removes it\n` });
       }
     }
     const all = [...this.findings, ...stale, ...this.binary];
@@ -112,10 +121,11 @@ export class CheckedOutput implements OutputSink {
     const shown = join(this.outDir, path);
     if (typeof old === "string") {
       this.findings.push({
+        path,
         err: `${shownPath(shown)}: differs from a fresh conversion\n`,
         out: safeLines(createTwoFilesPatch(shown, `${shown} (regenerated)`, old, content, "", "", { context: 3 })),
       });
-    } else this.findings.push({ err: `${shownPath(shown)}: differs from a fresh conversion (${oneLine(old.why)})\n` });
+    } else this.findings.push({ path, err: `${shownPath(shown)}: differs from a fresh conversion (${oneLine(old.why)})\n` });
   }
 }
 

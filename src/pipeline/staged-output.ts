@@ -134,7 +134,11 @@ export class StagedOutput implements OutputSink {
     return r.kind === "bytes" ? r.bytes.toString("utf8") : "";
   }
 
-  /** Renames every staged file over its old one, removes stale files, writes the manifest; releases the lock. */
+  /**
+   * Renames every staged file over its old one, removes stale files, writes the ownership's files
+   * last (bundles that keep other runs' rules, each in place of this run's file of its path, then
+   * the manifest); releases the lock.
+   */
   commit(options: CommitOptions = {}): WriteReport {
     const folder = this.start();
     const report: WriteReport = { written: [], unchanged: [], removed: [] };
@@ -144,6 +148,12 @@ export class StagedOutput implements OutputSink {
       const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
       return { path: f.path, rel, bytes, same: sameOnDisk(folder, rel, bytes) };
     });
+    for (const l of last) {
+      const tmp = this.staged.get(l.rel);
+      if (tmp !== undefined) folder.discardTemp(tmp);
+      this.staged.delete(l.rel);
+      this.unchanged.delete(l.rel);
+    }
     const managed = (options.managedDirs ?? []).flatMap((d) => folder.filesUnder(d.split("/").filter(Boolean).join("/")));
 
     // Under the lock, temporary files that are not this run's are a killed run's leftovers.

@@ -89,6 +89,9 @@ export interface TargetResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The text of a file in the target's folder (`/`-separated, relative to it); undefined when there is none. */
+export type BundleReader = (path: string) => string | undefined;
+
 /** Files beside the target's folder, made from its output (the Splunk app). Paths are under `--out`. */
 export type PackageResult =
   | { readonly files: readonly RenderedFile[]; readonly archive?: { readonly path: string; readonly bytes: Buffer } }
@@ -149,6 +152,15 @@ export interface TargetSpec<Name extends string = string> {
    * at once: a user's template, which is read back whole.
    */
   streamBundle?(ctx: RenderContext): readonly BundleFileStream[] | undefined;
+  /**
+   * The pieces of the bundle this target wrote earlier, read back from its folder, for a run that
+   * converts only some of the rules and must keep the others' pieces (cli/partial-bundles.ts). The
+   * bundle is untrusted data: each piece is re-validated alone, so none can spill into another;
+   * anything that is not the built-in layout is an error, never a guess.
+   */
+  readBundle?(read: BundleReader, ctx: RenderContext): readonly BundlePiece[] | { readonly error: string };
+  /** What identifies a piece within its bundle (a stanza name, a rule_id): the key `readBundle`'s pieces share with new ones. */
+  pieceKey?(piece: BundlePiece): string | undefined;
   /** Files made from the target's whole output, when its options ask for them. */
   package?(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined;
 }

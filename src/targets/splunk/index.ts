@@ -27,7 +27,7 @@ import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataS
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
 import { splunkSchedule, windowJoins } from "./splunk-schedule.js";
-import { renderSavedSearches, renderStanza, savedSearchesStream } from "./splunk-stanza.js";
+import { readSavedSearches, renderSavedSearches, renderStanza, savedSearchesStream } from "./splunk-stanza.js";
 import { confStanza } from "../../render/escape.js";
 import { tgz } from "./tar-writer.js";
 
@@ -143,6 +143,8 @@ export const splunkTarget: TargetSpec<"splunk"> = {
     const macros = macrosStream(ctx);
     return conf && macros ? [conf, macros] : undefined;
   },
+  readBundle: readSavedSearches,
+  pieceKey: (piece) => piece.name,
   package: packageApp,
 };
 
