@@ -17,6 +17,7 @@ import { DEFAULT_NAMING } from "../options/core-options.js";
 import { dedupeDiagnostics, ResultAssembler } from "../pipeline/assemble-results.js";
 import { BundleWriter } from "../pipeline/bundle-writer.js";
 import { convertRule, targetNamed, type OutputFile, type RuleOutcome, type RuleResult } from "../pipeline/convert.js";
+import { OutputError } from "../pipeline/output-errors.js";
 import type { OutputFolder } from "../pipeline/output-folder.js";
 import type { OutputSink } from "../pipeline/output-sink.js";
 import { StagedOutput } from "../pipeline/staged-output.js";
@@ -151,7 +152,10 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
     } else printed?.print(io);
     return findings ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
-    sink.discard();
+    // A run stopped by its own decision (a user's template that does not read back, bundles it
+    // cannot keep) writes nothing, as one that failed rules does; a failed write keeps the folder.
+    if (staged && !(e instanceof OutputError)) staged.abandon();
+    else sink.discard();
     throw e;
   }
 }
