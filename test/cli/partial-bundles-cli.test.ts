@@ -54,6 +54,25 @@ test("rules converted one file at a time, in any order, end as a run over the fo
   assert.equal(snapshot(join(dir, "out")), full);
 });
 
+test("--check over one edited file compares the bundles as they would be kept: the other rules' entries are no drift", () => {
+  const dir = repo();
+  ok(["convert"], dir);
+  writeFileSync(join(dir, "rules/b.yaml"), seedVariant(seed, 2).replace("Identifies network activity", "Finds network activity"));
+  const r = rulecast(["convert", "rules/b.yaml", "--check"], dir);
+  assert.is(r.code, 1, r.stderr);
+  for (const f of ["splunk/savedsearches.conf", "elastic/rules.ndjson"]) {
+    assert.is(r.stderr.split(`out/${f}: differs from a fresh conversion\n`).length, 2, `${f} is named once: ${r.stderr}`);
+  }
+  assert.match(r.stderr, /soc\.tgz: differs from a fresh conversion \(binary\)/);
+  assert.not.match(r.stderr, /macros\.conf/, "no stanza was renamed: macros.conf is as it was");
+  // The diff is of b.yaml's entries only, not of the other rules' (which a run of b.yaml alone would drop without the merge).
+  assert.match(r.stdout, /^\+description = Finds network activity/m);
+  assert.not.match(r.stdout, /^-\[soc - Seed Variant [134] - Rule\]$/m);
+  assert.not.match(r.stdout, /^-\{"rule_id":"0000000[134]-/m);
+  ok(["convert", "rules/b.yaml"], dir);
+  ok(["convert", "--check"], dir);
+});
+
 test("a renamed rule replaces its own stanza, macro and line; the other rules keep theirs", () => {
   const dir = repo();
   ok(["convert"], dir);
