@@ -3,6 +3,9 @@
 // every value, each alone, each changed, each absent) and run through rulecast's evaluator against
 // the original and the round-tripped query. Also counts round-tripped queries that contradict
 // themselves (one field required to equal two different values in top-level conjuncts).
+// Each query is evaluated as Elasticsearch runs it in its language, by the fields' ECS types
+// (src/eval/elastic-typed.ts): a literal of the wrong type that EQL's verifier refuses makes the
+// round-tripped rule differ on every event. The untyped figure (string forms) is printed beside it.
 // `node scripts/elastic-sigma-round-trip.mjs [corpus dir] [--show N]` after `npm run build`.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,7 +37,9 @@ const ctx = testContext();
 // --no-product: leave host.os.type out too (the product tags and index patterns say is added on purpose).
 const SOURCE = new Set(["event.category", "event.type", "event.code", "event.dataset", "data_stream.dataset", "winlog.channel", "event.module", "network.protocol", ...(args.includes("--no-product") ? [] : ["host.os.type"])]);
 const WARNED = new Set(["mapping/logsource-narrowed", "mapping/logsource-widened", "mapping/logsource-contradiction", "mapping/logsource-guessed", "mapping/logsource-conflict"]);
-const counts = { rules: rules.length, toSigma: 0, back: 0, differ: 0, sourceDiffer: 0, contradict: 0, narrowedWarned: 0, sourceWarned: 0, refused: 0 };
+const counts = { rules: rules.length, toSigma: 0, back: 0, differ: 0, untypedDiffer: 0, typeRefused: 0, originalRefused: 0, sourceDiffer: 0, contradict: 0, narrowedWarned: 0, sourceWarned: 0, refused: 0 };
+const langOf = (language) => (language === "eql" ? "eql" : "kql");
+const typeRefusals = [];
 const shown = [];
 const shownContradictions = [];
 for (const r of rules) {
@@ -55,17 +60,29 @@ for (const r of rules) {
   counts.back++;
   if (contradicts(parsed.value)) counts.contradict++;
   if (contradicts(parsed.value) && shownContradictions.length < show) shownContradictions.push(`${r.source.file}\n  before: ${r.queryText.replace(/\s+/g, " ").slice(0, 200)}\n  after:  ${k.query.replace(/\s+/g, " ").slice(0, 200)}`);
-  const before = compileQuery(r.query);
-  const after = compileQuery(parsed.value);
-  if (!before.ok || !after.ok) continue;
   const events = [...ruleEvents(r.query), ...ruleEvents(parsed.value)];
+  const plainBefore = compileQuery(r.query);
+  const plainAfter = compileQuery(parsed.value);
+  if (plainBefore.ok && plainAfter.ok && events.some((ev) => plainBefore.test(ev.event) !== plainAfter.test(ev.event))) counts.untypedDiffer++;
+  const before = compileQuery(r.query, { elastic: langOf(r.language) });
+  const after = compileQuery(parsed.value, { elastic: langOf(k.language) });
+  if (!before.ok) {
+    counts.originalRefused++;
+    continue;
+  }
+  if (!after.ok) {
+    counts.differ++;
+    counts.typeRefused++;
+    if (typeRefusals.length < show) typeRefusals.push(`${r.source.file}\n  after:  ${k.query.replace(/\s+/g, " ").slice(0, 200)}\n  ${after.reason}`);
+    continue;
+  }
   const bad = events.find((ev) => before.test(ev.event) !== after.test(ev.event));
   if (bad) counts.differ++;
   // The log-source class alone: the top-level conditions on source fields, before and after.
   const sb = sourcePart(r.query);
   const sa = sourcePart(parsed.value);
-  const cb = compileQuery(sb);
-  const ca = compileQuery(sa);
+  const cb = compileQuery(sb, { elastic: langOf(r.language) });
+  const ca = compileQuery(sa, { elastic: langOf(k.language) });
   const sourceBad = cb.ok && ca.ok && [...ruleEvents(sb), ...ruleEvents(sa)].find((ev) => !ev.construct.endsWith(" case") && cb.test(ev.event) !== ca.test(ev.event));
   if (sourceBad) {
     counts.sourceDiffer++;
@@ -74,10 +91,11 @@ for (const r of rules) {
   }
 }
 console.log(`${counts.rules} boolean KQL/EQL rules; ${counts.toSigma} to Sigma (${counts.narrowedWarned} with a log-source warning), ${counts.refused} refused as contradictions; ${counts.back} back to Elastic`);
-console.log(`  match differently on the rule's own events: ${counts.differ} (${((counts.differ / Math.max(1, counts.back)) * 100).toFixed(1)} %)`);
+console.log(`  match differently on the rule's own events, compared by ECS type: ${counts.differ} (${((counts.differ / Math.max(1, counts.back)) * 100).toFixed(1)} %), ${counts.typeRefused} of them refused by the type check (a literal of the wrong type); untyped (string forms): ${counts.untypedDiffer}; originals the type check refuses (not counted): ${counts.originalRefused}`);
 console.log(`  log-source conditions alone match differently: ${counts.sourceDiffer} (${((counts.sourceDiffer / Math.max(1, counts.back)) * 100).toFixed(1)} %), ${counts.sourceWarned} of them with a log-source warning`);
 console.log(`  contradict themselves: ${counts.contradict}`);
 for (const s of shownContradictions) console.log(`contradiction: ${s}`);
+for (const s of typeRefusals) console.log(`type refused: ${s}`);
 for (const s of shown) console.log(`unwarned: ${s}`);
 
 /**

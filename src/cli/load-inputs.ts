@@ -13,9 +13,9 @@ import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js"
 import type { Rule } from "../ir/rule.js";
 import { decodeRead, readTextInput } from "../input/read-text.js";
 import { TAXONOMY_MAPPINGS } from "../mapping/mappings.js";
-import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
+import { collectInputFiles, readInputText, type InputFile } from "../pipeline/input-files.js";
 import { readRules, type SourceText } from "../pipeline/read-rules.js";
-import { detectTextFormat } from "../sources/registry.js";
+import { detectFormat, detectTextFormat } from "../sources/registry.js";
 import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { UsageError, type Io } from "./io.js";
 
@@ -63,7 +63,41 @@ export function loadSettings(flags: LoadFlags, io: Io, registry: TargetRegistry)
 }
 
 export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, onFile: () => void = () => {}): LoadedRules {
-  const loaded = loadSettings(flags, io, registry);
+  const rules: Rule[] = [];
+  const texts = new Map<string, string>();
+  const r = streamRules(flags, io, registry, (batch) => rules.push(...batch), { onFile, onText: (path, text) => texts.set(path, text), whole: true });
+  return { settings: r.settings, ...(r.configFile ? { configFile: r.configFile } : {}), rules, diagnostics: r.diagnostics, texts, relativePaths: r.relativePaths };
+}
+
+export interface StreamedRules extends LoadedConfig {
+  /** Every problem reading the inputs, in the order a whole read lists them. */
+  readonly diagnostics: Diagnostic[];
+  /** The rule files read, as diagnostics name them. */
+  readonly files: readonly string[];
+  readonly relativePaths: ReadonlyMap<string, string>;
+}
+
+export interface StreamOptions {
+  /** After each input file is read. */
+  readonly onFile?: () => void;
+  /** Each file's text, as read (callers that place findings on lines keep them). */
+  readonly onText?: (path: string, text: string) => void;
+  /** Read every file before the first rule is handed on. */
+  readonly whole?: boolean;
+  /** Told the input files' count and relative paths once they are found, before the first is read. */
+  readonly onScan?: (files: number, relativePaths: ReadonlyMap<string, string>) => void;
+  /** The settings, when the caller has read them already. */
+  readonly loaded?: LoadedConfig;
+}
+
+/**
+ * The rules of the inputs handed to `onRules` a file at a time, in the order `loadRules` lists
+ * them, so a caller that converts and drops them holds one file's rules at a time. A Sigma
+ * filter or correlation may name rules of any other file: when an input may hold one, every
+ * file is read first, as a whole read does.
+ */
+export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, onRules: (rules: readonly Rule[]) => void, opts: StreamOptions = {}): StreamedRules {
+  const loaded = opts.loaded ?? loadSettings(flags, io, registry);
   const { settings } = loaded;
   if (settings.paths.length === 0) throw new UsageError("name the rule files or folders to read (or `-` for stdin), or list them under `rules:` in rulecast.config.yaml");
   let pattern: RegExp | undefined;
@@ -74,18 +108,19 @@ export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, on
       throw new UsageError(`--pattern is not a valid regular expression: ${flags.pattern}`);
     }
   }
-  const files: SourceText[] = [];
-  const unreadable: Diagnostic[] = [];
+  const found: { file: InputFile }[] = [];
   const relativePaths = new Map<string, string>();
   let stdin: SourceText | undefined;
   const inputBound = { bytes: settings.maxInputSize, setting: "--max-input-size" };
+  const stdinFailures: { at: number; d: Diagnostic }[] = [];
   for (const p of settings.paths) {
     if (p === "-") {
       if (!io.readStdin) throw new UsageError("`-` (stdin) is not available here");
       relativePaths.set(STDIN_PATH, "stdin");
       const input = decodeRead(io.readStdin(settings.maxInputSize), STDIN_PATH, inputBound);
       if (input.ok) stdin = { path: STDIN_PATH, text: input.text };
-      else unreadable.push(input.diagnostic);
+      // Before the files found after `-`.
+      else stdinFailures.push({ at: found.length - 0.5, d: input.diagnostic });
       continue;
     }
     const scan = collectInputFiles([p], io.cwd, pattern, settings.out !== undefined ? [resolve(io.cwd, settings.out)] : []);
@@ -96,27 +131,80 @@ export function loadRules(flags: LoadFlags, io: Io, registry: TargetRegistry, on
       if (relativePaths.has(f.path)) continue;
       const rel = rootIsDir ? relative(root, f.absolute) : relative(dirname(root), f.absolute);
       relativePaths.set(f.path, rel.split("\\").join("/").replace(/\.[^./]*$/, ""));
-      const input = readInputText(f, settings.maxInputSize);
-      if (input.ok) files.push({ path: f.path, text: input.text, ...(f.explicit ? {} : { walked: true }) });
-      else unreadable.push(input.diagnostic);
-      onFile();
+      found.push({ file: f });
     }
   }
+  opts.onScan?.(found.length, relativePaths);
   const readOptions = { placeholders: settings.placeholders, ...(flags.from ? { format: flags.from } : {}) };
-  const read = readRules(files, readOptions);
-  const rules = [...read.rules];
-  const diagnostics = [...unreadable, ...read.diagnostics];
+  const defaults = { schedule: settings.schedule, indexPatterns: settings.indexPatterns };
+  const withDefaults = (rules: readonly Rule[], texts: ReadonlyMap<string, string>) => {
+    const keys = new Map<string, Set<string>>();
+    return rules.map((r) => {
+      let k = keys.get(r.source.file);
+      if (!k) keys.set(r.source.file, (k = texts.has(r.source.file) ? topLevelKeys(texts.get(r.source.file)!) : new Set()));
+      return applyRuleDefaults(r, defaults, k);
+    });
+  };
+
+  // Read failures are listed first, in the order of the paths that named them (stdin's among them).
+  const failures: { readonly at: number; readonly d: Diagnostic }[] = stdinFailures;
+  const readDiagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  const readOne = (f: InputFile, at: number): SourceText | undefined => {
+    const input = readInputText(f, settings.maxInputSize);
+    if (!input.ok) {
+      failures.push({ at, d: input.diagnostic });
+      return undefined;
+    }
+    return { path: f.path, text: input.text, ...(f.explicit ? {} : { walked: true }) };
+  };
+  const whole = opts.whole || found.some(({ file }) => mayNameOtherFiles(file, flags.from, settings.maxInputSize));
+  if (whole) {
+    const texts: SourceText[] = [];
+    for (const [at, { file }] of found.entries()) {
+      const t = readOne(file, at);
+      if (t) {
+        texts.push(t);
+        files.push(t.path);
+        opts.onText?.(t.path, t.text);
+      }
+      opts.onFile?.();
+    }
+    const read = readRules(texts, readOptions);
+    readDiagnostics.push(...read.diagnostics);
+    onRules(withDefaults(read.rules, new Map(texts.map((t) => [t.path, t.text]))));
+  } else {
+    for (const [at, { file }] of found.entries()) {
+      const t = readOne(file, at);
+      if (t) {
+        files.push(t.path);
+        opts.onText?.(t.path, t.text);
+        const read = readRules([t], readOptions);
+        readDiagnostics.push(...read.diagnostics);
+        onRules(withDefaults(read.rules, new Map([[t.path, t.text]])));
+      }
+      opts.onFile?.();
+    }
+  }
   if (stdin) {
     // stdin has no file name to detect a format from: its text alone decides.
     const format = flags.from ?? detectTextFormat(stdin.text);
     const r = readRules([stdin], { placeholders: settings.placeholders, ...(format ? { format } : {}) });
-    rules.push(...r.rules);
-    diagnostics.push(...r.diagnostics);
-    files.push(stdin);
+    files.push(stdin.path);
+    opts.onText?.(stdin.path, stdin.text);
+    readDiagnostics.push(...r.diagnostics);
+    onRules(withDefaults(r.rules, new Map([[stdin.path, stdin.text]])));
   }
-  const texts = new Map(files.map((f) => [f.path, f.text]));
-  const keys = new Map(files.map((f) => [f.path, topLevelKeys(f.text)]));
-  const defaults = { schedule: settings.schedule, indexPatterns: settings.indexPatterns };
-  const withDefaults = rules.map((r) => applyRuleDefaults(r, defaults, keys.get(r.source.file) ?? new Set()));
-  return { ...loaded, rules: withDefaults, diagnostics, texts, relativePaths };
+  const inPathOrder = [...failures].sort((a, b) => a.at - b.at).map((f) => f.d);
+  return { ...loaded, diagnostics: [...inPathOrder, ...readDiagnostics], files, relativePaths };
+}
+
+/** A Sigma filter or correlation (a top-level `filter:` or `correlation:`; any flow or explicit-key document, to be safe) names rules of other files. */
+const NAMES_OTHER_RULES = /^(?:["']?(?:filter|correlation)["']?\s*:|\s*[{[?]|---[ \t]*[{[?!&])/m;
+
+function mayNameOtherFiles(f: InputFile, from: string | undefined, maxBytes: number): boolean {
+  const input = readInputText(f, maxBytes);
+  if (!input.ok) return false;
+  const format = from ?? detectFormat(f.path, input.text);
+  return format === "sigma" && NAMES_OTHER_RULES.test(input.text);
 }

@@ -40,33 +40,47 @@ export function unknownPlaceholder(template: string): string | undefined {
 }
 
 export function nameOutputs(files: readonly NamedFile[], template: string): { files: TextFile[]; collisions: Diagnostic[] } {
+  const namer = new OutputNamer(template);
   const out: TextFile[] = [];
-  const collisions: Diagnostic[] = [];
-  const taken = new Map<string, NamedFile>();
   for (const f of files) {
-    const path = f.rule ? expand(template, f) : `${f.target}/${f.path}`;
+    const named = namer.name(f);
+    if (named) out.push(named);
+  }
+  return { files: out, collisions: namer.collisions };
+}
+
+/** `nameOutputs` a file at a time, in the run's order: a later file never takes an earlier one's name. */
+export class OutputNamer {
+  readonly collisions: Diagnostic[] = [];
+  private readonly taken = new Map<string, NamedFile>();
+
+  constructor(private readonly template: string) {}
+
+  /** The file under its name, or undefined when it cannot have one (a collision, recorded). */
+  name(f: NamedFile): TextFile | undefined {
+    const path = f.rule ? expand(this.template, f) : `${f.target}/${f.path}`;
     const problem = f.rule ? nameProblem(path) : undefined;
     if (problem !== undefined) {
-      collisions.push(invalidName(f.rule!, path, problem));
-      continue;
+      this.collisions.push(invalidName(f.rule!, path, problem));
+      return undefined;
     }
     const key = foldName(path);
-    const first = taken.get(key);
+    const first = this.taken.get(key);
     if (first) {
       const who = (x: NamedFile) => (x.rule ? `rule ${x.rule.id} (${x.rule.file})` : `the ${x.target} bundle`);
-      collisions.push({
+      this.collisions.push({
         severity: "error",
         code: "output/name-collision",
         message: `${path}: ${who(f)} and ${who(first)} would both be written here`,
         ...(f.rule ? { file: f.rule.file, line: f.rule.line, col: 1, ruleId: f.rule.id } : {}),
         hint: "add {slug} or {id} to --naming",
       });
-      continue;
+      return undefined;
     }
-    taken.set(key, f);
-    out.push({ path, content: f.content, ...(f.rule ? { source: f.rule.file } : {}) });
+    // Only what the messages above name is kept of an earlier file, not its content.
+    this.taken.set(key, { target: f.target, path: f.path, content: "", ...(f.rule ? { rule: f.rule } : {}) });
+    return { path, content: f.content, ...(f.rule ? { source: f.rule.file } : {}) };
   }
-  return { files: out, collisions };
 }
 
 /**

@@ -6,7 +6,8 @@
 import { lstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { OutputFolder } from "../pipeline/output-folder.js";
-import { MANIFEST_NAME, planOwnership, readManifest, renderManifest, type OwnershipPlan, type RunInputs } from "../pipeline/output-manifest.js";
+import { MANIFEST_NAME, planOwnership, readManifest, renderManifest, type Manifest, type OwnershipPlan, type RunInputs } from "../pipeline/output-manifest.js";
+import type { BundleOutputs } from "./partial-bundles.js";
 import { printablePath } from "../pipeline/output-errors.js";
 import type { FileToWrite } from "../pipeline/write-output.js";
 import type { Io } from "./io.js";
@@ -28,10 +29,15 @@ export interface OwnershipRequest {
 export interface Ownership extends OwnershipPlan {
   /** The manifest as it will be written. */
   readonly file: { readonly path: string; readonly content: string };
+  /** Files that take the place of the run's own of the same path: bundles that keep the other rules (partial-bundles.ts). */
+  readonly replacing: readonly FileToWrite[];
 }
 
+/** The bundles the run leaves, from the manifest now in the folder and the plan (partial-bundles.ts). */
+export type BundlesHook = (folder: OutputFolder, old: Manifest | undefined, plan: OwnershipPlan) => BundleOutputs;
+
 /** The manifest after this run and the stale-file rule, from the manifest now in `folder`. */
-export function ownershipIn(folder: OutputFolder, io: Io, req: OwnershipRequest): Ownership {
+export function ownershipIn(folder: OutputFolder, io: Io, req: OwnershipRequest, bundles?: BundlesHook): Ownership {
   const read = readManifest(folder);
   if (read.kind === "invalid") {
     io.err(`rulecast: ${printablePath(folder.abs(MANIFEST_NAME))}: ${read.why}; read as absent (no file is removed as stale) and written anew\n`);
@@ -39,7 +45,9 @@ export function ownershipIn(folder: OutputFolder, io: Io, req: OwnershipRequest)
   const plan = planOwnership(folder.root, io.cwd, read.kind === "ok" ? read.manifest : undefined, req.written, runInputs(io.cwd, req.paths, req.files), req.clean, (rel) =>
     req.managedDirs.length === 0 ? true : req.managedDirs.some((d) => rel.startsWith(`${d}/`)),
   );
-  return { ...plan, file: { path: MANIFEST_NAME, content: renderManifest(plan.manifest) } };
+  const kept = bundles?.(folder, read.kind === "ok" ? read.manifest : undefined, plan) ?? { files: [], pieces: new Map() };
+  const manifest = { ...plan.manifest, bundles: [...plan.manifest.bundles, ...kept.files.map((f) => f.path)], pieces: kept.pieces };
+  return { ...plan, manifest, replacing: kept.files, file: { path: MANIFEST_NAME, content: renderManifest(manifest) } };
 }
 
 function runInputs(cwd: string, paths: readonly string[], files: Iterable<string>): RunInputs {

@@ -5,7 +5,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Rule } from "../ir/rule.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { writeOutput } from "../pipeline/write-output.js";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "../reports/render-report.js";
@@ -28,11 +27,18 @@ export function parseReportFlag(value: readonly string[] | undefined): ReportReq
   return { format: format as ReportFormat, file };
 }
 
+/** What a report says of each rule read. */
+export interface ReportedRule {
+  readonly id: string;
+  readonly name: string;
+  readonly source: { readonly file: string; readonly line: number };
+}
+
 export function writeReport(
   io: Io,
   request: ReportRequest | undefined,
   command: string,
-  rules: readonly Rule[],
+  rules: readonly ReportedRule[],
   diagnostics: readonly Diagnostic[],
   failOn: "warning" | "error",
   summary: Readonly<Record<string, number>>,

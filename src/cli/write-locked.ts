@@ -19,6 +19,11 @@ export function writeLocked(io: Io, outDir: string, files: readonly FileToWrite[
   }
 }
 
+/** Takes the lock on `outDir` as `writeLocked` does (waiting, saying so); returns its release. */
+export function lockFor(io: Io, outDir: string): () => () => void {
+  return () => lockOutput(outDir, { waitMs: lockWaitMs(io), onWait: (what) => io.err(`rulecast: ${what}\n`) });
+}
+
 function lockWaitMs(io: Io): number {
   const raw = io.env["RULECAST_LOCK_WAIT"]?.trim();
   if (raw === undefined || raw === "") return DEFAULT_LOCK_WAIT_S * 1000;

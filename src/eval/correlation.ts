@@ -20,7 +20,7 @@
  * holds the window is reported and the group restarts after it, so matches do not overlap.
  */
 import type { CorrelationMeasure, NodeOf } from "../ir/query.js";
-import { compileQuery } from "./evaluate.js";
+import { compileQuery, type EvalOptions } from "./evaluate.js";
 import { fieldValues, stringForm } from "./field-values.js";
 import { durationMs, type StreamEvent } from "./stream-events.js";
 import type { StreamMatch, StreamResult } from "./stream-result.js";
@@ -30,10 +30,10 @@ interface Hit {
   readonly rules: readonly number[];
 }
 
-export function runCorrelation(q: NodeOf<"correlation">, events: readonly StreamEvent[]): StreamResult {
+export function runCorrelation(q: NodeOf<"correlation">, events: readonly StreamEvent[], opts: EvalOptions = {}): StreamResult {
   const tests: ((e: unknown) => boolean)[] = [];
   for (const r of q.rules) {
-    const c = compileQuery(r.query);
+    const c = compileQuery(r.query, opts);
     if (!c.ok) return { ok: false, reason: `correlation rule "${r.name}": ${c.reason}` };
     tests.push(c.test);
   }
@@ -45,7 +45,7 @@ export function runCorrelation(q: NodeOf<"correlation">, events: readonly Stream
   for (const m of q.extraMeasures ?? []) {
     if (q.type === "temporal_ordered") return { ok: false, reason: "a temporal_ordered correlation has no extra measures" };
     if (m.condition.length === 0 || (m.type !== "event_count" && !m.valueField)) return { ok: false, reason: `an extra ${m.type} measure needs a condition and a field` };
-    const f = m.filter ? compileQuery(m.filter) : undefined;
+    const f = m.filter ? compileQuery(m.filter, opts) : undefined;
     if (f && !f.ok) return { ok: false, reason: `an extra measure's filter: ${f.reason}` };
     extra.push({ m, ...(f?.ok ? { test: f.test } : {}) });
   }

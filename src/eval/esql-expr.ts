@@ -26,6 +26,8 @@ import { compileParts } from "./string-pattern.js";
 
 export interface Row {
   readonly event: unknown;
+  /** The event is read as indexed with the ECS mapping (esql-values.ts fieldValue). */
+  readonly ecsMapped?: boolean;
   /** Columns made by EVAL, RENAME, MV_EXPAND and STATS; they hide the event's fields of that name. */
   readonly cols: ReadonlyMap<string, EsqlValue>;
   /** After KEEP/DROP: which names still exist. */
@@ -38,7 +40,7 @@ export function column(row: Row, name: string): EsqlValue {
   if (row.visible && !row.visible(name)) return refuse(`unknown column \`${name}\` (dropped)`);
   if (row.cols.has(name)) return row.cols.get(name) ?? null;
   if (row.onlyCols) return refuse(`unknown column \`${name}\` after STATS`);
-  return fieldValue(row.event, name);
+  return fieldValue(row.event, name, row.ecsMapped);
 }
 
 export function literal(v: EsqlLiteral): EsqlValue {

@@ -30,9 +30,17 @@ interface RowAt extends Row {
 }
 
 /** All rows the query returns over `events` (output columns only where EVAL/STATS made them). */
-export function runEsql(q: EsqlQuery, events: readonly Record<string, unknown>[]): EsqlRunResult {
+export interface EsqlOptions {
+  /**
+   * Read events as an index with the ECS mapping holds them (numbers in numeric fields, booleans
+   * in boolean fields: elastic-typed.ts), not as a dynamic mapping would type their JSON.
+   */
+  readonly ecsMapped?: boolean;
+}
+
+export function runEsql(q: EsqlQuery, events: readonly Record<string, unknown>[], opts: EsqlOptions = {}): EsqlRunResult {
   try {
-    const rows = run(q, events);
+    const rows = run(q, events, opts.ecsMapped === true);
     return { ok: true, rows: rows.map((r) => r.cols), sources: rows.map((r) => r.source) };
   } catch (e) {
     if (e instanceof EsqlRefused) return { ok: false, reason: e.reason };
@@ -41,12 +49,12 @@ export function runEsql(q: EsqlQuery, events: readonly Record<string, unknown>[]
 }
 
 /** For a query that does not aggregate: whether it returns a row for this one event. */
-export function esqlMatches(q: EsqlQuery, event: Record<string, unknown>): { ok: true; matched: boolean } | { ok: false; reason: string } {
-  const r = runEsql(q, [event]);
+export function esqlMatches(q: EsqlQuery, event: Record<string, unknown>, opts: EsqlOptions = {}): { ok: true; matched: boolean } | { ok: false; reason: string } {
+  const r = runEsql(q, [event], opts);
   return r.ok ? { ok: true, matched: r.rows.length > 0 } : r;
 }
 
-function run(q: EsqlQuery, events: readonly Record<string, unknown>[]): RowAt[] {
+function run(q: EsqlQuery, events: readonly Record<string, unknown>[], ecsMapped: boolean): RowAt[] {
   const [from, ...rest] = q.commands;
   if (from?.t !== "from") return refuse("the query does not start with FROM");
   const meta = new Set(from.metadata.map((m) => m.name));
@@ -55,7 +63,7 @@ function run(q: EsqlQuery, events: readonly Record<string, unknown>[]): RowAt[] 
     if (meta.has("_id")) cols.set("_id", String(i));
     if (meta.has("_index")) cols.set("_index", "events");
     if (meta.has("_version")) cols.set("_version", 1);
-    return { event, cols, source: i };
+    return { event, cols, source: i, ...(ecsMapped ? { ecsMapped } : {}) };
   });
   for (const cmd of rest) rows = step(cmd, rows);
   return rows;

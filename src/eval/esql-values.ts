@@ -4,6 +4,7 @@
  * numbers long, other numbers double, booleans boolean; a JSON `null` inside an array is not kept,
  * and an empty array is NULL (docs "ES|QL multivalued fields"). Objects are not values.
  */
+import { indexed, mappedKind } from "./elastic-typed.js";
 import { fieldValues } from "./field-values.js";
 
 export type Scalar = string | number | boolean;
@@ -19,9 +20,16 @@ export function refuse(reason: string): never {
   throw new EsqlRefused(reason);
 }
 
-export function fieldValue(event: unknown, name: string): EsqlValue {
+/**
+ * A field's value in the row. With `ecsMapped`, a field ECS maps is read as an index with the ECS
+ * mapping holds it (elastic-typed.ts: "3" in a long field is 3, "true" in a boolean field true, a
+ * value the type cannot hold is absent), instead of by its JSON type.
+ */
+export function fieldValue(event: unknown, name: string, ecsMapped = false): EsqlValue {
   const out: Scalar[] = [];
-  for (const v of fieldValues(event, name)) {
+  const kind = ecsMapped ? mappedKind(name) : undefined;
+  for (const raw of fieldValues(event, name)) {
+    const v = kind === undefined ? raw : indexed(kind, raw);
     if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) out.push(v);
   }
   return fromList(out);

@@ -38,6 +38,9 @@
  *   (`evaluateStream`) and `opaque` cannot be evaluated: both give `{ok:false}` here.
  * - KQL: fields are assumed to be keyword fields (exact, case per the node flag, which KQL
  *   parsers set to case-sensitive); text-field analysis (tokenizing, stemming) is out of scope.
+ * - With `elastic: "eql" | "kql"` (EvalOptions), matches and ranges on ECS fields compare by the
+ *   field's mapped type as Elasticsearch does, and a literal of the wrong type is refused where
+ *   the language refuses it (elastic-typed.ts).
  */
 import { assertNever, type NodeOf, type Query, type Span } from "../ir/query.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
@@ -45,6 +48,7 @@ import { checkExpr, compareValues, evalExpr, truthy } from "./expr-eval.js";
 import { allLeaves, fieldValues, stringForm } from "./field-values.js";
 import { translateLucene, translatePcre } from "../query/regex/regex-dialects.js";
 import { compileParts, partsText } from "./string-pattern.js";
+import { typedMatch, typedRange, type ElasticLanguage, type TypedTest } from "./elastic-typed.js";
 
 export type EvalResult =
   | { readonly ok: true; readonly matched: boolean }
@@ -68,16 +72,27 @@ class Refused {
  * `evaluate(q, {"process.name": "cmd.exe"})` → `{ok: true, matched: true}` for
  * `{kind:"match", field:"process.name", value:{kind:"string", parts:[{kind:"text", value:"cmd.exe"}]}, caseSensitive:true}`.
  */
-export function evaluate(q: Query, event: Record<string, unknown>): EvalResult {
-  const c = compileQuery(q);
+export function evaluate(q: Query, event: Record<string, unknown>, opts: EvalOptions = {}): EvalResult {
+  const c = compileQuery(q, opts);
   if (!c.ok) return c;
   return { ok: true, matched: c.test(event) };
 }
 
+export interface EvalOptions {
+  /**
+   * Compare as Elasticsearch does in this language, by each field's mapped ECS type
+   * (elastic-typed.ts): `"3"` is 3 for a long field in KQL and a verification error in EQL.
+   * Without it values compare by their string forms, whatever the field.
+   */
+  readonly elastic?: ElasticLanguage;
+  /** The mapped type of a field; ECS's by default. */
+  readonly fieldType?: (field: string) => string | undefined;
+}
+
 /** Checks a boolean query (regexes, CIDR blocks, functions) and compiles it into a test. */
-export function compileQuery(q: Query): Compiled {
+export function compileQuery(q: Query, opts: EvalOptions = {}): Compiled {
   try {
-    return { ok: true, test: compile(q) };
+    return { ok: true, test: compile(q, opts) };
   } catch (e) {
     // `Refused` is raised only inside this module and always caught here.
     if (e instanceof Refused) return e.span ? { ok: false, reason: e.reason, span: e.span } : { ok: false, reason: e.reason };
@@ -89,18 +104,18 @@ function refuse(reason: string, node: { readonly span?: Span }): never {
   throw new Refused(reason, node.span);
 }
 
-function compile(q: Query): Test {
+function compile(q: Query, opts: EvalOptions): Test {
   switch (q.kind) {
     case "and": {
-      const cs = q.children.map(compile);
+      const cs = q.children.map((c) => compile(c, opts));
       return (e) => cs.every((c) => c(e));
     }
     case "or": {
-      const cs = q.children.map(compile);
+      const cs = q.children.map((c) => compile(c, opts));
       return (e) => cs.some((c) => c(e));
     }
     case "not": {
-      const c = compile(q.child);
+      const c = compile(q.child, opts);
       return (e) => !c(e);
     }
     case "all":
@@ -108,11 +123,11 @@ function compile(q: Query): Test {
     case "none":
       return () => false;
     case "match":
-      return compileMatch(q);
+      return typed(q, opts.elastic && typedMatch(q, opts.elastic, opts.fieldType)) ?? compileMatch(q);
     case "exists":
       return (e) => fieldValues(e, q.field).some((v) => v !== null);
     case "range":
-      return compileRange(q);
+      return typed(q, opts.elastic && typedRange(q, opts.elastic, opts.fieldType)) ?? compileRange(q);
     case "regex": {
       const flags = { caseSensitive: q.caseSensitive, multiline: q.multiline, dotAll: q.dotAll };
       const r = q.dialect === "pcre" ? translatePcre(q.pattern, flags) : translateLucene(q.pattern, flags);
@@ -154,7 +169,7 @@ function compile(q: Query): Test {
       return (e) => truthy(evalExpr(q.expr, e));
     }
     case "nested": {
-      const inner = compile(q.query);
+      const inner = compile(q.query, opts);
       return (e) => fieldValues(e, q.path).some((el) => {
         if (el === null || typeof el !== "object") return false;
         return inner({ ...(el as Record<string, unknown>), [q.path]: el });
@@ -171,6 +186,13 @@ function compile(q: Query): Test {
     default:
       return assertNever(q);
   }
+}
+
+/** The typed test, a refusal, or undefined where the field is compared untyped. */
+function typed(q: Query, t: TypedTest | "" | undefined): Test | undefined {
+  if (!t) return undefined;
+  if ("refused" in t) refuse(t.refused, q);
+  return t.test;
 }
 
 function compileMatch(q: NodeOf<"match">): Test {

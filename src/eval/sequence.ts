@@ -16,7 +16,7 @@
  * one step); the first complete set per key is the sample (ES `max_samples_per_key` = 1).
  */
 import type { NodeOf, SequenceStep } from "../ir/query.js";
-import { compileQuery } from "./evaluate.js";
+import { compileQuery, type EvalOptions } from "./evaluate.js";
 import { durationMs, joinKey, keyParts, type StreamEvent } from "./stream-events.js";
 import type { StreamMatch, StreamResult } from "./stream-result.js";
 
@@ -27,8 +27,8 @@ interface Step {
 
 type Built = { ok: true; step: Step } | { ok: false; reason: string };
 
-function build(seqBy: readonly string[], s: SequenceStep, what: string): Built {
-  const c = compileQuery(s.query);
+function build(seqBy: readonly string[], s: SequenceStep, what: string, opts: EvalOptions): Built {
+  const c = compileQuery(s.query, opts);
   if (!c.ok) return { ok: false, reason: `${what}: ${c.reason}` };
   return { ok: true, step: { test: c.test, by: [...seqBy, ...s.by] } };
 }
@@ -38,12 +38,12 @@ interface Partial {
   readonly start: number;
 }
 
-export function runSequence(q: NodeOf<"sequence">, events: readonly StreamEvent[]): StreamResult {
+export function runSequence(q: NodeOf<"sequence">, events: readonly StreamEvent[], opts: EvalOptions = {}): StreamResult {
   const positive: Step[] = [];
   // missing[k]: missing steps just before positive step k (k = positive.length: trailing).
   const missing: Step[][] = [[]];
   for (const [i, s] of q.steps.entries()) {
-    const b = build(q.by, s, `sequence step ${i + 1}`);
+    const b = build(q.by, s, `sequence step ${i + 1}`, opts);
     if (!b.ok) return b;
     if (s.missing) {
       missing[positive.length]!.push(b.step);
@@ -61,7 +61,7 @@ export function runSequence(q: NodeOf<"sequence">, events: readonly StreamEvent[
   const all = [...positive, ...missing.flat()];
   let until: Step | undefined;
   if (q.until) {
-    const b = build(q.by, q.until, "sequence until");
+    const b = build(q.by, q.until, "sequence until", opts);
     if (!b.ok) return b;
     until = b.step;
     all.push(until);
@@ -119,11 +119,11 @@ export function runSequence(q: NodeOf<"sequence">, events: readonly StreamEvent[
   return { ok: true, matches };
 }
 
-export function runSample(q: NodeOf<"sample">, events: readonly StreamEvent[]): StreamResult {
+export function runSample(q: NodeOf<"sample">, events: readonly StreamEvent[], opts: EvalOptions = {}): StreamResult {
   const steps: Step[] = [];
   for (const [i, s] of q.steps.entries()) {
     if (s.missing || (s.runs ?? 1) !== 1) return { ok: false, reason: `sample step ${i + 1}: missing events and runs are sequence-only` };
-    const b = build(q.by, s, `sample step ${i + 1}`);
+    const b = build(q.by, s, `sample step ${i + 1}`, opts);
     if (!b.ok) return b;
     steps.push(b.step);
   }

@@ -12,12 +12,12 @@
  */
 import { assertNever, type Query } from "../ir/query.js";
 import { runCorrelation } from "./correlation.js";
-import { compileQuery } from "./evaluate.js";
+import { compileQuery, type EvalOptions } from "./evaluate.js";
 import { runSample, runSequence } from "./sequence.js";
 import { orderEvents, type StreamEvent } from "./stream-events.js";
 import type { StreamResult } from "./stream-result.js";
 
-export interface StreamOptions {
+export interface StreamOptions extends EvalOptions {
   readonly timestampField?: string;
 }
 
@@ -25,7 +25,7 @@ export interface StreamOptions {
 export function evaluateStream(q: Query, events: readonly Record<string, unknown>[], opts: StreamOptions = {}): StreamResult {
   const ordered = orderEvents(events, opts.timestampField ?? "@timestamp", needsTime(q));
   if (!ordered.ok) return ordered;
-  return run(q, ordered.events);
+  return run(q, ordered.events, opts);
 }
 
 function needsTime(q: Query): boolean {
@@ -35,19 +35,19 @@ function needsTime(q: Query): boolean {
   return false;
 }
 
-function run(q: Query, events: readonly StreamEvent[]): StreamResult {
+function run(q: Query, events: readonly StreamEvent[], opts: EvalOptions): StreamResult {
   switch (q.kind) {
     case "sequence":
-      return runSequence(q, events);
+      return runSequence(q, events, opts);
     case "sample":
-      return runSample(q, events);
+      return runSample(q, events, opts);
     case "correlation":
-      return runCorrelation(q, events);
+      return runCorrelation(q, events, opts);
     case "newTerms":
       // Its alerts depend on each run's window and the history before it, which a stream has no runs for.
       return { ok: false, reason: "a new-terms query compares each run's window with the history before it; the stream evaluator has no runs" };
     case "pipe": {
-      const inner = run(q.input, events);
+      const inner = run(q.input, events, opts);
       if (!inner.ok) return inner;
       let ms = inner.matches;
       for (const p of q.pipes) ms = p.name === "head" ? ms.slice(0, Math.max(0, p.count)) : ms.slice(Math.max(0, ms.length - p.count));
@@ -69,7 +69,7 @@ function run(q: Query, events: readonly StreamEvent[]): StreamResult {
     case "predicate":
     case "nested":
     case "opaque": {
-      const c = compileQuery(q);
+      const c = compileQuery(q, opts);
       if (!c.ok) return { ok: false, reason: c.reason };
       return { ok: true, matches: events.filter((e) => c.test(e.event)).map((e) => ({ events: [e.index] })) };
     }

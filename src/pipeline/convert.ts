@@ -11,6 +11,7 @@ import { TemplateError } from "../render/templates.js";
 import type { BundlePiece, RenderContext, RenderedFile, TargetResult, TargetSpec } from "../targets/target.js";
 import { logsourceFieldConflicts } from "./logsource-fields.js";
 import { runRewrites } from "./rewrites.js";
+import { dedupeDiagnostics, ResultAssembler, withTarget } from "./assemble-results.js";
 
 export interface ConvertContext extends RenderContext {
   /** The targets a conversion may name (a registry's `targets`). */
@@ -139,120 +140,32 @@ function renderWith<R>(rule: Rule, ctx: ConvertContext, render: (rule: Rule, ctx
 }
 
 /**
- * Everything that needs all rules at once: duplicate ids (Kibana refuses an import with two rules
- * of one rule_id), names a bundle holds once (savedsearches.conf stanzas), the bundles, and output
- * names that would collide.
+ * Every rule's result taken in order (assemble-results.ts), then the bundles from the pieces of
+ * the rules kept.
  */
 export function assembleResults(results: readonly RuleResult[], targets: readonly string[], ctx: ConvertContext): ConvertResult {
+  const assembler = new ResultAssembler(targets);
   const files: OutputFile[] = [];
   const outcomes: RuleOutcome[] = [];
   const diagnostics: Diagnostic[] = [];
   const pieces = new Map<string, BundlePiece[]>(targets.map((t) => [t, []]));
-  const seenIds = new Map<string, RuleRef>();
-  const seenNames = new Map<string, RuleRef>();
-  const nameKey = (t: string, name: string) => `${t}\n${name}`;
   for (const r of results) {
-    const ref = r.outcome.rule;
-    const dup = seenIds.get(ref.id);
-    if (dup && !r.outcome.skipped) {
-      diagnostics.push({
-        severity: "error",
-        code: "rule/duplicate-id",
-        message: `rule id ${ref.id} is also used by ${dup.source.file}`,
-        file: ref.source.file,
-        line: ref.source.line,
-        col: 1,
-        ruleId: ref.id,
-        hint: "every rule needs its own id: Kibana refuses an import with two rules of one rule_id",
-      });
-      outcomes.push({ rule: ref, converted: [], failed: [...targets], skippedFor: [], skipped: false });
-      continue;
-    }
-    if (!r.outcome.skipped) seenIds.set(ref.id, ref);
-    const taken = new Set<string>();
-    for (const t of targets) {
-      for (const p of r.pieces[t] ?? []) {
-        const first = p.name === undefined ? undefined : seenNames.get(nameKey(t, p.name));
-        if (!first) continue;
-        taken.add(t);
-        diagnostics.push({
-          severity: "error",
-          code: "output/name-collision",
-          message: `${t}: ${first.source.file}:${(first.source.keys?.name ?? first.source).line} already has the ${t} name ${JSON.stringify(p.name)}; two of them would be merged into one, losing a rule`,
-          file: ref.source.file,
-          // At the rule's name (`title:`, `name:`), which the hint asks to change.
-          ...(ref.source.keys?.name ?? { line: ref.source.line, col: 1 }),
-          ruleId: ref.id,
-          hint: "give one of the rules another title",
-        });
-      }
-    }
-    outcomes.push(taken.size === 0 ? r.outcome : failedFor(r.outcome, taken));
-    files.push(...r.files.filter((f) => !taken.has(f.target)));
-    diagnostics.push(...r.diagnostics);
-    for (const t of targets) {
-      if (taken.has(t)) continue;
-      for (const p of r.pieces[t] ?? []) {
-        pieces.get(t)!.push(p);
-        if (p.name !== undefined) seenNames.set(nameKey(t, p.name), ref);
-      }
-    }
+    const kept = assembler.add(r);
+    outcomes.push(kept.outcome);
+    files.push(...kept.files);
+    diagnostics.push(...kept.diagnostics);
+    for (const [t, ps] of kept.pieces) pieces.get(t)!.push(...ps);
   }
   // A bundle from a user's template that does not read back throws TemplateError: the template
   // is wrong for every rule, so the run stops (the CLI prints one line, exit 2).
   for (const name of targets) {
     const p = pieces.get(name)!;
-    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(withTarget(f, name));
+    if (p.length > 0) for (const f of targetNamed(ctx, name).renderBundle(p, ctx)) files.push(assembler.bundleFile(f, name));
   }
-  return { files: dedupePaths(files, diagnostics), outcomes, diagnostics: dedupeDiagnostics(diagnostics) };
-}
-
-/** The outcome with `targets` moved from converted to failed. */
-function failedFor(o: RuleOutcome, targets: ReadonlySet<string>): RuleOutcome {
-  return { ...o, converted: o.converted.filter((t) => !targets.has(t)), failed: [...o.failed, ...targets] };
-}
-
-/** The file tagged with its target and rule; a `document` made on first read (a getter) stays unmade until read. */
-function withTarget(f: RenderedFile, target: string, rule?: RuleRef): OutputFile {
-  const tags = { target, ...(rule ? { rule } : {}) };
-  const doc = Object.getOwnPropertyDescriptor(f, "document");
-  if (!doc?.get) return { ...f, ...tags };
-  const out = { path: f.path, content: f.content };
-  Object.defineProperty(out, "document", doc);
-  return Object.assign(out, tags);
+  return { files, outcomes, diagnostics: dedupeDiagnostics([...diagnostics, ...assembler.renames]) };
 }
 
 /** Diagnostics from a target say which target they are about. */
 function tagTarget(d: Diagnostic, target: string): Diagnostic {
   return d.code.startsWith("mapping/") || d.code.startsWith(`${target}/`) ? { ...d, message: `${target}: ${d.message}` } : d;
-}
-
-/** Two rules whose names slug alike must not overwrite each other: the second gets its id appended. */
-function dedupePaths(files: OutputFile[], diagnostics: Diagnostic[]): OutputFile[] {
-  const seen = new Set<string>();
-  return files.map((f) => {
-    const key = `${f.target}/${f.path}`.toLowerCase();
-    if (!seen.has(key)) {
-      seen.add(key);
-      return f;
-    }
-    const dot = f.path.lastIndexOf(".");
-    let n = 2;
-    let path = `${f.path.slice(0, dot)}_${n}${f.path.slice(dot)}`;
-    while (seen.has(`${f.target}/${path}`.toLowerCase())) path = `${f.path.slice(0, dot)}_${++n}${f.path.slice(dot)}`;
-    seen.add(`${f.target}/${path}`.toLowerCase());
-    diagnostics.push({ severity: "warning", code: "output/name-collision", message: `${f.target}/${f.path} was already written by another rule; this one is ${path}` });
-    return { ...f, path };
-  });
-}
-
-/** The same problem reported for several targets is shown once per target only. */
-function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}:${d.ruleId}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

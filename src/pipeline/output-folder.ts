@@ -16,7 +16,7 @@ import { NOT_A_FILE, OutputError, OutputLinkError, OutputReadError, OutputWriteE
 /** The file-system calls rulecast makes on its output; tests pass copies that fail as a full disk does. */
 export type OutputFs = Pick<
   typeof nodeFs,
-  "lstatSync" | "mkdirSync" | "openSync" | "fstatSync" | "readSync" | "writeSync" | "closeSync" | "renameSync" | "unlinkSync" | "readdirSync"
+  "lstatSync" | "mkdirSync" | "openSync" | "fstatSync" | "readSync" | "writeSync" | "closeSync" | "renameSync" | "unlinkSync" | "readdirSync" | "rmdirSync"
 >;
 
 export const NODE_FS: OutputFs = nodeFs;
@@ -44,11 +44,21 @@ export type Entry =
   /** A file stands where a folder on the way should be. */
   | { readonly kind: "blocked"; readonly at: string };
 
+/** A temporary file being written; `fd` is undefined once closed. */
+export interface TempFile {
+  readonly path: string;
+  fd: number | undefined;
+  /** Bytes appended so far. */
+  size: number;
+}
+
 export type ReadResult = { readonly kind: "bytes"; readonly bytes: Buffer } | { readonly kind: "too-large"; readonly size: number };
 
 export class OutputFolder {
   /** Folders below the root already seen to be real folders (not links). */
   private readonly folders = new Set<string>([""]);
+  /** Folders below the root made by `write` or `openTemp`, in the order made. */
+  private readonly created: string[] = [];
 
   constructor(
     readonly root: string,
@@ -139,6 +149,154 @@ export class OutputFolder {
     }
   }
 
+  /**
+   * `bytes` in a new temporary file beside `rel` (its folders made as `write` makes them), for
+   * `commitTemp` to rename over `rel` later; returns the temporary file's path.
+   */
+  writeTemp(rel: string, bytes: Uint8Array): string {
+    const t = this.openTemp(rel);
+    try {
+      this.appendTemp(t, rel, bytes);
+    } catch (e) {
+      this.discardTemp(t);
+      throw e;
+    }
+    this.closeTemp(t, rel);
+    return t.path;
+  }
+
+  /** A new temporary file beside `rel`, open for appending (`appendTemp`, then `closeTemp`). */
+  openTemp(rel: string): TempFile {
+    const abs = this.abs(rel);
+    const slash = rel.lastIndexOf("/");
+    const dir = slash === -1 ? "" : rel.slice(0, slash);
+    this.ensureFolder(dir, abs);
+    const tmp = join(this.abs(dir), TEMP_PREFIX + randomBytes(6).toString("hex"));
+    try {
+      return { path: tmp, fd: this.fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666), size: 0 };
+    } catch (e) {
+      this.quietly(() => this.fs.unlinkSync(tmp));
+      throw new OutputWriteError(abs, e);
+    }
+  }
+
+  /** Failures name `rel`, the file the temporary one stands for. */
+  appendTemp(t: TempFile, rel: string, bytes: Uint8Array): void {
+    try {
+      for (let n = 0; n < bytes.length; ) n += this.fs.writeSync(t.fd!, bytes, n, bytes.length - n);
+      t.size += bytes.length;
+    } catch (e) {
+      throw new OutputWriteError(this.abs(rel), e);
+    }
+  }
+
+  /**
+   * Whether the regular file at `rel` holds what the closed temporary file `t` holds, compared a
+   * block at a time (a bundle is never read whole); false when another kind of entry is there.
+   */
+  sameAsTemp(rel: string, t: TempFile): boolean {
+    const e = this.entry(rel);
+    if (e.kind !== "file" || e.size !== t.size) return false;
+    const abs = this.abs(rel);
+    const BLOCK = 1 << 16;
+    let a: number | undefined;
+    let b: number | undefined;
+    try {
+      a = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      if (!this.fs.fstatSync(a).isFile()) return false;
+      b = this.fs.openSync(t.path, O_RDONLY | O_NOFOLLOW);
+      const x = Buffer.alloc(BLOCK);
+      const y = Buffer.alloc(BLOCK);
+      for (;;) {
+        const n = readFull(this.fs, a, x);
+        const m = readFull(this.fs, b, y);
+        if (n !== m || !x.subarray(0, n).equals(y.subarray(0, m))) return false;
+        if (n < BLOCK) return true;
+      }
+    } catch (e) {
+      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
+      throw e instanceof OutputError ? e : this.failure(abs, e);
+    } finally {
+      if (a !== undefined) this.quietly(() => this.fs.closeSync(a!));
+      if (b !== undefined) this.quietly(() => this.fs.closeSync(b!));
+    }
+  }
+
+  closeTemp(t: TempFile, rel: string): void {
+    const fd = t.fd;
+    t.fd = undefined;
+    if (fd === undefined) return;
+    try {
+      this.fs.closeSync(fd);
+    } catch (e) {
+      throw new OutputWriteError(this.abs(rel), e);
+    }
+  }
+
+  /** Renames a closed temporary file over `rel`. */
+  commitTemp(tmp: string, rel: string): void {
+    try {
+      this.fs.renameSync(tmp, this.abs(rel));
+    } catch (e) {
+      this.quietly(() => this.fs.unlinkSync(tmp));
+      throw new OutputWriteError(this.abs(rel), e);
+    }
+  }
+
+  /** Closes and removes a temporary file; cleanup never hides the failure that caused it. */
+  discardTemp(t: TempFile | string): void {
+    if (typeof t !== "string" && t.fd !== undefined) {
+      const fd = t.fd;
+      t.fd = undefined;
+      this.quietly(() => this.fs.closeSync(fd));
+    }
+    const path = typeof t === "string" ? t : t.path;
+    this.quietly(() => this.fs.unlinkSync(path));
+  }
+
+  /** Folders this object made, deepest first, removed when empty (a run that writes nothing leaves none). */
+  removeCreatedFolders(): void {
+    for (const dir of [...this.created].reverse()) this.quietly(() => this.fs.rmdirSync(this.abs(dir)));
+    this.created.length = 0;
+  }
+
+  /** The regular file at `rel`, open for reading (never through a link), or undefined when none is there. */
+  openRead(rel: string): { readonly fd: number; readonly size: number } | undefined {
+    if (this.entry(rel).kind !== "file") return undefined;
+    const abs = this.abs(rel);
+    let fd: number;
+    try {
+      fd = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
+      throw this.failure(abs, e);
+    }
+    const st = this.fs.fstatSync(fd);
+    if (st.isFile()) return { fd, size: st.size };
+    this.quietly(() => this.fs.closeSync(fd));
+    return undefined;
+  }
+
+  /** Fills `buf` from `fd` at `position` as far as the file goes; the number of bytes read. */
+  readAt(fd: number, buf: Buffer, position: number, rel: string): number {
+    let n = 0;
+    try {
+      for (let got = -1; got !== 0 && n < buf.length; n += got) got = this.fs.readSync(fd, buf, n, buf.length - n, position + n);
+    } catch (e) {
+      throw this.failure(this.abs(rel), e);
+    }
+    return n;
+  }
+
+  closeRead(fd: number): void {
+    this.quietly(() => this.fs.closeSync(fd));
+  }
+
+  /** The root, when it is an empty folder (a run that made it and wrote nothing). */
+  removeEmptyRoot(): void {
+    this.quietly(() => this.fs.rmdirSync(this.root));
+  }
+
   remove(rel: string): void {
     const abs = this.abs(rel);
     try {
@@ -193,6 +351,7 @@ export class OutputFolder {
     if (st === undefined) {
       try {
         this.fs.mkdirSync(abs);
+        this.created.push(dir);
       } catch (e) {
         if ((e as { code?: string }).code !== "EEXIST") throw new OutputWriteError(file, e);
       }
@@ -230,4 +389,11 @@ export class OutputFolder {
       // the temporary file was never created, or its descriptor is already closed
     }
   }
+}
+
+/** Reads until `buf` is full or the file ends; the number of bytes read. */
+function readFull(fs: OutputFs, fd: number, buf: Buffer): number {
+  let n = 0;
+  for (let got = -1; got !== 0 && n < buf.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, null);
+  return n;
 }

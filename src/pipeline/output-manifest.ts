@@ -21,6 +21,12 @@ export interface Manifest {
   readonly sources: ReadonlyMap<string, readonly string[]>;
   /** Files made from many rules at once (rules.ndjson, savedsearches.conf, the Splunk app). */
   readonly bundles: readonly string[];
+  /**
+   * Target → piece key (a stanza name, a rule_id) → the source that wrote that piece of the target's
+   * bundle, so a run over some of the rules keeps the others' pieces (bundle-merge.ts). Keys are
+   * compared, never opened.
+   */
+  readonly pieces?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export type ManifestRead = { readonly kind: "missing" } | { readonly kind: "ok"; readonly manifest: Manifest } | { readonly kind: "invalid"; readonly why: string };
@@ -52,7 +58,20 @@ export function parseManifest(text: string): ManifestRead {
     const files = outs.filter(isCleanRelative);
     if (key !== "" && !key.includes("\0") && files.length > 0) sources.set(key, files);
   }
-  return { kind: "ok", manifest: { sources, bundles: o.bundles.filter(isCleanRelative) } };
+  const pieces = new Map<string, Map<string, string>>();
+  const rawPieces = (o as { pieces?: unknown }).pieces;
+  if (rawPieces !== undefined && !isPlainObject(rawPieces)) return { kind: "invalid", why: "pieces is not an object" };
+  for (const [target, owners] of Object.entries(rawPieces ?? {})) {
+    if (!isPlainObject(owners)) return { kind: "invalid", why: "a target's pieces are not an object" };
+    const m = new Map<string, string>();
+    for (const [key, source] of Object.entries(owners)) if (typeof source === "string" && source !== "") m.set(key, source);
+    pieces.set(target, m);
+  }
+  return { kind: "ok", manifest: { sources, bundles: o.bundles.filter(isCleanRelative), pieces } };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Stable text: keys and lists sorted, two-space indent, LF, trailing newline. */
@@ -62,7 +81,16 @@ export function renderManifest(m: Manifest): string {
     const files = [...new Set(m.sources.get(key))].sort(byCodePoint);
     if (files.length > 0) sources[key] = files;
   }
-  return JSON.stringify({ version: VERSION, sources, bundles: [...new Set(m.bundles)].sort(byCodePoint) }, null, 2) + "\n";
+  const pieces: Record<string, Record<string, string>> = {};
+  for (const target of [...(m.pieces?.keys() ?? [])].sort(byCodePoint)) {
+    const owners = m.pieces!.get(target)!;
+    if (owners.size === 0) continue;
+    const sorted: Record<string, string> = {};
+    for (const key of [...owners.keys()].sort(byCodePoint)) sorted[key] = owners.get(key)!;
+    pieces[target] = sorted;
+  }
+  const body = { version: VERSION, sources, bundles: [...new Set(m.bundles)].sort(byCodePoint), ...(Object.keys(pieces).length > 0 ? { pieces } : {}) };
+  return JSON.stringify(body, null, 2) + "\n";
 }
 
 /** `a/b.yml`: no absolute path, no `.` or `..` or empty part, no backslash or NUL. */
@@ -88,6 +116,12 @@ export interface WrittenFile {
 
 export interface OwnershipPlan {
   readonly manifest: Manifest;
+  /** Whether a source (as the manifest keys it) is this run's: read now, or gone from a folder it walked. */
+  readonly covered: (key: string) => boolean;
+  /** The old manifest's sources are all this run's: what it writes is the whole output. */
+  readonly full: boolean;
+  /** The key the manifest gives a source as the run names it. */
+  readonly keyOf: (source: string) => string;
   /** May a file found in a target folder, which this run does not write, be removed? */
   readonly removable: (rel: string) => boolean;
 }
@@ -146,6 +180,9 @@ export function planOwnership(
   const keptBundles = (old?.bundles ?? []).filter((b) => !bundles.has(b) && !(clean && full && inScope(b)));
   return {
     manifest: { sources, bundles: [...bundles, ...keptBundles] },
+    covered,
+    full,
+    keyOf,
     removable: (rel) => {
       if (!clean || writtenNow.has(rel) || !inScope(rel)) return false;
       const by = owners.get(rel);

@@ -42,7 +42,8 @@ export interface WriteOptions {
   readonly removeLeftovers?: boolean;
   /**
    * Which files the run owns (output-manifest.ts), decided under the caller's lock from what the
-   * folder holds: extra files to write last (the manifest) and which stale files may be removed.
+   * folder holds: extra files to write last (the manifest, bundles that keep other runs' rules), each
+   * in place of a file of the same path in `files`, and which stale files may be removed.
    * Without it every file in `managedDirs` not written now is stale.
    */
   readonly ownership?: (folder: OutputFolder) => { readonly files: readonly FileToWrite[]; readonly removable: (rel: string) => boolean };
@@ -64,7 +65,8 @@ export function writeOutput(outDir: string, files: readonly FileToWrite[], optio
   folder.ensureRoot();
 
   const owned = options.ownership?.(folder);
-  const plan = [...files, ...(owned?.files ?? [])].map((f) => {
+  const replaced = new Set(owned?.files.map((f) => f.path));
+  const plan = [...files.filter((f) => !replaced.has(f.path)), ...(owned?.files ?? [])].map((f) => {
     const abs = safeOutputPath(folder.root, f.path);
     if (!abs) throw new OutputWriteError(`${folder.root}${sep}${f.path}`, "not a file name inside the output folder");
     const rel = relative(folder.root, abs).split(sep).join("/");

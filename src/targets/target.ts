@@ -81,6 +81,15 @@ export interface BundlePiece {
   readonly document?: unknown;
 }
 
+/** One bundle file written piece by piece (TargetSpec.streamBundle); it exists once a piece is in it. */
+export interface BundleFileStream {
+  readonly path: string;
+  /** Its text before the first piece. */
+  readonly head: string;
+  /** What the piece adds, in order; empty when the piece adds nothing (a macro already written). */
+  piece(p: BundlePiece): string;
+}
+
 export interface TargetResult {
   /** Empty when the rule was refused; diagnostics then hold at least one error. */
   readonly files: readonly RenderedFile[];
@@ -88,6 +97,9 @@ export interface TargetResult {
   readonly bundle: readonly BundlePiece[];
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** The text of a file in the target's folder (`/`-separated, relative to it); undefined when there is none. */
+export type BundleReader = (path: string) => string | undefined;
 
 /** Files beside the target's folder, made from its output (the Splunk app). Paths are under `--out`. */
 export type PackageResult =
@@ -143,6 +155,21 @@ export interface TargetSpec<Name extends string = string> {
    * result does not read back as the pieces it was made from (a user's template can do that).
    */
   renderBundle(pieces: readonly BundlePiece[], ctx: RenderContext): readonly RenderedFile[];
+  /**
+   * The same bundle files as `renderBundle`, appended one piece at a time, so a run holds no piece
+   * once it is written (a test holds the two equal). Undefined when the bundle needs every piece
+   * at once: a user's template, which is read back whole.
+   */
+  streamBundle?(ctx: RenderContext): readonly BundleFileStream[] | undefined;
+  /**
+   * The pieces of the bundle this target wrote earlier, read back from its folder, for a run that
+   * converts only some of the rules and must keep the others' pieces (cli/partial-bundles.ts). The
+   * bundle is untrusted data: each piece is re-validated alone, so none can spill into another;
+   * anything that is not the built-in layout is an error, never a guess.
+   */
+  readBundle?(read: BundleReader, ctx: RenderContext): readonly BundlePiece[] | { readonly error: string };
+  /** What identifies a piece within its bundle (a stanza name, a rule_id): the key `readBundle`'s pieces share with new ones. */
+  pieceKey?(piece: BundlePiece): string | undefined;
   /** Files made from the target's whole output, when its options ask for them. */
   package?(files: readonly RenderedFile[], ctx: RenderContext): PackageResult | undefined;
 }

@@ -26,7 +26,7 @@ import { printLucene } from "../../query/lucene/lucene-printer.js";
 import { printEsql } from "../../query/esql/esql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
+import { templateView, type BundlePiece, type BundleReader, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
 /**
@@ -67,6 +67,10 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   examples: [["cat rule.yaml | rulecast convert - --to elastic", "convert one rule from stdin to stdout"]],
   renderRule: renderElasticRule,
   renderBundle: renderNdjson,
+  streamBundle: (ctx) =>
+    ctx.templates.isOverridden(BUNDLE_TEMPLATE) ? undefined : [{ path: "rules.ndjson", head: "", piece: (p) => `${p.text}\n` }],
+  readBundle: readNdjson,
+  pieceKey: (piece) => ruleIdOf(piece.text),
 };
 
 const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
@@ -76,7 +80,7 @@ const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
  * writes exactly that; a user's must read back as one JSON object per line, each the rule's, in order.
  */
 function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
-  const content = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
+  const content = renderNdjsonText(pieces, ctx);
   if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) {
     const fail = (reason: string) => new TemplateError(ctx.templates.source(BUNDLE_TEMPLATE), undefined, reason);
     const lines = content.split("\n").map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim() !== "");
@@ -88,6 +92,41 @@ function renderNdjson(pieces: readonly BundlePiece[], ctx: RenderContext) {
     });
   }
   return [{ path: "rules.ndjson", content }];
+}
+
+function renderNdjsonText(pieces: readonly BundlePiece[], ctx: RenderContext): string {
+  return ctx.templates.render(BUNDLE_TEMPLATE, templateView({ lines: pieces.map((p) => p.text) }, undefined, "elastic", ctx));
+}
+
+/**
+ * The lines of the rules.ndjson written earlier, for a run that converts some of the rules
+ * (TargetSpec.readBundle): only the built-in layout, each line one JSON object written exactly as
+ * rulecast writes it (so it is one line and one rule), with a rule_id no other line has.
+ */
+function readNdjson(read: BundleReader, ctx: RenderContext): BundlePiece[] | { error: string } {
+  const text = read("rules.ndjson");
+  if (text === undefined || text === "") return [];
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) return { error: `written with your own ${BUNDLE_TEMPLATE}, whose layout rulecast cannot read back` };
+  if (!text.endsWith("\n")) return { error: "the last line does not end in a newline" };
+  const pieces: BundlePiece[] = [];
+  const ids = new Set<string>();
+  for (const [i, line] of text.slice(0, -1).split("\n").entries()) {
+    const read = jsonObject(line);
+    if (typeof read === "string") return { error: `line ${i + 1} is not a rule: ${read}` };
+    if (JSON.stringify(read) !== line) return { error: `line ${i + 1} is not written as rulecast writes a rule` };
+    const id = ruleIdOf(line);
+    if (id === undefined) return { error: `line ${i + 1} has no rule_id` };
+    if (ids.has(id)) return { error: `line ${i + 1} repeats rule_id ${id}` };
+    ids.add(id);
+    pieces.push({ text: line });
+  }
+  return pieces;
+}
+
+function ruleIdOf(line: string): string | undefined {
+  const read = jsonObject(line);
+  const id = typeof read === "object" ? (read as { rule_id?: unknown }).rule_id : undefined;
+  return typeof id === "string" && id !== "" ? id : undefined;
 }
 
 /** `text` read as one JSON object, or why it is not one. */

@@ -21,14 +21,15 @@ import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.
 import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
 import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
-import { templateView, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { templateView, type BundleFileStream, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
 import { appNameProblem, splunkAppFiles } from "./splunk-app.js";
 import { cimSearch } from "./splunk-cim.js";
 import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataSource, selectEvents, sayLogsource, type DataSource, type DataSourceEntry, type SelectProblem } from "./splunk-data-sources.js";
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
 import { splunkSchedule, windowJoins } from "./splunk-schedule.js";
-import { renderSavedSearches, renderStanza } from "./splunk-stanza.js";
+import { readSavedSearches, renderSavedSearches, renderStanza, savedSearchesStream } from "./splunk-stanza.js";
+import { confStanza } from "../../render/escape.js";
 import { tgz } from "./tar-writer.js";
 
 const MAPPING = "sigma-splunk";
@@ -139,13 +140,38 @@ export const splunkTarget: TargetSpec<"splunk"> = {
   ],
   renderRule: renderSplunkRule,
   renderBundle: (pieces, ctx) => [...renderSavedSearches(pieces, ctx), macrosFile(filterMacros(pieces.map((p) => p.text)), ctx)],
+  streamBundle: (ctx) => {
+    const conf = savedSearchesStream(ctx);
+    const macros = macrosStream(ctx);
+    return conf && macros ? [conf, macros] : undefined;
+  },
+  readBundle: readSavedSearches,
+  pieceKey: (piece) => piece.name,
   package: packageApp,
 };
 
+const MACROS_TEMPLATE = "splunk/macros.conf.hbs";
+
 /** macros.conf: one `search *` macro per detection; `document` is what it must read back as. */
 function macrosFile(macros: readonly string[], ctx: RenderContext): RenderedFile {
-  const content = ctx.templates.render("splunk/macros.conf.hbs", templateView({ macros }, undefined, "splunk", ctx));
+  const content = ctx.templates.render(MACROS_TEMPLATE, templateView({ macros }, undefined, "splunk", ctx));
   return { path: "macros.conf", content, document: macros.map((name) => ({ name, keys: { definition: "search *" } })) };
+}
+
+/** macros.conf a macro at a time, each once (TargetSpec.streamBundle). */
+function macrosStream(ctx: RenderContext): BundleFileStream | undefined {
+  if (ctx.templates.isOverridden(MACROS_TEMPLATE)) return undefined;
+  const seen = new Set<string>();
+  return {
+    path: "macros.conf",
+    head: ctx.templates.render(MACROS_TEMPLATE, templateView({ macros: [] }, undefined, "splunk", ctx)),
+    piece: (p) => {
+      const name = stanzaMacro(p.text);
+      if (name === undefined || seen.has(name)) return "";
+      seen.add(name);
+      return `\n[${confStanza(name)}]\ndefinition = search *\n`;
+    },
+  };
 }
 
 /**
@@ -153,8 +179,12 @@ function macrosFile(macros: readonly string[], ctx: RenderContext): RenderedFile
  * search's last line as `` | `<slug>_filter` ``, so the names are read back from there.
  */
 function filterMacros(stanzas: readonly string[]): string[] {
-  const names = stanzas.map((s) => /\| `([a-z0-9_]+_filter)`$/m.exec(s)?.[1]).filter((n): n is string => n !== undefined);
+  const names = stanzas.map(stanzaMacro).filter((n): n is string => n !== undefined);
   return [...new Set(names)];
+}
+
+function stanzaMacro(stanza: string): string | undefined {
+  return /\| `([a-z0-9_]+_filter)`$/m.exec(stanza)?.[1];
 }
 
 /** `--splunk-app NAME`: the app folder and its .tgz, holding the bundle's savedsearches.conf and macros.conf. */

@@ -9,7 +9,7 @@ import type { Rule } from "../../ir/rule.js";
 import { readConf } from "../../render/conf-reader.js";
 import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type RenderContext, type RenderedFile } from "../target.js";
+import { templateView, type BundleFileStream, type BundlePiece, type BundleReader, type RenderContext, type RenderedFile } from "../target.js";
 import type { RiskAction } from "./splunk-risk.js";
 import { ALERT_SEVERITY, type SplunkSchedule } from "./splunk-schedule.js";
 import { oneLineName } from "./splunk-names.js";
@@ -38,6 +38,43 @@ export function renderSavedSearches(pieces: readonly BundlePiece[], ctx: RenderC
     }
   }
   return [{ path: "savedsearches.conf", content, document: pieces.map((p) => p.document) }];
+}
+
+/** savedsearches.conf a stanza at a time (TargetSpec.streamBundle); undefined with a user's template, which is read back whole. */
+export function savedSearchesStream(ctx: RenderContext): BundleFileStream | undefined {
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) return undefined;
+  const head = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: [] }, undefined, "splunk", ctx));
+  return { path: "savedsearches.conf", head, piece: (p) => `\n${p.text.trimEnd()}\n` };
+}
+
+/**
+ * The stanzas of the savedsearches.conf written earlier, for a run that converts some of the rules
+ * (TargetSpec.readBundle). Only the built-in layout is read: its header, then each stanza after a
+ * blank line. Each stanza must read back alone as exactly one stanza with its comments above it and
+ * no problem (no continuation running out of it), so kept bytes stay inside their own stanza.
+ */
+export function readSavedSearches(read: BundleReader, ctx: RenderContext): BundlePiece[] | { error: string } {
+  const text = read("savedsearches.conf");
+  if (text === undefined) return [];
+  if (ctx.templates.isOverridden(BUNDLE_TEMPLATE)) return { error: `written with your own ${BUNDLE_TEMPLATE}, whose layout rulecast cannot read back` };
+  const head = ctx.templates.render(BUNDLE_TEMPLATE, templateView({ stanzas: [] }, undefined, "splunk", ctx));
+  if (!text.startsWith(head)) return { error: "it does not begin with the header rulecast writes" };
+  const body = text.slice(head.length);
+  if (body === "") return [];
+  if (!body.startsWith("\n") || !body.endsWith("\n")) return { error: "it is not laid out as rulecast writes it (a blank line before each stanza, a newline at the end)" };
+  const whole = readConf(text).problems[0];
+  if (whole) return { error: `line ${whole.line}: ${whole.message}` };
+  const pieces: BundlePiece[] = [];
+  for (const block of body.slice(1, -1).split("\n\n")) {
+    const r = readConf(block);
+    const stanza = r.stanzas[0];
+    const problem = r.problems[0]?.message ?? (r.stanzas.length !== 1 || !stanza ? `${r.stanzas.length} stanzas between two blank lines` : undefined) ?? confStanzaProblem(stanza.name);
+    if (problem || !stanza) return { error: `stanza ${pieces.length + 1}: ${problem ?? "no stanza"}` };
+    if (!block.startsWith("#") && !block.startsWith("[")) return { error: `stanza [${stanza.name}]: text before its comments and header` };
+    if (r.comments.length !== stanza.comments.length) return { error: `stanza [${stanza.name}]: comments after its header` };
+    pieces.push({ text: block, name: stanza.name });
+  }
+  return pieces;
 }
 
 /** How the stanza runs and alerts (splunk-schedule.ts, splunk-risk.ts), decided by the target. */
