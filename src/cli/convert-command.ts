@@ -15,6 +15,7 @@ import { DEFAULT_NAMING } from "../options/core-options.js";
 import { dedupeDiagnostics, ResultAssembler } from "../pipeline/assemble-results.js";
 import { BundleWriter } from "../pipeline/bundle-writer.js";
 import { convertRule, targetNamed, type OutputFile, type RuleOutcome, type RuleResult } from "../pipeline/convert.js";
+import { OutputError } from "../pipeline/output-errors.js";
 import type { OutputFolder } from "../pipeline/output-folder.js";
 import type { OutputSink } from "../pipeline/output-sink.js";
 import { StagedOutput } from "../pipeline/staged-output.js";
@@ -145,7 +146,10 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
     } else printed?.print(io);
     return findings ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
-    sink.discard();
+    // A run stopped by a template or a setting wrote nothing, as before it streamed; one stopped
+    // by a failed write keeps the folder it made (its old files whole, no temporary file left).
+    if (staged && !(e instanceof OutputError)) staged.abandon();
+    else sink.discard();
     throw e;
   }
 }
