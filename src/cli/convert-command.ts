@@ -34,6 +34,7 @@ import { startProgress, type Progress } from "./progress.js";
 import { formatRunSummary, runCounts } from "./run-summary.js";
 import { failsAt, writeReport, type ReportRequest, type ReportedRule } from "./report-file.js";
 import { lockFor } from "./write-locked.js";
+import { heapBound } from "./heap-bound.js";
 import { ownershipIn, type BundlesHook } from "./output-ownership.js";
 import { bundlesIn } from "./partial-bundles.js";
 
@@ -64,6 +65,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
     const reported: ReportedRule[] = [];
     let relativePaths: ReadonlyMap<string, string> = new Map();
     let progress: Progress = { tick: () => {}, done: () => {} };
+    const bound = heapBound();
     const outputPath = (f: OutputFile): string | undefined => {
       if (!namer) return `${f.target}/${f.path}`;
       const rule = f.rule;
@@ -94,7 +96,10 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
         relativePaths = paths;
         progress = startProgress(io, "converting", files);
       },
-      onFile: () => progress.tick(),
+      onFile: () => {
+        progress.tick();
+        bound();
+      },
     });
     progress.done();
     const written = bundles.finish((f: RenderedFile, target) => outputPath(assembler.bundleFile(f, target)));
