@@ -16,7 +16,7 @@ import { NOT_A_FILE, OutputError, OutputLinkError, OutputReadError, OutputWriteE
 /** The file-system calls rulecast makes on its output; tests pass copies that fail as a full disk does. */
 export type OutputFs = Pick<
   typeof nodeFs,
-  "lstatSync" | "mkdirSync" | "openSync" | "fstatSync" | "readSync" | "writeSync" | "closeSync" | "renameSync" | "unlinkSync" | "readdirSync" | "rmdirSync"
+  "lstatSync" | "mkdirSync" | "openSync" | "fstatSync" | "readSync" | "writeSync" | "closeSync" | "renameSync" | "unlinkSync" | "readdirSync" | "rmdirSync" | "linkSync"
 >;
 
 export const NODE_FS: OutputFs = nodeFs;

@@ -34,6 +34,8 @@ interface Holder {
 }
 
 const POLL_MS = 100;
+/** Marks the lock record's temporary file as a leftover (output-folder.ts isLeftoverTemp). */
+const TEMP_MARK = "rulecast-tmp-";
 /** A lock file is a few dozen bytes; anything longer is not one of ours. */
 const MAX_LOCK_BYTES = 4096;
 
@@ -48,7 +50,10 @@ export function lockOutput(outDir: string, options: LockOptions): () => void {
   const deadline = Date.now() + options.waitMs;
   let waiting = false;
   for (;;) {
-    if (tryCreate(fs, path, record)) return () => release(folder, fs, path, record);
+    if (tryCreate(fs, path, record, me.token)) {
+      removeLeftoverRecords(fs, outDir);
+      return () => release(folder, fs, path, record);
+    }
     const seen = readLock(folder);
     if (seen === undefined) continue; // released between our attempt and the read
     const holder = parseHolder(seen);
@@ -72,28 +77,47 @@ export function lockOutput(outDir: string, options: LockOptions): () => void {
   }
 }
 
-/** Creates the lock file with our record; false when it exists already. */
-function tryCreate(fs: OutputFs, path: string, record: Buffer): boolean {
+/**
+ * Puts the lock file in place with our record whole; false when it exists already. The record is
+ * written to a file of our own first and then linked to the lock's name, which fails if the name
+ * is taken: a run killed halfway leaves no empty lock that would never be judged stale, only a
+ * temporary file that the next run to take the lock removes.
+ */
+function tryCreate(fs: OutputFs, path: string, record: Buffer, token: string): boolean {
+  const tmp = `${path}.${TEMP_MARK}${token}`;
   let fd: number;
   try {
-    fd = fs.openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+    fd = fs.openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
   } catch (e) {
-    if ((e as { code?: string }).code === "EEXIST") return false;
-    throw new OutputWriteError(path, e);
+    throw new OutputWriteError(tmp, e);
   }
   try {
-    for (let n = 0; n < record.length; ) n += fs.writeSync(fd, record, n, record.length - n);
-    fs.closeSync(fd);
-  } catch (e) {
     try {
+      for (let n = 0; n < record.length; ) n += fs.writeSync(fd, record, n, record.length - n);
+    } finally {
       fs.closeSync(fd);
-    } catch {
-      // already closed
     }
-    removeLock(fs, path);
-    throw new OutputWriteError(path, e);
+    try {
+      fs.linkSync(tmp, path);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      // ENOENT: another run cleared our temporary file as a leftover; try again.
+      if (code === "EEXIST" || code === "ENOENT") return false;
+      throw new OutputWriteError(path, e);
+    }
+    return true;
+  } catch (e) {
+    throw e instanceof OutputWriteError ? e : new OutputWriteError(tmp, e);
+  } finally {
+    removeLock(fs, tmp);
   }
-  return true;
+}
+
+/** Lock records of runs killed between writing and linking them (ours is removed as we go). */
+function removeLeftoverRecords(fs: OutputFs, outDir: string): void {
+  for (const name of fs.readdirSync(outDir)) {
+    if (name.startsWith(`${LOCK_NAME}.${TEMP_MARK}`)) removeLock(fs, join(outDir, name));
+  }
 }
 
 function removeLock(fs: OutputFs, path: string): void {

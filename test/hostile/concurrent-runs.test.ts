@@ -76,6 +76,21 @@ test("two runs started together into one --out: the folder ends as one run after
   }
 });
 
+test("the lock appears whole or not at all: a record left by a run killed before linking it is removed by the next run, which takes the lock", () => {
+  const dir = tree({ rules: ruleSet(1, 1) });
+  mkdirSync(join(dir, "out"));
+  // What a run killed between writing its record and linking it to the lock's name leaves.
+  const orphan = `${LOCK_NAME}.rulecast-tmp-0123abcd`;
+  writeFileSync(join(dir, "out", orphan), "");
+  const release = lockOutput(join(dir, "out"), { waitMs: 0 });
+  assert.equal(readdirSync(join(dir, "out")), [LOCK_NAME]);
+  // The lock's record is complete the moment its name exists: a holder another run can judge.
+  const held = JSON.parse(readFileSync(join(dir, "out", LOCK_NAME), "utf8")) as { pid: number };
+  assert.is(held.pid, process.pid);
+  release();
+  assert.equal(readdirSync(join(dir, "out")), []);
+});
+
 test("a run finding the folder locked waits, writing nothing, and writes once the lock is released", async () => {
   const dir = tree({ rules: ruleSet(1, 3) });
   mkdirSync(join(dir, "out"));
