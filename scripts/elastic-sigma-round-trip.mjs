@@ -4,7 +4,7 @@
 // the original and the round-tripped query. Also counts round-tripped queries that contradict
 // themselves (one field required to equal two different values in top-level conjuncts).
 // Each query is evaluated as Elasticsearch runs it in its language, by the fields' ECS types
-// (src/eval/elastic-typed.ts): a literal of the wrong type that EQL's verifier refuses makes the
+// (src/eval/ecs-typed.ts): a literal of the wrong type that EQL's verifier refuses makes the
 // round-tripped rule differ on every event. The untyped figure (string forms) is printed beside it.
 // `node scripts/elastic-sigma-round-trip.mjs [corpus dir] [--show N]` after `npm run build`.
 import { readdirSync, readFileSync } from "node:fs";
@@ -64,8 +64,8 @@ for (const r of rules) {
   const plainBefore = compileQuery(r.query);
   const plainAfter = compileQuery(parsed.value);
   if (plainBefore.ok && plainAfter.ok && events.some((ev) => plainBefore.test(ev.event) !== plainAfter.test(ev.event))) counts.untypedDiffer++;
-  const before = compileQuery(r.query, { elastic: langOf(r.language) });
-  const after = compileQuery(parsed.value, { elastic: langOf(k.language) });
+  const before = compileQuery(r.query, { ecsTyped: langOf(r.language) });
+  const after = compileQuery(parsed.value, { ecsTyped: langOf(k.language) });
   if (!before.ok) {
     counts.originalRefused++;
     continue;
@@ -81,8 +81,8 @@ for (const r of rules) {
   // The log-source class alone: the top-level conditions on source fields, before and after.
   const sb = sourcePart(r.query);
   const sa = sourcePart(parsed.value);
-  const cb = compileQuery(sb, { elastic: langOf(r.language) });
-  const ca = compileQuery(sa, { elastic: langOf(k.language) });
+  const cb = compileQuery(sb, { ecsTyped: langOf(r.language) });
+  const ca = compileQuery(sa, { ecsTyped: langOf(k.language) });
   const sourceBad = cb.ok && ca.ok && [...ruleEvents(sb), ...ruleEvents(sa)].find((ev) => !ev.construct.endsWith(" case") && cb.test(ev.event) !== ca.test(ev.event));
   if (sourceBad) {
     counts.sourceDiffer++;

@@ -33,7 +33,7 @@ interface RowAt extends Row {
 export interface EsqlOptions {
   /**
    * Read events as an index with the ECS mapping holds them (numbers in numeric fields, booleans
-   * in boolean fields: elastic-typed.ts), not as a dynamic mapping would type their JSON.
+   * in boolean fields: ecs-typed.ts), not as a dynamic mapping would type their JSON.
    */
   readonly ecsMapped?: boolean;
 }

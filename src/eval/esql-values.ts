@@ -4,7 +4,7 @@
  * numbers long, other numbers double, booleans boolean; a JSON `null` inside an array is not kept,
  * and an empty array is NULL (docs "ES|QL multivalued fields"). Objects are not values.
  */
-import { indexed, mappedKind } from "./elastic-typed.js";
+import { indexed, mappedKind } from "./ecs-typed.js";
 import { fieldValues } from "./field-values.js";
 
 export type Scalar = string | number | boolean;
@@ -22,7 +22,7 @@ export function refuse(reason: string): never {
 
 /**
  * A field's value in the row. With `ecsMapped`, a field ECS maps is read as an index with the ECS
- * mapping holds it (elastic-typed.ts: "3" in a long field is 3, "true" in a boolean field true, a
+ * mapping holds it (ecs-typed.ts: "3" in a long field is 3, "true" in a boolean field true, a
  * value the type cannot hold is absent), instead of by its JSON type.
  */
 export function fieldValue(event: unknown, name: string, ecsMapped = false): EsqlValue {

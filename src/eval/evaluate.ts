@@ -38,9 +38,9 @@
  *   (`evaluateStream`) and `opaque` cannot be evaluated: both give `{ok:false}` here.
  * - KQL: fields are assumed to be keyword fields (exact, case per the node flag, which KQL
  *   parsers set to case-sensitive); text-field analysis (tokenizing, stemming) is out of scope.
- * - With `elastic: "eql" | "kql"` (EvalOptions), matches and ranges on ECS fields compare by the
+ * - With `ecsTyped: "eql" | "kql"` (EvalOptions), matches and ranges on ECS fields compare by the
  *   field's mapped type as Elasticsearch does, and a literal of the wrong type is refused where
- *   the language refuses it (elastic-typed.ts).
+ *   the language refuses it (ecs-typed.ts).
  */
 import { assertNever, type NodeOf, type Query, type Span } from "../ir/query.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
@@ -48,7 +48,7 @@ import { checkExpr, compareValues, evalExpr, truthy } from "./expr-eval.js";
 import { allLeaves, fieldValues, stringForm } from "./field-values.js";
 import { translateLucene, translatePcre } from "../query/regex/regex-dialects.js";
 import { compileParts, partsText } from "./string-pattern.js";
-import { typedMatch, typedRange, type ElasticLanguage, type TypedTest } from "./elastic-typed.js";
+import { typedMatch, typedRange, type TypedLanguage, type TypedTest } from "./ecs-typed.js";
 
 export type EvalResult =
   | { readonly ok: true; readonly matched: boolean }
@@ -81,10 +81,10 @@ export function evaluate(q: Query, event: Record<string, unknown>, opts: EvalOpt
 export interface EvalOptions {
   /**
    * Compare as Elasticsearch does in this language, by each field's mapped ECS type
-   * (elastic-typed.ts): `"3"` is 3 for a long field in KQL and a verification error in EQL.
+   * (ecs-typed.ts): `"3"` is 3 for a long field in KQL and a verification error in EQL.
    * Without it values compare by their string forms, whatever the field.
    */
-  readonly elastic?: ElasticLanguage;
+  readonly ecsTyped?: TypedLanguage;
   /** The mapped type of a field; ECS's by default. */
   readonly fieldType?: (field: string) => string | undefined;
 }
@@ -123,11 +123,11 @@ function compile(q: Query, opts: EvalOptions): Test {
     case "none":
       return () => false;
     case "match":
-      return typed(q, opts.elastic && typedMatch(q, opts.elastic, opts.fieldType)) ?? compileMatch(q);
+      return typed(q, opts.ecsTyped && typedMatch(q, opts.ecsTyped, opts.fieldType)) ?? compileMatch(q);
     case "exists":
       return (e) => fieldValues(e, q.field).some((v) => v !== null);
     case "range":
-      return typed(q, opts.elastic && typedRange(q, opts.elastic, opts.fieldType)) ?? compileRange(q);
+      return typed(q, opts.ecsTyped && typedRange(q, opts.ecsTyped, opts.fieldType)) ?? compileRange(q);
     case "regex": {
       const flags = { caseSensitive: q.caseSensitive, multiline: q.multiline, dotAll: q.dotAll };
       const r = q.dialect === "pcre" ? translatePcre(q.pattern, flags) : translateLucene(q.pattern, flags);

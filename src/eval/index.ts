@@ -1,6 +1,6 @@
 /** The event evaluator: queries of the IR run against JSON events. Semantics: evaluate.ts. */
 export { compileQuery, evaluate, type Compiled, type EvalOptions, type EvalResult } from "./evaluate.js";
-export type { ElasticLanguage } from "./elastic-typed.js";
+export type { TypedLanguage } from "./ecs-typed.js";
 export { evaluateStream, type StreamOptions } from "./stream.js";
 export type { StreamMatch, StreamResult } from "./stream-result.js";
 export { flattenWindowsEvent } from "./windows-event.js";

@@ -18,8 +18,8 @@ import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { ruleEvents } from "../semantic/rule-events.js";
 
-const EQL: EvalOptions = { elastic: "eql" };
-const KQL: EvalOptions = { elastic: "kql" };
+const EQL: EvalOptions = { ecsTyped: "eql" };
+const KQL: EvalOptions = { ecsTyped: "kql" };
 
 function eql(where: string): Query {
   const r = parseEql(`any where ${where}`);
@@ -134,7 +134,7 @@ function roundTrip(query: string) {
  */
 function differs(before: Query, after: Query, afterLang: "eql" | "kql"): boolean {
   const a = compileQuery(before, KQL);
-  const b = compileQuery(after, { elastic: afterLang });
+  const b = compileQuery(after, { ecsTyped: afterLang });
   if (!a.ok) throw new Error(a.reason);
   if (!b.ok) return true;
   return [...ruleEvents(before), ...ruleEvents(after)].some((e) => !e.construct.endsWith(" case") && a.test(e.event) !== b.test(e.event));

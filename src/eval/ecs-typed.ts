@@ -22,7 +22,7 @@ import { inCidr, parseCidr, parseIp, type CidrBlock } from "./cidr.js";
 import { fieldValues, stringForm } from "./field-values.js";
 
 /** The language whose semantics the evaluator follows: Kibana's KQL (and Lucene, read the same way) or EQL. */
-export type ElasticLanguage = "eql" | "kql";
+export type TypedLanguage = "eql" | "kql";
 
 type Kind = "integer" | "float" | "boolean" | "keyword" | "ip";
 
@@ -66,7 +66,7 @@ export function indexed(kind: Kind, v: unknown): Indexed | undefined {
 /** A typed test for a match or range, a refusal (Elasticsearch rejects the query), or undefined to compare untyped. */
 export type TypedTest = { readonly test: (event: unknown) => boolean } | { readonly refused: string } | undefined;
 
-export function typedMatch(q: NodeOf<"match">, lang: ElasticLanguage, types?: (field: string) => string | undefined): TypedTest {
+export function typedMatch(q: NodeOf<"match">, lang: TypedLanguage, types?: (field: string) => string | undefined): TypedTest {
   const kind = mappedKind(q.field, types);
   if (kind === undefined || q.value.kind === "null") return undefined;
   const lit = literal(q.field, kind, q.value, lang);
@@ -83,7 +83,7 @@ export function typedMatch(q: NodeOf<"match">, lang: ElasticLanguage, types?: (f
   return { test: (e) => fieldValues(e, q.field).some((v) => indexed(kind, v) === want) };
 }
 
-export function typedRange(q: NodeOf<"range">, lang: ElasticLanguage, types?: (field: string) => string | undefined): TypedTest {
+export function typedRange(q: NodeOf<"range">, lang: TypedLanguage, types?: (field: string) => string | undefined): TypedTest {
   const kind = mappedKind(q.field, types);
   if (kind !== "integer" && kind !== "float") return undefined;
   const lit = literal(q.field, kind, q.value, lang);
@@ -101,7 +101,7 @@ export function typedRange(q: NodeOf<"range">, lang: ElasticLanguage, types?: (f
 }
 
 /** The literal as the field's type reads it; `value` undefined for a keyword's string (compared untyped). */
-function literal(field: string, kind: Kind, v: Value, lang: ElasticLanguage): { readonly value?: Indexed } | { readonly refused: string } {
+function literal(field: string, kind: Kind, v: Value, lang: TypedLanguage): { readonly value?: Indexed } | { readonly refused: string } {
   const text = v.kind === "string" && v.parts.every((p) => p.kind === "text") ? v.parts.map((p) => (p.kind === "text" ? p.value : "")).join("") : undefined;
   const shown = v.kind === "string" ? JSON.stringify(text ?? "a pattern") : v.kind === "number" ? v.raw || String(v.value) : String(v.kind === "boolean" ? v.value : null);
   const type = kind === "integer" || kind === "float" ? "numeric" : kind;
