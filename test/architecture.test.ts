@@ -4,6 +4,7 @@
  * passes, no other target); query languages know no pass and no target; only the registry lists
  * the targets; and only the CLI touches the process (streams, exit, console).
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { test } from "uvu";
@@ -90,6 +91,11 @@ test("only src/cli prints, exits or reads the process's streams", () => {
     .filter((f) => !f.startsWith("src/cli/"))
     .filter((f) => /\bprocess\.(exit|stdout|stderr|stdin|argv|exitCode)\b|\bconsole\.(log|error|warn)\(/.test(readFileSync(f, "utf8")));
   assert.equal(bad, []);
+});
+
+test("target names stay in their folders where code depends on them (issue 14: splunk in at most 2 files, elastic|kibana in at most 5)", () => {
+  const r = spawnSync(process.execPath, ["scripts/target-words.mjs", "--no-text"], { encoding: "utf8" });
+  assert.is(r.status, 0, r.stdout + r.stderr);
 });
 
 test.run();
