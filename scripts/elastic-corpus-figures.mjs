@@ -1,22 +1,12 @@
 // Prints how many rules of the Elastic corpus (KQL and EQL rules) convert to Sigma and to Splunk,
 // with the reasons for the rest counted. `node scripts/elastic-corpus-figures.mjs [corpus dir]`
 // after `npm run build`. Figures for the README come from this script.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { convertRule } from "../dist/src/pipeline/convert.js";
-import { readRules } from "../dist/src/pipeline/read-rules.js";
+import { ELASTIC_CORPUS, readElasticCorpus } from "./read-elastic-corpus.mjs";
 import { testContext } from "../dist/test/helpers/convert-fixture.js";
 
-const dir = process.argv[2] ?? "../shared/corpus/elastic/rules";
-const walk = (d, out = []) => {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".toml")) out.push(p);
-  }
-  return out;
-};
-const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
+const dir = process.argv[2] ?? ELASTIC_CORPUS;
+const read = readElasticCorpus(dir);
 // Machine-learning rules carry no query (their IR is opaque), so they are not KQL/EQL rules here.
 const rules = read.rules.filter((r) => (r.language === "kuery" || r.language === "eql") && r.query.kind !== "opaque");
 const ctxFor = (sigmaTaxonomy) => testContext({ sigmaTaxonomy });

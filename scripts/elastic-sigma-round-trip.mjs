@@ -7,11 +7,10 @@
 // (src/eval/ecs-typed.ts): a literal of the wrong type that EQL's verifier refuses makes the
 // round-tripped rule differ on every event. The untyped figure (string forms) is printed beside it.
 // `node scripts/elastic-sigma-round-trip.mjs [corpus dir] [--show N]` after `npm run build`.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { compileQuery } from "../dist/src/eval/evaluate.js";
 import { convertRule } from "../dist/src/pipeline/convert.js";
 import { readRules } from "../dist/src/pipeline/read-rules.js";
+import { ELASTIC_CORPUS, readElasticCorpus } from "./read-elastic-corpus.mjs";
 import { parseEql } from "../dist/src/query/eql/eql-parser.js";
 import { parseKql } from "../dist/src/query/kql/kql-parser.js";
 import { testContext } from "../dist/test/helpers/convert-fixture.js";
@@ -20,16 +19,8 @@ import { ruleEvents } from "../dist/test/semantic/rule-events.js";
 const args = process.argv.slice(2);
 const showAt = args.indexOf("--show");
 const show = showAt >= 0 ? Number(args[showAt + 1]) : 0;
-const dir = args.find((a, i) => !a.startsWith("--") && i !== showAt + 1) ?? "../shared/corpus/elastic/rules";
-const walk = (d, out = []) => {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".toml")) out.push(p);
-  }
-  return out;
-};
-const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
+const dir = args.find((a, i) => !a.startsWith("--") && i !== showAt + 1) ?? ELASTIC_CORPUS;
+const read = readElasticCorpus(dir);
 const BOOLEAN = new Set(["and", "or", "not", "match", "range", "exists", "keyword", "regex", "cidr", "fieldref", "all", "none"]);
 const rules = read.rules.filter((r) => (r.language === "kuery" || r.language === "eql") && BOOLEAN.has(r.query.kind));
 const ctx = testContext();

@@ -3,13 +3,13 @@
 // `node scripts/sigma-share-figures.mjs [corpus dir] [--list CODE] [--fields]` after `npm run build`.
 // `--fields`: for the files left in ECS names, which ECS fields keep them there, per lifted log
 // source (from each rule's sigma/ecs-taxonomy warning), and which field alone does.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { loadMappings } from "../dist/src/mapping/mappings.js";
 import { convertRule } from "../dist/src/pipeline/convert.js";
-import { readRules } from "../dist/src/pipeline/read-rules.js";
+import { ELASTIC_CORPUS, readElasticCorpus } from "./read-elastic-corpus.mjs";
 import { loadTemplates } from "../dist/src/render/templates.js";
 import { defaultOptionValues } from "../dist/src/options/option-spec.js";
 import { BUILTIN_TARGETS } from "../dist/src/targets/registry.js";
@@ -27,16 +27,8 @@ const byField = new Map();
 const alone = new Map();
 const bump = (m, k) => m.set(k, (m.get(k) ?? 0) + 1);
 const extra = JSON.parse(opt("--options") ?? "{}");
-const dir = args[0] ?? "../shared/corpus/elastic/rules";
-const walk = (d, out = []) => {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".toml")) out.push(p);
-  }
-  return out;
-};
-const read = readRules(walk(dir).map((path) => ({ path, text: readFileSync(path, "utf8") })));
+const dir = args[0] ?? ELASTIC_CORPUS;
+const read = readElasticCorpus(dir);
 const ctx = {
   targets: BUILTIN_TARGETS.targets,
   templates: loadTemplates(),
