@@ -1,6 +1,7 @@
 /**
  * Every field a query reads, with the kind of node that reads it (match, regex, exists, …), at
- * any depth: inside sequences, samples, correlations, pipes, nested queries and expressions.
+ * any depth: inside sequences, samples, correlations, pipes, nested queries and expressions; and
+ * whether every event a query matches has a value in a field.
  */
 import { assertNever, type Expr, type Query } from "./query.js";
 
@@ -90,4 +91,23 @@ export function queryFields(q: Query): FieldUse[] {
   };
   walk(q);
   return out;
+}
+
+/** Whether every event `q` matches has a value for `field`. */
+export function requiresField(q: Query, field: string): boolean {
+  switch (q.kind) {
+    case "exists":
+    case "range":
+    case "regex":
+    case "cidr":
+      return q.field === field;
+    case "match":
+      return q.field === field && q.value.kind !== "null";
+    case "and":
+      return q.children.some((c) => requiresField(c, field));
+    case "or":
+      return q.children.length > 0 && q.children.every((c) => requiresField(c, field));
+    default:
+      return false;
+  }
 }

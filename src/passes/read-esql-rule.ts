@@ -10,6 +10,7 @@
  */
 import { durationFromMs, formatDuration, lookbackMs } from "../ir/duration.js";
 import type { Query, Span } from "../ir/query.js";
+import { requiresField } from "../ir/query-fields.js";
 import type { Rule } from "../ir/rule.js";
 import { readEsql } from "../query/esql/esql-read.js";
 
@@ -91,23 +92,6 @@ export function readEsqlRule(rule: Rule): EsqlRuleReading {
 
 /** Group keys some correlated rule's events may lack (ES|QL groups those under a NULL key; a correlation leaves them out). */
 function nullableKeys(q: Extract<Query, { kind: "correlation" }>): string[] {
-  return q.groupBy.filter((k) => q.rules.some((r) => !requires(r.query, r.aliases?.[k] ?? k)));
+  return q.groupBy.filter((k) => q.rules.some((r) => !requiresField(r.query, r.aliases?.[k] ?? k)));
 }
 
-/** Whether every event `q` matches has a value in `field`. */
-function requires(q: Query, field: string): boolean {
-  switch (q.kind) {
-    case "exists":
-    case "match":
-    case "range":
-    case "regex":
-    case "cidr":
-      return q.field === field;
-    case "and":
-      return q.children.some((c) => requires(c, field));
-    case "or":
-      return q.children.length > 0 && q.children.every((c) => requires(c, field));
-    default:
-      return false;
-  }
-}

@@ -104,13 +104,7 @@ export class OutputFolder {
    */
   read(rel: string, limit: number): ReadResult {
     const abs = this.abs(rel);
-    let fd: number;
-    try {
-      fd = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    } catch (e) {
-      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
-      throw this.failure(abs, e);
-    }
+    const fd = this.openNoFollow(abs);
     try {
       const st = this.fs.fstatSync(fd);
       if (!st.isFile()) throw this.failure(abs, NOT_A_FILE);
@@ -125,6 +119,16 @@ export class OutputFolder {
       throw e instanceof OutputError ? e : this.failure(abs, e);
     } finally {
       this.fs.closeSync(fd);
+    }
+  }
+
+  /** Opens `abs` for reading without following a link (a link there is OutputLinkError) and without blocking on a FIFO. */
+  private openNoFollow(abs: string): number {
+    try {
+      return this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
+      throw this.failure(abs, e);
     }
   }
 
@@ -264,13 +268,7 @@ export class OutputFolder {
   openRead(rel: string): { readonly fd: number; readonly size: number } | undefined {
     if (this.entry(rel).kind !== "file") return undefined;
     const abs = this.abs(rel);
-    let fd: number;
-    try {
-      fd = this.fs.openSync(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    } catch (e) {
-      if ((e as { code?: string }).code === "ELOOP") throw new OutputLinkError(abs);
-      throw this.failure(abs, e);
-    }
+    const fd = this.openNoFollow(abs);
     const st = this.fs.fstatSync(fd);
     if (st.isFile()) return { fd, size: st.size };
     this.quietly(() => this.fs.closeSync(fd));

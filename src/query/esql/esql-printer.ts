@@ -21,6 +21,7 @@
  * @example printEsql(q, { indices: ["logs-*"] }).text
  */
 import type { CorrelationMeasure, NodeOf, Query } from "../../ir/query.js";
+import { requiresField } from "../../ir/query-fields.js";
 import type { PrintIssue, PrintResult } from "../print-result.js";
 import { isEcsArrayField } from "./esql-ecs-arrays.js";
 import { quoteEsqlField, quoteEsqlString } from "./esql-escape.js";
@@ -286,7 +287,7 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     return { name: g, expr: `CASE(${branches})` };
   });
   // The IR leaves out an event without a value for every key; STATS would make a NULL group.
-  const keyTests = keys.filter((k) => k.expr || !q.rules.every((r) => requires(r.query, k.name))).map((k) => `${quoteEsqlField(k.name)} IS NOT NULL`);
+  const keyTests = keys.filter((k) => k.expr || !q.rules.every((r) => requiresField(r.query, k.name))).map((k) => `${quoteEsqlField(k.name)} IS NOT NULL`);
   const lines = [from];
   const computed = keys.filter((k) => k.expr);
   if (computed.length === 0) {
@@ -347,24 +348,6 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   return lines;
 }
 
-/** Whether every event `q` matches has a value for `field`. */
-function requires(q: Query, field: string): boolean {
-  switch (q.kind) {
-    case "exists":
-    case "range":
-    case "regex":
-    case "cidr":
-      return q.field === field;
-    case "match":
-      return q.field === field && q.value.kind !== "null";
-    case "and":
-      return q.children.some((c) => requires(c, field));
-    case "or":
-      return q.children.length > 0 && q.children.every((c) => requires(c, field));
-    default:
-      return false;
-  }
-}
 
 function wrapArg(c: Cond): string {
   return c.prec <= PREC.or ? `(${c.text})` : c.text;
