@@ -99,8 +99,9 @@ test("an Elastic threshold rule under --splunk-taxonomy cim: a count over the da
   assert.equal(res.outcome.converted, ["splunk"], JSON.stringify(res.diagnostics));
   assert.not.ok(res.diagnostics.some((d) => d.code === "splunk/cim-fallback"));
   const spl = res.files.find((f) => f.path.endsWith(".spl"))!.content;
-  assert.equal(spl.split("\n").slice(0, 1), ['process_name="net.exe"']);
-  assert.match(spl, /\| eval rc_rules=mvappend\(if\(lower\(tag\)=="process" AND lower\(tag\)=="report" AND process_name=="net.exe", "1", null\(\)\)\)\n/);
+  // The data set's tags are search terms (any value of the multi-valued `tag`), and mvfind in eval.
+  assert.equal(spl.split("\n").slice(0, 1), ['tag=process tag=report process_name="net.exe"']);
+  assert.match(spl, '| eval rc_rules=mvappend(if(isnotnull(mvfind(tag, "(?i)^process$")) AND isnotnull(mvfind(tag, "(?i)^report$")) AND (process_name=="net.exe"), "1", null()))\n');
   // The threshold counts within the look-back (9m), as the raw-event form does.
   assert.match(spl, /\| where isnotnull\(dest\)\n\| sort 0 _time\n\| streamstats time_window=9m count as rc_count by dest\n\| where rc_count>=5\n/);
 });

@@ -16,6 +16,7 @@ import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "..
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderTstats } from "./spl-tstats.js";
+import { quoteSpl } from "../../query/spl/spl-tokens.js";
 
 export type CimSearch =
   | {
@@ -113,24 +114,52 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
   }
 }
 
-/** The data set's tags ANDed in front: the events a data-model search would read, as raw events. */
-function withTags(q: Query, ds: CimDataset): Query {
-  const tags = ds.tags.map((t): Query => ({ kind: "match", field: "tag", value: { kind: "string", parts: [{ kind: "text", value: t }] }, caseSensitive: false }));
-  return { kind: "and", children: [...tags, ...(q.kind === "and" ? q.children : q.kind === "all" ? [] : [q])] };
+/**
+ * The data set's tags as search terms (`tag=process tag=report`), as CIM's own data-model
+ * constraints select its events. Search terms test every value of a multi-valued field, and `tag`
+ * is multi-valued on nearly every CIM event, so the tags go into the search part. The search
+ * printer leaves a `tag` condition to `| where` (as a directive it could come from a rule's data),
+ * so the terms are written here from the data set's own tag list, which is fixed data.
+ */
+function tagTerms(ds: CimDataset): string {
+  return ds.tags.map((t) => `tag=${tagName(t)}`).join(" ");
 }
 
-function tagged(q: Query, ds: CimDataset): { search: string; where?: string } {
-  const r = renderSplQuery(withTags(q, ds));
+/**
+ * The same test inside an eval condition (a sequence or sample step, a correlated rule):
+ * `isnotnull(mvfind(tag, "(?i)^process$"))`. Not `lower(tag)=="process"`: Splunk's reference
+ * documents no per-value meaning for `==` or `lower()` on a multi-valued field (Search Manual,
+ * "Evaluate and manipulate fields with multiple values", points to the mv functions instead),
+ * while mvfind is documented to return the index of the first value that matches the regex, or
+ * null when none does (Search Reference, "Multivalue eval functions"); ESCU tests membership the
+ * same way (`isnull(mvfind(ip_addresses_old, ...))` in o365_bypass_mfa_via_trusted_ip). `(?i)`
+ * keeps the case-folding of the search term `tag=process`.
+ */
+function tagConditions(ds: CimDataset): string[] {
+  return ds.tags.map((t) => `isnotnull(mvfind(tag, ${quoteSpl(`(?i)^${tagName(t)}$`)}))`);
+}
+
+function tagName(t: string): string {
+  // CIM tags are plain words; anything else would need quoting rules this code does not write.
+  if (!/^[A-Za-z0-9_]+$/.test(t)) throw new Error(`CIM tag ${JSON.stringify(t)} is not a plain word`);
+  return t;
+}
+
+/** The data set's tagged events that the query matches, as raw events: tag terms, then the query. */
+export function tagged(q: Query, ds: CimDataset): { search: string; where?: string } {
+  const r = renderSplQuery(q);
   const bad = r.issues.find((i) => i.severity === "error");
   if (bad) throw new NotCim(`${bad.reason} (${bad.code})`);
-  return r;
+  return { search: [tagTerms(ds), ...(r.search ? [r.search] : [])].join(" "), ...(r.where !== undefined ? { where: r.where } : {}) };
 }
 
 /** A sequence or sample step over the tagged events of its data set. */
-function cimStep(s: CimStep): SplStep {
+export function cimStep(s: CimStep): SplStep {
   const r = tagged(s.query, s.dataset);
-  const condition = renderSplCondition(withTags(s.query, s.dataset));
+  const tags = tagConditions(s.dataset);
+  if (s.query.kind === "all") return { search: r.search, condition: tags.join(" AND "), keys: s.keys };
+  const condition = renderSplCondition(s.query);
   const bad = condition.issues.find((i) => i.severity === "error");
   if (bad) throw new NotCim(`${bad.reason} (${bad.code})`);
-  return { search: r.search, condition: condition.text, keys: s.keys };
+  return { search: r.search, condition: [...tags, `(${condition.text})`].join(" AND "), keys: s.keys };
 }

@@ -13,6 +13,12 @@
  *   every event.
  * - Eval (`| where`): field values are multi-valued lists or null (absent, JSON null, or an empty
  *   list); a comparison or function on a multi-valued field holds when it holds for any value.
+ *   That last rule is an ASSUMPTION: Splunk's Search Reference documents no per-value meaning
+ *   for `==`, `lower()`, `like()` or `match()` on a multi-valued field (the Search Manual's
+ *   "Evaluate and manipulate fields with multiple values" sends readers to the mv functions).
+ *   `multivalue: "refuse"` drops it: such an expression is then refused (unevaluable), so a form
+ *   proven under it does not rest on the assumption. `mvfind(mv, "re")` is documented: the
+ *   0-based index of the first value the regex matches, or null when none does.
  *   `==`/`!=`/`<`... compare numerically when both sides are numbers or numeric field values,
  *   else as case-sensitive strings. `like` has `%` and `_`, case-sensitive. `match` is an
  *   unanchored PCRE (via translatePcre). `searchmatch("...")` applies search semantics.
@@ -22,7 +28,10 @@
  *   takes a comparison with null as false.
  * - `| regex f="re"`: some value of f matches the unanchored PCRE; `!=`: none does.
  * - A search term on a directive's name (`earliest=`, `index=`, `tag=`) is refused: Splunk reads
- *   it as a time range or scope, not as a condition on the event.
+ *   it as a time range or scope, not as a condition on the event. With `eventTags: true`, `tag=x`
+ *   is read as Splunk's tag search: the tags Splunk attaches to the event at search time (from
+ *   tags.conf, on its field values and event types) are the event's multi-valued `tag` field in
+ *   test events, and the term matches when any of them equals x, case-folded, as any field term.
  * - `_raw` (the event text) is the list of string forms of every value, as for bare terms.
  */
 import { inCidr, parseCidr, parseIp } from "../../../src/eval/cidr.js";
@@ -39,6 +48,10 @@ export type SplEvalResult = { readonly ok: true; readonly matched: boolean } | {
 
 export interface SplEvalOptions {
   readonly nullLogic?: "boolean" | "sql";
+  /** "any" (the default, an assumption: see above) or "refuse": eval on more than one value is unevaluable. */
+  readonly multivalue?: "any" | "refuse";
+  /** `tag=x` in the search part tests the event's `tag` list instead of being refused as a directive. */
+  readonly eventTags?: boolean;
 }
 
 class Refused {
@@ -52,33 +65,34 @@ export function evaluateSpl(p: SplPipeline, event: Record<string, unknown>, opts
     return guard(() => tstatsRows(head, event).some((row) => tstatsCommands(head, p.commands).every((c) => commandHolds(c, row, opts))));
   }
   if (p.commands.some((c) => c.kind === "drop-object")) return { ok: false, reason: "drop_dm_object_name outside a tstats search" };
-  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
+  return guard(() => noDirective(p.search, opts) && (p.search === undefined || searchHolds(p.search, event)) && p.commands.every((c) => commandHolds(c, event, opts)));
 }
 
 /** The search part alone (rulecast's superset of the query); for tstats, its where clause. */
-export function evaluateSplSearch(p: SplPipeline, event: Record<string, unknown>): SplEvalResult {
+export function evaluateSplSearch(p: SplPipeline, event: Record<string, unknown>, opts: SplEvalOptions = {}): SplEvalResult {
   if (p.tstats) {
     const head = p.tstats;
     return guard(() => head.where === undefined || searchHolds(head.where, inDataset(head, event)));
   }
-  return guard(() => noDirective(p.search) && (p.search === undefined || searchHolds(p.search, event)));
+  return guard(() => noDirective(p.search, opts) && (p.search === undefined || searchHolds(p.search, event)));
 }
 
 /**
  * A directive anywhere in the search part changes what the search reads (its time range, its
  * indexes), whatever the event: such a pipeline is refused before any term is evaluated.
  */
-function noDirective(n: SearchNode | undefined): true {
+function noDirective(n: SearchNode | undefined, opts: SplEvalOptions): true {
   if (!n) return true;
   switch (n.kind) {
     case "and":
     case "or":
-      n.children.forEach(noDirective);
+      n.children.forEach((c) => noDirective(c, opts));
       return true;
     case "not":
-      return noDirective(n.child);
+      return noDirective(n.child, opts);
     case "compare":
     case "in":
+      if (opts.eventTags && n.field === "tag") return true;
       if (isSearchDirective(n.field)) throw new Refused(`\`${n.field}${n.kind === "compare" ? n.op : " IN "}...\` is a search directive (time range, scope), not a field test`);
       return true;
     case "term":
@@ -245,8 +259,14 @@ function searchHolds(n: SearchNode, event: Record<string, unknown>): boolean {
 
 function commandHolds(c: SplCommand, event: Record<string, unknown>, opts: SplEvalOptions): boolean {
   switch (c.kind) {
-    case "where":
-      return truth(evalExpr(c.expr, event, opts)) === true;
+    case "where": {
+      refuseMultivalue = opts.multivalue === "refuse";
+      try {
+        return truth(evalExpr(c.expr, event, opts)) === true;
+      } finally {
+        refuseMultivalue = false;
+      }
+    }
     case "drop-object":
       // Rows are built with plain names already (tstatsRows): keyed as after the rename.
       return true;
@@ -290,9 +310,13 @@ function likeRegExp(p: string): RegExp {
   return new RegExp(`^${body}$`, "u");
 }
 
+/** Set for the duration of one evaluateSpl call (evaluation is synchronous). */
+let refuseMultivalue = false;
+
 function list(v: Val, what: string): readonly (string | number)[] | null {
   if (v === null) return null;
   if (typeof v === "boolean") throw new Refused(`${what} takes a value, got a boolean`);
+  if (refuseMultivalue && v.length > 1) throw new Refused(`${what} on a multi-valued value: Splunk documents no per-value meaning for it`);
   return v;
 }
 
@@ -388,6 +412,14 @@ function evalCall(e: Extract<EvalExpr, { kind: "call" }>, event: Record<string, 
       return arg(0) === null;
     case "isnotnull":
       return arg(0) !== null;
+    case "mvfind": {
+      // Documented per value: the 0-based index of the first value the regex matches, else null.
+      const a = arg(0);
+      if (typeof a === "boolean") throw new Refused("mvfind() takes a value, got a boolean");
+      const re = pcre(stringArg(arg(1), "mvfind()'s regex"));
+      const i = a === null ? -1 : a.findIndex((x) => re.test(String(x)));
+      return i < 0 ? null : [i];
+    }
     case "lower": {
       const l = list(arg(0), "lower()");
       return l === null ? null : l.map((x) => String(x).toLowerCase());
