@@ -1,7 +1,7 @@
 /**
  * `rulecast check`: every check over a set of rules, as diagnostics. Schema and query syntax come
  * from reading (the caller passes those diagnostics on); this adds duplicates, schedule gaps,
- * ATT&CK ids and names, and mapping coverage (each rule converted in memory to each target, so a
+ * ATT&CK ids and names, field names one slip from a known field (Sigma's per log source, ECS's), and mapping coverage (each rule converted in memory to each target, so a
  * field no mapping knows is found before a deploy).
  */
 import { attackTable } from "../attack/attack-table.js";
@@ -10,6 +10,7 @@ import type { Rule } from "../ir/rule.js";
 import { assembleResults, convertRule, type ConvertContext } from "../pipeline/convert.js";
 import { checkAttack } from "./attack-check.js";
 import { checkDuplicates } from "./duplicate-check.js";
+import { checkEcsFields } from "./ecs-field-check.js";
 import type { SourceTexts } from "./locate.js";
 import { checkSchedule } from "./schedule-check.js";
 import { checkSeverity } from "./severity-check.js";
@@ -30,6 +31,7 @@ export function checkRules(rules: readonly Rule[], opts: CheckOptions): Diagnost
   const results = rules.map((rule) => {
     out.push(...checkSchedule(rule, opts.texts), ...checkSeverity(rule, opts.texts), ...checkAttack(rule, table, opts.texts));
     if (rule.language === "sigma") out.push(...checkSigmaFields(rule, (fields ??= loadSigmaFieldEvidence(opts.ctx.mappings.sigmaToEcs))));
+    out.push(...checkEcsFields(rule));
     const r = convertRule(rule, opts.targets, opts.ctx);
     opts.onRule?.();
     return r;

@@ -16,8 +16,18 @@ let ecsTypes: Readonly<Record<string, string>> | undefined;
  * data/ecs-field-types.json (scripts/build-ecs-field-types.mjs, from the @elastic/ecs package).
  */
 export function ecsFieldType(field: string): string | undefined {
+  const types = loadEcsTypes();
+  return Object.hasOwn(types, field) ? types[field] : undefined;
+}
+
+/** Every field name ECS defines (the keys of data/ecs-field-types.json). */
+export function ecsFieldNames(): readonly string[] {
+  return Object.keys(loadEcsTypes());
+}
+
+function loadEcsTypes(): Readonly<Record<string, string>> {
   ecsTypes ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, "data", "ecs-field-types.json"), "utf8")) as { types: Record<string, string> }).types;
-  return Object.hasOwn(ecsTypes, field) ? ecsTypes[field] : undefined;
+  return ecsTypes;
 }
 
 /** Elasticsearch types that hold numbers, and those that hold strings (compared as text). */

@@ -2,10 +2,42 @@
  * Runs a rule's query over events and says, per event (or per stream for sequences and
  * correlations), whether it matched as expected. Used by `rulecast test` for the samples a rule
  * file carries and for `--events FILE --expect match|no-match`.
+ *
+ * A query written in one of Elasticsearch's languages is evaluated as Elasticsearch runs it, by
+ * each ECS field's mapped type (eval/ecs-typed.ts): `process.pid:"3"` matches a pid of 3 in KQL
+ * and Lucene, EQL refuses `process.pid == "3"` (so the rule cannot pass), and an ES|QL query is run
+ * by the ES|QL evaluator over the events as the ECS mapping indexes them (`ecsMapped`). A Sigma
+ * rule compares untyped: its backends decide the types.
  */
-import { evaluateStream, flattenWindowsEvent } from "../eval/index.js";
+import { evaluateStream, flattenWindowsEvent, runEsql, type StreamOptions, type TypedLanguage } from "../eval/index.js";
 import type { Query } from "../ir/query.js";
-import type { Rule } from "../ir/rule.js";
+import type { QueryLanguage, Rule } from "../ir/rule.js";
+import { parseEsqlAst } from "../query/esql/esql-parser.js";
+
+/** The Elasticsearch language whose typed semantics a rule's query follows (ES|QL is run apart). */
+const TYPED: Readonly<Record<QueryLanguage, TypedLanguage | undefined>> = { kuery: "kql", lucene: "kql", eql: "eql", esql: undefined, sigma: undefined };
+
+function evalOptions(rule: Rule): StreamOptions {
+  const ecsTyped = TYPED[rule.language];
+  return ecsTyped ? { ecsTyped } : {};
+}
+
+/** An ES|QL rule's query run over the events: an aggregating one (STATS) on the whole list as one stream. */
+function checkEsql(rule: Rule, evs: readonly Record<string, unknown>[], expected: "match" | "no-match", label: string): { verdicts: Verdict[]; error?: string } {
+  const text = rule.query.kind === "opaque" ? rule.query.text : rule.queryText;
+  const ast = parseEsqlAst(text);
+  if (!ast.ok) return { verdicts: [], error: ast.error.message };
+  const aggregates = ast.value.commands.some((c) => c.t === "stats" && !c.inline);
+  if (aggregates && evs.length === 0) return { verdicts: [] };
+  const r = runEsql(ast.value, evs, { ecsMapped: true });
+  if (!r.ok) return { verdicts: [], error: r.reason };
+  if (aggregates) {
+    const matched = r.rows.length > 0;
+    return { verdicts: [{ sample: `${label} (stream of ${evs.length} events)`, expected, matched, pass: matched === (expected === "match") }] };
+  }
+  const hit = new Set(r.sources);
+  return { verdicts: evs.map((_, i) => ({ sample: `${label}[${i}]`, expected, matched: hit.has(i), pass: hit.has(i) === (expected === "match") })) };
+}
 
 export interface Verdict {
   /** `match[2]`, `no_match[0]`, or `match (stream of 4 events)`. */
@@ -38,15 +70,16 @@ export function normaliseEvent(e: Record<string, unknown>): Record<string, unkno
 
 export function checkEvents(rule: Rule, events: readonly Record<string, unknown>[], expected: "match" | "no-match", label: string): { verdicts: Verdict[]; error?: string } {
   const evs = events.map(normaliseEvent);
+  if (rule.language === "esql") return checkEsql(rule, evs, expected, label);
   // A threshold is a count correlation in the IR: it too is judged on the whole stream.
   if (isStreamQuery(rule.query)) {
     if (evs.length === 0) return { verdicts: [] };
-    const r = evaluateStream(rule.query, evs);
+    const r = evaluateStream(rule.query, evs, evalOptions(rule));
     if (!r.ok) return { verdicts: [], error: r.reason };
     const matched = r.matches.length > 0;
     return { verdicts: [{ sample: `${label} (stream of ${evs.length} events)`, expected, matched, pass: matched === (expected === "match") }] };
   }
-  const r = evaluateStream(rule.query, evs);
+  const r = evaluateStream(rule.query, evs, evalOptions(rule));
   if (!r.ok) return { verdicts: [], error: r.reason };
   const hit = new Set(r.matches.flatMap((m) => m.events));
   return {

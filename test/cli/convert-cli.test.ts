@@ -137,6 +137,39 @@ test("rulecast test: a threshold rule fires only when a group reaches the thresh
   assert.is(rulecast(["test", "rule.yaml", "--events", "split.json", "--expect", "no-match"], dir).code, 0);
 });
 
+test("rulecast test: a cardinality threshold and a Sigma event_count correlation are judged as conditions (issue 17, item 1)", () => {
+  const cardinality = good
+    .replace(/^type: query$/m, "type: threshold\nthreshold:\n  field: [host.name]\n  value: 2\n  cardinality:\n    - field: user.name\n      value: 3")
+    .replace("610949a1-312f-4e04-bb55-3a79b8c95267", "3333aaaa-312f-4e04-bb55-3a79b8c95267");
+  const hit = (host: string, user: string) => ({ event: { category: "network", type: "connection" }, process: { name: "cmstp.exe" }, host: { name: host }, user: { name: user } });
+  const correlation = [
+    "title: Base", "name: base_rule", "id: 5f1d2c3a-2222-4e04-bb55-3a79b8c95261", "logsource: { product: windows, category: process_creation }",
+    "detection:", "  sel:", "    Image|endswith: '\\cmd.exe'", "  condition: sel", "---",
+    "title: Many cmd", "id: 5f1d2c3a-3333-4e04-bb55-3a79b8c95261", "correlation:", "  type: event_count", "  rules: [base_rule]", "  group-by: [User]", "  timespan: 1h", "  condition: { gte: 3 }", "",
+  ].join("\n");
+  const cmd = (minute: number, user: string) => ({ "@timestamp": `2024-01-01T00:0${minute}:00Z`, Image: "C:\\x\\cmd.exe", User: user });
+  const dir = tempTree({
+    "card.yaml": cardinality,
+    // Four events from host a, but two users only; then three users on host a.
+    "two-users.json": JSON.stringify([hit("a", "x"), hit("a", "x"), hit("a", "y"), hit("a", "x")]),
+    "three-users.json": JSON.stringify([hit("a", "x"), hit("a", "y"), hit("b", "z"), hit("a", "z")]),
+    "corr.yml": correlation,
+    "split.json": JSON.stringify([cmd(0, "a"), cmd(1, "b"), cmd(2, "a")]),
+    "three.json": JSON.stringify([cmd(0, "a"), cmd(1, "a"), cmd(2, "b"), cmd(3, "a")]),
+  });
+  const two = rulecast(["test", "card.yaml", "--events", "two-users.json", "--expect", "match"], dir);
+  assert.is(two.code, 1, two.stdout + two.stderr);
+  assert.match(two.stdout, /^FAIL .*: expected match; event \(stream of 4 events\) did not match$/m);
+  assert.is(rulecast(["test", "card.yaml", "--events", "three-users.json", "--expect", "match"], dir).code, 0);
+  const split = rulecast(["test", "corr.yml", "--events", "split.json", "--expect", "match"], dir);
+  assert.is(split.code, 1, split.stdout + split.stderr);
+  assert.match(split.stdout, /^PASS Base .*: expected match; 3 of 3 events matched$/m);
+  assert.match(split.stdout, /^FAIL Many cmd .*: expected match; event \(stream of 3 events\) did not match$/m);
+  const three = rulecast(["test", "corr.yml", "--events", "three.json", "--expect", "match"], dir);
+  assert.is(three.code, 0, three.stdout + three.stderr);
+  assert.match(three.stdout, /^PASS Many cmd .*: expected match; event \(stream of 4 events\) matched$/m);
+});
+
 test("rulecast test --events: a plain rule's verdict line and event lines cannot disagree", () => {
   const dir = tempTree({
     "rule.yaml": good,

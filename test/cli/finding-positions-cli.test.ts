@@ -78,4 +78,15 @@ test("rule files: a field before a value group points at the field; the log sour
   assert.equal(places(both.stderr, "output/name-collision"), ["rules/b.yaml:3:1"], both.stderr);
 });
 
+test("rule files: a field one slip from an ECS field (`proces.name`) is a warning of `check` for Elastic too, at the field", () => {
+  const typo = native("10", "event.category:process and\nproces.name:(a.exe or b.exe) and\nprocess.Ext.api.name:x");
+  const dir = tempTree({ "rules/a.yaml": typo });
+  const r = rulecast(["check", "rules", "--to", "elastic"], dir);
+  assert.is(r.code, 0, r.stderr);
+  // The Endpoint integration's process.Ext.api.name is no ECS field, but no slip from one either.
+  assert.equal(places(r.stdout + r.stderr, "ecs/unknown-field"), ["rules/a.yaml:12:3"], r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /`proces\.name` is not an ECS field; did you mean `process\.name`\?/);
+  assert.is(rulecast(["check", "rules", "--to", "elastic", "--fail-on", "warning"], dir).code, 1);
+});
+
 test.run();

@@ -67,4 +67,18 @@ test("convert --out, --config, --templates, --report; check --report; attack lay
   }
 });
 
+test("rule paths named on the command line, relative and absolute, for every command that reads rules", () => {
+  const { dir, cwd } = tree();
+  for (const [i, rules] of both(dir, "repo/rules").entries()) {
+    const file = join(rules, "r.yaml");
+    for (const args of [["convert", rules, "--to", "sigma"], ["check", file, "--to", "sigma"], ["test", file], ["attack", "layer", rules]]) {
+      const r = rulecast(args, cwd);
+      assert.is(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    }
+    const imp = rulecast(["import", both(dir, "repo/sigma")[i]!, "--out", join(dir, `imp-pos-${i}`)], cwd);
+    assert.is(imp.code, 0, imp.stderr);
+    assert.ok(existsSync(join(dir, `imp-pos-${i}`)));
+  }
+});
+
 test.run();

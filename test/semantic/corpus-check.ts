@@ -5,6 +5,7 @@
  * and construct; those a named known difference explains are counted apart.
  */
 import { readFileSync } from "node:fs";
+import type { TypedLanguage } from "../../src/eval/ecs-typed.js";
 import { compileQuery, evaluate } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
@@ -72,7 +73,9 @@ function readings(q: Query): Record<TargetName, Reading> {
     if (!back.ok) return { kind: "ok", expected: q, test: () => ({ ok: false, reason: `${text}: ${back.error.message}` }), known: [] };
     return { kind: "ok", expected: q, test: (e) => evaluateSpl(back.value, e), known: [EMPTY_EVENT_TEXT] };
   })();
-  const printed = (p: { text: string; issues: readonly PrintIssue[] }, parse: (t: string) => { ok: true; value: Query } | { ok: false; error: { message: string } }, changes: Readonly<Record<string, (n: Query) => Query>>): Reading => {
+  // Elasticsearch runs KQL, Lucene and EQL by each field's mapped type (ECS), so their readings
+  // are evaluated typed: a literal that lost its type, or a wrong-typed one EQL refuses, shows.
+  const printed = (p: { text: string; issues: readonly PrintIssue[] }, parse: (t: string) => { ok: true; value: Query } | { ok: false; error: { message: string } }, changes: Readonly<Record<string, (n: Query) => Query>>, ecsTyped: TypedLanguage): Reading => {
     const code = errorCode(p.issues);
     if (code) return { kind: "refused", code };
     let expected: Query;
@@ -83,14 +86,14 @@ function readings(q: Query): Record<TargetName, Reading> {
     }
     const back = parse(p.text);
     if (!back.ok) return { kind: "ok", expected, test: () => ({ ok: false, reason: `${p.text}: ${back.error.message}` }), known: [] };
-    return { kind: "ok", expected, test: (e) => evaluate(back.value, e), known: [] };
+    return { kind: "ok", expected, test: (e) => evaluate(back.value, e, { ecsTyped }), known: [] };
   };
   return {
     sigma,
     spl,
-    kql: printed(printKql(q), parseKql, KQL_CHANGES),
-    eql: printed(printEql(q), parseEql, EQL_CHANGES),
-    lucene: printed(printLucene(q), parseLucene, LUCENE_CHANGES),
+    kql: printed(printKql(q), parseKql, KQL_CHANGES, "kql"),
+    eql: printed(printEql(q), parseEql, EQL_CHANGES, "eql"),
+    lucene: printed(printLucene(q), parseLucene, LUCENE_CHANGES, "kql"),
   };
 }
 

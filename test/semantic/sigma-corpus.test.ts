@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { tempTree } from "../helpers/cli.js";
 import { checkFile, formatReport, newReport, TARGETS } from "./corpus-check.js";
 
 const ROOT = "../shared/corpus/sigma/rules";
@@ -29,6 +30,34 @@ test("Sigma corpus sample: IR and every target's rendering read back agree on ev
   for (const t of TARGETS) assert.ok(report.targets[t].checked > report.evaluable * (t === "kql" ? 0.65 : 0.9), `${t} checked too few rules\n${lines.join("\n")}`);
   const total = TARGETS.reduce((n, t) => n + report.targets[t].disagreements.length, 0);
   assert.ok(total <= PINNED, lines.join("\n"));
+});
+
+test("the check reads KQL, Lucene and EQL as Elasticsearch does, by the ECS field's type: a quoted number EQL refuses is a disagreement", () => {
+  // A Sigma file in ECS names whose literals are strings. KQL and Lucene send the text, which
+  // Elasticsearch reads as the field's type ("3" is 3 for a long field); EQL verifies types first
+  // and refuses a string for a numeric field (the Elastic target types the literals before
+  // printing: typeEcsLiterals). Compared untyped, all three agreed with the IR on every event.
+  const rule = [
+    "title: Typed ECS fields",
+    "id: 5f1d2c3a-1111-4e04-bb55-3a79b8c95261",
+    "logsource:",
+    "  category: process_creation",
+    "  product: windows",
+    "detection:",
+    "  selection:",
+    "    process.pid: '3'",
+    "    process.code_signature.trusted: 'true'",
+    "  condition: selection",
+    "",
+  ].join("\n");
+  const dir = tempTree({ "typed.yml": rule });
+  const report = newReport();
+  checkFile(join(dir, "typed.yml"), report);
+  const lines = formatReport(report).join("\n");
+  assert.is(report.evaluable, 1, lines);
+  for (const t of ["sigma", "spl", "kql", "lucene"] as const) assert.is(report.targets[t].disagreements.length, 0, `${t}\n${lines}`);
+  const eql = report.targets.eql.disagreements;
+  assert.ok(eql.length > 0 && eql.every((d) => d.actual === 'EQL refuses "3" for process.pid, a numeric field'), lines);
 });
 
 test.run();

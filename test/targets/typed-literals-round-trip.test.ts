@@ -49,4 +49,20 @@ test("ECS types decide how a literal is written in EQL and KQL", () => {
   assert.is(printEql(m("beacon_stats.beaconing_score", text("3"))).text, 'any where beacon_stats.beaconing_score == "3"');
 });
 
+test("ES|QL from the Elastic target compares typed literals as their ECS type, not through TO_STRING", () => {
+  // A Sigma rule in ECS names: a float field holding 3 is "3.0" to TO_STRING, so the untyped form
+  // `TO_STRING(event.risk_score) == "3"` never matched it on Elasticsearch.
+  const sigma = [
+    "title: Typed ES|QL", "id: 5f1d2c3a-4444-4e04-bb55-3a79b8c95261", "taxonomy: ecs",
+    "logsource: { product: windows, category: process_creation }",
+    "detection:", "  sel:", "    process.pid: '3'", "    process.code_signature.trusted: 'true'", "    event.risk_score: 3", "    destination.ip|cidr: 10.0.0.0/8", "  condition: sel", "",
+  ].join("\n");
+  const r = convertRules(readRules([{ path: "t.yml", text: sigma }]).rules, ["elastic"], testContext({ elasticLanguage: "esql" }));
+  const json = r.files.find((f) => f.path.endsWith(".json") && f.path !== "rules.ndjson")?.content;
+  assert.ok(json, r.diagnostics.map((d) => d.message).join("; "));
+  const query = (JSON.parse(json) as { query: string }).query;
+  for (const typed of ["process.pid == 3", "process.code_signature.trusted == true", "event.risk_score == 3", 'CIDR_MATCH(destination.ip, "10.0.0.0/8")']) assert.ok(query.includes(typed), `${typed} in\n${query}`);
+  assert.not.match(query, /TO_STRING|TO_IP/, query);
+});
+
 test.run();

@@ -4,6 +4,8 @@
  * several, so tests of these are written (and read) with that in view. Other fields are taken to
  * hold one value per event, as their ECS definitions say.
  */
+import { ECS_NUMERIC_TYPES, ecsFieldType } from "../ecs-field-types.js";
+
 const ARRAY_FIELDS: ReadonlySet<string> = new Set([
   "event.category", "event.type", "tags", "process.args", "process.parent.args", "process.env_vars",
   "process.Ext.ancestry", "host.ip", "host.mac", "observer.ip", "observer.mac", "related.hash", "related.hosts",
@@ -21,4 +23,17 @@ const X509_ARRAY = /(^|\.)x509\.(alternative_names|issuer\.(common_name|country|
 
 export function isEcsArrayField(field: string): boolean {
   return ARRAY_FIELDS.has(field) || X509_ARRAY.test(field);
+}
+
+/**
+ * What the ES|QL printer is told of an ECS field's mapping: numbers, booleans and ip addresses,
+ * so that a typed literal is compared as its type (`process.pid == 3`, not `TO_STRING(process.pid)
+ * == "3"`, which misses a float field's 3, printed "3.0"). String, text and date fields are left
+ * unknown: the printer's untyped forms compare them as ES|QL casts a string literal.
+ */
+export function ecsEsqlFieldType(field: string): "number" | "boolean" | "ip" | undefined {
+  const t = ecsFieldType(field);
+  if (t === undefined) return undefined;
+  if (ECS_NUMERIC_TYPES.has(t)) return "number";
+  return t === "boolean" || t === "ip" ? t : undefined;
 }

@@ -23,6 +23,7 @@ import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
 import { printLucene } from "../../query/lucene/lucene-printer.js";
+import { ecsEsqlFieldType } from "../../query/esql/esql-ecs-arrays.js";
 import { printEsql } from "../../query/esql/esql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { TemplateError } from "../../render/templates.js";
@@ -38,7 +39,7 @@ const SIGMA_LANGUAGES = {
   eql: { type: "eql", print: () => printEql },
   kuery: { type: "query", print: () => printKql },
   lucene: { type: "query", print: () => printLucene },
-  esql: { type: "esql", print: (rule: Rule) => (q: Query) => printEsql(q, { indices: rule.index }) },
+  esql: { type: "esql", print: (rule: Rule) => (q: Query) => printEsql(q, { indices: rule.index, fieldType: ecsEsqlFieldType }) },
 } as const satisfies Record<string, { type: RuleType; print: (rule: Rule) => (q: Query) => PrintResult }>;
 type SigmaLanguage = keyof typeof SIGMA_LANGUAGES;
 
