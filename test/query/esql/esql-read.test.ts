@@ -45,7 +45,13 @@ const CONDITIONS: readonly (readonly [string, Query])[] = [
   ['TO_LOWER(a) == "CMD"', { kind: "none" }],
   ['TO_UPPER(a) == "CMD"', eq("a", "CMD", false)],
   ['a RLIKE "cmd[0-9]+"', { kind: "regex", field: "a", pattern: "cmd[0-9]+", dialect: "lucene", caseSensitive: true }],
-  ['TO_LOWER(a) RLIKE """c\\d"""', { kind: "regex", field: "a", pattern: "c\\d", dialect: "lucene", caseSensitive: false }],
+  // ES|QL runs Lucene 9 or later, where `\d \s \w` are classes: spelled out, so that the IR's Lucene dialect (ambiguous there) has one meaning.
+  ['TO_LOWER(a) RLIKE """c\\d"""', { kind: "regex", field: "a", pattern: "c[0-9]", dialect: "lucene", caseSensitive: false }],
+  ['a RLIKE """x\\s+\\S\\w\\W[\\d_]"""', { kind: "regex", field: "a", pattern: "x[\t-\n\r ]+[^\t-\n\r ][0-9A-Z_a-z][^0-9A-Z_a-z][0-9_]", dialect: "lucene", caseSensitive: true }],
+  ['TO_UPPER(a) RLIKE """\\w*-"""', { kind: "regex", field: "a", pattern: "[0-9A-Z_]*-", dialect: "lucene", caseSensitive: false }],
+  ['TO_LOWER(a) RLIKE """\\w"""', { kind: "regex", field: "a", pattern: "[0-9_a-z]", dialect: "lucene", caseSensitive: false }],
+  // Quoted text is literal, an escaped backslash is not an escape, and `\D` cannot stand in a class: kept.
+  ['a RLIKE """"\\d"\\\\d[^\\D]"""', { kind: "regex", field: "a", pattern: '"\\d"\\\\d[^\\D]', dialect: "lucene", caseSensitive: true }],
   ['a IN ("x", "y")', or(eq("a", "x"), eq("a", "y"))],
   ['a NOT IN ("x", "y")', and(exists("a"), not(eq("a", "x")), not(eq("a", "y")))],
   ['a NOT IN ("x", null)', { kind: "none" }],
