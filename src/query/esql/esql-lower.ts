@@ -59,11 +59,19 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const postEnv = new Map<string, EsqlExpr>();
   let stats: Stats | undefined;
   let limit: EsqlCommand | undefined;
+  /** A second STATS that only merges the alerting groups by some of their keys. */
+  let regrouped: Extract<EsqlCommand, { t: "stats" }> | undefined;
+  /** Columns EVAL or RENAME define after STATS (they may hide a key). */
+  const postDefined = new Set<string>();
 
   for (const cmd of rest) {
     const scope = stats ? postEnv : env;
+    if (stats && (cmd.t === "eval" || cmd.t === "rename")) {
+      for (const name of cmd.t === "eval" ? cmd.fields.flatMap((f) => f.name ?? []) : cmd.pairs.map((x) => x.to.name)) postDefined.add(name);
+    }
     switch (cmd.t) {
       case "where":
+        if (regrouped) refuse("esql/unsupported-command", "a condition after a second STATS (on what it aggregates) has no IR form", cmd.span);
         if (stats) post.push(subst(cmd.cond, postEnv));
         else rows.push({ cond: subst(cmd.cond, env), span: cmd.span });
         break;
@@ -92,7 +100,11 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         break;
       case "stats":
         if (cmd.inline) refuse("esql/unsupported-command", "INLINE STATS (an aggregate added to every row) has no IR form", cmd.span);
-        if (stats) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
+        if (stats) {
+          if (regrouped || !onlyRegroups(cmd, stats, postDefined)) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
+          regrouped = cmd;
+          break;
+        }
         stats = readStats(cmd, env, text);
         for (const [name, field] of stats.keyNames) if (name !== field) postEnv.set(name, { t: "field", name: field, span: cmd.span });
         for (const [name, key] of stats.coalesced) postEnv.set(name, key.expr);
@@ -132,6 +144,10 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal" && !(m.type === "event_count" && m.condition.every(someEvent)));
     for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
   }
+  if (regrouped) {
+    const keys = regrouped.by.map((b) => (b.expr.t === "field" ? b.expr.name : "?"));
+    notes.push({ severity: "warning", code: "esql/regrouped", message: `the second STATS merges the groups that alert by ${keys.map((k) => `\`${k}\``).join(", ")}: ES|QL makes one alert per ${keys.length > 1 ? "combination of them" : "value"}, the correlation one per group of the first STATS (by ${[...stats.keyNames.keys()].map((k) => `\`${k}\``).join(", ")}); the same events alert`, offset: regrouped.span.start, end: regrouped.span.end });
+  }
   if (stats.timespan) {
     notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });
   } else {
@@ -151,6 +167,27 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     span: stats.span,
   };
   return { query, indices, metadata, notes };
+}
+
+/** Aggregates that only show values of the rows of a group, never decide whether it is a row. */
+const SHOWN = new Set(["values", "min", "max", "mv_slice", "mv_dedupe", "mv_sort", "mv_first", "mv_last", "mv_min", "mv_max"]);
+
+function shows(e: EsqlExpr): boolean {
+  const u = e.t === "paren" ? e.inner : e;
+  if (u.t === "field" || u.t === "lit") return true;
+  return u.t === "call" && SHOWN.has(u.name) && u.args.every(shows);
+}
+
+/**
+ * A second STATS that takes the groups the first one kept and merges them by some of its keys,
+ * with aggregates that only show their values (`VALUES`, `MIN`, `MAX`, …, none filtered): every
+ * group the first STATS keeps is in one row of it, and each row comes from such a group, so the
+ * same events alert, merged into fewer alerts (the warning `esql/regrouped` says so).
+ */
+function onlyRegroups(cmd: Extract<EsqlCommand, { t: "stats" }>, first: Stats, postDefined: ReadonlySet<string>): boolean {
+  if (cmd.inline || cmd.by.length === 0) return false;
+  if (!cmd.aggs.every((a) => a.where === undefined && shows(a.field.expr) && a.field.expr.t !== "field" && a.field.expr.t !== "lit")) return false;
+  return cmd.by.every((b) => b.name === undefined && b.expr.t === "field" && first.keyNames.has(b.expr.name) && !postDefined.has(b.expr.name));
 }
 
 /** Splits of one rule by which field gives its COALESCE keys, at most. */

@@ -180,6 +180,27 @@ test("a time bucket is the correlation's timespan (with a warning); without one 
   assert.ok(l.ok && l.value.kind === "ir" && l.value.notes.map((n) => n.code).join() === "esql/lookback-window");
 });
 
+test("a second STATS that only merges the alerting groups by some of their keys reads as the first, with a warning", () => {
+  const one = readEsql("FROM x | STATS c = COUNT(*), v = VALUES(m) BY a, h | WHERE c >= 3");
+  const two = readEsql("FROM x | STATS c = COUNT(*), v = VALUES(m) BY a, h | WHERE c >= 3 | STATS w = VALUES(v), n = MAX(c) BY h | KEEP w, h");
+  assert.ok(one.ok && one.value.kind === "ir" && two.ok && two.value.kind === "ir");
+  if (!one.ok || one.value.kind !== "ir" || !two.ok || two.value.kind !== "ir") return;
+  assert.equal(stripSpans(two.value.query), stripSpans(one.value.query));
+  const note = two.value.notes.find((n) => n.code === "esql/regrouped");
+  assert.ok(note && note.severity === "warning" && /one alert per value/.test(note.message), JSON.stringify(two.value.notes));
+  // What the second STATS counts, a key it computes or one the first has not, or a condition after it: refused.
+  for (const q of [
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = COUNT(*) BY h",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY h | WHERE n > 5",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY u",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | EVAL h = TO_LOWER(a) | STATS n = MAX(c) BY h",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY h | STATS BY h",
+  ]) {
+    const r = readEsql(q);
+    assert.ok(r.ok && r.value.kind === "refused" && r.value.refusal.code === "esql/unsupported-command", q);
+  }
+});
+
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
 const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
