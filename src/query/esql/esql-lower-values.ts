@@ -179,6 +179,10 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
       }
     }
   }
+  if (e.name === "now") {
+    return refuse("esql/time-dependent", "the condition compares with the time of the search (`NOW()`), which the IR cannot hold", e.span,
+      "the IR reads `@timestamp >= NOW() - <span>` before STATS, as the rule's look-back");
+  }
   return refuse("esql/unsupported-function", `the function \`${e.name.toUpperCase()}\` has no IR form`, e.span,
     "the IR holds string, pattern, CIDR and null tests, LENGTH and CONCAT; Elastic keeps the query as written");
 }

@@ -20,13 +20,14 @@
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { CountCondition, Expr, NodeOf, Query, Span } from "../../ir/query.js";
+import { durationMs } from "../../ir/duration.js";
+import type { CountCondition, Duration, Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
-import { fieldBehind, subst } from "./esql-expr-util.js";
+import { fieldBehind, splitAnd, subst, unwrapParen } from "./esql-expr-util.js";
 import { extractedColumns } from "./esql-extract.js";
 import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
 import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
-import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
+import { type KeySource, readCondition, readStats, spanDuration, type Stats } from "./esql-lower-stats.js";
 
 /** Something the reading changed or could not keep, which the user must be told. */
 export interface EsqlNote {
@@ -37,8 +38,22 @@ export interface EsqlNote {
   readonly end?: number;
 }
 
+/**
+ * `WHERE @timestamp >= NOW() - 1 hour` before any STATS: the events of the last hour of each run.
+ * Left out of the query, since it is the run's look-back when it is not longer than the rule's
+ * (read-esql-rule.ts makes it the look-back). `strict`: written `>`, which leaves out the one
+ * instant the look-back starts at.
+ */
+export interface EsqlWindow {
+  readonly duration: Duration;
+  readonly strict: boolean;
+  readonly offset: number;
+  readonly end: number;
+}
+
 export interface EsqlLowered {
   readonly query: Query;
+  readonly window?: EsqlWindow;
   readonly indices: readonly string[];
   readonly metadata: readonly string[];
   readonly notes: readonly EsqlNote[];
@@ -59,6 +74,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const postEnv = new Map<string, EsqlExpr>();
   let stats: Stats | undefined;
   let limit: EsqlCommand | undefined;
+  let window: EsqlWindow | undefined;
   /** A second STATS that only merges the alerting groups by some of their keys. */
   let regrouped: Extract<EsqlCommand, { t: "stats" }> | undefined;
   /** Columns EVAL or RENAME define after STATS (they may hide a key). */
@@ -73,7 +89,17 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
       case "where":
         if (regrouped) refuse("esql/unsupported-command", "a condition after a second STATS (on what it aggregates) has no IR form", cmd.span);
         if (stats) post.push(subst(cmd.cond, postEnv));
-        else rows.push({ cond: subst(cmd.cond, env), span: cmd.span });
+        else {
+          const cond = subst(cmd.cond, env);
+          const kept: EsqlExpr[] = [];
+          for (const c of splitAnd(cond)) {
+            const w = nowWindow(c);
+            if (!w) kept.push(c);
+            else if (!window || durationMs(w.duration) < durationMs(window.duration) || (w.strict && durationMs(w.duration) === durationMs(window.duration))) window = w;
+          }
+          if (kept.length === 1) rows.push({ cond: kept[0]!, span: cmd.span });
+          else if (kept.length > 1) rows.push({ cond: kept.length === splitAnd(cond).length ? cond : { t: "and", operands: kept, span: cmd.span }, span: cmd.span });
+        }
         break;
       case "eval":
         for (const f of cmd.fields) {
@@ -130,7 +156,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const metadata = from.metadata.map((m) => m.name);
   if (!stats) {
     for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
-    return { query: rowQuery, indices, metadata, notes };
+    return { query: rowQuery, indices, metadata, notes, ...(window ? { window } : {}) };
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
@@ -166,7 +192,26 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     ...(measured.anyOf ? { anyOf: measured.anyOf } : {}),
     span: stats.span,
   };
-  return { query, indices, metadata, notes };
+  return { query, indices, metadata, notes, ...(window ? { window } : {}) };
+}
+
+/** `@timestamp >= NOW() - span` (or `>`, or the sides swapped) with a span of fixed length. */
+function nowWindow(c: EsqlExpr): EsqlWindow | undefined {
+  const u = unwrapParen(c);
+  if (u.t !== "cmp") return undefined;
+  const isTime = (e: EsqlExpr) => {
+    const x = unwrapParen(e);
+    return x.t === "field" && x.name === "@timestamp";
+  };
+  const [bound, op] = isTime(u.left) ? [u.right, u.op] : isTime(u.right) ? [u.left, ({ "<": ">", "<=": ">=" } as Record<string, string>)[u.op]] : [undefined, undefined];
+  if (!bound || (op !== ">=" && op !== ">")) return undefined;
+  const b = unwrapParen(bound);
+  if (b.t !== "arith" || b.op !== "-") return undefined;
+  const now = unwrapParen(b.left);
+  const span = unwrapParen(b.right);
+  if (now.t !== "call" || now.name !== "now" || now.args.length !== 0 || span.t !== "timespan") return undefined;
+  const duration = spanDuration(span);
+  return duration ? { duration, strict: op === ">", offset: u.span.start, end: u.span.end } : undefined;
 }
 
 /** Aggregates that only show values of the rows of a group, never decide whether it is a row. */

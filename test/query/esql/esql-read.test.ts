@@ -201,6 +201,27 @@ test("a second STATS that only merges the alerting groups by some of their keys 
   }
 });
 
+test("`@timestamp >= NOW() - span` before STATS is the run's window, kept beside the query; other uses of NOW() stay refused", () => {
+  const r = readEsql('FROM x | WHERE @timestamp >= NOW() - 1 hour AND a == "1" | WHERE NOW() - 90 minutes < @timestamp');
+  assert.ok(r.ok && r.value.kind === "ir");
+  if (!r.ok || r.value.kind !== "ir") return;
+  assert.equal(stripSpans(r.value.query), eq("a", "1"));
+  assert.equal(r.value.window && { ...r.value.window, offset: 0, end: 0 }, { duration: { value: 1, unit: "h" }, strict: false, offset: 0, end: 0 });
+  const strict = readEsql("FROM x | WHERE NOW() - 30 minutes < @timestamp | STATS c = COUNT(*) BY h | WHERE c > 2");
+  assert.ok(strict.ok && strict.value.kind === "ir" && strict.value.window?.strict === true && strict.value.window.duration.value === 30);
+  const only = readEsql("FROM x | WHERE @timestamp > NOW() - 2h");
+  assert.ok(only.ok && only.value.kind === "ir" && only.value.query.kind === "all");
+  for (const q of [
+    "FROM x | WHERE @timestamp < NOW() - 5 minutes",
+    "FROM x | WHERE @timestamp >= NOW() - 1 month",
+    'FROM x | WHERE @timestamp >= NOW() - 1 hour OR a == "1"',
+    "FROM x | STATS c = COUNT(*), t = MAX(@timestamp) BY h | WHERE t >= NOW() - 1 hour",
+  ]) {
+    const x = readEsql(q);
+    assert.ok(x.ok && x.value.kind === "refused" && x.value.refusal.code === "esql/time-dependent", q);
+  }
+});
+
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
 const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
