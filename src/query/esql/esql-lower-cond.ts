@@ -29,10 +29,12 @@ export interface CondContext {
    * and without this a hostile nesting would cost twice as much per level.
    */
   readonly memo: WeakMap<EsqlExpr, { t?: Query; f?: Query }>;
+  /** Warnings of a reading that changes a match slightly (said with their position), by position and code. */
+  readonly warnings: Map<string, { readonly code: string; readonly message: string; readonly span: Span }>;
 }
 
 export function condContext(text: string): CondContext {
-  return { text, memo: new WeakMap() };
+  return { text, memo: new WeakMap(), warnings: new Map() };
 }
 
 const NEGATED: Readonly<Record<CmpOp, CmpOp>> = { "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" };

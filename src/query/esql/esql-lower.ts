@@ -154,8 +154,10 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   }
   const indices = from.sources.map((s) => s.name);
   const metadata = from.metadata.map((m) => m.name);
+  const warned = () => [...cx.warnings.values()].map((w): EsqlNote => ({ severity: "warning", code: w.code, message: w.message, offset: w.span.start, end: w.span.end }));
   if (!stats) {
     for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
+    notes.push(...warned());
     return { query: rowQuery, indices, metadata, notes, ...(window ? { window } : {}) };
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
@@ -192,6 +194,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     ...(measured.anyOf ? { anyOf: measured.anyOf } : {}),
     span: stats.span,
   };
+  notes.push(...warned());
   return { query, indices, metadata, notes, ...(window ? { window } : {}) };
 }
 

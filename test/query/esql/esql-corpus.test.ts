@@ -22,14 +22,15 @@ import { ruleEvents } from "../../semantic/rule-events.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
- * Measured: 49 of the 109 read into the IR (48 before a second STATS that only merges groups). The
+ * Measured: 50 of the 109 read into the IR (48 before a second STATS that only merges groups and
+ * LENGTH of a lower-cased field). The
  * bound only lets the count grow. Most of the rest extract text (GROK, DISSECT, REPLACE), call an
  * LLM (COMPLETION), compare with the time of the search, or measure computed values: docs/esql.md,
  * "Corpora".
  */
-const MIN_READ = 49;
+const MIN_READ = 50;
 /**
- * Measured: 20 of those 49 convert to Sigma with ECS names where the Sigma taxonomy has none (19
+ * Measured: 20 of those 50 convert to Sigma with ECS names where the Sigma taxonomy has none (19
  * before RLIKE's `\d \s \w` were read as ES|QL's classes); 28 of the others bound several measures,
  * which Sigma cannot say.
  */

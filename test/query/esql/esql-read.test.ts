@@ -222,6 +222,16 @@ test("`@timestamp >= NOW() - span` before STATS is the run's window, kept beside
   }
 });
 
+test("LENGTH of a lower-cased field is its length, with a warning (only `İ` lower-cases to two characters); of an upper-cased one it stays refused", () => {
+  const r = readEsql("FROM x | EVAL c = TO_LOWER(cmd) | WHERE LENGTH(c) >= 4000");
+  assert.ok(r.ok && r.value.kind === "ir");
+  if (!r.ok || r.value.kind !== "ir") return;
+  assert.equal(stripSpans(r.value.query), stripSpans(read("FROM x | WHERE LENGTH(cmd) >= 4000")));
+  assert.equal(r.value.notes.map((n) => [n.severity, n.code, n.offset]), [["warning", "esql/length-lower-cased", "FROM x | EVAL c = TO_LOWER(cmd) | WHERE ".length]]);
+  const upper = readEsql("FROM x | WHERE LENGTH(TO_UPPER(cmd)) >= 4000");
+  assert.ok(upper.ok && upper.value.kind === "refused" && upper.value.refusal.code === "esql/unsupported-function");
+});
+
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
 const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ['FROM x | GROK msg "%{IP:ip}" | WHERE ip IS NOT NULL', "esql/unsupported-command", "1:10", "GROK"],
