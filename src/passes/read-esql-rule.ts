@@ -8,7 +8,7 @@
  * A query whose meaning the IR cannot hold is refused with the reader's own code and position
  * (`esql/unsupported-command` at GROK), never written as part of what it says.
  */
-import { durationFromMs, formatDuration, lookbackMs } from "../ir/duration.js";
+import { durationFromMs, durationMs, formatDuration, lookbackMs } from "../ir/duration.js";
 import type { Query, Span } from "../ir/query.js";
 import { requiresField } from "../ir/query-fields.js";
 import type { Rule } from "../ir/rule.js";
@@ -56,13 +56,38 @@ export function readEsqlRule(rule: Rule): EsqlRuleReading {
     notes.push({ severity: n.severity, code: n.code, message: n.message, at: { start: n.offset, end: n.end ?? n.offset } });
   }
   let query = reading.query;
+  let schedule = rule.schedule;
+  if (reading.window) {
+    // `@timestamp >= NOW() - w`: each run keeps the events of its last w, the look-back when shorter.
+    const { duration, strict, offset, end } = reading.window;
+    const at = { start: offset, end };
+    const look = lookbackMs(schedule.from, schedule.to);
+    const w = formatDuration(duration);
+    if (look === undefined) {
+      return {
+        error: `the query keeps the events of the last ${w} of each run (\`NOW()\`), and the rule's look-back ${schedule.from}..${schedule.to} has no fixed length to compare it with`,
+        code: "esql/time-dependent",
+        at,
+        hint: "give the rule a look-back such as `from: now-10m`",
+      };
+    }
+    if (durationMs(duration) < look) {
+      notes.push({ severity: "info", code: "esql/now-window", message: `the query keeps the events of the last ${w} of each run (\`NOW()\`): read as the rule's look-back, now-${w} instead of ${schedule.from}`, at });
+      schedule = { ...schedule, from: `now-${w}` };
+    } else {
+      notes.push({ severity: "info", code: "esql/now-window", message: `the query keeps the events of the last ${w} of each run (\`NOW()\`), which the look-back ${schedule.from} already holds: left out`, at });
+    }
+    if (strict) {
+      notes.push({ severity: "warning", code: "esql/now-window", message: `\`>\` leaves out an event at exactly ${w} before the run, which the look-back keeps (\`>=\` says the look-back)`, at });
+    }
+  }
   if (query.kind === "correlation" && !query.timespan) {
-    const look = lookbackMs(rule.schedule.from, rule.schedule.to);
+    const look = lookbackMs(schedule.from, schedule.to);
     const stats = reading.notes.find((n) => n.code === "esql/lookback-window");
     const at = stats ? { start: stats.offset, end: stats.end ?? stats.offset } : undefined;
     if (look === undefined || look % 1000 !== 0) {
       return {
-        error: `the aggregation counts over each run's look-back ${rule.schedule.from}..${rule.schedule.to}, which has no fixed length a correlation timespan can take`,
+        error: `the aggregation counts over each run's look-back ${schedule.from}..${schedule.to}, which has no fixed length a correlation timespan can take`,
         code: "esql/lookback-window",
         ...(at ? { at } : {}),
         hint: "give the rule a look-back such as `from: now-10m`, or group by a time bucket (`BY DATE_TRUNC(10 minutes, @timestamp)`)",
@@ -73,7 +98,7 @@ export function readEsqlRule(rule: Rule): EsqlRuleReading {
     notes.push({
       severity: "warning",
       code: "esql/lookback-window",
-      message: `the aggregation counts over each run's look-back (${rule.schedule.from}, every ${formatDuration(rule.schedule.interval)}); written as a ${formatDuration(timespan)} correlation timespan, which also finds a burst that no single run's window holds whole`,
+      message: `the aggregation counts over each run's look-back (${schedule.from}, every ${formatDuration(schedule.interval)}); written as a ${formatDuration(timespan)} correlation timespan, which also finds a burst that no single run's window holds whole`,
       ...(at ? { at } : {}),
     });
   }
@@ -87,7 +112,7 @@ export function readEsqlRule(rule: Rule): EsqlRuleReading {
       hint: `add \`| WHERE ${keyless[0]} IS NOT NULL\` before STATS if the NULL group is not meant`,
     });
   }
-  return { rule: { ...rule, query, index: [...reading.indices] }, notes };
+  return { rule: { ...rule, query, index: [...reading.indices], schedule }, notes };
 }
 
 /** Group keys some correlated rule's events may lack (ES|QL groups those under a NULL key; a correlation leaves them out). */

@@ -141,6 +141,23 @@ test("an ES|QL rule's query is read into the IR: FROM's patterns as its index, t
   assert.equal(counted.warnings?.[0]?.at?.start, "FROM logs-* | WHERE host.id IS NOT NULL | ".length);
 });
 
+test("an ES|QL rule's `@timestamp >= NOW() - span` is its look-back when shorter than the rule's, left out when not", () => {
+  const text = "FROM logs-* | WHERE @timestamp >= NOW() - 1 hour AND host.id IS NOT NULL | STATS n = COUNT(*) BY host.id | WHERE n >= 5";
+  const narrowed = lowerPlatformRuleTypes(esqlRule(text, "now-9h"));
+  if (!("rule" in narrowed)) return assert.unreachable(narrowed.error);
+  assert.is(narrowed.rule.schedule.from, "now-1h");
+  assert.ok(narrowed.rule.query.kind === "correlation" && narrowed.rule.query.timespan?.value === 1 && narrowed.rule.query.timespan.unit === "h");
+  assert.equal(narrowed.warnings?.map((w) => w.code), ["esql/now-window", "esql/lookback-window"]);
+  assert.is(narrowed.warnings?.[0]?.at?.start, text.indexOf("@timestamp"));
+  const implied = lowerPlatformRuleTypes(esqlRule('FROM logs-* | WHERE @timestamp > NOW() - 1 hour AND a == "x"', "now-9m"));
+  if (!("rule" in implied)) return assert.unreachable(implied.error);
+  assert.is(implied.rule.schedule.from, "now-9m");
+  assert.ok(implied.rule.query.kind === "match");
+  assert.match(implied.warnings?.map((w) => w.message).join("\n") ?? "", /already holds: left out[\s\S]*`>` leaves out an event at exactly 1h/);
+  const rounded = lowerPlatformRuleTypes(esqlRule(text, "now-1d/d"));
+  assert.ok("error" in rounded && rounded.code === "esql/time-dependent", JSON.stringify(rounded));
+});
+
 test("an ES|QL rule is refused with the reader's code and position; a look-back of no fixed length cannot be a timespan", () => {
   const text = 'FROM logs-* | GROK message "%{WORD:w}" | WHERE w == "a"';
   const grok = lowerPlatformRuleTypes(esqlRule(text));

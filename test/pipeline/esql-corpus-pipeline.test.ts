@@ -16,12 +16,12 @@ import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
-/** Measured: 19 of the 109 reach Sigma (auto taxonomy). The floors only let the counts grow. */
-const MIN_SIGMA = 19;
+/** Measured: 20 of the 109 reach Sigma (auto taxonomy; 19 before RLIKE's `\d \s \w` were read as ES|QL's classes). The floors only let the counts grow. */
+const MIN_SIGMA = 20;
 /**
  * Measured: 15 of the 109 reach Splunk with `--unmapped warning` (16 before `user.name` lost its
  * Sigma name `User` in the Security log, where it is not the same field; ECS names kept where the Sigma
- * taxonomy has none); 0 with the default `error`: each of the 46 the IR holds names an ECS field
+ * taxonomy has none); 0 with the default `error`: each of the 50 the IR holds names an ECS field
  * (cloud, identity logs) that has no Sigma name for the add-on mapping.
  */
 const MIN_SPLUNK = 15;

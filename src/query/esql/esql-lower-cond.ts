@@ -18,6 +18,7 @@ import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { compare, type Fold, type Form, formOf, notNull, refold, truth } from "./esql-lower-values.js";
 import { refuseExtracted } from "./esql-extract.js";
+import { expandEsqlShorthands } from "./esql-regex-case.js";
 
 
 export interface CondContext {
@@ -28,10 +29,12 @@ export interface CondContext {
    * and without this a hostile nesting would cost twice as much per level.
    */
   readonly memo: WeakMap<EsqlExpr, { t?: Query; f?: Query }>;
+  /** Warnings of a reading that changes a match slightly (said with their position), by position and code. */
+  readonly warnings: Map<string, { readonly code: string; readonly message: string; readonly span: Span }>;
 }
 
 export function condContext(text: string): CondContext {
-  return { text, memo: new WeakMap() };
+  return { text, memo: new WeakMap(), warnings: new Map() };
 }
 
 const NEGATED: Readonly<Record<CmpOp, CmpOp>> = { "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
@@ -135,10 +138,11 @@ function patternTest(f: Form, op: "like" | "rlike", patterns: readonly { value: 
       }
       return withSpan<Query>({ kind: "match", field: f.field, value: { kind: "string", parts: parsed.parts }, caseSensitive: f.fold === "none" }, where);
     }
-    if (f.fold !== "none" && !foldNeutralRegex(p.value, f.fold)) {
+    const pattern = expandEsqlShorthands(p.value, f.fold) ?? p.value;
+    if (f.fold !== "none" && !foldNeutralRegex(pattern, f.fold)) {
       return refuse("esql/case-folded-regex", `a regex on \`TO_${f.fold.toUpperCase()}(…)\` with letters of the other case has no IR form`, p.span);
     }
-    return withSpan<Query>({ kind: "regex", field: f.field, pattern: p.value, dialect: "lucene", caseSensitive: f.fold === "none" }, where);
+    return withSpan<Query>({ kind: "regex", field: f.field, pattern, dialect: "lucene", caseSensitive: f.fold === "none" }, where);
   }));
 }
 

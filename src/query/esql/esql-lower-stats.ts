@@ -136,6 +136,13 @@ const UNITS: ReadonlyMap<string, Duration["unit"] | [Duration["unit"], number]> 
   ["w", ["d", 7]], ["week", ["d", 7]], ["weeks", ["d", 7]],
 ]);
 
+/** A time span constant of fixed length (`1 hour`, `90m`) as a duration; undefined for months, years, … */
+export function spanDuration(a: Extract<EsqlExpr, { t: "timespan" }>): Duration | undefined {
+  const unit = UNITS.get(a.unit);
+  if (unit === undefined || a.value <= 0) return undefined;
+  return Array.isArray(unit) ? { value: a.value * unit[1], unit: unit[0] } : { value: a.value, unit };
+}
+
 /** `DATE_TRUNC(5 minutes, @timestamp)` or `BUCKET(@timestamp, 5 minutes)` → 5m. */
 function timeBucket(e: EsqlExpr): Duration | undefined {
   const c = unwrapParen(e);

@@ -174,10 +174,23 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
       return { k: "bool", t: boolCall(e, cx, true), f: boolCall(e, cx, false), span: e.span };
     default: {
       const ir = ARITH_CALLS[e.name];
+      if (e.name === "length" && args.length === 1) {
+        const f = formOf(args[0]!, cx);
+        if (f.k === "field" && f.fold === "lower" && f.conv === undefined) {
+          // Java's lower-casing changes a length only for U+0130 (SpecialCasing: `İ` → `i̇`, two code points).
+          cx.warnings.set(`esql/length-lower-cased ${e.span.start}`, { code: "esql/length-lower-cased", span: e.span,
+            message: `\`LENGTH(TO_LOWER(${f.field}))\` is read as the length of \`${f.field}\`: they differ only by the \`İ\` (U+0130) it holds, which lower-cases to two characters` });
+          return { k: "expr", expr: { kind: "call", name: "length", caseInsensitive: false, args: [exprOf({ ...f, fold: "none" })] }, span: e.span };
+        }
+      }
       if (ir && args.length >= ir.min && args.length <= ir.max) {
         return { k: "expr", expr: { kind: "call", name: ir.name, caseInsensitive: false, args: args.map((a) => exprOf(formOf(a, cx))) }, span: e.span };
       }
     }
+  }
+  if (e.name === "now") {
+    return refuse("esql/time-dependent", "the condition compares with the time of the search (`NOW()`), which the IR cannot hold", e.span,
+      "the IR reads `@timestamp >= NOW() - <span>` before STATS, as the rule's look-back");
   }
   return refuse("esql/unsupported-function", `the function \`${e.name.toUpperCase()}\` has no IR form`, e.span,
     "the IR holds string, pattern, CIDR and null tests, LENGTH and CONCAT; Elastic keeps the query as written");

@@ -20,13 +20,14 @@
  *   without one the correlation counts over each run's look-back, which the rule's schedule gives.
  * Anything else is refused by name with its position (`esql/unsupported-command`, …).
  */
-import type { CountCondition, Expr, NodeOf, Query, Span } from "../../ir/query.js";
+import { durationMs } from "../../ir/duration.js";
+import type { CountCondition, Duration, Expr, NodeOf, Query, Span } from "../../ir/query.js";
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "./esql-ast.js";
-import { fieldBehind, subst } from "./esql-expr-util.js";
+import { fieldBehind, splitAnd, subst, unwrapParen } from "./esql-expr-util.js";
 import { extractedColumns } from "./esql-extract.js";
 import { mkAnd, mkNot, refuse } from "./esql-ir-build.js";
 import { type CondContext, condContext, isTrue } from "./esql-lower-cond.js";
-import { type KeySource, readCondition, readStats, type Stats } from "./esql-lower-stats.js";
+import { type KeySource, readCondition, readStats, spanDuration, type Stats } from "./esql-lower-stats.js";
 
 /** Something the reading changed or could not keep, which the user must be told. */
 export interface EsqlNote {
@@ -37,8 +38,22 @@ export interface EsqlNote {
   readonly end?: number;
 }
 
+/**
+ * `WHERE @timestamp >= NOW() - 1 hour` before any STATS: the events of the last hour of each run.
+ * Left out of the query, since it is the run's look-back when it is not longer than the rule's
+ * (read-esql-rule.ts makes it the look-back). `strict`: written `>`, which leaves out the one
+ * instant the look-back starts at.
+ */
+export interface EsqlWindow {
+  readonly duration: Duration;
+  readonly strict: boolean;
+  readonly offset: number;
+  readonly end: number;
+}
+
 export interface EsqlLowered {
   readonly query: Query;
+  readonly window?: EsqlWindow;
   readonly indices: readonly string[];
   readonly metadata: readonly string[];
   readonly notes: readonly EsqlNote[];
@@ -59,13 +74,32 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const postEnv = new Map<string, EsqlExpr>();
   let stats: Stats | undefined;
   let limit: EsqlCommand | undefined;
+  let window: EsqlWindow | undefined;
+  /** A second STATS that only merges the alerting groups by some of their keys. */
+  let regrouped: Extract<EsqlCommand, { t: "stats" }> | undefined;
+  /** Columns EVAL or RENAME define after STATS (they may hide a key). */
+  const postDefined = new Set<string>();
 
   for (const cmd of rest) {
     const scope = stats ? postEnv : env;
+    if (stats && (cmd.t === "eval" || cmd.t === "rename")) {
+      for (const name of cmd.t === "eval" ? cmd.fields.flatMap((f) => f.name ?? []) : cmd.pairs.map((x) => x.to.name)) postDefined.add(name);
+    }
     switch (cmd.t) {
       case "where":
+        if (regrouped) refuse("esql/unsupported-command", "a condition after a second STATS (on what it aggregates) has no IR form", cmd.span);
         if (stats) post.push(subst(cmd.cond, postEnv));
-        else rows.push({ cond: subst(cmd.cond, env), span: cmd.span });
+        else {
+          const cond = subst(cmd.cond, env);
+          const kept: EsqlExpr[] = [];
+          for (const c of splitAnd(cond)) {
+            const w = nowWindow(c);
+            if (!w) kept.push(c);
+            else if (!window || durationMs(w.duration) < durationMs(window.duration) || (w.strict && durationMs(w.duration) === durationMs(window.duration))) window = w;
+          }
+          if (kept.length === 1) rows.push({ cond: kept[0]!, span: cmd.span });
+          else if (kept.length > 1) rows.push({ cond: kept.length === splitAnd(cond).length ? cond : { t: "and", operands: kept, span: cmd.span }, span: cmd.span });
+        }
         break;
       case "eval":
         for (const f of cmd.fields) {
@@ -92,7 +126,11 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
         break;
       case "stats":
         if (cmd.inline) refuse("esql/unsupported-command", "INLINE STATS (an aggregate added to every row) has no IR form", cmd.span);
-        if (stats) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
+        if (stats) {
+          if (regrouped || !onlyRegroups(cmd, stats, postDefined)) refuse("esql/unsupported-command", "a second STATS (an aggregation of aggregates) has no IR form", cmd.span);
+          regrouped = cmd;
+          break;
+        }
         stats = readStats(cmd, env, text);
         for (const [name, field] of stats.keyNames) if (name !== field) postEnv.set(name, { t: "field", name: field, span: cmd.span });
         for (const [name, key] of stats.coalesced) postEnv.set(name, key.expr);
@@ -116,9 +154,11 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   }
   const indices = from.sources.map((s) => s.name);
   const metadata = from.metadata.map((m) => m.name);
+  const warned = () => [...cx.warnings.values()].map((w): EsqlNote => ({ severity: "warning", code: w.code, message: w.message, offset: w.span.start, end: w.span.end }));
   if (!stats) {
     for (const x of expanded) checkExpansion(rowQuery, x.field, x.span, false);
-    return { query: rowQuery, indices, metadata, notes };
+    notes.push(...warned());
+    return { query: rowQuery, indices, metadata, notes, ...(window ? { window } : {}) };
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
@@ -131,6 +171,10 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     // Extra rows of one event change counts, sums and averages, but not "one event or more".
     const counted = measures.some((m) => m.type !== "value_count" && m.type !== "temporal" && !(m.type === "event_count" && m.condition.every(someEvent)));
     for (const q of [rowQuery, ...(measured.ruleFilters ?? []).map((r) => mkAnd([rowQuery, r.query]))]) checkExpansion(q, x.field, x.span, counted);
+  }
+  if (regrouped) {
+    const keys = regrouped.by.map((b) => (b.expr.t === "field" ? b.expr.name : "?"));
+    notes.push({ severity: "warning", code: "esql/regrouped", message: `the second STATS merges the groups that alert by ${keys.map((k) => `\`${k}\``).join(", ")}: ES|QL makes one alert per ${keys.length > 1 ? "combination of them" : "value"}, the correlation one per group of the first STATS (by ${[...stats.keyNames.keys()].map((k) => `\`${k}\``).join(", ")}); the same events alert`, offset: regrouped.span.start, end: regrouped.span.end });
   }
   if (stats.timespan) {
     notes.push({ severity: "warning", code: "esql/time-bucket", message: `the aggregation groups events into fixed ${stats.timespan.value}${stats.timespan.unit} buckets; read as a correlation timespan, which also finds events that straddle a bucket boundary`, offset: stats.span.start, end: stats.span.end });
@@ -150,7 +194,48 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     ...(measured.anyOf ? { anyOf: measured.anyOf } : {}),
     span: stats.span,
   };
-  return { query, indices, metadata, notes };
+  notes.push(...warned());
+  return { query, indices, metadata, notes, ...(window ? { window } : {}) };
+}
+
+/** `@timestamp >= NOW() - span` (or `>`, or the sides swapped) with a span of fixed length. */
+function nowWindow(c: EsqlExpr): EsqlWindow | undefined {
+  const u = unwrapParen(c);
+  if (u.t !== "cmp") return undefined;
+  const isTime = (e: EsqlExpr) => {
+    const x = unwrapParen(e);
+    return x.t === "field" && x.name === "@timestamp";
+  };
+  const [bound, op] = isTime(u.left) ? [u.right, u.op] : isTime(u.right) ? [u.left, ({ "<": ">", "<=": ">=" } as Record<string, string>)[u.op]] : [undefined, undefined];
+  if (!bound || (op !== ">=" && op !== ">")) return undefined;
+  const b = unwrapParen(bound);
+  if (b.t !== "arith" || b.op !== "-") return undefined;
+  const now = unwrapParen(b.left);
+  const span = unwrapParen(b.right);
+  if (now.t !== "call" || now.name !== "now" || now.args.length !== 0 || span.t !== "timespan") return undefined;
+  const duration = spanDuration(span);
+  return duration ? { duration, strict: op === ">", offset: u.span.start, end: u.span.end } : undefined;
+}
+
+/** Aggregates that only show values of the rows of a group, never decide whether it is a row. */
+const SHOWN = new Set(["values", "min", "max", "mv_slice", "mv_dedupe", "mv_sort", "mv_first", "mv_last", "mv_min", "mv_max"]);
+
+function shows(e: EsqlExpr): boolean {
+  const u = e.t === "paren" ? e.inner : e;
+  if (u.t === "field" || u.t === "lit") return true;
+  return u.t === "call" && SHOWN.has(u.name) && u.args.every(shows);
+}
+
+/**
+ * A second STATS that takes the groups the first one kept and merges them by some of its keys,
+ * with aggregates that only show their values (`VALUES`, `MIN`, `MAX`, …, none filtered): every
+ * group the first STATS keeps is in one row of it, and each row comes from such a group, so the
+ * same events alert, merged into fewer alerts (the warning `esql/regrouped` says so).
+ */
+function onlyRegroups(cmd: Extract<EsqlCommand, { t: "stats" }>, first: Stats, postDefined: ReadonlySet<string>): boolean {
+  if (cmd.inline || cmd.by.length === 0) return false;
+  if (!cmd.aggs.every((a) => a.where === undefined && shows(a.field.expr) && a.field.expr.t !== "field" && a.field.expr.t !== "lit")) return false;
+  return cmd.by.every((b) => b.name === undefined && b.expr.t === "field" && first.keyNames.has(b.expr.name) && !postDefined.has(b.expr.name));
 }
 
 /** Splits of one rule by which field gives its COALESCE keys, at most. */

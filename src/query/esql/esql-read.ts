@@ -10,10 +10,10 @@
 import { QuerySyntaxError, type ParseResult, type QueryError } from "../../diagnostics/query-error.js";
 import type { Query } from "../../ir/query.js";
 import type { EsqlQuery } from "./esql-ast.js";
-import { type EsqlNote, lowerEsql } from "./esql-lower.js";
+import { type EsqlNote, type EsqlWindow, lowerEsql } from "./esql-lower.js";
 import { parseEsqlAst } from "./esql-parser.js";
 
-export type { EsqlNote } from "./esql-lower.js";
+export type { EsqlNote, EsqlWindow } from "./esql-lower.js";
 
 export type EsqlReading =
   | {
@@ -24,6 +24,8 @@ export type EsqlReading =
       /** FROM's METADATA fields (`_id`, `_index`, `_version`). */
       readonly metadata: readonly string[];
       readonly notes: readonly EsqlNote[];
+      /** `WHERE @timestamp >= NOW() - span`, left out of `query`: the run's look-back (see EsqlWindow). */
+      readonly window?: EsqlWindow;
       readonly ast: EsqlQuery;
     }
   | {

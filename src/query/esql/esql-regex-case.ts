@@ -62,3 +62,70 @@ function lowerRange(from: string, to: string): string | undefined {
   if (/^[a-z]$/.test(from) && /^[a-z]$/.test(to)) return `${from}-${to}`;
   return undefined;
 }
+
+/**
+ * ES|QL's `RLIKE` is a Lucene regex of Lucene 9 or later (ES|QL came with Elasticsearch 8.11), where
+ * `\d \D \s \S \w \W` are classes (Lucene `RegExp.expandPreDefined`: `\d` = `[0-9]`, `\s` = tab,
+ * line feed, carriage return and space, `\w` = `[0-9A-Z_a-z]`); in older Lucene they were the
+ * letters, so the IR's Lucene dialect takes them as ambiguous. This spells them out as the classes
+ * they are in ES|QL. On a value folded to one case (`TO_LOWER(f) RLIKE`), `\w` names that case's
+ * letters only (the value has no others), so that the pattern still names no letter of the other
+ * case. Undefined when a negated shorthand (`\D \S \W`) stands inside a class, which Lucene's class
+ * syntax cannot spell; the pattern is then kept as written.
+ */
+export function expandEsqlShorthands(pattern: string, fold: "none" | "lower" | "upper"): string | undefined {
+  if (!/\\[dDsSwW]/.test(pattern)) return pattern;
+  const word = fold === "upper" ? "0-9A-Z_" : fold === "lower" ? "0-9_a-z" : "0-9A-Z_a-z";
+  const space = "\t-\n\r ";
+  const inside: Record<string, string> = { d: "0-9", s: space, w: word };
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      const n = pattern[i + 1];
+      if (n === undefined) return undefined;
+      i++;
+      const lower = n.toLowerCase();
+      if (!"dsw".includes(lower) || !/[dDsSwW]/.test(n)) {
+        out += c + n;
+        continue;
+      }
+      const set = inside[lower]!;
+      if (inClass) {
+        if (n !== lower) return undefined;
+        out += set;
+      } else out += n === lower ? `[${set}]` : `[^${set}]`;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '"') {
+      // A quoted string is literal up to the next quote.
+      const end = pattern.indexOf('"', i + 1);
+      if (end < 0) return undefined;
+      out += pattern.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      out += c;
+      if (pattern[i + 1] === "^") {
+        out += "^";
+        i++;
+      }
+      // A `]` first in a class is a literal.
+      if (pattern[i + 1] === "]") {
+        out += "]";
+        i++;
+      }
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}

@@ -45,7 +45,13 @@ const CONDITIONS: readonly (readonly [string, Query])[] = [
   ['TO_LOWER(a) == "CMD"', { kind: "none" }],
   ['TO_UPPER(a) == "CMD"', eq("a", "CMD", false)],
   ['a RLIKE "cmd[0-9]+"', { kind: "regex", field: "a", pattern: "cmd[0-9]+", dialect: "lucene", caseSensitive: true }],
-  ['TO_LOWER(a) RLIKE """c\\d"""', { kind: "regex", field: "a", pattern: "c\\d", dialect: "lucene", caseSensitive: false }],
+  // ES|QL runs Lucene 9 or later, where `\d \s \w` are classes: spelled out, so that the IR's Lucene dialect (ambiguous there) has one meaning.
+  ['TO_LOWER(a) RLIKE """c\\d"""', { kind: "regex", field: "a", pattern: "c[0-9]", dialect: "lucene", caseSensitive: false }],
+  ['a RLIKE """x\\s+\\S\\w\\W[\\d_]"""', { kind: "regex", field: "a", pattern: "x[\t-\n\r ]+[^\t-\n\r ][0-9A-Z_a-z][^0-9A-Z_a-z][0-9_]", dialect: "lucene", caseSensitive: true }],
+  ['TO_UPPER(a) RLIKE """\\w*-"""', { kind: "regex", field: "a", pattern: "[0-9A-Z_]*-", dialect: "lucene", caseSensitive: false }],
+  ['TO_LOWER(a) RLIKE """\\w"""', { kind: "regex", field: "a", pattern: "[0-9_a-z]", dialect: "lucene", caseSensitive: false }],
+  // Quoted text is literal, an escaped backslash is not an escape, and `\D` cannot stand in a class: kept.
+  ['a RLIKE """"\\d"\\\\d[^\\D]"""', { kind: "regex", field: "a", pattern: '"\\d"\\\\d[^\\D]', dialect: "lucene", caseSensitive: true }],
   ['a IN ("x", "y")', or(eq("a", "x"), eq("a", "y"))],
   ['a NOT IN ("x", "y")', and(exists("a"), not(eq("a", "x")), not(eq("a", "y")))],
   ['a NOT IN ("x", null)', { kind: "none" }],
@@ -172,6 +178,58 @@ test("a time bucket is the correlation's timespan (with a warning); without one 
   assert.equal(r.value.notes.map((n) => n.code), ["esql/time-bucket"]);
   const l = readEsql("FROM x | STATS c = COUNT(*) BY h | WHERE c > 3");
   assert.ok(l.ok && l.value.kind === "ir" && l.value.notes.map((n) => n.code).join() === "esql/lookback-window");
+});
+
+test("a second STATS that only merges the alerting groups by some of their keys reads as the first, with a warning", () => {
+  const one = readEsql("FROM x | STATS c = COUNT(*), v = VALUES(m) BY a, h | WHERE c >= 3");
+  const two = readEsql("FROM x | STATS c = COUNT(*), v = VALUES(m) BY a, h | WHERE c >= 3 | STATS w = VALUES(v), n = MAX(c) BY h | KEEP w, h");
+  assert.ok(one.ok && one.value.kind === "ir" && two.ok && two.value.kind === "ir");
+  if (!one.ok || one.value.kind !== "ir" || !two.ok || two.value.kind !== "ir") return;
+  assert.equal(stripSpans(two.value.query), stripSpans(one.value.query));
+  const note = two.value.notes.find((n) => n.code === "esql/regrouped");
+  assert.ok(note && note.severity === "warning" && /one alert per value/.test(note.message), JSON.stringify(two.value.notes));
+  // What the second STATS counts, a key it computes or one the first has not, or a condition after it: refused.
+  for (const q of [
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = COUNT(*) BY h",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY h | WHERE n > 5",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY u",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | EVAL h = TO_LOWER(a) | STATS n = MAX(c) BY h",
+    "FROM x | STATS c = COUNT(*) BY a, h | WHERE c >= 3 | STATS n = MAX(c) BY h | STATS BY h",
+  ]) {
+    const r = readEsql(q);
+    assert.ok(r.ok && r.value.kind === "refused" && r.value.refusal.code === "esql/unsupported-command", q);
+  }
+});
+
+test("`@timestamp >= NOW() - span` before STATS is the run's window, kept beside the query; other uses of NOW() stay refused", () => {
+  const r = readEsql('FROM x | WHERE @timestamp >= NOW() - 1 hour AND a == "1" | WHERE NOW() - 90 minutes < @timestamp');
+  assert.ok(r.ok && r.value.kind === "ir");
+  if (!r.ok || r.value.kind !== "ir") return;
+  assert.equal(stripSpans(r.value.query), eq("a", "1"));
+  assert.equal(r.value.window && { ...r.value.window, offset: 0, end: 0 }, { duration: { value: 1, unit: "h" }, strict: false, offset: 0, end: 0 });
+  const strict = readEsql("FROM x | WHERE NOW() - 30 minutes < @timestamp | STATS c = COUNT(*) BY h | WHERE c > 2");
+  assert.ok(strict.ok && strict.value.kind === "ir" && strict.value.window?.strict === true && strict.value.window.duration.value === 30);
+  const only = readEsql("FROM x | WHERE @timestamp > NOW() - 2h");
+  assert.ok(only.ok && only.value.kind === "ir" && only.value.query.kind === "all");
+  for (const q of [
+    "FROM x | WHERE @timestamp < NOW() - 5 minutes",
+    "FROM x | WHERE @timestamp >= NOW() - 1 month",
+    'FROM x | WHERE @timestamp >= NOW() - 1 hour OR a == "1"',
+    "FROM x | STATS c = COUNT(*), t = MAX(@timestamp) BY h | WHERE t >= NOW() - 1 hour",
+  ]) {
+    const x = readEsql(q);
+    assert.ok(x.ok && x.value.kind === "refused" && x.value.refusal.code === "esql/time-dependent", q);
+  }
+});
+
+test("LENGTH of a lower-cased field is its length, with a warning (only `İ` lower-cases to two characters); of an upper-cased one it stays refused", () => {
+  const r = readEsql("FROM x | EVAL c = TO_LOWER(cmd) | WHERE LENGTH(c) >= 4000");
+  assert.ok(r.ok && r.value.kind === "ir");
+  if (!r.ok || r.value.kind !== "ir") return;
+  assert.equal(stripSpans(r.value.query), stripSpans(read("FROM x | WHERE LENGTH(cmd) >= 4000")));
+  assert.equal(r.value.notes.map((n) => [n.severity, n.code, n.offset]), [["warning", "esql/length-lower-cased", "FROM x | EVAL c = TO_LOWER(cmd) | WHERE ".length]]);
+  const upper = readEsql("FROM x | WHERE LENGTH(TO_UPPER(cmd)) >= 4000");
+  assert.ok(upper.ok && upper.value.kind === "refused" && upper.value.refusal.code === "esql/unsupported-function");
 });
 
 /** Refusals: the query, the code, where it points (line:column), and a fragment of the message. */
