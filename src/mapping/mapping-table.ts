@@ -38,6 +38,12 @@ export interface LogsourceRow {
   readonly logsource: Logsource;
   /** The log source covers only part of what the conditions match (a warning names it). */
   readonly partial: boolean;
+  /**
+   * Conditions of the row that stay in the query: the row is there to stop a wider row from lifting
+   * them to a log source that means something else (Defend's file `modification` is no Sigma
+   * `file_event`, which is a file creation), and no log source says them.
+   */
+  readonly keep?: readonly string[];
 }
 
 export interface ProductHints {
@@ -115,7 +121,7 @@ type RawRow = {
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
-  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
+  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
   products: ProductHints;
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
@@ -163,7 +169,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     to: "sigma",
     fields,
     prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
-    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false })),
+    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}) })),
     products: t.products,
     sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
     datasets: t.datasets ?? {},

@@ -160,7 +160,10 @@ function liftOne(
       });
       break;
     }
-    hits.forEach((i) => consumed.add(i));
+    const keep = new Set(row.keep ?? []);
+    Object.keys(row.conditions).forEach((f, n) => {
+      if (!keep.has(f)) consumed.add(hits[n]!);
+    });
     if (row.partial) {
       report({
         severity: "warning",
