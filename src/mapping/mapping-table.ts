@@ -106,6 +106,12 @@ export interface FieldMapping {
   readonly evidence?: readonly { readonly logsource: Logsource; readonly when: Readonly<Record<string, readonly string[]>>; readonly exempt: readonly string[] }[];
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
+  /**
+   * Join keys that other join keys determine: `host.id` is the host of the process whose
+   * `process.entity_id` is joined on, so when every step joins on such a field at one position, the
+   * host key says nothing more and is dropped (it has no Sigma name).
+   */
+  readonly determinedKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
 type RawRow = {
@@ -127,6 +133,7 @@ type RawTable = {
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  determined_keys?: Record<string, string[]>;
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
@@ -176,6 +183,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    determinedKeys: t.determined_keys ?? {},
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
