@@ -110,7 +110,10 @@ function liftOne(
   context: Context,
   report: (p: MappingProblem) => void,
 ): { query: Query; logsource: Logsource } {
-  const conjuncts = query.kind === "and" ? [...query.children] : [query];
+  // An AND nested in the top-level AND (KQL `a and b and (c) and not d` may parse so) is more
+  // top-level conjuncts: (a and b) and c is a and b and c.
+  const flat = (q: Query): Query[] => (q.kind === "and" ? q.children.flatMap(flat) : [q]);
+  const conjuncts = flat(query);
   /** A conjunct that says `field` is one of `allowed` (a match, or an OR of matches on it). */
   const conjunctIn = (field: string, allowed: readonly string[]): number =>
     conjuncts.findIndex((c, i) => !consumed.has(i) && valuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
