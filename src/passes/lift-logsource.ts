@@ -110,8 +110,8 @@ function liftOne(
   context: Context,
   report: (p: MappingProblem) => void,
 ): { query: Query; logsource: Logsource } {
-  // An AND nested in the top-level AND (KQL `a and b and (c) and not d` may parse so) is more
-  // top-level conjuncts: (a and b) and c is a and b and c.
+  // An AND nested in the top-level AND is more top-level conjuncts: a rule's Kibana filters are
+  // ANDed beside its query, `(query) and not filter`, and the query's source conditions are in there.
   const flat = (q: Query): Query[] => (q.kind === "and" ? q.children.flatMap(flat) : [q]);
   const conjuncts = flat(query);
   /** A conjunct that says `field` is one of `allowed` (a match, or an OR of matches on it). */
