@@ -39,9 +39,9 @@ export interface LogsourceRow {
   /** The log source covers only part of what the conditions match (a warning names it). */
   readonly partial: boolean;
   /**
-   * Conditions of the row that stay in the query: the row is there to stop a wider row from lifting
-   * them to a log source that means something else (Defend's file `modification` is no Sigma
-   * `file_event`, which is a file creation), and no log source says them.
+   * Conditions of the row that stay in the query: they say more than the log source does (Defend's
+   * file `modification` is one kind of file_change), and the row stops a wider row from lifting them
+   * to a log source that means something else (file_event, a creation).
    */
   readonly keep?: readonly string[];
 }
