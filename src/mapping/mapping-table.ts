@@ -38,6 +38,12 @@ export interface LogsourceRow {
   readonly logsource: Logsource;
   /** The log source covers only part of what the conditions match (a warning names it). */
   readonly partial: boolean;
+  /**
+   * Conditions of the row that stay in the query: they say more than the log source does (Defend's
+   * file `modification` is one kind of file_change), and the row stops a wider row from lifting them
+   * to a log source that means something else (file_event, a creation).
+   */
+  readonly keep?: readonly string[];
 }
 
 export interface ProductHints {
@@ -100,6 +106,12 @@ export interface FieldMapping {
   readonly evidence?: readonly { readonly logsource: Logsource; readonly when: Readonly<Record<string, readonly string[]>>; readonly exempt: readonly string[] }[];
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
+  /**
+   * Join keys that other join keys determine: `host.id` is the host of the process whose
+   * `process.entity_id` is joined on, so when every step joins on such a field at one position, the
+   * host key says nothing more and is dropped (it has no Sigma name).
+   */
+  readonly determinedKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
 type RawRow = {
@@ -115,12 +127,13 @@ type RawRow = {
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
-  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
+  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
   products: ProductHints;
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  determined_keys?: Record<string, string[]>;
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
@@ -163,13 +176,14 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     to: "sigma",
     fields,
     prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
-    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false })),
+    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}) })),
     products: t.products,
     sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
     datasets: t.datasets ?? {},
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    determinedKeys: t.determined_keys ?? {},
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),

@@ -110,7 +110,10 @@ function liftOne(
   context: Context,
   report: (p: MappingProblem) => void,
 ): { query: Query; logsource: Logsource } {
-  const conjuncts = query.kind === "and" ? [...query.children] : [query];
+  // An AND nested in the top-level AND is more top-level conjuncts: a rule's Kibana filters are
+  // ANDed beside its query, `(query) and not filter`, and the query's source conditions are in there.
+  const flat = (q: Query): Query[] => (q.kind === "and" ? q.children.flatMap(flat) : [q]);
+  const conjuncts = flat(query);
   /** A conjunct that says `field` is one of `allowed` (a match, or an OR of matches on it). */
   const conjunctIn = (field: string, allowed: readonly string[]): number =>
     conjuncts.findIndex((c, i) => !consumed.has(i) && valuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
@@ -160,7 +163,10 @@ function liftOne(
       });
       break;
     }
-    hits.forEach((i) => consumed.add(i));
+    const keep = new Set(row.keep ?? []);
+    Object.keys(row.conditions).forEach((f, n) => {
+      if (!keep.has(f)) consumed.add(hits[n]!);
+    });
     if (row.partial) {
       report({
         severity: "warning",

@@ -11,6 +11,7 @@ import { ecsFieldTypes, ipFieldsTyped } from "../passes/ecs-field-types.js";
 import { liftLogsource, type LiftContext } from "../passes/lift-logsource.js";
 import { findLogsource } from "../mapping/sigma-ecs.js";
 import { mapFields } from "../passes/map-fields.js";
+import { dropDeterminedKeys } from "../passes/determined-join-keys.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import type { TargetSpec } from "../targets/target.js";
 import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
@@ -106,7 +107,8 @@ export function toTaxonomy(
   if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
-    const lifted = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+    const lifted0 = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+    const lifted = { ...lifted0, query: dropDeterminedKeys(lifted0.query, mappings.ecsToSigma.determinedKeys ?? {}) };
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product

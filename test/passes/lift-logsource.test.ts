@@ -145,4 +145,56 @@ test("Sysmon 1's `Process Create*` action is one of the process-start actions pr
   assert.not.match(JSON.stringify(r.doc?.detection), /event\.action/);
 });
 
+test("Defend's file `modification` is no file_event (a creation): file_change, with the action kept", () => {
+  const eql = (q: string) => rule(q, ["logs-endpoint.events.file-*"]).replace("language: kuery", "language: eql").replace("type: query", "type: eql");
+  for (const action of ['event.action == "modification"', 'event.action in ("modification", "rename")']) {
+    const r = sigma(eql(`file where host.os.type == "macos" and ${action} and file.path like "/Library/DirectoryServices/PlugIns/*.dsplug"`));
+    assert.equal(r.doc?.logsource, { category: "file_change", product: "macos" });
+    assert.is(r.doc?.taxonomy, "ecs");
+    assert.match(JSON.stringify(r.doc?.detection), /modification/);
+    // Read back as file_event it was event.type:creation AND modification: no event. Now the read-back
+    // adds event.type:change, which no Elastic document shows for `modification`: still said.
+    const narrowed = r.diagnostics.filter((d) => d.code === "mapping/logsource-narrowed").map((d) => d.message).join(" ");
+    assert.match(narrowed, /event\.type:change is added/);
+    assert.not.match(narrowed, /creation/);
+  }
+  // A rename alone is still file_rename, a creation file_event.
+  assert.equal(sigma(eql('file where host.os.type == "macos" and event.action == "rename" and file.path : "/tmp/x"')).doc?.logsource, { category: "file_rename", product: "macos" });
+  assert.equal(sigma(eql('file where host.os.type == "macos" and event.type == "creation" and file.path : "/tmp/x"')).doc?.logsource, { category: "file_event", product: "macos" });
+});
+
+test("a rule's Kibana filters (ANDed beside the query) do not hide the query's source conditions from the lift", () => {
+  const toml = [
+    "[metadata]",
+    'creation_date = "2024/01/01"',
+    'maturity = "production"',
+    'updated_date = "2024/01/01"',
+    "[rule]",
+    'author = ["Elastic"]',
+    'description = "lift test"',
+    'index = ["logs-windows.powershell*"]',
+    'language = "kuery"',
+    'license = "Elastic License v2"',
+    'name = "Lift test"',
+    "risk_score = 21",
+    'rule_id = "0a1b2c3d-0000-4000-8000-000000000001"',
+    'severity = "low"',
+    'type = "query"',
+    "query = '''",
+    'event.category:process and host.os.type:windows and powershell.file.script_block_text:"Get-Clipboard"',
+    "'''",
+    "[[rule.filters]]",
+    "[rule.filters.meta]",
+    "negate = true",
+    '[rule.filters.query.wildcard."file.path"]',
+    "case_insensitive = true",
+    "value = '?:\\Windows\\*.psd1'",
+  ].join("\n");
+  const r = sigma(toml, "rules/lift.toml");
+  assert.equal(r.doc?.logsource, { category: "ps_script", product: "windows" });
+  assert.is(r.doc?.taxonomy, undefined, JSON.stringify(r.doc?.detection));
+  assert.not.match(JSON.stringify(r.doc?.detection), /event\.category|host\.os\.type/);
+  assert.match(JSON.stringify(r.doc?.detection), /psd1/);
+});
+
 test.run();

@@ -149,14 +149,16 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   }
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
-  // (host.id as a join key, user.id, process.args_count, event.action subtypes). Measured 53.9 %
-  // (550 of 1,020: the 20 ES|QL rules that reach Sigma since the CLI reads ES|QL all keep ECS names,
-  // 19 before issue 18 read RLIKE's `\s` as ES|QL's class; 530 of the 1,000 others; 55.4 % before the Windows Security event IDs and the lifts of `not
+  // (host.id as a join key without an entity id beside it, user.id, process.args_count, event.action
+  // subtypes). Measured 53.1 % (542 of 1,020 with the ES|QL rule issue 18 reads since RLIKE classes; 541 of 1,019 before it; 53.9 % before host.id beside entity ids was dropped from
+  // join keys and a rule's Kibana filters stopped hiding its source conditions, with 3 files back in
+  // ECS names when the wrong user.domain -> SubjectDomainName row went; the 20 ES|QL rules that reach
+  // Sigma all keep ECS names; 55.4 % before the Windows Security event IDs and the lifts of `not
   // event.type:deletion`, the image-load idiom and `Process Create*`; 75.7 % before issue 19); the
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.5393, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.5314, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
