@@ -183,7 +183,7 @@ function lazyFile(path: string, read: () => string): RenderedFile {
  */
 function leanResult(r: RuleResult): RuleResult {
   const files = r.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) }));
-  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}) }))]));
+  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.key !== undefined ? { key: p.key } : {}) }))]));
   return { ...r, files, pieces };
 }
 

@@ -77,6 +77,11 @@ export interface BundlePiece {
    * name, and one search is lost): a later rule with a name already taken is refused.
    */
   readonly name?: string;
+  /**
+   * What identifies the piece within its bundle, when the renderer has it at hand (TargetSpec.pieceKey
+   * reads it before reading the text: Elastic's rule_id without parsing each ndjson line again).
+   */
+  readonly key?: string;
   /** What the piece must read back as in the bundle (see RenderedFile.document). */
   readonly document?: unknown;
 }

@@ -70,7 +70,7 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   streamBundle: (ctx) =>
     ctx.templates.isOverridden(BUNDLE_TEMPLATE) ? undefined : [{ path: "rules.ndjson", head: "", piece: (p) => `${p.text}\n` }],
   readBundle: readNdjson,
-  pieceKey: (piece) => ruleIdOf(piece.text),
+  pieceKey: (piece) => piece.key ?? ruleIdOf(piece.text),
 };
 
 const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
@@ -248,9 +248,10 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
     return { files: [], bundle: [], diagnostics };
   }
   const line = JSON.stringify(read);
+  const id = (read as { rule_id?: unknown }).rule_id;
   // The template writes the carried Kibana keys (`extra`) at the top level.
   const document = withoutUndefined({ ...own, ...extra, meta });
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line }], diagnostics };
+  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line, ...(typeof id === "string" && id !== "" ? { key: id } : {}) }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {
