@@ -204,3 +204,23 @@ export function declaredOptions(registry: TargetRegistry): readonly OptionSpec[]
 export function declaredMappings(registry: TargetRegistry): readonly MappingSpec[] {
   return registry.targets.flatMap((t) => t.mappings);
 }
+
+/**
+ * The file with its `document` made on first read: only tests read it, so a conversion does not
+ * build it for every rule. The property is still an own enumerable one, read like any other.
+ */
+export function withLazyDocument(file: { path: string; content: string }, make: () => unknown): RenderedFile {
+  let doc: unknown;
+  let made = false;
+  return Object.defineProperty(file, "document", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!made) {
+        doc = make();
+        made = true;
+      }
+      return doc;
+    },
+  });
+}

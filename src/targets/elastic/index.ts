@@ -26,7 +26,7 @@ import { printLucene } from "../../query/lucene/lucene-printer.js";
 import { printEsql } from "../../query/esql/esql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type BundleReader, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
+import { templateView, withLazyDocument, type BundlePiece, type BundleReader, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
 /**
@@ -250,8 +250,8 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   const line = JSON.stringify(read);
   const id = (read as { rule_id?: unknown }).rule_id;
   // The template writes the carried Kibana keys (`extra`) at the top level.
-  const document = withoutUndefined({ ...own, ...extra, meta });
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line, ...(typeof id === "string" && id !== "" ? { key: id } : {}) }], diagnostics };
+  const file = withLazyDocument({ path: `${slugify(rule.name)}.json`, content: json }, () => withoutUndefined({ ...own, ...extra, meta }));
+  return { files: [file], bundle: [{ text: line, ...(typeof id === "string" && id !== "" ? { key: id } : {}) }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {
