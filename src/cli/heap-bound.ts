@@ -12,13 +12,14 @@
  * counted the whole heap, young generation included (up to 32 MiB of it is garbage about to be
  * scavenged), and collected every 24 MiB: 7 collections for SigmaHQ once, 19 for three copies,
  * and 40-60 % more CPU than no bound. Counting only the old generation, where promoted garbage
- * accumulates, and allowing 48 MiB, it collects once for SigmaHQ and 2-3 times for three copies,
- * at a CPU cost within the noise of no bound, and three copies still peak at ~1.16x one's RSS.
+ * accumulates, it collects 2 times for SigmaHQ and ~6 times for three copies at 24 MiB, at a CPU
+ * cost within the noise of no bound (and of 48 MiB, whose 3x peak varied from 1.15x to 1.28x of 1x
+ * between runs; 24 MiB: 1.10x and 1.11x, test/bench/README.md).
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-export const HEAP_GROWTH = 48 * 1024 * 1024;
+export const HEAP_GROWTH = 24 * 1024 * 1024;
 
 let collect: (() => void) | undefined;
 
