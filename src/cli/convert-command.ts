@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { DEFAULT_NAMING } from "../options/core-options.js";
+import { detached } from "../ir/detached.js";
 import { dedupeDiagnostics, ResultAssembler } from "../pipeline/assemble-results.js";
 import { BundleWriter } from "../pipeline/bundle-writer.js";
 import { convertRule, targetNamed, type OutputFile, type RuleOutcome, type RuleResult } from "../pipeline/convert.js";
@@ -81,9 +82,10 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
       let r = leanResult(convertRule(rule, targets, ctx));
       if (namer) r = failUnwritableNames([r], s.naming, relativePaths)[0]!;
       const kept = assembler.add(r);
-      outcomes.push(kept.outcome);
-      ruleDiagnostics.push(...kept.diagnostics);
-      if (args.report) reported.push({ id: rule.id, name: rule.name, source: { file: rule.source.file, line: rule.source.line } });
+      // What the run keeps to the end, detached from the rule's file text (assemble-results.ts).
+      outcomes.push(detached(kept.outcome));
+      ruleDiagnostics.push(...detached(kept.diagnostics));
+      if (args.report) reported.push(detached({ id: rule.id, name: rule.name, source: { file: rule.source.file, line: rule.source.line } }));
       for (const f of kept.files) {
         const path = outputPath(f);
         if (path !== undefined) sink.put({ path, content: f.content, ...(f.rule ? { source: f.rule.source.file } : {}) });
@@ -183,7 +185,7 @@ function lazyFile(path: string, read: () => string): RenderedFile {
  */
 function leanResult(r: RuleResult): RuleResult {
   const files = r.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) }));
-  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}) }))]));
+  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.key !== undefined ? { key: p.key } : {}) }))]));
   return { ...r, files, pieces };
 }
 

@@ -18,6 +18,7 @@ import { readRules, type SourceText } from "../pipeline/read-rules.js";
 import { detectFormat, detectTextFormat } from "../sources/registry.js";
 import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
 import { UsageError, type Io } from "./io.js";
+import { detached } from "../ir/detached.js";
 
 export const STDIN_PATH = "<stdin>";
 
@@ -180,7 +181,7 @@ export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, 
         files.push(t.path);
         opts.onText?.(t.path, t.text);
         const read = readRules([t], readOptions);
-        readDiagnostics.push(...read.diagnostics);
+        readDiagnostics.push(...detached(read.diagnostics));
         onRules(withDefaults(read.rules, new Map([[t.path, t.text]])));
       }
       opts.onFile?.();

@@ -6,6 +6,7 @@
  * about the later rule, so none waits for the end. What it keeps grows by a few names per rule.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { detached } from "../ir/detached.js";
 import type { BundlePiece, RenderedFile } from "../targets/target.js";
 import type { OutputFile, RuleOutcome, RuleRef, RuleResult } from "./convert.js";
 
@@ -51,7 +52,7 @@ export class ResultAssembler {
         ],
       };
     }
-    if (!r.outcome.skipped) this.seenIds.set(ref.id, ref);
+    if (!r.outcome.skipped) this.seenIds.set(detached(ref.id), detached(ref));
     const diagnostics: Diagnostic[] = [];
     const taken = new Set<string>();
     for (const t of targets) {
@@ -79,7 +80,7 @@ export class ResultAssembler {
       const ps = r.pieces[t];
       if (!ps) continue;
       pieces.set(t, ps);
-      for (const p of ps) if (p.name !== undefined) this.seenNames.set(nameKey(t, p.name), ref);
+      for (const p of ps) if (p.name !== undefined) this.seenNames.set(detached(nameKey(t, p.name)), detached(ref));
     }
     // Collisions first: they were always listed before the rule's own diagnostics.
     return { outcome, files, pieces, diagnostics: [...diagnostics, ...r.diagnostics] };

@@ -10,6 +10,7 @@
  * holds no piece.
  */
 import type { BundleFileStream, BundlePiece, RenderedFile } from "../targets/target.js";
+import { detached } from "../ir/detached.js";
 import { targetNamed, type ConvertContext } from "./convert.js";
 import type { Appender, OutputSink } from "./output-sink.js";
 
@@ -73,7 +74,7 @@ export class BundleWriter implements FreshPieces {
   /** A rule's pieces for `target`, `source` being its rule file. */
   add(target: string, pieces: readonly BundlePiece[], source: string): void {
     const key = this.keys.get(target);
-    if (key) for (const p of pieces) this.owned.get(target)!.push({ key: key(p), source });
+    if (key) for (const p of pieces) this.owned.get(target)!.push(detached({ key: key(p), source }));
     const streamed = this.streams.get(target);
     if (!streamed) {
       this.held.get(target)?.push(...pieces);

@@ -59,6 +59,9 @@ export class OutputFolder {
   private readonly folders = new Set<string>([""]);
   /** Folders below the root made by `write` or `openTemp`, in the order made. */
   private readonly created: string[] = [];
+  /** Temporary names: one random part per folder object, then a count (one `randomBytes` per file cost ~1 % of a run). */
+  private readonly tempBase = TEMP_PREFIX + randomBytes(6).toString("hex");
+  private temps = 0;
 
   constructor(
     readonly root: string,
@@ -138,7 +141,7 @@ export class OutputFolder {
     const slash = rel.lastIndexOf("/");
     const dir = slash === -1 ? "" : rel.slice(0, slash);
     this.ensureFolder(dir, abs);
-    const tmp = join(this.abs(dir), TEMP_PREFIX + randomBytes(6).toString("hex"));
+    const tmp = join(this.abs(dir), this.tempName());
     let fd: number | undefined;
     try {
       fd = this.fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666);
@@ -175,13 +178,17 @@ export class OutputFolder {
     const slash = rel.lastIndexOf("/");
     const dir = slash === -1 ? "" : rel.slice(0, slash);
     this.ensureFolder(dir, abs);
-    const tmp = join(this.abs(dir), TEMP_PREFIX + randomBytes(6).toString("hex"));
+    const tmp = join(this.abs(dir), this.tempName());
     try {
       return { path: tmp, fd: this.fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666), size: 0 };
     } catch (e) {
       this.quietly(() => this.fs.unlinkSync(tmp));
       throw new OutputWriteError(abs, e);
     }
+  }
+
+  private tempName(): string {
+    return this.tempBase + (this.temps++).toString(16).padStart(6, "0");
   }
 
   /** Failures name `rel`, the file the temporary one stands for. */
@@ -362,15 +369,17 @@ export class OutputFolder {
   /** The entry itself, never a link's target; undefined when nothing is there. */
   private lstat(rel: string): nodeFs.Stats | undefined {
     const abs = this.abs(rel);
-    let st: nodeFs.Stats;
+    let st: nodeFs.Stats | undefined;
     try {
-      st = this.fs.lstatSync(abs);
+      // Without an error made (and its stack captured) for every name not there yet: most are not.
+      st = this.fs.lstatSync(abs, { throwIfNoEntry: false });
     } catch (e) {
       const code = (e as { code?: string }).code;
       // ENOTDIR: a file stands above it (the root, when only reading): nothing is there either.
       if (code === "ENOENT" || code === "ENOTDIR") return undefined;
       throw this.failure(abs, e);
     }
+    if (st === undefined) return undefined;
     if (st.isSymbolicLink()) throw new OutputLinkError(abs);
     return st;
   }

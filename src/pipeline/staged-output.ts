@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { OutputWriteError, NOT_A_FILE } from "./output-errors.js";
-import { isLeftoverTemp, OutputFolder, type OutputFs, type TempFile } from "./output-folder.js";
+import { isLeftoverTemp, OutputFolder, type Entry, type OutputFs, type TempFile } from "./output-folder.js";
 import { blockAppender, type Appender, type OutputSink } from "./output-sink.js";
 import { safeOutputPath, type FileToWrite, type WriteOptions, type WriteReport } from "./write-output.js";
 
@@ -42,10 +42,10 @@ export class StagedOutput implements OutputSink {
 
   put(f: FileToWrite): void {
     const folder = this.start();
-    const rel = this.checked(folder, f.path);
+    const { rel, entry } = this.checkedEntry(folder, f.path);
     const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
     this.written.push({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) });
-    if (sameOnDisk(folder, rel, bytes)) this.unchanged.add(rel);
+    if (sameOnDisk(folder, rel, bytes, entry)) this.unchanged.add(rel);
     else this.staged.set(rel, folder.writeTemp(rel, bytes));
   }
 
@@ -235,6 +235,11 @@ export class StagedOutput implements OutputSink {
 
   /** The path relative to the root, `/`-separated, refused when it would leave the folder or something other than a file stands there. */
   private checked(folder: OutputFolder, path: string): string {
+    return this.checkedEntry(folder, path).rel;
+  }
+
+  /** `checked`, with what stands there now (one lstat serves both the check and sameOnDisk). */
+  private checkedEntry(folder: OutputFolder, path: string): { readonly rel: string; readonly entry: Entry } {
     const abs = safeOutputPath(folder.root, path);
     if (!abs) throw new OutputWriteError(`${folder.root}${sep}${path}`, "not a file name inside the output folder");
     const rel = relative(folder.root, abs).split(sep).join("/");
@@ -242,13 +247,12 @@ export class StagedOutput implements OutputSink {
     if (entry.kind === "folder") throw new OutputWriteError(abs, { code: "EISDIR" });
     if (entry.kind === "other") throw new OutputWriteError(abs, NOT_A_FILE);
     if (entry.kind === "blocked") throw new OutputWriteError(abs, { code: "ENOTDIR" });
-    return rel;
+    return { rel, entry };
   }
 }
 
 /** A file of another size differs without being read; one of the same size is read up to that size. */
-function sameOnDisk(folder: OutputFolder, rel: string, bytes: Buffer): boolean {
-  const entry = folder.entry(rel);
+function sameOnDisk(folder: OutputFolder, rel: string, bytes: Buffer, entry: Entry = folder.entry(rel)): boolean {
   if (entry.kind !== "file" || entry.size !== bytes.length) return false;
   const read = folder.read(rel, bytes.length);
   return read.kind === "bytes" && read.bytes.equals(bytes);

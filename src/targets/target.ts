@@ -77,6 +77,11 @@ export interface BundlePiece {
    * name, and one search is lost): a later rule with a name already taken is refused.
    */
   readonly name?: string;
+  /**
+   * What identifies the piece within its bundle, when the renderer has it at hand (TargetSpec.pieceKey
+   * reads it before reading the text: Elastic's rule_id without parsing each ndjson line again).
+   */
+  readonly key?: string;
   /** What the piece must read back as in the bundle (see RenderedFile.document). */
   readonly document?: unknown;
 }
@@ -198,4 +203,24 @@ export function declaredOptions(registry: TargetRegistry): readonly OptionSpec[]
 /** Every mapping the registry's targets declare. */
 export function declaredMappings(registry: TargetRegistry): readonly MappingSpec[] {
   return registry.targets.flatMap((t) => t.mappings);
+}
+
+/**
+ * The file with its `document` made on first read: only tests read it, so a conversion does not
+ * build it for every rule. The property is still an own enumerable one, read like any other.
+ */
+export function withLazyDocument(file: { path: string; content: string }, make: () => unknown): RenderedFile {
+  let doc: unknown;
+  let made = false;
+  return Object.defineProperty(file, "document", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!made) {
+        doc = make();
+        made = true;
+      }
+      return doc;
+    },
+  });
 }

@@ -40,6 +40,8 @@ const PLAIN_SEGMENT = /^[A-Za-z_@][A-Za-z0-9_]*$/;
  * survive every format the rule passes through and stay visible.
  */
 export function quoteEqlString(s: string): string {
+  // Most values hold nothing to escape: one scan of the whole string instead of a test per character.
+  if (!EQL_ESCAPED.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const esc = EQL_STRING_ESCAPES[ch];
@@ -52,6 +54,9 @@ export function quoteEqlString(s: string): string {
   }
   return out + '"';
 }
+
+/** Any character quoteEqlString writes otherwise than as itself. */
+const EQL_ESCAPED = new RegExp(`[${Object.keys(EQL_STRING_ESCAPES).map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join("")}\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]`, "u");
 
 /** A dotted field name, backticked as a whole when any segment is not a plain identifier. */
 export function quoteEqlField(field: string): string {

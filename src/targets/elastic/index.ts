@@ -27,7 +27,7 @@ import { ecsEsqlFieldType } from "../../query/esql/esql-ecs-arrays.js";
 import { printEsql } from "../../query/esql/esql-printer.js";
 import type { PrintResult } from "../../query/print-result.js";
 import { TemplateError } from "../../render/templates.js";
-import { templateView, type BundlePiece, type BundleReader, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
+import { templateView, withLazyDocument, type BundlePiece, type BundleReader, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { kibanaRuleFields } from "./kibana-fields.js";
 
 /**
@@ -71,7 +71,7 @@ export const elasticTarget: TargetSpec<"elastic"> = {
   streamBundle: (ctx) =>
     ctx.templates.isOverridden(BUNDLE_TEMPLATE) ? undefined : [{ path: "rules.ndjson", head: "", piece: (p) => `${p.text}\n` }],
   readBundle: readNdjson,
-  pieceKey: (piece) => ruleIdOf(piece.text),
+  pieceKey: (piece) => piece.key ?? ruleIdOf(piece.text),
 };
 
 const BUNDLE_TEMPLATE = "elastic/rules.ndjson.hbs";
@@ -249,9 +249,10 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
     return { files: [], bundle: [], diagnostics };
   }
   const line = JSON.stringify(read);
+  const id = (read as { rule_id?: unknown }).rule_id;
   // The template writes the carried Kibana keys (`extra`) at the top level.
-  const document = withoutUndefined({ ...own, ...extra, meta });
-  return { files: [{ path: `${slugify(rule.name)}.json`, content: json, document }], bundle: [{ text: line }], diagnostics };
+  const file = withLazyDocument({ path: `${slugify(rule.name)}.json`, content: json }, () => withoutUndefined({ ...own, ...extra, meta }));
+  return { files: [file], bundle: [{ text: line, ...(typeof id === "string" && id !== "" ? { key: id } : {}) }], diagnostics };
 }
 
 function hasKeyword(q: Query): boolean {

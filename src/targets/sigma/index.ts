@@ -12,7 +12,7 @@ import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js
 import type { Rule } from "../../ir/rule.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
-import { templateView, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
+import { templateView, withLazyDocument, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind, type SigmaField } from "./sigma-layout.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
@@ -240,26 +240,6 @@ function viewOf(d: Doc, fields: readonly SigmaField[]): Record<string, unknown> 
   const { detection, ...values } = d.values;
   const det = detection as SigmaDetectionView | undefined;
   return { ...values, ...(det ? { searches: det.searches, condition: det.condition } : {}), fields };
-}
-
-/**
- * The file with its `document` made on first read: only tests read it, so a conversion does not
- * build it for every rule. The property is still an own enumerable one, read like any other.
- */
-function withLazyDocument(file: { path: string; content: string }, make: () => unknown): RenderedFile {
-  let doc: unknown;
-  let made = false;
-  return Object.defineProperty(file, "document", {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!made) {
-        doc = make();
-        made = true;
-      }
-      return doc;
-    },
-  });
 }
 
 /**

@@ -28,6 +28,7 @@ import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataS
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
 import { splunkSchedule, windowJoins } from "./splunk-schedule.js";
+import { detached } from "../../ir/detached.js";
 import { readSavedSearches, renderSavedSearches, renderStanza, savedSearchesStream } from "./splunk-stanza.js";
 import { confStanza } from "../../render/escape.js";
 import { tgz } from "./tar-writer.js";
@@ -168,7 +169,7 @@ function macrosStream(ctx: RenderContext): BundleFileStream | undefined {
     piece: (p) => {
       const name = stanzaMacro(p.text);
       if (name === undefined || seen.has(name)) return "";
-      seen.add(name);
+      seen.add(detached(name));
       return `\n[${confStanza(name)}]\ndefinition = search *\n`;
     },
   };

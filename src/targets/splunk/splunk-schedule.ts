@@ -103,6 +103,20 @@ export interface WindowJoins {
  * and alert twice.
  */
 export function windowJoins(cron: string, windowMinutes: number): WindowJoins {
+  // Pure, and a rule set has a handful of schedules: each pair is run once, not once per rule.
+  const key = `${cron}\n${windowMinutes}`;
+  let joins = JOINS.get(key);
+  if (joins === undefined) {
+    joins = runJoins(cron, windowMinutes);
+    if (JOINS.size < JOINS_KEPT) JOINS.set(key, joins);
+  }
+  return joins;
+}
+
+const JOINS = new Map<string, WindowJoins>();
+const JOINS_KEPT = 1024;
+
+function runJoins(cron: string, windowMinutes: number): WindowJoins {
   const [m0, h0, d0] = cron.split(" ");
   const minute = cronField(m0!, 0);
   const hour = cronField(h0!, 0);
