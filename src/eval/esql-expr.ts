@@ -17,6 +17,7 @@ import { likeParts } from "../query/esql/esql-escape.js";
 import { parseKql } from "../query/kql/kql-parser.js";
 import { parseLucene } from "../query/lucene/lucene-parser.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
+import { mappedKind } from "./ecs-typed.js";
 import { compileQuery } from "./evaluate.js";
 import {
   compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
@@ -142,7 +143,7 @@ export function evalExpr(e: EsqlExpr, row: Row): EsqlValue {
       return e.negated ? !isNull : isNull;
     }
     case "cast":
-      return convert(e.type, evalExpr(e.operand, row));
+      return convert(e.type, evalExpr(e.operand, row), isDouble(e.operand, row));
     case "match": {
       // The match query on a keyword field: some value equals the constant.
       const q = literal(e.query);
@@ -188,8 +189,41 @@ function rlikeTest(pattern: string): (s: string) => boolean {
   return (s) => r.re.test(s);
 }
 
-/** Conversions by function name or `::` type; each converts every value of a multi-valued one. */
-function convert(to: string, v: EsqlValue): EsqlValue {
+const TO_DOUBLE: ReadonlySet<string> = new Set(["to_double", "to_dbl", "double"]);
+
+/**
+ * Whether ES|QL types the expression double even where its value is a whole number, which the value
+ * alone cannot tell (3.0 in JSON is 3): an event field ECS maps as a floating type (double, float,
+ * half_float, scaled_float; ES|QL reads them as double), a decimal literal, `TO_DOUBLE`/`::double`,
+ * and negation or arithmetic with such an operand. Columns made by EVAL and the like are not
+ * tracked: their whole numbers print as longs.
+ */
+function isDouble(e: EsqlExpr, row: Row): boolean {
+  switch (e.t) {
+    case "field":
+      return row.ecsMapped === true && !row.cols.has(e.name) && mappedKind(e.name) === "float";
+    case "lit":
+      return e.value.type === "decimal";
+    case "paren":
+      return isDouble(e.inner, row);
+    case "neg":
+      return isDouble(e.operand, row);
+    case "arith":
+      return isDouble(e.left, row) || isDouble(e.right, row);
+    case "cast":
+      return TO_DOUBLE.has(e.type);
+    case "call":
+      return TO_DOUBLE.has(e.name);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Conversions by function name or `::` type; each converts every value of a multi-valued one.
+ * `asDouble`: the operand is an ES|QL double (isDouble), so `TO_STRING` writes 3 as "3.0".
+ */
+function convert(to: string, v: EsqlValue, asDouble = false): EsqlValue {
   switch (to) {
     case "to_string":
     case "to_str":
@@ -197,7 +231,7 @@ function convert(to: string, v: EsqlValue): EsqlValue {
     case "string":
     case "keyword":
     case "text":
-      return mapValues(v, scalarText);
+      return mapValues(v, (s) => scalarText(s, asDouble));
     case "to_double":
     case "to_dbl":
     case "double":
@@ -239,7 +273,7 @@ function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
     const a = e.args[i];
     return a === undefined ? refuse(`${e.name.toUpperCase()} needs an argument ${i + 1}`) : evalExpr(a, row);
   };
-  if (CONVERSIONS.has(e.name)) return convert(e.name, arg(0));
+  if (CONVERSIONS.has(e.name)) return convert(e.name, arg(0), e.args[0] !== undefined && isDouble(e.args[0], row));
   switch (e.name) {
     case "length": {
       const s = str(arg(0), "LENGTH");

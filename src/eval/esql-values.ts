@@ -79,13 +79,50 @@ export function compareScalars(a: Scalar, b: Scalar): number {
   return refuse(`type error: cannot compare ${typeOf(a)} ${JSON.stringify(a)} with ${typeOf(b)} ${JSON.stringify(b)}`);
 }
 
-/** `TO_STRING`: a long as its digits, a double as Java prints it, booleans as `true`/`false`. */
-export function scalarText(s: Scalar): string {
+/**
+ * `TO_STRING`: a long as its digits, a double as Java prints it (`javaDoubleToString`), booleans as
+ * `true`/`false`. A whole number is a long unless `asDouble` says the value is an ES|QL double (a
+ * field mapped as a floating type, a decimal literal, `TO_DOUBLE`), which JSON cannot tell apart.
+ */
+export function scalarText(s: Scalar, asDouble = false): string {
   if (typeof s === "string") return s;
   if (typeof s === "boolean") return s ? "true" : "false";
-  if (Number.isInteger(s) && Math.abs(s) < 2 ** 63) return String(s);
-  const t = String(s);
-  return /[.eE]/.test(t) || !Number.isFinite(s) ? t : `${t}.0`;
+  if (!asDouble && Number.isInteger(s) && Math.abs(s) < 2 ** 63) return String(s);
+  return javaDoubleToString(s);
+}
+
+/**
+ * A double as Java's `Double.toString` writes it, which ES|QL's `TO_STRING` uses (`String.valueOf`):
+ * "NaN", "Infinity", "-Infinity", "0.0", "-0.0"; plain decimals with at least one fraction digit for
+ * magnitudes in [10^-3, 10^7) ("3.0", "0.001", "9999999.0"); otherwise computerized scientific
+ * notation ("1.0E7", "1.0E-4", "1.234E-5", "1.0E21"). The digits are the shortest that read back as
+ * the same double, as JavaScript's and Java's (JDK 19 and later) both choose; where one digit would
+ * do, Java takes the closest of at most two (5e-324 is "4.9E-324").
+ */
+export function javaDoubleToString(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  if (n === 0) return Object.is(n, -0) ? "-0.0" : "0.0";
+  const sign = n < 0 ? "-" : "";
+  const m = Math.abs(n);
+  // toExponential() without an argument gives the shortest round-tripping digits: "d.ddde±x".
+  let text = m.toExponential();
+  if (!text.includes(".")) {
+    // Java (JDK 19+) picks, when one digit would do, the closest decimal of at most two digits:
+    // 5e-324 is "4.9E-324", not "5.0E-324". Trailing zeros are dropped below (1.0e-3 is 0.001).
+    const two = m.toExponential(1);
+    if (Number(two) === m) text = two;
+  }
+  const [mantissa, exp] = text.split("e") as [string, string];
+  const digits = mantissa.replace(".", "").replace(/(?<=.)0+$/, "");
+  const e = Number(exp);
+  if (m >= 1e-3 && m < 1e7) {
+    if (e < 0) return `${sign}0.${"0".repeat(-e - 1)}${digits}`;
+    const whole = digits.slice(0, e + 1).padEnd(e + 1, "0");
+    return `${sign}${whole}.${digits.slice(e + 1) || "0"}`;
+  }
+  return `${sign}${digits[0]}.${digits.slice(1) || "0"}E${e}`;
 }
 
 const DOUBLE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;

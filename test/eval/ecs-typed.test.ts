@@ -114,6 +114,28 @@ test("ES|QL reads an event as the ECS mapping indexes it: \"3\" in a long field 
   assert.is(run('beacon_stats.beaconing_score == "3"', { "beacon_stats.beaconing_score": "3" }, true), true);
 });
 
+test("ES|QL TO_STRING writes a field ECS maps as a floating type as a Java double: 3 is \"3.0\"; a long stays \"3\"", () => {
+  const run = (where: string, event: Record<string, unknown>) => {
+    const q = parseEsqlAst(`FROM logs-* | WHERE ${where}`);
+    if (!q.ok) throw new Error(where);
+    const r = esqlMatches(q.value, event, { ecsMapped: true });
+    return r.ok ? r.matched : r.reason;
+  };
+  // event.risk_score is a float in ECS; ES|QL reads it as a double, and TO_STRING uses Java's Double.toString.
+  assert.is(run('TO_STRING(event.risk_score) == "3.0"', { "event.risk_score": 3 }), true);
+  assert.is(run('TO_STRING(event.risk_score) == "3"', { "event.risk_score": 3 }), false);
+  assert.is(run('event.risk_score::string == "3.0"', { "event.risk_score": "3" }), true);
+  assert.is(run('TO_STRING(event.risk_score) == "1.0E7"', { "event.risk_score": 1e7 }), true);
+  assert.is(run('TO_STRING(event.risk_score) == "1.0E-4"', { "event.risk_score": 0.0001 }), true);
+  // Multi-valued: every value converted, then the single-value == is NULL; MV_MIN reads them all.
+  assert.is(run('MV_MIN(TO_STRING(event.risk_score)) == "2.0"', { "event.risk_score": [2, 5.5] }), true);
+  // A long field stays a long.
+  assert.is(run('TO_STRING(process.pid) == "3"', { "process.pid": 3 }), true);
+  // Without the ECS mapping, a whole JSON number is a long (dynamic mapping).
+  const q = parseEsqlAst('FROM logs-* | WHERE TO_STRING(event.risk_score) == "3"');
+  assert.ok(q.ok && (() => { const r = esqlMatches(q.value, { "event.risk_score": 3 }); return r.ok && r.matched; })());
+});
+
 /** A KQL rule through Sigma and back to Elastic, and the two queries with the language each is in. */
 function roundTrip(query: string) {
   const ctx = testContext();

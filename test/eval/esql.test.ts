@@ -5,6 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { esqlMatches, runEsql } from "../../src/eval/esql-run.js";
+import { javaDoubleToString } from "../../src/eval/esql-values.js";
 import type { EsqlQuery } from "../../src/query/esql/esql-ast.js";
 import { parseEsqlAst } from "../../src/query/esql/esql-parser.js";
 
@@ -137,3 +138,25 @@ test("refused, not approximated: GROK, NOW(), unmodelled functions", () => {
 });
 
 test.run();
+
+test("javaDoubleToString writes a double as Java's Double.toString (ES|QL TO_STRING of a double)", () => {
+  const cases: [number, string][] = [
+    [3, "3.0"], [-3, "-3.0"], [0.5, "0.5"], [-0.5, "-0.5"], [0, "0.0"], [-0, "-0.0"],
+    // Plain notation in [10^-3, 10^7), computerized scientific notation outside it.
+    [9999999, "9999999.0"], [9999999.5, "9999999.5"], [1e7, "1.0E7"], [-1e7, "-1.0E7"], [12345678, "1.2345678E7"],
+    [0.001, "0.001"], [0.0012, "0.0012"], [0.00099, "9.9E-4"], [0.0001, "1.0E-4"], [1.234e-4, "1.234E-4"], [1e-5, "1.0E-5"],
+    [1e21, "1.0E21"], [1.5e300, "1.5E300"], [2 ** 63, "9.223372036854776E18"], [5e-324, "4.9E-324"], [1e-323, "9.9E-324"], [1e23, "1.0E23"],
+    [Number.MAX_VALUE, "1.7976931348623157E308"], [0.1 + 0.2, "0.30000000000000004"], [123.456, "123.456"], [100, "100.0"],
+    [NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"],
+  ];
+  for (const [n, want] of cases) assert.is(javaDoubleToString(n), want, String(n));
+});
+
+test("TO_STRING: a decimal literal and TO_DOUBLE are doubles, so 3 prints as 3.0; JSON whole numbers are longs", () => {
+  assert.is(keeps('TO_STRING(3.0) == "3.0"', {}), true);
+  assert.is(keeps('TO_STRING(TO_DOUBLE(n)) == "3.0"', { n: 3 }), true);
+  assert.is(keeps('TO_STRING(n::double) == "3.0"', { n: 3 }), true);
+  assert.is(keeps('TO_STRING(n + 0.5) == "3.5"', { n: 3 }), true);
+  assert.is(keeps('TO_STRING(n) == "3"', { n: 3 }), true);
+  assert.is(keeps('TO_STRING(n) == "1.0E-5"', { n: 0.00001 }), true);
+});
