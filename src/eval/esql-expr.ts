@@ -31,6 +31,8 @@ export interface Row {
   readonly ecsMapped?: boolean;
   /** Columns made by EVAL, RENAME, MV_EXPAND and STATS; they hide the event's fields of that name. */
   readonly cols: ReadonlyMap<string, EsqlValue>;
+  /** Which of `cols` hold ES|QL doubles (isDouble), so `TO_STRING` writes their 3 as "3.0". */
+  readonly doubleCols?: ReadonlySet<string>;
   /** After KEEP/DROP: which names still exist. */
   readonly visible?: (name: string) => boolean;
   /** After STATS only its columns exist. */
@@ -195,13 +197,14 @@ const TO_DOUBLE: ReadonlySet<string> = new Set(["to_double", "to_dbl", "double"]
  * Whether ES|QL types the expression double even where its value is a whole number, which the value
  * alone cannot tell (3.0 in JSON is 3): an event field ECS maps as a floating type (double, float,
  * half_float, scaled_float; ES|QL reads them as double), a decimal literal, `TO_DOUBLE`/`::double`,
- * and negation or arithmetic with such an operand. Columns made by EVAL and the like are not
- * tracked: their whole numbers print as longs.
+ * and negation or arithmetic with such an operand; a column EVAL, RENAME or MV_EXPAND made from
+ * one (Row.doubleCols). STATS results are not tracked (AVG, a double in ES|QL, prints 3 as "3").
  */
-function isDouble(e: EsqlExpr, row: Row): boolean {
+export function isDouble(e: EsqlExpr, row: Row): boolean {
   switch (e.t) {
     case "field":
-      return row.ecsMapped === true && !row.cols.has(e.name) && mappedKind(e.name) === "float";
+      if (row.cols.has(e.name)) return row.doubleCols?.has(e.name) === true;
+      return row.ecsMapped === true && mappedKind(e.name) === "float";
     case "lit":
       return e.value.type === "decimal";
     case "paren":

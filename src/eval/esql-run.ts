@@ -16,7 +16,7 @@
  * - GROK, DISSECT, INLINE STATS, ENRICH, … and `NOW()` are refused, not approximated.
  */
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "../query/esql/esql-ast.js";
-import { column, evalExpr, type Row } from "./esql-expr.js";
+import { column, evalExpr, isDouble, type Row } from "./esql-expr.js";
 import { compareScalars, EsqlRefused, type EsqlValue, fromList, isMulti, refuse, type Scalar, toList } from "./esql-values.js";
 import { timestampOf } from "./stream-events.js";
 
@@ -75,6 +75,17 @@ function withCols(row: RowAt, set: (cols: Map<string, EsqlValue>) => void): RowA
   return { ...row, cols };
 }
 
+/** The row with column `name` marked as holding doubles, or not (Row.doubleCols). */
+function markDouble(row: RowAt, name: string, double: boolean): RowAt {
+  if ((row.doubleCols?.has(name) ?? false) === double) return row;
+  const doubleCols = new Set(row.doubleCols);
+  if (double) doubleCols.add(name);
+  else doubleCols.delete(name);
+  return { ...row, doubleCols };
+}
+
+const fieldRef = (name: string): EsqlExpr => ({ t: "field", name, span: { start: 0, end: 0 } });
+
 function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
   switch (cmd.t) {
     case "where":
@@ -88,7 +99,8 @@ function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
         let row = r;
         for (const f of cmd.fields) {
           const v = evalExpr(f.expr, row);
-          row = withCols(row, (c) => c.set(f.name ?? "?", v));
+          const double = isDouble(f.expr, row);
+          row = markDouble(withCols(row, (c) => c.set(f.name ?? "?", v)), f.name ?? "?", double);
         }
         return row;
       });
@@ -97,9 +109,10 @@ function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
         let row = r;
         for (const { from, to } of cmd.pairs) {
           const v = column(row, from.name);
+          const double = isDouble(fieldRef(from.name), row);
           const hidden = from.name;
           const before = row.visible;
-          row = { ...withCols(row, (c) => c.set(to.name, v)), visible: (n) => n === to.name || (n !== hidden && (before?.(n) ?? true)) };
+          row = markDouble({ ...withCols(row, (c) => c.set(to.name, v)), visible: (n) => n === to.name || (n !== hidden && (before?.(n) ?? true)) }, to.name, double);
         }
         return row;
       });
@@ -135,7 +148,8 @@ function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
         const v = column(r, cmd.field.name);
         const values = toList(v);
         if (values.length <= 1) return [r];
-        return values.map((one) => withCols(r, (c) => c.set(cmd.field.name, one)));
+        const double = isDouble(fieldRef(cmd.field.name), r);
+        return values.map((one) => markDouble(withCols(r, (c) => c.set(cmd.field.name, one)), cmd.field.name, double));
       });
     case "stats":
       if (cmd.inline) return refuse("INLINE STATS is not modelled");

@@ -7,7 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileQuery, type EvalOptions } from "../../src/eval/evaluate.js";
-import { esqlMatches } from "../../src/eval/esql-run.js";
+import { esqlMatches, runEsql } from "../../src/eval/esql-run.js";
 import { evaluateStream } from "../../src/eval/stream.js";
 import { parseEsqlAst } from "../../src/query/esql/esql-parser.js";
 import type { Query } from "../../src/ir/query.js";
@@ -131,6 +131,19 @@ test("ES|QL TO_STRING writes a field ECS maps as a floating type as a Java doubl
   assert.is(run('MV_MIN(TO_STRING(event.risk_score)) == "2.0"', { "event.risk_score": [2, 5.5] }), true);
   // A long field stays a long.
   assert.is(run('TO_STRING(process.pid) == "3"', { "process.pid": 3 }), true);
+  // A column made from a double is a double; one made from a long, or a long EVAL overwrites it with, is not.
+  const rows = (text: string, event: Record<string, unknown>) => {
+    const q = parseEsqlAst(`FROM logs-* | ${text}`);
+    if (!q.ok) throw new Error(text);
+    const r = runEsql(q.value, [event], { ecsMapped: true });
+    if (!r.ok) throw new Error(r.reason);
+    return r.rows.map((x) => x.get("s"));
+  };
+  assert.equal(rows("EVAL x = event.risk_score | EVAL s = TO_STRING(x)", { "event.risk_score": 3 }), ["3.0"]);
+  assert.equal(rows("EVAL x = event.risk_score, x = process.pid | EVAL s = TO_STRING(x)", { "event.risk_score": 3, "process.pid": 3 }), ["3"]);
+  assert.equal(rows("RENAME event.risk_score AS x | EVAL s = TO_STRING(x)", { "event.risk_score": 3 }), ["3.0"]);
+  assert.equal(rows("MV_EXPAND event.risk_score | EVAL s = TO_STRING(event.risk_score)", { "event.risk_score": [3, 4] }), ["3.0", "4.0"]);
+  assert.equal(rows("EVAL s = TO_STRING(process.pid * 1.0)", { "process.pid": 3 }), ["3.0"]);
   // Without the ECS mapping, a whole JSON number is a long (dynamic mapping).
   const q = parseEsqlAst('FROM logs-* | WHERE TO_STRING(event.risk_score) == "3"');
   assert.ok(q.ok && (() => { const r = esqlMatches(q.value, { "event.risk_score": 3 }); return r.ok && r.matched; })());
