@@ -32,16 +32,9 @@ export function lowerRegex(pattern: string): string | undefined {
     }
     if (c === "[") {
       inClass = true;
-      out += c;
-      if (pattern[i + 1] === "^") {
-        out += "^";
-        i++;
-      }
-      // A `]` first in a class is a literal.
-      if (pattern[i + 1] === "]") {
-        out += "]";
-        i++;
-      }
+      const open = classOpening(pattern, i);
+      out += open.text;
+      i = open.last;
       continue;
     }
     out += c.toLowerCase();
@@ -113,19 +106,20 @@ export function expandEsqlShorthands(pattern: string, fold: "none" | "lower" | "
     }
     if (c === "[") {
       inClass = true;
-      out += c;
-      if (pattern[i + 1] === "^") {
-        out += "^";
-        i++;
-      }
-      // A `]` first in a class is a literal.
-      if (pattern[i + 1] === "]") {
-        out += "]";
-        i++;
-      }
+      const open = classOpening(pattern, i);
+      out += open.text;
+      i = open.last;
       continue;
     }
     out += c;
   }
   return out;
+}
+
+/** The opening of the class at `start` (`[`, `[^`, and a first `]`, which is a literal there) and the index of its last character. */
+function classOpening(pattern: string, start: number): { text: string; last: number } {
+  let last = start;
+  if (pattern[last + 1] === "^") last++;
+  if (pattern[last + 1] === "]") last++;
+  return { text: pattern.slice(start, last + 1), last };
 }
