@@ -123,10 +123,7 @@ function withSideFilters(rule: Rule): RuleTypeLowering {
   const { sideFilters: _applied, ...rest } = rule;
   const warnings = f.elsewhere ? [{ code: "rule/kibana-exceptions", message: `exclusions kept in Kibana (${f.elsewhere}) are not converted: the rule also matches what they exclude` }] : [];
   const filter = f.query;
-  // One flat AND (the same events): the log-source lift reads only top-level conjuncts, so a nested
-  // `and(query, filters)` hid the query's own source conditions (event.category:process) from it.
-  const conjuncts = (q: Query): readonly Query[] => (q.kind === "and" ? q.children : [q]);
-  const and = (q: Query): Query => (filter ? { kind: "and", children: [...conjuncts(q), ...conjuncts(filter)] } : q);
+  const and = (q: Query): Query => (filter ? { kind: "and", children: [q, filter] } : q);
   const query: Query = rule.query.kind === "correlation" ? { ...rule.query, rules: rule.query.rules.map((r) => ({ ...r, query: and(r.query) })) } : and(rule.query);
   return { rule: { ...rest, query }, ...(warnings.length ? { warnings } : {}) };
 }
