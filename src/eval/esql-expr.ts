@@ -203,8 +203,7 @@ const TO_DOUBLE: ReadonlySet<string> = new Set(["to_double", "to_dbl", "double"]
 export function isDouble(e: EsqlExpr, row: Row): boolean {
   switch (e.t) {
     case "field":
-      if (row.cols.has(e.name)) return row.doubleCols?.has(e.name) === true;
-      return row.ecsMapped === true && mappedKind(e.name) === "float";
+      return isDoubleColumn(e.name, row);
     case "lit":
       return e.value.type === "decimal";
     case "paren":
@@ -220,6 +219,12 @@ export function isDouble(e: EsqlExpr, row: Row): boolean {
     default:
       return false;
   }
+}
+
+/** Whether the column or event field `name` holds ES|QL doubles (isDouble). */
+export function isDoubleColumn(name: string, row: Row): boolean {
+  if (row.cols.has(name)) return row.doubleCols?.has(name) === true;
+  return row.ecsMapped === true && mappedKind(name) === "float";
 }
 
 /**

@@ -16,7 +16,7 @@
  * - GROK, DISSECT, INLINE STATS, ENRICH, … and `NOW()` are refused, not approximated.
  */
 import type { EsqlCommand, EsqlExpr, EsqlQuery } from "../query/esql/esql-ast.js";
-import { column, evalExpr, isDouble, type Row } from "./esql-expr.js";
+import { column, evalExpr, isDouble, isDoubleColumn, type Row } from "./esql-expr.js";
 import { compareScalars, EsqlRefused, type EsqlValue, fromList, isMulti, refuse, type Scalar, toList } from "./esql-values.js";
 import { timestampOf } from "./stream-events.js";
 
@@ -84,8 +84,6 @@ function markDouble(row: RowAt, name: string, double: boolean): RowAt {
   return { ...row, doubleCols };
 }
 
-const fieldRef = (name: string): EsqlExpr => ({ t: "field", name, span: { start: 0, end: 0 } });
-
 function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
   switch (cmd.t) {
     case "where":
@@ -109,7 +107,7 @@ function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
         let row = r;
         for (const { from, to } of cmd.pairs) {
           const v = column(row, from.name);
-          const double = isDouble(fieldRef(from.name), row);
+          const double = isDoubleColumn(from.name, row);
           const hidden = from.name;
           const before = row.visible;
           row = markDouble({ ...withCols(row, (c) => c.set(to.name, v)), visible: (n) => n === to.name || (n !== hidden && (before?.(n) ?? true)) }, to.name, double);
@@ -148,7 +146,7 @@ function step(cmd: EsqlCommand, rows: RowAt[]): RowAt[] {
         const v = column(r, cmd.field.name);
         const values = toList(v);
         if (values.length <= 1) return [r];
-        const double = isDouble(fieldRef(cmd.field.name), r);
+        const double = isDoubleColumn(cmd.field.name, r);
         return values.map((one) => markDouble(withCols(r, (c) => c.set(cmd.field.name, one)), cmd.field.name, double));
       });
     case "stats":

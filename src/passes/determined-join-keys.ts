@@ -19,9 +19,9 @@ export function dropDeterminedKeys(query: Query, determined: Readonly<Record<str
   const width = tuples[0]?.length ?? 0;
   if (tuples.some((t) => t.length !== width)) return query;
   const by = query.by.filter((key) => {
-    const by = determined[key];
-    if (!by) return true;
-    for (let p = 0; p < width; p++) if (tuples.every((t) => by.includes(t[p]!))) return false;
+    const determiners = determined[key];
+    if (!determiners) return true;
+    for (let p = 0; p < width; p++) if (tuples.every((t) => determiners.includes(t[p]!))) return false;
     return true;
   });
   if (by.length === query.by.length) return query;
