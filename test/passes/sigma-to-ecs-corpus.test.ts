@@ -1,22 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sigmaEcsMapping } from "../../src/mapping/sigma-ecs.js";
 import { sigmaToEcs } from "../../src/passes/sigma-to-ecs.js";
 import { readSigmaFile } from "../../src/sources/sigma/index.js";
+import { corpusFiles } from "../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/sigma/rules";
 /** Measured on SigmaHQ: 2,932 of 3,141 rules, 2,405 of 2,407 Windows rules. The bounds only let the counts grow. */
 const MIN_OK = 2932;
 const MIN_WINDOWS_OK = 2405;
-
-function ymlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? ymlFiles(p) : e.name.endsWith(".yml") ? [p] : [];
-  });
-}
 
 test("SigmaHQ rules map to ECS with no error problem", () => {
   const mapping = sigmaEcsMapping();
@@ -26,7 +19,7 @@ test("SigmaHQ rules map to ECS with no error problem", () => {
   let ok = 0;
   let windows = 0;
   let windowsOk = 0;
-  for (const f of ymlFiles(ROOT).sort()) {
+  for (const f of corpusFiles(ROOT, ".yml")) {
     for (const rule of readSigmaFile(f, readFileSync(f, "utf8")).rules) {
       const r = sigmaToEcs(rule, mapping);
       const errors = r.problems.filter((p) => p.severity === "error");

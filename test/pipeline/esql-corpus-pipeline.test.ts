@@ -4,8 +4,7 @@
  * refusal named, none `opaque`), and every Sigma file written reads back with rulecast's Sigma
  * reader. Elastic keeps every one of them as written.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -14,6 +13,7 @@ import { readRules } from "../../src/pipeline/read-rules.js";
 import { readEsql } from "../../src/query/esql/esql-read.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
+import { corpusFiles } from "../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /** Measured: 20 of the 109 reach Sigma (auto taxonomy; 19 before RLIKE's `\d \s \w` were read as ES|QL's classes). The floors only let the counts grow. */
@@ -26,14 +26,7 @@ const MIN_SIGMA = 20;
  */
 const MIN_SPLUNK = 15;
 
-function tomlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? tomlFiles(p) : e.name.endsWith(".toml") ? [p] : [];
-  }).sort();
-}
-
-const sources = tomlFiles(ROOT).flatMap((path) => {
+const sources = corpusFiles(ROOT, ".toml").flatMap((path) => {
   const text = readFileSync(path, "utf8");
   const doc = parseToml(text) as { rule?: { language?: unknown } };
   return doc.rule?.language === "esql" ? [{ path, text }] : [];

@@ -5,8 +5,7 @@
  * validates against the Kibana 9.5 schema of its type. The same holds through a rule file
  * (`rulecast import`), for every rule type: machine_learning, threat_match, new_terms, esql too.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -19,11 +18,10 @@ import { nativeTarget } from "../../src/targets/native/index.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { errorsText, kibanaValidator } from "../helpers/schemas.js";
 import { kibanaKqlProblems } from "../helpers/kql-oracle.js";
+import { corpusFiles } from "../helpers/corpus-files.js";
 
 const DIR = "../shared/corpus/elastic/rules";
-const files = (function walk(d: string): string[] {
-  return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".toml") ? [join(d, e.name)] : []));
-})(DIR).sort();
+const files = corpusFiles(DIR, ".toml");
 
 /** Keys the TOML carries that Kibana reads; the rest (metadata, transform) is kept in `meta`. */
 const COMPARED = [

@@ -1,20 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseEql } from "../../../src/query/eql/eql-parser.js";
 import { printEql } from "../../../src/query/eql/eql-printer.js";
 import { stripSpans } from "./strip-spans.js";
+import { corpusFiles } from "../../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
-
-function tomlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? tomlFiles(p) : e.name.endsWith(".toml") ? [p] : [];
-  }).sort();
-}
 
 interface EqlRule {
   readonly file: string;
@@ -22,7 +15,7 @@ interface EqlRule {
 }
 
 function eqlRules(): EqlRule[] {
-  return tomlFiles(ROOT).flatMap((file) => {
+  return corpusFiles(ROOT, ".toml").flatMap((file) => {
     const doc = parseToml(readFileSync(file, "utf8")) as { rule?: { language?: unknown; query?: unknown } };
     const { language, query } = doc.rule ?? {};
     return language === "eql" && typeof query === "string" ? [{ file, query }] : [];

@@ -3,8 +3,7 @@
  * ones whose meaning the IR holds read into it, the rest are refused by name, and every IR read is
  * printed back as ES|QL that Kibana's parser accepts and that matches what the IR matches.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -19,6 +18,7 @@ import { readEsql } from "../../../src/query/esql/esql-read.js";
 import { testContext } from "../../helpers/convert-fixture.js";
 import { checkEsql } from "../../helpers/esql-oracle.js";
 import { ruleEvents } from "../../semantic/rule-events.js";
+import { corpusFiles } from "../../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
@@ -36,14 +36,7 @@ const MIN_READ = 50;
  */
 const MIN_SIGMA = 20;
 
-function tomlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? tomlFiles(p) : e.name.endsWith(".toml") ? [p] : [];
-  }).sort();
-}
-
-const rules = tomlFiles(ROOT).flatMap((file) => {
+const rules = corpusFiles(ROOT, ".toml").flatMap((file) => {
   const doc = parseToml(readFileSync(file, "utf8")) as { rule?: { language?: unknown; query?: unknown } };
   const { language, query } = doc.rule ?? {};
   return language === "esql" && typeof query === "string" ? [{ file, query }] : [];

@@ -4,8 +4,7 @@
  * query run by the ES|QL evaluator must match what the IR matches on events made from each rule's
  * own values.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { esqlMatches } from "../../../src/eval/esql-run.js";
@@ -21,21 +20,15 @@ import { printEsql } from "../../../src/query/esql/esql-printer.js";
 import { readSigmaFile } from "../../../src/sources/sigma/index.js";
 import { checkEsql } from "../../helpers/esql-oracle.js";
 import { ruleEvents } from "../../semantic/rule-events.js";
+import { corpusFiles } from "../../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/sigma/rules";
 /** Every 10th rule (sorted) is also run on events; the syntax check covers all. */
 const EVERY = 10;
 
-function ymlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? ymlFiles(p) : e.name.endsWith(".yml") ? [p] : [];
-  });
-}
-
 const mappings = loadMappings();
 const ecsRules: { file: string; rule: Rule }[] = [];
-for (const file of ymlFiles(ROOT).sort()) {
+for (const file of corpusFiles(ROOT, ".yml")) {
   for (const rule of readSigmaFile(file, readFileSync(file, "utf8")).rules) {
     const ecs = toTaxonomy(rule, "ecs", mappings, "error").rule;
     if (ecs) ecsRules.push({ file, rule: ecs });
