@@ -39,6 +39,17 @@ export interface SigmaEcsFallback {
   readonly prefix: string;
 }
 
+/**
+ * An object whose keys an integration keeps as they are under another name: `<sigma>.<path>` is
+ * `<ecs>.<path>` for any path (CloudTrail's `requestParameters.userName` is
+ * `aws.cloudtrail.flattened.request_parameters.userName`). A row for the exact name wins over it.
+ */
+export interface SigmaEcsSubfields {
+  readonly sigma: string;
+  readonly ecs: string;
+  readonly when: LogsourceFilter;
+}
+
 /** One set of ECS conditions: field → accepted values (more than one is an OR). */
 export type EcsConditionSet = Readonly<Record<string, readonly string[]>>;
 
@@ -55,12 +66,14 @@ export interface SigmaEcsMapping {
   readonly name: string;
   readonly fields: readonly SigmaEcsField[];
   readonly fallbacks: readonly SigmaEcsFallback[];
+  readonly subfields: readonly SigmaEcsSubfields[];
   readonly logsources: readonly SigmaEcsLogsource[];
 }
 
 type RawConditions = Record<string, unknown>;
 type RawTable = {
   fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
+  subfields?: { sigma?: unknown; ecs?: unknown; when?: LogsourceFilter }[];
   fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
 };
@@ -81,6 +94,9 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
     fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
+  const subfields = (t.subfields ?? []).flatMap((r) =>
+    typeof r.sigma === "string" && typeof r.ecs === "string" && r.sigma !== "" && r.ecs !== "" ? [{ sigma: r.sigma, ecs: r.ecs, when: filterOf(r.when) }] : [],
+  );
   const logsources = (t.logsources ?? []).map((l): SigmaEcsLogsource => {
     const ecs = l.ecs ?? {};
     const sets = Array.isArray(ecs.any) ? ecs.any : [ecs];
@@ -91,7 +107,7 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
       ...(typeof l.note === "string" ? { note: l.note } : {}),
     };
   });
-  return { name: "sigma-ecs", fields, fallbacks, logsources };
+  return { name: "sigma-ecs", fields, fallbacks, subfields, logsources };
 }
 
 function filterOf(w: LogsourceFilter | undefined): LogsourceFilter {
@@ -174,14 +190,18 @@ function sourceMapping(m: SigmaEcsMapping, ls: Logsource | undefined): SourceMap
   // A copy of only the keys `fits` reads, so a cached entry never holds on to one rule's object.
   const source: LogsourceFilter | undefined = ls ? { category: ls.category, product: ls.product, service: ls.service } as LogsourceFilter : undefined;
   const fallback = m.fallbacks.find((f) => fits(f.when, source));
+  const subfields = m.subfields.filter((f) => fits(f.when, source));
   const answers = new Map<string, FieldRow | undefined>();
   const get = (name: string): FieldRow | undefined => {
     if (answers.has(name)) return answers.get(name);
     const row = findField(m, name, source);
+    const under = row ? undefined : subfields.find((f) => name.startsWith(`${f.sigma}.`) && name.length > f.sigma.length + 1);
     const answer: FieldRow | undefined = row
       ? row.transform
         ? undefined
         : { from: name, to: row.ecs, value: "same" }
+      : under
+        ? { from: name, to: under.ecs + name.slice(under.sigma.length), value: "same" }
       : fallback && PLAIN_NAME.test(name)
         ? { from: name, to: fallback.prefix + name, value: "same" }
         : undefined;

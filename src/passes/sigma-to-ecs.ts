@@ -91,8 +91,11 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   if (ctx.ecsNames) for (const u of queryFields(query)) ready.add(u.field);
   const transformed = ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
   const mapped = mapFields(transformed, fieldMappingFor(ctx.mapping, ls, ready));
-  for (const p of mapped.problems) if (!(p.code === "mapping/unmapped-field" && reported.has(p.field))) report(ctx, p);
   const source = findLogsource(ctx.mapping, ls);
+  for (const p of mapped.problems) {
+    if (p.code === "mapping/unmapped-field" && reported.has(p.field)) continue;
+    report(ctx, !source && ls && p.code === "mapping/unmapped-field" ? keptUnderUnmappedSource(p, ls) : p);
+  }
   if (!source) {
     report(ctx, {
       severity: "warning",
@@ -109,6 +112,23 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const front = !conditions ? [] : conditions.kind === "and" ? conditions.children : [conditions];
   const all = [...front, ...body];
   return all.length === 0 ? { kind: "all" } : all.length === 1 ? all[0]! : foldConstants({ kind: "and", children: all });
+}
+
+/**
+ * A log source the table has no entry for is one no Elastic integration is known to ingest
+ * (generic antivirus logs, Azure PIM alerts, OneLogin): there is no ECS or integration name its
+ * fields could be mapped to, and none the Sigma name could be wrong against. Such a field keeps its
+ * Sigma name, with a warning on the rule, instead of failing it. A source that has an entry keeps
+ * failing on an unknown field: there an integration names its fields, and keeping Sigma's name
+ * would search a field that does not exist.
+ */
+function keptUnderUnmappedSource(p: MappingProblem, ls: Logsource): MappingProblem {
+  return {
+    severity: "warning",
+    code: "mapping/unmapped-source-field",
+    message: `\`${p.field}\` keeps its Sigma name: log source {${(["category", "product", "service"] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`).join(", ")}} has no entry in the ECS mapping (no Elastic integration is known to store it), so the rule searches \`${p.field}\` as your own ingest names it`,
+    field: p.field,
+  };
 }
 
 function sourceConditions(source: SigmaEcsLogsource): Query | undefined {

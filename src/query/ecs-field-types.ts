@@ -50,3 +50,24 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set(["message", "error.message", "p
 export function isTextField(field: string): boolean {
   return TEXT_FIELDS.has(field) || field.endsWith(".text");
 }
+
+/**
+ * Integration fields mapped `flattened` (a whole JSON object indexed as keyword leaves under one
+ * field), from the integrations' fields.yml: packages/aws data_stream/cloudtrail keeps CloudTrail's
+ * request, response and additional-data objects whole under `aws.cloudtrail.flattened.*`, with
+ * their keys as AWS writes them. A subfield (`….request_parameters.userName`) is searched like a
+ * keyword by KQL and Lucene (term, prefix, wildcard through query_string, exists), but EQL and
+ * ES|QL refuse the type: Elasticsearch answers "Cannot use field [..] with unsupported type
+ * [flattened]" (elastic/elasticsearch#101985, #105637).
+ */
+const FLATTENED_FIELDS: readonly string[] = [
+  "aws.cloudtrail.flattened.additional_eventdata",
+  "aws.cloudtrail.flattened.request_parameters",
+  "aws.cloudtrail.flattened.response_elements",
+  "aws.cloudtrail.flattened.service_event_details",
+];
+
+/** The `flattened` field `field` is, or is a subfield of; undefined for any other field. */
+export function flattenedRoot(field: string): string | undefined {
+  return FLATTENED_FIELDS.find((root) => field === root || field.startsWith(`${root}.`));
+}

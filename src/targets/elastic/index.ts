@@ -18,7 +18,7 @@ import { queryFields } from "../../ir/query-fields.js";
 import type { NodeOf, Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
-import { isTextField } from "../../query/ecs-field-types.js";
+import { flattenedRoot, isTextField } from "../../query/ecs-field-types.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
@@ -196,6 +196,7 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
   if (used.problem) {
     if (used.textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: used.textProblem }));
+    if (used.flattenedProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/flattened-field", message: used.flattenedProblem }));
     for (const t of tried.slice(1)) {
       const error = t.printed.issues.find((i) => i.severity === "error");
       const code = error?.code ?? "elastic/text-field";
@@ -310,15 +311,28 @@ interface Attempt {
   readonly plan: Printing;
   readonly printed: PrintResult;
   readonly textProblem?: string;
-  /** Why this language cannot say the rule exactly (its first print error or text-field problem). */
+  readonly flattenedProblem?: string;
+  /** Why this language cannot say the rule exactly (its first print error, text-field or flattened-field problem). */
   readonly problem?: string;
 }
 
 function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
   const printed = plan.print(rule.query);
   const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
-  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem;
-  return { plan, printed, ...(textProblem ? { textProblem } : {}), ...(problem ? { problem } : {}) };
+  const flattenedProblem = flattenedFieldProblem(rule, plan.language);
+  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem ?? flattenedProblem;
+  return { plan, printed, ...(textProblem ? { textProblem } : {}), ...(flattenedProblem ? { flattenedProblem } : {}), ...(problem ? { problem } : {}) };
+}
+
+/**
+ * A subfield of a `flattened` integration field (CloudTrail's request parameters) is a keyword to
+ * KQL and Lucene, but EQL and ES|QL refuse the type: such a rule would fail on every run.
+ */
+function flattenedFieldProblem(rule: Rule, language: string): string | undefined {
+  if (language !== "eql" && language !== "esql") return undefined;
+  const use = queryFields(rule.query).find((u) => flattenedRoot(u.field) !== undefined);
+  if (!use) return undefined;
+  return `\`${use.field}\` is inside the flattened field \`${flattenedRoot(use.field)}\`, which ${language === "eql" ? "EQL" : "ES|QL"} cannot search: Elasticsearch would refuse the rule on every run`;
 }
 
 /** Kibana rule types whose query may be Lucene. */
