@@ -130,10 +130,12 @@ test("registry: DWORD notation warns (mapping/value-format); registry_add warns 
   assert.equal(codes(add.problems), ["warning mapping/logsource-broader"]);
 });
 
-test("unknown log source: warning, no conditions, no index; unmapped fields are errors with the exact code", () => {
+// Issue 18: before, the field was an error (mapping/unmapped-field) here too.
+test("unknown log source: warning, no conditions, no index; a field keeps its Sigma name with a warning, since no integration names it", () => {
   const r = convert("{product: velocity, category: application}", "sel:\n    logtype: 1001\ncondition: sel");
-  assert.equal(codes(r.problems), ["error mapping/unmapped-field", "warning mapping/logsource-unmapped"]);
+  assert.equal(codes(r.problems), ["warning mapping/unmapped-source-field", "warning mapping/logsource-unmapped"]);
   assert.is(r.problems[0]!.field, "logtype");
+  assert.match(r.problems[0]!.message, "{category: application, product: velocity} has no entry");
   assert.match(r.problems[1]!.message, /no event\.category/);
   assert.match(r.problems[1]!.message, /no index/);
   assert.equal(r.rule.index, []);
@@ -177,6 +179,42 @@ test("a field the log source implies: its own value always holds, another never 
 test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
   const r = convert("{category: process_creation, product: linux}", "sel:\n    LogonId: 0\ncondition: sel");
   assert.equal(codes(r.problems), ["error mapping/unmapped-field"]);
+});
+
+test("a log source with an entry keeps failing on a field no row names (an integration names its fields), with or without the other source keys", () => {
+  assert.equal(codes(convert("{product: azure, service: auditlogs}", "sel:\n    properties.message: Add user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert("{product: rpc_firewall, category: application}", "sel:\n    InterfaceUuid: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  // Generic antivirus and Azure PIM alerts have no entry: their fields keep their names.
+  assert.equal(codes(convert("{category: antivirus}", "sel:\n    Signature|startswith: PWS\ncondition: sel").problems), ["warning mapping/unmapped-source-field", "warning mapping/logsource-unmapped"]);
+  const pim = convert("{product: azure, service: pim}", "sel:\n    riskEventType: staleSignInAlertIncident\ncondition: sel");
+  assert.equal(pim.query, m("riskEventType", [text("staleSignInAlertIncident")]));
+});
+
+test("CloudTrail objects: requestParameters / responseElements / additionalEventData subfields keep their keys under aws.cloudtrail.flattened.*; the whole object keeps its keyword row", () => {
+  const r = convert(
+    "{product: aws, service: cloudtrail}",
+    "sel:\n    requestParameters.containerDefinitions.command|contains: x\n    responseElements.publiclyAccessible: 'true'\n    additionalEventData.MFAUsed: 'No'\n    requestParameters: whole\ncondition: sel",
+  );
+  assert.equal(r.problems, []);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children.map((c) => (c as { field: string }).field), [
+    "event.dataset",
+    "aws.cloudtrail.flattened.request_parameters.containerDefinitions.command",
+    "aws.cloudtrail.flattened.response_elements.publiclyAccessible",
+    "aws.cloudtrail.flattened.additional_eventdata.MFAUsed",
+    "aws.cloudtrail.request_parameters",
+  ]);
+  // Only under CloudTrail, and only below the object's name.
+  assert.equal(codes(convert("{product: gcp, service: gcp.audit}", "sel:\n    requestParameters.userName: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert("{product: aws, service: cloudtrail}", "sel:\n    requestParametersX.userName: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
+test("Azure sign-in Status: Success / Failure become event.outcome as the pipeline sets it; any other status is refused", () => {
+  const ok = convert("{product: azure, service: signinlogs}", "sel:\n    Status: Success\ncondition: sel");
+  assert.equal(ok.problems, []);
+  assert.equal((ok.query as Extract<Query, { kind: "and" }>).children[1], cond("event.outcome", "success"));
+  const fail = convert("{product: azure, service: signinlogs}", "sel:\n    Status: failure\ncondition: sel");
+  assert.equal((fail.query as Extract<Query, { kind: "and" }>).children[1], cond("event.outcome", "failure"));
+  assert.equal(codes(convert("{product: azure, service: signinlogs}", "sel:\n    Status|contains: MFA Denied\ncondition: sel").problems), ["error mapping/value-unmapped"]);
 });
 
 test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {

@@ -93,11 +93,18 @@ test("SigmaHQ corpus to Splunk: every rule converts", () => {
 // Kibana's threshold cannot hold) is an ES|QL rule: 2,843 → 3,031 of 3,141 (90.5 → 96.5 %);
 // the other 110 are 97 rules with fields the ECS mapping lacks, 8 keyword searches KQL cannot say
 // exactly and ES|QL not at all, 4 CIDR blocks on text fields, 1 unmapped value.
-test("SigmaHQ corpus to Elastic: at least the measured 3,031 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant and parses every ES|QL one", () => {
+// Issue 18 (mapping): 3,031 → 3,058 (97.4 %). CloudTrail's requestParameters / responseElements /
+// additionalEventData subfields map to the AWS integration's flattened fields, which only KQL can
+// search (7 rules, KQL fallbacks 77 → 84); Azure sign-in Status Success/Failure → event.outcome
+// (3); a field under a log source no integration ingests (no mapping entry: generic antivirus,
+// Azure PIM, OneLogin) keeps its Sigma name with a warning (17). The other 83: 68 fields the
+// integrations do not name (25 Azure `properties.message`, 16 RPC Firewall insertion strings, …),
+// 8 keyword searches, 4 CIDR blocks on text, 2 unmapped values, 1 field reference.
+test("SigmaHQ corpus to Elastic: at least the measured 3,058 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant and parses every ES|QL one", () => {
   const f = figures(sigmaFiles, "elastic", any);
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 3031, `${f.ok} converted`);
-  assert.ok(f.kql.length >= 70, `${f.kql.length} KQL fallbacks`);
+  assert.ok(f.ok >= 3058, `${f.ok} converted`);
+  assert.ok(f.kql.length >= 84, `${f.kql.length} KQL fallbacks`);
   assert.ok(f.esql.length >= 188, `${f.esql.length} ES|QL fallbacks`);
   assert.ok(!f.reasons.has("elastic/text-field"), "a text-field rule was refused");
   assert.equal(kibanaKqlProblems(f.kql), []);
@@ -105,18 +112,23 @@ test("SigmaHQ corpus to Elastic: at least the measured 3,031 rules with unmapped
   assert.is(writtenProblem(f), undefined);
 });
 
-test("SigmaHQ corpus to Elastic as KQL: at least the measured 2,035 rules, each a query Kibana reads as meant (no whitespace-split or field-less query_string)", () => {
+// Issue 18 (mapping): 2,035 → 2,061 (the CloudTrail subfields, Azure sign-in Status, fields of sources no integration ingests).
+test("SigmaHQ corpus to Elastic as KQL: at least the measured 2,061 rules, each a query Kibana reads as meant (no whitespace-split or field-less query_string)", () => {
   const f = figures(sigmaFiles, "elastic", any, { elasticLanguage: "kuery" });
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 2035, `${f.ok} converted`);
+  assert.ok(f.ok >= 2061, `${f.ok} converted`);
   assert.is(f.kql.length, f.ok);
   assert.equal(kibanaKqlProblems(f.kql), []);
 });
 
-test("SigmaHQ corpus to Elastic with unmapped fields as warnings: at least the measured 3,128 rules (99.6 %; 2,939 before ES|QL)", () => {
+// Issue 18 (mapping): 3,128 → 3,126. Two rules converted before only because their unknown field kept
+// a name no event has: aws_update_login_profile compares userIdentity.arn with requestParameters.userName,
+// now a flattened field that EQL (the only language with field references) cannot search; and
+// azure_mfa_denies's `Status|contains: MFA Denied` is now refused by the Status value table.
+test("SigmaHQ corpus to Elastic with unmapped fields as warnings: at least the measured 3,126 rules (99.5 %; 2,939 before ES|QL)", () => {
   const f = figures(sigmaFiles, "elastic", any, { unmapped: "warning" });
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 3128, `${f.ok} converted`);
+  assert.ok(f.ok >= 3126, `${f.ok} converted`);
   assert.ok(f.ok / f.total >= 0.99, `${f.ok} of ${f.total}`);
   assert.equal(kibanaKqlProblems(f.kql), []);
   assert.equal(kibanaEsqlProblems(f.esql), []);
@@ -124,10 +136,11 @@ test("SigmaHQ corpus to Elastic with unmapped fields as warnings: at least the m
 
 // Kibana's parser takes ~10 ms a query: every 10th is parsed here; test/query/esql/esql-sigma-corpus
 // parses the printer's query for every rule of this corpus already.
-test("SigmaHQ corpus to Elastic as ES|QL: at least the measured 2,954 rules, all ES|QL rules; Kibana's parser reads a sample of every 10th", () => {
+// Issue 18 (mapping): 2,954 → 2,974 (the 8 CloudTrail flattened-field rules are refused by name in ES|QL: elastic/flattened-field).
+test("SigmaHQ corpus to Elastic as ES|QL: at least the measured 2,974 rules, all ES|QL rules; Kibana's parser reads a sample of every 10th", () => {
   const f = figures(sigmaFiles, "elastic", any, { elasticLanguage: "esql" });
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 2954, `${f.ok} converted`);
+  assert.ok(f.ok >= 2974, `${f.ok} converted`);
   assert.is(f.esql.length, f.ok);
   assert.equal(kibanaEsqlProblems(f.esql.filter((_, i) => i % 10 === 0)), []);
 });
