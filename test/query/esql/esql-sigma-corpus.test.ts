@@ -90,7 +90,9 @@ test("on a sample, the ES|QL evaluator's verdict on the written query is the IR'
         continue;
       }
       events++;
-      const got = esqlMatches(ast.value, event);
+      // Elasticsearch runs the query over values as the ECS mapping indexed them: a generated 0 in a
+      // keyword or wildcard field (registry.data.strings) is the text "0" there, not a number.
+      const got = esqlMatches(ast.value, event, { ecsMapped: true });
       if (got.ok && got.matched === want.test(event)) continue;
       if (got.ok && warned.some((f) => fieldValues(event, f).length > 1)) {
         known++;
