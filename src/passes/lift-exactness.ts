@@ -79,7 +79,28 @@ export function liftExactness(
       narrowed.push(`${field}:${values.join(" or ")} ${consumed.has(i) ? "becomes" : "is narrowed to"} ${shown}`);
     }
   }
-  return { keep, narrowed, dropped, redundant: redundantNegations(conjuncts, consumed, readBack, exclusive, valuesOf) };
+  return { keep, narrowed, dropped, redundant: [...redundantNegations(conjuncts, consumed, readBack, exclusive, valuesOf), ...redundantAllowances(conjuncts, consumed, readBack, valuesOf)] };
+}
+
+/**
+ * Remaining `f:(a or b)` conjuncts that allow every value the read-back pins `f` to: every
+ * read-back event satisfies them (`host.os.type:(linux or macos)` under a log source read back as
+ * `host.os.type:linux`, the narrowing the lift already says), so they say nothing more.
+ */
+function redundantAllowances(
+  conjuncts: readonly Query[],
+  consumed: ReadonlySet<number>,
+  readBack: ReadBack,
+  valuesOf: (c: Query, field: string) => string[] | undefined,
+): number[] {
+  return conjuncts.flatMap((c, i) => {
+    if (consumed.has(i)) return [];
+    const field = fieldOf(c);
+    const values = field === undefined ? undefined : valuesOf(c, field);
+    const allowed = field === undefined ? undefined : readBack[field];
+    if (!values || !allowed || allowed.length === 0) return [];
+    return allowed.every((a) => values.includes(a)) ? [i] : [];
+  });
 }
 
 /**

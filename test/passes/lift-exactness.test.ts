@@ -113,6 +113,19 @@ test("`not event.type:deletion` under file_event says nothing the read-back (eve
   assert.ok(codes(r).includes("mapping/logsource-narrowed"), codes(r).join());
 });
 
+test("a remaining `host.os.type:(linux or macos)` under a log source read back as host.os.type:linux allows every read-back event: lifted, so the file keeps Sigma names; the narrowing is still said", () => {
+  const r = roundTrip("event.category:process and event.type:start and host.os.type:(linux or macos) and process.executable:/tmp/x");
+  assert.match(r.yml ?? "", /category: process_creation/);
+  assert.not.match(r.yml ?? "", /taxonomy: ecs|host\.os\.type/);
+  assert.match(r.toSigma.diagnostics.find((d) => d.code === "mapping/logsource-narrowed")?.message ?? "", "host.os.type:linux or macos is narrowed to host.os.type:linux");
+  // Exact against the lift's own (warned) reading, host.os.type:linux.
+  const asLifted = parseKql("event.category:process and event.type:start and host.os.type:linux and process.executable:/tmp/x") as { ok: true; value: Query };
+  assert.equal(disagreements(asLifted.value, r.back!), []);
+  // The same under file_event: `event.type:(creation or change)` allows the read-back's creation.
+  const f = roundTrip("event.category:file and event.type:(creation or change) and file.path:/etc/shadow");
+  assert.not.match(f.yml ?? "", /taxonomy: ecs|event\.type/);
+});
+
 test("a negation the read-back does not settle stays in the query (no event.type value is declared exclusive of change)", () => {
   const r = roundTrip("event.category:file and not event.type:change and file.path:/etc/shadow");
   assert.match(r.yml ?? "", /event\.type/);
