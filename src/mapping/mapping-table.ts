@@ -107,6 +107,11 @@ export interface FieldMapping {
   /** Per field, sets of values no one event holds together (ECS → Sigma only; see the file). */
   readonly exclusive?: Readonly<Record<string, readonly (readonly string[])[]>>;
   /**
+   * Values of two fields no one event holds together (ECS → Sigma only): each row names two fields,
+   * and no event holds a value the row lists for the one and a value it lists for the other.
+   */
+  readonly exclusiveAcross?: readonly Readonly<Record<string, readonly string[]>>[];
+  /**
    * Join keys that other join keys determine: `host.id` is the host of the process whose
    * `process.entity_id` is joined on, so when every step joins on such a field at one position, the
    * host key says nothing more and is dropped (it has no Sigma name).
@@ -133,6 +138,7 @@ type RawTable = {
   datasets?: Record<string, Logsource>;
   implied?: { category: string; ecs: Record<string, string | string[]> }[];
   exclusive?: Record<string, string[][]>;
+  exclusive_across?: Record<string, string | string[]>[];
   determined_keys?: Record<string, string[]>;
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
@@ -183,6 +189,10 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
     scoped,
     exclusive: t.exclusive ?? {},
+    exclusiveAcross: (t.exclusive_across ?? [])
+      .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])))
+      // A row means something only between two fields.
+      .filter((r) => Object.keys(r).length === 2),
     determinedKeys: t.determined_keys ?? {},
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,

@@ -34,6 +34,9 @@ export interface Exactness {
 /** Per field, sets of values no one event holds together (ECS `event.type` is a list). */
 export type Exclusive = Readonly<Record<string, readonly (readonly string[])[]>>;
 
+/** Rows of two fields each: no event holds a listed value of the one and a listed value of the other. */
+export type ExclusiveAcross = readonly Readonly<Record<string, readonly string[]>>[];
+
 /**
  * `conjuncts`: the query's top-level conjuncts; `consumed`: those the lift took; `exempt`: fields
  * whose read-back needs no condition in the query (the product, which index patterns and tags say).
@@ -45,6 +48,7 @@ export function liftExactness(
   exempt: ReadonlySet<string>,
   valuesOf: (c: Query, field: string) => string[] | undefined,
   exclusive: Exclusive = {},
+  exclusiveAcross: ExclusiveAcross = [],
 ): Exactness {
   const keep: number[] = [];
   const narrowed: string[] = [];
@@ -79,29 +83,59 @@ export function liftExactness(
       narrowed.push(`${field}:${values.join(" or ")} ${consumed.has(i) ? "becomes" : "is narrowed to"} ${shown}`);
     }
   }
-  return { keep, narrowed, dropped, redundant: redundantNegations(conjuncts, consumed, readBack, exclusive, valuesOf) };
+  return { keep, narrowed, dropped, redundant: [...redundantNegations(conjuncts, consumed, readBack, exclusive, exclusiveAcross, valuesOf), ...redundantAllowances(conjuncts, consumed, readBack, valuesOf)] };
+}
+
+/**
+ * Remaining `f:(a or b)` conjuncts that allow every value the read-back pins `f` to: every
+ * read-back event satisfies them (`host.os.type:(linux or macos)` under a log source read back as
+ * `host.os.type:linux`, the narrowing the lift already says), so they say nothing more.
+ */
+function redundantAllowances(
+  conjuncts: readonly Query[],
+  consumed: ReadonlySet<number>,
+  readBack: ReadBack,
+  valuesOf: (c: Query, field: string) => string[] | undefined,
+): number[] {
+  return conjuncts.flatMap((c, i) => {
+    if (consumed.has(i)) return [];
+    const field = fieldOf(c);
+    const values = field === undefined ? undefined : valuesOf(c, field);
+    const allowed = field === undefined ? undefined : readBack[field];
+    if (!values || !allowed || allowed.length === 0) return [];
+    return allowed.every((a) => values.includes(a)) ? [i] : [];
+  });
 }
 
 /**
  * Remaining `not f:v` conjuncts that every read-back event satisfies: the read-back pins `f` to
- * values each of which excludes every `v` (`exclusive` says which values never share an event).
+ * values each of which excludes every `v` (`exclusive` says which values never share an event), or
+ * pins another field to values no event holds beside any `v` (`exclusiveAcross`).
  */
 function redundantNegations(
   conjuncts: readonly Query[],
   consumed: ReadonlySet<number>,
   readBack: ReadBack,
   exclusive: Exclusive,
+  exclusiveAcross: ExclusiveAcross,
   valuesOf: (c: Query, field: string) => string[] | undefined,
 ): number[] {
   const excludes = (field: string, a: string, b: string): boolean =>
     a !== b && (exclusive[field] ?? []).some((set) => set.includes(a) && set.includes(b));
+  /** No event with `field` = `v` has `other` = `a`. */
+  const excludesAcross = (field: string, v: string, other: string, a: string): boolean =>
+    exclusiveAcross.some((row) => row[field]?.includes(v) === true && row[other]?.includes(a) === true);
   return conjuncts.flatMap((c, i) => {
     if (consumed.has(i) || c.kind !== "not") return [];
     const field = fieldOf(c.child);
     const values = field === undefined ? undefined : valuesOf(c.child, field);
-    const allowed = field === undefined ? undefined : readBack[field];
-    if (!values || !allowed || allowed.length === 0) return [];
-    return allowed.every((a) => values.every((v) => excludes(field!, a, v))) ? [i] : [];
+    if (field === undefined || !values) return [];
+    const allowed = readBack[field];
+    if (allowed && allowed.length > 0 && allowed.every((a) => values.every((v) => excludes(field, a, v)))) return [i];
+    const across = Object.entries(readBack).some(
+      ([other, pinned]) => other !== field && pinned.length > 0 && pinned.every((a) => values.every((v) => excludesAcross(field, v, other, a))),
+    );
+    return across ? [i] : [];
   });
 }
 

@@ -247,6 +247,10 @@ function liftOne(
     if (!said.category && !said.product) claim(datasetAsLogsource(unknownDataset.value), `\`${unknownDataset.field}:${unknownDataset.value}\``);
   }
 
+  // The same once the data set and product conditions are taken too (`file where host.os.type ==
+  // "linux" and event.action == "deletion"`, a sequence step).
+  if (conjuncts.every((_, i) => consumed.has(i))) for (const i of implied) consumed.delete(i);
+
   // 5. Index patterns, then tags, fill in what the query does not say.
   const fromQuery = Object.fromEntries(KEYS.flatMap((k) => (said[k] ? [[k, said[k]!.value]] : []))) as Logsource;
   for (const k of KEYS) {
@@ -320,7 +324,7 @@ function liftOne(
   const readBack = sourceField ? undefined : context.readBack?.(logsource);
   if (readBack) {
     const exempt = new Set([...Object.keys(mapping.products.conditions), ...[...implied].flatMap((i) => impliedFields(conjuncts[i]!)), ...evidenceExempt]);
-    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf, mapping.exclusive);
+    const exact = liftExactness(conjuncts, consumed, readBack, exempt, valuesOf, mapping.exclusive, mapping.exclusiveAcross);
     const lifted = `log source {${describe(logsource)}}`;
     if (exact.contradiction) {
       report({

@@ -113,6 +113,45 @@ test("`not event.type:deletion` under file_event says nothing the read-back (eve
   assert.ok(codes(r).includes("mapping/logsource-narrowed"), codes(r).join());
 });
 
+test("a remaining `host.os.type:(linux or macos)` under a log source read back as host.os.type:linux allows every read-back event: lifted, so the file keeps Sigma names; the narrowing is still said", () => {
+  const r = roundTrip("event.category:process and event.type:start and host.os.type:(linux or macos) and process.executable:/tmp/x");
+  assert.match(r.yml ?? "", /category: process_creation/);
+  assert.not.match(r.yml ?? "", /taxonomy: ecs|host\.os\.type/);
+  assert.match(r.toSigma.diagnostics.find((d) => d.code === "mapping/logsource-narrowed")?.message ?? "", "host.os.type:linux or macos is narrowed to host.os.type:linux");
+  // Exact against the lift's own (warned) reading, host.os.type:linux.
+  const asLifted = parseKql("event.category:process and event.type:start and host.os.type:linux and process.executable:/tmp/x") as { ok: true; value: Query };
+  assert.equal(disagreements(asLifted.value, r.back!), []);
+  // The same under file_event: `event.type:(creation or change)` allows the read-back's creation.
+  const f = roundTrip("event.category:file and event.type:(creation or change) and file.path:/etc/shadow");
+  assert.not.match(f.yml ?? "", /taxonomy: ecs|event\.type/);
+});
+
+test("Defend\'s `event.action:deletion` is never typed creation: `not event.action:deletion` under file_event (read back as event.type:creation) is lifted, so the file keeps Sigma names", () => {
+  const r = roundTrip("event.category:file and not event.action:deletion and file.path:/etc/shadow");
+  assert.match(r.yml ?? "", /category: file_event/);
+  assert.not.match(r.yml ?? "", /taxonomy: ecs|event\.action/);
+  const asLifted = parseKql("event.category:file and event.type:creation and file.path:/etc/shadow") as { ok: true; value: Query };
+  assert.equal(disagreements(asLifted.value, r.back!), []);
+  // Under a log source whose read-back says no event.type (registry_event), it stays.
+  const reg = roundTrip("event.category:registry and not event.action:deletion and registry.path:x", "Windows");
+  assert.match(reg.yml ?? "", /event\.action/);
+});
+
+test("file + event.action:deletion is file_delete (it was file_event, read back as creation beside deletion: no event), the action lifted as process-start actions are", () => {
+  const r = roundTrip("event.category:file and event.action:deletion and file.path:/etc/shadow");
+  assert.match(r.yml ?? "", /category: file_delete/);
+  assert.not.match(r.yml ?? "", /taxonomy: ecs|event\.action/);
+  assert.match(r.text ?? "", /event\.type\s*(:|==)\s*"deletion"/);
+  assert.not.match(r.text ?? "", /creation/);
+});
+
+test("a query of nothing but source conditions keeps its implied ones even when the product condition is the last taken (it was refused as matching every event)", () => {
+  const r = roundTrip("host.os.type:linux and event.category:file and event.action:deletion");
+  assert.match(r.yml ?? "", /category: file_delete/);
+  assert.match(r.yml ?? "", /event\.action: .?deletion/);
+  assert.not.ok(codes(r).includes("sigma/match-all"), codes(r).join());
+});
+
 test("a negation the read-back does not settle stays in the query (no event.type value is declared exclusive of change)", () => {
   const r = roundTrip("event.category:file and not event.type:change and file.path:/etc/shadow");
   assert.match(r.yml ?? "", /event\.type/);

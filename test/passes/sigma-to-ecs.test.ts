@@ -65,6 +65,17 @@ test("security service: EventID → event.code as keyword text, unlisted fields 
   assert.equal(r.rule.index, ["logs-system.security-*", "logs-windows.forwarded-*", "winlogbeat-*"]);
 });
 
+test("ProcessId of a Sysmon file, network, registry, image-load or DNS event is process.pid (Winlogbeat renames it there), not winlog.event_data.ProcessId", () => {
+  for (const category of ["file_event", "file_delete", "network_connection", "image_load", "registry_event", "registry_set", "dns_query"]) {
+    const r = convert(`{category: ${category}, product: windows}`, "sel:\n    ProcessId: 4\ncondition: sel");
+    assert.equal(r.problems, [], category);
+    assert.match(JSON.stringify(r.query), '"field":"process.pid"', category);
+    assert.not.match(JSON.stringify(r.query), "winlog.event_data.ProcessId", category);
+  }
+  // The Security log keeps the fallback: its ProcessId is another event's field of its own.
+  assert.match(JSON.stringify(convert("{product: windows, service: security}", "sel:\n    ProcessId: 4\ncondition: sel").query), "winlog.event_data.ProcessId");
+});
+
 test("image_load: module vs acting process, and OR-ed source alternatives", () => {
   const r = convert("{category: image_load, product: windows}", "sel:\n    ImageLoaded|endswith: '\\x.dll'\n    Image|endswith: '\\y.exe'\ncondition: sel");
   assert.equal(r.problems, []);
