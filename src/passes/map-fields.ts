@@ -175,6 +175,31 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   };
 
+  /**
+   * The sequence-wide join keys: one name for every step. When steps are renamed with their own
+   * tables, a key one step's events name differently would join nothing, so that is an error.
+   */
+  const sharedKeys = (by: readonly string[], steps: readonly SequenceStep[]): string[] => {
+    const keys = by.map((k) => rename(k, "join key"));
+    for (const s of steps) {
+      const own = opts.stepMapping?.(s);
+      if (!own || own === mapping) continue;
+      const r = mapFields({ kind: "sample", by, steps: [] }, own, opts.product ? { product: opts.product } : {});
+      r.problems.forEach(report);
+      const theirs = r.query.kind === "sample" ? r.query.by : by;
+      by.forEach((k, i) => {
+        if (theirs[i] !== keys[i]) {
+          report({
+            severity: "error",
+            code: "mapping/join-key-differs",
+            message: `join key \`${k}\` is \`${keys[i]}\` in one step's events and \`${theirs[i]}\` in another's, so one name would join nothing`,
+            field: k,
+          });
+        }
+      });
+    }
+    return keys;
+  };
   const mapStep = (s: SequenceStep): SequenceStep => {
     const own = opts.stepMapping?.(s);
     if (own && own !== mapping) {
@@ -223,12 +248,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "sequence":
         return {
           ...q,
-          by: q.by.map((k) => rename(k, "join key")),
+          by: sharedKeys(q.by, [...q.steps, ...(q.until ? [q.until] : [])]),
           steps: q.steps.map(mapStep),
           ...(q.until ? { until: mapStep(q.until) } : {}),
         };
       case "sample":
-        return { ...q, by: q.by.map((k) => rename(k, "join key")), steps: q.steps.map(mapStep) };
+        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map(mapStep) };
       case "correlation":
         return {
           ...q,

@@ -89,4 +89,14 @@ test("CIM: network.direction outgoing/incoming are Network_Traffic direction out
   assert.match(r.spl, /All_Traffic\.direction="inbound"/);
 });
 
+test("a sequence-wide join key that one step's events name differently is refused, named", () => {
+  // user.name is Sysmon's User in a process start, and no one field in the Security log.
+  const r = splunk(
+    'sequence by user.name with maxspan=1m [process where host.os.type == "windows" and event.type == "start" and process.name == "schtasks.exe"] [iam where host.os.type == "windows" and event.action == "scheduled-task-created"]',
+    "windows",
+  );
+  assert.equal(r.spl, "");
+  assert.ok(r.errors.some((m) => m.includes("`user.name`")), r.errors.join("\n"));
+});
+
 test.run();
