@@ -26,7 +26,7 @@ export interface TaxonomyResult {
 }
 
 /** Mapping errors that the rule's own field names avoid: under `auto` the rule keeps them instead. */
-const KEEPS_OWN_NAMES = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped"]);
+const KEEPS_OWN_NAMES = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped", "mapping/join-key-differs"]);
 
 /** The option that lets a rule keep its own field names, as set for this run. */
 export interface KeepOwnNames {
