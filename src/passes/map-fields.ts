@@ -21,6 +21,12 @@ export interface MapResult {
 export interface MapOptions {
   /** Path separator(s) for `basename` transforms: Windows `\`, Unix `/`, both when unknown. */
   readonly product?: string;
+  /**
+   * The mapping for one sequence or sample step, when steps read different log sources (a process
+   * step, then a network step): each step's fields are renamed as its own events name them.
+   * Absent, or the same table, the query's mapping renames every step.
+   */
+  readonly stepMapping?: (step: SequenceStep) => FieldMapping;
 }
 
 /** Renames the fields of `query` with `mapping`. */
@@ -115,12 +121,14 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return withValue(str([{ kind: "any" }, { kind: "text", value: "." }, ...parts]));
       case "direction-initiated": {
         const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value.toLowerCase() : "";
-        const initiated = text === "egress" || text === "outbound" ? "true" : text === "ingress" || text === "inbound" ? "false" : undefined;
+        // Elastic Defend on Windows writes the host's side as outgoing/incoming, as it names the
+        // same two kinds of connection connection_attempted/connection_accepted (ecs-sigma.yaml).
+        const initiated = OPENED.has(text) ? "true" : ACCEPTED.has(text) ? "false" : undefined;
         if (initiated === undefined) {
           report({
             severity: "error",
             code: "mapping/value-unmapped",
-            message: `\`${q.field}\` value has no \`${r.to}\` equivalent (only egress/outbound and ingress/inbound do)`,
+            message: `\`${q.field}\` value has no \`${r.to}\` equivalent (only egress/outbound/outgoing and ingress/inbound/incoming do)`,
             field: q.field,
           });
           return q;
@@ -167,11 +175,40 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   };
 
-  const mapStep = (s: SequenceStep): SequenceStep => ({
-    ...s,
-    query: walk(s.query),
-    by: s.by.map((k) => rename(k, "join key")),
-  });
+  /**
+   * The sequence-wide join keys: one name for every step. When steps are renamed with their own
+   * tables, a key one step's events name differently would join nothing, so that is an error.
+   */
+  const sharedKeys = (by: readonly string[], steps: readonly SequenceStep[]): string[] => {
+    const keys = by.map((k) => rename(k, "join key"));
+    for (const s of steps) {
+      const own = opts.stepMapping?.(s);
+      if (!own || own === mapping) continue;
+      const r = mapFields({ kind: "sample", by, steps: [] }, own, opts.product ? { product: opts.product } : {});
+      r.problems.forEach(report);
+      const theirs = r.query.kind === "sample" ? r.query.by : by;
+      by.forEach((k, i) => {
+        if (theirs[i] !== keys[i]) {
+          report({
+            severity: "error",
+            code: "mapping/join-key-differs",
+            message: `join key \`${k}\` is \`${keys[i]}\` in one step's events and \`${theirs[i]}\` in another's, so one name would join nothing`,
+            field: k,
+          });
+        }
+      });
+    }
+    return keys;
+  };
+  const mapStep = (s: SequenceStep): SequenceStep => {
+    const own = opts.stepMapping?.(s);
+    if (own && own !== mapping) {
+      const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, { ...(opts.product ? { product: opts.product } : {}) });
+      r.problems.forEach(report);
+      return r.query.kind === "sample" ? r.query.steps[0]! : s;
+    }
+    return { ...s, query: walk(s.query), by: s.by.map((k) => rename(k, "join key")) };
+  };
 
   function walk(q: Query): Query {
     switch (q.kind) {
@@ -211,12 +248,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "sequence":
         return {
           ...q,
-          by: q.by.map((k) => rename(k, "join key")),
+          by: sharedKeys(q.by, [...q.steps, ...(q.until ? [q.until] : [])]),
           steps: q.steps.map(mapStep),
           ...(q.until ? { until: mapStep(q.until) } : {}),
         };
       case "sample":
-        return { ...q, by: q.by.map((k) => rename(k, "join key")), steps: q.steps.map(mapStep) };
+        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map(mapStep) };
       case "correlation":
         return {
           ...q,
@@ -245,6 +282,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
 
   return { query: walk(query), problems };
 }
+
+/** network.direction values for a connection the host opened (Sysmon Initiated "true"), and one it accepted. */
+const OPENED: ReadonlySet<string> = new Set(["egress", "outbound", "outgoing"]);
+const ACCEPTED: ReadonlySet<string> = new Set(["ingress", "inbound", "incoming"]);
 
 function str(parts: readonly Part[]): Value {
   return { kind: "string", parts };

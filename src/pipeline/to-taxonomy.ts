@@ -3,7 +3,7 @@
  * rules (log source lifted out of the query, fields renamed) and back. Pure: Rule → Rule.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Logsource } from "../ir/query.js";
+import type { Logsource, SequenceStep } from "../ir/query.js";
 import type { Rule, Taxonomy } from "../ir/rule.js";
 import { TAXONOMY_TITLES } from "../mapping/mapping-table.js";
 import { ecsToSigmaFor, type Mappings } from "../mapping/mappings.js";
@@ -26,7 +26,7 @@ export interface TaxonomyResult {
 }
 
 /** Mapping errors that the rule's own field names avoid: under `auto` the rule keeps them instead. */
-const KEEPS_OWN_NAMES = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped"]);
+const KEEPS_OWN_NAMES = new Set(["mapping/unmapped-field", "mapping/transform-unsupported", "mapping/value-unmapped", "mapping/join-key-differs"]);
 
 /** The option that lets a rule keep its own field names, as set for this run. */
 export interface KeepOwnNames {
@@ -116,7 +116,10 @@ export function toTaxonomy(
           ? lifted.query.rules.find((r) => r.logsource?.product)?.logsource?.product
           : undefined;
     const product = lifted.logsource?.product ?? stepProduct;
-    const mapped = mapFields(lifted.query, ecsToSigmaFor(mappings, lifted.logsource ?? firstStepLogsource(lifted.query)), product ? { product } : {});
+    // Each step of a sequence is renamed as its own log source names its fields (a network step's
+    // event.action is Sysmon's Initiated, a process step's is implied by its category).
+    const stepMapping = (s: SequenceStep) => ecsToSigmaFor(mappings, s.logsource ?? lifted.logsource ?? firstStepLogsource(lifted.query));
+    const mapped = mapFields(lifted.query, ecsToSigmaFor(mappings, lifted.logsource ?? firstStepLogsource(lifted.query)), { ...(product ? { product } : {}), stepMapping });
     const problems = [...typed.problems, ...lifted.problems, ...mapped.problems];
     const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };

@@ -109,4 +109,23 @@ test("a Security action name on Linux (auditd's logged-in) is no Windows event: 
   assert.not.match(r.yml, /EventID|service: security/);
 });
 
+test("an event code with the category the Security pipeline gives it is the Security log, and the category is lifted (issue 15)", () => {
+  const r = both('event.category:authentication and event.code:4769 and winlog.event_data.TicketEncryptionType:"0x17"');
+  assert.is(r.doc.taxonomy, undefined, r.yml);
+  assert.equal(r.doc.logsource, { product: "windows", service: "security" });
+  assert.equal(fields(r.doc).sort(), ["EventID", "TicketEncryptionType"]);
+  assert.match(r.back, /event\.code : "4769"/);
+  assert.match(r.back, /winlog\.channel (==|:) "Security"/);
+  const iam = both('event.category:iam and event.code:4738 and winlog.event_data.AllowedToDelegateTo:*krbtgt*');
+  assert.equal(iam.doc.logsource, { product: "windows", service: "security" });
+  assert.equal(fields(iam.doc).sort(), ["AllowedToDelegateTo|contains", "EventID"]);
+});
+
+test("an event code with another category is no evidence of the Security log: the category stays, ECS names kept", () => {
+  // 4769 is authentication in the Security pipeline; under iam it is no Security event.
+  const r = both('event.category:iam and event.code:4769 and winlog.event_data.TicketEncryptionType:"0x17"');
+  assert.is(r.doc.taxonomy, "ecs");
+  assert.match(r.warned.join(), "`event.category`");
+});
+
 test.run();
