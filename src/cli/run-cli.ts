@@ -125,8 +125,8 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
         for (const t of registry.targets) for (const [cmd, what] of t.examples ?? []) c = c.example(cmd, what);
         return c;
       },
-      (a) => {
-        code = runConvert({ ...loadFlags(a, registry, "convert"), skipErrors: a["skip-errors"], check: a.check, verbose: a.verbose, ...withReport(a) }, io, registry);
+      async (a) => {
+        code = await runConvert({ ...loadFlags(a, registry, "convert"), skipErrors: a["skip-errors"], check: a.check, verbose: a.verbose, ...withReport(a) }, io, registry);
       },
     )
     .command(
