@@ -106,10 +106,17 @@ export function convertInPool(files: readonly InputFile[], setup: PoolSetup, thr
   });
 }
 
-/** Worker threads `--jobs auto` starts from this many input files on (test/bench/README.md: measured). */
-export const AUTO_POOL_MIN_FILES = 2000;
+/**
+ * `--jobs auto` starts worker threads from this many input files on. Measured on the 2-core
+ * machine shared with other sessions (test/bench/README.md, "Worker pool"), wall time with two
+ * workers against one thread, three targets: 210 files 1.6-2.1x (slower), 1,183 files 1.07-1.08x,
+ * SigmaHQ's 3,141 files 0.80x and 0.98x, three copies 0.77x and 1.85x. A worker costs ~1 s of CPU
+ * to start (modules, templates, mappings, cold code) and the pool 10-20 % more CPU and about twice
+ * the peak memory: below a few thousand files it never pays, above it it may.
+ */
+export const AUTO_POOL_MIN_FILES = 3000;
 
-/** Worker threads for `--jobs` (`auto` or a count) and this many input files; 1: none. */
+/** Worker threads for `--jobs` (`auto` or a count) and this many input files; 1: none. Auto: one per core (none on one core). */
 export function poolThreads(jobs: string, files: number): number {
   if (jobs !== "auto") return Number(jobs);
   return files >= AUTO_POOL_MIN_FILES ? Math.max(1, availableParallelism()) : 1;

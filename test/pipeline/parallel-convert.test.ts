@@ -4,12 +4,13 @@
  * thread would have stopped.
  */
 import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { convertRule, leanResult } from "../../src/pipeline/convert.js";
 import type { InputFile } from "../../src/pipeline/input-files.js";
-import { convertInPool, poolThreads, type FileConverted, type PoolSetup } from "../../src/pipeline/parallel-convert.js";
+import { AUTO_POOL_MIN_FILES, convertInPool, poolThreads, type FileConverted, type PoolSetup } from "../../src/pipeline/parallel-convert.js";
 import { readInputFile } from "../../src/pipeline/read-input-file.js";
 import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
 
@@ -84,11 +85,11 @@ test("an error thrown while taking a result rejects with that error, and nothing
   assert.equal(given, [...Array(18).keys()]);
 });
 
-test("--jobs: a count is taken as it is; auto starts workers only for large rule sets", () => {
+test("--jobs: a count is taken as it is; auto starts one worker per core, and only for large rule sets", () => {
   assert.is(poolThreads("1", 100_000), 1);
   assert.is(poolThreads("3", 5), 3);
-  assert.is(poolThreads("auto", 10), 1);
-  assert.ok(poolThreads("auto", 1_000_000) >= 1);
+  assert.is(poolThreads("auto", AUTO_POOL_MIN_FILES - 1), 1);
+  assert.is(poolThreads("auto", AUTO_POOL_MIN_FILES), availableParallelism());
 });
 
 test.run();
