@@ -104,6 +104,7 @@ export async function runConvert(args: ConvertArgs, io: Io, registry: TargetRegi
         progress.tick();
         bound();
       },
+      // Workers convert with the built-in targets (a registry is code): another registry (tests) converts here.
       pool: { threads: (files) => (registry === BUILTIN_TARGETS ? poolThreads(s.options["jobs"] as string, files) : 1), context: setup, targets },
     });
     progress.done();
