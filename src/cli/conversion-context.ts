@@ -6,10 +6,9 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Settings } from "../config/settings.js";
-import { loadMappings } from "../mapping/mappings.js";
+import { contextFrom, type ContextSetup } from "../pipeline/conversion-setup.js";
 import type { ConvertContext } from "../pipeline/convert.js";
-import { loadTemplates } from "../render/templates.js";
-import { declaredMappings, type TargetRegistry } from "../targets/target.js";
+import type { TargetRegistry } from "../targets/target.js";
 import { UsageError, type Io } from "./io.js";
 
 export function parseTargets(list: readonly string[], registry: TargetRegistry): string[] {
@@ -21,16 +20,16 @@ export function parseTargets(list: readonly string[], registry: TargetRegistry):
   return [...new Set(names)];
 }
 
-export function conversionContext(s: Settings, io: Io, registry: TargetRegistry): { targets: string[]; ctx: ConvertContext } {
+export function conversionContext(s: Settings, io: Io, registry: TargetRegistry): { targets: string[]; ctx: ConvertContext; setup: ContextSetup } {
   const targets = parseTargets(s.targets, registry);
   if (s.templates !== undefined && !existsSync(resolve(io.cwd, s.templates))) throw new UsageError(`--templates: no such folder ${s.templates}`);
   if (s.templates !== undefined && !statSync(resolve(io.cwd, s.templates)).isDirectory()) throw new UsageError(`--templates: ${s.templates} is not a folder`);
-  const ctx: ConvertContext = {
-    targets: registry.targets,
-    templates: loadTemplates(s.templates ? resolve(io.cwd, s.templates) : undefined, s.maxConfigSize),
-    mappings: loadMappings(s.mappings, declaredMappings(registry)),
+  const setup: ContextSetup = {
+    ...(s.templates ? { templatesDir: resolve(io.cwd, s.templates) } : {}),
+    maxTemplateBytes: s.maxConfigSize,
+    mappings: s.mappings,
     options: s.options,
     vars: s.vars,
   };
-  return { targets, ctx };
+  return { targets, ctx: contextFrom(setup, registry), setup };
 }

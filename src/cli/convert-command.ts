@@ -12,22 +12,23 @@
  */
 import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Rule } from "../ir/rule.js";
 import { DEFAULT_NAMING } from "../options/core-options.js";
 import { detached } from "../ir/detached.js";
 import { dedupeDiagnostics, ResultAssembler } from "../pipeline/assemble-results.js";
 import { BundleWriter } from "../pipeline/bundle-writer.js";
-import { convertRule, targetNamed, type OutputFile, type RuleOutcome, type RuleResult } from "../pipeline/convert.js";
+import { convertRule, leanResult, targetNamed, type OutputFile, type RuleOutcome, type RuleResult } from "../pipeline/convert.js";
+import { poolThreads } from "../pipeline/parallel-convert.js";
 import { OutputError } from "../pipeline/output-errors.js";
 import type { OutputFolder } from "../pipeline/output-folder.js";
 import type { OutputSink } from "../pipeline/output-sink.js";
 import { StagedOutput } from "../pipeline/staged-output.js";
 import type { FileToWrite } from "../pipeline/write-output.js";
+import { BUILTIN_TARGETS } from "../targets/registry.js";
 import type { RenderedFile, TargetRegistry } from "../targets/target.js";
 import { conversionContext } from "./conversion-context.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 import { failureReasons, formatFailureReasons } from "./failure-reasons.js";
-import { loadSettings, streamRules, type LoadFlags } from "./load-inputs.js";
+import { loadSettings, streamConverted, type LoadFlags } from "./load-inputs.js";
 import { CheckedOutput } from "./output-check.js";
 import { failUnwritableNames, OutputNamer, unknownPlaceholder } from "./output-names.js";
 import { PrintedOutput } from "./printed-output.js";
@@ -35,7 +36,7 @@ import { startProgress, type Progress } from "./progress.js";
 import { formatRunSummary, runCounts } from "./run-summary.js";
 import { failsAt, writeReport, type ReportRequest, type ReportedRule } from "./report-file.js";
 import { lockFor } from "./write-locked.js";
-import { heapBound } from "./heap-bound.js";
+import { heapBound } from "../pipeline/heap-bound.js";
 import { ownershipIn, type BundlesHook } from "./output-ownership.js";
 import { bundlesIn } from "./partial-bundles.js";
 
@@ -46,12 +47,12 @@ export interface ConvertArgs extends LoadFlags {
   readonly report?: ReportRequest;
 }
 
-export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry): number {
+export async function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry): Promise<number> {
   const loaded = loadSettings(args, io, registry);
   const s = loaded.settings;
   const badPlaceholder = unknownPlaceholder(s.naming);
   if (badPlaceholder !== undefined) throw new UsageError(`--naming: unknown placeholder {${badPlaceholder}} (use {target}, {slug}, {id}, {path})`);
-  const { targets, ctx } = conversionContext(s, io, registry);
+  const { targets, ctx, setup } = conversionContext(s, io, registry);
   const checked = args.check ? new CheckedOutput(s.out ?? "out", io) : undefined;
   const staged = !args.check && s.out ? new StagedOutput(resolve(io.cwd, s.out), lockFor(io, resolve(io.cwd, s.out))) : undefined;
   const printed = !checked && !staged ? new PrintedOutput() : undefined;
@@ -78,13 +79,14 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
       });
       return named?.path;
     };
-    const convertOne = (rule: Rule) => {
-      let r = leanResult(convertRule(rule, targets, ctx));
+    const take = (result: RuleResult) => {
+      let r = result;
       if (namer) r = failUnwritableNames([r], s.naming, relativePaths)[0]!;
       const kept = assembler.add(r);
       // What the run keeps to the end, detached from the rule's file text (assemble-results.ts).
       outcomes.push(detached(kept.outcome));
       ruleDiagnostics.push(...detached(kept.diagnostics));
+      const rule = r.outcome.rule;
       if (args.report) reported.push(detached({ id: rule.id, name: rule.name, source: { file: rule.source.file, line: rule.source.line } }));
       for (const f of kept.files) {
         const path = outputPath(f);
@@ -92,7 +94,7 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
       }
       for (const [t, pieces] of kept.pieces) bundles.add(t, pieces, rule.source.file);
     };
-    const read = streamRules(args, io, registry, (rules) => rules.forEach(convertOne), {
+    const read = await streamConverted(args, io, registry, (rule) => leanResult(convertRule(rule, targets, ctx)), (results) => results.forEach(take), {
       loaded,
       onScan: (files, paths) => {
         relativePaths = paths;
@@ -102,6 +104,8 @@ export function runConvert(args: ConvertArgs, io: Io, registry: TargetRegistry):
         progress.tick();
         bound();
       },
+      // Workers convert with the built-in targets (a registry is code): another registry (tests) converts here.
+      pool: { threads: (files) => (registry === BUILTIN_TARGETS ? poolThreads(s.options["jobs"] as string, files) : 1), context: setup, targets },
     });
     progress.done();
     const written = bundles.finish((f: RenderedFile, target) => outputPath(assembler.bundleFile(f, target)));
@@ -177,16 +181,6 @@ function lazyFile(path: string, read: () => string): RenderedFile {
       return content;
     },
   };
-}
-
-/**
- * The result without what only tests read (each file's and piece's intended `document`, which
- * the Elastic target holds as a second copy of every rule's JSON).
- */
-function leanResult(r: RuleResult): RuleResult {
-  const files = r.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) }));
-  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.key !== undefined ? { key: p.key } : {}) }))]));
-  return { ...r, files, pieces };
 }
 
 export type { OutputFile };

@@ -6,14 +6,17 @@
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseConfig, type RulecastConfig } from "../config/config-file.js";
-import { applyRuleDefaults, topLevelKeys } from "../config/apply-defaults.js";
 import { findConfigFile } from "../config/find-config.js";
 import { configSizeLimit, resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { decodeRead, readTextInput } from "../input/read-text.js";
 import { TAXONOMY_MAPPINGS } from "../mapping/mappings.js";
+import type { ContextSetup } from "../pipeline/conversion-setup.js";
+import type { RuleResult } from "../pipeline/convert.js";
 import { collectInputFiles, readInputText, type InputFile } from "../pipeline/input-files.js";
+import { convertInPool, type PoolSetup } from "../pipeline/parallel-convert.js";
+import { readInputFile, readSource, withRuleDefaults, type FileReadSetup } from "../pipeline/read-input-file.js";
 import { readRules, type SourceText } from "../pipeline/read-rules.js";
 import { detectFormat, detectTextFormat } from "../sources/registry.js";
 import { declaredMappings, declaredOptions, type TargetRegistry } from "../targets/target.js";
@@ -98,6 +101,51 @@ export interface StreamOptions {
  * file is read first, as a whole read does.
  */
 export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, onRules: (rules: readonly Rule[]) => void, opts: StreamOptions = {}): StreamedRules {
+  const run = startStream(flags, io, registry, opts);
+  run.readFiles(onRules);
+  run.readStdin(onRules);
+  return run.finish();
+}
+
+/** How `streamConverted` may spread the files over worker threads (parallel-convert.ts). */
+export interface StreamPool {
+  /** Worker threads for this many input files; 1: none, the files are converted on this thread. */
+  readonly threads: (files: number) => number;
+  readonly context: ContextSetup;
+  readonly targets: readonly string[];
+}
+
+/**
+ * `streamRules` for a run that converts: each input file's rules converted by `convert` and the
+ * results handed to `onResults`, in input order, from this thread or, when `pool` asks for more
+ * than one thread, from worker threads that read and convert (results and diagnostics as this
+ * thread would have made them). A set that must be read whole, and stdin, stay on this thread.
+ */
+export async function streamConverted(
+  flags: LoadFlags,
+  io: Io,
+  registry: TargetRegistry,
+  convert: (rule: Rule) => RuleResult,
+  onResults: (results: readonly RuleResult[]) => void,
+  opts: StreamOptions & { readonly pool?: StreamPool } = {},
+): Promise<StreamedRules> {
+  const run = startStream(flags, io, registry, opts);
+  const onRules = (rules: readonly Rule[]) => onResults(rules.map(convert));
+  const threads = opts.pool && !run.whole ? opts.pool.threads(run.found.length) : 1;
+  if (opts.pool && threads > 1) {
+    const setup: PoolSetup = { context: opts.pool.context, read: run.readSetup, targets: opts.pool.targets };
+    await convertInPool(run.found, setup, threads, (at, f) => {
+      if ("failure" in f) run.failed(at, f.failure);
+      else run.took(f.path, f.diagnostics, () => onResults(f.results));
+      opts.onFile?.();
+    });
+  } else run.readFiles(onRules);
+  run.readStdin(onRules);
+  return run.finish();
+}
+
+/** The inputs found and what reading them has given so far, in the order a whole read lists it. */
+function startStream(flags: LoadFlags, io: Io, registry: TargetRegistry, opts: StreamOptions) {
   const loaded = opts.loaded ?? loadSettings(flags, io, registry);
   const { settings } = loaded;
   if (settings.paths.length === 0) throw new UsageError("name the rule files or folders to read (or `-` for stdin), or list them under `rules:` in rulecast.config.yaml");
@@ -109,11 +157,12 @@ export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, 
       throw new UsageError(`--pattern is not a valid regular expression: ${flags.pattern}`);
     }
   }
-  const found: { file: InputFile }[] = [];
+  const found: InputFile[] = [];
   const relativePaths = new Map<string, string>();
   let stdin: SourceText | undefined;
   const inputBound = { bytes: settings.maxInputSize, setting: "--max-input-size" };
-  const stdinFailures: { at: number; d: Diagnostic }[] = [];
+  // Read failures are listed first, in the order of the paths that named them (stdin's among them).
+  const failures: { at: number; d: Diagnostic }[] = [];
   for (const p of settings.paths) {
     if (p === "-") {
       if (!io.readStdin) throw new UsageError("`-` (stdin) is not available here");
@@ -121,7 +170,7 @@ export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, 
       const input = decodeRead(io.readStdin(settings.maxInputSize), STDIN_PATH, inputBound);
       if (input.ok) stdin = { path: STDIN_PATH, text: input.text };
       // Before the files found after `-`.
-      else stdinFailures.push({ at: found.length - 0.5, d: input.diagnostic });
+      else failures.push({ at: found.length - 0.5, d: input.diagnostic });
       continue;
     }
     const scan = collectInputFiles([p], io.cwd, pattern, settings.out !== undefined ? [resolve(io.cwd, settings.out)] : []);
@@ -132,72 +181,75 @@ export function streamRules(flags: LoadFlags, io: Io, registry: TargetRegistry, 
       if (relativePaths.has(f.path)) continue;
       const rel = rootIsDir ? relative(root, f.absolute) : relative(dirname(root), f.absolute);
       relativePaths.set(f.path, rel.split("\\").join("/").replace(/\.[^./]*$/, ""));
-      found.push({ file: f });
+      found.push(f);
     }
   }
   opts.onScan?.(found.length, relativePaths);
-  const readOptions = { placeholders: settings.placeholders, ...(flags.from ? { format: flags.from } : {}) };
-  const defaults = { schedule: settings.schedule, indexPatterns: settings.indexPatterns };
-  const withDefaults = (rules: readonly Rule[], texts: ReadonlyMap<string, string>) => {
-    const keys = new Map<string, Set<string>>();
-    return rules.map((r) => {
-      let k = keys.get(r.source.file);
-      if (!k) keys.set(r.source.file, (k = texts.has(r.source.file) ? topLevelKeys(texts.get(r.source.file)!) : new Set()));
-      return applyRuleDefaults(r, defaults, k);
-    });
+  const readSetup: FileReadSetup = {
+    maxInputSize: settings.maxInputSize,
+    read: { placeholders: settings.placeholders, ...(flags.from ? { format: flags.from } : {}) },
+    defaults: { schedule: settings.schedule, indexPatterns: settings.indexPatterns },
   };
-
-  // Read failures are listed first, in the order of the paths that named them (stdin's among them).
-  const failures: { readonly at: number; readonly d: Diagnostic }[] = stdinFailures;
   const readDiagnostics: Diagnostic[] = [];
   const files: string[] = [];
-  const readOne = (f: InputFile, at: number): SourceText | undefined => {
-    const input = readInputText(f, settings.maxInputSize);
-    if (!input.ok) {
-      failures.push({ at, d: input.diagnostic });
-      return undefined;
-    }
-    return { path: f.path, text: input.text, ...(f.explicit ? {} : { walked: true }) };
+  const whole = opts.whole || found.some((file) => mayNameOtherFiles(file, flags.from, settings.maxInputSize));
+  const failed = (at: number, d: Diagnostic) => failures.push({ at, d });
+  /** A file read: its diagnostics kept, its rules handed on. */
+  const took = (path: string, diagnostics: readonly Diagnostic[], handOn: () => void) => {
+    files.push(path);
+    readDiagnostics.push(...diagnostics);
+    handOn();
   };
-  const whole = opts.whole || found.some(({ file }) => mayNameOtherFiles(file, flags.from, settings.maxInputSize));
-  if (whole) {
-    const texts: SourceText[] = [];
-    for (const [at, { file }] of found.entries()) {
-      const t = readOne(file, at);
-      if (t) {
-        texts.push(t);
-        files.push(t.path);
-        opts.onText?.(t.path, t.text);
+  return {
+    found,
+    whole,
+    readSetup,
+    failed,
+    took,
+    /** Every input file read and its rules handed on, on this thread. */
+    readFiles(onRules: (rules: readonly Rule[]) => void): void {
+      if (whole) {
+        const texts: SourceText[] = [];
+        for (const [at, file] of found.entries()) {
+          const t = readSource(file, settings.maxInputSize);
+          if ("failure" in t) failed(at, t.failure);
+          else {
+            texts.push(t);
+            files.push(t.path);
+            opts.onText?.(t.path, t.text);
+          }
+          opts.onFile?.();
+        }
+        const read = readRules(texts, readSetup.read);
+        readDiagnostics.push(...read.diagnostics);
+        onRules(withRuleDefaults(read.rules, new Map(texts.map((t) => [t.path, t.text])), readSetup.defaults));
+        return;
       }
-      opts.onFile?.();
-    }
-    const read = readRules(texts, readOptions);
-    readDiagnostics.push(...read.diagnostics);
-    onRules(withDefaults(read.rules, new Map(texts.map((t) => [t.path, t.text]))));
-  } else {
-    for (const [at, { file }] of found.entries()) {
-      const t = readOne(file, at);
-      if (t) {
-        files.push(t.path);
-        opts.onText?.(t.path, t.text);
-        const read = readRules([t], readOptions);
-        readDiagnostics.push(...detached(read.diagnostics));
-        onRules(withDefaults(read.rules, new Map([[t.path, t.text]])));
+      for (const [at, file] of found.entries()) {
+        const r = readInputFile(file, readSetup);
+        if ("failure" in r) failed(at, r.failure);
+        else {
+          opts.onText?.(r.source.path, r.source.text);
+          took(r.source.path, detached(r.diagnostics), () => onRules(r.rules));
+        }
+        opts.onFile?.();
       }
-      opts.onFile?.();
-    }
-  }
-  if (stdin) {
-    // stdin has no file name to detect a format from: its text alone decides.
-    const format = flags.from ?? detectTextFormat(stdin.text);
-    const r = readRules([stdin], { placeholders: settings.placeholders, ...(format ? { format } : {}) });
-    files.push(stdin.path);
-    opts.onText?.(stdin.path, stdin.text);
-    readDiagnostics.push(...r.diagnostics);
-    onRules(withDefaults(r.rules, new Map([[stdin.path, stdin.text]])));
-  }
-  const inPathOrder = [...failures].sort((a, b) => a.at - b.at).map((f) => f.d);
-  return { ...loaded, diagnostics: [...inPathOrder, ...readDiagnostics], files, relativePaths };
+    },
+    readStdin(onRules: (rules: readonly Rule[]) => void): void {
+      if (!stdin) return;
+      // stdin has no file name to detect a format from: its text alone decides.
+      const format = flags.from ?? detectTextFormat(stdin.text);
+      const r = readRules([stdin], { placeholders: settings.placeholders, ...(format ? { format } : {}) });
+      files.push(stdin.path);
+      opts.onText?.(stdin.path, stdin.text);
+      readDiagnostics.push(...r.diagnostics);
+      onRules(withRuleDefaults(r.rules, new Map([[stdin.path, stdin.text]]), readSetup.defaults));
+    },
+    finish(): StreamedRules {
+      const inPathOrder = [...failures].sort((a, b) => a.at - b.at).map((f) => f.d);
+      return { ...loaded, diagnostics: [...inPathOrder, ...readDiagnostics], files, relativePaths };
+    },
+  };
 }
 
 /** A Sigma filter or correlation (a top-level `filter:` or `correlation:`; any flow or explicit-key document, to be safe) names rules of other files. */

@@ -186,6 +186,7 @@ function setting(o: OptionSpec, v: unknown, path: Path): OptionValue {
     if (typeof v !== "boolean") throw new ConfigProblem(path, "must be true or false");
     return String(v);
   }
+  if (o.count && typeof v === "number") v = String(v);
   const value = o.list ? stringList(v, path) : o.choices ? choice(v, path, o.choices) : string(v, path);
   for (const one of typeof value === "string" ? [value] : value) {
     const bad = o.check?.(one);

@@ -50,6 +50,17 @@ export const CORE_OPTIONS = [
     help: "largest rule file, stdin, import input or events file read, e.g. 64MiB",
     commands: ["convert", "check", "attack", "import", "test"],
   },
+  {
+    key: "jobs",
+    flag: "jobs",
+    config: ["jobs"],
+    env: "RULECAST_JOBS",
+    default: "auto",
+    count: true,
+    help: "threads that read and convert: a number (1: none besides the main one), or auto (worker threads for large rule sets only)",
+    commands: ["convert"],
+    check: (v: string) => (v === "auto" || /^[1-9][0-9]{0,2}$/.test(v) ? undefined : "must be auto or a number of threads from 1 to 999"),
+  },
   // The config file's own bound: known before the file is read, so not a config key.
   { key: "maxConfigSize", flag: "max-config-size", env: "RULECAST_MAX_CONFIG_SIZE", bytes: true, default: `${DEFAULT_MAX_CONFIG_SIZE / 2 ** 20}MiB`, help: "largest config or template file read", commands: ["convert", "check", "attack", "list"] },
 ] as const satisfies readonly OptionSpec[];

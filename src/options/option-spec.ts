@@ -34,6 +34,8 @@ export interface OptionSpec {
   readonly boolean?: boolean;
   /** A size in bytes: `64MiB`, `512KiB`, or a number (in the config file, a number too). */
   readonly bytes?: boolean;
+  /** Takes a count (beside any words `check` allows): the config file may write it as a YAML number. */
+  readonly count?: boolean;
   readonly help: string;
   readonly commands: readonly OptionCommand[];
   /** What is wrong with a value beyond `choices`, if anything (`--splunk-app` must be an app id). */

@@ -1,44 +1,38 @@
 /**
- * A worker thread of a conversion pool: it loads templates and mappings once, then reads and
- * converts every share of files it is sent. Results are plain data (structured-clone safe); the
- * main thread assembles them. Workers convert with the built-in targets (a registry is code, which
- * cannot be sent to a thread).
+ * A worker thread of the conversion pool (parallel-convert.ts): it builds the conversion context
+ * once, then for each job (a run of consecutive input files) reads and converts every file and
+ * sends back, per file and in order, what the main thread would have made of it: the read
+ * failure, or the read diagnostics and each rule's result. Results are plain data; the main
+ * thread assembles, writes and reports. Workers convert with the built-in targets (a registry is
+ * code, which cannot be sent to a thread).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadMappings } from "../mapping/mappings.js";
-import type { OptionValues } from "../options/option-spec.js";
-import { loadTemplates } from "../render/templates.js";
 import { BUILTIN_TARGETS } from "../targets/registry.js";
-import { convertRule, type ConvertContext } from "./convert.js";
-import { readRules, type SourceText } from "./read-rules.js";
+import { contextFrom } from "./conversion-setup.js";
+import { convertRule, leanResult } from "./convert.js";
+import { heapBound } from "./heap-bound.js";
+import type { FileConverted, PoolJob, PoolReply, PoolSetup } from "./parallel-convert.js";
+import { readInputFile } from "./read-input-file.js";
 
-export interface WorkerSetup {
-  readonly options: OptionValues;
-  readonly vars?: Readonly<Record<string, unknown>>;
-  readonly templatesDir?: string;
-}
+const setup = workerData as PoolSetup;
+const ctx = contextFrom(setup.context, BUILTIN_TARGETS);
+// The same bound as the main thread's: a worker's heap must not grow with the rule set either.
+const bound = heapBound();
 
-export interface WorkerJob {
-  readonly id: number;
-  readonly sources: readonly SourceText[];
-  readonly targets: readonly string[];
-}
-
-const setup = workerData as WorkerSetup;
-const targets = BUILTIN_TARGETS.targets;
-const ctx: ConvertContext = {
-  targets,
-  templates: loadTemplates(setup.templatesDir),
-  mappings: loadMappings({}, targets.flatMap((t) => t.mappings)),
-  options: setup.options,
-  vars: setup.vars ?? {},
-};
-parentPort?.on("message", (job: WorkerJob) => {
-  const read = readRules(job.sources);
-  const results = read.rules.map((r) => {
-    const res = convertRule(r, job.targets, ctx);
-    // The intended documents are for tests; they need not cross threads.
-    return { ...res, files: res.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) })) };
-  });
-  parentPort?.postMessage({ id: job.id, readDiagnostics: read.diagnostics, ruleCount: read.rules.length, results });
+parentPort?.on("message", (job: PoolJob) => {
+  const files: FileConverted[] = [];
+  let error: PoolReply["error"];
+  try {
+    for (const f of job.files) {
+      const read = readInputFile(f, setup.read);
+      if ("failure" in read) files.push({ failure: read.failure });
+      else files.push({ path: read.source.path, diagnostics: [...read.diagnostics], results: read.rules.map((r) => leanResult(convertRule(r, setup.targets, ctx))) });
+      bound();
+    }
+  } catch (e) {
+    // Sent after the files before it, so the main thread stops where a single thread would have.
+    error = { message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) };
+  }
+  const reply: PoolReply = { id: job.id, files, ...(error ? { error } : {}) };
+  parentPort?.postMessage(reply);
 });

@@ -169,3 +169,13 @@ export function assembleResults(results: readonly RuleResult[], targets: readonl
 function tagTarget(d: Diagnostic, target: string): Diagnostic {
   return d.code.startsWith("mapping/") || d.code.startsWith(`${target}/`) ? { ...d, message: `${target}: ${d.message}` } : d;
 }
+
+/**
+ * The result without what only tests read (each file's and piece's intended `document`, which
+ * the Elastic target holds as a second copy of every rule's JSON).
+ */
+export function leanResult(r: RuleResult): RuleResult {
+  const files = r.files.map((f) => ({ path: f.path, content: f.content, target: f.target, ...(f.rule ? { rule: f.rule } : {}) }));
+  const pieces = Object.fromEntries(Object.entries(r.pieces).map(([t, ps]) => [t, ps.map((p) => ({ text: p.text, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.key !== undefined ? { key: p.key } : {}) }))]));
+  return { ...r, files, pieces };
+}

@@ -144,7 +144,13 @@ export function planOwnership(
   /** Files this run could write (its targets' folders): a source's files elsewhere stay recorded as they were. */
   inScope: (rel: string) => boolean = () => true,
 ): OwnershipPlan {
-  const keyOf = (source: string) => relative(outDir, resolve(cwd, source)).split(sep).join("/");
+  // Asked for every file written (three per rule with three targets) and again per bundle piece: once per source.
+  const keys = new Map<string, string>();
+  const keyOf = (source: string): string => {
+    let key = keys.get(source);
+    if (key === undefined) keys.set(source, (key = relative(outDir, resolve(cwd, source)).split(sep).join("/")));
+    return key;
+  };
   const covered = (key: string): boolean => {
     const abs = resolve(outDir, key);
     if (inputs.files.has(abs)) return true;

@@ -53,7 +53,9 @@ function measure(args: readonly string[], fresh = true): Measure {
   return { ...best!, rssMiB: rss };
 }
 
-const convert = (inputs: readonly string[], to: string, extra: readonly string[] = []) => [CLI, "convert", ...inputs, "--to", to, "--out", "out", "--skip-errors", ...extra];
+// One thread unless a row says otherwise: the CPU rows measure the conversion, not a pool's start-up.
+const convert = (inputs: readonly string[], to: string, extra: readonly string[] = []) => [CLI, "convert", ...inputs, "--to", to, "--out", "out", "--skip-errors", "--jobs", "1", ...extra];
+const pooled = (args: readonly string[], jobs: number) => [...args.slice(0, -1), String(jobs)];
 const rules = ruleFiles(CORPUS).length;
 
 const floor1 = measure([FLOOR, "copy1"]);
@@ -63,6 +65,9 @@ const three = measure(convert(["copy1"], "sigma,splunk,elastic"));
 const check = measure(convert(["copy1"], "sigma,splunk,elastic", ["--check"]).filter((a) => a !== "--skip-errors"), false);
 const se1 = measure(convert(["copy1"], "splunk,elastic"));
 const se3 = measure(convert(["copy1", "copy2", "copy3"], "splunk,elastic"));
+// Worker threads (--jobs 2) against one thread, back to back: wall time is what a pool is for.
+const three2 = measure(pooled(convert(["copy1"], "sigma,splunk,elastic"), 2));
+const se3x2 = measure(pooled(convert(["copy1", "copy2", "copy3"], "splunk,elastic"), 2));
 rmSync(work, { recursive: true, force: true });
 
 const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -77,6 +82,9 @@ console.log(row("convert 1x to sigma,splunk,elastic", three, floor1, rules));
 console.log(row("convert --check 1x, three targets", check, floor1, rules));
 console.log(row("convert 1x to splunk,elastic", se1, floor1, rules));
 console.log(row("convert 3x to splunk,elastic", se3, floor3, 3 * rules));
+console.log(row("convert 1x three targets --jobs 2", three2, floor1, rules));
+console.log(row("convert 3x to splunk,elastic --jobs 2", se3x2, floor3, 3 * rules));
+console.log(`--jobs 2 / --jobs 1, wall: 1x three targets ${x(three2.wall, three.wall)}, 3x splunk,elastic ${x(se3x2.wall, se3.wall)}; CPU: ${x(three2.cpu, three.cpu)}, ${x(se3x2.cpu, se3.cpu)}; peak RSS: ${x(three2.rssMiB, three.rssMiB)}, ${x(se3x2.rssMiB, se3.rssMiB)}`);
 console.log(`peak RSS 3x / 1x (splunk,elastic): ${x(se3.rssMiB, se1.rssMiB)} (goal <= 1.25x); floor's 3x / 1x: ${x(floor3.rssMiB, floor1.rssMiB)}`);
 console.log(`CPU three targets / floor: ${x(three.cpu, floor1.cpu)} (goal <= 2.0x); one target / floor: ${x(one.cpu, floor1.cpu)}`);
 console.log(`last lines: three targets: ${three.lastLine}`);

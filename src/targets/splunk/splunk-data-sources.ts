@@ -101,6 +101,18 @@ export interface DataSource {
 
 const fits = (row: Logsource, ls: Logsource) => (Object.keys(row) as (keyof Logsource)[]).every((k) => row[k] === ls[k]);
 
+const names = new WeakMap<DataSourceTable, ReadonlyMap<string, string>>();
+/** A table's selector names by their conditions as JSON (the first name of equal ones), made once per table: asked for every rule. */
+function nameOf(t: DataSourceTable): ReadonlyMap<string, string> {
+  let m = names.get(t);
+  if (!m) {
+    const byJson = new Map<string, string>();
+    for (const [name, c] of t.named) if (!byJson.has(JSON.stringify(c))) byJson.set(JSON.stringify(c), name);
+    names.set(t, (m = byJson));
+  }
+  return m;
+}
+
 /** The data source of a log source: a config entry for it, else its row with the row's named selector overridden, if it is. */
 export function dataSourceFor(ls: Logsource | undefined, entries: readonly DataSourceEntry[], t: DataSourceTable = dataSourceTable()): DataSource | undefined {
   if (!ls || Object.keys(ls).length === 0) return undefined;
@@ -111,7 +123,7 @@ export function dataSourceFor(ls: Logsource | undefined, entries: readonly DataS
   const selector: Record<string, Conditions[string]> = {};
   const filter: Record<string, Conditions[string]> = {};
   for (const [f, v] of Object.entries(row?.conditions ?? {})) ((SELECTOR_FIELDS as readonly string[]).includes(f) ? selector : filter)[f] = v;
-  const name = row ? [...t.named].find(([, c]) => JSON.stringify(c) === JSON.stringify(selector))?.[0] : undefined;
+  const name = row ? nameOf(t).get(JSON.stringify(selector)) : undefined;
   const byName = name === undefined ? undefined : [...entries].reverse().find((e) => "name" in e.key && e.key.name === name);
   const chosen = byLogsource ?? byName;
   if (chosen) return { ...(name !== undefined ? { name } : {}), selector: chosen.selector, filter, from: "config" };
