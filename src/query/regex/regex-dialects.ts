@@ -7,7 +7,8 @@
  *   flags `(?i)`, `(?m)`, `(?s)` become RegExp flags; `(?P<n>...)` becomes `(?<n>...)`; `\A`, `\z`,
  *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten. Refused: possessive
  *   quantifiers, atomic groups, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
- *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is not kept.
+ *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`, `\S` inside a class. PCRE's `$` before a final newline is
+ *   not kept. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
  * - `lucene` (KQL/Lucene `/re/`): anchored on the whole value; `.` `?` `+` `*` `{n,m}` `|` `()`
  *   `[]` `"quoted"` `\x` (escaped literal) and `@` (any string) are translated. Refused: `~` `&`
  *   `<n-m>` `#` (optional operators with no JS form) and `\d \s \w` (their meaning differs across
@@ -54,7 +55,7 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
   while (i < pattern.length) {
     const c = pattern[i]!;
     if (c === "\\") {
-      const r = pcreEscape(pattern, i);
+      const r = pcreEscape(pattern, i, false);
       if (!r.ok) return fail(r.reason);
       out += r.text;
       i = r.next;
@@ -113,10 +114,18 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
 
 type Step = { ok: true; text: string; next: number } | { ok: false; reason: string };
 
-function pcreEscape(p: string, i: number): Step {
+/** PCRE's `\s` without Unicode properties: these six, where JS's `\s` adds Unicode spaces. */
+const PCRE_SPACE = "\\t\\n\\v\\f\\r ";
+
+function pcreEscape(p: string, i: number, inClass: boolean): Step {
   const e = p[i + 1];
   if (e === undefined) return { ok: false, reason: "pattern ends with a backslash" };
   switch (e) {
+    case "s":
+      return { ok: true, text: inClass ? PCRE_SPACE : `[${PCRE_SPACE}]`, next: i + 2 };
+    case "S":
+      if (inClass) return { ok: false, reason: "\\S inside a class has no JS equivalent here" };
+      return { ok: true, text: `[^${PCRE_SPACE}]`, next: i + 2 };
     case "A":
       return { ok: true, text: "(?<![\\s\\S])", next: i + 2 };
     case "z":
@@ -166,7 +175,7 @@ function pcreClass(p: string, start: number): Step {
       continue;
     }
     if (p[i] === "\\") {
-      const r = pcreEscape(p, i);
+      const r = pcreEscape(p, i, true);
       if (!r.ok) return r;
       out += r.text;
       i = r.next;
