@@ -7,7 +7,7 @@
  *   flags `(?i)`, `(?m)`, `(?s)` become RegExp flags; `(?P<n>...)` becomes `(?<n>...)`; `\A`, `\z`,
  *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten. Refused: possessive
  *   quantifiers, atomic groups, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
- *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`, `\S` inside a class. PCRE's `$` before a final newline is
+ *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is
  *   not kept. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
  * - `lucene` (KQL/Lucene `/re/`): anchored on the whole value; `.` `?` `+` `*` `{n,m}` `|` `()`
  *   `[]` `"quoted"` `\x` (escaped literal) and `@` (any string) are translated. Refused: `~` `&`
@@ -124,8 +124,8 @@ function pcreEscape(p: string, i: number, inClass: boolean): Step {
     case "s":
       return { ok: true, text: inClass ? PCRE_SPACE : `[${PCRE_SPACE}]`, next: i + 2 };
     case "S":
-      if (inClass) return { ok: false, reason: "\\S inside a class has no JS equivalent here" };
-      return { ok: true, text: `[^${PCRE_SPACE}]`, next: i + 2 };
+      // In a class, as the ranges around the six (`[\s\S]` is any character).
+      return { ok: true, text: inClass ? "\\x00-\\x08\\x0e-\\x1f\\x21-\\uffff" : `[^${PCRE_SPACE}]`, next: i + 2 };
     case "A":
       return { ok: true, text: "(?<![\\s\\S])", next: i + 2 };
     case "z":
