@@ -225,7 +225,7 @@ export function translateLucene(pattern: string, flags: RegexFlags): RegexResult
         i++;
         break;
       case "@":
-        out += "[\\s\\S]*";
+        out += "(?:[\\s\\S]*)"; // a group: a quantifier after `@` repeats it
         i++;
         break;
       case "(":
