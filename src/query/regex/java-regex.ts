@@ -304,8 +304,21 @@ function pcreAtom(tok: Tok): string {
   }
 }
 
+/** Possessive quantifiers whose follower is checked, at most (each check tries every character of the BMP). */
+const MAX_POSSESSIVE_CHECKS = 32;
+
 /** Whether two one-character atoms share a character (both as JS, over the Basic Multilingual Plane and a few beyond). */
-function overlap(a: Tok, b: Tok, ci: boolean): boolean {
+function overlap(a: Tok, b: Tok, ci: boolean, seen: Map<string, boolean>): boolean {
+  const key = JSON.stringify([a, b]);
+  const known = seen.get(key);
+  if (known !== undefined) return known;
+  if (seen.size >= MAX_POSSESSIVE_CHECKS) throw new Refusal(`more than ${MAX_POSSESSIVE_CHECKS} different possessive quantifiers`);
+  const o = overlapOf(a, b, ci);
+  seen.set(key, o);
+  return o;
+}
+
+function overlapOf(a: Tok, b: Tok, ci: boolean): boolean {
   const ra = new RegExp(`^${jsAtom(a, ci)}$`, "u");
   const rb = new RegExp(`^${jsAtom(b, ci)}$`, "u");
   for (let cp = 0; cp <= 0xffff; cp++) {
@@ -328,6 +341,7 @@ export interface JavaRegexAsPcre {
 export function javaRegexToPcre(pattern: string): JavaRegexResult<JavaRegexAsPcre> {
   try {
     const p = parse(pattern);
+    const checked = new Map<string, boolean>();
     let out = "";
     p.toks.forEach((tok, k) => {
       switch (tok.t) {
@@ -347,7 +361,7 @@ export function javaRegexToPcre(pattern: string): JavaRegexResult<JavaRegexAsPcr
             const after = p.toks[k + 2];
             const nextRequired = isCharAtom(next) && !(after?.t === "quant" && after.min === 0);
             const atEnd = next === undefined;
-            if (!isCharAtom(atom) || !(atEnd || (nextRequired && !overlap(atom!, next!, p.caseInsensitive)))) {
+            if (!isCharAtom(atom) || !(atEnd || (nextRequired && !overlap(atom!, next!, p.caseInsensitive, checked)))) {
               throw new Refusal("a possessive quantifier is read only on one character followed by one it can never take (`\\w++\\}`)");
             }
           }
