@@ -9,7 +9,8 @@
  * - `\s` is `[ \t\n\x0B\f\r]` in Java and PCRE (JS adds Unicode spaces: spelled out there);
  *   `\d \w` are ASCII in all three;
  * - a leading `(?i)` is Java's default case-insensitivity, which folds ASCII letters only: the IR's
- *   `caseSensitive: false`, and `[aA]` classes in JS (whose `i` flag folds more with `u`);
+ *   `caseSensitive: false`, and `[aA]` classes in JS (whose `i` flag folds more with `u`); a
+ *   character beyond ASCII under it is refused (the IR's case-insensitivity would fold `é`, `É`);
  * - a possessive quantifier (`\w++`) never gives back what it took. The JS form emulates it
  *   (`(?=(?<p>x+))\k<p>`); PCRE for other targets gets the plain greedy quantifier, which is only
  *   the same where what follows can never match a character the repeated one can, so that is
@@ -172,6 +173,9 @@ function parse(pattern: string): Parsed {
     }
   }
   if (depth !== 0) throw new Refusal("an unbalanced `(`");
+  // Java's `(?i)` folds ASCII letters only; other targets fold `é` and `É` too.
+  const beyondAscii = (t: Tok) => (t.t === "lit" && t.cp > 0x7f) || (t.t === "class" && t.items.some((i) => "hi" in i && i.hi > 0x7f));
+  if (caseInsensitive && toks.some(beyondAscii)) throw new Refusal("a character beyond ASCII under `(?i)`, which Java matches in its case only");
   return { toks, caseInsensitive };
 }
 
