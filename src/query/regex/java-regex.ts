@@ -30,7 +30,9 @@ type Tok =
   | { readonly t: "esc"; readonly e: "d" | "w" | "s" | "D" | "W" | "S" }
   | { readonly t: "dot" }
   | { readonly t: "class"; readonly negated: boolean; readonly items: readonly ClassItem[] }
-  | { readonly t: "open"; readonly kind: "(" | "(?:" | "(?=" | "(?!"; readonly name?: string }
+  | { readonly t: "open"; readonly kind: "(" | "(?:" | "(?=" | "(?!" | "(?>"; readonly name?: string }
+  /** `\A`: the start of the value. */
+  | { readonly t: "start" }
   | { readonly t: "close" }
   | { readonly t: "alt" }
   | { readonly t: "quant"; readonly text: string; readonly min: number; readonly mode: "greedy" | "lazy" | "possessive" };
@@ -68,6 +70,7 @@ function parse(pattern: string): Parsed {
       if (inClass) throw new Refusal("`\\S` inside a class is not read");
       return { t: "esc", e };
     }
+    if (e === "A" && !inClass) return { t: "start" };
     const simple = SIMPLE_ESCAPES[e];
     if (simple !== undefined) return inClass ? { lo: simple, hi: simple } : { t: "lit", cp: simple };
     if (/[A-Za-z0-9]/.test(e)) throw new Refusal(`the escape \`\\${e}\` is not read`);
@@ -108,11 +111,11 @@ function parse(pattern: string): Parsed {
         if (named) {
           toks.push({ t: "open", kind: "(", name: named[1]! });
           i += named[0].length;
-        } else if (rest.startsWith("(?:") || rest.startsWith("(?=") || rest.startsWith("(?!")) {
-          toks.push({ t: "open", kind: rest.slice(0, 3) as "(?:" | "(?=" | "(?!" });
+        } else if (rest.startsWith("(?:") || rest.startsWith("(?=") || rest.startsWith("(?!") || rest.startsWith("(?>")) {
+          toks.push({ t: "open", kind: rest.slice(0, 3) as "(?:" | "(?=" | "(?!" | "(?>" });
           i += 3;
         } else if (rest.startsWith("(?")) {
-          throw new Refusal(`the group \`${rest.slice(0, 4)}\` (look-behind, inline flags, atomic) is not read`);
+          throw new Refusal(`the group \`${rest.slice(0, 4)}\` (look-behind, inline flags) is not read`);
         } else {
           toks.push({ t: "open", kind: "(" });
           i++;
@@ -161,7 +164,7 @@ function parse(pattern: string): Parsed {
         }
         i += Array.from(text).length;
         const prev = toks[toks.length - 1];
-        if (prev === undefined || prev.t === "alt" || prev.t === "open" || prev.t === "quant") throw new Refusal("a quantifier with nothing to repeat");
+        if (prev === undefined || prev.t === "alt" || prev.t === "open" || prev.t === "quant" || prev.t === "start") throw new Refusal("a quantifier with nothing to repeat");
         const mode = cps[i] === "?" ? "lazy" : cps[i] === "+" ? "possessive" : "greedy";
         if (mode !== "greedy") i++;
         toks.push({ t: "quant", text, min, mode });
@@ -236,17 +239,30 @@ function toJs(p: Parsed): string {
   let out = "";
   /** Start (in `out`) of the last atom, and of each open group. */
   let lastAtom = 0;
-  const opens: number[] = [];
+  const opens: { start: number; closer: string }[] = [];
   let possessives = 0;
+  let atomics = 0;
   for (const tok of p.toks) {
     switch (tok.t) {
       case "open":
-        opens.push(out.length);
+        if (tok.kind === "(?>") {
+          // An atomic group: what the look-ahead matched first, taken whole (JS has no atomic group).
+          const name = `javaAtomic${++atomics}`;
+          opens.push({ start: out.length, closer: `))\\k<${name}>)` });
+          out += `(?:(?=(?<${name}>`;
+          break;
+        }
+        opens.push({ start: out.length, closer: ")" });
         out += tok.name !== undefined ? `(?<${tok.name}>` : tok.kind;
         break;
-      case "close":
-        lastAtom = opens.pop()!;
-        out += ")";
+      case "close": {
+        const open = opens.pop()!;
+        lastAtom = open.start;
+        out += open.closer;
+        break;
+      }
+      case "start":
+        out += "(?<![\\s\\S])";
         break;
       case "alt":
         out += "|";
@@ -292,6 +308,8 @@ function pcreChar(cp: number, inClass: boolean): string {
 
 function pcreAtom(tok: Tok): string {
   switch (tok.t) {
+    case "start":
+      return "\\A";
     case "lit":
       return pcreChar(tok.cp, false);
     case "esc":
@@ -336,9 +354,50 @@ function overlapOf(a: Tok, b: Tok, ci: boolean): boolean {
 
 const isCharAtom = (t: Tok | undefined): boolean => t !== undefined && (t.t === "lit" || t.t === "esc" || t.t === "dot" || t.t === "class");
 
+/** The fewest characters a match takes (look-arounds and `\A` take none). */
+function minLength(toks: readonly Tok[]): number {
+  type Frame = { alts: number[]; cur: number; last: number; zeroWidth: boolean };
+  const stack: Frame[] = [{ alts: [], cur: 0, last: 0, zeroWidth: false }];
+  for (const tok of toks) {
+    const top = stack[stack.length - 1]!;
+    switch (tok.t) {
+      case "open":
+        stack.push({ alts: [], cur: 0, last: 0, zeroWidth: tok.kind === "(?=" || tok.kind === "(?!" });
+        break;
+      case "close": {
+        const done = stack.pop()!;
+        const len = done.zeroWidth ? 0 : Math.min(...done.alts, done.cur);
+        const outer = stack[stack.length - 1]!;
+        outer.cur += len;
+        outer.last = len;
+        break;
+      }
+      case "alt":
+        top.alts.push(top.cur);
+        top.cur = 0;
+        top.last = 0;
+        break;
+      case "quant":
+        top.cur += top.last * (tok.min - 1);
+        top.last *= tok.min;
+        break;
+      case "start":
+        top.last = 0;
+        break;
+      default:
+        top.cur += 1;
+        top.last = 1;
+    }
+  }
+  const root = stack[0]!;
+  return Math.min(...root.alts, root.cur);
+}
+
 export interface JavaRegexAsPcre {
   readonly pattern: string;
   readonly caseSensitive: boolean;
+  /** The fewest characters a match takes: 0 when the regex can match the empty string. */
+  readonly minLength: number;
 }
 
 /** The pattern as PCRE with the same matches (a search, as `REPLACE` searches), or why not. */
@@ -376,7 +435,7 @@ export function javaRegexToPcre(pattern: string): JavaRegexResult<JavaRegexAsPcr
           out += pcreAtom(tok);
       }
     });
-    return { ok: true, value: { pattern: out, caseSensitive: !p.caseInsensitive } };
+    return { ok: true, value: { pattern: out, caseSensitive: !p.caseInsensitive, minLength: minLength(p.toks) } };
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, reason: e.reason };
     throw e;

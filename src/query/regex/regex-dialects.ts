@@ -5,8 +5,9 @@
  *
  * - `pcre` (Sigma `|re`, EQL `regex`): unanchored search, like PCRE's default. Leading inline
  *   flags `(?i)`, `(?m)`, `(?s)` become RegExp flags; `(?P<n>...)` becomes `(?<n>...)`; `\A`, `\z`,
- *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten. Refused: possessive
- *   quantifiers, atomic groups, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
+ *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten; an atomic group `(?>x)` is
+ *   `(?=(?<n>x))\k<n>` (a look-ahead's first match, taken whole). Refused: possessive
+ *   quantifiers, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
  *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is
  *   not kept. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
  * - `lucene` (KQL/Lucene `/re/`): anchored on the whole value; `.` `?` `+` `*` `{n,m}` `|` `()`
@@ -52,6 +53,9 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
   }
   let out = "";
   let lastWasQuantifier = false;
+  /** What each open group closes with: `)`, or an atomic group's emulation. */
+  const closers: string[] = [];
+  let atomics = 0;
   while (i < pattern.length) {
     const c = pattern[i]!;
     if (c === "\\") {
@@ -80,7 +84,19 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
       }
       if (rest.startsWith("P<")) {
         out += "(?<";
+        closers.push(")");
         i += 4;
+        continue;
+      }
+      if (rest.startsWith(">")) {
+        // Atomic: what a look-ahead matched first, taken whole. Its named group would renumber the
+        // groups after it, so a numbered back-reference is refused beside one.
+        if (/\\[1-9]/.test(pattern)) return fail("a PCRE atomic group beside a numbered back-reference has no JS equivalent here");
+        const name = `pcreAtomic${++atomics}`;
+        out += `(?:(?=(?<${name}>`;
+        closers.push(`))\\k<${name}>)`);
+        i += 3;
+        lastWasQuantifier = false;
         continue;
       }
       const named = /^P=(\w+)\)/.exec(rest);
@@ -91,6 +107,7 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
       }
       if (/^(?::|=|!|<=|<!|<\w)/.test(rest)) {
         out += "(?";
+        closers.push(")");
         i += 2;
         continue;
       }
@@ -98,6 +115,13 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
     }
     if (c === "+" && lastWasQuantifier) {
       return fail("PCRE possessive quantifier has no JS equivalent");
+    }
+    if (c === "(") closers.push(")");
+    if (c === ")") {
+      out += closers.pop() ?? ")";
+      lastWasQuantifier = false;
+      i++;
+      continue;
     }
     out += c;
     const isQuant = c === "*" || c === "+" || c === "?" || c === "}";
