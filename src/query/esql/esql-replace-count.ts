@@ -8,15 +8,15 @@
  * `n` is the length of the mark times the number of marks in `tmp`. A mark is in `tmp` exactly when
  * the regex matches `f` somewhere (each match became one) or `f` already held one (nothing the
  * regex did not match is changed): so `n >= 1` (`> 0`, `!= 0`) reads as "the regex finds a match in
- * `f`, or `f` contains the mark", and `n == 0` as its negation where `f` has a value. Other bounds
- * count matches (`n >= 5`), which no IR test says: refused. The mark must be literal both as the
- * regex of the second REPLACE and as a replacement (no `$` or `\`).
+ * `f`, or `f` contains the mark", and `n == 0` as its negation where `f` has a value. Larger bounds
+ * (`n >= 5`) are REPLACE's own scan written as one regex (marksAtLeast). The mark must be literal
+ * both as the regex of the second REPLACE and as a replacement (no `$` or `\`).
  */
 import type { EsqlExpr } from "./esql-ast.js";
 import { javaRegexToPcre } from "../regex/java-regex.js";
 import type { CmpOp } from "./esql-ast.js";
 import type { Query, Span } from "../../ir/query.js";
-import { mkAnd, mkNot, mkOr, refuse, withSpan } from "./esql-ir-build.js";
+import { mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 
 /** What `LENGTH(REPLACE(f, re, mark)) - LENGTH(REPLACE(REPLACE(f, re, mark), mark, ""))` counts. */
 export interface ReplaceCount {
@@ -70,18 +70,80 @@ const FLIP: Readonly<Record<CmpOp, CmpOp>> = { "==": "==", "!=": "!=", "<": ">",
  */
 export function compareReplaceCount(c: ReplaceCount, field: string, present: Query, op: CmpOp, n: number, countOnLeft: boolean, at: Span): Query {
   const o = countOnLeft ? op : FLIP[op];
-  // The count is 0 or a multiple of the mark's length in characters.
+  // The count is k marks of `len` characters: a bound on it is a bound on k.
   const len = Array.from(c.mark).length;
-  const found = (o === ">" && n >= 0 && n < len) || (o === ">=" && n >= 1 && n <= len) || (o === "!=" && n === 0);
-  const none = (o === "==" && n === 0) || (o === "<" && n >= 1 && n <= len) || (o === "<=" && n >= 0 && n < len);
-  if (!found && !none) {
-    return refuse("esql/unsupported-function", "`REPLACE` counting a regex's matches is read only as whether it matches at all (`>= 1`, `== 0`): the IR cannot count matches", at);
+  const atLeast = (k: number): Query => (k <= 0 ? present : marksAtLeast(c, field, k, at));
+  const ceil = Math.ceil(n / len);
+  const above = Math.floor(n / len) + 1;
+  switch (o) {
+    case ">=":
+      return atLeast(ceil);
+    case ">":
+      return atLeast(above);
+    case "<":
+      return mkAnd([present, mkNot(atLeast(ceil))]);
+    case "<=":
+      return mkAnd([present, mkNot(atLeast(above))]);
+    case "==":
+      return n % len !== 0 ? NONE : mkAnd([present, atLeast(n / len), mkNot(atLeast(n / len + 1))]);
+    case "!=":
+      return n % len !== 0 ? present : mkAnd([present, mkOr([mkNot(atLeast(n / len)), atLeast(n / len + 1)])]);
   }
+}
+
+/** Counts past this are refused: the regex repeats its search this many times. */
+const MAX_COUNT = 1000;
+
+/**
+ * At least `k` marks. One: the regex finds a match, or the value held a mark. More: REPLACE scans
+ * from left to right, taking at each step the leftmost match Java's regex prefers and going on after
+ * it; a mark the value held before counts where no match took it. `\A(?:(?>[\d\D]*?(?:re|mark))){k}`
+ * says that scan: the lazy skip finds the leftmost place where the regex (first) or the mark matches,
+ * the atomic group keeps the match found first, and the next step starts where it ended. That holds
+ * while no match is empty (an empty match moves Java's scan on by one character): refused otherwise.
+ */
+function marksAtLeast(c: ReplaceCount, field: string, k: number, at: Span): Query {
   const pcre = javaRegexToPcre(c.regex);
   if (!pcre.ok) return refuse("esql/unsupported-regex", `the Java regex of REPLACE has no IR form: ${pcre.reason}`, c.regexSpan);
-  const hit = mkOr([
-    withSpan<Query>({ kind: "regex", field, pattern: pcre.value.pattern, dialect: "pcre", caseSensitive: pcre.value.caseSensitive }, c.regexSpan),
-    withSpan<Query>({ kind: "match", field, value: { kind: "string", parts: [{ kind: "any" }, { kind: "text", value: c.mark }, { kind: "any" }] }, caseSensitive: true }, at),
-  ]);
-  return found ? hit : mkAnd([present, mkNot(hit)]);
+  const contains = withSpan<Query>({ kind: "match", field, value: { kind: "string", parts: [{ kind: "any" }, { kind: "text", value: c.mark }, { kind: "any" }] }, caseSensitive: true }, at);
+  const { pattern, caseSensitive } = pcre.value;
+  if (k === 1) return mkOr([withSpan<Query>({ kind: "regex", field, pattern, dialect: "pcre", caseSensitive }, c.regexSpan), contains]);
+  if (k > MAX_COUNT) return refuse("esql/too-complex", `a count of more than ${MAX_COUNT} matches`, at);
+  if (pcre.value.minLength === 0) return refuse("esql/unsupported-function", "`REPLACE` counting matches of a regex that can match nothing is read only as whether it matches at all", c.regexSpan);
+  if (!caseSensitive && c.mark.toLowerCase() !== c.mark.toUpperCase()) return refuse("esql/unsupported-function", "a mark with letters beside a case-insensitive regex", at);
+  return withSpan<Query>({ kind: "regex", field, pattern: `\\A(?:(?>[\\d\\D]*?(?:${pattern}|${c.mark}))){${k}}`, dialect: "pcre", caseSensitive }, c.regexSpan);
+}
+
+/**
+ * `LENGTH(REPLACE(f, "re", "")) < LENGTH(f)` (and `==`; either side, any comparison): removing the
+ * matches shortens the value exactly when the regex finds one, if none can be empty. What the ES|QL
+ * printer writes for a regex Lucene cannot say (esql-print-leaves.ts). Undefined when `e` is not
+ * this comparison; `want`: where it is TRUE, or FALSE.
+ */
+export function replaceShortens(e: EsqlExpr, want: boolean, field: (subject: EsqlExpr) => { field: string; present: Query }): Query | undefined {
+  if (e.t !== "cmp") return undefined;
+  const sides = (a: EsqlExpr, b: EsqlExpr) => {
+    const [replaced] = call(a, "length", 1) ?? [];
+    const [subject, regex, empty] = call(replaced, "replace", 3) ?? [];
+    const [original] = call(b, "length", 1) ?? [];
+    return subject && original && same(subject, original) && stringLit(empty) === "" && stringLit(regex) !== undefined ? { subject, regex: unparen(regex!) } : undefined;
+  };
+  const l = sides(e.left, e.right);
+  const r = l ? undefined : sides(e.right, e.left);
+  const m = l ?? r;
+  if (!m) return undefined;
+  // As `removed op original`: the removed value is never longer.
+  const op = l ? e.op : FLIP[e.op];
+  const shorter = op === "<" || op === "!=";
+  const notShorter = op === "==" || op === ">=";
+  const always = op === "<=";
+  const { field: f, present } = field(m.subject);
+  const re = javaRegexToPcre(stringLit(m.regex)!);
+  if (!re.ok) return refuse("esql/unsupported-regex", `the Java regex of REPLACE has no IR form: ${re.reason}`, m.regex.span);
+  if (re.value.minLength === 0) return refuse("esql/unsupported-function", "`REPLACE` removing the matches of a regex that can match nothing has no IR form", m.regex.span);
+  const found = withSpan<Query>({ kind: "regex", field: f, pattern: re.value.pattern, dialect: "pcre", caseSensitive: re.value.caseSensitive }, m.regex.span);
+  const holds = always ? present : shorter ? found : notShorter ? mkAnd([present, mkNot(found)]) : NONE;
+  if (want) return holds;
+  if (always) return NONE;
+  return holds === NONE ? present : mkAnd([present, mkNot(holds)]);
 }
