@@ -236,15 +236,15 @@ function regexCond(q: NodeOf<"regex">, negated: boolean, cx: LeafContext): Cond 
 }
 
 /**
- * A PCRE pattern that is also a Java regex of the same meaning (Java's reading of it gives it back
- * unchanged, src/query/regex/java-regex.ts) and never matches the empty string: the Java text, for
- * REPLACE. Undefined otherwise.
+ * A case-sensitive PCRE pattern that is also a Java regex of the same meaning (Java's reading of it
+ * gives it back unchanged, src/query/regex/java-regex.ts) and never matches the empty string: the
+ * Java text, for REPLACE. Undefined otherwise.
  */
 function javaSearch(q: NodeOf<"regex">): string | undefined {
-  const text = `${q.caseSensitive ? "" : "(?i)"}${q.pattern}`;
-  const back = javaRegexToPcre(text);
-  if (!back.ok || back.value.pattern !== q.pattern || back.value.caseSensitive !== q.caseSensitive || back.value.minLength === 0) return undefined;
-  return text;
+  if (!q.caseSensitive) return undefined;
+  const back = javaRegexToPcre(q.pattern);
+  if (!back.ok || back.value.pattern !== q.pattern || back.value.minLength === 0) return undefined;
+  return q.pattern;
 }
 
 /**

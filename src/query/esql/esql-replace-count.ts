@@ -70,24 +70,28 @@ const FLIP: Readonly<Record<CmpOp, CmpOp>> = { "==": "==", "!=": "!=", "<": ">",
  */
 export function compareReplaceCount(c: ReplaceCount, field: string, present: Query, op: CmpOp, n: number, countOnLeft: boolean, at: Span): Query {
   const o = countOnLeft ? op : FLIP[op];
-  // The count is k marks of `len` characters: a bound on it is a bound on k.
+  // The count is k marks of `len` characters: a bound on it is a range of k, from `lo` to `hi`.
   const len = Array.from(c.mark).length;
-  const atLeast = (k: number): Query => (k <= 0 ? present : marksAtLeast(c, field, k, at));
-  const ceil = Math.ceil(n / len);
-  const above = Math.floor(n / len) + 1;
+  const range = (lo: number, hi: number): Query => {
+    if (hi < lo) return NONE;
+    const from = lo <= 0 ? present : marksAtLeast(c, field, lo, at);
+    return hi === Infinity ? from : mkAnd([from, mkNot(marksAtLeast(c, field, hi + 1, at))]);
+  };
+  const exact = n % len === 0 ? n / len : undefined;
   switch (o) {
     case ">=":
-      return atLeast(ceil);
+      return range(Math.ceil(n / len), Infinity);
     case ">":
-      return atLeast(above);
+      return range(Math.floor(n / len) + 1, Infinity);
     case "<":
-      return mkAnd([present, mkNot(atLeast(ceil))]);
+      return range(0, Math.ceil(n / len) - 1);
     case "<=":
-      return mkAnd([present, mkNot(atLeast(above))]);
+      return range(0, Math.floor(n / len));
     case "==":
-      return n % len !== 0 ? NONE : mkAnd([present, atLeast(n / len), mkNot(atLeast(n / len + 1))]);
+      return exact === undefined ? NONE : range(exact, exact);
     case "!=":
-      return n % len !== 0 ? present : mkAnd([present, mkOr([mkNot(atLeast(n / len)), atLeast(n / len + 1)])]);
+      if (exact === undefined) return present;
+      return exact === 0 ? range(1, Infinity) : mkOr([range(0, exact - 1), range(exact + 1, Infinity)]);
   }
 }
 
@@ -106,12 +110,11 @@ function marksAtLeast(c: ReplaceCount, field: string, k: number, at: Span): Quer
   const pcre = javaRegexToPcre(c.regex);
   if (!pcre.ok) return refuse("esql/unsupported-regex", `the Java regex of REPLACE has no IR form: ${pcre.reason}`, c.regexSpan);
   const contains = withSpan<Query>({ kind: "match", field, value: { kind: "string", parts: [{ kind: "any" }, { kind: "text", value: c.mark }, { kind: "any" }] }, caseSensitive: true }, at);
-  const { pattern, caseSensitive } = pcre.value;
-  if (k === 1) return mkOr([withSpan<Query>({ kind: "regex", field, pattern, dialect: "pcre", caseSensitive }, c.regexSpan), contains]);
+  const { pattern } = pcre.value;
+  if (k === 1) return mkOr([withSpan<Query>({ kind: "regex", field, pattern, dialect: "pcre", caseSensitive: true }, c.regexSpan), contains]);
   if (k > MAX_COUNT) return refuse("esql/too-complex", `a count of more than ${MAX_COUNT} matches`, at);
   if (pcre.value.minLength === 0) return refuse("esql/unsupported-function", "`REPLACE` counting matches of a regex that can match nothing is read only as whether it matches at all", c.regexSpan);
-  if (!caseSensitive && c.mark.toLowerCase() !== c.mark.toUpperCase()) return refuse("esql/unsupported-function", "a mark with letters beside a case-insensitive regex", at);
-  return withSpan<Query>({ kind: "regex", field, pattern: `\\A(?:(?>[\\d\\D]*?(?:${pattern}|${c.mark}))){${k}}`, dialect: "pcre", caseSensitive }, c.regexSpan);
+  return withSpan<Query>({ kind: "regex", field, pattern: `\\A(?:(?>[\\d\\D]*?(?:${pattern}|${c.mark}))){${k}}`, dialect: "pcre", caseSensitive: true }, c.regexSpan);
 }
 
 /**
@@ -141,7 +144,7 @@ export function replaceShortens(e: EsqlExpr, want: boolean, field: (subject: Esq
   const re = javaRegexToPcre(stringLit(m.regex)!);
   if (!re.ok) return refuse("esql/unsupported-regex", `the Java regex of REPLACE has no IR form: ${re.reason}`, m.regex.span);
   if (re.value.minLength === 0) return refuse("esql/unsupported-function", "`REPLACE` removing the matches of a regex that can match nothing has no IR form", m.regex.span);
-  const found = withSpan<Query>({ kind: "regex", field: f, pattern: re.value.pattern, dialect: "pcre", caseSensitive: re.value.caseSensitive }, m.regex.span);
+  const found = withSpan<Query>({ kind: "regex", field: f, pattern: re.value.pattern, dialect: "pcre", caseSensitive: true }, m.regex.span);
   const holds = always ? present : shorter ? found : notShorter ? mkAnd([present, mkNot(found)]) : NONE;
   if (want) return holds;
   if (always) return NONE;

@@ -8,9 +8,9 @@
  *   `\n`: written as the class of everything else;
  * - `\s` is `[ \t\n\x0B\f\r]` in Java and PCRE (JS adds Unicode spaces: spelled out there);
  *   `\d \w` are ASCII in all three;
- * - a leading `(?i)` is Java's default case-insensitivity, which folds ASCII letters only: the IR's
- *   `caseSensitive: false`, and `[aA]` classes in JS (whose `i` flag folds more with `u`); a
- *   character beyond ASCII under it is refused (the IR's case-insensitivity would fold `é`, `É`);
+ * - a leading `(?i)` is Java's default case-insensitivity, which folds ASCII letters only: written
+ *   out as `[aA]` classes in both forms (PCRE's caseless matching in UTF mode, and JS's `i` with `u`,
+ *   also fold `ſ` to `s` and the Kelvin sign to `k`); a character beyond ASCII under it is refused;
  * - a possessive quantifier (`\w++`) never gives back what it took. The JS form emulates it
  *   (`(?=(?<p>x+))\k<p>`); PCRE for other targets gets the plain greedy quantifier, which is only
  *   the same where what follows can never match a character the repeated one can, so that is
@@ -306,19 +306,20 @@ function pcreChar(cp: number, inClass: boolean): string {
   return PCRE_SYNTAX.has(c) ? `\\${c}` : c;
 }
 
-function pcreAtom(tok: Tok): string {
+function pcreAtom(tok: Tok, ci: boolean): string {
   switch (tok.t) {
     case "start":
       return "\\A";
     case "lit":
-      return pcreChar(tok.cp, false);
+      return ci && isLetter(tok.cp) ? `[${String.fromCodePoint(tok.cp).toLowerCase()}${String.fromCodePoint(tok.cp).toUpperCase()}]` : pcreChar(tok.cp, false);
     case "esc":
       return `\\${tok.e}`;
     case "dot":
       // Literal U+0085, U+2028, U+2029: every PCRE reader takes them, not every one takes `\x{…}`.
       return `[^\\n\\r${String.fromCodePoint(0x85, 0x2028, 0x2029)}]`;
     case "class": {
-      const body = tok.items.map((item) => ("esc" in item ? `\\${item.esc}` : item.lo === item.hi ? pcreChar(item.lo, true) : `${pcreChar(item.lo, true)}-${pcreChar(item.hi, true)}`)).join("");
+      const ranges = (r: Range) => [r, ...(ci ? otherCase(r) : [])].map((x) => (x.lo === x.hi ? pcreChar(x.lo, true) : `${pcreChar(x.lo, true)}-${pcreChar(x.hi, true)}`)).join("");
+      const body = tok.items.map((item) => ("esc" in item ? `\\${item.esc}` : ranges(item))).join("");
       return `[${tok.negated ? "^" : ""}${body}]`;
     }
     default:
@@ -394,8 +395,8 @@ function minLength(toks: readonly Tok[]): number {
 }
 
 export interface JavaRegexAsPcre {
+  /** Case-sensitive: a leading `(?i)` is written out as `[aA]` classes, so no engine folds more than Java's ASCII letters. */
   readonly pattern: string;
-  readonly caseSensitive: boolean;
   /** The fewest characters a match takes: 0 when the regex can match the empty string. */
   readonly minLength: number;
 }
@@ -432,10 +433,10 @@ export function javaRegexToPcre(pattern: string): JavaRegexResult<JavaRegexAsPcr
           break;
         }
         default:
-          out += pcreAtom(tok);
+          out += pcreAtom(tok, p.caseInsensitive);
       }
     });
-    return { ok: true, value: { pattern: out, caseSensitive: !p.caseInsensitive, minLength: minLength(p.toks) } };
+    return { ok: true, value: { pattern: out, minLength: minLength(p.toks) } };
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, reason: e.reason };
     throw e;

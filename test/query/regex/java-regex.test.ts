@@ -73,11 +73,19 @@ test("PCRE for the IR: possessive only where greedy is the same, `.` as the clas
   assert.is(pcre("a.b"), "a[^\\n\\r\u0085\u2028\u2029]b");
   assert.is(pcre("['\"][A-Za-z0-9.-]+"), "['\"][A-Za-z0-9.\\-]+");
   for (const p of ["\\w++\\w", "\\w++(a)", "\\w++\\}?", "(?i)[a-z]++A", "(ab)++c", "\\d++\\w"]) assert.match(pcre(p), /^refused: a possessive/, p);
-  const ci = javaRegexToPcre("(?i)Insert");
-  assert.equal(ci.ok && ci.value, { pattern: "Insert", caseSensitive: false });
+  // `(?i)` written out: no engine's caseless mode folds more than Java's ASCII letters then.
+  assert.is(pcre("(?i)In[a-c]x\\d"), "[iI][nN][a-cA-C][xX]\\d");
+  assert.is(pcre("(?i)[^e]"), "[^eE]");
+  // `\A`, atomic groups, look-aheads are the same in both.
+  assert.is(pcre("\\A(?:(?>[\\d\\D]*?(?:ab|#))){3}(?!x)"), "\\A(?:(?>[\\d\\D]*?(?:ab|#))){3}(?!x)");
+  const len = (p: string) => {
+    const r = javaRegexToPcre(p);
+    return r.ok ? r.value.minLength : -1;
+  };
+  assert.equal(["a", "a|", "(ab){2,}c", "x(?=yy)", "a*", "(a|bc)+d?", "\\A", "[ab]{3}(?!x)", "(?:a|)b"].map(len), [1, 0, 5, 1, 0, 1, 0, 3, 1]);
 });
 
-const atoms = fc.constantFrom("a", "b", ".", "\\s", "\\S", "\\w", "\\d", "[ab]", "[^a]", "[\\s,]", "\\.", "(a|bc)", "(?:ab)", "(?!a)", "(?=b)", "`", ",");
+const atoms = fc.constantFrom("a", "b", ".", "\\s", "\\S", "\\w", "\\d", "[ab]", "[^a]", "[\\s,]", "\\.", "(a|bc)", "(?:ab)", "(?!a)", "(?=b)", "`", ",", "(?>a|ab)", "(?>a+)", "[\\d\\D]");
 const quantifiers = fc.constantFrom("", "", "*", "+", "?", "{1,2}", "*?", "++", "*+");
 const javaPattern = fc.tuple(fc.boolean(), fc.array(fc.tuple(atoms, quantifiers), { minLength: 1, maxLength: 5 })).map(([ci, ps]) => (ci ? "(?i)" : "") + ps.map(([a, q]) => a + q).join(""));
 const text = fc.string({ unit: fc.constantFrom("a", "A", "b", "c", "é", "É", ".", ",", "`", " ", "\u00a0", "\u000b", "\r", "\n", "\u0085", "1", "_"), maxLength: 10 });
@@ -90,7 +98,7 @@ test("the PCRE written for the IR finds a match exactly where Java's regex does"
       const js = javaRegexToJs(p);
       if (!js.ok) return true; // JS cannot say a quantified look-ahead: not a pattern the reader meets
       if (!pcre.ok) return /possessive/.test(pcre.reason);
-      const ir = translatePcre(pcre.value.pattern, { caseSensitive: pcre.value.caseSensitive });
+      const ir = translatePcre(pcre.value.pattern, { caseSensitive: true });
       if (!ir.ok) throw new Error(`${p} → ${pcre.value.pattern}: ${ir.reason}`);
       for (const v of values) {
         js.value.lastIndex = 0;
