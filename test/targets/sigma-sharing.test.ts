@@ -150,7 +150,9 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
   // (host.id as a join key without an entity id beside it, user.id, process.args_count, event.action
-  // subtypes). Measured 53.1 % (542 of 1,020 with the ES|QL rule issue 18 reads since RLIKE classes; 541 of 1,019 before it; 53.9 % before host.id beside entity ids was dropped from
+  // subtypes). Measured 53.2 % (544 of 1,023 with the three ES|QL rules that reach Sigma since REPLACE
+  // counts and a Lucene `@` were read: two keep ECS names, the PowerShell one is in Sigma names;
+  // 53.1 %, 542 of 1,020 with the ES|QL rule issue 18 reads since RLIKE classes; 541 of 1,019 before it; 53.9 % before host.id beside entity ids was dropped from
   // join keys and a rule's Kibana filters stopped hiding its source conditions, with 3 files back in
   // ECS names when the wrong user.domain -> SubjectDomainName row went; the 20 ES|QL rules that reach
   // Sigma all keep ECS names; 55.4 % before the Windows Security event IDs and the lifts of `not
@@ -158,7 +160,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.5314, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.5318, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
