@@ -113,6 +113,8 @@ function marksAtLeast(c: ReplaceCount, field: string, k: number, at: Span): Quer
   const { pattern } = pcre.value;
   if (k === 1) return mkOr([withSpan<Query>({ kind: "regex", field, pattern, dialect: "pcre", caseSensitive: true }, c.regexSpan), contains]);
   if (k > MAX_COUNT) return refuse("esql/too-complex", `a count of more than ${MAX_COUNT} matches`, at);
+  // A longer mark can also be made of a mark's end and the next one's start: one character only.
+  if (Array.from(c.mark).length !== 1) return refuse("esql/unsupported-function", "`REPLACE` counting more than one match is read with a mark of one character", at);
   if (pcre.value.minLength === 0) return refuse("esql/unsupported-function", "`REPLACE` counting matches of a regex that can match nothing is read only as whether it matches at all", c.regexSpan);
   return withSpan<Query>({ kind: "regex", field, pattern: `\\A(?:(?>[\\d\\D]*?(?:${pattern}|${c.mark}))){${k}}`, dialect: "pcre", caseSensitive: true }, c.regexSpan);
 }
