@@ -22,6 +22,7 @@ import { compileQuery } from "./evaluate.js";
 import {
   compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
 } from "./esql-values.js";
+import { javaRegexToJs } from "../query/regex/java-regex.js";
 import { translateLucene } from "../query/regex/regex-dialects.js";
 import { compileParts } from "./string-pattern.js";
 
@@ -179,6 +180,19 @@ function arith(op: string, l: EsqlValue, r: EsqlValue): EsqlValue {
   }
 }
 
+/** Compiled REPLACE regexes: a query names a few, and runs them on every row. */
+const JAVA_REGEXES = new Map<string, ReturnType<typeof javaRegexToJs>>();
+
+function javaRegex(pattern: string): ReturnType<typeof javaRegexToJs> {
+  let r = JAVA_REGEXES.get(pattern);
+  if (r === undefined) {
+    if (JAVA_REGEXES.size >= 256) JAVA_REGEXES.clear();
+    r = javaRegexToJs(pattern);
+    JAVA_REGEXES.set(pattern, r);
+  }
+  return r;
+}
+
 function likeTest(pattern: string): (s: string) => boolean {
   const parts = likeParts(pattern);
   if (!parts.ok) return refuse(`invalid LIKE pattern ${JSON.stringify(pattern)}: escape character is not followed by special wildcard char`);
@@ -298,6 +312,17 @@ function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
       const s = str(arg(0), "CONTAINS");
       const p = str(arg(1), "CONTAINS");
       return s === null || p === null ? null : s.includes(p);
+    }
+    case "replace": {
+      // Java's `String.replaceAll`: every match of the regex, searched left to right, replaced.
+      const s = str(arg(0), "REPLACE");
+      const re = str(arg(1), "REPLACE");
+      const by = str(arg(2), "REPLACE");
+      if (s === null || re === null || by === null) return null;
+      if (/[$\\]/.test(by)) return refuse(`REPLACE with ${JSON.stringify(by)}: a replacement with \`$\` or \`\\\` (group references) is not modelled`);
+      const r = javaRegex(re);
+      if (!r.ok) return refuse(`REPLACE regex ${JSON.stringify(re)}: ${r.reason}`);
+      return s.replace(r.value, () => by);
     }
     case "locate": {
       const s = str(arg(0), "LOCATE");

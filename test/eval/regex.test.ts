@@ -42,9 +42,14 @@ pcre("rewritten constructs", () => {
   assert.is(run(re("^[[:digit:]]+$", "pcre"), "12a"), false);
   assert.is(run(re("a(?#note)b", "pcre"), "ab"), true);
   assert.is(run(re("\\x{41}", "pcre"), "A"), true);
+  // An atomic group keeps the match it found first: a look-ahead's, taken whole.
+  assert.is(run(re("(?>a|ab)c", "pcre"), "abc"), false);
+  assert.is(run(re("(?>a|ab)c", "pcre"), "ac"), true);
+  assert.is(run(re("(?>a+)a", "pcre"), "aaa"), false);
+  assert.is(run(re("(?:(?>a+)|b)+c", "pcre"), "aabac"), true);
 });
 pcre("unsupported PCRE constructs are error values", () => {
-  for (const p of ["a++", "(?>a)", "(?R)", "(?(1)a|b)", "a(?i)b", "(?i:a)", "\\Ga", "a\\Kb", "\\p{L}", "\\h", "(?x) a", "[[:foo:]]"]) {
+  for (const p of ["a++", "(?>a)\\1", "(?R)", "(?(1)a|b)", "a(?i)b", "(?i:a)", "\\Ga", "a\\Kb", "\\p{L}", "\\h", "(?x) a", "[[:foo:]]"]) {
     const r = run(re(p, "pcre"), "a");
     assert.type(r, "string", p);
     assert.match(r as string, /^error:/, p);

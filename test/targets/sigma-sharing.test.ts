@@ -150,12 +150,17 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
   // (host.id as a join key without an entity id beside it, user.id, process.args_count, event.action
-  // subtypes). Measured 51.3 % (524 of 1,021) since `not event.action:deletion` is lifted with
-  // file_event (Defend never types a deletion creation) and a step of nothing but source conditions
-  // keeps its implied ones (one more rule converts, in ECS names); 51.6 % (526 of 1,020) since a
-  // remaining condition that allows every value the log source's read-back pins its field to is
-  // lifted with it (`host.os.type:(linux or macos)` under product linux, `event.type:(creation or
-  // change)` under file_event); 53.1 % (542 of 1,020 with the ES|QL rule issue 18 reads since RLIKE classes; 541 of 1,019 before it; 53.9 % before host.id beside entity ids was dropped from
+  // subtypes). Measured 47.9 % (491 of 1,024) since issue 15's exact ECS -> Sigma rows (Defend's network actions as
+  // Sysmon's Initiated, a script block's user.id as UserID, Security event codes with their pipeline
+  // category, Auditbeat's anomaly actions as linux:audit types) and the three ES|QL rules that reach
+  // Sigma since REPLACE counts and a Lucene `@` were read; 51.3 % (524 of 1,021) since `not
+  // event.action:deletion` is lifted with file_event (Defend never types a deletion creation) and a
+  // step of nothing but source conditions keeps its implied ones (one more rule converts, in ECS
+  // names); 51.6 % (526 of 1,020) since a remaining condition that allows every value the log
+  // source's read-back pins its field to is lifted with it (`host.os.type:(linux or macos)` under
+  // product linux, `event.type:(creation or change)` under file_event); 53.1 % (542 of 1,020 with the
+  // ES|QL rule issue 18 reads since RLIKE classes; 541 of 1,019 before it; 53.9 % before host.id
+  // beside entity ids was dropped from
   // join keys and a rule's Kibana filters stopped hiding its source conditions, with 3 files back in
   // ECS names when the wrong user.domain -> SubjectDomainName row went; the 20 ES|QL rules that reach
   // Sigma all keep ECS names; 55.4 % before the Windows Security event IDs and the lifts of `not
@@ -163,7 +168,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.5133, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.4795, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();

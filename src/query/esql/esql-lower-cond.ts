@@ -18,6 +18,7 @@ import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { compare, type Fold, type Form, formOf, notNull, refold, truth } from "./esql-lower-values.js";
 import { refuseExtracted } from "./esql-extract.js";
+import { replaceShortens } from "./esql-replace-count.js";
 import { expandEsqlShorthands } from "./esql-regex-case.js";
 
 
@@ -68,7 +69,7 @@ function trueOf(e: EsqlExpr, cx: CondContext): Query {
     case "paren":
       return isTrue(e.inner, cx);
     case "cmp":
-      return compare(e.op, formOf(e.left, cx), formOf(e.right, cx), e.span);
+      return replaceShortens(e, true, (x) => replacedField(x, cx)) ?? compare(e.op, formOf(e.left, cx), formOf(e.right, cx), e.span);
     case "like":
       return e.negated ? likeFalse(e, cx) : likeTrue(e, cx);
     case "in":
@@ -96,7 +97,7 @@ function falseOf(e: EsqlExpr, cx: CondContext): Query {
       return isFalse(e.inner, cx);
     case "cmp":
       // Both sides have a value (else NULL) and the opposite comparison holds.
-      return compare(NEGATED[e.op], formOf(e.left, cx), formOf(e.right, cx), e.span);
+      return replaceShortens(e, false, (x) => replacedField(x, cx)) ?? compare(NEGATED[e.op], formOf(e.left, cx), formOf(e.right, cx), e.span);
     case "like":
       return e.negated ? likeTrue(e, cx) : likeFalse(e, cx);
     case "in":
@@ -222,6 +223,13 @@ export function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, w
     }
   }
   return refuse("esql/unsupported-function", `the function \`${e.name.toUpperCase()}\` has no IR form`, e.span);
+}
+
+/** The field REPLACE searches, and where it has a value. */
+function replacedField(x: EsqlExpr, cx: CondContext): { field: string; present: Query } {
+  const f = formOf(x, cx);
+  if (f.k !== "field" || f.fold !== "none" || f.conv !== undefined) return refuse("esql/unsupported-function", "`REPLACE` is read only on a field here", x.span);
+  return { field: f.field, present: notNull(f) };
 }
 
 export function affixTest(f: Form, parts: Part[], at: Span): Query {

@@ -9,6 +9,7 @@ import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { refuseExtracted } from "./esql-extract.js";
 import { ARITH_CALLS, CONVERSIONS } from "./esql-functions.js";
+import { compareReplaceCount, type ReplaceCount, replaceCount } from "./esql-replace-count.js";
 import { affixTest, boolCall, type CondContext, isFalse, isTrue } from "./esql-lower-cond.js";
 
 export type Fold = "none" | "lower" | "upper";
@@ -24,7 +25,9 @@ export type Form =
   | { readonly k: "bool"; readonly t: Query; readonly f: Query; readonly span: Span }
   | { readonly k: "expr"; readonly expr: Expr; readonly span: Span }
   /** `LOCATE(f, "s")`: 1-based position of `s` in `f`, 0 when absent; only its sign is read. */
-  | { readonly k: "locate"; readonly subject: Form; readonly text: string; readonly span: Span };
+  | { readonly k: "locate"; readonly subject: Form; readonly text: string; readonly span: Span }
+  /** Matches of a regex counted with REPLACE (esql-replace-count.ts); only whether there are any is read. */
+  | { readonly k: "replaceCount"; readonly count: ReplaceCount; readonly subject: Extract<Form, { k: "field" }>; readonly span: Span };
 
 /** Alternatives a value may take (CASE in CASE, COALESCE of them): beyond this, refused. */
 const MAX_BRANCHES = 4096;
@@ -50,6 +53,7 @@ export function truth(f: Form, want: boolean): Query {
       return mkOr(f.branches.map((b) => mkAnd([b.guard, truth(b.form, want)])));
     case "expr":
     case "locate":
+    case "replaceCount":
       return refuse("esql/not-a-condition", "this expression is not a condition the IR can hold", f.span);
   }
 }
@@ -72,6 +76,7 @@ export function notNull(f: Form): Query {
     case "expr":
       return withSpan({ kind: "compare", op: "neq", left: f.expr, right: { kind: "literal", value: { kind: "null" } } }, f.span);
     case "locate":
+    case "replaceCount":
       return notNull(f.subject);
   }
 }
@@ -99,8 +104,11 @@ export function formOf(e: EsqlExpr, cx: CondContext): Form {
       if (conv === undefined) return refuse("esql/unsupported-cast", `a \`::${e.type}\` cast has no IR form`, e.span);
       return converted(formOf(e.operand, cx), conv, e.span);
     }
-    case "arith":
+    case "arith": {
+      const count = replaceCount(e);
+      if (count) return countForm(count, e.span, cx);
       return { k: "expr", expr: { kind: "arith", op: e.op, left: exprOf(formOf(e.left, cx)), right: exprOf(formOf(e.right, cx)) }, span: e.span };
+    }
     case "call":
       return callForm(e, cx);
     case "timespan":
@@ -196,6 +204,12 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     "the IR holds string, pattern, CIDR and null tests, LENGTH and CONCAT; Elastic keeps the query as written");
 }
 
+function countForm(count: ReplaceCount, span: Span, cx: CondContext): Form {
+  const subject = formOf(count.subject, cx);
+  if (subject.k !== "field" || subject.fold !== "none" || subject.conv !== undefined) return refuse("esql/unsupported-function", "`REPLACE` counting matches is read only on a field", count.subject.span);
+  return { k: "replaceCount", count, subject, span };
+}
+
 /** A conversion applied to a value (see CONVERSIONS). */
 function converted(f: Form, conv: "string" | "number" | "ip", at: Span): Form {
   switch (f.k) {
@@ -260,6 +274,12 @@ function choice(branches: { guard: Query; form: Form }[], span: Span): Form {
 export function compare(op: CmpOp, l: Form, r: Form, at: Span): Query {
   if (alternatives(l) * alternatives(r) > MAX_BRANCHES) return refuse("esql/too-complex", `the comparison has more than ${MAX_BRANCHES} alternatives`, at);
   if (l.k === "locate" || r.k === "locate") return compareLocate(op, l, r, at);
+  if (l.k === "replaceCount" || r.k === "replaceCount") {
+    const [c, other] = l.k === "replaceCount" ? [l, r] : [r, l];
+    const n = other.k === "lit" && other.value.type === "integer" ? other.value.value : undefined;
+    if (c.k !== "replaceCount" || n === undefined) return refuse("esql/unsupported-function", "a count of `REPLACE` marks is read only when compared with a whole number", at);
+    return compareReplaceCount(c.count, c.subject.field, notNull(c.subject), op, n, l.k === "replaceCount", at);
+  }
   if (l.k === "choice") return mkOr(l.branches.map((b) => mkAnd([b.guard, compare(op, b.form, r, at)])));
   if (r.k === "choice") return mkOr(r.branches.map((b) => mkAnd([b.guard, compare(op, l, b.form, at)])));
   if (l.k === "lit" && r.k !== "lit") return compare(FLIP[op], r, l, at);

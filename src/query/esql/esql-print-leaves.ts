@@ -12,6 +12,7 @@
  * block through `TO_IP(f)` unless the field is known to be an `ip`.
  */
 import type { Expr, NodeOf, Part, Query, Value } from "../../ir/query.js";
+import { javaRegexToPcre } from "../regex/java-regex.js";
 import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import type { PrintIssue } from "../print-result.js";
 import { likePattern, quoteEsqlField, quoteEsqlRaw, quoteEsqlString } from "./esql-escape.js";
@@ -209,6 +210,8 @@ function regexCond(q: NodeOf<"regex">, negated: boolean, cx: LeafContext): Cond 
   if (q.dialect === "pcre") {
     const lucene = pcreToLucene(q.pattern);
     if (!lucene.ok) {
+      const java = javaSearch(q);
+      if (java !== undefined) return replaceSearch(q, java, negated, cx);
       issue(cx, q, "esql/regex-dialect", `the PCRE pattern cannot be said as a Lucene regex (RLIKE): ${lucene.reason}`);
       return atom("false");
     }
@@ -230,6 +233,30 @@ function regexCond(q: NodeOf<"regex">, negated: boolean, cx: LeafContext): Cond 
   const lit = quoteEsqlRaw(pattern);
   const f = quoteEsqlField(q.field);
   return negated ? negatedOf(cx, q.field, `${operand} NOT RLIKE ${lit}`, f) : atom(`${operand} RLIKE ${lit}`);
+}
+
+/**
+ * A case-sensitive PCRE pattern that is also a Java regex of the same meaning (Java's reading of it
+ * gives it back unchanged, src/query/regex/java-regex.ts) and never matches the empty string: the
+ * Java text, for REPLACE. Undefined otherwise.
+ */
+function javaSearch(q: NodeOf<"regex">): string | undefined {
+  if (!q.caseSensitive) return undefined;
+  const back = javaRegexToPcre(q.pattern);
+  if (!back.ok || back.value.pattern !== q.pattern || back.value.minLength === 0) return undefined;
+  return q.pattern;
+}
+
+/**
+ * A regex Lucene cannot say, as a search with REPLACE (Java's regex): removing the matches
+ * shortens the value exactly when there is one, since none is empty. Read back by
+ * esql-replace-count.ts (`replaceShortens`).
+ */
+function replaceSearch(q: NodeOf<"regex">, java: string, negated: boolean, cx: LeafContext): Cond {
+  oneValueOnly(cx, q, q.field);
+  const s = stringOperand(cx, q.field);
+  const removed = `LENGTH(REPLACE(${s}, ${quoteEsqlRaw(java)}, ""))`;
+  return negated ? negatedOf(cx, q.field, `${removed} == LENGTH(${s})`, quoteEsqlField(q.field)) : atom(`${removed} < LENGTH(${s})`);
 }
 
 /** `CIDR_MATCH(f, "a", "b")`: one call for a run of blocks on one field. */

@@ -1,13 +1,13 @@
 /**
  * Lucene regular expressions (EQL `regex`, Lucene `/re/`) as PCRE, for targets that only speak
  * PCRE (Sigma `re`, SPL `match()`). Lucene matches the whole value, `.` includes newlines, and
- * `^`/`$` are not anchors; so the translation anchors the pattern and turns on dot-all. Operators
- * Lucene has and PCRE lacks (`@ & ~ < > #`), quoted literals, and backslash-letter escapes (a
+ * `^`/`$` are not anchors; so the translation anchors the pattern and turns on dot-all. `@` (any
+ * string) is `(?:.*)` under dot-all. Operators Lucene has and PCRE lacks (`& ~ < > #`), quoted literals, and backslash-letter escapes (a
  * literal letter in Lucene, a class in PCRE) are refused rather than approximated.
  */
 export type PcreResult = { readonly ok: true; readonly pattern: string } | { readonly ok: false; readonly reason: string };
 
-const REFUSED_OUTSIDE_CLASS = new Set(["@", "&", "~", "<", ">", "#", '"', "^", "$"]);
+const REFUSED_OUTSIDE_CLASS = new Set(["&", "~", "<", ">", "#", '"', "^", "$"]);
 
 export function luceneToPcre(pattern: string): PcreResult {
   let out = "";
@@ -32,6 +32,11 @@ export function luceneToPcre(pattern: string): PcreResult {
     if (c === "[") {
       inClass = true;
       out += c;
+      continue;
+    }
+    if (c === "@") {
+      // Lucene's "any string" (its default syntax flags, which ES|QL's RLIKE keeps); `.` takes any character under `(?s)`.
+      out += "(?:.*)";
       continue;
     }
     if (REFUSED_OUTSIDE_CLASS.has(c)) return { ok: false, reason: `\`${c}\` means something else in Lucene and PCRE` };

@@ -5,9 +5,11 @@
  *
  * - `pcre` (Sigma `|re`, EQL `regex`): unanchored search, like PCRE's default. Leading inline
  *   flags `(?i)`, `(?m)`, `(?s)` become RegExp flags; `(?P<n>...)` becomes `(?<n>...)`; `\A`, `\z`,
- *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten. Refused: possessive
- *   quantifiers, atomic groups, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
- *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is not kept.
+ *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten; an atomic group `(?>x)` is
+ *   `(?=(?<n>x))\k<n>` (a look-ahead's first match, taken whole). Refused: possessive
+ *   quantifiers, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
+ *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is
+ *   not kept. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
  * - `lucene` (KQL/Lucene `/re/`): anchored on the whole value; `.` `?` `+` `*` `{n,m}` `|` `()`
  *   `[]` `"quoted"` `\x` (escaped literal) and `@` (any string) are translated. Refused: `~` `&`
  *   `<n-m>` `#` (optional operators with no JS form) and `\d \s \w` (their meaning differs across
@@ -51,10 +53,13 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
   }
   let out = "";
   let lastWasQuantifier = false;
+  /** What each open group closes with: `)`, or an atomic group's emulation. */
+  const closers: string[] = [];
+  let atomics = 0;
   while (i < pattern.length) {
     const c = pattern[i]!;
     if (c === "\\") {
-      const r = pcreEscape(pattern, i);
+      const r = pcreEscape(pattern, i, false);
       if (!r.ok) return fail(r.reason);
       out += r.text;
       i = r.next;
@@ -79,7 +84,19 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
       }
       if (rest.startsWith("P<")) {
         out += "(?<";
+        closers.push(")");
         i += 4;
+        continue;
+      }
+      if (rest.startsWith(">")) {
+        // Atomic: what a look-ahead matched first, taken whole. Its named group would renumber the
+        // groups after it, so a numbered back-reference is refused beside one.
+        if (/\\[1-9]/.test(pattern)) return fail("a PCRE atomic group beside a numbered back-reference has no JS equivalent here");
+        const name = `pcreAtomic${++atomics}`;
+        out += `(?:(?=(?<${name}>`;
+        closers.push(`))\\k<${name}>)`);
+        i += 3;
+        lastWasQuantifier = false;
         continue;
       }
       const named = /^P=(\w+)\)/.exec(rest);
@@ -90,6 +107,7 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
       }
       if (/^(?::|=|!|<=|<!|<\w)/.test(rest)) {
         out += "(?";
+        closers.push(")");
         i += 2;
         continue;
       }
@@ -97,6 +115,13 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
     }
     if (c === "+" && lastWasQuantifier) {
       return fail("PCRE possessive quantifier has no JS equivalent");
+    }
+    if (c === "(") closers.push(")");
+    if (c === ")") {
+      out += closers.pop() ?? ")";
+      lastWasQuantifier = false;
+      i++;
+      continue;
     }
     out += c;
     const isQuant = c === "*" || c === "+" || c === "?" || c === "}";
@@ -113,10 +138,18 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
 
 type Step = { ok: true; text: string; next: number } | { ok: false; reason: string };
 
-function pcreEscape(p: string, i: number): Step {
+/** PCRE's `\s` without Unicode properties: these six, where JS's `\s` adds Unicode spaces. */
+const PCRE_SPACE = "\\t\\n\\v\\f\\r ";
+
+function pcreEscape(p: string, i: number, inClass: boolean): Step {
   const e = p[i + 1];
   if (e === undefined) return { ok: false, reason: "pattern ends with a backslash" };
   switch (e) {
+    case "s":
+      return { ok: true, text: inClass ? PCRE_SPACE : `[${PCRE_SPACE}]`, next: i + 2 };
+    case "S":
+      // In a class, as the ranges around the six (`[\s\S]` is any character).
+      return { ok: true, text: inClass ? "\\x00-\\x08\\x0e-\\x1f\\x21-\\uffff" : `[^${PCRE_SPACE}]`, next: i + 2 };
     case "A":
       return { ok: true, text: "(?<![\\s\\S])", next: i + 2 };
     case "z":
@@ -166,7 +199,7 @@ function pcreClass(p: string, start: number): Step {
       continue;
     }
     if (p[i] === "\\") {
-      const r = pcreEscape(p, i);
+      const r = pcreEscape(p, i, true);
       if (!r.ok) return r;
       out += r.text;
       i = r.next;
@@ -216,7 +249,7 @@ export function translateLucene(pattern: string, flags: RegexFlags): RegexResult
         i++;
         break;
       case "@":
-        out += "[\\s\\S]*";
+        out += "(?:[\\s\\S]*)"; // a group: a quantifier after `@` repeats it
         i++;
         break;
       case "(":

@@ -54,4 +54,16 @@ test("an AND of 50,000 presence tests reads (each test is checked once, not agai
   assert.ok(Date.now() - started < 20_000);
 });
 
+test("a REPLACE count with thousands of possessive quantifiers: checked once each, refused past a bound", () => {
+  const counting = (re: string) => `FROM x | EVAL t = REPLACE(a, """${re}""", "#") | WHERE LENGTH(t) - LENGTH(REPLACE(t, "#", "")) >= 1`;
+  const started = Date.now();
+  const same = readEsql(counting("\\w++,".repeat(5000)));
+  assert.ok(same.ok && same.value.kind === "ir");
+  const many = Array.from({ length: 5000 }, (_, i) => `[${String.fromCharCode(0x4e00 + i)}]++,`).join("");
+  const r = readEsql(counting(many));
+  assert.ok(r.ok && r.value.kind === "refused" && r.value.refusal.code === "esql/unsupported-regex" && /more than 32/.test(r.value.refusal.message));
+  // A generous bound: each check tries the whole BMP; 5,000 of them would take minutes.
+  assert.ok(Date.now() - started < 20_000);
+});
+
 test.run();
