@@ -1,7 +1,8 @@
 /**
  * Lucene regular expressions (EQL `regex`, Lucene `/re/`) as PCRE, for targets that only speak
  * PCRE (Sigma `re`, SPL `match()`). Lucene matches the whole value, `.` includes newlines, and
- * `^`/`$` are not anchors; so the translation anchors the pattern and turns on dot-all. `@` (any
+ * `^`/`$` are not anchors; so the translation anchors the pattern (`\z`, not `$`, which PCRE also
+ * matches before a final newline) and turns on dot-all. `@` (any
  * string) is `(?:.*)` under dot-all. Operators Lucene has and PCRE lacks (`& ~ < > #`), quoted literals, and backslash-letter escapes (a
  * literal letter in Lucene, a class in PCRE) are refused rather than approximated.
  */
@@ -43,5 +44,5 @@ export function luceneToPcre(pattern: string): PcreResult {
     out += c;
   }
   if (inClass) return { ok: false, reason: "an unclosed character class" };
-  return { ok: true, pattern: `(?s)^(?:${out})$` };
+  return { ok: true, pattern: `(?s)^(?:${out})\\z` };
 }

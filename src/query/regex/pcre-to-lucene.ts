@@ -4,7 +4,8 @@
  * character, and `@ & ~ < > # "` are operators. So the translation wraps the pattern in `.*( … ).*`,
  * writes `.` as `[^\n]`, escapes Lucene's operators and spells `\d \w \s` as classes.
  *
- * Lucene has no zero-width assertions, so `^`, `$`, `\b` and `\B` are removed exactly: alternatives
+ * Lucene has no zero-width assertions, so `^`, `$` (at the end or before a final newline, as in PCRE),
+ * `\b` and `\B` are removed exactly: alternatives
  * and short repetitions that hold one are multiplied out into branches, an anchor at a branch's edge
  * drops that side's `.*` (elsewhere it kills the branch), and a word boundary is decided from the
  * characters either side of it (a class's kinds, the value's edge, or a rewritten `.*`). Whatever
@@ -150,13 +151,19 @@ function branchText(items: readonly Item[]): string | undefined {
     } else if (item.kind === "end") {
       const after = rest.slice(k + 1);
       if (after.every((b) => b.kind === "end")) endAnchored = true;
-      else if (after.some((b) => b.kind === "piece" && !edge(b.node, "first").nullable)) return undefined;
-      else throw new Refusal("an anchor before a piece that may be empty has no Lucene form");
+      else {
+        // `$` also holds before a final newline, so only a piece that cannot begin with one kills the branch.
+        const next = after.find((b) => b.kind === "piece" && !edge(b.node, "first").nullable);
+        if (next?.kind === "piece" && !edge(next.node, "first").other) return undefined;
+        throw new Refusal(next ? "a piece after `$` that may begin with a newline has no Lucene form" : "an anchor before a piece that may be empty has no Lucene form");
+      }
     }
   }
   rest = rest.filter((i) => i.kind !== "start" && i.kind !== "end");
   let prefix = startAnchored ? "" : ".*";
-  let suffix = endAnchored ? "" : ".*";
+  // PCRE's `$` holds at the end and before a final newline: Lucene matches the whole value, so the
+  // newline is optional after the branch.
+  let suffix = endAnchored ? "(\n)?" : ".*";
   const pieces: PcreNode[] = [];
   for (let k = 0; k < rest.length; k++) {
     const item = rest[k]!;

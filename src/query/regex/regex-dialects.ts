@@ -8,8 +8,8 @@
  *   `\Z`, `\Q...\E`, `\x{HH}`, POSIX classes `[[:alpha:]]` are rewritten; an atomic group `(?>x)` is
  *   `(?=(?<n>x))\k<n>` (a look-ahead's first match, taken whole). Refused: possessive
  *   quantifiers, recursion, conditionals, scoped or mid-pattern inline flags, `\G`,
- *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` before a final newline is
- *   not kept. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
+ *   `\K`, `\R`, `\X`, `\h`, `\v`, `\p{..}`, `\g`. PCRE's `$` holds at the end and before a
+ *   final newline, as in PCRE. `\s` is PCRE's six ASCII spaces (JS's `\s` also takes Unicode ones).
  * - `lucene` (KQL/Lucene `/re/`): anchored on the whole value; `.` `?` `+` `*` `{n,m}` `|` `()`
  *   `[]` `"quoted"` `\x` (escaped literal) and `@` (any string) are translated. Refused: `~` `&`
  *   `<n-m>` `#` (optional operators with no JS form) and `\d \s \w` (their meaning differs across
@@ -119,6 +119,13 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
     if (c === "(") closers.push(")");
     if (c === ")") {
       out += closers.pop() ?? ")";
+      lastWasQuantifier = false;
+      i++;
+      continue;
+    }
+    if (c === "$" && !f.includes("m")) {
+      // PCRE's `$` also holds before a final newline; JS's (without `m`) only at the end.
+      out += "(?=\\n?(?![\\s\\S]))";
       lastWasQuantifier = false;
       i++;
       continue;

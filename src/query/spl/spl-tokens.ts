@@ -64,9 +64,12 @@ export function likePattern(parts: readonly Part[], lower: boolean): string | un
   return quoteSpl(out);
 }
 
-/** An anchored PCRE for `match()`: the whole value must match, as a Sigma/EQL pattern means. */
+/**
+ * An anchored PCRE for `match()`: the whole value must match, as a Sigma/EQL pattern means. `\z`, not
+ * `$`, which PCRE also holds before a final newline.
+ */
 export function anchoredRegex(parts: readonly Part[]): string {
-  return `^${regexBody(parts)}$`;
+  return `^${regexBody(parts)}\\z`;
 }
 
 /** The pattern as a PCRE that matches it anywhere (wildcards take newlines too). */
