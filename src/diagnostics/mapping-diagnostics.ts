@@ -41,18 +41,31 @@ const UNMAPPED_HINT: Readonly<Record<UnmappedPolicy, string>> = {
 /** The `field` of a problem about the rule's log source as a whole (placed at `logsource:`). */
 export const LOGSOURCE = "logsource";
 
+/**
+ * A field kept by its own name because its log source has no mapping entry (no integration stores
+ * it): a warning by default, but still an unmapped field to a user who chose `keep` (an info line)
+ * or `skip` (the rule is left out).
+ */
+const KEPT_UNDER_UNMAPPED_SOURCE = "mapping/unmapped-source-field";
+
 /** The `skip` policy leaves a rule with an unmapped field out of the target. */
 export function skipsRule(problems: readonly FieldProblem[], unmapped: UnmappedPolicy): boolean {
-  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field");
+  return unmapped === "skip" && problems.some((p) => p.code === "mapping/unmapped-field" || p.code === KEPT_UNDER_UNMAPPED_SOURCE);
+}
+
+function severityOf(p: FieldProblem, unmapped: UnmappedPolicy): "error" | "warning" | "info" {
+  if (p.code === "mapping/unmapped-field") return UNMAPPED_SEVERITY[unmapped];
+  if (p.code === KEPT_UNDER_UNMAPPED_SOURCE && unmapped === "keep") return "info";
+  return p.severity;
 }
 
 export function problemsToDiagnostics(rule: Rule, problems: readonly FieldProblem[], unmapped: UnmappedPolicy): Diagnostic[] {
   return problems.map((p) =>
     ruleDiagnostic(rule, {
-      severity: p.code === "mapping/unmapped-field" ? UNMAPPED_SEVERITY[unmapped] : p.severity,
+      severity: severityOf(p, unmapped),
       code: p.code,
       message: p.message,
-      ...(p.code === "mapping/unmapped-field" ? { hint: UNMAPPED_HINT[unmapped] } : {}),
+      ...(p.code === "mapping/unmapped-field" || (p.code === KEPT_UNDER_UNMAPPED_SOURCE && unmapped === "skip") ? { hint: UNMAPPED_HINT[unmapped] } : {}),
     }, fieldSpan(rule.query, p.field) ?? (p.field === LOGSOURCE ? LOGSOURCE : undefined)),
   );
 }

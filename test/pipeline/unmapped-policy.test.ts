@@ -63,4 +63,39 @@ test("skip: left out of Elastic without a failure; a rule skipped for every targ
   assert.equal(only.files, []);
 });
 
+const NO_SOURCE_RULE = [
+  "title: Antivirus signature",
+  "id: 8f0f1c1e-1111-4a4a-9b9b-000000000003",
+  "logsource:",
+  "    category: antivirus",
+  "detection:",
+  "    selection:",
+  "        Signature|startswith: PWS",
+  "    condition: selection",
+  "level: low",
+  "",
+].join("\n");
+
+test("a log source with no mapping entry keeps the field's name: a warning by default, an info line under keep, left out under skip", () => {
+  const read = readRules([{ path: "rules/av.yml", text: NO_SOURCE_RULE }]);
+  const seen = (unmapped: UnmappedPolicy) => {
+    const res = convertRule(read.rules[0]!, ["elastic"], testContext({ unmapped }));
+    const d = res.diagnostics.filter((x) => x.code === "mapping/unmapped-source-field");
+    return { res, severities: d.map((x) => x.severity), hint: d[0]?.hint ?? "" };
+  };
+  for (const policy of ["error", "warning"] as const) {
+    const { res, severities } = seen(policy);
+    assert.equal(res.outcome.converted, ["elastic"], policy);
+    assert.equal(severities, ["warning"], policy);
+  }
+  const keep = seen("keep");
+  assert.equal(keep.res.outcome.converted, ["elastic"]);
+  assert.equal(keep.severities, ["info"]);
+  const skip = seen("skip");
+  assert.equal(skip.res.outcome.converted, []);
+  assert.equal(skip.res.outcome.failed, []);
+  assert.equal(skip.res.outcome.skippedFor, ["elastic"]);
+  assert.match(skip.hint, /left out/);
+});
+
 test.run();
