@@ -32,6 +32,8 @@ function loadEcsTypes(): Readonly<Record<string, string>> {
 
 /** Elasticsearch types that hold numbers, and those that hold strings (compared as text). */
 export const ECS_NUMERIC_TYPES: ReadonlySet<string> = new Set(["long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"]);
+/** The floating-point ones: Elasticsearch writes their whole values with a fraction (`5.0`). */
+export const ECS_FLOAT_TYPES: ReadonlySet<string> = new Set(["double", "float", "half_float", "scaled_float"]);
 export const ECS_STRING_TYPES: ReadonlySet<string> = new Set(["keyword", "constant_keyword", "wildcard", "text", "match_only_text"]);
 
 /** The ECS fields of type `ip` (ECS 8.x field reference): a term `a.b.c.d/n` on them is a range. */

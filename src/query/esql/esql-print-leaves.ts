@@ -15,6 +15,7 @@ import type { Expr, NodeOf, Part, Query, Value } from "../../ir/query.js";
 import { javaRegexToPcre } from "../regex/java-regex.js";
 import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import type { PrintIssue } from "../print-result.js";
+import { ECS_FLOAT_TYPES, ecsFieldType } from "../ecs-field-types.js";
 import { likePattern, quoteEsqlField, quoteEsqlRaw, quoteEsqlString } from "./esql-escape.js";
 import { lowerRegex } from "./esql-regex-case.js";
 
@@ -83,10 +84,17 @@ function oneValueOnly(cx: LeafContext, node: Query, ...fields: string[]): void {
     "warning");
 }
 
-/** The field as a string operand: `f`, or `TO_STRING(f)` for a numeric or boolean field. */
-function stringOperand(cx: LeafContext, field: string): string {
+/**
+ * The field as a string operand: `f`, or `TO_STRING(f)` for a numeric or boolean field. On an ECS
+ * floating-point field that text is not the event's: ES|QL writes a whole value as `5.0` where the
+ * event said `5`, so a text pattern would test other characters; refused.
+ */
+function stringOperand(cx: LeafContext, field: string, node: Query): string {
   const t = cx.fieldType(field);
   const f = quoteEsqlField(field);
+  if (t === "number" && ECS_FLOAT_TYPES.has(ecsFieldType(field) ?? "")) {
+    issue(cx, node, "esql/float-text", `\`${field}\` is a floating-point field: ES|QL's TO_STRING writes a whole value with a fraction ("5.0"), so a text pattern would not test the event's own value`);
+  }
   return t === "number" || t === "boolean" || t === "date" ? `TO_STRING(${f})` : f;
 }
 
@@ -154,7 +162,7 @@ function matchCond(q: NodeOf<"match">, negated: boolean, cx: LeafContext): Cond 
   const text = textOf(v.parts);
   const wild = v.parts.some((p) => p.kind !== "text");
   const fold = !q.caseSensitive && v.parts.some((p) => p.kind === "text" && hasCase(p.value));
-  const s = stringOperand(cx, q.field);
+  const s = stringOperand(cx, q.field, q);
   const operand = fold ? `TO_LOWER(${s})` : s;
   if (!wild) {
     const lit = quoteEsqlString(fold ? text.toLowerCase() : text);
@@ -219,7 +227,7 @@ function regexCond(q: NodeOf<"regex">, negated: boolean, cx: LeafContext): Cond 
     caseSensitive = q.caseSensitive && !lucene.caseInsensitive;
   }
   oneValueOnly(cx, q, q.field);
-  const s = stringOperand(cx, q.field);
+  const s = stringOperand(cx, q.field, q);
   let operand = s;
   if (!caseSensitive) {
     const lowered = lowerRegex(pattern);
@@ -254,7 +262,7 @@ function javaSearch(q: NodeOf<"regex">): string | undefined {
  */
 function replaceSearch(q: NodeOf<"regex">, java: string, negated: boolean, cx: LeafContext): Cond {
   oneValueOnly(cx, q, q.field);
-  const s = stringOperand(cx, q.field);
+  const s = stringOperand(cx, q.field, q);
   const removed = `LENGTH(REPLACE(${s}, ${quoteEsqlRaw(java)}, ""))`;
   return negated ? negatedOf(cx, q.field, `${removed} == LENGTH(${s})`, quoteEsqlField(q.field)) : atom(`${removed} < LENGTH(${s})`);
 }

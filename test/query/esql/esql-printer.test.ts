@@ -154,4 +154,15 @@ test("correlation refusals", () => {
   assert.equal(codes(corr({ groupBy: ["event.type"] })), ["esql/multi-value-key"]);
 });
 
+test("a text pattern on an ECS floating-point field is refused: ES|QL writes whole values with a fraction", () => {
+  const types: EsqlPrintOptions = { fieldType: (f) => (f === "event.risk_score" || f === "process.pid" ? "number" : undefined) };
+  const codes = (q: Query) => printEsql(q, types).issues.filter((i) => i.severity === "error").map((i) => i.code);
+  // event.risk_score is an ECS float: an event's 5 is "5.0" to TO_STRING, so `*5` would miss it.
+  assert.equal(codes(like("event.risk_score", "*5")), ["esql/float-text"]);
+  assert.equal(codes({ kind: "regex", field: "event.risk_score", pattern: "5$", dialect: "pcre", caseSensitive: true }), ["esql/float-text"]);
+  // A number compared as a number is fine, and process.pid (long) keeps its exact text.
+  assert.is(where(match("event.risk_score", num(5)), types), "event.risk_score == 5");
+  assert.is(where(like("process.pid", "4*"), types), 'TO_STRING(process.pid) LIKE "4*"');
+});
+
 test.run();
