@@ -46,7 +46,7 @@ export const LOGSOURCE = "logsource";
  * it): a warning by default, but still an unmapped field to a user who chose `keep` (an info line)
  * or `skip` (the rule is left out).
  */
-const KEPT_UNDER_UNMAPPED_SOURCE = "mapping/unmapped-source-field";
+export const KEPT_UNDER_UNMAPPED_SOURCE = "mapping/unmapped-source-field";
 
 /** The `skip` policy leaves a rule with an unmapped field out of the target. */
 export function skipsRule(problems: readonly FieldProblem[], unmapped: UnmappedPolicy): boolean {

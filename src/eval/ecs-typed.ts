@@ -17,7 +17,7 @@
  * caller compares them as without this module.
  */
 import type { NodeOf, Value } from "../ir/query.js";
-import { ECS_NUMERIC_TYPES, ecsFieldType } from "../query/ecs-field-types.js";
+import { ECS_FLOAT_TYPES, ECS_NUMERIC_TYPES, ecsFieldType } from "../query/ecs-field-types.js";
 import { inCidr, parseCidr, parseIp, type CidrBlock } from "./cidr.js";
 import { fieldValues, stringForm } from "./field-values.js";
 
@@ -26,7 +26,6 @@ export type TypedLanguage = "eql" | "kql";
 
 type Kind = "integer" | "float" | "boolean" | "keyword" | "ip";
 
-const INTEGER_TYPES: ReadonlySet<string> = new Set(["long", "integer", "short", "byte", "unsigned_long"]);
 const KEYWORD_TYPES: ReadonlySet<string> = new Set(["keyword", "constant_keyword", "wildcard"]);
 const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
@@ -34,8 +33,8 @@ const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 export function mappedKind(field: string, types: (field: string) => string | undefined = ecsFieldType): Kind | undefined {
   const t = types(field);
   if (t === undefined) return undefined;
-  if (INTEGER_TYPES.has(t)) return "integer";
-  if (ECS_NUMERIC_TYPES.has(t)) return "float";
+  if (ECS_FLOAT_TYPES.has(t)) return "float";
+  if (ECS_NUMERIC_TYPES.has(t)) return "integer";
   if (t === "boolean") return "boolean";
   if (KEYWORD_TYPES.has(t)) return "keyword";
   if (t === "ip") return "ip";

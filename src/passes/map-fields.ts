@@ -179,12 +179,14 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
    * The sequence-wide join keys: one name for every step. When steps are renamed with their own
    * tables, a key one step's events name differently would join nothing, so that is an error.
    */
+  /** A step renamed with its own table: the same path separators, no further per-step tables. */
+  const ownOpts: MapOptions = opts.product ? { product: opts.product } : {};
   const sharedKeys = (by: readonly string[], steps: readonly SequenceStep[]): string[] => {
     const keys = by.map((k) => rename(k, "join key"));
     for (const s of steps) {
       const own = opts.stepMapping?.(s);
       if (!own || own === mapping) continue;
-      const r = mapFields({ kind: "sample", by, steps: [] }, own, opts.product ? { product: opts.product } : {});
+      const r = mapFields({ kind: "sample", by, steps: [] }, own, ownOpts);
       r.problems.forEach(report);
       const theirs = r.query.kind === "sample" ? r.query.by : by;
       by.forEach((k, i) => {
@@ -203,7 +205,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const mapStep = (s: SequenceStep): SequenceStep => {
     const own = opts.stepMapping?.(s);
     if (own && own !== mapping) {
-      const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, { ...(opts.product ? { product: opts.product } : {}) });
+      const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, ownOpts);
       r.problems.forEach(report);
       return r.query.kind === "sample" ? r.query.steps[0]! : s;
     }

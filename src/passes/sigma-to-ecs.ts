@@ -14,6 +14,7 @@ import {
   type SigmaEcsLogsource,
   type SigmaEcsMapping,
 } from "../mapping/sigma-ecs.js";
+import { KEPT_UNDER_UNMAPPED_SOURCE } from "../diagnostics/mapping-diagnostics.js";
 import { mapFields, type MappingProblem } from "./map-fields.js";
 import { queryFields } from "../ir/query-fields.js";
 
@@ -125,7 +126,7 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
 function keptUnderUnmappedSource(p: MappingProblem, ls: Logsource): MappingProblem {
   return {
     severity: "warning",
-    code: "mapping/unmapped-source-field",
+    code: KEPT_UNDER_UNMAPPED_SOURCE,
     message: `\`${p.field}\` keeps its Sigma name: log source {${(["category", "product", "service"] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`).join(", ")}} has no entry in the ECS mapping (no Elastic integration is known to store it), so the rule searches \`${p.field}\` as your own ingest names it`,
     field: p.field,
   };

@@ -125,7 +125,7 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
     }
     if (c === "$" && !f.includes("m")) {
       // PCRE's `$` also holds before a final newline; JS's (without `m`) only at the end.
-      out += "(?=\\n?(?![\\s\\S]))";
+      out += END_OR_FINAL_NEWLINE;
       lastWasQuantifier = false;
       i++;
       continue;
@@ -145,6 +145,9 @@ export function translatePcre(pattern: string, flags: RegexFlags): RegexResult {
 
 type Step = { ok: true; text: string; next: number } | { ok: false; reason: string };
 
+/** PCRE's `$` (without `m`) and `\Z`: at the end, or before a final newline. */
+const END_OR_FINAL_NEWLINE = "(?=\\n?(?![\\s\\S]))";
+
 /** PCRE's `\s` without Unicode properties: these six, where JS's `\s` adds Unicode spaces. */
 const PCRE_SPACE = "\\t\\n\\v\\f\\r ";
 
@@ -162,7 +165,7 @@ function pcreEscape(p: string, i: number, inClass: boolean): Step {
     case "z":
       return { ok: true, text: "(?![\\s\\S])", next: i + 2 };
     case "Z":
-      return { ok: true, text: "(?=\\n?(?![\\s\\S]))", next: i + 2 };
+      return { ok: true, text: END_OR_FINAL_NEWLINE, next: i + 2 };
     case "e":
       return { ok: true, text: "\\x1b", next: i + 2 };
     case "a":
