@@ -55,8 +55,8 @@ export function ecsFieldTypes(query: Query): TypedResult {
  * ipFieldsTyped: the other direction, a rule entering ECS (from Sigma). An ECS ip field takes terms
  * and CIDR blocks only: an exact address becomes a one-address block (`cidrMatch`, which is how
  * Elastic's own rules compare ip fields; EQL's `in` did not take them), and a wildcard pattern
- * cannot be said. A CIDR block on a `winlog.event_data` field, which the Windows templates store as
- * keyword text, would match the literal text of the block.
+ * cannot be said. A CIDR block on keyword text (`winlog.event_data.*`) stays a `cidr` node: which
+ * language can say it is the target's choice (`isKeywordAddressText`).
  */
 export function ipFieldsTyped(query: Query): TypedResult {
   const problems: MappingProblem[] = [];
@@ -67,9 +67,8 @@ export function ipFieldsTyped(query: Query): TypedResult {
         if (ECS_IP_FIELDS.has(q.field)) fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; a regular expression cannot be said`);
         return q;
       case "cidr":
-        if (q.field.startsWith("winlog.event_data.")) {
-          fail(q.field, "mapping/cidr-on-text", `\`${q.field}\` holds the address as keyword text, so a CIDR block there would match only its own text`);
-        }
+        // A block on keyword text (winlog.event_data.*) is left to the target: ES|QL can read the
+        // text as an address (TO_IP), EQL and KQL cannot (src/targets/elastic: elastic/cidr-on-text).
         return q;
       case "match": {
         if (!ECS_IP_FIELDS.has(q.field) || q.value.kind !== "string") return q;

@@ -43,6 +43,18 @@ export const ECS_IP_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Fields whose addresses are keyword text, not `ip`: Winlogbeat and the Elastic Agent Windows and
+ * System integrations copy each <EventData> value to `winlog.event_data.<Name>` as a string, and
+ * their templates map `winlog.event_data.*` as keyword (packages/system, packages/windows
+ * fields/winlog.yml). A CIDR block there must read the text as an address first: ES|QL's
+ * `CIDR_MATCH(TO_IP(f), …)` does (TO_IP is NULL on text that is no address); EQL's `cidrMatch`
+ * takes only ip fields, and a KQL or Lucene term `a.b.c.d/n` on a keyword is that literal text.
+ */
+export function isKeywordAddressText(field: string): boolean {
+  return field.startsWith("winlog.event_data.");
+}
+
+/**
  * Analysed text fields, with no keyword form: ECS `message` and `error.message`, the Windows
  * integration's PowerShell script block, and every `.text` multi-field. Elasticsearch matches the
  * words of such a field, never its characters; EQL cannot search it at all.

@@ -18,7 +18,7 @@ import { queryFields } from "../../ir/query-fields.js";
 import type { NodeOf, Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
-import { flattenedRoot, isTextField } from "../../query/ecs-field-types.js";
+import { flattenedRoot, isKeywordAddressText, isTextField } from "../../query/ecs-field-types.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { printEql } from "../../query/eql/eql-printer.js";
 import { printKql } from "../../query/kql/kql-printer.js";
@@ -197,6 +197,7 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   if (used.problem) {
     if (used.textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: used.textProblem }));
     if (used.flattenedProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/flattened-field", message: used.flattenedProblem }));
+    if (used.cidrProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/cidr-on-text", message: used.cidrProblem }));
     for (const t of tried.slice(1)) {
       const error = t.printed.issues.find((i) => i.severity === "error");
       const code = error?.code ?? "elastic/text-field";
@@ -312,7 +313,8 @@ interface Attempt {
   readonly printed: PrintResult;
   readonly textProblem?: string;
   readonly flattenedProblem?: string;
-  /** Why this language cannot say the rule exactly (its first print error, text-field or flattened-field problem). */
+  readonly cidrProblem?: string;
+  /** Why this language cannot say the rule exactly (its first print error, text-field, flattened-field or CIDR-on-text problem). */
   readonly problem?: string;
 }
 
@@ -320,8 +322,31 @@ function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
   const printed = plan.print(rule.query);
   const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
   const flattenedProblem = flattenedFieldProblem(rule, plan.language);
-  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem ?? flattenedProblem;
-  return { plan, printed, ...(textProblem ? { textProblem } : {}), ...(flattenedProblem ? { flattenedProblem } : {}), ...(problem ? { problem } : {}) };
+  const cidrProblem = cidrOnTextProblem(rule, plan.language);
+  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem ?? flattenedProblem ?? cidrProblem;
+  return {
+    plan,
+    printed,
+    ...(textProblem ? { textProblem } : {}),
+    ...(flattenedProblem ? { flattenedProblem } : {}),
+    ...(cidrProblem ? { cidrProblem } : {}),
+    ...(problem ? { problem } : {}),
+  };
+}
+
+/**
+ * A CIDR block on a field that holds addresses as keyword text (`winlog.event_data.IpAddress`):
+ * ES|QL reads the text as an address (`CIDR_MATCH(TO_IP(f), …)`); EQL's cidrMatch takes only ip
+ * fields (Elasticsearch would refuse the rule on every run), and a KQL or Lucene term `a.b.c.d/n`
+ * on a keyword matches that literal text.
+ */
+function cidrOnTextProblem(rule: Rule, language: string): string | undefined {
+  if (language === "esql") return undefined;
+  const use = queryFields(rule.query).find((u) => u.kind === "cidr" && isKeywordAddressText(u.field));
+  if (!use) return undefined;
+  return language === "eql"
+    ? `\`${use.field}\` holds the address as keyword text, and EQL's cidrMatch takes only ip fields: Elasticsearch would refuse the rule on every run`
+    : `\`${use.field}\` holds the address as keyword text, so a CIDR block there would match only its own text`;
 }
 
 /**
