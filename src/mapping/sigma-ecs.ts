@@ -17,10 +17,19 @@ import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-tab
  * integration that stores a code's name instead of the code). `implied-by-source`: the field holds
  * one value (the key of `values`) in every event of the log source, so a match on it is always or
  * never true there; the condition itself is carried by the source's data set.
+ * `unnamed-insertion`: a classic event-log insertion string without a name, which Winlogbeat names
+ * by its position counted from 1 (`ecs`, the event-XML reader) or from 0 (`also`, the renderer of
+ * wineventlog-experimental): an exact value is a match on either name, and only a value of the
+ * row's `shape` maps, a shape the string at the other position never has (`InsertionShape`).
  */
-export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source";
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source" | "unnamed-insertion";
 
-const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source"];
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source", "unnamed-insertion"];
+
+/** The values an `unnamed-insertion` row maps: a whole UUID (8-4-4-4-12 hex digits), or a whole decimal integer. */
+export type InsertionShape = "uuid" | "integer";
+
+const SHAPES: readonly InsertionShape[] = ["uuid", "integer"];
 
 /** Log-source keys a row can be limited to; every listed key must equal the rule's. */
 export type LogsourceFilter = Pick<Logsource, "category" | "product" | "service">;
@@ -31,6 +40,9 @@ export interface SigmaEcsField {
   readonly transform?: SigmaEcsTransform;
   /** For `value-table`: Sigma value (as text) → the value ECS stores. */
   readonly values?: Readonly<Record<string, string>>;
+  /** For `unnamed-insertion`: the field the other reader names the string, and the values that map. */
+  readonly also?: string;
+  readonly shape?: InsertionShape;
   readonly when: LogsourceFilter;
 }
 
@@ -74,7 +86,7 @@ type RawConditions = Record<string, unknown>;
 type RawTable = {
   fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
   subfields?: { sigma?: unknown; ecs?: unknown; when?: LogsourceFilter }[];
-  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; when?: LogsourceFilter }[];
+  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
 };
 
@@ -91,7 +103,11 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
     const values = r.values && typeof r.values === "object" ? Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, String(v)])) : undefined;
     if ((transform === "value-table" || transform === "implied-by-source") && (!values || Object.keys(values).length === 0)) continue;
     if (transform === "implied-by-source" && Object.keys(values ?? {}).length !== 1) continue;
-    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), when: filterOf(r.when) });
+    const shape = SHAPES.find((x) => x === r.shape);
+    const also = typeof r.also === "string" && r.also !== "" ? r.also : undefined;
+    if (transform === "unnamed-insertion" && (shape === undefined || also === undefined)) continue;
+    const insertion = transform === "unnamed-insertion" ? { also, shape } : {};
+    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), ...insertion, when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
   const subfields = (t.subfields ?? []).flatMap((r) =>

@@ -274,6 +274,8 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         ? { query: at(row.ecs, text(stored), true) }
         : unmapped(`is stored in \`${row.ecs}\` under a name; only the exact values its table lists (${Object.keys(row.values ?? {}).slice(0, 4).join(", ")}, …) map`);
     }
+    case "unnamed-insertion":
+      return insertionMatch(q, row);
     case "hashes":
       return hashMatch(q, row);
     case "domain-user":
@@ -281,6 +283,25 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     case undefined:
       return { query: at(row.ecs, v) };
   }
+}
+
+const INSERTION_SHAPE = { uuid: /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, integer: /^\d+$/ } as const;
+
+/**
+ * An insertion string Winlogbeat names by position, from 1 or from 0 depending on its reader: an
+ * exact value of the row's shape is a match on either name. Exact because the string one position
+ * off never has that shape (the row's comment says why for its source); anything else (a pattern,
+ * a value of another shape) could match the neighbour, so it is refused.
+ */
+function insertionMatch(q: Match, row: SigmaEcsField): TransformResult {
+  const v = q.value;
+  const value = v.kind === "number" ? (Number.isInteger(v.value) && v.value >= 0 ? String(v.value) : undefined) : v.kind === "string" && v.parts.length === 1 && v.parts[0]!.kind === "text" ? v.parts[0].value : undefined;
+  const shape = row.shape ?? "uuid";
+  if (value === undefined || !INSERTION_SHAPE[shape].test(value) || row.also === undefined) {
+    return { code: "mapping/value-unmapped", error: `\`${q.field}\` is an unnamed insertion string, named \`${row.ecs}\` or \`${row.also}\` by the Winlogbeat reader; only an exact ${shape === "uuid" ? "UUID" : "whole number"} can be matched on both exactly` };
+  }
+  const at = (field: string): Match => ({ ...q, field, value: text(value) });
+  return { query: { kind: "or", children: [at(row.ecs), at(row.also)] } };
 }
 
 /**
@@ -337,7 +358,7 @@ function domainUser(q: Match, row: SigmaEcsField): TransformResult {
 }
 
 function existsField(row: SigmaEcsField): string | undefined {
-  if (row.transform === "hashes") return undefined;
+  if (row.transform === "hashes" || row.transform === "unnamed-insertion") return undefined;
   return row.transform === "domain-user" ? `${row.ecs}.name` : row.ecs;
 }
 

@@ -194,7 +194,7 @@ test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
 
 test("a log source with an entry keeps failing on a field no row names (an integration names its fields), with or without the other source keys", () => {
   assert.equal(codes(convert("{product: azure, service: auditlogs}", "sel:\n    properties.message: Add user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
-  assert.equal(codes(convert("{product: rpc_firewall, category: application}", "sel:\n    InterfaceUuid: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert("{product: rpc_firewall, category: application}", "sel:\n    Endpoint: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
   // Generic antivirus and Azure PIM alerts have no entry: their fields keep their names.
   assert.equal(codes(convert("{category: antivirus}", "sel:\n    Signature|startswith: PWS\ncondition: sel").problems), ["warning mapping/unmapped-source-field", "warning mapping/logsource-unmapped"]);
   const pim = convert("{product: azure, service: pim}", "sel:\n    riskEventType: staleSignInAlertIncident\ncondition: sel");
