@@ -98,7 +98,8 @@ function listFields(args: LoadFlags & { readonly mapping?: string }, io: Io, reg
     case "sigma-ecs":
       for (const f of m.sigmaToEcs.fields) {
         const when = Object.entries(f.when).map(([k, v]) => `${k}=${v}`).join(",");
-        rows.push(`${f.sigma}\t${f.ecs}${f.transform ? `\t(value: ${f.transform})` : ""}${when ? `\t[${when}]` : ""}`);
+        // An unnamed insertion string has two names (one per Winlogbeat reader): both are listed.
+        rows.push(`${f.sigma}\t${f.ecs}${f.also ? ` | ${f.also}` : ""}${f.transform ? `\t(value: ${f.transform})` : ""}${when ? `\t[${when}]` : ""}`);
       }
       for (const fb of m.sigmaToEcs.fallbacks) {
         const when = Object.entries(fb.when).map(([k, v]) => `${k}=${v}`).join(",");

@@ -85,6 +85,7 @@ test("list: targets, formats, mappings, fields; an unknown name answers with the
   assert.match(formats, /sarif/);
   assert.match(rulecast(["list", "mappings"], cwd).stdout, /sigma-splunk/);
   assert.match(rulecast(["list", "fields", "--mapping", "sigma-splunk"], cwd).stdout, /^EventID\tEventCode$/m);
+  assert.match(rulecast(["list", "fields", "--mapping", "sigma-ecs"], cwd).stdout, /^OpNum\twinlog\.event_data\.param8 \| winlog\.event_data\.param7\t\(value: unnamed-insertion\)\t\[product=rpc_firewall\]$/m);
   const bad = rulecast(["list", "fields", "--mapping", "qradar"], cwd);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /unknown mapping `qradar`; run `rulecast list mappings`/);
