@@ -214,4 +214,45 @@ test("three rules of one title through the CLI: two collisions, exit 1, nothing 
   assert.is(readdirSync(`${dir}/out/sigma`).length, 3);
 });
 
+/** A Sigma correlation whose group-by and measured field try to end the stats command. */
+const correlationNamed = (groupBy: string, field: string) => `title: Failed logon
+id: 3e95725d-7320-415d-80f7-004da920fc11
+name: failed_logon
+status: test
+logsource: {product: windows, service: security}
+detection:
+    selection: {EventID: 4625}
+    condition: selection
+level: low
+---
+title: Measured
+id: 3e95725d-7320-415d-80f7-004da920fc12
+status: test
+correlation:
+    type: value_count
+    rules: [failed_logon]
+    group-by: ['${groupBy}']
+    timespan: 10m
+    condition: {gte: 50, field: '${field}'}
+level: high
+`;
+
+test("a correlation's group-by or measured field cannot add a command to the stats search: refused by name", () => {
+  const cases: [string, string, string][] = [
+    ["TargetUserName | delete", "SubjectLogonId", "the group-by field `TargetUserName | delete` cannot be written in a stats `by` clause"],
+    ["TargetUserName", "SubjectLogonId) as x | delete | stats count(x", "the measured field `SubjectLogonId) as x | delete | stats count(x` cannot be written in a stats function"],
+    ["TargetUserName, x", "SubjectLogonId", "the group-by field `TargetUserName, x` cannot be written in a stats `by` clause"],
+  ];
+  for (const [groupBy, field, message] of cases) {
+    const read = readRules([{ path: "c.yml", text: correlationNamed(groupBy, field) }]);
+    const out = convertRules(read.rules, ["splunk"], testContext());
+    assert.equal(out.files.filter((f) => f.path.endsWith(".spl")), [], groupBy);
+    const errors = out.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+    assert.equal(errors, [`splunk/field-name: splunk: ${message}`], groupBy);
+  }
+  // The same rule with plain names converts.
+  const plain = convertRules(readRules([{ path: "c.yml", text: correlationNamed("TargetUserName", "SubjectLogonId") }]).rules, ["splunk"], testContext());
+  assert.match(plain.files.find((f) => f.path.endsWith(".spl"))?.content ?? "", "dc(SubjectLogonId) as rc_count by TargetUserName\n");
+});
+
 test.run();
