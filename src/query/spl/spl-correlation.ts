@@ -10,7 +10,7 @@
  * Further measures of the same groups (ES|QL `STATS c = COUNT(*), d = COUNT_DISTINCT(f) | WHERE c >=
  * 50 AND d >= 2`) are more functions of the same `stats`/`streamstats` (`rc_count_2`, …), so every
  * measure is taken over the same events of the same window; a filtered one counts only the events
- * its eval condition holds for (`count(eval(if(c, 1, null())))`); an OR of sets of bounds is an OR in
+ * its eval condition holds for (`eval rc_value_2=if(c, 1, null())`, `count(rc_value_2)`); an OR of sets of bounds is an OR in
  * the final `where`.
  */
 import type { CorrelationMeasure, CorrelationType, CountCondition, Duration } from "../../ir/query.js";
@@ -60,9 +60,13 @@ export function renderSplCorrelation(plan: CorrelationPlan): string {
   lines.push("| where isnotnull(rc_rules)");
   const keys = groupKeys(plan.rules, lines);
   if (keys.length > 0) lines.push(`| where ${keys.map((k) => `isnotnull(${k.ref})`).join(" AND ")}`);
-  const further = [...(plan.extraMeasures ?? []), ...(plan.anyOf ?? []).flat()];
+  // One column per measure, even where an OR names it in several sets.
+  const further = [...new Set([...(plan.extraMeasures ?? []), ...(plan.anyOf ?? []).flat()])];
   const name = (m: SplMeasure) => `rc_count_${further.indexOf(m) + 2}`;
-  const measure = [`${measureOf(plan)} as rc_count`, ...further.map((m) => `${furtherFunction(m)} as ${name(m)}`)].join(", ");
+  const measure = [`${measureOf(plan)} as rc_count`, ...further.map((m, i) => `${furtherFunction(m, i + 2)} as ${name(m)}`)].join(", ");
+  // A filtered measure reads a field that holds the value only on the events its filter keeps.
+  const filtered = further.flatMap((m, i) => (m.filter === undefined ? [] : [`rc_value_${i + 2}=if(${m.filter}, ${m.type === "event_count" ? "1" : (evalField(m.valueField!) ?? m.valueField!)}, null())`]));
+  if (filtered.length) lines.push(`| eval ${filtered.join(", ")}`);
   const bounds = (field: string, condition: readonly CountCondition[]) => condition.map((c) => `${field}${OP[c.op]}${c.value}`);
   const sets = (plan.anyOf ?? []).map((set) => set.flatMap((m) => bounds(name(m), m.condition)).join(" AND "));
   const cond =
@@ -143,14 +147,13 @@ export function furtherMeasure(m: CorrelationMeasure): { measure: SplMeasure; is
 }
 
 /**
- * The stats function of a further measure; a filter keeps the value only where its condition holds
- * (a null condition holds nowhere, as `if` takes it as false), and count/dc/sum/avg skip nulls.
+ * The stats function of a further measure; a filtered one reads `rc_value_<i>`, which holds the
+ * value only where the filter holds (`if` takes a null condition as false; the functions skip nulls).
  */
-function furtherFunction(m: SplMeasure): string {
-  const field = m.valueField ?? "_raw";
-  if (!m.filter) return m.type === "event_count" ? "count" : `${FN[m.type]}(${field})`;
-  const value = m.type === "event_count" ? "1" : (evalField(field) ?? field);
-  return `${m.type === "event_count" ? "count" : FN[m.type]}(eval(if(${m.filter}, ${value}, null())))`;
+function furtherFunction(m: SplMeasure, i: number): string {
+  const field = m.filter ? `rc_value_${i}` : (m.valueField ?? "_raw");
+  if (m.type === "event_count") return m.filter ? `count(${field})` : "count";
+  return `${FN[m.type]}(${field})`;
 }
 
 function holdsAt0(c: CountCondition): boolean {

@@ -1,9 +1,9 @@
 /**
  * Runs the correlation search rulecast writes without a timespan (src/query/spl/spl-correlation.ts)
  * over a whole stream of events, as Splunk would over one search range: the candidate search, the
- * `eval rc_rules=mvappend(if(c, "i", null()), …)` tags, the `where`s, one `stats … by …` of the
- * functions rulecast writes (`count`, `dc(f)`, `sum(f)`, `avg(f)`, each also as
- * `f(eval(if(c, v, null())))`), an `eval x=coalesce(x, 0)`, and the final `where` on the rows.
+ * `eval rc_rules=mvappend(if(c, "i", null()), …)` tags, the `where`s, a filtered measure's
+ * `eval rc_value_2=if(c, v, null())`, one `stats … by …` of the functions rulecast writes (`count`,
+ * `count(f)`, `dc(f)`, `sum(f)`, `avg(f)`), an `eval x=coalesce(x, 0)`, and the final `where`.
  * Conditions are evaluated by the SPL oracle (spl-evaluate.ts); anything else is refused, so a form
  * the printer starts writing is not silently misread. Splunk semantics taken: `count` counts
  * events, `count(X)`/`dc(X)` the non-null values of X (every value of a multivalue field, as
@@ -21,8 +21,6 @@ interface Aggregate {
   readonly name: string;
   /** The field read (none: `count` of events). */
   readonly field?: string;
-  /** `fn(eval(if(cond, v, null())))`: only events the condition holds for. */
-  readonly cond?: string;
 }
 
 export function runSplStats(text: string, events: readonly Record<string, unknown>[]): StatsRun {
@@ -62,6 +60,19 @@ function run(text: string, events: readonly Record<string, unknown>[]): Record<s
       if (grouped) throw new Refused("a second stats");
       grouped = true;
       rows = stats(rows, splitTop(m[1]!).map(aggregate), m[2] === undefined ? [] : m[2].split(", "));
+    } else if ((m = /^eval (.*)$/s.exec(command)) && !grouped) {
+      // A filtered measure's value: `rc_value_2=if(c, v, null())`, v a field or 1.
+      for (const part of splitTop(m[1]!)) {
+        const f = /^(rc_value_\d+)=if\((.*), ('[^']*'|[\w.@]+|1), null\(\)\)$/s.exec(part);
+        if (!f) throw new Refused(`an eval rulecast does not write before stats: ${part}`);
+        const cond = parsed(`| where ${f[2]}`);
+        const v = f[3]!;
+        rows = rows.map((r) => {
+          if (!ok(evaluateSpl(cond, r))) return r;
+          const value = v === "1" ? 1 : r[v.startsWith("'") ? v.slice(1, -1) : v];
+          return value === undefined ? r : { ...r, [f[1]!]: value };
+        });
+      }
     } else if ((m = /^eval (.*)$/s.exec(command)) && grouped) {
       for (const part of splitTop(m[1]!)) {
         const c = /^(\w+)=coalesce\((\w+), 0\)$/.exec(part);
@@ -89,17 +100,11 @@ function ok(r: { ok: true; matched: boolean } | { ok: false; reason: string }): 
   return r.matched;
 }
 
-/** `count as n`, `dc(f) as n`, `count(eval(if(c, 1, null()))) as n`, `dc(eval(if(c, 'f', null()))) as n`. */
+/** `count as n`, `count(f) as n`, `dc(f) as n`, `sum(f) as n`, `avg(f) as n`. */
 function aggregate(text: string): Aggregate {
   let m = /^count as (\w+)$/.exec(text);
   if (m) return { fn: "count", name: m[1]! };
-  m = /^(count|dc|sum|avg)\(eval\(if\((.*), ('[^']*'|[\w.@]+), null\(\)\)\)\) as (\w+)$/s.exec(text);
-  if (m) {
-    const v = m[3]!;
-    const field = v.startsWith("'") ? v.slice(1, -1) : v;
-    return { fn: m[1] as Fn, name: m[4]!, cond: m[2]!, ...(m[1] === "count" && v === "1" ? {} : { field }) };
-  }
-  m = /^(dc|sum|avg)\(([\w.@]+)\) as (\w+)$/.exec(text);
+  m = /^(count|dc|sum|avg)\(([\w.@]+)\) as (\w+)$/.exec(text);
   if (m) return { fn: m[1] as Fn, field: m[2]!, name: m[3]! };
   throw new Refused(`a stats function this oracle does not run: ${text}`);
 }
@@ -118,9 +123,7 @@ function stats(events: readonly Record<string, unknown>[], aggregates: readonly 
   return [...groups].map(([id, members]) => {
     const row: Record<string, unknown> = Object.fromEntries(by.map((k, i) => [k, (JSON.parse(id) as string[])[i]]));
     for (const a of aggregates) {
-      const cond = a.cond === undefined ? undefined : parsed(`| where ${a.cond}`);
-      const kept = cond ? members.filter((e) => ok(evaluateSpl(cond, e))) : members;
-      const values = a.field === undefined ? kept.map(() => 1) : kept.flatMap((e) => valuesOf(e, a.field!));
+      const values = a.field === undefined ? members.map(() => 1) : members.flatMap((e) => valuesOf(e, a.field!));
       const numbers = values.flatMap((v) => numeric(v) ?? []);
       const sum = numbers.reduce((x, y) => x + y, 0);
       const value =
