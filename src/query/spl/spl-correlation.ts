@@ -129,7 +129,7 @@ const BY_FIELD = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
  */
 export function statsFieldProblem(name: string, role: "measured" | "key"): string | undefined {
   if ((role === "key" ? BY_FIELD : STATS_FIELD).test(name)) return undefined;
-  return `the ${role === "key" ? "group-by" : "measured"} field \`${name}\` cannot be written in a stats ${role === "key" ? "`by` clause" : "function"}`;
+  return `the ${role === "key" ? "key" : "measured"} field \`${name}\` cannot be written in a stats ${role === "key" ? "`by` clause" : "function"}`;
 }
 
 /** A further measure of a correlation's groups, its filter as an exact eval condition. */

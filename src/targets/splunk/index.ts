@@ -234,7 +234,13 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
     const r = boolean(s.query);
     if (!r) return undefined;
     const condition = renderSplCondition(s.query).text;
-    return { search: r.search, condition, keys: [...by, ...s.by] };
+    const keys = [...by, ...s.by];
+    // A key is written as is in `streamstats … by` / `stats … by`: one that could end it is refused.
+    for (const k of keys) {
+      const problem = statsFieldProblem(k, "key");
+      if (problem && !diagnostics.some((d) => d.code === "splunk/field-name" && d.message.endsWith(problem))) error("splunk/field-name", problem);
+    }
+    return { search: r.search, condition, keys };
   };
 
   const splMeasure = (m: CorrelationMeasure): SplMeasure => {
@@ -279,12 +285,8 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
       const sequenceProblem = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
       if (sequenceProblem) error("splunk/correlation", sequenceProblem);
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g) }, []));
-      for (const problem of new Set([
-        ...(q.valueField ? [statsFieldProblem(q.valueField, "measured")] : []),
-        ...rules.flatMap((r) => r?.keys ?? []).map((k) => statsFieldProblem(k, "key")),
-      ])) {
-        if (problem) error("splunk/field-name", problem);
-      }
+      const measured = q.valueField === undefined ? undefined : statsFieldProblem(q.valueField, "measured");
+      if (measured) error("splunk/field-name", measured);
       const extraMeasures = (q.extraMeasures ?? []).map(splMeasure);
       const anyOf = (q.anyOf ?? []).map((set) => set.map(splMeasure));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
