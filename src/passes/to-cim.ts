@@ -62,6 +62,7 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
         const q = query;
         if (q.type.startsWith("value_") && !q.valueField) throw new NotCim(`a ${q.type} correlation needs the field it measures`);
         if (q.extraMeasures?.length) throw new NotCim(`the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
+        if (q.anyOf?.length) throw new NotCim("the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)");
         if ((q.minEvents ?? 0) > 1) throw new NotCim(`the correlation needs both ${q.minEvents} events and a distinct count per group; the search counts one measure`);
         const ordered = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
         if (ordered) throw new NotCim(ordered);

@@ -214,4 +214,64 @@ test("three rules of one title through the CLI: two collisions, exit 1, nothing 
   assert.is(readdirSync(`${dir}/out/sigma`).length, 3);
 });
 
+/** A Sigma correlation whose group-by and measured field try to end the stats command. */
+const correlationNamed = (groupBy: string, field: string) => `title: Failed logon
+id: 3e95725d-7320-415d-80f7-004da920fc11
+name: failed_logon
+status: test
+logsource: {product: windows, service: security}
+detection:
+    selection: {EventID: 4625}
+    condition: selection
+level: low
+---
+title: Measured
+id: 3e95725d-7320-415d-80f7-004da920fc12
+status: test
+correlation:
+    type: value_count
+    rules: [failed_logon]
+    group-by: ['${groupBy}']
+    timespan: 10m
+    condition: {gte: 50, field: '${field}'}
+level: high
+`;
+
+test("a correlation's group-by or measured field cannot add a command to the stats search: refused by name", () => {
+  const cases: [string, string, string][] = [
+    ["TargetUserName | delete", "SubjectLogonId", "the key field `TargetUserName | delete` cannot be written in a stats `by` clause"],
+    ["TargetUserName", "SubjectLogonId) as x | delete | stats count(x", "the measured field `SubjectLogonId) as x | delete | stats count(x` cannot be written in a stats function"],
+    ["TargetUserName, x", "SubjectLogonId", "the key field `TargetUserName, x` cannot be written in a stats `by` clause"],
+  ];
+  for (const [groupBy, field, message] of cases) {
+    const read = readRules([{ path: "c.yml", text: correlationNamed(groupBy, field) }]);
+    const out = convertRules(read.rules, ["splunk"], testContext());
+    assert.equal(out.files.filter((f) => f.path.endsWith(".spl")), [], groupBy);
+    const errors = out.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+    assert.equal(errors, [`splunk/field-name: splunk: ${message}`], groupBy);
+  }
+  // An EQL sequence's join key is written in `streamstats … by` the same way.
+  const sequence = `rule_id: 55d551c6-333b-4665-ab7e-5d14a59715cf
+name: Sequence by a hostile key
+description: x
+type: eql
+language: eql
+index: [logs-*]
+severity: low
+risk_score: 21
+interval: 5m
+from: now-9m
+query: |
+  sequence by \`host.id | delete\` with maxspan=1m
+    [process where process.name == "a.exe"]
+    [process where process.name == "b.exe"]
+`;
+  const seq = convertRules(readRules([{ path: "s.yaml", text: sequence }]).rules, ["splunk"], testContext({ unmapped: "warning" }));
+  assert.equal(seq.files.filter((f) => f.path.endsWith(".spl")), []);
+  assert.equal(seq.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`), ["splunk/field-name: splunk: the key field `host.id | delete` cannot be written in a stats `by` clause"]);
+  // The same rule with plain names converts.
+  const plain = convertRules(readRules([{ path: "c.yml", text: correlationNamed("TargetUserName", "SubjectLogonId") }]).rules, ["splunk"], testContext());
+  assert.match(plain.files.find((f) => f.path.endsWith(".spl"))?.content ?? "", "dc(SubjectLogonId) as rc_count by TargetUserName\n");
+});
+
 test.run();

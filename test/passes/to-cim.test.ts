@@ -87,6 +87,11 @@ test("a correlation whose measure CIM would change, or cannot say, is not CIM, b
   assert.equal(ecs({ type: "value_count", valueField: "process.args" }), { kind: "not-cim", reason: "the measured field `process.args` has no field in CIM Endpoint.Processes" });
   assert.equal(ecs({ type: "value_count" }), { kind: "not-cim", reason: "a value_count correlation needs the field it measures" });
   assert.equal(ecs({ extraMeasures: [{ type: "value_count", field: "user.name", condition: [{ op: "gte", value: 2 }] }] }).kind, "not-cim");
+  // An OR of further bounds alone: the data-model search would drop it and alert on more groups.
+  assert.equal(ecs({ anyOf: [[{ type: "value_count", valueField: "user.name", condition: [{ op: "gte", value: 2 }] }]] }), {
+    kind: "not-cim",
+    reason: "the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)",
+  });
   assert.equal(ecs({ groupBy: ["process.args"] }), { kind: "not-cim", reason: "join key `process.args` has no field in CIM Endpoint.Processes" });
 });
 

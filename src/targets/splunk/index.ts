@@ -11,14 +11,14 @@ import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationMs, formatDuration, parseDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
 import { matchWindow } from "../../ir/match-window.js";
-import type { Logsource, Query, SequenceStep } from "../../ir/query.js";
+import type { CorrelationMeasure, Logsource, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { sequenceConditionProblem } from "../../ir/sequence-condition.js";
 import { packagedCim, parseCimFieldOverride } from "../../mapping/cim-mapping.js";
 import { CORE_OPTIONS } from "../../options/core-options.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
-import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { furtherMeasure, renderSplCorrelation, statsFieldProblem, usesFixedWindows, type CorrelationPlan, type SplMeasure } from "../../query/spl/spl-correlation.js";
 import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { templateView, type BundleFileStream, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
@@ -234,7 +234,19 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
     const r = boolean(s.query);
     if (!r) return undefined;
     const condition = renderSplCondition(s.query).text;
-    return { search: r.search, condition, keys: [...by, ...s.by] };
+    const keys = [...by, ...s.by];
+    // A key is written as is in `streamstats … by` / `stats … by`: one that could end it is refused.
+    for (const k of keys) {
+      const problem = statsFieldProblem(k, "key");
+      if (problem && !diagnostics.some((d) => d.code === "splunk/field-name" && d.message.endsWith(problem))) error("splunk/field-name", problem);
+    }
+    return { search: r.search, condition, keys };
+  };
+
+  const splMeasure = (m: CorrelationMeasure): SplMeasure => {
+    const r = furtherMeasure(m);
+    for (const i of r.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
+    return r.measure;
   };
 
   const { splunkDataSources, splunkTaxonomy } = typedOptions(SPLUNK_OPTIONS, ctx.options);
@@ -272,9 +284,11 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
       if (q.type.startsWith("value_") && !q.valueField) error("splunk/value-count-field", `a ${q.type} correlation needs the field it measures`);
       const sequenceProblem = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
       if (sequenceProblem) error("splunk/correlation", sequenceProblem);
-      if (q.extraMeasures?.length) error("splunk/several-measures", `the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
-      if (q.anyOf?.length) error("splunk/several-measures", "the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)");
       const rules = q.rules.map((r) => step({ query: r.query, by: q.groupBy.map((g) => r.aliases?.[g] ?? g) }, []));
+      const measured = q.valueField === undefined ? undefined : statsFieldProblem(q.valueField, "measured");
+      if (measured) error("splunk/field-name", measured);
+      const extraMeasures = (q.extraMeasures ?? []).map(splMeasure);
+      const anyOf = (q.anyOf ?? []).map((set) => set.map(splMeasure));
       if (rules.every((s): s is SplStep => s !== undefined) && !diagnostics.some((d) => d.severity === "error")) {
         const plan: CorrelationPlan = {
           type: q.type,
@@ -282,6 +296,8 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
           condition: q.condition,
           ...(q.timespan ? { timespan: q.timespan } : {}),
           ...(q.valueField ? { valueField: q.valueField } : {}),
+          ...(extraMeasures.length ? { extraMeasures } : {}),
+          ...(anyOf.length ? { anyOf } : {}),
         };
         if (usesFixedWindows(plan)) {
           warn("splunk/fixed-windows", "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts");

@@ -1,8 +1,10 @@
 /**
  * The correlations ES|QL's STATS says beyond one bounded aggregate:
  * - extra measures (`STATS c = COUNT(*), d = COUNT_DISTINCT(f) … | WHERE c >= 5 AND d >= 2`): the
- *   targets whose correlation bounds one measure refuse them by name, since dropping a bound would
- *   alert on other groups; the ES|QL printer writes every bound;
+ *   targets whose correlation bounds one measure (Sigma, Elastic) refuse them by name, since
+ *   dropping a bound would alert on other groups; the ES|QL printer writes every bound, and so does
+ *   Splunk's correlation search (one `stats` with a function per measure), run here by the SPL
+ *   oracle over the whole stream;
  * - kinds of events (`COUNT_DISTINCT(CASE(c1, "a", c2, "b"))`) and the printer's count of rules
  *   (`CASE(r0 > 0, 1, 0) + …`): temporal correlations.
  * Each form is checked against ES|QL's evaluator: the groups the IR alerts on over a stream are the
@@ -22,6 +24,10 @@ import { printEsql } from "../../../src/query/esql/esql-printer.js";
 import { readEsql } from "../../../src/query/esql/esql-read.js";
 import { testContext } from "../../helpers/convert-fixture.js";
 import { checkEsql } from "../../helpers/esql-oracle.js";
+import { furtherMeasure, renderSplCorrelation, type CorrelationPlan } from "../../../src/query/spl/spl-correlation.js";
+import { renderSplCondition, renderSplQuery } from "../../../src/query/spl/spl-printer.js";
+import type { NodeOf } from "../../../src/ir/query.js";
+import { runSplStats } from "../../oracles/spl/spl-stats-run.js";
 
 const TEXT = 'FROM logs-* | WHERE process.executable LIKE "*\\\\\\\\cmd.exe" | STATS c = COUNT(*), d = COUNT_DISTINCT(user.name) BY host.name | WHERE c >= 5 AND d >= 2';
 
@@ -58,22 +64,23 @@ test("two extra measures of one type get their own columns", () => {
   assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
 });
 
-test("Sigma, Splunk and Elastic refuse it by name", () => {
+test("Sigma and Elastic refuse it by name; Splunk bounds both measures of one stats", () => {
   const file = "rules/psexec_network_connection.yaml";
   const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
   if (!rule) return assert.unreachable("no rule");
   const { query, indices } = reading();
   const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: [...indices] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
-  assert.equal(result.outcome.converted, []);
+  assert.equal(result.outcome.converted, ["splunk"]);
   const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
   assert.equal(errors, [
     "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds value_count",
-    "splunk/several-measures: splunk: the correlation search bounds one measure; this one also bounds value_count",
     "elastic/correlation: elastic: the correlation also bounds value_count; Elastic's threshold and EQL forms bound one measure",
   ]);
+  const spl = result.files.find((f) => f.path.endsWith(".spl"))?.content ?? "";
+  assert.match(spl, "| streamstats time_window=10m count as rc_count, dc(User) as rc_count_2 by Computer\n| where rc_count>=5 AND rc_count_2>=2\n");
 });
 
-test("an OR of bounds is a set of alternatives, which Sigma, Splunk and Elastic refuse by name", () => {
+test("an OR of bounds is a set of alternatives, which Sigma and Elastic refuse by name and Splunk's final where says", () => {
   const file = "rules/psexec_network_connection.yaml";
   const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
   if (!rule) return assert.unreachable("no rule");
@@ -82,13 +89,14 @@ test("an OR of bounds is a set of alternatives, which Sigma, Splunk and Elastic 
   const query = { ...r.value.query, timespan: { value: 10, unit: "m" as const } };
   assert.equal(query.anyOf, [[{ type: "value_count", condition: [{ op: "gte", value: 2 }], valueField: "user.name" }], [{ type: "value_count", condition: [{ op: "gte", value: 3 }], valueField: "source.ip" }]]);
   const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: ["logs-*"] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
-  assert.equal(result.outcome.converted, []);
+  assert.equal(result.outcome.converted, ["splunk"]);
   const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
   assert.equal(errors, [
     "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds one of several sets of measures (an OR)",
-    "splunk/several-measures: splunk: the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)",
     "elastic/correlation: elastic: the correlation also bounds one of several sets of measures (an OR); Elastic's threshold and EQL forms bound one measure",
   ]);
+  const spl = result.files.find((f) => f.path.endsWith(".spl"))?.content ?? "";
+  assert.match(spl, "| streamstats time_window=10m count as rc_count, dc(User) as rc_count_2, dc(SourceIp) as rc_count_3 by Computer\n| where rc_count>=1 AND ((rc_count_2>=2) OR (rc_count_3>=3))\n");
   const printed = printEsql(query, { indices: ["logs-*"] });
   assert.match(printed.text, "| WHERE Esql.event_count >= 1 AND (Esql.value_count >= 2 OR Esql.value_count_2 >= 3)");
   assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
@@ -217,6 +225,53 @@ const event = fc.record({
   n: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 
+/**
+ * The correlation as Splunk's search over one range (no timespan: one `stats`), as the Splunk
+ * target plans it: each rule's search and exact condition, its keys, every further measure.
+ */
+/** The Splunk searches the oracle ran (a form it cannot run is skipped: checked below that most are not). */
+const splunkRuns = new Set<string>();
+
+function splunkSearch(ir: NodeOf<"correlation">): string | undefined {
+  const { timespan: _whole, ...q } = ir;
+  const rules = q.rules.map((r) => {
+    const search = renderSplQuery(r.query);
+    const condition = renderSplCondition(r.query);
+    assert.equal([...search.issues, ...condition.issues].filter((i) => i.severity === "error"), []);
+    return { search: search.search, condition: condition.text, keys: q.groupBy.map((g) => r.aliases?.[g] ?? g) };
+  });
+  let unsaid = false;
+  const further = (m: NonNullable<typeof q.extraMeasures>[number]) => {
+    const r = furtherMeasure(m);
+    // SPL's printer does not write functions in conditions yet (`LENGTH(k) <= 1`): refused by name.
+    const errors = r.issues.filter((i) => i.severity === "error");
+    unsaid ||= errors.length > 0;
+    assert.equal(errors.filter((i) => i.code !== "splunk/expression"), []);
+    return r.measure;
+  };
+  const plan: CorrelationPlan = {
+    type: q.type,
+    rules,
+    condition: q.condition,
+    ...(q.valueField ? { valueField: q.valueField } : {}),
+    ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map(further) } : {}),
+    ...(q.anyOf ? { anyOf: q.anyOf.map((set) => set.map(further)) } : {}),
+  };
+  return unsaid ? undefined : renderSplCorrelation(plan);
+}
+
+/** The groups Splunk's search returns over the whole stream (undefined: a form the SPL oracle does not run, such as a key taken from different fields per rule). */
+function splunkGroups(ir: NodeOf<"correlation">, spl: string | undefined, events: readonly Record<string, unknown>[]): string[] | undefined {
+  if (spl === undefined) return undefined;
+  const r = runSplStats(spl, events);
+  if (!r.ok) {
+    if (ir.rules.some((x) => x.aliases)) return undefined;
+    throw new Error(`${spl}\n${r.reason}`);
+  }
+  splunkRuns.add(spl);
+  return r.rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row[g] ?? null))).sort();
+}
+
 for (const text of FORMS) {
   test(`the IR read from this alerts on the groups ES|QL returns, and so does its printed form: ${text}`, () => {
     const r = readEsql(text);
@@ -229,6 +284,7 @@ for (const text of FORMS) {
     const again = parseEsqlAst(printed.text);
     if (!source.ok || !again.ok) return assert.unreachable("does not parse");
     const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).sort();
+    const splunk = splunkSearch(ir);
     let alerting = 0;
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 10 }), (events) => {
@@ -245,6 +301,8 @@ for (const text of FORMS) {
             throw new Error(`${q === source.value ? text : printed.text}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
           }
         }
+        const spl = splunkGroups(ir, splunk, events);
+        if (spl !== undefined && JSON.stringify(spl) !== JSON.stringify(expected)) throw new Error(`${splunk}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, SPL ${spl.join(" ")}`);
       }),
       { ...RUNS, numRuns: 300 },
     );
@@ -308,6 +366,7 @@ for (const text of UPPER_FORMS) {
     const again = parseEsqlAst(printed.text);
     if (!source.ok || !again.ok) return assert.unreachable("does not parse");
     const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+    const splunk = splunkSearch(ir);
     let alerting = 0;
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 10 }), (events) => {
@@ -317,11 +376,18 @@ for (const text of UPPER_FORMS) {
         if (JSON.stringify(keys(want.rows)) !== JSON.stringify(keys(got.rows))) {
           throw new Error(`${printed.text}\nevents ${JSON.stringify(events)}\nsource ${keys(want.rows).join(" ")}, printed ${keys(got.rows).join(" ")}`);
         }
+        const spl = splunkGroups(ir, splunk, events);
+        if (spl !== undefined && JSON.stringify(spl) !== JSON.stringify(keys(want.rows))) throw new Error(`${splunk}\nevents ${JSON.stringify(events)}\nsource ${keys(want.rows).join(" ")}, SPL ${spl.join(" ")}`);
       }),
       { ...RUNS, numRuns: 300 },
     );
     assert.ok(alerting > 20, `${alerting} event sets alert`);
   });
 }
+
+test("Splunk's searches were run for the forms above", () => {
+  // Skipped: keys from different fields per rule (an eval the oracle does not run), and bounds on LENGTH.
+  assert.ok(splunkRuns.size >= FORMS.length + UPPER_FORMS.length - 5, `${splunkRuns.size} run`);
+});
 
 test.run();
