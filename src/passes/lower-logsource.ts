@@ -6,7 +6,6 @@
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { findLogsourceSearch, type TargetMapping } from "../mapping/mappings.js";
-import { logsourceContradiction } from "../mapping/logsource-contradiction.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LowerResult {
@@ -45,9 +44,7 @@ export function lowerLogsource(query: Query, ls: Logsource | undefined, table: T
   });
   const body = query.kind === "and" ? query.children : query.kind === "all" ? [] : [query];
   const all = [...conditions, ...body];
-  const lowered: Query = all.length === 1 ? all[0]! : { kind: "and", children: all };
-  const clash = logsourceContradiction(row.conditions, body);
-  return { query: lowered, problems: clash ? [{ severity: "error", code: "mapping/logsource-contradiction", message: clash.message, field: clash.field }] : [] };
+  return { query: all.length === 1 ? all[0]! : { kind: "and", children: all }, problems: [] };
 }
 
 export function lowerLogsources(query: Query, ls: Logsource | undefined, table: TargetMapping): LowerResult {
