@@ -12,12 +12,14 @@ import { PACKAGE_ROOT } from "../package-root.js";
 /**
  * How a value changes when the field is renamed. `basename`: the source field holds a file name,
  * the target a full path (`X` → ends with `\X`). `contains-token`: one argument → substring of the
- * command line (matches more). `extension`: `exe` → ends with `.exe`. `direction-initiated`:
+ * command line (matches more). `extension`: `exe` → ends with `.exe`. `dirname`: the source field
+ * holds the directory of the target's Windows path, what precedes its last `\` (`D` → `D\` and a
+ * name without `\`). `direction-initiated`:
  * ECS network.direction → Sysmon Initiated. `value-table`: each value is one of the row's `values`
  * keys and becomes that key's list of values (any of which), ANDed with the row's `also`
  * conditions (an Elastic pipeline's event.action names → the Windows event IDs it gave them).
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "value-table";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "dirname" | "direction-initiated" | "value-table";
 
 /** How prose names each taxonomy. */
 export const TAXONOMY_TITLES: Readonly<Record<Taxonomy, string>> = { ecs: "ECS", sigma: "Sigma" };

@@ -167,8 +167,11 @@ test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measu
   // Splunk: 466 before issue 19's host.id-beside-entity-id join keys and Kibana filters that hid a
   // query's source conditions from the lift (478 after); 245 before issue 15. 516 with issue 15's
   // exact homes (Defend network actions as Sysmon Initiated, steps renamed per log source, ps_script
-  // UserID, Security event codes with their category, auditd record types).
-  assert.ok(p.ok >= 516, `Splunk: ${p.ok} converted`);
+  // UserID, Security event codes with their category, auditd record types). 524 with a script
+  // block's file.directory as Path, EQL `length(F) > 0`, and Sysmon 10 (event.code 10 under
+  // event.category process) as process_access, less the lifts whose EventCode contradicted the
+  // query's (a search that matched nothing, now refused as mapping/logsource-contradiction).
+  assert.ok(p.ok >= 524, `Splunk: ${p.ok} converted`);
 });
 
 test.run();

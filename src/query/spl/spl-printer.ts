@@ -13,7 +13,7 @@
  * Precedence: in SPL search NOT > OR > AND (implicit); an OR inside an AND is parenthesised
  * anyway, and an AND inside an OR must be. In eval, NOT > AND > OR; the same parentheses are used.
  */
-import { assertNever, type Query, type Value } from "../../ir/query.js";
+import { assertNever, type Expr, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
 import { luceneToPcre } from "../regex/lucene-to-pcre.js";
 import { isSearchDirective } from "./spl-search-modifiers.js";
@@ -117,9 +117,15 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
     case "none":
       issues.push({ severity: "error", code: "splunk/match-none", reason: "this query matches no event", node: q });
       return WIDER;
-    case "compare":
+    case "compare": {
+      // `F=*` is wider (an empty value has a value); `| where` says the non-empty one exactly.
+      const f = nonEmptyField(q);
+      if (f !== undefined) return fieldOk(f) ? { text: `${f}=*`, exact: false, prec: "atom" } : WIDER;
+      issues.push({ severity: "error", code: "splunk/expression", reason: "functions and arithmetic in conditions are not converted to SPL eval yet (only `length(F) > 0`)", node: q });
+      return WIDER;
+    }
     case "predicate":
-      issues.push({ severity: "error", code: "splunk/expression", reason: "functions and arithmetic in conditions are not converted to SPL eval yet", node: q });
+      issues.push({ severity: "error", code: "splunk/expression", reason: "functions and arithmetic in conditions are not converted to SPL eval yet (only `length(F) > 0`)", node: q });
       return WIDER;
     case "nested":
       issues.push({ severity: "error", code: "splunk/nested", reason: `SPL has no nested-object query (\`${q.path}:{...}\`)`, node: q });
@@ -137,6 +143,27 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
     default:
       return assertNever(q);
   }
+}
+
+/**
+ * The field of `length(F) > 0` (or `>= 1`, either way round): F holds a non-empty value. (`!= 0` is
+ * also true where F is absent, in the IR evaluator as in EQL's null comparisons, so it is not this.)
+ * EQL's length maps over a multi-valued field and the comparison holds when it holds for one value
+ * (expr-eval.ts), as mvfind finds one value. Other lengths are not said: EQL counts UTF-16 units,
+ * Splunk's len() and PCRE count characters.
+ */
+export function nonEmptyField(q: Extract<Query, { kind: "compare" }>): string | undefined {
+  const lengthOf = (e: Expr): string | undefined =>
+    e.kind === "call" && e.name === "length" && e.args.length === 1 && e.args[0]!.kind === "field" ? e.args[0]!.field : undefined;
+  const num = (e: Expr): number | undefined => (e.kind === "literal" && e.value.kind === "number" ? e.value.value : undefined);
+  const f = lengthOf(q.left);
+  if (f !== undefined) {
+    const n = num(q.right);
+    return (n === 0 && q.op === "gt") || (n === 1 && q.op === "gte") ? f : undefined;
+  }
+  const g = lengthOf(q.right);
+  const n = num(q.left);
+  return g !== undefined && ((n === 0 && q.op === "lt") || (n === 1 && q.op === "lte")) ? g : undefined;
 }
 
 function searchMatchValue(v: Value): { text: string; exact: boolean; null?: boolean } {
@@ -298,7 +325,11 @@ function where(q: Query, issues: PrintIssue[]): WherePart {
       const b = field(q.other);
       return atom(q.caseSensitive ? `${a}==${b}` : `lower(${a})==lower(${b})`);
     }
-    case "compare":
+    case "compare": {
+      // mvfind is documented per value: the index of the first value the regex matches, else null.
+      const f = nonEmptyField(q);
+      return f === undefined ? atom("false()") : atom(`isnotnull(mvfind(${field(f)}, ${quoteSpl("(?s).")}))`);
+    }
     case "predicate":
     case "nested":
     case "sequence":

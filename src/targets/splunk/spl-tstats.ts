@@ -15,10 +15,10 @@
  * refused by name. fillnull_value keeps events whose context fields (dest, user, ...) are missing,
  * which tstats would otherwise drop from the result without a word.
  */
-import { assertNever, type Query } from "../../ir/query.js";
+import { assertNever, type Expr, type Query } from "../../ir/query.js";
 import type { CimDataset } from "../../mapping/cim-mapping.js";
 import type { PrintIssue } from "../../query/print-result.js";
-import { renderSplQuery } from "../../query/spl/spl-printer.js";
+import { nonEmptyField, renderSplQuery } from "../../query/spl/spl-printer.js";
 
 export interface TstatsOptions {
   /** true searches only accelerated summaries: fast, but misses events not yet summarised. */
@@ -116,6 +116,10 @@ function fieldsOf(q: Query): string[] {
       return [q.field];
     case "fieldref":
       return [q.field, q.other];
+    case "compare": {
+      const f = nonEmptyField(q);
+      return f === undefined ? [] : [f];
+    }
     default:
       return [];
   }
@@ -139,6 +143,8 @@ export function requires(q: Query, field: string): boolean {
       return q.field === field;
     case "fieldref":
       return q.field === field || q.other === field;
+    case "compare":
+      return nonEmptyField(q) === field;
     default:
       return false;
   }
@@ -160,10 +166,11 @@ export function renameFields(q: Query, f: (field: string) => string): Query {
       return { ...q, field: f(q.field) };
     case "fieldref":
       return { ...q, field: f(q.field), other: f(q.other) };
+    case "compare":
+      return { ...q, left: renameExpr(q.left, f), right: renameExpr(q.right, f) };
     case "all":
     case "none":
     case "keyword":
-    case "compare":
     case "predicate":
     case "nested":
     case "sequence":
@@ -176,5 +183,20 @@ export function renameFields(q: Query, f: (field: string) => string): Query {
       return q;
     default:
       return assertNever(q);
+  }
+}
+
+function renameExpr(e: Expr, f: (field: string) => string): Expr {
+  switch (e.kind) {
+    case "field":
+      return { ...e, field: f(e.field) };
+    case "literal":
+      return e;
+    case "call":
+      return { ...e, args: e.args.map((a) => renameExpr(a, f)) };
+    case "arith":
+      return { ...e, left: renameExpr(e.left, f), right: renameExpr(e.right, f) };
+    default:
+      return assertNever(e);
   }
 }

@@ -6,6 +6,7 @@
  * log source that uses it, or by log source, with the user's index/source/sourcetype or a macro.
  * `rulecast list data-sources` shows them, with the CIM data set of `--splunk-taxonomy cim`.
  */
+import { logsourceContradiction } from "../../mapping/logsource-contradiction.js";
 import { queryFields } from "../../ir/query-fields.js";
 import type { Logsource, Query, SequenceStep, Value } from "../../ir/query.js";
 import { findCimRoute, type CimMappings } from "../../mapping/cim-mapping.js";
@@ -201,6 +202,8 @@ export function selectEvents(q: Query, ls: Logsource | undefined, entries: reado
       return query;
     }
     problems.push(...checkFields(query, ds, own));
+    const clash = logsourceContradiction(ds.unchanged ?? ds.filter, query.kind === "and" ? query.children : [query]);
+    if (clash) problems.push({ severity: "error", code: "mapping/logsource-contradiction", message: clash.message });
     if (ds.unchanged) {
       chosen.push({ ls: own, selector: "default" });
       return withConditions(query, ds.unchanged);
