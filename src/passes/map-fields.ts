@@ -40,6 +40,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       problems.push(p);
     }
   };
+  /** The top-level conjuncts of the search being renamed (a `value-conditions` row's `unless` reads them). */
+  let context: readonly Query[] = [];
+  const inSearch = (q: Query): Query => {
+    const outer = context;
+    context = conjunctsOf(q);
+    const out = walk(q);
+    context = outer;
+    return out;
+  };
   const separators = opts.product === "windows" ? ["\\"] : opts.product === "linux" || opts.product === "macos" ? ["/"] : ["\\", "/"];
 
   const row = (field: string): FieldRow | undefined => {
@@ -74,12 +83,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     const r = row(q.field);
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
-    // A value table says which source values are which target values, not when either is absent.
-    if (r.value === "value-table" && q.value.kind === "null") {
+    // A value table says which source values are which target values, not when either is absent;
+    // a directory is absent also where the path is present without a backslash.
+    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "directory") && q.value.kind === "null") {
       report({
         severity: "error",
         code: "mapping/transform-unsupported",
-        message: `\`${q.field}\` maps to \`${r.to}\` by a value table, which cannot say where \`${q.field}\` is absent`,
+        message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value === "directory" ? "directory" : "value table"}, which cannot say where \`${q.field}\` is absent`,
         field: q.field,
       });
       return q;
@@ -134,6 +144,43 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           return q;
         }
         return { ...q, field: r.to, value: str([{ kind: "text", value: initiated }]), caseSensitive: false };
+      }
+      case "directory": {
+        if (parts.length === 0 || parts.every((p) => p.kind === "text" && p.value === "")) {
+          report({ severity: "error", code: "mapping/value-unmapped", message: `an empty \`${q.field}\` has no \`${r.to}\` pattern`, field: q.field });
+          return q;
+        }
+        // The directory is everything before the path's last backslash: the path is the directory,
+        // a backslash, and a name without one.
+        const { search, ...base } = q;
+        return { kind: "regex", field: r.to, pattern: `^${directoryPattern(parts)}\\\\[^\\\\]*$`, dialect: "pcre", caseSensitive: q.caseSensitive, ...(base.optional ? { optional: true } : {}), ...(q.span ? { span: q.span } : {}), ...(search === undefined ? {} : { search }) };
+      }
+      case "value-conditions": {
+        const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value : undefined;
+        const key = text?.toLowerCase();
+        // The pipeline writes one spelling; a case-sensitive match on another matches no event.
+        const test = key === undefined || (q.caseSensitive && key !== text) ? undefined : r.conditions?.[key];
+        const unheld = Object.entries(r.unless ?? {}).find(([f, vs]) => !conjunctExcludes(context, f, vs));
+        if (!test || unheld) {
+          report({
+            severity: "error",
+            code: "mapping/value-unmapped",
+            message: !test
+              ? `\`${q.field}\` value ${text === undefined ? "pattern" : `"${text}"`} has no \`${r.to}\` equivalent (the table lists ${Object.keys(r.conditions ?? {}).join(", ")})`
+              : `\`${q.field}\` says what \`${r.to}\` does only where \`${unheld![0]}\` is none of ${unheld![1].join(", ")}, which no top-level condition of the search says`,
+            field: q.field,
+          });
+          return q;
+        }
+        const { search } = q;
+        const named = search === undefined ? {} : { search };
+        const span = q.span ? { span: q.span } : {};
+        if ("absent" in test) {
+          const each = test.absent.map((f): Query => ({ kind: "match", field: f, value: { kind: "null" }, caseSensitive: false }));
+          return each.length === 1 ? { ...each[0]!, ...named } : { kind: "and", children: each, ...span, ...named };
+        }
+        const each = test.present.map((f): Query => ({ kind: "exists", field: f }));
+        return each.length === 1 ? { ...each[0]!, ...named } : { kind: "or", children: each, ...span, ...named };
       }
       case "value-table": {
         // Only a whole value can be looked up: a pattern could match names the table never lists.
@@ -209,7 +256,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       r.problems.forEach(report);
       return r.query.kind === "sample" ? r.query.steps[0]! : s;
     }
-    return { ...s, query: walk(s.query), by: s.by.map((k) => rename(k, "join key")) };
+    return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
   };
 
   function walk(q: Query): Query {
@@ -230,7 +277,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         // A file name exists exactly when the path holding it does; a value table's target field
         // may exist on events whose source value the table does not list.
         const r = row(q.field);
-        if (r?.value === "value-table") return { ...q, field: rename(q.field, "field-exists test") };
+        if (r?.value === "value-table" || r?.value === "value-conditions" || r?.value === "directory") return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":
@@ -262,7 +309,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({
             ...r,
-            query: walk(r.query),
+            query: inSearch(r.query),
             ...(r.aliases ? { aliases: Object.fromEntries(Object.entries(r.aliases).map(([g, f]) => [rename(g, "group-by"), rename(f, "group-by")])) } : {}),
           })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
@@ -274,7 +321,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             : {}),
         };
       case "newTerms":
-        return { ...q, query: walk(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
+        return { ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:
@@ -282,7 +329,32 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   }
 
-  return { query: walk(query), problems };
+  return { query: inSearch(query), problems };
+}
+
+/** A query's top-level conjuncts (nested ANDs are more of them). */
+function conjunctsOf(q: Query): Query[] {
+  return q.kind === "and" ? q.children.flatMap(conjunctsOf) : [q];
+}
+
+/**
+ * Some conjunct allows `field` only whole text values, none of them one of `excluded` (lower case):
+ * `event.action:(StopDBCluster or StopDBInstance)` keeps ConsoleLogin out.
+ */
+function conjunctExcludes(conjuncts: readonly Query[], field: string, excluded: readonly string[]): boolean {
+  return conjuncts.some((c) => {
+    const alts = c.kind === "or" ? c.children : [c];
+    return alts.every((a) => {
+      if (a.kind !== "match" || a.field !== field || a.value.kind !== "string") return false;
+      const [p, ...more] = a.value.parts;
+      return more.length === 0 && p?.kind === "text" && !excluded.includes(p.value.toLowerCase());
+    });
+  });
+}
+
+/** A directory value as a PCRE body: text escaped, wildcards as any characters (Windows names hold no line breaks). */
+function directoryPattern(parts: readonly Part[]): string {
+  return parts.map((p) => (p.kind === "any" ? ".*" : p.kind === "one" ? "." : p.value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))).join("");
 }
 
 /** network.direction values for a connection the host opened (Sysmon Initiated "true"), and one it accepted. */
