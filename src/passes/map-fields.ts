@@ -116,6 +116,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             field: q.field,
           });
         }
+        // A name that may begin anywhere (`*foo.exe`) is a path that ends with the rest of it: the
+        // rest holds no separator, so it cannot reach back past the name. Only a name that begins
+        // the last component needs the separator before it.
+        if (inner.length < parts.length) return withValue(str(parts));
         const variants = separators.map((sep): Query => withValue(str([{ kind: "any" }, { kind: "text", value: sep }, ...inner])));
         return variants.length === 1 ? variants[0]! : { kind: "or", children: variants, ...(q.span ? { span: q.span } : {}) };
       }
