@@ -85,11 +85,11 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
     // A value table says which source values are which target values, not when either is absent;
     // a directory is absent also where the path is present without a backslash.
-    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "directory") && q.value.kind === "null") {
+    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "directory" || r.value === "account-domain") && q.value.kind === "null") {
       report({
         severity: "error",
         code: "mapping/transform-unsupported",
-        message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value === "directory" ? "directory" : "value table"}, which cannot say where \`${q.field}\` is absent`,
+        message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value === "value-table" || r.value === "value-conditions" ? "value table" : r.value} transform, which cannot say where \`${q.field}\` is absent`,
         field: q.field,
       });
       return q;
@@ -148,6 +148,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           return q;
         }
         return { ...q, field: r.to, value: str([{ kind: "text", value: initiated }]), caseSensitive: false };
+      }
+      case "account-domain": {
+        // The account is the domain, one backslash and a name: a domain pattern without a backslash
+        // of its own meets the account's only backslash at its end.
+        if (parts.length === 0 || parts.some((p) => p.kind === "text" && p.value.includes("\\"))) {
+          report({ severity: "error", code: "mapping/value-unmapped", message: `\`${q.field}\` value with a backslash or none at all has no \`${r.to}\` (DOMAIN\\name) pattern`, field: q.field });
+          return q;
+        }
+        return withValue(str([...parts, { kind: "text", value: "\\" }, { kind: "any" }]));
       }
       case "directory": {
         if (parts.length === 0 || parts.every((p) => p.kind === "text" && p.value === "")) {
@@ -281,7 +290,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         // A file name exists exactly when the path holding it does; a value table's target field
         // may exist on events whose source value the table does not list.
         const r = row(q.field);
-        if (r?.value === "value-table" || r?.value === "value-conditions" || r?.value === "directory") return { ...q, field: rename(q.field, "field-exists test") };
+        if (r?.value === "value-table" || r?.value === "value-conditions" || r?.value === "directory" || r?.value === "account-domain") return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":

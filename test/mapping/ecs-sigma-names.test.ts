@@ -55,6 +55,27 @@ test("a Windows user name is what follows the backslash of Sysmon's User, read b
   assert.not.match(back, /user\.domain/);
 });
 
+test("a Windows domain is what precedes the backslash, read back as user.domain", () => {
+  const { detection, back } = roundTrip('process where host.os.type == "windows" and event.type == "start" and process.name : "cmd.exe" and user.domain : ("NT AUTHORITY", "AUTORIT* NT")');
+  assert.equal(detection.selection_user, { "User|startswith": "NT AUTHORITY\\" });
+  // Sigma escapes a backslash before a wildcard: `\\*` in the file is the backslash, then any name.
+  assert.equal(detection.selection_user_2, { User: "AUTORIT* NT\\\\*" });
+  assert.match(back, /user\.domain : \("NT AUTHORITY", "AUTORIT\* NT"\)/);
+  assert.not.match(back, /user\.name/);
+});
+
+test("a domain with a backslash of its own, or outside Sysmon's User categories, keeps ECS names", () => {
+  const ctx = testContext();
+  for (const q of [
+    'process where host.os.type == "windows" and event.type == "start" and user.domain : "A\\\\B"',
+    'file where host.os.type == "windows" and event.type == "creation" and user.domain : "NT AUTHORITY"',
+  ]) {
+    const out = convertRules(readRules([{ path: "rules/n.yaml", text: rule(q) }]).rules, ["sigma"], ctx);
+    const yml = out.files.find((f) => f.path.endsWith(".yml"))?.content ?? "";
+    assert.is((parse(yml) as { taxonomy?: string }).taxonomy, "ecs", q);
+  }
+});
+
 test("a Linux user name is the whole User", () => {
   const { detection, back } = roundTrip('process where host.os.type == "linux" and event.type == "start" and process.name : "sh" and user.name : "root"');
   assert.equal(detection.selection, { "Image|endswith": "/sh", User: "root" });
