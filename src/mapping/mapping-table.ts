@@ -17,11 +17,12 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * keys and becomes that key's list of values (any of which), ANDed with the row's `also`
  * conditions (an Elastic pipeline's event.action names → the Windows event IDs it gave them).
  * `account-domain`: the source field holds the domain of a `DOMAIN\name` account the target holds
- * whole (`NT AUTHORITY` → `User|startswith: 'NT AUTHORITY\'`). `directory`: the source field holds what precedes a full path's last backslash, the target the
- * full path (`C:\X` → `Path|re: '^C:\\X\\[^\\]*$'`). `value-conditions`: each value is one of the
- * row's `conditions` keys and becomes that key's presence test of other fields (an Elastic
- * pipeline's event.outcome, derived from whether the error fields are set), exact only where a
- * top-level conjunct keeps the row's `unless` values out.
+ * whole (`NT AUTHORITY` → `User|startswith: 'NT AUTHORITY\'`). `directory`: the source field holds
+ * what precedes a full path's last backslash, the target the full path (`C:\X` →
+ * `Path|re: '^C:\\X\\[^\\]*$'`). `value-conditions`: each value is one of the row's `conditions` keys
+ * and becomes that key's presence test of other fields (an Elastic pipeline's event.outcome, derived
+ * from whether the error fields are set), exact only where a top-level conjunct keeps the row's
+ * `unless` values out.
  */
 export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "value-table" | "directory" | "value-conditions" | "account-domain";
 

@@ -68,6 +68,17 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const rename = (field: string, construct: string): string => {
     const r = row(field);
     if (!r) return field;
+    // A row that holds only as a condition on other fields names no field for anything else: the
+    // field is as unmapped here as it was before the row (so `--unmapped` decides, as it did).
+    if (PATTERN_ONLY.has(r.value)) {
+      report({
+        severity: "error",
+        code: "mapping/unmapped-field",
+        message: `field \`${field}\` has no ${mapping.to} equivalent a ${construct} can use in mapping ${mapping.name} (it maps to \`${r.to}\` only as a condition)`,
+        field,
+      });
+      return field;
+    }
     if (r.value !== "same") {
       report({
         severity: "error",
@@ -165,8 +176,8 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         }
         // The directory is everything before the path's last backslash: the path is the directory,
         // a backslash, and a name without one.
-        const { search, ...base } = q;
-        return { kind: "regex", field: r.to, pattern: `^${directoryPattern(parts)}\\\\[^\\\\]*$`, dialect: "pcre", caseSensitive: q.caseSensitive, ...(base.optional ? { optional: true } : {}), ...(q.span ? { span: q.span } : {}), ...(search === undefined ? {} : { search }) };
+        const pattern = `^${directoryPattern(parts)}\\\\[^\\\\]*$`;
+        return { kind: "regex", field: r.to, pattern, dialect: "pcre", caseSensitive: q.caseSensitive, ...(q.optional ? { optional: true } : {}), ...(q.span ? { span: q.span } : {}), ...(q.search === undefined ? {} : { search: q.search }) };
       }
       case "value-conditions": {
         const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value : undefined;
@@ -288,9 +299,11 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return mapMatch(q);
       case "exists": {
         // A file name exists exactly when the path holding it does; a value table's target field
-        // may exist on events whose source value the table does not list.
+        // may exist on events whose source value the table does not list, a path without the
+        // directory the pipeline cuts from it, an account without its domain part, and the error
+        // fields on events of any outcome.
         const r = row(q.field);
-        if (r?.value === "value-table" || r?.value === "value-conditions" || r?.value === "directory" || r?.value === "account-domain") return { ...q, field: rename(q.field, "field-exists test") };
+        if (r?.value === "value-table" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":
@@ -344,6 +357,9 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
 
   return { query: inSearch(query), problems };
 }
+
+/** Transforms that say a value as a condition on other fields, never a field: a directory as a path pattern, an outcome as error fields' presence. */
+const PATTERN_ONLY: ReadonlySet<string> = new Set(["directory", "account-domain", "value-conditions"]);
 
 /** A query's top-level conjuncts (nested ANDs are more of them). */
 function conjunctsOf(q: Query): Query[] {
