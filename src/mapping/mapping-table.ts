@@ -18,8 +18,16 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * ECS network.direction → Sysmon Initiated. `value-table`: each value is one of the row's `values`
  * keys and becomes that key's list of values (any of which), ANDed with the row's `also`
  * conditions (an Elastic pipeline's event.action names → the Windows event IDs it gave them).
+ * `account-domain`: the source field holds the domain of a `DOMAIN\name` account the target holds
+ * whole (`NT AUTHORITY` → `User|startswith: 'NT AUTHORITY\'`). `value-conditions`: each value is one of the row's `conditions` keys
+ * and becomes that key's presence test of other fields (an Elastic pipeline's event.outcome, derived
+ * from whether the error fields are set), exact only where a top-level conjunct keeps the row's
+ * `unless` values out.
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "dirname" | "direction-initiated" | "value-table";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain";
+
+/** A `value-conditions` value: every `absent` field is absent, or any `present` field is present. */
+export type PresenceTest = { readonly absent: readonly string[] } | { readonly present: readonly string[] };
 
 /** How prose names each taxonomy. */
 export const TAXONOMY_TITLES: Readonly<Record<Taxonomy, string>> = { ecs: "ECS", sigma: "Sigma" };
@@ -32,6 +40,13 @@ export interface FieldRow {
   readonly values?: Readonly<Record<string, readonly string[]>>;
   /** For `value-table`: target conditions every mapped value comes with (`Channel: Security`). */
   readonly also?: Readonly<Record<string, string>>;
+  /** For `value-conditions`: source value (lower case) → the presence test it stands for. */
+  readonly conditions?: Readonly<Record<string, PresenceTest>>;
+  /**
+   * For `value-conditions`: source field → values (lower case) under which the row does not hold;
+   * the row applies only to a search with a top-level conjunct that allows none of them.
+   */
+  readonly unless?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface LogsourceRow {
@@ -130,6 +145,8 @@ type RawRow = {
   when?: Logsource;
   values?: Record<string, unknown>;
   also?: Record<string, unknown>;
+  conditions?: Record<string, { absent?: unknown; present?: unknown }>;
+  unless?: Record<string, unknown>;
 };
 type RawTable = {
   fields: RawRow[];
@@ -151,11 +168,27 @@ function fieldRow(r: RawRow): FieldRow | undefined {
   // A row that says a field has no Sigma name only means something limited to a log source.
   if (r.sigma === null) return r.when ? { from: r.ecs, to: NO_SIGMA_NAME, value: "same" } : undefined;
   const row: FieldRow = { from: r.ecs, to: r.sigma, value: r.value ?? "same" };
+  if (row.value === "value-conditions") return conditionsRow(row, r);
   if (row.value !== "value-table") return row;
   const values = Object.entries(r.values ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)] as const);
   if (values.length === 0 || values.some(([, v]) => v.length === 0)) return undefined;
   const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([k, v]) => [k, String(v)]));
   return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}) };
+}
+
+/** A `value-conditions` row, or undefined when its tables are malformed (the field then stays unmapped). */
+function conditionsRow(row: FieldRow, r: RawRow): FieldRow | undefined {
+  const names = (v: unknown): string[] | undefined => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string") ? v : undefined);
+  const conditions: Record<string, PresenceTest> = {};
+  for (const [k, c] of Object.entries(r.conditions ?? {})) {
+    const absent = names(c?.absent);
+    const present = names(c?.present);
+    if ((absent === undefined) === (present === undefined)) return undefined;
+    conditions[k.toLowerCase()] = absent ? { absent } : { present: present! };
+  }
+  if (Object.keys(conditions).length === 0) return undefined;
+  const unless = Object.fromEntries(Object.entries(r.unless ?? {}).map(([f, v]) => [f, (Array.isArray(v) ? v : [v]).map((x) => String(x).toLowerCase())]));
+  return { ...row, conditions, ...(Object.keys(unless).length > 0 ? { unless } : {}) };
 }
 
 /** The `to` of a limited row that says the field has no Sigma name under its log source. */

@@ -40,6 +40,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       problems.push(p);
     }
   };
+  /** The top-level conjuncts of the search being renamed (a `value-conditions` row's `unless` reads them). */
+  let context: readonly Query[] = [];
+  const inSearch = (q: Query): Query => {
+    const outer = context;
+    context = conjunctsOf(q);
+    const out = walk(q);
+    context = outer;
+    return out;
+  };
   const separators = opts.product === "windows" ? ["\\"] : opts.product === "linux" || opts.product === "macos" ? ["/"] : ["\\", "/"];
 
   const row = (field: string): FieldRow | undefined => {
@@ -59,6 +68,17 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const rename = (field: string, construct: string): string => {
     const r = row(field);
     if (!r) return field;
+    // A row that holds only as a condition on other fields names no field for anything else: the
+    // field is as unmapped here as it was before the row (so `--unmapped` decides, as it did).
+    if (PATTERN_ONLY.has(r.value)) {
+      report({
+        severity: "error",
+        code: "mapping/unmapped-field",
+        message: `field \`${field}\` has no ${mapping.to} equivalent a ${construct} can use in mapping ${mapping.name} (it maps to \`${r.to}\` only as a condition)`,
+        field,
+      });
+      return field;
+    }
     if (r.value !== "same") {
       report({
         severity: "error",
@@ -74,12 +94,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     const r = row(q.field);
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
-    // A value table says which source values are which target values, not when either is absent.
-    if (r.value === "value-table" && q.value.kind === "null") {
+    // A value table says which source values are which target values, not when either is absent;
+    // a directory is absent also where the path is present without a backslash.
+    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "account-domain") && q.value.kind === "null") {
       report({
         severity: "error",
         code: "mapping/transform-unsupported",
-        message: `\`${q.field}\` maps to \`${r.to}\` by a value table, which cannot say where \`${q.field}\` is absent`,
+        message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value === "value-table" || r.value === "value-conditions" ? "value table" : r.value} transform, which cannot say where \`${q.field}\` is absent`,
         field: q.field,
       });
       return q;
@@ -107,6 +128,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             field: q.field,
           });
         }
+        // A name that may begin anywhere (`*foo.exe`) is a path that ends with the rest of it: the
+        // rest holds no separator, so it cannot reach back past the name. Only a name that begins
+        // the last component needs the separator before it.
+        if (inner.length < parts.length) return withValue(str(parts));
         const variants = separators.map((sep): Query => withValue(str([{ kind: "any" }, { kind: "text", value: sep }, ...inner])));
         return variants.length === 1 ? variants[0]! : { kind: "or", children: variants, ...(q.span ? { span: q.span } : {}) };
       }
@@ -135,6 +160,42 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           return q;
         }
         return { ...q, field: r.to, value: str([{ kind: "text", value: initiated }]), caseSensitive: false };
+      }
+      case "account-domain": {
+        // The account is the domain, one backslash and a name: a domain pattern without a backslash
+        // of its own meets the account's only backslash at its end.
+        if (parts.length === 0 || parts.some((p) => p.kind === "text" && p.value.includes("\\"))) {
+          report({ severity: "error", code: "mapping/value-unmapped", message: `\`${q.field}\` value with a backslash or none at all has no \`${r.to}\` (DOMAIN\\name) pattern`, field: q.field });
+          return q;
+        }
+        return withValue(str([...parts, { kind: "text", value: "\\" }, { kind: "any" }]));
+      }
+      case "value-conditions": {
+        const text = parts.length === 1 && parts[0]?.kind === "text" ? parts[0].value : undefined;
+        const key = text?.toLowerCase();
+        // The pipeline writes one spelling; a case-sensitive match on another matches no event.
+        const test = key === undefined || (q.caseSensitive && key !== text) ? undefined : r.conditions?.[key];
+        const unheld = Object.entries(r.unless ?? {}).find(([f, vs]) => !conjunctExcludes(context, f, vs));
+        if (!test || unheld) {
+          report({
+            severity: "error",
+            code: "mapping/value-unmapped",
+            message: !test
+              ? `\`${q.field}\` value ${text === undefined ? "pattern" : `"${text}"`} has no \`${r.to}\` equivalent (the table lists ${Object.keys(r.conditions ?? {}).join(", ")})`
+              : `\`${q.field}\` says what \`${r.to}\` does only where \`${unheld![0]}\` is none of ${unheld![1].join(", ")}, which no top-level condition of the search says`,
+            field: q.field,
+          });
+          return q;
+        }
+        const { search } = q;
+        const named = search === undefined ? {} : { search };
+        const span = q.span ? { span: q.span } : {};
+        if ("absent" in test) {
+          const each = test.absent.map((f): Query => ({ kind: "match", field: f, value: { kind: "null" }, caseSensitive: false }));
+          return each.length === 1 ? { ...each[0]!, ...named } : { kind: "and", children: each, ...span, ...named };
+        }
+        const each = test.present.map((f): Query => ({ kind: "exists", field: f }));
+        return each.length === 1 ? { ...each[0]!, ...named } : { kind: "or", children: each, ...span, ...named };
       }
       case "value-table": {
         // Only a whole value can be looked up: a pattern could match names the table never lists.
@@ -210,7 +271,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       r.problems.forEach(report);
       return r.query.kind === "sample" ? r.query.steps[0]! : s;
     }
-    return { ...s, query: walk(s.query), by: s.by.map((k) => rename(k, "join key")) };
+    return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
   };
 
   function walk(q: Query): Query {
@@ -229,10 +290,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return mapMatch(q);
       case "exists": {
         // A file name exists exactly when the path holding it does; a value table's target field
-        // may exist on events whose source value the table does not list.
+        // may exist on events whose source value the table does not list, a path without the
+        // directory the pipeline cuts from it, an account without its domain part, and the error
+        // fields on events of any outcome.
         const r = row(q.field);
-        if (r?.value === "value-table") return { ...q, field: rename(q.field, "field-exists test") };
         if (r?.value === "dirname") return hasDirectory(q, r.to);
+        if (r?.value === "value-table" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":
@@ -264,7 +327,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({
             ...r,
-            query: walk(r.query),
+            query: inSearch(r.query),
             ...(r.aliases ? { aliases: Object.fromEntries(Object.entries(r.aliases).map(([g, f]) => [rename(g, "group-by"), rename(f, "group-by")])) } : {}),
           })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
@@ -276,7 +339,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             : {}),
         };
       case "newTerms":
-        return { ...q, query: walk(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
+        return { ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
       case "pipe":
         return { ...q, input: walk(q.input) };
       default:
@@ -284,8 +347,32 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   }
 
-  return { query: walk(query), problems };
+  return { query: inSearch(query), problems };
 }
+
+/** Transforms that say a value as a condition on other fields, never a field: a directory as a path pattern, an outcome as error fields' presence. */
+const PATTERN_ONLY: ReadonlySet<string> = new Set(["dirname", "account-domain", "value-conditions"]);
+
+/** A query's top-level conjuncts (nested ANDs are more of them). */
+function conjunctsOf(q: Query): Query[] {
+  return q.kind === "and" ? q.children.flatMap(conjunctsOf) : [q];
+}
+
+/**
+ * Some conjunct allows `field` only whole text values, none of them one of `excluded` (lower case):
+ * `event.action:(StopDBCluster or StopDBInstance)` keeps ConsoleLogin out.
+ */
+function conjunctExcludes(conjuncts: readonly Query[], field: string, excluded: readonly string[]): boolean {
+  return conjuncts.some((c) => {
+    const alts = c.kind === "or" ? c.children : [c];
+    return alts.every((a) => {
+      if (a.kind !== "match" || a.field !== field || a.value.kind !== "string") return false;
+      const [p, ...more] = a.value.parts;
+      return more.length === 0 && p?.kind === "text" && !excluded.includes(p.value.toLowerCase());
+    });
+  });
+}
+
 
 /** network.direction values for a connection the host opened (Sysmon Initiated "true"), and one it accepted. */
 const OPENED: ReadonlySet<string> = new Set(["egress", "outbound", "outgoing"]);
@@ -317,6 +404,11 @@ function dirname(q: Extract<Query, { kind: "match" }>, to: string, report: (p: M
   const parts = q.value.kind === "string" ? q.value.parts : undefined;
   const text = parts?.every((p) => p.kind === "text") ? parts : undefined;
   const prefix = parts && parts.length > 1 && parts[parts.length - 1]!.kind === "any" && parts.slice(0, -1).every((p) => p.kind === "text") ? parts.slice(0, -1) : undefined;
+  if (text && text.every((p) => p.kind === "text" && p.value === "")) {
+    // Whether the pipeline writes an empty directory for `\name` is not documented: refused.
+    report({ severity: "error", code: "mapping/value-unmapped", message: `an empty \`${q.field}\` has no \`${to}\` pattern`, field: q.field });
+    return q;
+  }
   if (text) {
     const inDir = at([...text, BACKSLASH, { kind: "any" }]);
     const deeper: Query = { kind: "not", child: at([...text, BACKSLASH, { kind: "any" }, BACKSLASH, { kind: "any" }]) };

@@ -150,7 +150,10 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
   // (host.id as a join key without an entity id beside it, user.id, process.args_count, event.action
-  // subtypes). Measured 47.9 % (491 of 1,024) since issue 15's exact ECS -> Sigma rows (Defend's network actions as
+  // subtypes). Measured 45.9 % (470 of 1,024) since CloudTrail event.outcome is errorCode/errorMessage
+  // presence, a script block's file.directory a Path regex, Windows event.provider Provider_Name with
+  // Sysmon's own events by code lifted to their log sources, and Windows user.domain the domain part of
+  // Sysmon's User; 47.9 % (491 of 1,024) since issue 15's exact ECS -> Sigma rows (Defend's network actions as
   // Sysmon's Initiated, a script block's user.id as UserID, Security event codes with their pipeline
   // category, Auditbeat's anomaly actions as linux:audit types) and the three ES|QL rules that reach
   // Sigma since REPLACE counts and a Lucene `@` were read; 51.3 % (524 of 1,021) since `not
@@ -168,7 +171,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.4795, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.459, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
