@@ -7,11 +7,11 @@
  *
  * V8's own full collections are enough if it lets the old generation grow by less after each:
  * `--heap-growing-percent=20` (the next collection once the old generation is 1.2x what survived
- * the last) holds three copies at 1.13-1.19x of one. A forced collection (`gc()`), which bounded
- * it before, costs far more than its own pause: it is a memory-reducing one, which drops the maps
- * and code that optimized functions depend on (277 "weak objects" deoptimizations in a SigmaHQ
- * three-target run with 4 forced collections, 8 without), so the run recompiles its hot code after
- * each: 14 % more CPU, most of it on the compiler threads (test/bench/README.md, fourth session).
+ * the last) holds three copies at 1.12-1.20x of one. A forced collection (`gc()`), which bounded
+ * it before, costs far more than its own pause: it throws away optimized code whose embedded maps
+ * and objects it frees (277 "weak objects" deoptimizations in a SigmaHQ three-target run with 4
+ * forced collections, 8 with V8's own only), so the run recompiles its hot code after each: 20 %
+ * more CPU, most of it on the compiler threads (test/bench/README.md, fourth session).
  * `gc()` stays as a backstop, in case a V8 ignores the flag: when the old generation has grown by
  * `growth` since the last full collection, V8's or forced.
  */
