@@ -6,6 +6,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { whyFailed } from "../pipeline/output-errors.js";
 import { oneLine } from "../diagnostics/display-text.js";
 import { readFdBounded } from "../input/read-bounded.js";
@@ -33,8 +34,18 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
   process.exit(process.exitCode ?? 0);
 }
 
+/**
+ * A run is a batch of seconds, not a server: V8's default budget optimizes hundreds of functions
+ * that run only a few thousand times each, and compiling them cost ~30 % of a SigmaHQ conversion's
+ * CPU (the compiler threads: 3.5-4 s of 10-13 s). Nine times node 20's budget (66 KiB of bytecode
+ * run before a function is considered for optimization) still optimizes what is hot for a whole
+ * run, at a third of that compile time (test/bench/README.md, fourth session).
+ */
+const INTERRUPT_BUDGET = 600 * 1024;
+
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
+  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
   process.stdout.on("error", onStdoutError);
   runCli(process.argv.slice(2), io).then(
     (code) => {
