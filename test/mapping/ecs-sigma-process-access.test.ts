@@ -13,22 +13,11 @@ import { evaluate } from "../../src/eval/evaluate.js";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
+import { ruleText } from "../helpers/rule-text.js";
 import { evaluateSpl } from "../oracles/spl/spl-evaluate.js";
 import { parseSpl } from "../oracles/spl/spl-parser.js";
 
-function rule(query: string): string {
-  return [
-    "rule_id: 0a1b2c3d-0000-4000-8000-000000000154",
-    "name: Process access test",
-    "description: process access test",
-    "type: eql",
-    "language: eql",
-    'index: ["winlogbeat-*", "logs-windows.sysmon_operational-*"]',
-    "severity: low",
-    "risk_score: 21",
-    `query: ${JSON.stringify(query)}`,
-  ].join("\n");
-}
+const rule = (query: string): string => ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000154", name: "Process access test", query });
 
 const QUERY = 'process where host.os.type == "windows" and event.code == "10" and winlog.event_data.TargetImage : "?:\\\\WINDOWS\\\\system32\\\\lsass.exe" and not process.name : ("procexp64.exe", "MsMpEng.exe") and winlog.event_data.CallTrace : "*UNKNOWN*"';
 

@@ -11,19 +11,9 @@ import { parse } from "yaml";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
+import { ruleText } from "../helpers/rule-text.js";
 
-const rule = (query: string): string =>
-  [
-    "rule_id: 0a1b2c3d-0000-4000-8000-000000000194",
-    "name: Provider test",
-    "description: provider test",
-    "type: eql",
-    "language: eql",
-    'index: ["winlogbeat-*", "logs-windows.sysmon_operational-*"]',
-    "severity: low",
-    "risk_score: 21",
-    `query: ${JSON.stringify(query)}`,
-  ].join("\n");
+const rule = (query: string): string => ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000194", name: "Provider test", query });
 
 type Doc = { taxonomy?: string; logsource: Record<string, string>; detection: Record<string, unknown> };
 

@@ -11,20 +11,9 @@ import * as assert from "uvu/assert";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
+import { ruleText } from "../helpers/rule-text.js";
 
-function rule(query: string): string {
-  return [
-    "rule_id: 0a1b2c3d-0000-4000-8000-000000000153",
-    "name: Contradiction test",
-    "description: contradiction test",
-    "type: eql",
-    "language: eql",
-    'index: ["winlogbeat-*", "logs-windows.sysmon_operational-*"]',
-    "severity: low",
-    "risk_score: 21",
-    `query: ${JSON.stringify(query)}`,
-  ].join("\n");
-}
+const rule = (query: string): string => ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000153", name: "Contradiction test", query });
 
 for (const taxonomy of ["sigma", "cim"] as const) {
   test(`--splunk-taxonomy ${taxonomy}: an event code the log source's own code excludes is refused by name`, () => {
