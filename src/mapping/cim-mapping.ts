@@ -17,6 +17,8 @@ export interface CimValueRow {
   readonly to: "all" | Readonly<Record<string, string>>;
   /** Set when the rewrite matches more than the source condition: the reason. */
   readonly widens?: string;
+  /** Set when the rewrite may match less than the source condition: the reason. */
+  readonly narrows?: string;
 }
 
 export interface CimLogsourceRow {
@@ -46,7 +48,7 @@ export interface CimMappings {
 export type CimLoad = { readonly ok: true; readonly value: CimMappings } | { readonly ok: false; readonly errors: readonly string[] };
 
 type RawField = string | { to: string; value?: ValueTransform; widens?: string };
-type RawValueRow = { field: string; value?: string; values?: string[]; to: "all" | Record<string, string>; widens?: string };
+type RawValueRow = { field: string; value?: string; values?: string[]; to: "all" | Record<string, string>; widens?: string; narrows?: string };
 type RawLogsource = Logsource | { logsource: Logsource; conditions?: Record<string, string> };
 type RawRoutes = {
   logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
@@ -120,7 +122,7 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
       }
       const values = (def.values ?? []).map((v): CimValueRow => {
         if (typeof v.to === "object") for (const f of Object.keys(v.to)) field(f, `value row ${v.field}`);
-        return { field: v.field, values: v.values ?? (v.value !== undefined ? [v.value] : []), to: v.to, ...(v.widens ? { widens: v.widens } : {}) };
+        return { field: v.field, values: v.values ?? (v.value !== undefined ? [v.value] : []), to: v.to, ...(v.widens ? { widens: v.widens } : {}), ...(v.narrows ? { narrows: v.narrows } : {}) };
       });
       const logsources = def.logsources.map((l): CimLogsourceRow => {
         const row = "logsource" in l ? { logsource: l.logsource, conditions: l.conditions ?? {} } : { logsource: l as Logsource, conditions: {} };

@@ -77,6 +77,11 @@ function rewriteValues(q: Query, rows: readonly CimValueRow[], problems: Mapping
         }
         problems.push({ severity: "warning", code: "mapping/widened", message: `\`${q.field}: ${literal}\` → ${describe(row)}: ${row.widens}; the search matches more`, field: q.field });
       }
+      if (row.narrows) {
+        // Matching less is a missed detection, never a wrong one; under NOT it is matching more.
+        const effect = negated ? "so its negation matches more" : "the search may match less";
+        problems.push({ severity: "warning", code: "mapping/logsource-narrowed", message: `\`${q.field}: ${literal}\` → ${describe(row)}: ${row.narrows}; ${effect}`, field: q.field });
+      }
       if (row.to === "all") return { kind: "all", ...(q.span ? { span: q.span } : {}) };
       const conds = Object.entries(row.to).map(([f, val]) => ({ ...text(f, val), ...(q.span ? { span: q.span } : {}) }));
       return conds.length === 1 ? conds[0]! : { kind: "and", children: conds };

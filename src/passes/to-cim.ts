@@ -33,16 +33,18 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
   const routes = rule.taxonomy === "ecs" ? cim.ecs : cim.sigma;
   let query: Query = rule.query;
   let logsource = rule.logsource;
+  const problems: MappingProblem[] = [];
   if (rule.taxonomy === "ecs") {
     const typed = ecsFieldTypes(query);
     const lifted = liftLogsource(typed.query, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
-    // Their warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
+    // Its other warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
     const bad = [...typed.problems, ...lifted.problems].find((p) => p.severity === "error");
     if (bad) return notCim(bad.message);
+    // A lift that covers only part of the query's events narrows the CIM search as much as the raw one.
+    problems.push(...lifted.problems.filter((p) => p.code === "mapping/logsource-narrowed"));
     query = lifted.query;
     logsource = lifted.logsource ?? rule.logsource;
   }
-  const problems: MappingProblem[] = [];
   const done = (plan: CimPlan): ToCimResult => ({ plan, problems, ...(logsource?.product ? { product: logsource.product } : {}) });
   try {
     switch (query.kind) {

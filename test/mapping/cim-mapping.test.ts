@@ -71,6 +71,16 @@ test("ECS values become CIM conditions: event.outcome failure → action=failure
   assert.equal(proc.problems.map((p) => p.code), ["mapping/widened"]);
 });
 
+test("ECS registry event.type change → action=modified, with a warning that key renames may fall outside it (either side of NOT)", () => {
+  const ls = { category: "registry_event", product: "windows" };
+  const set = mapToCim({ kind: "and", children: [m("event.type", "change", true), m("registry.path", "HKLM\\x")] }, ls, cim.ecs);
+  assert.equal(set.query, { kind: "and", children: [m("action", "modified"), m("registry_path", "HKLM\\x")] });
+  assert.equal(set.problems.map((p) => `${p.severity} ${p.code}`), ["warning mapping/logsource-narrowed"]);
+  assert.match(set.problems[0]!.message, /may match less/);
+  const not = mapToCim({ kind: "not", child: m("event.type", "change", true) }, ls, cim.ecs);
+  assert.match(not.problems[0]!.message, /negation matches more/);
+});
+
 test("refusals are named: a widening rewrite under NOT, a value no row lists, a field the data set lacks, a log source without a data set", () => {
   const ls = { category: "process_creation", product: "linux" };
   const codes = (q: Query, l = ls, routes = cim.ecs) => mapToCim(q, l, routes).problems.map((p) => `${p.code} ${p.field}`);

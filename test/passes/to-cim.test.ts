@@ -44,6 +44,15 @@ test("an ECS sequence: each step lifted to its data set, the join keys in CIM na
   assert.equal(r.plan.steps.map((st) => [st.dataset.key, st.keys]), [["Endpoint.Processes", ["process_guid"]], ["Endpoint.Processes", ["process_guid"]]]);
 });
 
+test("an ECS lift that covers only part of the query's events keeps its warning in the CIM plan", () => {
+  const q: Query = { kind: "and", children: [m("event.category", "registry"), m("event.type", "change"), m("registry.path", "HKLM\\x*")] };
+  const r = toCim(rule(q, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(r.plan.kind, "search");
+  if (r.plan.kind !== "search") return;
+  assert.is(r.plan.search.dataset.key, "Endpoint.Registry");
+  assert.equal(r.problems.map((p) => `${p.severity} ${p.code}`), ["warning mapping/logsource-narrowed"]);
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
