@@ -111,3 +111,19 @@ export function requiresField(q: Query, field: string): boolean {
       return false;
   }
 }
+
+/** The expression with every field it reads renamed by `f` (function arguments, arithmetic operands). */
+export function renameExprFields(e: Expr, f: (field: string) => string): Expr {
+  switch (e.kind) {
+    case "field":
+      return { ...e, field: f(e.field) };
+    case "literal":
+      return e;
+    case "call":
+      return { ...e, args: e.args.map((a) => renameExprFields(a, f)) };
+    case "arith":
+      return { ...e, left: renameExprFields(e.left, f), right: renameExprFields(e.right, f) };
+    default:
+      return assertNever(e);
+  }
+}

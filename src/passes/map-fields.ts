@@ -4,6 +4,7 @@
  * every transform that changes what matches, is reported, never passed through silently.
  */
 import { assertNever, type Expr, type Part, type Query, type SequenceStep, type Value } from "../ir/query.js";
+import { renameExprFields } from "../ir/query-fields.js";
 import type { FieldMapping, FieldRow } from "../mapping/mapping-table.js";
 
 export interface MappingProblem {
@@ -95,7 +96,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
     // A value table says which source values are which target values, not when either is absent;
-    // a directory is absent also where the path is present without a backslash.
+    // an account's domain or an outcome is no more said by the absence of what it maps to.
     if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "account-domain") && q.value.kind === "null") {
       report({
         severity: "error",
@@ -222,20 +223,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   };
 
-  const mapExpr = (e: Expr): Expr => {
-    switch (e.kind) {
-      case "field":
-        return { ...e, field: rename(e.field, "function argument") };
-      case "literal":
-        return e;
-      case "call":
-        return { ...e, args: e.args.map(mapExpr) };
-      case "arith":
-        return { ...e, left: mapExpr(e.left), right: mapExpr(e.right) };
-      default:
-        return assertNever(e);
-    }
-  };
+  const mapExpr = (e: Expr): Expr => renameExprFields(e, (field) => rename(field, "function argument"));
 
   /**
    * The sequence-wide join keys: one name for every step. When steps are renamed with their own
@@ -372,7 +360,6 @@ function conjunctExcludes(conjuncts: readonly Query[], field: string, excluded: 
     });
   });
 }
-
 
 /** network.direction values for a connection the host opened (Sysmon Initiated "true"), and one it accepted. */
 const OPENED: ReadonlySet<string> = new Set(["egress", "outbound", "outgoing"]);

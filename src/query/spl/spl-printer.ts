@@ -121,11 +121,11 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
       // `F=*` is wider (an empty value has a value); `| where` says the non-empty one exactly.
       const f = nonEmptyField(q);
       if (f !== undefined) return fieldOk(f) ? { text: `${f}=*`, exact: false, prec: "atom" } : WIDER;
-      issues.push({ severity: "error", code: "splunk/expression", reason: "functions and arithmetic in conditions are not converted to SPL eval yet (only `length(F) > 0`)", node: q });
+      issues.push({ severity: "error", code: "splunk/expression", reason: EXPRESSION_UNCONVERTED, node: q });
       return WIDER;
     }
     case "predicate":
-      issues.push({ severity: "error", code: "splunk/expression", reason: "functions and arithmetic in conditions are not converted to SPL eval yet (only `length(F) > 0`)", node: q });
+      issues.push({ severity: "error", code: "splunk/expression", reason: EXPRESSION_UNCONVERTED, node: q });
       return WIDER;
     case "nested":
       issues.push({ severity: "error", code: "splunk/nested", reason: `SPL has no nested-object query (\`${q.path}:{...}\`)`, node: q });
@@ -144,6 +144,8 @@ function search(q: Query, issues: PrintIssue[]): SearchPart {
       return assertNever(q);
   }
 }
+
+const EXPRESSION_UNCONVERTED = "functions and arithmetic in conditions are not converted to SPL eval yet (only `length(F) > 0`)";
 
 /**
  * The field of `length(F) > 0` (or `>= 1`, either way round): F holds a non-empty value. (`!= 0` is

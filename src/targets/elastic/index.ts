@@ -195,9 +195,7 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   }
   for (const i of printed.issues) diagnostics.push(ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span));
   if (used.problem) {
-    if (used.textProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/text-field", message: used.textProblem }));
-    if (used.flattenedProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/flattened-field", message: used.flattenedProblem }));
-    if (used.cidrProblem) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: "elastic/cidr-on-text", message: used.cidrProblem }));
+    for (const f of used.fieldProblems) diagnostics.push(ruleDiagnostic(rule, { severity: "error", code: f.code, message: f.message }));
     for (const t of tried.slice(1)) {
       const error = t.printed.issues.find((i) => i.severity === "error");
       const code = error?.code ?? "elastic/text-field";
@@ -311,27 +309,23 @@ function sigmaPlan(language: SigmaLanguage, rule: Rule): Printing {
 interface Attempt {
   readonly plan: Printing;
   readonly printed: PrintResult;
-  readonly textProblem?: string;
-  readonly flattenedProblem?: string;
-  readonly cidrProblem?: string;
-  /** Why this language cannot say the rule exactly (its first print error, text-field, flattened-field or CIDR-on-text problem). */
+  /** Fields this language cannot search as the rule means (analysed text, flattened, CIDR on keyword text), in that order. */
+  readonly fieldProblems: readonly { readonly code: string; readonly message: string }[];
+  /** Why this language cannot say the rule exactly (its first print error, else its first field problem). */
   readonly problem?: string;
 }
 
 function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
   const printed = plan.print(rule.query);
-  const textProblem = textFieldProblem(rule, plan.language, sigmaValues);
-  const flattenedProblem = flattenedFieldProblem(rule, plan.language);
-  const cidrProblem = cidrOnTextProblem(rule, plan.language);
-  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? textProblem ?? flattenedProblem ?? cidrProblem;
-  return {
-    plan,
-    printed,
-    ...(textProblem ? { textProblem } : {}),
-    ...(flattenedProblem ? { flattenedProblem } : {}),
-    ...(cidrProblem ? { cidrProblem } : {}),
-    ...(problem ? { problem } : {}),
-  };
+  const fieldProblems = (
+    [
+      ["elastic/text-field", textFieldProblem(rule, plan.language, sigmaValues)],
+      ["elastic/flattened-field", flattenedFieldProblem(rule, plan.language)],
+      ["elastic/cidr-on-text", cidrOnTextProblem(rule, plan.language)],
+    ] as const
+  ).flatMap(([code, message]) => (message ? [{ code, message }] : []));
+  const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? fieldProblems[0]?.message;
+  return { plan, printed, fieldProblems, ...(problem ? { problem } : {}) };
 }
 
 /**

@@ -15,7 +15,8 @@
  * refused by name. fillnull_value keeps events whose context fields (dest, user, ...) are missing,
  * which tstats would otherwise drop from the result without a word.
  */
-import { assertNever, type Expr, type Query } from "../../ir/query.js";
+import { assertNever, type Query } from "../../ir/query.js";
+import { renameExprFields } from "../../ir/query-fields.js";
 import type { CimDataset } from "../../mapping/cim-mapping.js";
 import type { PrintIssue } from "../../query/print-result.js";
 import { nonEmptyField, renderSplQuery } from "../../query/spl/spl-printer.js";
@@ -167,7 +168,7 @@ export function renameFields(q: Query, f: (field: string) => string): Query {
     case "fieldref":
       return { ...q, field: f(q.field), other: f(q.other) };
     case "compare":
-      return { ...q, left: renameExpr(q.left, f), right: renameExpr(q.right, f) };
+      return { ...q, left: renameExprFields(q.left, f), right: renameExprFields(q.right, f) };
     case "all":
     case "none":
     case "keyword":
@@ -183,20 +184,5 @@ export function renameFields(q: Query, f: (field: string) => string): Query {
       return q;
     default:
       return assertNever(q);
-  }
-}
-
-function renameExpr(e: Expr, f: (field: string) => string): Expr {
-  switch (e.kind) {
-    case "field":
-      return { ...e, field: f(e.field) };
-    case "literal":
-      return e;
-    case "call":
-      return { ...e, args: e.args.map((a) => renameExpr(a, f)) };
-    case "arith":
-      return { ...e, left: renameExpr(e.left, f), right: renameExpr(e.right, f) };
-    default:
-      return assertNever(e);
   }
 }
