@@ -196,6 +196,30 @@ test("a 10 MB Kibana export (thousands of rules) reads in bounded time", () => {
   assert.is(r.rules.length, text.split("\n").length - 1);
 });
 
+// ---- runs of blanks ----------------------------------------------------------------------------
+
+// A regex such as /\s+$/ retries at every blank of a run that does not end the text: 200,000
+// blanks took about a minute each in the .conf escaping, the Sigma reader and the TOML reader.
+const BLANKS = " ".repeat(200_000);
+
+test("long runs of blanks inside a description, a title and a detection convert in bounded time", () => {
+  const native = NATIVE.replace(/description: .*\n/, `description: 'a${BLANKS}b'\n`);
+  const read = readRules([{ path: "blanks.yml", text: native }]);
+  assert.equal(errors(read.diagnostics), []);
+  const out = timed(() => convertRules(read.rules, ["splunk"], testContext()), 10_000, "convert to Splunk");
+  assert.ok(out.files.some((f) => f.content.includes(`a${BLANKS}b`)), "the description is written whole");
+  const sigma = SIGMA.replace("- '\\bginfo.exe'", `- '\\bg${BLANKS}info.exe'`).replace(/^title: .*$/m, `title: T${BLANKS}T`);
+  const r = timed(() => readSigmaFile("blanks.yml", sigma), 5000, "read Sigma");
+  assert.equal(errors(r.diagnostics), []);
+  timed(() => convertRules(r.rules, ["splunk", "sigma"], testContext()), 10_000, "convert Sigma");
+});
+
+test("a long run of blank lines before the [rule] table of a TOML rule reads in bounded time", () => {
+  const toml = `[metadata]\ncreation_date = "2020/01/01"\n${"\n".repeat(200_000)}[rule]\nname = "x"\n`;
+  const r = timed(() => readElasticToml("blanks.toml", toml), 5000, "read TOML");
+  assert.ok(r.diagnostics.every((d) => d.line !== undefined), "diagnostics keep their positions");
+});
+
 // ---- numbers -----------------------------------------------------------------------------------
 
 test("huge integers: an error where the schema bounds them, kept exact as text in queries", () => {

@@ -128,8 +128,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Offset of a `[table]` header line (0 when absent). */
+/**
+ * Offset of a `[table]` header line (0 when absent). Blanks are spaces and tabs only: `\s` also
+ * takes newlines, and a run of blank lines made every line start rescan the run (quadratic).
+ */
 function tableOffset(text: string, table: string): number {
-  const m = new RegExp(`^\\s*\\[\\s*${table}\\s*\\]`, "m").exec(text);
+  const m = new RegExp(`^[ \\t]*\\[[ \\t]*${table}[ \\t]*\\]`, "m").exec(text);
   return m ? m.index + (m[0].length - m[0].trimStart().length) : 0;
 }

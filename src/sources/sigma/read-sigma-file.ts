@@ -105,7 +105,7 @@ function readRuleDocument(ctx: DocContext, map: YAMLMap, line: number, opts: Sig
 /** The block's text as written; spans in the query are offsets into it. */
 function sourceOf(text: string, node: Node): string {
   const r = node.range;
-  return r ? text.slice(r[0], r[1]).replace(/\s+$/, "") : "";
+  return r ? text.slice(r[0], r[1]).trimEnd() : "";
 }
 
 function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
