@@ -106,7 +106,7 @@ function joinedLines(text: string, problems: { line: number; message: string }[]
   let pending = "";
   let start = 0;
   lines.forEach((raw, i) => {
-    const l = raw.endsWith("\r") ? raw.replace(/\r+$/, "") : raw;
+    const l = withoutFinalCRs(raw);
     if (pending === "") start = i + 1;
     const m = l.includes("\\") ? CONTINUED.exec(l) : null;
     if (m) {
@@ -119,4 +119,11 @@ function joinedLines(text: string, problems: { line: number; message: string }[]
   });
   if (pending !== "") problems.push({ line: lines.length, message: "the last line continues into nothing" });
   return out;
+}
+
+/** `/\r+$/` without the regex, which rescans every CR of an inner run (quadratic). */
+function withoutFinalCRs(line: string): string {
+  let end = line.length;
+  while (end > 0 && line[end - 1] === "\r") end--;
+  return line.slice(0, end);
 }

@@ -9,6 +9,7 @@ import { cpuMs } from "../helpers/cpu-time.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readInputText } from "../../src/pipeline/input-files.js";
+import { readConf } from "../../src/render/conf-reader.js";
 import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
@@ -212,6 +213,11 @@ test("long runs of blanks inside a description, a title and a detection convert 
   const r = timed(() => readSigmaFile("blanks.yml", sigma), 5000, "read Sigma");
   assert.equal(errors(r.diagnostics), []);
   timed(() => convertRules(r.rules, ["splunk", "sigma"], testContext()), 10_000, "convert Sigma");
+});
+
+test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
+  const r = timed(() => readConf(`[a]\nk = v${"\r".repeat(200_000)}x\r\n`), 5000, "read .conf");
+  assert.is(r.stanzas[0]?.keys.get("k")?.startsWith("v"), true);
 });
 
 test("a long run of blank lines before the [rule] table of a TOML rule reads in bounded time", () => {

@@ -28,5 +28,6 @@ export function appVersionProblem(version: string): string | undefined {
  * cannot hold a line break, whatever the rule's title holds.
  */
 export function oneLineName(name: string): string {
-  return name.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ").trim();
+  // Each blank run is matched once: /\s*[\r\n]\s*/ retried at every blank of a run (quadratic).
+  return name.replace(/\s+/g, (run) => (/[\r\n\u2028\u2029]/.test(run) ? " " : run)).trim();
 }

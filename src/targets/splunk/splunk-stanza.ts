@@ -220,7 +220,14 @@ function confProse(text: string, warn: (code: string, message: string) => void):
   if (/\\[^\S\n]*$/m.test(s)) {
     warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
   }
-  return s.replace(/(?:[^\S\n]|\\)+$/gm, "").trim();
+  return s.split("\n").map(withoutBlankOrBackslashEnd).join("\n").trim();
+}
+
+/** The line without the blanks and backslashes ending it: a loop, as a regex rescans inner runs. */
+function withoutBlankOrBackslashEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === "\\" || /\s/.test(line[end - 1]!))) end--;
+  return line.slice(0, end);
 }
 
 /**
