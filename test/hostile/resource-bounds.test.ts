@@ -207,12 +207,12 @@ test("long runs of blanks inside a description, a title and a detection convert 
   const native = NATIVE.replace(/description: .*\n/, `description: 'a${BLANKS}b'\n`);
   const read = readRules([{ path: "blanks.yml", text: native }]);
   assert.equal(errors(read.diagnostics), []);
-  const out = timed(() => convertRules(read.rules, ["splunk"], testContext()), 10_000, "convert to Splunk");
+  const out = timed(() => convertRules(read.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "convert");
   assert.ok(out.files.some((f) => f.content.includes(`a${BLANKS}b`)), "the description is written whole");
   const sigma = SIGMA.replace("- '\\bginfo.exe'", `- '\\bg${BLANKS}info.exe'`).replace(/^title: .*$/m, `title: T${BLANKS}T`);
   const r = timed(() => readSigmaFile("blanks.yml", sigma), 5000, "read Sigma");
   assert.equal(errors(r.diagnostics), []);
-  timed(() => convertRules(r.rules, ["splunk", "sigma"], testContext()), 10_000, "convert Sigma");
+  timed(() => convertRules(r.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "convert Sigma");
 });
 
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
