@@ -252,12 +252,21 @@ function startStream(flags: LoadFlags, io: Io, registry: TargetRegistry, opts: S
   };
 }
 
-/** A Sigma filter or correlation (a top-level `filter:` or `correlation:`; any flow or explicit-key document, to be safe) names rules of other files. */
-const NAMES_OTHER_RULES = /^(?:["']?(?:filter|correlation)["']?\s*:|\s*[{[?]|---[ \t]*[{[?!&])/m;
+/**
+ * A Sigma filter or correlation (a top-level `filter:` or `correlation:`; any flow or explicit-key
+ * document, to be safe) names rules of other files. Blanks before `{[?` are spaces and tabs: with
+ * `\s*` every line start rescanned a run of blank lines (quadratic); the line after the run matches.
+ */
+const NAMES_OTHER_RULES = /^(?:["']?(?:filter|correlation)["']?\s*:|[ \t]*[{[?]|---[ \t]*[{[?!&])/m;
 
 function mayNameOtherFiles(f: InputFile, from: string | undefined, maxBytes: number): boolean {
   const input = readInputText(f, maxBytes);
   if (!input.ok) return false;
   const format = from ?? detectFormat(f.path, input.text);
-  return format === "sigma" && NAMES_OTHER_RULES.test(input.text);
+  return format === "sigma" && namesOtherRules(input.text);
+}
+
+/** Whether a Sigma file's text may name rules of other files (see NAMES_OTHER_RULES). */
+export function namesOtherRules(sigmaText: string): boolean {
+  return NAMES_OTHER_RULES.test(sigmaText);
 }

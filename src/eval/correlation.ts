@@ -139,7 +139,7 @@ function measure(q: Pick<NodeOf<"correlation">, "type" | "valueField">, window: 
 /** A number, or a string that is one (`"42"`, `"-1.5"`, `"1e3"`); anything else counts for nothing. */
 function numericValue(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
-  if (typeof v === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
+  if (typeof v === "string" && /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
   return undefined;
 }
 

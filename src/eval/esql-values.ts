@@ -125,7 +125,8 @@ export function javaDoubleToString(n: number): string {
   return `${sign}${digits[0]}.${digits.slice(1) || "0"}E${e}`;
 }
 
-const DOUBLE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+// `[0-9]+(\.[0-9]*)?` and not `[0-9]+\.?[0-9]*`, whose two runs split long digit strings every way.
+const DOUBLE = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /** `TO_DOUBLE` of one value; undefined where Elasticsearch warns and gives NULL. */
 export function toDouble(s: Scalar): number | undefined {

@@ -9,11 +9,11 @@
  *   form is a case-insensitive contains, which differs at word edges; a warning says how.
  */
 import type { Part, Query, SequenceStep } from "../ir/query.js";
+import { looksLikeIpv6, looksLikeIpv6Cidr } from "../query/ip-shape.js";
 import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../query/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
 
 const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
-const IPV6_CIDR = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\/\d{1,3}$/;
 
 export interface TypedResult {
   readonly query: Query;
@@ -29,7 +29,7 @@ export function ecsFieldTypes(query: Query): TypedResult {
         if (q.value.kind !== "string") return q;
         const parts = q.value.parts;
         const only = parts.length === 1 && parts[0]!.kind === "text" ? parts[0]!.value : undefined;
-        if (only !== undefined && ECS_IP_FIELDS.has(q.field) && (IPV4_CIDR.test(only) || IPV6_CIDR.test(only))) {
+        if (only !== undefined && ECS_IP_FIELDS.has(q.field) && (IPV4_CIDR.test(only) || looksLikeIpv6Cidr(only))) {
           return { kind: "cidr", field: q.field, cidr: only, ...(q.optional ? { optional: q.optional } : {}), ...(q.span ? { span: q.span } : {}) };
         }
         if (!isTextField(q.field) || parts.every((p) => p.kind !== "text")) return q;
@@ -75,8 +75,8 @@ export function ipFieldsTyped(query: Query): TypedResult {
         const parts = q.value.parts;
         const only = parts.length === 1 && parts[0]!.kind === "text" ? parts[0]!.value : undefined;
         if (only !== undefined && IPV4.test(only)) return { kind: "cidr", field: q.field, cidr: `${only}/32`, ...(q.span ? { span: q.span } : {}) };
-        if (only !== undefined && IPV6.test(only)) return { kind: "cidr", field: q.field, cidr: `${only}/128`, ...(q.span ? { span: q.span } : {}) };
-        if (only !== undefined && (IPV4_CIDR.test(only) || IPV6_CIDR.test(only))) return { kind: "cidr", field: q.field, cidr: only, ...(q.span ? { span: q.span } : {}) };
+        if (only !== undefined && looksLikeIpv6(only)) return { kind: "cidr", field: q.field, cidr: `${only}/128`, ...(q.span ? { span: q.span } : {}) };
+        if (only !== undefined && (IPV4_CIDR.test(only) || looksLikeIpv6Cidr(only))) return { kind: "cidr", field: q.field, cidr: only, ...(q.span ? { span: q.span } : {}) };
         fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; \`${parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("")}\` cannot be said`);
         return q;
       }
@@ -114,7 +114,6 @@ export function ecsLiteralsTyped(query: Query): Query {
 }
 
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
-const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 
 /** The query with `leaf` applied to every node that holds no other query, at any depth. */
 function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {

@@ -163,6 +163,13 @@ function readUserTemplate(path: string, maxBytes: number): string {
  */
 function tidy(out: string): string {
   let s = out.includes("\r") ? out.replace(/\r\n?/g, "\n") : out;
-  if (s.includes(" \n") || s.includes("\t\n")) s = s.replace(/[ \t]+\n/g, "\n");
+  if (s.includes(" \n") || s.includes("\t\n")) s = s.split("\n").map(withoutFinalBlanks).join("\n");
   return s.trimEnd();
+}
+
+/** The line without the spaces and tabs ending it: `/[ \t]+\n/g` rescanned every blank of a run. */
+function withoutFinalBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t")) end--;
+  return line.slice(0, end);
 }

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readInputText } from "../../src/pipeline/input-files.js";
 import { readConf } from "../../src/render/conf-reader.js";
+import { namesOtherRules } from "../../src/cli/load-inputs.js";
+import { readEsql } from "../../src/query/esql/esql-read.js";
 import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
@@ -213,6 +215,25 @@ test("long runs of blanks inside a description, a title and a detection convert 
   const r = timed(() => readSigmaFile("blanks.yml", sigma), 5000, "read Sigma");
   assert.equal(errors(r.diagnostics), []);
   timed(() => convertRules(r.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "convert Sigma");
+});
+
+test("a Sigma file with 200,000 blank lines: the check for filters and correlations is linear", () => {
+  const text = `title: t\n${"\n".repeat(200_000)}level: low\n`;
+  assert.is(timed(() => namesOtherRules(text), 5000, "sniff"), false);
+  assert.is(namesOtherRules(`title: t\n${"\n".repeat(200_000)}  {a: 1}\n`), true);
+});
+
+test("values and patterns built to backtrack: IPv6-shaped values, GROK/DISSECT patterns, blanks before a line break in an author", () => {
+  const sigma = (field: string, v: string, author = "x") =>
+    `title: t\nid: 0e3a2a3c-3b2c-4a5e-9c5d-2f9a6f1c9b11\nauthor: "${author}"\nlogsource:\n  category: network_connection\n  product: windows\ndetection:\n  sel:\n    ${field}: '${v}'\n  condition: sel\nlevel: low\n`;
+  const ip = readSigmaFile("ip.yml", sigma("DestinationIp", `${":".repeat(200_000)}x`));
+  timed(() => convertRules(ip.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "IPv6-shaped value");
+  const author = readSigmaFile("a.yml", sigma("Image", "x", `x${BLANKS}y\\nz`));
+  const out = timed(() => convertRules(author.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "author");
+  assert.equal(errors(out.diagnostics), []);
+  for (const q of [`GROK msg "${"%{".repeat(100_000)}"`, `GROK msg "${"(?<?".repeat(50_000)}"`, `DISSECT msg "${"%{".repeat(100_000)}"`]) {
+    timed(() => readEsql(`FROM x | ${q} | KEEP a`), 5000, q.slice(0, 12));
+  }
 });
 
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {

@@ -6,6 +6,7 @@ import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
 import { luceneRegexOfParts } from "../lucene/lucene-escape.js";
 import { quoteEqlField, quoteEqlString } from "./eql-escape.js";
+import { looksLikeIpv6 } from "../ip-shape.js";
 
 export type ListOp = "in" | ":" | "like" | "in~" | "cidr";
 
@@ -98,7 +99,7 @@ export function matchText(m: NodeOf<"match">, issues: PrintIssue[]): string {
  */
 export function cidrBlock(cidr: string): string {
   if (/^(?:\d{1,3}\.){3}\d{1,3}$/.test(cidr)) return `${cidr}/32`;
-  if (/^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/.test(cidr)) return `${cidr}/128`;
+  if (looksLikeIpv6(cidr)) return `${cidr}/128`;
   return cidr;
 }
 

@@ -54,20 +54,20 @@ export function refuseExtracted(e: EsqlExpr): void {
 
 function grokNames(pattern: string, cmd: Extract): string[] {
   const names: string[] = [];
-  for (const m of pattern.matchAll(/%\{([^}]*)\}/g)) {
-    const [syntax, name] = m[1]!.split(":");
+  for (const inner of enclosed(pattern, "%{", "}")) {
+    const [syntax, name] = inner.split(":");
     if (!SIMPLE_GROK.has(syntax ?? "")) refuse("esql/unsupported-command", `GROK pattern \`%{${syntax}}\` may make columns of its own; no IR form`, cmd.span);
     if (name !== undefined) names.push(checkedName(name, cmd));
   }
   if (/\(\?(P<|')/.test(pattern)) refuse("esql/unsupported-command", "GROK with this named-group syntax has no IR form", cmd.span);
-  for (const m of pattern.matchAll(/\(\?<([^>=!][^>]*)>/g)) names.push(checkedName(m[1]!, cmd));
+  for (const inner of enclosed(pattern, "(?<", ">", (first) => first !== "=" && first !== "!")) names.push(checkedName(inner, cmd));
   return names;
 }
 
 function dissectNames(pattern: string, cmd: Extract): string[] {
   const names: string[] = [];
-  for (const m of pattern.matchAll(/%\{([^}]*)\}/g)) {
-    let key = m[1]!;
+  for (const inner of enclosed(pattern, "%{", "}")) {
+    let key = inner;
     if (key === "" || key.startsWith("?")) continue;
     if (key.startsWith("*") || key.startsWith("&")) refuse("esql/unsupported-command", "DISSECT with reference keys (column names from the data) has no IR form", cmd.span);
     if (key.startsWith("+")) key = key.slice(1);
@@ -80,4 +80,28 @@ function dissectNames(pattern: string, cmd: Extract): string[] {
 function checkedName(name: string, cmd: Extract): string {
   if (!/^[A-Za-z_@][A-Za-z0-9_.@-]*$/.test(name)) refuse("esql/unsupported-command", `${cmd.t.toUpperCase()} column name \`${name}\` is not read`, cmd.span);
   return name;
+}
+
+/**
+ * What stands between each `open` and the next `close`, left to right, as the global regex
+ * /open([^close]*)close/ finds it (`accepts` limits the first character, which must exist). A loop
+ * that stops at the first open without a close: the regex rescans the rest from every later open,
+ * quadratic on a hostile pattern such as `%{%{%{…`.
+ */
+function enclosed(text: string, open: string, close: string, accepts?: (first: string) => boolean): string[] {
+  const found: string[] = [];
+  let at = text.indexOf(open);
+  while (at !== -1) {
+    const from = at + open.length;
+    const first = text[from];
+    if (accepts && (first === undefined || first === close || !accepts(first))) {
+      at = text.indexOf(open, at + 1);
+      continue;
+    }
+    const end = text.indexOf(close, from);
+    if (end === -1) break;
+    found.push(text.slice(from, end));
+    at = text.indexOf(open, end + close.length);
+  }
+  return found;
 }

@@ -295,7 +295,7 @@ function requireLiteral(s: State, what: string): KqlLiteral {
 function unexpected(s: State, expected: string): QuerySyntaxError {
   const c = s.text[s.pos] ?? "";
   const before = s.text.slice(0, s.pos).trimEnd();
-  const equals = /(^|[^<>])=+$/.test(before) || c === "=";
+  const equals = endsInEquals(before) || c === "=";
   const hint = equals
     ? "`=` is not a KQL operator; use `:` (e.g. `process.name:\"cmd.exe\"`)"
     : keywordAt(s.text, s.pos) === "not"
@@ -308,4 +308,12 @@ function unexpected(s: State, expected: string): QuerySyntaxError {
     end: s.pos + 1,
     ...(hint === undefined ? {} : { hint }),
   });
+}
+
+/** `/(^|[^<>])=+$/` (a final `=` that is not `<=`/`>=`, or `==`) by a loop: the regex was quadratic. */
+function endsInEquals(text: string): boolean {
+  let start = text.length;
+  while (start > 0 && text[start - 1] === "=") start--;
+  const run = text.length - start;
+  return run >= 2 || (run === 1 && text[start - 1] !== "<" && text[start - 1] !== ">");
 }

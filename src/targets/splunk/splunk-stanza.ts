@@ -267,7 +267,7 @@ function annotations(rule: Rule): Record<string, unknown> {
 
 /** What savedsearches.conf has no key for, as comment lines above the stanza (one line each). */
 function comments(rule: Rule): string[] {
-  const one = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ");
+  const one = (s: string) => s.replace(/\s+/g, (run) => (/[\r\n]/.test(run) ? " " : run));
   const out = [`rule_id: ${rule.id}`, `version: ${rule.version}`, `risk_score: ${rule.riskScore}`];
   if (rule.authors.length) out.push(`author: ${one(rule.authors.join(", "))}`);
   if (rule.license) out.push(`license: ${one(rule.license)}`);
