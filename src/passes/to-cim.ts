@@ -81,7 +81,7 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
       }
       case "newTerms": {
         const { mapped, route } = cim1(query.query, logsource, routes, problems);
-        const keys = query.fields.map((f) => exactKey(f, route, "new-terms field"));
+        const keys = query.fields.map((f) => newTermsKey(f, route, problems));
         return done({ kind: "newTerms", search: { ...mapped, keys }, history: query.history });
       }
       case "pipe":
@@ -128,12 +128,17 @@ function measuredField(field: string, routes: readonly CimRoute[]): string {
   return first;
 }
 
-/** A field's CIM name in the route's data set when it is a plain rename there; a widening one would change the groups. */
-function exactKey(field: string, route: CimRoute, what: string): string {
+/**
+ * A new-terms field's CIM name in the route's data set: a plain rename there. A widening one
+ * (host.id → dest, the host by its name) merges the histories of the values it joins, so a term new
+ * to one of them may not be new to the group: the rule converts with a warning saying so, as a join
+ * key does (ESCU's searches group by dest too).
+ */
+function newTermsKey(field: string, route: CimRoute, problems: MappingProblem[]): string {
   const row = route.fields.fields.get(field);
-  if (!row || row.value !== "same") throw new NotCim(`${what} \`${field}\` has no field in CIM ${route.dataset.key}`);
+  if (!row || row.value !== "same") throw new NotCim(`new-terms field \`${field}\` has no field in CIM ${route.dataset.key}`);
   const why = route.widening.get(field);
-  if (why) throw new NotCim(`${what} \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} would change which values are new: ${why}`);
+  if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `new-terms field \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} merges values: ${why}; a value new to one of them is not new when another already had it, so the search may alert less`, field });
   return row.to;
 }
 

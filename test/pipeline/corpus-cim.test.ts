@@ -68,10 +68,11 @@ test("Elastic corpus to Splunk with --splunk-taxonomy cim: at least the measured
   // the query (EventCode=1 EventCode="10": process access lifted as process_creation) is refused
   // instead of written as a search that matches nothing (-8; 7 of them converted so before); 612
   // with event.code 10 under event.category process as Sysmon's process_access (EventCode=10,
-  // SourceImage, SourceProcessGUID), 6 of those 8.
-  assert.ok(ok >= 612, `${ok} converted`);
-  assert.ok(cim >= 489, `${cim} as CIM searches`);
-  assert.ok(newTerms.ok >= 13 && newTerms.cim >= 5, `new-terms rules: ${newTerms.ok} converted, ${newTerms.cim} as CIM searches`);
+  // SourceImage, SourceProcessGUID), 6 of those 8. 627 (490) measured on main before the following.
+  // host.id / agent.id → dest as a new-terms key, warned (it merges hosts of one name): 638 (501).
+  assert.ok(ok >= 638, `${ok} converted`);
+  assert.ok(cim >= 501, `${cim} as CIM searches`);
+  assert.ok(newTerms.ok >= 24 && newTerms.cim >= 13, `new-terms rules: ${newTerms.ok} converted, ${newTerms.cim} as CIM searches`);
 });
 
 test.run();

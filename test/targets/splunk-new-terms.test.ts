@@ -90,12 +90,18 @@ test("CIM: tstats grouped by exactly the new-terms field (and what `| where` rea
   assert.equal(evaluateSpl(rows.value, { ...event, process: "docker run -it alpine" }), { ok: true, matched: false });
 });
 
-test("CIM: a new-terms field whose CIM home is wider is no CIM search (it would merge combinations); the raw-event form says it", () => {
-  // host.id → dest (the host by its name): two hosts of one name would share their history.
-  const rules = readRules([{ path: "../shared/corpus/elastic/rules/linux/execution_suspicious_mkfifo_execution.toml", text: readFileSync("../shared/corpus/elastic/rules/linux/execution_suspicious_mkfifo_execution.toml", "utf8") }]).rules;
-  const r = convertRules(rules, ["splunk"], testContext({ splunkTaxonomy: "cim" }));
-  const fallback = r.diagnostics.find((d) => d.code === "splunk/cim-fallback");
-  assert.ok(fallback && /new-terms field `host\.id` → `dest` in CIM .* would change which values are new/.test(fallback.message), fallback?.message);
+const MKFIFO = "linux/execution_suspicious_mkfifo_execution.toml";
+
+test("CIM: a new-terms field whose CIM home is wider (host.id → dest) is grouped by it, with a warning that names what it merges", () => {
+  // host.id → dest (the host by its name): two hosts of one name share their history, as a join key
+  // on host.id does and as ESCU's searches group by dest.
+  const r = convertRules(corpus(MKFIFO), ["splunk"], testContext({ splunkTaxonomy: "cim" }));
+  assert.equal(r.outcomes[0]!.converted, ["splunk"]);
+  assert.not.ok(r.diagnostics.some((d) => d.code === "splunk/cim-fallback"));
+  const warned = r.diagnostics.find((d) => d.code === "mapping/widened" && d.message.includes("new-terms field `host.id` → `dest`"));
+  assert.ok(warned && /may alert less/.test(warned.message), warned?.message);
+  const spl = r.files.find((f) => f.path.endsWith(".spl"))!.content;
+  assert.match(spl, "| stats sum(count) as count min(firstTime) as firstTime max(lastTime) as lastTime by dest process\n");
 });
 
 test.run();
