@@ -82,11 +82,21 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         if (outside !== undefined) throw new NotCim(`the new-terms field \`${outside}\` is not a field of ${dataset.key}, so tstats cannot group by it`);
         const t = renderTstats(query, dataset, { ...opts, groupBy: keys });
         const refused = t.issues.find((i) => i.severity === "error");
-        if (refused) throw new NotCim(`${refused.reason} (${refused.code})`);
-        diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
-        const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "grouped" });
+        if (!refused) {
+          diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
+          const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "grouped" });
+          if ("error" in seen) throw new NotCim(seen.error);
+          return done(`${t.text}\n${seen.text}`, "tstats", keys);
+        }
+        // What tstats cannot group (a field the query does not require) is said over the data
+        // set's tagged events, as a search's and a correlation's are: each event is one row, so
+        // `stats ... by` the new-terms fields leaves out events without one, as Kibana does.
+        if (refused.code !== "splunk/tstats-group" && refused.code !== "splunk/tstats-keyword") throw new NotCim(`${refused.reason} (${refused.code})`);
+        const r = tagged(query, dataset);
+        const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "events" });
         if ("error" in seen) throw new NotCim(seen.error);
-        return done(`${t.text}\n${seen.text}`, "tstats", keys);
+        diagnostics.push(taggedNote(rule, refused.reason, dataset));
+        return done([r.search, ...(r.where ? [`| where ${r.where}`] : []), seen.text].join("\n"), "tagged", keys);
       }
       case "search": {
         const { query, dataset } = plan.search;
@@ -98,13 +108,7 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         }
         if (refused.code !== "splunk/tstats-group" && refused.code !== "splunk/tstats-keyword") throw new NotCim(`${refused.reason} (${refused.code})`);
         const r = tagged(query, dataset);
-        diagnostics.push(
-          ruleDiagnostic(rule, {
-            severity: "info",
-            code: "splunk/cim-tagged-search",
-            message: `not a tstats search: ${refused.reason}; the rule searches the tagged events of ${dataset.key} by CIM field names instead`,
-          }),
-        );
+        diagnostics.push(taggedNote(rule, refused.reason, dataset));
         return done([r.search, ...(r.where ? [`| where ${r.where}`] : [])].join("\n"), "tagged", dataset.group);
       }
     }
@@ -112,6 +116,14 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
     if (e instanceof NotCim) return { ok: false, reason: e.reason };
     throw e;
   }
+}
+
+function taggedNote(rule: Rule, why: string, dataset: CimDataset): Diagnostic {
+  return ruleDiagnostic(rule, {
+    severity: "info",
+    code: "splunk/cim-tagged-search",
+    message: `not a tstats search: ${why}; the rule searches the tagged events of ${dataset.key} by CIM field names instead`,
+  });
 }
 
 /**
