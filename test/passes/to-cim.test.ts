@@ -53,6 +53,20 @@ test("an ECS lift that covers only part of the query's events keeps its warning 
   assert.equal(r.problems.map((p) => `${p.severity} ${p.code}`), ["warning mapping/logsource-narrowed"]);
 });
 
+test("ECS file creation / deletion is CIM action=created / deleted, not every Filesystem event; event.category file alone is every one", () => {
+  const plan = (...conds: Query[]) => {
+    const r = toCim(rule({ kind: "and", children: [m("event.category", "file"), ...conds, m("file.name", "x.dll")] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+    return r.plan.kind === "search" ? [r.plan.search.dataset.key, r.plan.search.query] : r.plan;
+  };
+  const fileName = m("file_name", "x.dll");
+  assert.equal(plan(m("event.type", "creation")), ["Endpoint.Filesystem", { kind: "and", children: [m("action", "created"), fileName] }]);
+  assert.equal(plan(m("event.type", "deletion")), ["Endpoint.Filesystem", { kind: "and", children: [m("action", "deleted"), fileName] }]);
+  // Elastic Defend's actions, which the Sigma lift takes as implied by file_event / file_delete.
+  assert.equal(plan(m("event.action", "creation")), ["Endpoint.Filesystem", { kind: "and", children: [m("action", "created"), fileName] }]);
+  assert.equal(plan(m("event.action", "deletion")), ["Endpoint.Filesystem", { kind: "and", children: [m("action", "deleted"), fileName] }]);
+  assert.equal(plan(), ["Endpoint.Filesystem", fileName]);
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
