@@ -67,6 +67,17 @@ test("ECS file creation / deletion is CIM action=created / deleted, not every Fi
   assert.equal(plan(), ["Endpoint.Filesystem", fileName]);
 });
 
+test("ECS process-start actions without event.category are Endpoint.Processes, the action implied as beside event.category process", () => {
+  const r = toCim(rule({ kind: "and", children: [m("event.type", "start"), m("event.action", "exec"), m("process.name", "exim4")] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(r.plan.kind, "search");
+  if (r.plan.kind !== "search") return;
+  assert.is(r.plan.search.dataset.key, "Endpoint.Processes");
+  assert.equal(r.plan.search.query, m("process_name", "exim4"));
+  // Another action names no process start: no data set.
+  const other = toCim(rule({ kind: "and", children: [m("event.action", "mount"), m("process.name", "x")] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(other.plan.kind, "not-cim");
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
