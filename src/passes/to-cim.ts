@@ -11,6 +11,7 @@ import type { Logsource, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import { sequenceConditionProblem } from "../ir/sequence-condition.js";
 import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
+import { caselessToBase } from "./caseless-fields.js";
 import { ecsFieldTypes } from "./ecs-field-types.js";
 import { liftLogsource } from "./lift-logsource.js";
 import type { MappingProblem } from "./map-fields.js";
@@ -35,7 +36,7 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
   let logsource = rule.logsource;
   const problems: MappingProblem[] = [];
   if (rule.taxonomy === "ecs") {
-    const typed = ecsFieldTypes(query);
+    const typed = ecsFieldTypes(caselessToBase(query));
     const lifted = liftLogsource(typed.query, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
     // Its other warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
     const bad = [...typed.problems, ...lifted.problems].find((p) => p.severity === "error");

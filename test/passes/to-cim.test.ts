@@ -78,6 +78,17 @@ test("ECS process-start actions without event.category are Endpoint.Processes, t
   assert.is(other.plan.kind, "not-cim");
 });
 
+test("ECS `.caseless` multi-fields are their base field compared case-insensitively; other uses stay unmapped", () => {
+  const cased = (field: string, value: string): Query => ({ kind: "match", field, value: s(value), caseSensitive: true });
+  const r = toCim(rule({ kind: "and", children: [m("event.category", "process"), m("event.type", "start"), cased("process.name.caseless", "msbuild.exe")] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(r.plan.kind, "search");
+  if (r.plan.kind !== "search") return;
+  assert.equal(r.plan.search.query, m("process_name", "msbuild.exe"));
+  const range: Query = { kind: "range", field: "process.name.caseless", op: "gt", value: s("a") } as Query;
+  const other = toCim(rule({ kind: "and", children: [m("event.category", "process"), m("event.type", "start"), range] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.equal(other.plan, { kind: "not-cim", reason: "field `process.name.caseless` has no field in CIM Endpoint.Processes" });
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
