@@ -52,6 +52,7 @@ type RawValueRow = { field: string; value?: string; values?: string[]; to: "all"
 type RawLogsource = Logsource | { logsource: Logsource; conditions?: Record<string, string> };
 type RawRoutes = {
   logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string[]>[]; some_of?: boolean; partial?: boolean }[];
   datasets: Record<string, { logsources: RawLogsource[]; fields: Record<string, RawField>; values?: RawValueRow[] }>;
 };
 type RawModels = { datamodels: Record<string, Record<string, { object: string; tags: string[]; group: string[]; fields: string[] }>> };
@@ -143,8 +144,9 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
   // search would read every event of the data set.
   const saidInCim = (field: string, v: string | readonly string[]) =>
     ecsRoutes.some((r) => r.values.some((row) => row.to !== "all" && row.field === field && (typeof v === "string" ? [v] : v).some((x) => row.values.includes(x))));
+  const alternatives = (ecsRaw.logsource_alternatives ?? []).map((a) => ({ logsource: a.sigma, any: a.any, someOf: a.some_of ?? false, partial: a.partial ?? false }));
   const implied = (base.implied ?? []).filter((row) => !Object.entries(row.conditions).some(([f, v]) => saidInCim(f, v)));
-  return { ok: true, value: { datasets, sigma: sigmaRoutes, ecs: ecsRoutes, ecsLogsources: { ...base, logsources: [...extra, ...base.logsources], implied } } };
+  return { ok: true, value: { datasets, sigma: sigmaRoutes, ecs: ecsRoutes, ecsLogsources: { ...base, logsources: [...extra, ...base.logsources], implied, alternatives: [...alternatives, ...(base.alternatives ?? [])] } } };
 }
 
 /** The route whose log-source row fits the rule's log source (every key the row names is equal). */

@@ -89,6 +89,19 @@ test("ECS `.caseless` multi-fields are their base field compared case-insensitiv
   assert.equal(other.plan, { kind: "not-cim", reason: "field `process.name.caseless` has no field in CIM Endpoint.Processes" });
 });
 
+test("a network category ORed with network products' data sets is Network_Traffic, with the narrowed warning; another data set or no category is not", () => {
+  const or = (...children: Query[]): Query => ({ kind: "or", children });
+  const plan = (lifted: Query) => toCim(rule({ kind: "and", children: [lifted, m("destination.port", "23")] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  const r = plan(or(m("data_stream.dataset", "panw.panos"), m("event.dataset", "zeek.connection"), or(m("event.category", "network"), m("event.category", "network_traffic"))));
+  assert.is(r.plan.kind, "search");
+  if (r.plan.kind !== "search") return;
+  assert.is(r.plan.search.dataset.key, "Network_Traffic.All_Traffic");
+  assert.equal(r.plan.search.query, m("dest_port", "23"));
+  assert.equal(r.problems.map((p) => p.code), ["mapping/logsource-narrowed"]);
+  assert.is(plan(or(m("data_stream.dataset", "zeek.rdp"), m("event.category", "network"))).plan.kind, "not-cim");
+  assert.is(plan(or(m("data_stream.dataset", "panw.panos"), m("data_stream.dataset", "pfsense.log"))).plan.kind, "not-cim");
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
