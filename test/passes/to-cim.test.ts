@@ -102,6 +102,18 @@ test("a network category ORed with network products' data sets is Network_Traffi
   assert.is(plan(or(m("data_stream.dataset", "panw.panos"), m("data_stream.dataset", "pfsense.log"))).plan.kind, "not-cim");
 });
 
+test("flow records by their action are Network_Traffic, widened and warned (refused under NOT); network.packets / bytes are CIM packets / bytes", () => {
+  const packets: Query = { kind: "range", field: "network.packets", op: "lte", value: { kind: "number", value: 2, raw: "2" } } as Query;
+  const r = toCim(rule({ kind: "and", children: [{ kind: "or", children: [m("event.action", "network_flow"), m("event.action", "flow_started")] }, packets] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(r.plan.kind, "search");
+  if (r.plan.kind !== "search") return;
+  assert.is(r.plan.search.dataset.key, "Network_Traffic.All_Traffic");
+  assert.equal(r.plan.search.query, { ...packets, field: "packets" });
+  assert.equal(r.problems.map((p) => `${p.code} ${p.field}`), ["mapping/widened event.action", "mapping/widened event.action"]);
+  const not = toCim(rule({ kind: "and", children: [m("event.category", "network"), { kind: "not", child: m("event.action", "network_flow") }] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
+  assert.is(not.plan.kind, "not-cim");
+});
+
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {
   const r = toCim(rule({ kind: "and", children: [m("Image", "*\\x.exe"), m("Description", "Evil")] }), packagedCim());
   assert.equal(r.plan, { kind: "not-cim", reason: "field `Description` has no field in CIM Endpoint.Processes" });
