@@ -4,7 +4,7 @@
  * it on the rule (`Rule.cim`); a CIM renderer only prints it. When the rule cannot be said in CIM,
  * the reason is recorded instead, naming the field or construct.
  */
-import type { CorrelationType, CountCondition, Duration, Query } from "./query.js";
+import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query } from "./query.js";
 
 export interface CimDataset {
   /** `Endpoint.Processes`: what `from datamodel=` names. */
@@ -46,6 +46,10 @@ export type CimPlan =
       readonly condition: readonly CountCondition[];
       readonly timespan?: Duration;
       readonly valueField?: string;
+      /** Bounds on further measures of the same groups, their fields and filters in CIM names. */
+      readonly extraMeasures?: readonly CorrelationMeasure[];
+      /** Sets of further bounds, at least one of which must hold whole (as the query's `anyOf`). */
+      readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
     }
   /**
    * First-seen combinations (a `newTerms` query): the search's keys are the new-terms fields in

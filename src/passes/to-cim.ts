@@ -7,7 +7,7 @@
  * reason, naming it, so the target can search the raw events instead of matching something else.
  */
 import type { CimPlan, CimQuery, CimStep } from "../ir/cim.js";
-import type { Logsource, Query } from "../ir/query.js";
+import type { CorrelationMeasure, Logsource, NodeOf, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import { sequenceConditionProblem } from "../ir/sequence-condition.js";
 import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
@@ -64,13 +64,14 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
       case "correlation": {
         const q = query;
         if (q.type.startsWith("value_") && !q.valueField) throw new NotCim(`a ${q.type} correlation needs the field it measures`);
-        if (q.extraMeasures?.length) throw new NotCim(`the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
-        if (q.anyOf?.length) throw new NotCim("the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)");
         if ((q.minEvents ?? 0) > 1) throw new NotCim(`the correlation needs both ${q.minEvents} events and a distinct count per group; the search counts one measure`);
         const ordered = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
         if (ordered) throw new NotCim(ordered);
         const planned = q.rules.map((r) => planStep(r.query, r.logsource ?? logsource, q.groupBy.map((g) => r.aliases?.[g] ?? g), routes, problems));
         const valueField = q.valueField === undefined ? undefined : measuredField(q.valueField, planned.map((p) => p.route));
+        const measure = (m: CorrelationMeasure): CorrelationMeasure => cimMeasure(m, planned, r0ls(q, logsource), routes, problems);
+        const extraMeasures = (q.extraMeasures ?? []).map(measure);
+        const anyOf = (q.anyOf ?? []).map((set) => set.map(measure));
         return done({
           kind: "correlation",
           type: q.type,
@@ -78,6 +79,8 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
           condition: q.condition,
           ...(q.timespan ? { timespan: q.timespan } : {}),
           ...(valueField ? { valueField } : {}),
+          ...(extraMeasures.length ? { extraMeasures } : {}),
+          ...(anyOf.length ? { anyOf } : {}),
         });
       }
       case "newTerms": {
@@ -127,6 +130,29 @@ function measuredField(field: string, routes: readonly CimRoute[]): string {
   const first = names[0]!;
   if (names.some((n) => n !== first)) throw new NotCim(`the measured field \`${field}\` has different CIM names in the correlated rules' data sets (${[...new Set(names)].join(", ")})`);
   return first;
+}
+
+/** The log source of a correlation's first rule (its measures' filters are read in that rule's data set). */
+function r0ls(q: NodeOf<"correlation">, logsource: Logsource | undefined): Logsource | undefined {
+  return q.rules[0]?.logsource ?? logsource;
+}
+
+/**
+ * A further measure of a correlation's groups in CIM names: its field a plain rename in every
+ * correlated rule's data set (as the main measure's), its filter in the data set's names, which
+ * must then be the one data set of every correlated rule.
+ */
+function cimMeasure(m: CorrelationMeasure, planned: readonly { route: CimRoute }[], ls: Logsource | undefined, routes: readonly CimRoute[], problems: MappingProblem[]): CorrelationMeasure {
+  if (m.type !== "event_count" && m.valueField === undefined) throw new NotCim(`a further ${m.type} measure needs the field it measures`);
+  const valueField = m.valueField === undefined ? undefined : measuredField(m.valueField, planned.map((p) => p.route));
+  let filter: Query | undefined;
+  if (m.filter) {
+    const { mapped } = cim1(m.filter, ls, routes, problems);
+    const other = planned.find((p) => p.route.dataset !== mapped.dataset);
+    if (other) throw new NotCim(`a measure's filter is read in CIM ${mapped.dataset.key}, but a correlated rule's events are in ${other.route.dataset.key}`);
+    filter = mapped.query;
+  }
+  return { type: m.type, condition: m.condition, ...(valueField ? { valueField } : {}), ...(filter ? { filter } : {}) };
 }
 
 /**

@@ -14,6 +14,7 @@ import { readRules } from "../../src/pipeline/read-rules.js";
 import { runRewrites } from "../../src/pipeline/rewrites.js";
 import { toCim } from "../../src/passes/to-cim.js";
 import { splunkTarget } from "../../src/targets/splunk/index.js";
+import { cimSearch } from "../../src/targets/splunk/splunk-cim.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 const s = (value: string) => ({ kind: "string" as const, parts: [{ kind: "text" as const, value }] });
@@ -146,6 +147,21 @@ test("a correlation (a threshold's count): each rule in its data set's names, th
   assert.is(distinct.plan.kind === "correlation" && distinct.plan.valueField, "user");
 });
 
+test("a correlation's further measures (all of them, or one of several sets) in CIM names, their filters too", () => {
+  const plan = toCim(rule(count({ extraMeasures: [{ type: "value_count", valueField: "user.name", condition: [{ op: "gte", value: 2 }] }], anyOf: [[{ type: "event_count", filter: m("process.name", "cmd.exe"), condition: [{ op: "gte", value: 3 }] }], [{ type: "value_count", valueField: "process.pid", condition: [{ op: "gt", value: 4 }] }]] }), { taxonomy: "ecs", logsource: undefined }), packagedCim()).plan;
+  assert.is(plan.kind, "correlation");
+  if (plan.kind !== "correlation") return;
+  assert.equal(plan.extraMeasures, [{ type: "value_count", condition: [{ op: "gte", value: 2 }], valueField: "user" }]);
+  assert.equal(plan.anyOf, [[{ type: "event_count", condition: [{ op: "gte", value: 3 }], filter: m("process_name", "cmd.exe") }], [{ type: "value_count", condition: [{ op: "gt", value: 4 }], valueField: "process_id" }]]);
+  // The Splunk CIM form measures them in one streamstats over the tagged events.
+  const ctx = testContext({ splunkTaxonomy: "cim" });
+  const done = runRewrites(splunkTarget, rule(count({ timespan: { value: 5, unit: "m" }, extraMeasures: [{ type: "value_count", valueField: "user.name", condition: [{ op: "gte", value: 2 }] }] }), { taxonomy: "ecs", logsource: undefined }), [{ pass: "toCim" }], ctx);
+  assert.ok(done.rule);
+  if (!done.rule) return;
+  const spl = cimSearch(done.rule, { summariesOnly: false });
+  assert.ok(spl.ok && spl.spl.includes("| streamstats time_window=5m count as rc_count, dc(user) as rc_count_2 by dest, user\n| where rc_count>=10 AND rc_count_2>=2"), JSON.stringify(spl));
+});
+
 test("a correlation whose measure CIM would change, or cannot say, is not CIM, by name", () => {
   const ecs = (over: object) => toCim(rule(count(over), { taxonomy: "ecs", logsource: undefined }), packagedCim()).plan;
   // host.id → dest joins hosts that share a name: fewer distinct values than the rule counts.
@@ -156,12 +172,11 @@ test("a correlation whose measure CIM would change, or cannot say, is not CIM, b
   // process.args (one argument) has only the whole command line as a CIM home.
   assert.equal(ecs({ type: "value_count", valueField: "process.args" }), { kind: "not-cim", reason: "the measured field `process.args` has no field in CIM Endpoint.Processes" });
   assert.equal(ecs({ type: "value_count" }), { kind: "not-cim", reason: "a value_count correlation needs the field it measures" });
-  assert.equal(ecs({ extraMeasures: [{ type: "value_count", field: "user.name", condition: [{ op: "gte", value: 2 }] }] }).kind, "not-cim");
-  // An OR of further bounds alone: the data-model search would drop it and alert on more groups.
-  assert.equal(ecs({ anyOf: [[{ type: "value_count", valueField: "user.name", condition: [{ op: "gte", value: 2 }] }]] }), {
-    kind: "not-cim",
-    reason: "the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)",
-  });
+  assert.equal(ecs({ extraMeasures: [{ type: "value_count", field: "user.name", condition: [{ op: "gte", value: 2 }] }] }), { kind: "not-cim", reason: "a further value_count measure needs the field it measures" });
+  // A further measure's field is measured as the main one: a widened home would change it too.
+  assert.equal(ecs({ extraMeasures: [{ type: "value_count", valueField: "host.id", condition: [{ op: "gte", value: 2 }] }] }).kind, "not-cim");
+  // Its filter is read in the data set: a field it lacks keeps the rule out.
+  assert.equal(ecs({ extraMeasures: [{ type: "event_count", filter: m("process.args_count", "3"), condition: [{ op: "gte", value: 2 }] }] }), { kind: "not-cim", reason: "field `process.args_count` has no field in CIM Endpoint.Processes" });
   assert.equal(ecs({ groupBy: ["process.args"] }), { kind: "not-cim", reason: "join key `process.args` has no field in CIM Endpoint.Processes" });
 });
 

@@ -8,11 +8,11 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CimDataset, CimStep } from "../../ir/cim.js";
-import type { Query } from "../../ir/query.js";
+import type { CorrelationMeasure, Query } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
-import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { furtherMeasure, renderSplCorrelation, usesFixedWindows, type CorrelationPlan, type SplMeasure } from "../../query/spl/spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderTstats } from "./spl-tstats.js";
@@ -60,12 +60,22 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
       }
       case "correlation": {
         const rules = plan.rules.map(cimStep);
+        const measure = (m: CorrelationMeasure): SplMeasure => {
+          const r = furtherMeasure(m);
+          const bad = r.issues.find((i) => i.severity === "error");
+          if (bad) throw new NotCim(`${bad.reason} (${bad.code})`);
+          return r.measure;
+        };
+        const extraMeasures = (plan.extraMeasures ?? []).map(measure);
+        const anyOf = (plan.anyOf ?? []).map((set) => set.map(measure));
         const c: CorrelationPlan = {
           type: plan.type,
           rules,
           condition: plan.condition,
           ...(plan.timespan ? { timespan: plan.timespan } : {}),
           ...(plan.valueField ? { valueField: plan.valueField } : {}),
+          ...(extraMeasures.length ? { extraMeasures } : {}),
+          ...(anyOf.length ? { anyOf } : {}),
         };
         if (usesFixedWindows(c)) {
           diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code: "splunk/fixed-windows", message: "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts" }));
