@@ -10,6 +10,7 @@ import type { CimPlan, CimQuery, CimStep } from "../ir/cim.js";
 import type { CorrelationMeasure, Logsource, NodeOf, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import { sequenceConditionProblem } from "../ir/sequence-condition.js";
+import { expandRuns } from "../ir/sequence-runs.js";
 import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
 import { caselessToBase } from "./caseless-fields.js";
 import { ecsFieldTypes } from "./ecs-field-types.js";
@@ -46,12 +47,14 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
     query = lifted.query;
     logsource = lifted.logsource ?? rule.logsource;
   }
-  const done = (plan: CimPlan): ToCimResult => ({ plan, problems, ...(logsource?.product ? { product: logsource.product } : {}) });
+  // Once each: a step repeated (`with runs`) or several steps in one data set would repeat a warning.
+  const once = (ps: readonly MappingProblem[]) => ps.filter((p, i) => ps.findIndex((o) => o.code === p.code && o.field === p.field && o.message === p.message) === i);
+  const done = (plan: CimPlan): ToCimResult => ({ plan, problems: once(problems), ...(logsource?.product ? { product: logsource.product } : {}) });
   try {
     switch (query.kind) {
       case "sequence": {
-        const q = query;
-        if (q.steps.some((s) => s.missing || (s.runs ?? 1) > 1)) throw new NotCim("absent-event steps and `with runs` are not converted");
+        const q = expandRuns(query);
+        if (q.steps.some((s) => s.missing)) throw new NotCim("absent-event steps (`![...]`) are not converted");
         const step = (s: { query: Query; logsource?: Logsource; by: readonly string[] }): CimStep => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems);
         const steps = q.steps.map(step);
         const until = q.until ? step(q.until) : undefined;
