@@ -35,6 +35,12 @@ export type CimPlan =
   | { readonly kind: "sequence"; readonly steps: readonly CimStep[]; readonly until?: CimStep; readonly maxspan?: Duration }
   | { readonly kind: "sample"; readonly steps: readonly CimStep[] }
   /**
+   * A boolean query whose OR branches hold events of different data sets of one data model
+   * (`(file creation and X) or (process start and Y)`): each branch over its own data set, the
+   * events any of them matches.
+   */
+  | { readonly kind: "union"; readonly searches: readonly CimQuery[] }
+  /**
    * A correlation (a Sigma correlation, or a threshold rule's count): each correlated rule a step
    * whose keys are the group-by fields in its data set's names; `valueField` is the measured field
    * in CIM names, the same in every step's data set.

@@ -16,7 +16,7 @@ import { caselessToBase } from "./caseless-fields.js";
 import { ecsFieldTypes } from "./ecs-field-types.js";
 import { liftLogsource } from "./lift-logsource.js";
 import type { MappingProblem } from "./map-fields.js";
-import { mapToCim } from "./map-to-cim.js";
+import { mapToCim, simplify } from "./map-to-cim.js";
 
 export interface ToCimResult {
   readonly plan: CimPlan;
@@ -41,14 +41,19 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
     const lifted = liftLogsource(typed.query, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
     // Its other warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
     const bad = [...typed.problems, ...lifted.problems].find((p) => p.severity === "error");
-    if (bad) return notCim(bad.message);
+    const whole = bad ? notCim(bad.message) : undefined;
+    // A query no one data set holds may be an OR of branches that each one does.
+    const perBranch = () => (typed.problems.some((p) => p.severity === "error") ? undefined : unionOfBranches(typed.query, rule, cim, routes));
+    if (whole) return perBranch() ?? whole;
+    if (isBoolean(lifted.query)) {
+      const one = toCimSearch(lifted.query, lifted.logsource ?? rule.logsource, routes, lifted.problems);
+      return one.plan.kind === "not-cim" ? (perBranch() ?? one) : one;
+    }
     // A lift that covers only part of the query's events narrows the CIM search as much as the raw one.
     problems.push(...lifted.problems.filter((p) => p.code === "mapping/logsource-narrowed"));
     query = lifted.query;
     logsource = lifted.logsource ?? rule.logsource;
   }
-  // Once each: a step repeated (`with runs`) or several steps in one data set would repeat a warning.
-  const once = (ps: readonly MappingProblem[]) => ps.filter((p, i) => ps.findIndex((o) => o.code === p.code && o.field === p.field && o.message === p.message) === i);
   const done = (plan: CimPlan): ToCimResult => ({ plan, problems: once(problems), ...(logsource?.product ? { product: logsource.product } : {}) });
   try {
     switch (query.kind) {
@@ -101,6 +106,56 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
     if (e instanceof NotCim) return notCim(e.reason);
     throw e;
   }
+}
+
+function isBoolean(q: Query): boolean {
+  return !["sequence", "sample", "correlation", "newTerms", "pipe", "opaque"].includes(q.kind);
+}
+
+/** A lifted ECS boolean query as one search over its data set (the lift's narrowing warnings kept). */
+function toCimSearch(q: Query, ls: Logsource | undefined, routes: readonly CimRoute[], liftProblems: readonly MappingProblem[]): ToCimResult {
+  const problems: MappingProblem[] = liftProblems.filter((p) => p.code === "mapping/logsource-narrowed");
+  try {
+    const { mapped } = cim1(q, ls, routes, problems);
+    return { plan: { kind: "search", search: mapped }, problems: once(problems), ...(ls?.product ? { product: ls.product } : {}) };
+  } catch (e) {
+    if (e instanceof NotCim) return { plan: { kind: "not-cim", reason: e.reason }, problems: [] };
+    throw e;
+  }
+}
+
+/**
+ * `R and (B1 or B2 ...)` (or a bare OR) as `(R and B1) or (R and B2) ...`, which is the same query:
+ * each branch lifted and mapped on its own. One data set for every branch is one search (the ORed
+ * queries); different data sets of one data model are a union. Any branch that is no CIM search,
+ * or data sets of different models, and it is undefined (the caller keeps its own reason).
+ */
+function unionOfBranches(q: Query, rule: Rule, cim: CimMappings, routes: readonly CimRoute[]): ToCimResult | undefined {
+  const conjuncts = q.kind === "and" ? q.children : [q];
+  const at = conjuncts.findIndex((c) => c.kind === "or");
+  if (at < 0 || conjuncts.slice(at + 1).some((c) => c.kind === "or")) return undefined;
+  const rest = conjuncts.filter((_, i) => i !== at);
+  const branches = (conjuncts[at] as NodeOf<"or">).children.map((b): Query => (rest.length === 0 ? b : { kind: "and", children: [...rest, b] }));
+  const plans = branches.map((b) => {
+    const lifted = liftLogsource(b, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
+    if (lifted.problems.some((p) => p.severity === "error")) return undefined;
+    const r = toCimSearch(lifted.query, lifted.logsource ?? rule.logsource, routes, lifted.problems);
+    return r.plan.kind === "search" ? { search: r.plan.search, problems: r.problems, product: r.product } : undefined;
+  });
+  if (!plans.every((p) => p !== undefined)) return undefined;
+  const searches = plans.map((p) => p!.search);
+  const first = searches[0]!.dataset;
+  if (searches.some((s) => s.dataset.model !== first.model)) return undefined;
+  const problems = once(plans.flatMap((p) => p!.problems));
+  const products = [...new Set(plans.map((p) => p!.product))];
+  const product = products.length === 1 && products[0] ? { product: products[0] } : {};
+  if (searches.every((s) => s.dataset === first)) return { plan: { kind: "search", search: { dataset: first, query: simplify({ kind: "or", children: searches.map((s) => s.query) }) } }, problems, ...product };
+  return { plan: { kind: "union", searches }, problems, ...product };
+}
+
+/** Once each: a step repeated (`with runs`) or several steps in one data set would repeat a warning. */
+function once(ps: readonly MappingProblem[]): MappingProblem[] {
+  return ps.filter((p, i) => ps.findIndex((o) => o.code === p.code && o.field === p.field && o.message === p.message) === i);
 }
 
 /** One boolean query in CIM names, or NotCim with the first error. */

@@ -15,6 +15,8 @@ import { runRewrites } from "../../src/pipeline/rewrites.js";
 import { toCim } from "../../src/passes/to-cim.js";
 import { splunkTarget } from "../../src/targets/splunk/index.js";
 import { cimSearch } from "../../src/targets/splunk/splunk-cim.js";
+import { evaluateSpl } from "../oracles/spl/spl-evaluate.js";
+import { parseSpl } from "../oracles/spl/spl-parser.js";
 import { testContext } from "../helpers/convert-fixture.js";
 
 const s = (value: string) => ({ kind: "string" as const, parts: [{ kind: "text" as const, value }] });
@@ -113,6 +115,42 @@ test("flow records by their action are Network_Traffic, widened and warned (refu
   assert.equal(r.problems.map((p) => `${p.code} ${p.field}`), ["mapping/widened event.action", "mapping/widened event.action"]);
   const not = toCim(rule({ kind: "and", children: [m("event.category", "network"), { kind: "not", child: m("event.action", "network_flow") }] }, { taxonomy: "ecs", logsource: undefined }), packagedCim());
   assert.is(not.plan.kind, "not-cim");
+});
+
+test("an OR whose branches hold events of different data sets of one model is their union; of one data set, one search; of two models, not CIM", () => {
+  const or = (...children: Query[]): Query => ({ kind: "or", children });
+  const and = (...children: Query[]): Query => ({ kind: "and", children });
+  const ecsRule = (q: Query) => rule(q, { taxonomy: "ecs", logsource: undefined });
+  const fileDeleted = and(m("event.category", "file"), m("event.type", "deletion"), m("file.name", "x.tmp"));
+  const registry = and(m("event.category", "registry"), m("registry.value", "Remcos"));
+  const processStart = and(m("event.category", "process"), m("event.type", "start"), m("process.name", "a.exe"));
+  const union = toCim(ecsRule(and(m("host.os.type", "windows"), or(fileDeleted, registry))), packagedCim());
+  assert.is(union.plan.kind, "union");
+  if (union.plan.kind !== "union") return;
+  assert.equal(union.plan.searches.map((q) => [q.dataset.key, q.query]), [
+    ["Endpoint.Filesystem", and(m("action", "deleted"), m("file_name", "x.tmp"))],
+    ["Endpoint.Registry", m("registry_value_name", "Remcos")],
+  ]);
+  assert.is(union.product, "windows");
+  const one = toCim(ecsRule(or(processStart, and(m("event.category", "process"), m("event.type", "start"), m("process.name", "b.exe")))), packagedCim());
+  assert.equal(one.plan.kind === "search" && [one.plan.search.dataset.key, one.plan.search.query], ["Endpoint.Processes", or(m("process_name", "a.exe"), m("process_name", "b.exe"))]);
+  const network = and(m("event.category", "network"), m("event.type", "start"), m("destination.port", "4444"));
+  assert.is(toCim(ecsRule(or(processStart, network)), packagedCim()).plan.kind, "not-cim");
+  // A branch no data set holds keeps the whole rule out.
+  assert.is(toCim(ecsRule(or(processStart, and(m("event.category", "file"), m("file.Ext.header_bytes", "4d5a")))), packagedCim()).plan.kind, "not-cim");
+  // The Splunk form: each data set's tagged events its branch matches, exactly.
+  const ctx = testContext({ splunkTaxonomy: "cim" });
+  const done = runRewrites(splunkTarget, ecsRule(or(fileDeleted, registry)), [{ pass: "toCim" }], ctx);
+  if (!done.rule) return assert.unreachable("no rule");
+  const spl = cimSearch(done.rule, { summariesOnly: false });
+  if (!spl.ok) return assert.unreachable(spl.reason);
+  const parsed = parseSpl(spl.spl);
+  if (!parsed.ok) return assert.unreachable(JSON.stringify(parsed.error));
+  const at = (e: Record<string, unknown>) => evaluateSpl(parsed.value, e, { eventTags: true });
+  assert.equal(at({ tag: ["endpoint", "filesystem"], action: "deleted", file_name: "x.tmp" }), { ok: true, matched: true });
+  assert.equal(at({ tag: ["endpoint", "filesystem"], action: "created", file_name: "x.tmp" }), { ok: true, matched: false });
+  assert.equal(at({ tag: ["endpoint", "registry"], registry_value_name: "Remcos" }), { ok: true, matched: true });
+  assert.equal(at({ tag: ["endpoint", "filesystem"], registry_value_name: "Remcos" }), { ok: true, matched: false }, "a branch only in its data set");
 });
 
 test("not CIM is a named plan, and the rewrite keeps the rule (the form falls back), without the mapping's notes", () => {

@@ -83,6 +83,15 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         // The rows are one per group.
         return done(renderSplCorrelation(c), "tagged", rules[0]?.keys ?? []);
       }
+      case "union": {
+        // Each data set's tagged events its branch matches: the tag terms and search of each branch
+        // ORed (a superset), then each branch's exact condition, tags included, ORed.
+        const steps = plan.searches.map((q) => cimStep({ ...q, keys: [] }));
+        const search = steps.map((st) => `(${st.search})`).join(" OR ");
+        const where = steps.map((st) => `(${st.condition})`).join(" OR ");
+        const shared = plan.searches[0]!.dataset.group.filter((f) => plan.searches.every((q) => q.dataset.group.includes(f)));
+        return done(`${search}\n| where ${where}`, "tagged", shared);
+      }
       case "newTerms": {
         // Grouped by exactly the new-terms fields (and the fields an exact `| where` reads, merged
         // away again after it): any other field in the `by` would split a combination into groups
