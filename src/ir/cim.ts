@@ -4,7 +4,7 @@
  * it on the rule (`Rule.cim`); a CIM renderer only prints it. When the rule cannot be said in CIM,
  * the reason is recorded instead, naming the field or construct.
  */
-import type { CorrelationType, CountCondition, Duration, Query } from "./query.js";
+import type { CorrelationMeasure, CorrelationType, CountCondition, Duration, Query } from "./query.js";
 
 export interface CimDataset {
   /** `Endpoint.Processes`: what `from datamodel=` names. */
@@ -35,6 +35,12 @@ export type CimPlan =
   | { readonly kind: "sequence"; readonly steps: readonly CimStep[]; readonly until?: CimStep; readonly maxspan?: Duration }
   | { readonly kind: "sample"; readonly steps: readonly CimStep[] }
   /**
+   * A boolean query whose OR branches hold events of different data sets of one data model
+   * (`(file creation and X) or (process start and Y)`): each branch over its own data set, the
+   * events any of them matches.
+   */
+  | { readonly kind: "union"; readonly searches: readonly CimQuery[] }
+  /**
    * A correlation (a Sigma correlation, or a threshold rule's count): each correlated rule a step
    * whose keys are the group-by fields in its data set's names; `valueField` is the measured field
    * in CIM names, the same in every step's data set.
@@ -46,6 +52,10 @@ export type CimPlan =
       readonly condition: readonly CountCondition[];
       readonly timespan?: Duration;
       readonly valueField?: string;
+      /** Bounds on further measures of the same groups, their fields and filters in CIM names. */
+      readonly extraMeasures?: readonly CorrelationMeasure[];
+      /** Sets of further bounds, at least one of which must hold whole (as the query's `anyOf`). */
+      readonly anyOf?: readonly (readonly CorrelationMeasure[])[];
     }
   /**
    * First-seen combinations (a `newTerms` query): the search's keys are the new-terms fields in

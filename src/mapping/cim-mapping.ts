@@ -51,7 +51,8 @@ type RawField = string | { to: string; value?: ValueTransform; widens?: string }
 type RawValueRow = { field: string; value?: string; values?: string[]; to: "all" | Record<string, string>; widens?: string; narrows?: string };
 type RawLogsource = Logsource | { logsource: Logsource; conditions?: Record<string, string> };
 type RawRoutes = {
-  logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean }[];
+  logsources?: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string[]>[]; some_of?: boolean; partial?: boolean }[];
   datasets: Record<string, { logsources: RawLogsource[]; fields: Record<string, RawField>; values?: RawValueRow[] }>;
 };
 type RawModels = { datamodels: Record<string, Record<string, { object: string; tags: string[]; group: string[]; fields: string[] }>> };
@@ -137,8 +138,15 @@ export function cimMappings(models: unknown, sigma: unknown, ecs: unknown): CimL
   const ecsRoutes = routes("ecs-cim", "ecs", ecsRaw);
   if (errors.length > 0) return { ok: false, errors };
   const base = ecsToSigma();
-  const extra: LogsourceRow[] = (ecsRaw.logsources ?? []).map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false }));
-  return { ok: true, value: { datasets, sigma: sigmaRoutes, ecs: ecsRoutes, ecsLogsources: { ...base, logsources: [...extra, ...base.logsources] } } };
+  const extra: LogsourceRow[] = (ecsRaw.logsources ?? []).map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}) }));
+  // A condition a data set's value rows say as a CIM condition (file event.type creation →
+  // action=created) must stay in the query for them: lifted as implied by the log source, the
+  // search would read every event of the data set.
+  const saidInCim = (field: string, v: string | readonly string[]) =>
+    ecsRoutes.some((r) => r.values.some((row) => row.to !== "all" && row.field === field && (typeof v === "string" ? [v] : v).some((x) => row.values.includes(x))));
+  const alternatives = (ecsRaw.logsource_alternatives ?? []).map((a) => ({ logsource: a.sigma, any: a.any, someOf: a.some_of ?? false, partial: a.partial ?? false }));
+  const implied = (base.implied ?? []).filter((row) => !Object.entries(row.conditions).some(([f, v]) => saidInCim(f, v)));
+  return { ok: true, value: { datasets, sigma: sigmaRoutes, ecs: ecsRoutes, ecsLogsources: { ...base, logsources: [...extra, ...base.logsources], implied, alternatives: [...alternatives, ...(base.alternatives ?? [])] } } };
 }
 
 /** The route whose log-source row fits the rule's log source (every key the row names is equal). */

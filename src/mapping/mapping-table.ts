@@ -115,7 +115,17 @@ export interface FieldMapping {
    * Log sources a conjunct that ORs condition sets stands for, one set per shipper (ECS → Sigma
    * only): a set's value may end in `*`, matching that same pattern in the query.
    */
-  readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[] }[];
+  readonly alternatives?: readonly {
+    readonly logsource: Logsource;
+    readonly any: readonly Readonly<Record<string, readonly string[]>>[];
+    /**
+     * The conjunct's branches may be any of the sets, not every one, as long as the first set is
+     * among them (a network category ORed with whichever network products' data sets the rule names).
+     */
+    readonly someOf?: boolean;
+    /** The log source covers only part of what the conjunct matches (a warning names it). */
+    readonly partial?: boolean;
+  }[];
   /**
    * Conditions that name a log source but stay in the query (ECS → Sigma only): `exempt` are the
    * read-back fields (the source's own conditions) those values already say.

@@ -183,10 +183,19 @@ function liftOne(
   // (Defend's `event.category:library`, Sysmon-via-Winlogbeat's process + `Image loaded*`).
   if (!said.category && !sourceField) {
     for (const row of mapping.alternatives ?? []) {
-      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any));
+      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any, row.someOf ?? false));
       if (i < 0) continue;
       consumed.add(i);
-      claim(row.logsource, `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``);
+      const text = `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``;
+      if (row.partial) {
+        report({
+          severity: "warning",
+          code: "mapping/logsource-narrowed",
+          message: `${row.someOf ? "one of " : ""}${text} becomes log source category \`${row.logsource.category}\`, which covers only part of those events`,
+          field: Object.keys(row.any[0] ?? {})[0] ?? "",
+        });
+      }
+      claim(row.logsource, text);
       break;
     }
   }
@@ -469,8 +478,10 @@ function tagProduct(hints: ProductHints, tags: readonly string[]): string | unde
  * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
  * nothing else, each a match on one of its values), and which has a branch for every set.
  */
-function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[]): boolean {
+function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[], someOf = false): boolean {
   if (c.kind !== "or") return false;
+  // Some-of sets are one field each, so an OR nested in a branch (`event.category:(a or b)`) is more branches.
+  const flat = (q: Query): Query[] => (q.kind === "or" ? q.children.flatMap(flat) : [q]);
   const setOf = (b: Query): number => {
     const matches = b.kind === "and" ? b.children : [b];
     const said = new Map<string, string>();
@@ -482,8 +493,8 @@ function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly
     }
     return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
   };
-  const hit = c.children.map(setOf);
-  return hit.every((i) => i >= 0) && sets.every((_, i) => hit.includes(i));
+  const hit = (someOf ? flat(c) : c.children).map(setOf);
+  return hit.every((i) => i >= 0) && (someOf ? hit.includes(0) : sets.every((_, i) => hit.includes(i)));
 }
 
 /**

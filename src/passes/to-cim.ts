@@ -7,14 +7,16 @@
  * reason, naming it, so the target can search the raw events instead of matching something else.
  */
 import type { CimPlan, CimQuery, CimStep } from "../ir/cim.js";
-import type { Logsource, Query } from "../ir/query.js";
+import type { CorrelationMeasure, Logsource, NodeOf, Query } from "../ir/query.js";
 import type { Rule } from "../ir/rule.js";
 import { sequenceConditionProblem } from "../ir/sequence-condition.js";
+import { expandRuns } from "../ir/sequence-runs.js";
 import type { CimMappings, CimRoute } from "../mapping/cim-mapping.js";
+import { caselessToBase } from "./caseless-fields.js";
 import { ecsFieldTypes } from "./ecs-field-types.js";
 import { liftLogsource } from "./lift-logsource.js";
 import type { MappingProblem } from "./map-fields.js";
-import { mapToCim } from "./map-to-cim.js";
+import { mapToCim, simplify } from "./map-to-cim.js";
 
 export interface ToCimResult {
   readonly plan: CimPlan;
@@ -35,22 +37,29 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
   let logsource = rule.logsource;
   const problems: MappingProblem[] = [];
   if (rule.taxonomy === "ecs") {
-    const typed = ecsFieldTypes(query);
+    const typed = ecsFieldTypes(caselessToBase(query));
     const lifted = liftLogsource(typed.query, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
     // Its other warnings are about the raw-event form's names; only an error keeps the rule out of CIM.
     const bad = [...typed.problems, ...lifted.problems].find((p) => p.severity === "error");
-    if (bad) return notCim(bad.message);
+    const whole = bad ? notCim(bad.message) : undefined;
+    // A query no one data set holds may be an OR of branches that each one does.
+    const perBranch = () => (typed.problems.some((p) => p.severity === "error") ? undefined : unionOfBranches(typed.query, rule, cim, routes));
+    if (whole) return perBranch() ?? whole;
+    if (isBoolean(lifted.query)) {
+      const one = toCimSearch(lifted.query, lifted.logsource ?? rule.logsource, routes, lifted.problems);
+      return one.plan.kind === "not-cim" ? (perBranch() ?? one) : one;
+    }
     // A lift that covers only part of the query's events narrows the CIM search as much as the raw one.
     problems.push(...lifted.problems.filter((p) => p.code === "mapping/logsource-narrowed"));
     query = lifted.query;
     logsource = lifted.logsource ?? rule.logsource;
   }
-  const done = (plan: CimPlan): ToCimResult => ({ plan, problems, ...(logsource?.product ? { product: logsource.product } : {}) });
+  const done = (plan: CimPlan): ToCimResult => ({ plan, problems: once(problems), ...(logsource?.product ? { product: logsource.product } : {}) });
   try {
     switch (query.kind) {
       case "sequence": {
-        const q = query;
-        if (q.steps.some((s) => s.missing || (s.runs ?? 1) > 1)) throw new NotCim("absent-event steps and `with runs` are not converted");
+        const q = expandRuns(query);
+        if (q.steps.some((s) => s.missing)) throw new NotCim("absent-event steps (`![...]`) are not converted");
         const step = (s: { query: Query; logsource?: Logsource; by: readonly string[] }): CimStep => cimStep(s.query, s.logsource ?? logsource, [...q.by, ...s.by], routes, problems);
         const steps = q.steps.map(step);
         const until = q.until ? step(q.until) : undefined;
@@ -63,13 +72,14 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
       case "correlation": {
         const q = query;
         if (q.type.startsWith("value_") && !q.valueField) throw new NotCim(`a ${q.type} correlation needs the field it measures`);
-        if (q.extraMeasures?.length) throw new NotCim(`the correlation search bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
-        if (q.anyOf?.length) throw new NotCim("the correlation search bounds one measure; this one also bounds one of several sets of measures (an OR)");
         if ((q.minEvents ?? 0) > 1) throw new NotCim(`the correlation needs both ${q.minEvents} events and a distinct count per group; the search counts one measure`);
         const ordered = q.type === "temporal_ordered" ? sequenceConditionProblem(q) : undefined;
         if (ordered) throw new NotCim(ordered);
         const planned = q.rules.map((r) => planStep(r.query, r.logsource ?? logsource, q.groupBy.map((g) => r.aliases?.[g] ?? g), routes, problems));
         const valueField = q.valueField === undefined ? undefined : measuredField(q.valueField, planned.map((p) => p.route));
+        const measure = (m: CorrelationMeasure): CorrelationMeasure => cimMeasure(m, planned, r0ls(q, logsource), routes, problems);
+        const extraMeasures = (q.extraMeasures ?? []).map(measure);
+        const anyOf = (q.anyOf ?? []).map((set) => set.map(measure));
         return done({
           kind: "correlation",
           type: q.type,
@@ -77,11 +87,13 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
           condition: q.condition,
           ...(q.timespan ? { timespan: q.timespan } : {}),
           ...(valueField ? { valueField } : {}),
+          ...(extraMeasures.length ? { extraMeasures } : {}),
+          ...(anyOf.length ? { anyOf } : {}),
         });
       }
       case "newTerms": {
         const { mapped, route } = cim1(query.query, logsource, routes, problems);
-        const keys = query.fields.map((f) => exactKey(f, route, "new-terms field"));
+        const keys = query.fields.map((f) => newTermsKey(f, route, problems));
         return done({ kind: "newTerms", search: { ...mapped, keys }, history: query.history });
       }
       case "pipe":
@@ -94,6 +106,56 @@ export function toCim(rule: Rule, cim: CimMappings): ToCimResult {
     if (e instanceof NotCim) return notCim(e.reason);
     throw e;
   }
+}
+
+function isBoolean(q: Query): boolean {
+  return !["sequence", "sample", "correlation", "newTerms", "pipe", "opaque"].includes(q.kind);
+}
+
+/** A lifted ECS boolean query as one search over its data set (the lift's narrowing warnings kept). */
+function toCimSearch(q: Query, ls: Logsource | undefined, routes: readonly CimRoute[], liftProblems: readonly MappingProblem[]): ToCimResult {
+  const problems: MappingProblem[] = liftProblems.filter((p) => p.code === "mapping/logsource-narrowed");
+  try {
+    const { mapped } = cim1(q, ls, routes, problems);
+    return { plan: { kind: "search", search: mapped }, problems: once(problems), ...(ls?.product ? { product: ls.product } : {}) };
+  } catch (e) {
+    if (e instanceof NotCim) return { plan: { kind: "not-cim", reason: e.reason }, problems: [] };
+    throw e;
+  }
+}
+
+/**
+ * `R and (B1 or B2 ...)` (or a bare OR) as `(R and B1) or (R and B2) ...`, which is the same query:
+ * each branch lifted and mapped on its own. One data set for every branch is one search (the ORed
+ * queries); different data sets of one data model are a union. Any branch that is no CIM search,
+ * or data sets of different models, and it is undefined (the caller keeps its own reason).
+ */
+function unionOfBranches(q: Query, rule: Rule, cim: CimMappings, routes: readonly CimRoute[]): ToCimResult | undefined {
+  const conjuncts = q.kind === "and" ? q.children : [q];
+  const at = conjuncts.findIndex((c) => c.kind === "or");
+  if (at < 0 || conjuncts.slice(at + 1).some((c) => c.kind === "or")) return undefined;
+  const rest = conjuncts.filter((_, i) => i !== at);
+  const branches = (conjuncts[at] as NodeOf<"or">).children.map((b): Query => (rest.length === 0 ? b : { kind: "and", children: [...rest, b] }));
+  const plans = branches.map((b) => {
+    const lifted = liftLogsource(b, cim.ecsLogsources, { tags: rule.tags, index: rule.index });
+    if (lifted.problems.some((p) => p.severity === "error")) return undefined;
+    const r = toCimSearch(lifted.query, lifted.logsource ?? rule.logsource, routes, lifted.problems);
+    return r.plan.kind === "search" ? { search: r.plan.search, problems: r.problems, product: r.product } : undefined;
+  });
+  if (!plans.every((p) => p !== undefined)) return undefined;
+  const searches = plans.map((p) => p!.search);
+  const first = searches[0]!.dataset;
+  if (searches.some((s) => s.dataset.model !== first.model)) return undefined;
+  const problems = once(plans.flatMap((p) => p!.problems));
+  const products = [...new Set(plans.map((p) => p!.product))];
+  const product = products.length === 1 && products[0] ? { product: products[0] } : {};
+  if (searches.every((s) => s.dataset === first)) return { plan: { kind: "search", search: { dataset: first, query: simplify({ kind: "or", children: searches.map((s) => s.query) }) } }, problems, ...product };
+  return { plan: { kind: "union", searches }, problems, ...product };
+}
+
+/** Once each: a step repeated (`with runs`) or several steps in one data set would repeat a warning. */
+function once(ps: readonly MappingProblem[]): MappingProblem[] {
+  return ps.filter((p, i) => ps.findIndex((o) => o.code === p.code && o.field === p.field && o.message === p.message) === i);
 }
 
 /** One boolean query in CIM names, or NotCim with the first error. */
@@ -128,12 +190,40 @@ function measuredField(field: string, routes: readonly CimRoute[]): string {
   return first;
 }
 
-/** A field's CIM name in the route's data set when it is a plain rename there; a widening one would change the groups. */
-function exactKey(field: string, route: CimRoute, what: string): string {
+/** The log source of a correlation's first rule (its measures' filters are read in that rule's data set). */
+function r0ls(q: NodeOf<"correlation">, logsource: Logsource | undefined): Logsource | undefined {
+  return q.rules[0]?.logsource ?? logsource;
+}
+
+/**
+ * A further measure of a correlation's groups in CIM names: its field a plain rename in every
+ * correlated rule's data set (as the main measure's), its filter in the data set's names, which
+ * must then be the one data set of every correlated rule.
+ */
+function cimMeasure(m: CorrelationMeasure, planned: readonly { route: CimRoute }[], ls: Logsource | undefined, routes: readonly CimRoute[], problems: MappingProblem[]): CorrelationMeasure {
+  if (m.type !== "event_count" && m.valueField === undefined) throw new NotCim(`a further ${m.type} measure needs the field it measures`);
+  const valueField = m.valueField === undefined ? undefined : measuredField(m.valueField, planned.map((p) => p.route));
+  let filter: Query | undefined;
+  if (m.filter) {
+    const { mapped } = cim1(m.filter, ls, routes, problems);
+    const other = planned.find((p) => p.route.dataset !== mapped.dataset);
+    if (other) throw new NotCim(`a measure's filter is read in CIM ${mapped.dataset.key}, but a correlated rule's events are in ${other.route.dataset.key}`);
+    filter = mapped.query;
+  }
+  return { type: m.type, condition: m.condition, ...(valueField ? { valueField } : {}), ...(filter ? { filter } : {}) };
+}
+
+/**
+ * A new-terms field's CIM name in the route's data set: a plain rename there. A widening one
+ * (host.id → dest, the host by its name) merges the histories of the values it joins, so a term new
+ * to one of them may not be new to the group: the rule converts with a warning saying so, as a join
+ * key does (ESCU's searches group by dest too).
+ */
+function newTermsKey(field: string, route: CimRoute, problems: MappingProblem[]): string {
   const row = route.fields.fields.get(field);
-  if (!row || row.value !== "same") throw new NotCim(`${what} \`${field}\` has no field in CIM ${route.dataset.key}`);
+  if (!row || row.value !== "same") throw new NotCim(`new-terms field \`${field}\` has no field in CIM ${route.dataset.key}`);
   const why = route.widening.get(field);
-  if (why) throw new NotCim(`${what} \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} would change which values are new: ${why}`);
+  if (why) problems.push({ severity: "warning", code: "mapping/widened", message: `new-terms field \`${field}\` → \`${row.to}\` in CIM ${route.dataset.key} merges values: ${why}; a value new to one of them is not new when another already had it, so the search may alert less`, field });
   return row.to;
 }
 

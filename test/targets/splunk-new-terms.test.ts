@@ -90,12 +90,39 @@ test("CIM: tstats grouped by exactly the new-terms field (and what `| where` rea
   assert.equal(evaluateSpl(rows.value, { ...event, process: "docker run -it alpine" }), { ok: true, matched: false });
 });
 
-test("CIM: a new-terms field whose CIM home is wider is no CIM search (it would merge combinations); the raw-event form says it", () => {
-  // host.id → dest (the host by its name): two hosts of one name would share their history.
-  const rules = readRules([{ path: "../shared/corpus/elastic/rules/linux/execution_suspicious_mkfifo_execution.toml", text: readFileSync("../shared/corpus/elastic/rules/linux/execution_suspicious_mkfifo_execution.toml", "utf8") }]).rules;
-  const r = convertRules(rules, ["splunk"], testContext({ splunkTaxonomy: "cim" }));
-  const fallback = r.diagnostics.find((d) => d.code === "splunk/cim-fallback");
-  assert.ok(fallback && /new-terms field `host\.id` → `dest` in CIM .* would change which values are new/.test(fallback.message), fallback?.message);
+const MKFIFO = "linux/execution_suspicious_mkfifo_execution.toml";
+const KILL = "linux/defense_evasion_kill_command_executed.toml";
+
+test("CIM: a new-terms field whose CIM home is wider (host.id → dest) is grouped by it, with a warning that names what it merges", () => {
+  // host.id → dest (the host by its name): two hosts of one name share their history, as a join key
+  // on host.id does and as ESCU's searches group by dest.
+  const r = convertRules(corpus(MKFIFO), ["splunk"], testContext({ splunkTaxonomy: "cim" }));
+  assert.equal(r.outcomes[0]!.converted, ["splunk"]);
+  assert.not.ok(r.diagnostics.some((d) => d.code === "splunk/cim-fallback"));
+  const warned = r.diagnostics.find((d) => d.code === "mapping/widened" && d.message.includes("new-terms field `host.id` → `dest`"));
+  assert.ok(warned && /may alert less/.test(warned.message), warned?.message);
+  const spl = r.files.find((f) => f.path.endsWith(".spl"))!.content;
+  assert.match(spl, "| stats sum(count) as count min(firstTime) as firstTime max(lastTime) as lastTime by dest process\n");
+});
+
+test("CIM: a new-terms rule tstats cannot group (a field the query does not require) reads the data set's tagged events, first seen per event", () => {
+  // `not process.args: ...` matches events without a command line, which tstats would group under "null".
+  const r = convertRules(corpus(KILL), ["splunk"], testContext({ splunkTaxonomy: "cim" }));
+  assert.equal(r.outcomes[0]!.converted, ["splunk"]);
+  assert.not.ok(r.diagnostics.some((d) => d.code === "splunk/cim-fallback"));
+  assert.ok(r.diagnostics.some((d) => d.code === "splunk/cim-tagged-search"));
+  const spl = r.files.find((f) => f.path.endsWith(".spl"))!.content.split("\n");
+  assert.match(spl[0]!, /^tag=process tag=report process_name="kill" OR /);
+  const first = spl.findIndex((l) => l.startsWith("| stats "));
+  assert.equal(spl.slice(first, first + 4), ["| stats count min(_time) as firstTime max(_time) as lastTime by dest parent_process_path", ...FIRST_SEEN_TAIL]);
+  const search = parseSpl(spl.slice(0, first).join("\n"));
+  assert.ok(search.ok);
+  if (!search.ok) return;
+  const event = { tag: ["process", "report"], process_name: "kill", process: "kill -9 1234", parent_process_path: "/bin/bash", dest: "h1" };
+  assert.equal(evaluateSpl(search.value, event, { eventTags: true }), { ok: true, matched: true });
+  assert.equal(evaluateSpl(search.value, { ...event, process: undefined }, { eventTags: true }), { ok: true, matched: true }, "no command line: the NOT still holds");
+  assert.equal(evaluateSpl(search.value, { ...event, process: "kill -HUP 1" }, { eventTags: true }), { ok: true, matched: false });
+  assert.equal(evaluateSpl(search.value, { ...event, tag: ["network"] }, { eventTags: true }), { ok: true, matched: false }, "only the data set's events");
 });
 
 test.run();

@@ -34,8 +34,14 @@ export function renderSplSequence(plan: SequencePlan): string {
   const stepNo = (i: number) => (plan.until ? i : i + 1); // the until step is 0
   const lines: string[] = [];
   lines.push(candidateSearch(all));
-  lines.push(`| eval ${all.map((s, i) => `rc_m${stepNo(i)}=if(${s.condition}, 1, 0)`).join(", ")}`);
-  lines.push(`| where ${all.map((_, i) => `rc_m${stepNo(i)}=1`).join(" OR ")}`);
+  // A step repeated (EQL `with runs=N`) copies the flag of its first occurrence, in a second eval,
+  // so its condition is written and evaluated once.
+  const first = all.map((s, i) => all.findIndex((o, j) => j < i && o.condition === s.condition));
+  lines.push(`| eval ${all.flatMap((s, i) => (first[i]! >= 0 ? [] : [`rc_m${stepNo(i)}=if(${s.condition}, 1, 0)`])).join(", ")}`);
+  const copies = all.flatMap((_, i) => (first[i]! >= 0 ? [`rc_m${stepNo(i)}=rc_m${stepNo(first[i]!)}`] : []));
+  if (copies.length) lines.push(`| eval ${copies.join(", ")}`);
+  const distinct = all.flatMap((_, i) => (first[i]! >= 0 ? [] : [i]));
+  lines.push(`| where ${distinct.map((i) => `rc_m${stepNo(i)}=1`).join(" OR ")}`);
   const keyFields = joinKeyFields(plan, all, (i) => `rc_m${stepNo(i)}=1`, lines);
   const by = keyFields.length > 0 ? ` by ${keyFields.map((k) => k.name).join(", ")}` : "";
   if (keyFields.length > 0) lines.push(`| where ${keyFields.map((k) => `isnotnull(${k.ref})`).join(" AND ")}`);

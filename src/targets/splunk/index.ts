@@ -24,6 +24,7 @@ import { renderSplSample, renderSplSequence, type SplStep } from "../../query/sp
 import { templateView, type BundleFileStream, type PackageResult, type RenderContext, type RenderedFile, type TargetResult, type TargetSpec } from "../target.js";
 import { appNameProblem, splunkAppFiles } from "./splunk-app.js";
 import { cimSearch } from "./splunk-cim.js";
+import { expandRuns } from "../../ir/sequence-runs.js";
 import { dataSourceProblem, fieldsOutsideTaggedData, listDataSources, parseDataSource, selectEvents, sayLogsource, type DataSource, type DataSourceEntry, type SelectProblem } from "./splunk-data-sources.js";
 import { appVersionProblem, splunkIndexProblem } from "./splunk-names.js";
 import { riskAction } from "./splunk-risk.js";
@@ -262,8 +263,8 @@ function renderSplunkRule(rule: Rule, ctx: RenderContext): TargetResult {
   switch (q.kind) {
     case "sequence": {
       if (q.steps.some((s) => s.missing)) error("splunk/missing-event", "absent-event steps (`![...]`) are not converted to SPL");
-      if (q.steps.some((s) => (s.runs ?? 1) > 1)) error("splunk/runs", "`with runs=N` is not converted to SPL");
-      const steps = q.steps.map((s) => step(s, q.by));
+      // `with runs=N`: the step N times in a row (the printer copies a repeated step's flag).
+      const steps = expandRuns(q).steps.map((s) => step(s, q.by));
       const until = q.until ? step(q.until, q.by) : undefined;
       if (steps.every((s): s is SplStep => s !== undefined) && (!q.until || until) && !diagnostics.some((d) => d.severity === "error")) {
         spl = renderSplSequence({ steps, ...(until ? { until } : {}), ...(q.maxspan ? { maxspan: q.maxspan } : {}) });

@@ -8,11 +8,11 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CimDataset, CimStep } from "../../ir/cim.js";
-import type { Query } from "../../ir/query.js";
+import type { CorrelationMeasure, Query } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { renderSplCondition, renderSplQuery } from "../../query/spl/spl-printer.js";
-import { renderSplCorrelation, usesFixedWindows, type CorrelationPlan } from "../../query/spl/spl-correlation.js";
+import { furtherMeasure, renderSplCorrelation, usesFixedWindows, type CorrelationPlan, type SplMeasure } from "../../query/spl/spl-correlation.js";
 import { renderSplSample, renderSplSequence, type SplStep } from "../../query/spl/spl-sequence.js";
 import { renderSplFirstSeen } from "../../query/spl/spl-new-terms.js";
 import { renderTstats } from "./spl-tstats.js";
@@ -60,18 +60,37 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
       }
       case "correlation": {
         const rules = plan.rules.map(cimStep);
+        const measure = (m: CorrelationMeasure): SplMeasure => {
+          const r = furtherMeasure(m);
+          const bad = r.issues.find((i) => i.severity === "error");
+          if (bad) throw new NotCim(`${bad.reason} (${bad.code})`);
+          return r.measure;
+        };
+        const extraMeasures = (plan.extraMeasures ?? []).map(measure);
+        const anyOf = (plan.anyOf ?? []).map((set) => set.map(measure));
         const c: CorrelationPlan = {
           type: plan.type,
           rules,
           condition: plan.condition,
           ...(plan.timespan ? { timespan: plan.timespan } : {}),
           ...(plan.valueField ? { valueField: plan.valueField } : {}),
+          ...(extraMeasures.length ? { extraMeasures } : {}),
+          ...(anyOf.length ? { anyOf } : {}),
         };
         if (usesFixedWindows(c)) {
           diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code: "splunk/fixed-windows", message: "a count compared with lt/lte/eq/neq is taken over fixed `bin` windows: a burst that crosses a window boundary is counted in two parts" }));
         }
         // The rows are one per group.
         return done(renderSplCorrelation(c), "tagged", rules[0]?.keys ?? []);
+      }
+      case "union": {
+        // Each data set's tagged events its branch matches: the tag terms and search of each branch
+        // ORed (a superset), then each branch's exact condition, tags included, ORed.
+        const steps = plan.searches.map((q) => cimStep({ ...q, keys: [] }));
+        const search = steps.map((st) => `(${st.search})`).join(" OR ");
+        const where = steps.map((st) => `(${st.condition})`).join(" OR ");
+        const shared = plan.searches[0]!.dataset.group.filter((f) => plan.searches.every((q) => q.dataset.group.includes(f)));
+        return done(`${search}\n| where ${where}`, "tagged", shared);
       }
       case "newTerms": {
         // Grouped by exactly the new-terms fields (and the fields an exact `| where` reads, merged
@@ -82,11 +101,21 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         if (outside !== undefined) throw new NotCim(`the new-terms field \`${outside}\` is not a field of ${dataset.key}, so tstats cannot group by it`);
         const t = renderTstats(query, dataset, { ...opts, groupBy: keys });
         const refused = t.issues.find((i) => i.severity === "error");
-        if (refused) throw new NotCim(`${refused.reason} (${refused.code})`);
-        diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
-        const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "grouped" });
+        if (!refused) {
+          diagnostics.push(...t.issues.map((i) => ruleDiagnostic(rule, { severity: i.severity, code: i.code, message: i.reason }, i.node.span)));
+          const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "grouped" });
+          if ("error" in seen) throw new NotCim(seen.error);
+          return done(`${t.text}\n${seen.text}`, "tstats", keys);
+        }
+        // What tstats cannot group (a field the query does not require) is said over the data
+        // set's tagged events, as a search's and a correlation's are: each event is one row, so
+        // `stats ... by` the new-terms fields leaves out events without one, as Kibana does.
+        if (refused.code !== "splunk/tstats-group" && refused.code !== "splunk/tstats-keyword") throw new NotCim(`${refused.reason} (${refused.code})`);
+        const r = tagged(query, dataset);
+        const seen = renderSplFirstSeen({ fields: keys, window: rule.schedule.interval, rows: "events" });
         if ("error" in seen) throw new NotCim(seen.error);
-        return done(`${t.text}\n${seen.text}`, "tstats", keys);
+        diagnostics.push(taggedNote(rule, refused.reason, dataset));
+        return done([r.search, ...(r.where ? [`| where ${r.where}`] : []), seen.text].join("\n"), "tagged", keys);
       }
       case "search": {
         const { query, dataset } = plan.search;
@@ -98,13 +127,7 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
         }
         if (refused.code !== "splunk/tstats-group" && refused.code !== "splunk/tstats-keyword") throw new NotCim(`${refused.reason} (${refused.code})`);
         const r = tagged(query, dataset);
-        diagnostics.push(
-          ruleDiagnostic(rule, {
-            severity: "info",
-            code: "splunk/cim-tagged-search",
-            message: `not a tstats search: ${refused.reason}; the rule searches the tagged events of ${dataset.key} by CIM field names instead`,
-          }),
-        );
+        diagnostics.push(taggedNote(rule, refused.reason, dataset));
         return done([r.search, ...(r.where ? [`| where ${r.where}`] : [])].join("\n"), "tagged", dataset.group);
       }
     }
@@ -112,6 +135,14 @@ export function cimSearch(rule: Rule, opts: { readonly summariesOnly: boolean })
     if (e instanceof NotCim) return { ok: false, reason: e.reason };
     throw e;
   }
+}
+
+function taggedNote(rule: Rule, why: string, dataset: CimDataset): Diagnostic {
+  return ruleDiagnostic(rule, {
+    severity: "info",
+    code: "splunk/cim-tagged-search",
+    message: `not a tstats search: ${why}; the rule searches the tagged events of ${dataset.key} by CIM field names instead`,
+  });
 }
 
 /**
