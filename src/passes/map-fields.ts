@@ -96,8 +96,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     if (!r) return q;
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
     // A value table says which source values are which target values, not when either is absent;
-    // an account's domain or an outcome is no more said by the absence of what it maps to.
-    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "account-domain") && q.value.kind === "null") {
+    // an account's domain or an outcome is no more said by the absence of what it maps to, nor an
+    // extension or one argument by the absence of the path or command line they are part of (a
+    // file without an extension has a path: `TargetFilename: null` would match no such file).
+    if (ABSENCE_UNSAID.has(r.value) && q.value.kind === "null") {
       report({
         severity: "error",
         code: "mapping/transform-unsupported",
@@ -283,7 +285,8 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         // fields on events of any outcome.
         const r = row(q.field);
         if (r?.value === "dirname") return hasDirectory(q, r.to);
-        if (r?.value === "value-table" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
+        // A path exists on files without an extension too.
+        if (r?.value === "value-table" || r?.value === "extension" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":
@@ -337,6 +340,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
 
   return { query: inSearch(query), problems };
 }
+
+/**
+ * Transforms whose target field can be present where the source field is absent: a null (absence)
+ * test cannot be renamed. A name is present exactly when its path is (the pipelines cut it from the
+ * path), so `basename` is not one of them.
+ */
+const ABSENCE_UNSAID: ReadonlySet<string> = new Set(["value-table", "value-conditions", "account-domain", "extension", "contains-token"]);
 
 /** Transforms that say a value as a condition on other fields, never a field: a directory as a path pattern, an outcome as error fields' presence. */
 const PATTERN_ONLY: ReadonlySet<string> = new Set(["dirname", "account-domain", "value-conditions"]);
