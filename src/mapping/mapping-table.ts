@@ -22,9 +22,11 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * whole (`NT AUTHORITY` → `User|startswith: 'NT AUTHORITY\'`). `value-conditions`: each value is one of the row's `conditions` keys
  * and becomes that key's presence test of other fields (an Elastic pipeline's event.outcome, derived
  * from whether the error fields are set), exact only where a top-level conjunct keeps the row's
- * `unless` values out.
+ * `unless` values out. `key-only`: the two fields name one thing in different values (ECS host.id an
+ * agent's host id, Sysmon's Computer the host's name): equal keys stay equal keys, so the row renames
+ * a join key or group-by field (the match widens to hosts that share a name), never a condition.
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain" | "key-only";
 
 /** A `value-conditions` value: every `absent` field is absent, or any `present` field is present. */
 export type PresenceTest = { readonly absent: readonly string[] } | { readonly present: readonly string[] };

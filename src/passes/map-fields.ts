@@ -69,6 +69,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const rename = (field: string, construct: string): string => {
     const r = row(field);
     if (!r) return field;
+    if (r.value === "key-only") return renameKey(field, r, construct);
     // A row that holds only as a condition on other fields names no field for anything else: the
     // field is as unmapped here as it was before the row (so `--unmapped` decides, as it did).
     if (PATTERN_ONLY.has(r.value)) {
@@ -91,9 +92,36 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     return r.to;
   };
 
+  /**
+   * A `key-only` row: a join key or group-by field is renamed, with a warning that the key is the
+   * host by another name; anything else (a value, a presence test) has no name in the target.
+   */
+  const renameKey = (field: string, r: FieldRow, construct: string): string => {
+    if (!KEY_CONSTRUCTS.has(construct)) {
+      report({
+        severity: "error",
+        code: "mapping/unmapped-field",
+        message: `field \`${field}\` has no ${mapping.to} equivalent a ${construct} can use in mapping ${mapping.name} (it maps to \`${r.to}\` only as a join key or group-by: the two hold different values)`,
+        field,
+      });
+      return field;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `${construct} \`${field}\` → \`${r.to}\`: both name the host, \`${r.to}\` by its name, so events of hosts that share a name are ${construct === "join key" ? "joined" : "counted together"}`,
+      field,
+    });
+    return r.to;
+  };
+
   const mapMatch = (q: Extract<Query, { kind: "match" }>): Query => {
     const r = row(q.field);
     if (!r) return q;
+    if (r.value === "key-only") {
+      renameKey(q.field, r, "condition");
+      return q;
+    }
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
     // A value table says which source values are which target values, not when either is absent;
     // an account's domain or an outcome is no more said by the absence of what it maps to, nor an
@@ -286,7 +314,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         const r = row(q.field);
         if (r?.value === "dirname") return hasDirectory(q, r.to);
         // A path exists on files without an extension too.
-        if (r?.value === "value-table" || r?.value === "extension" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
+        if (r?.value === "value-table" || r?.value === "extension" || r?.value === "key-only" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
       case "range":
@@ -340,6 +368,9 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
 
   return { query: inSearch(query), problems };
 }
+
+/** What a `key-only` row renames: fields whose values are only compared with each other. */
+const KEY_CONSTRUCTS: ReadonlySet<string> = new Set(["join key", "group-by"]);
 
 /**
  * Transforms whose target field can be present where the source field is absent: a null (absence)
