@@ -5,7 +5,8 @@
  */
 import { assertNever, type Expr, type Part, type Query, type SequenceStep, type Value } from "../ir/query.js";
 import { renameExprFields } from "../ir/query-fields.js";
-import type { FieldMapping, FieldRow } from "../mapping/mapping-table.js";
+import type { FieldMapping, FieldRow, ValueTransform } from "../mapping/mapping-table.js";
+import { widenedRegex } from "./widened-regex.js";
 
 export interface MappingProblem {
   readonly severity: "error" | "warning";
@@ -28,7 +29,18 @@ export interface MapOptions {
    * Absent, or the same table, the query's mapping renames every step.
    */
   readonly stepMapping?: (step: SequenceStep) => FieldMapping;
+  /** How a match of `query` counts for the rule: it is part of a larger query (a step under a NOT). */
+  readonly polarity?: Polarity;
 }
+
+/**
+ * How a match of a node counts for the rule: for it (`positive`), against it (under a NOT, in a
+ * step that must be missing or that ends the sequence), or either way (a count bounded from above).
+ * A transform that widens a match is sound only where it is positive: elsewhere it narrows the rule.
+ */
+export type Polarity = "positive" | "negative" | "both";
+
+const FLIP: Readonly<Record<Polarity, Polarity>> = { positive: "negative", negative: "positive", both: "both" };
 
 /** Renames the fields of `query` with `mapping`. */
 export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions = {}): MapResult {
@@ -43,6 +55,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   };
   /** The top-level conjuncts of the search being renamed (a `value-conditions` row's `unless` reads them). */
   let context: readonly Query[] = [];
+  let polarity: Polarity = opts.polarity ?? "positive";
+  /** `f` with the nodes it renames counting `p` for the rule. */
+  const counting = <T>(p: Polarity, f: () => T): T => {
+    const outer = polarity;
+    polarity = p;
+    const out = f();
+    polarity = outer;
+    return out;
+  };
   const inSearch = (q: Query): Query => {
     const outer = context;
     context = conjunctsOf(q);
@@ -253,6 +274,33 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   };
 
+  /**
+   * A regular expression on a field that is part of another (an argument of the command line, a
+   * name of the path): the same expression searched in the whole (widened-regex.ts), which matches
+   * more, so only where a match counts for the rule; refused elsewhere, and for PCRE.
+   */
+  const mapRegex = (q: Extract<Query, { kind: "regex" }>): Query => {
+    const r = row(q.field);
+    if (!r) return q;
+    if (WIDENED_PART[r.value] === undefined) return { ...q, field: rename(q.field, "regular expression") };
+    const pattern = q.dialect === "lucene" && polarity === "positive" ? widenedRegex(r.value, q.pattern, separators) : undefined;
+    if (pattern === undefined) {
+      const why =
+        q.dialect === "lucene"
+          ? `which a regular expression can use only where a match counts for the rule: ${polarity === "negative" ? "under a NOT" : "counted either way"}, searching the whole would match less`
+          : "which a PCRE expression (searched anywhere, its anchors at the value's edges) cannot use";
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value} transform, ${why}`, field: q.field });
+      return q;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `\`${q.field}\` regular expression → \`${r.to}\`: ${WIDENED_PART[r.value]}, so the expression can also match across its edges and the mapped query matches more`,
+      field: q.field,
+    });
+    return { ...q, field: r.to, pattern };
+  };
+
   const mapExpr = (e: Expr): Expr => renameExprFields(e, (field) => rename(field, "function argument"));
 
   /**
@@ -260,13 +308,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
    * tables, a key one step's events name differently would join nothing, so that is an error.
    */
   /** A step renamed with its own table: the same path separators, no further per-step tables. */
-  const ownOpts: MapOptions = opts.product ? { product: opts.product } : {};
+  const ownOpts = (): MapOptions => ({ ...(opts.product ? { product: opts.product } : {}), polarity });
   const sharedKeys = (by: readonly string[], steps: readonly SequenceStep[]): string[] => {
     const keys = by.map((k) => rename(k, "join key"));
     for (const s of steps) {
       const own = opts.stepMapping?.(s);
       if (!own || own === mapping) continue;
-      const r = mapFields({ kind: "sample", by, steps: [] }, own, ownOpts);
+      const r = mapFields({ kind: "sample", by, steps: [] }, own, ownOpts());
       r.problems.forEach(report);
       const theirs = r.query.kind === "sample" ? r.query.by : by;
       by.forEach((k, i) => {
@@ -282,15 +330,17 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
     return keys;
   };
-  const mapStep = (s: SequenceStep): SequenceStep => {
-    const own = opts.stepMapping?.(s);
-    if (own && own !== mapping) {
-      const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, ownOpts);
-      r.problems.forEach(report);
-      return r.query.kind === "sample" ? r.query.steps[0]! : s;
-    }
-    return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
-  };
+  /** A step: one that must be missing (or ends the sequence, `until`) counts against the match. */
+  const mapStep = (s: SequenceStep, until = false): SequenceStep =>
+    counting(s.missing || until ? FLIP[polarity] : polarity, () => {
+      const own = opts.stepMapping?.(s);
+      if (own && own !== mapping) {
+        const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, ownOpts());
+        r.problems.forEach(report);
+        return r.query.kind === "sample" ? r.query.steps[0]! : s;
+      }
+      return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
+    });
 
   function walk(q: Query): Query {
     switch (q.kind) {
@@ -298,7 +348,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "or":
         return { ...q, children: q.children.map(walk) };
       case "not":
-        return { ...q, child: walk(q.child) };
+        return { ...q, child: counting(FLIP[polarity], () => walk(q.child)) };
       case "all":
       case "none":
       case "keyword":
@@ -320,7 +370,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "range":
         return { ...q, field: rename(q.field, "range") };
       case "regex":
-        return { ...q, field: rename(q.field, "regular expression") };
+        return mapRegex(q);
       case "cidr":
         return { ...q, field: rename(q.field, "CIDR match") };
       case "fieldref":
@@ -335,13 +385,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return {
           ...q,
           by: sharedKeys(q.by, [...q.steps, ...(q.until ? [q.until] : [])]),
-          steps: q.steps.map(mapStep),
-          ...(q.until ? { until: mapStep(q.until) } : {}),
+          steps: q.steps.map((s) => mapStep(s)),
+          ...(q.until ? { until: mapStep(q.until, true) } : {}),
         };
       case "sample":
-        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map(mapStep) };
+        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map((s) => mapStep(s)) };
       case "correlation":
-        return {
+        return counting(countsUpward(q) ? polarity : "both", () => ({
           ...q,
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({
@@ -356,11 +406,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           ...(q.anyOf
             ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
             : {}),
-        };
+        }));
+      // More matches in the window can also be more in the history a term must be new against, or other first/last events.
       case "newTerms":
-        return { ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
+        return counting("both", () => ({ ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) }));
       case "pipe":
-        return { ...q, input: walk(q.input) };
+        return { ...q, input: counting("both", () => walk(q.input)) };
       default:
         return assertNever(q);
     }
@@ -369,8 +420,27 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   return { query: inSearch(query), problems };
 }
 
+/**
+ * A correlation whose every bound is a lower bound on a measure more matches can only raise (a
+ * count, a number of distinct values; an ordered or unordered set of steps): a wider sub-query
+ * only meets it more often. A sum of any values, an average, or an upper bound can move either way.
+ */
+function countsUpward(q: Extract<Query, { kind: "correlation" }>): boolean {
+  const rising = (type: string) => type !== "value_sum" && type !== "value_avg";
+  const lower = (c: readonly { readonly op: string }[]) => c.every((x) => x.op === "gt" || x.op === "gte");
+  const measures = [...(q.extraMeasures ?? []), ...(q.anyOf ?? []).flat()];
+  return rising(q.type) && lower(q.condition) && measures.every((m) => rising(m.type) && lower(m.condition));
+}
+
 /** What a `key-only` row renames: fields whose values are only compared with each other. */
 const KEY_CONSTRUCTS: ReadonlySet<string> = new Set(["join key", "group-by"]);
+
+/** For a widened regular expression's warning: how the part sits in the whole. */
+const WIDENED_PART: Partial<Readonly<Record<ValueTransform, string>>> = {
+  "contains-token": "one argument is a substring of the whole command line",
+  basename: "a name is the last component of the path",
+  extension: "an extension ends the path, after a dot",
+};
 
 /**
  * Transforms whose target field can be present where the source field is absent: a null (absence)
