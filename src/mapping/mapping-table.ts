@@ -136,6 +136,11 @@ export interface FieldMapping {
    * host key says nothing more and is dropped (it has no Sigma name).
    */
   readonly determinedKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Fields no Sigma event of a log source holds (ECS → Sigma only; `field.*` names a family): tests
+   * of them that only widen the rule are dropped, with a warning (src/passes/drop-absent-fields.ts).
+   */
+  readonly absentFields?: readonly { readonly logsource: Logsource; readonly fields: readonly string[] }[];
 }
 
 type RawRow = {
@@ -161,6 +166,7 @@ type RawTable = {
   exclusive?: Record<string, string[][]>;
   exclusive_across?: Record<string, string | string[]>[];
   determined_keys?: Record<string, string[]>;
+  absent_fields?: { logsource: Logsource; fields: string[] }[];
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
@@ -231,6 +237,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
       // A row means something only between two fields.
       .filter((r) => Object.keys(r).length === 2),
     determinedKeys: t.determined_keys ?? {},
+    absentFields: (t.absent_fields ?? []).map((a) => ({ logsource: a.logsource ?? {}, fields: (a.fields ?? []).map(String) })),
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
