@@ -25,8 +25,10 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * `unless` values out. `key-only`: the two fields name one thing in different values (ECS host.id an
  * agent's host id, Sysmon's Computer the host's name): equal keys stay equal keys, so the row renames
  * a join key or group-by field (the match widens to hosts that share a name), never a condition.
+ * `arg-count`: an argument count → that many blanks less one in the command line, a lower bound
+ * only (src/passes/arg-count.ts).
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain" | "key-only";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain" | "key-only" | "arg-count";
 
 /** A `value-conditions` value: every `absent` field is absent, or any `present` field is present. */
 export type PresenceTest = { readonly absent: readonly string[] } | { readonly present: readonly string[] };

@@ -6,6 +6,7 @@
 import { assertNever, type Expr, type Part, type Query, type SequenceStep, type Value } from "../ir/query.js";
 import { renameExprFields } from "../ir/query-fields.js";
 import type { FieldMapping, FieldRow, ValueTransform } from "../mapping/mapping-table.js";
+import { argCountQuery } from "./arg-count.js";
 import { widenedRegex } from "./widened-regex.js";
 
 export interface MappingProblem {
@@ -141,6 +142,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     if (!r) return q;
     if (r.value === "key-only") {
       renameKey(q.field, r, "condition");
+      return q;
+    }
+    if (r.value === "arg-count") {
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by an arg-count transform, which says a lower bound only (an argument may hold blanks): an exact count or its absence cannot be said`, field: q.field });
       return q;
     }
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
@@ -301,6 +306,23 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     return { ...q, field: r.to, pattern };
   };
 
+  /** A lower bound on an argument count, where a match counts for the rule: blanks in the command line (arg-count.ts). */
+  const mapArgCount = (q: Extract<Query, { kind: "range" }>, r: FieldRow): Query => {
+    const said = argCountQuery(q, r.to);
+    const why = "reason" in said ? said.reason : polarity !== "positive" ? `and only where a match counts for the rule (${polarity === "negative" ? "here under a NOT" : "here counted either way"})` : undefined;
+    if (why !== undefined || "reason" in said) {
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by an arg-count transform: ${why}`, field: q.field });
+      return q;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `\`${q.field}\` of at least ${said.atLeast} → \`${r.to}\` with at least ${said.atLeast - 1} blanks: an argument may hold blanks of its own, so the mapped query matches more`,
+      field: q.field,
+    });
+    return said.query;
+  };
+
   const mapExpr = (e: Expr): Expr => renameExprFields(e, (field) => rename(field, "function argument"));
 
   /**
@@ -364,11 +386,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         const r = row(q.field);
         if (r?.value === "dirname") return hasDirectory(q, r.to);
         // A path exists on files without an extension too.
-        if (r?.value === "value-table" || r?.value === "extension" || r?.value === "key-only" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
+        if (r?.value === "value-table" || r?.value === "extension" || r?.value === "key-only" || r?.value === "arg-count" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
-      case "range":
-        return { ...q, field: rename(q.field, "range") };
+      case "range": {
+        const r = row(q.field);
+        return r?.value === "arg-count" ? mapArgCount(q, r) : { ...q, field: rename(q.field, "range") };
+      }
       case "regex":
         return mapRegex(q);
       case "cidr":
