@@ -7,6 +7,8 @@ import { assertNever, type Expr, type Part, type Query, type SequenceStep, type 
 import { renameExprFields } from "../ir/query-fields.js";
 import type { FieldMapping, FieldRow, ValueTransform } from "../mapping/mapping-table.js";
 import { argCountQuery } from "./arg-count.js";
+import { dirname, hasDirectory } from "./directory-transform.js";
+import { countsUpward, FLIP, type Polarity } from "./match-polarity.js";
 import { widenedRegex } from "./widened-regex.js";
 
 export interface MappingProblem {
@@ -33,15 +35,6 @@ export interface MapOptions {
   /** How a match of `query` counts for the rule: it is part of a larger query (a step under a NOT). */
   readonly polarity?: Polarity;
 }
-
-/**
- * How a match of a node counts for the rule: for it (`positive`), against it (under a NOT, in a
- * step that must be missing or that ends the sequence), or either way (a count bounded from above).
- * A transform that widens a match is sound only where it is positive: elsewhere it narrows the rule.
- */
-export type Polarity = "positive" | "negative" | "both";
-
-const FLIP: Readonly<Record<Polarity, Polarity>> = { positive: "negative", negative: "positive", both: "both" };
 
 /** Renames the fields of `query` with `mapping`. */
 export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions = {}): MapResult {
@@ -444,18 +437,6 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   return { query: inSearch(query), problems };
 }
 
-/**
- * A correlation whose every bound is a lower bound on a measure more matches can only raise (a
- * count, a number of distinct values; an ordered or unordered set of steps): a wider sub-query
- * only meets it more often. A sum of any values, an average, or an upper bound can move either way.
- */
-function countsUpward(q: Extract<Query, { kind: "correlation" }>): boolean {
-  const rising = (type: string) => type !== "value_sum" && type !== "value_avg";
-  const lower = (c: readonly { readonly op: string }[]) => c.every((x) => x.op === "gt" || x.op === "gte");
-  const measures = [...(q.extraMeasures ?? []), ...(q.anyOf ?? []).flat()];
-  return rising(q.type) && lower(q.condition) && measures.every((m) => rising(m.type) && lower(m.condition));
-}
-
 /** What a `key-only` row renames: fields whose values are only compared with each other. */
 const KEY_CONSTRUCTS: ReadonlySet<string> = new Set(["join key", "group-by"]);
 
@@ -502,53 +483,4 @@ const ACCEPTED: ReadonlySet<string> = new Set(["ingress", "inbound", "incoming"]
 
 function str(parts: readonly Part[]): Value {
   return { kind: "string", parts };
-}
-
-const BACKSLASH: Part = { kind: "text", value: "\\" };
-
-/**
- * A directory condition on the path it was cut from. Elastic's powershell_operational pipeline
- * ("Adds file information") sets file.directory to what precedes the last `\` of a path longer than
- * one character, and no directory otherwise. So directory D is the path `D\name` with no `\` in
- * the name: `D\*` and not `D\*\*`; a directory starting with P (`P*`, P not empty) is a path
- * starting with P with a `\` after it: `P*\*`. A wildcard elsewhere could take the place of a `\`
- * of the name, so it is refused rather than matching another directory's files.
- */
-function dirname(q: Extract<Query, { kind: "match" }>, to: string, report: (p: MappingProblem) => void): Query {
-  const { search, ...base } = q;
-  const named = search === undefined ? {} : { search };
-  const at = (parts: readonly Part[]): Query => ({ ...base, field: to, value: str(parts) });
-  if (q.value.kind === "null") {
-    // No directory: no path, a path without `\`, or the path `\` alone.
-    const noSep: Query = { kind: "not", child: at([{ kind: "any" }, BACKSLASH, { kind: "any" }]) };
-    return { kind: "or", children: [noSep, { ...base, field: to, value: str([BACKSLASH]), caseSensitive: true }], ...(q.span ? { span: q.span } : {}), ...named };
-  }
-  const parts = q.value.kind === "string" ? q.value.parts : undefined;
-  const text = parts?.every((p) => p.kind === "text") ? parts : undefined;
-  const prefix = parts && parts.length > 1 && parts[parts.length - 1]!.kind === "any" && parts.slice(0, -1).every((p) => p.kind === "text") ? parts.slice(0, -1) : undefined;
-  if (text && text.every((p) => p.kind === "text" && p.value === "")) {
-    // Whether the pipeline writes an empty directory for `\name` is not documented: refused.
-    report({ severity: "error", code: "mapping/value-unmapped", message: `an empty \`${q.field}\` has no \`${to}\` pattern`, field: q.field });
-    return q;
-  }
-  if (text) {
-    const inDir = at([...text, BACKSLASH, { kind: "any" }]);
-    const deeper: Query = { kind: "not", child: at([...text, BACKSLASH, { kind: "any" }, BACKSLASH, { kind: "any" }]) };
-    return { kind: "and", children: [inDir, deeper], ...(q.span ? { span: q.span } : {}), ...named };
-  }
-  if (prefix) return { ...at([...prefix, { kind: "any" }, BACKSLASH, { kind: "any" }]), ...named };
-  report({
-    severity: "error",
-    code: "mapping/transform-unsupported",
-    message: `\`${q.field}\` (a directory) maps to \`${to}\` (its path) only for a whole value or one ending in \`*\`: another wildcard could stand for a \`\\\` of the file name`,
-    field: q.field,
-  });
-  return q;
-}
-
-/** The directory exists: the path has a `\` and is not `\` alone (see dirname). */
-function hasDirectory(q: Extract<Query, { kind: "exists" }>, to: string): Query {
-  const sep: Query = { kind: "match", field: to, value: str([{ kind: "any" }, BACKSLASH, { kind: "any" }]), caseSensitive: true };
-  const root: Query = { kind: "not", child: { kind: "match", field: to, value: str([BACKSLASH]), caseSensitive: true } };
-  return { kind: "and", children: [sep, root], ...(q.span ? { span: q.span } : {}), ...(q.search ? { search: q.search } : {}) };
 }
