@@ -22,9 +22,13 @@ import { PACKAGE_ROOT } from "../package-root.js";
  * whole (`NT AUTHORITY` → `User|startswith: 'NT AUTHORITY\'`). `value-conditions`: each value is one of the row's `conditions` keys
  * and becomes that key's presence test of other fields (an Elastic pipeline's event.outcome, derived
  * from whether the error fields are set), exact only where a top-level conjunct keeps the row's
- * `unless` values out.
+ * `unless` values out. `key-only`: the two fields name one thing in different values (ECS host.id an
+ * agent's host id, Sysmon's Computer the host's name): equal keys stay equal keys, so the row renames
+ * a join key or group-by field (the match widens to hosts that share a name), never a condition.
+ * `arg-count`: an argument count → that many blanks less one in the command line, a lower bound
+ * only (src/passes/arg-count.ts).
  */
-export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain";
+export type ValueTransform = "same" | "basename" | "contains-token" | "extension" | "direction-initiated" | "dirname" | "value-table" | "value-conditions" | "account-domain" | "key-only" | "arg-count";
 
 /** A `value-conditions` value: every `absent` field is absent, or any `present` field is present. */
 export type PresenceTest = { readonly absent: readonly string[] } | { readonly present: readonly string[] };
@@ -144,6 +148,11 @@ export interface FieldMapping {
    * host key says nothing more and is dropped (it has no Sigma name).
    */
   readonly determinedKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Fields no Sigma event of a log source holds (ECS → Sigma only; `field.*` names a family): tests
+   * of them that only widen the rule are dropped, with a warning (src/passes/drop-absent-fields.ts).
+   */
+  readonly absentFields?: readonly { readonly logsource: Logsource; readonly fields: readonly string[] }[];
 }
 
 type RawRow = {
@@ -169,6 +178,7 @@ type RawTable = {
   exclusive?: Record<string, string[][]>;
   exclusive_across?: Record<string, string | string[]>[];
   determined_keys?: Record<string, string[]>;
+  absent_fields?: { logsource: Logsource; fields: string[] }[];
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
@@ -239,6 +249,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
       // A row means something only between two fields.
       .filter((r) => Object.keys(r).length === 2),
     determinedKeys: t.determined_keys ?? {},
+    absentFields: (t.absent_fields ?? []).map((a) => ({ logsource: a.logsource ?? {}, fields: (a.fields ?? []).map(String) })),
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),

@@ -5,7 +5,11 @@
  */
 import { assertNever, type Expr, type Part, type Query, type SequenceStep, type Value } from "../ir/query.js";
 import { renameExprFields } from "../ir/query-fields.js";
-import type { FieldMapping, FieldRow } from "../mapping/mapping-table.js";
+import type { FieldMapping, FieldRow, ValueTransform } from "../mapping/mapping-table.js";
+import { argCountQuery } from "./arg-count.js";
+import { dirname, hasDirectory } from "./directory-transform.js";
+import { countsUpward, FLIP, type Polarity } from "./match-polarity.js";
+import { widenedRegex } from "./widened-regex.js";
 
 export interface MappingProblem {
   readonly severity: "error" | "warning";
@@ -28,6 +32,8 @@ export interface MapOptions {
    * Absent, or the same table, the query's mapping renames every step.
    */
   readonly stepMapping?: (step: SequenceStep) => FieldMapping;
+  /** How a match of `query` counts for the rule: it is part of a larger query (a step under a NOT). */
+  readonly polarity?: Polarity;
 }
 
 /** Renames the fields of `query` with `mapping`. */
@@ -43,6 +49,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   };
   /** The top-level conjuncts of the search being renamed (a `value-conditions` row's `unless` reads them). */
   let context: readonly Query[] = [];
+  let polarity: Polarity = opts.polarity ?? "positive";
+  /** `f` with the nodes it renames counting `p` for the rule. */
+  const counting = <T>(p: Polarity, f: () => T): T => {
+    const outer = polarity;
+    polarity = p;
+    const out = f();
+    polarity = outer;
+    return out;
+  };
   const inSearch = (q: Query): Query => {
     const outer = context;
     context = conjunctsOf(q);
@@ -69,6 +84,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
   const rename = (field: string, construct: string): string => {
     const r = row(field);
     if (!r) return field;
+    if (r.value === "key-only") return renameKey(field, r, construct);
     // A row that holds only as a condition on other fields names no field for anything else: the
     // field is as unmapped here as it was before the row (so `--unmapped` decides, as it did).
     if (PATTERN_ONLY.has(r.value)) {
@@ -91,13 +107,46 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     return r.to;
   };
 
+  /**
+   * A `key-only` row: a join key or group-by field is renamed, with a warning that the key is the
+   * host by another name; anything else (a value, a presence test) has no name in the target.
+   */
+  const renameKey = (field: string, r: FieldRow, construct: string): string => {
+    if (!KEY_CONSTRUCTS.has(construct)) {
+      report({
+        severity: "error",
+        code: "mapping/unmapped-field",
+        message: `field \`${field}\` has no ${mapping.to} equivalent a ${construct} can use in mapping ${mapping.name} (it maps to \`${r.to}\` only as a join key or group-by: the two hold different values)`,
+        field,
+      });
+      return field;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `${construct} \`${field}\` → \`${r.to}\`: both name the host, \`${r.to}\` by its name, so events of hosts that share a name are ${construct === "join key" ? "joined" : "counted together"}`,
+      field,
+    });
+    return r.to;
+  };
+
   const mapMatch = (q: Extract<Query, { kind: "match" }>): Query => {
     const r = row(q.field);
     if (!r) return q;
+    if (r.value === "key-only") {
+      renameKey(q.field, r, "condition");
+      return q;
+    }
+    if (r.value === "arg-count") {
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by an arg-count transform, which says a lower bound only (an argument may hold blanks): an exact count or its absence cannot be said`, field: q.field });
+      return q;
+    }
     const withValue = (value: Value): Query => ({ ...q, field: r.to, value });
     // A value table says which source values are which target values, not when either is absent;
-    // an account's domain or an outcome is no more said by the absence of what it maps to.
-    if ((r.value === "value-table" || r.value === "value-conditions" || r.value === "account-domain") && q.value.kind === "null") {
+    // an account's domain or an outcome is no more said by the absence of what it maps to, nor an
+    // extension or one argument by the absence of the path or command line they are part of (a
+    // file without an extension has a path: `TargetFilename: null` would match no such file).
+    if (ABSENCE_UNSAID.has(r.value) && q.value.kind === "null") {
       report({
         severity: "error",
         code: "mapping/transform-unsupported",
@@ -223,6 +272,50 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
   };
 
+  /**
+   * A regular expression on a field that is part of another (an argument of the command line, a
+   * name of the path): the same expression searched in the whole (widened-regex.ts), which matches
+   * more, so only where a match counts for the rule; refused elsewhere, and for PCRE.
+   */
+  const mapRegex = (q: Extract<Query, { kind: "regex" }>): Query => {
+    const r = row(q.field);
+    if (!r) return q;
+    if (WIDENED_PART[r.value] === undefined) return { ...q, field: rename(q.field, "regular expression") };
+    const pattern = q.dialect === "lucene" && polarity === "positive" ? widenedRegex(r.value, q.pattern, separators) : undefined;
+    if (pattern === undefined) {
+      const why =
+        q.dialect === "lucene"
+          ? `which a regular expression can use only where a match counts for the rule: ${polarity === "negative" ? "under a NOT" : "counted either way"}, searching the whole would match less`
+          : "which a PCRE expression (searched anywhere, its anchors at the value's edges) cannot use";
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by a ${r.value} transform, ${why}`, field: q.field });
+      return q;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `\`${q.field}\` regular expression → \`${r.to}\`: ${WIDENED_PART[r.value]}, so the expression can also match across its edges and the mapped query matches more`,
+      field: q.field,
+    });
+    return { ...q, field: r.to, pattern };
+  };
+
+  /** A lower bound on an argument count, where a match counts for the rule: blanks in the command line (arg-count.ts). */
+  const mapArgCount = (q: Extract<Query, { kind: "range" }>, r: FieldRow): Query => {
+    const said = argCountQuery(q, r.to);
+    const why = "reason" in said ? said.reason : polarity !== "positive" ? `and only where a match counts for the rule (${polarity === "negative" ? "here under a NOT" : "here counted either way"})` : undefined;
+    if (why !== undefined || "reason" in said) {
+      report({ severity: "error", code: "mapping/transform-unsupported", message: `\`${q.field}\` maps to \`${r.to}\` by an arg-count transform: ${why}`, field: q.field });
+      return q;
+    }
+    report({
+      severity: "warning",
+      code: "mapping/widened",
+      message: `\`${q.field}\` of at least ${said.atLeast} → \`${r.to}\` with at least ${said.atLeast - 1} blanks: an argument may hold blanks of its own, so the mapped query matches more`,
+      field: q.field,
+    });
+    return said.query;
+  };
+
   const mapExpr = (e: Expr): Expr => renameExprFields(e, (field) => rename(field, "function argument"));
 
   /**
@@ -230,13 +323,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
    * tables, a key one step's events name differently would join nothing, so that is an error.
    */
   /** A step renamed with its own table: the same path separators, no further per-step tables. */
-  const ownOpts: MapOptions = opts.product ? { product: opts.product } : {};
+  const ownOpts = (): MapOptions => ({ ...(opts.product ? { product: opts.product } : {}), polarity });
   const sharedKeys = (by: readonly string[], steps: readonly SequenceStep[]): string[] => {
     const keys = by.map((k) => rename(k, "join key"));
     for (const s of steps) {
       const own = opts.stepMapping?.(s);
       if (!own || own === mapping) continue;
-      const r = mapFields({ kind: "sample", by, steps: [] }, own, ownOpts);
+      const r = mapFields({ kind: "sample", by, steps: [] }, own, ownOpts());
       r.problems.forEach(report);
       const theirs = r.query.kind === "sample" ? r.query.by : by;
       by.forEach((k, i) => {
@@ -252,15 +345,17 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     }
     return keys;
   };
-  const mapStep = (s: SequenceStep): SequenceStep => {
-    const own = opts.stepMapping?.(s);
-    if (own && own !== mapping) {
-      const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, ownOpts);
-      r.problems.forEach(report);
-      return r.query.kind === "sample" ? r.query.steps[0]! : s;
-    }
-    return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
-  };
+  /** A step: one that must be missing (or ends the sequence, `until`) counts against the match. */
+  const mapStep = (s: SequenceStep, until = false): SequenceStep =>
+    counting(s.missing || until ? FLIP[polarity] : polarity, () => {
+      const own = opts.stepMapping?.(s);
+      if (own && own !== mapping) {
+        const r = mapFields({ kind: "sample", by: [], steps: [s] }, own, ownOpts());
+        r.problems.forEach(report);
+        return r.query.kind === "sample" ? r.query.steps[0]! : s;
+      }
+      return { ...s, query: inSearch(s.query), by: s.by.map((k) => rename(k, "join key")) };
+    });
 
   function walk(q: Query): Query {
     switch (q.kind) {
@@ -268,7 +363,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "or":
         return { ...q, children: q.children.map(walk) };
       case "not":
-        return { ...q, child: walk(q.child) };
+        return { ...q, child: counting(FLIP[polarity], () => walk(q.child)) };
       case "all":
       case "none":
       case "keyword":
@@ -283,13 +378,16 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         // fields on events of any outcome.
         const r = row(q.field);
         if (r?.value === "dirname") return hasDirectory(q, r.to);
-        if (r?.value === "value-table" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
+        // A path exists on files without an extension too.
+        if (r?.value === "value-table" || r?.value === "extension" || r?.value === "key-only" || r?.value === "arg-count" || (r && PATTERN_ONLY.has(r.value))) return { ...q, field: rename(q.field, "field-exists test") };
         return r ? { ...q, field: r.to } : q;
       }
-      case "range":
-        return { ...q, field: rename(q.field, "range") };
+      case "range": {
+        const r = row(q.field);
+        return r?.value === "arg-count" ? mapArgCount(q, r) : { ...q, field: rename(q.field, "range") };
+      }
       case "regex":
-        return { ...q, field: rename(q.field, "regular expression") };
+        return mapRegex(q);
       case "cidr":
         return { ...q, field: rename(q.field, "CIDR match") };
       case "fieldref":
@@ -304,13 +402,13 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return {
           ...q,
           by: sharedKeys(q.by, [...q.steps, ...(q.until ? [q.until] : [])]),
-          steps: q.steps.map(mapStep),
-          ...(q.until ? { until: mapStep(q.until) } : {}),
+          steps: q.steps.map((s) => mapStep(s)),
+          ...(q.until ? { until: mapStep(q.until, true) } : {}),
         };
       case "sample":
-        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map(mapStep) };
+        return { ...q, by: sharedKeys(q.by, q.steps), steps: q.steps.map((s) => mapStep(s)) };
       case "correlation":
-        return {
+        return counting(countsUpward(q) ? polarity : "both", () => ({
           ...q,
           groupBy: q.groupBy.map((k) => rename(k, "group-by")),
           rules: q.rules.map((r) => ({
@@ -325,11 +423,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           ...(q.anyOf
             ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
             : {}),
-        };
+        }));
+      // More matches in the window can also be more in the history a term must be new against, or other first/last events.
       case "newTerms":
-        return { ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) };
+        return counting("both", () => ({ ...q, query: inSearch(q.query), fields: q.fields.map((k) => rename(k, "new-terms field")) }));
       case "pipe":
-        return { ...q, input: walk(q.input) };
+        return { ...q, input: counting("both", () => walk(q.input)) };
       default:
         return assertNever(q);
     }
@@ -337,6 +436,23 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
 
   return { query: inSearch(query), problems };
 }
+
+/** What a `key-only` row renames: fields whose values are only compared with each other. */
+const KEY_CONSTRUCTS: ReadonlySet<string> = new Set(["join key", "group-by"]);
+
+/** For a widened regular expression's warning: how the part sits in the whole. */
+const WIDENED_PART: Partial<Readonly<Record<ValueTransform, string>>> = {
+  "contains-token": "one argument is a substring of the whole command line",
+  basename: "a name is the last component of the path",
+  extension: "an extension ends the path, after a dot",
+};
+
+/**
+ * Transforms whose target field can be present where the source field is absent: a null (absence)
+ * test cannot be renamed. A name is present exactly when its path is (the pipelines cut it from the
+ * path), so `basename` is not one of them.
+ */
+const ABSENCE_UNSAID: ReadonlySet<string> = new Set(["value-table", "value-conditions", "account-domain", "extension", "contains-token"]);
 
 /** Transforms that say a value as a condition on other fields, never a field: a directory as a path pattern, an outcome as error fields' presence. */
 const PATTERN_ONLY: ReadonlySet<string> = new Set(["dirname", "account-domain", "value-conditions"]);
@@ -367,53 +483,4 @@ const ACCEPTED: ReadonlySet<string> = new Set(["ingress", "inbound", "incoming"]
 
 function str(parts: readonly Part[]): Value {
   return { kind: "string", parts };
-}
-
-const BACKSLASH: Part = { kind: "text", value: "\\" };
-
-/**
- * A directory condition on the path it was cut from. Elastic's powershell_operational pipeline
- * ("Adds file information") sets file.directory to what precedes the last `\` of a path longer than
- * one character, and no directory otherwise. So directory D is the path `D\name` with no `\` in
- * the name: `D\*` and not `D\*\*`; a directory starting with P (`P*`, P not empty) is a path
- * starting with P with a `\` after it: `P*\*`. A wildcard elsewhere could take the place of a `\`
- * of the name, so it is refused rather than matching another directory's files.
- */
-function dirname(q: Extract<Query, { kind: "match" }>, to: string, report: (p: MappingProblem) => void): Query {
-  const { search, ...base } = q;
-  const named = search === undefined ? {} : { search };
-  const at = (parts: readonly Part[]): Query => ({ ...base, field: to, value: str(parts) });
-  if (q.value.kind === "null") {
-    // No directory: no path, a path without `\`, or the path `\` alone.
-    const noSep: Query = { kind: "not", child: at([{ kind: "any" }, BACKSLASH, { kind: "any" }]) };
-    return { kind: "or", children: [noSep, { ...base, field: to, value: str([BACKSLASH]), caseSensitive: true }], ...(q.span ? { span: q.span } : {}), ...named };
-  }
-  const parts = q.value.kind === "string" ? q.value.parts : undefined;
-  const text = parts?.every((p) => p.kind === "text") ? parts : undefined;
-  const prefix = parts && parts.length > 1 && parts[parts.length - 1]!.kind === "any" && parts.slice(0, -1).every((p) => p.kind === "text") ? parts.slice(0, -1) : undefined;
-  if (text && text.every((p) => p.kind === "text" && p.value === "")) {
-    // Whether the pipeline writes an empty directory for `\name` is not documented: refused.
-    report({ severity: "error", code: "mapping/value-unmapped", message: `an empty \`${q.field}\` has no \`${to}\` pattern`, field: q.field });
-    return q;
-  }
-  if (text) {
-    const inDir = at([...text, BACKSLASH, { kind: "any" }]);
-    const deeper: Query = { kind: "not", child: at([...text, BACKSLASH, { kind: "any" }, BACKSLASH, { kind: "any" }]) };
-    return { kind: "and", children: [inDir, deeper], ...(q.span ? { span: q.span } : {}), ...named };
-  }
-  if (prefix) return { ...at([...prefix, { kind: "any" }, BACKSLASH, { kind: "any" }]), ...named };
-  report({
-    severity: "error",
-    code: "mapping/transform-unsupported",
-    message: `\`${q.field}\` (a directory) maps to \`${to}\` (its path) only for a whole value or one ending in \`*\`: another wildcard could stand for a \`\\\` of the file name`,
-    field: q.field,
-  });
-  return q;
-}
-
-/** The directory exists: the path has a `\` and is not `\` alone (see dirname). */
-function hasDirectory(q: Extract<Query, { kind: "exists" }>, to: string): Query {
-  const sep: Query = { kind: "match", field: to, value: str([{ kind: "any" }, BACKSLASH, { kind: "any" }]), caseSensitive: true };
-  const root: Query = { kind: "not", child: { kind: "match", field: to, value: str([BACKSLASH]), caseSensitive: true } };
-  return { kind: "and", children: [sep, root], ...(q.span ? { span: q.span } : {}), ...(q.search ? { search: q.search } : {}) };
 }

@@ -12,6 +12,7 @@ import { liftLogsource, type LiftContext } from "../passes/lift-logsource.js";
 import { findLogsource } from "../mapping/sigma-ecs.js";
 import { mapFields } from "../passes/map-fields.js";
 import { dropDeterminedKeys } from "../passes/determined-join-keys.js";
+import { dropAbsentFieldTests } from "../passes/drop-absent-fields.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import type { TargetSpec } from "../targets/target.js";
 import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
@@ -108,7 +109,9 @@ export function toTaxonomy(
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
     const lifted0 = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
-    const lifted = { ...lifted0, query: dropDeterminedKeys(lifted0.query, mappings.ecsToSigma.determinedKeys ?? {}) };
+    const keyed = dropDeterminedKeys(lifted0.query, mappings.ecsToSigma.determinedKeys ?? {});
+    const decided = dropAbsentFieldTests(keyed, lifted0.logsource ?? rule.logsource, mappings.ecsToSigma.absentFields ?? []);
+    const lifted = { ...lifted0, query: decided.query, problems: [...lifted0.problems, ...decided.problems] };
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
         ? lifted.query.steps.find((s) => s.logsource?.product)?.logsource?.product

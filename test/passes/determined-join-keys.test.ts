@@ -28,6 +28,25 @@ test("host.id is dropped only where every step joins on an entity id at one key 
   assert.equal(by(dropDeterminedKeys(seq(["host.id"], [[], []]), DETERMINED)), ["host.id"]);
 });
 
+test("a step's own host key beside its entity id is dropped from every step; a pid keeps it", () => {
+  const steps = (q: Query) => (q.kind === "sequence" ? q.steps.map((s) => s.by) : []);
+  const perStep = dropDeterminedKeys(seq([], [["host.id", "process.entity_id"], ["host.id", "process.parent.entity_id"]]), DETERMINED);
+  assert.equal(steps(perStep), [["process.entity_id"], ["process.parent.entity_id"]]);
+  // Sequence-wide host key, the entity ids per step: both at once.
+  const mixed = dropDeterminedKeys(seq(["host.id"], [["host.id", "process.entity_id"], ["host.id", "process.entity_id"]]), DETERMINED);
+  assert.equal(mixed.kind === "sequence" ? mixed.by : undefined, []);
+  assert.equal(steps(mixed), [["process.entity_id"], ["process.entity_id"]]);
+  assert.equal(steps(dropDeterminedKeys(seq([], [["host.id", "process.pid"], ["host.id", "process.pid"]]), DETERMINED)), [["host.id", "process.pid"], ["host.id", "process.pid"]]);
+  // One step joins its host key beside a pid: that position stays in every step.
+  assert.equal(
+    steps(dropDeterminedKeys(seq([], [["host.id", "process.entity_id"], ["host.id", "process.pid"]]), DETERMINED)),
+    [["host.id", "process.entity_id"], ["host.id", "process.pid"]],
+  );
+  // An `until` step is a step: it must join on an entity id too, and loses its host key with the rest.
+  const until: Query = { kind: "sequence", by: [], steps: [step(["host.id", "process.entity_id"]), step(["host.id", "process.entity_id"])], until: step(["host.id", "user.name"]) };
+  assert.equal(steps(dropDeterminedKeys(until, DETERMINED)), [["host.id", "process.entity_id"], ["host.id", "process.entity_id"]]);
+});
+
 const RULE = [
   "rule_id: 0a1b2c3d-0000-4000-8000-000000000002",
   "name: Join test",

@@ -13,7 +13,8 @@ export type PcreNode =
   | { readonly kind: "repeat"; readonly body: PcreNode; readonly min: number; readonly max: number; readonly text: string }
   | { readonly kind: "atom"; readonly lucene: string; readonly chars: CharKinds }
   | { readonly kind: "start" }
-  | { readonly kind: "end" }
+  /** `$` (the end, or before a final newline), or `\z` (`strict`: the very end). */
+  | { readonly kind: "end"; readonly strict?: boolean }
   | { readonly kind: "boundary"; readonly negated: boolean };
 
 /** Which kinds of character a piece can match at one position. */
@@ -44,8 +45,9 @@ class Refusal {
   constructor(readonly reason: string) {}
 }
 
-export function parsePcre(pattern: string): PcreParse {
-  const reader = new Reader(pattern);
+/** `dotAll`: the pattern runs under `(?s)`, where `.` takes a newline too. */
+export function parsePcre(pattern: string, dotAll = false): PcreParse {
+  const reader = new Reader(pattern, dotAll);
   try {
     const node = reader.alternation();
     if (reader.i < pattern.length) throw new Refusal("an unbalanced `)`");
@@ -62,7 +64,10 @@ const MAX_GROUP_NESTING = 100;
 class Reader {
   i = 0;
   private depth = 0;
-  constructor(private readonly p: string) {}
+  constructor(
+    private readonly p: string,
+    private readonly dotAll: boolean,
+  ) {}
 
   alternation(): PcreNode {
     const branches = [this.sequence()];
@@ -138,7 +143,7 @@ class Reader {
         return { kind: "end" };
       case ".":
         this.i++;
-        return { kind: "atom", lucene: "[^\n]", chars: { word: true, other: true } };
+        return { kind: "atom", lucene: this.dotAll ? "." : "[^\n]", chars: { word: true, other: true } };
       case "*":
       case "+":
       case "?":
@@ -154,6 +159,9 @@ class Reader {
     if (next === undefined) throw new Refusal("the pattern ends with a lone backslash");
     this.i += 2;
     if (next === "b" || next === "B") return { kind: "boundary", negated: next === "B" };
+    // The value's very start and end (`\Z` is `$`: before a final newline too).
+    if (next === "A") return { kind: "start" };
+    if (next === "z" || next === "Z") return next === "z" ? { kind: "end", strict: true } : { kind: "end" };
     const named = OUTSIDE_CLASS[next];
     if (named) return { kind: "atom", ...named };
     if (/[A-Za-z0-9]/.test(next)) throw new Refusal(`\`\\${next}\` (a back-reference or class) has no Lucene form`);

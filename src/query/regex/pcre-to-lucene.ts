@@ -2,15 +2,16 @@
  * PCRE (Sigma `re`) as a Lucene regular expression (EQL `regex`, KQL has none). PCRE searches
  * anywhere in the value and `.` stops at a newline; Lucene matches the whole value, `.` takes any
  * character, and `@ & ~ < > # "` are operators. So the translation wraps the pattern in `.*( … ).*`,
- * writes `.` as `[^\n]`, escapes Lucene's operators and spells `\d \w \s` as classes.
+ * writes `.` as `[^\n]` (as `.` under a leading `(?s)`), escapes Lucene's operators and spells
+ * `\d \w \s` as classes.
  *
- * Lucene has no zero-width assertions, so `^`, `$` (at the end or before a final newline, as in PCRE),
- * `\b` and `\B` are removed exactly: alternatives
+ * Lucene has no zero-width assertions, so `^` and `\A`, `$` and `\Z` (at the end or before a final
+ * newline, as in PCRE), `\z` (the very end), `\b` and `\B` are removed exactly: alternatives
  * and short repetitions that hold one are multiplied out into branches, an anchor at a branch's edge
  * drops that side's `.*` (elsewhere it kills the branch), and a word boundary is decided from the
  * characters either side of it (a class's kinds, the value's edge, or a rewritten `.*`). Whatever
  * cannot be decided that way (lookarounds, back-references, possessive quantifiers, inline flags
- * other than a leading `(?i)`, a boundary next to something that may be empty or mixed) is refused
+ * other than a leading `(?i)` or `(?s)`, a boundary next to something that may be empty or mixed) is refused
  * rather than approximated.
  */
 import { assertNever } from "../../ir/query.js";
@@ -20,7 +21,11 @@ export type LuceneResult =
   | { readonly ok: true; readonly pattern: string; /** a leading `(?i)` asked for it */ readonly caseInsensitive: boolean }
   | { readonly ok: false; readonly reason: string };
 
-type Item = { readonly kind: "piece"; readonly node: PcreNode } | { readonly kind: "start" | "end" } | { readonly kind: "boundary"; readonly negated: boolean };
+type Item =
+  | { readonly kind: "piece"; readonly node: PcreNode }
+  | { readonly kind: "start" }
+  | { readonly kind: "end"; readonly strict?: boolean }
+  | { readonly kind: "boundary"; readonly negated: boolean };
 
 /** Branches a pattern may be multiplied into before the Lucene text grows unreasonable. */
 const MAX_BRANCHES = 64;
@@ -34,11 +39,11 @@ class Refusal {
 }
 
 export function pcreToLucene(pattern: string): LuceneResult {
-  let p = pattern;
-  // A leading `(?i)` is the case flag, which Lucene spells with `regex~`.
-  const caseInsensitive = p.startsWith("(?i)");
-  if (caseInsensitive) p = p.slice(4);
-  const parsed = parsePcre(p);
+  // Leading flags: `(?i)` is the case flag, which Lucene spells with `regex~`; `(?s)` lets `.` take
+  // a newline, as Lucene's does (rulecast writes a Lucene regex to Sigma as `(?s)^(?:…)\z`).
+  const flags = /^(?:\(\?[is]{1,2}\))*/.exec(pattern)![0];
+  const caseInsensitive = flags.includes("i");
+  const parsed = parsePcre(pattern.slice(flags.length), flags.includes("s"));
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
   try {
     const branches = limit(expand(parsed.node).flatMap(splitOptionalNeighbours)).map(branchText).filter((b): b is string => b !== undefined);
@@ -76,8 +81,9 @@ function expand(n: PcreNode): Item[][] {
   if (!hasAssertion(n)) return [[{ kind: "piece", node: n }]];
   switch (n.kind) {
     case "start":
+      return [[{ kind: "start" }]];
     case "end":
-      return [[{ kind: n.kind }]];
+      return [[n.strict ? { kind: "end", strict: true } : { kind: "end" }]];
     case "boundary":
       return [[{ kind: "boundary", negated: n.negated }]];
     case "seq":
@@ -141,6 +147,7 @@ function branchText(items: readonly Item[]): string | undefined {
   let rest = [...items];
   let startAnchored = false;
   let endAnchored = false;
+  let strictEnd = false;
   for (let k = 0; k < rest.length; k++) {
     const item = rest[k]!;
     if (item.kind === "start") {
@@ -150,8 +157,14 @@ function branchText(items: readonly Item[]): string | undefined {
       else throw new Refusal("an anchor after a piece that may be empty has no Lucene form");
     } else if (item.kind === "end") {
       const after = rest.slice(k + 1);
-      if (after.every((b) => b.kind === "end")) endAnchored = true;
-      else {
+      if (after.every((b) => b.kind === "end")) {
+        endAnchored = true;
+        strictEnd ||= item.strict === true;
+      } else if (item.strict) {
+        // `\z` holds at the very end only: a piece that cannot be empty after it kills the branch.
+        if (after.some((b) => b.kind === "piece" && !edge(b.node, "first").nullable)) return undefined;
+        throw new Refusal("an anchor before a piece that may be empty has no Lucene form");
+      } else {
         // `$` also holds before a final newline, so only a piece that cannot begin with one kills the branch.
         const next = after.find((b) => b.kind === "piece" && !edge(b.node, "first").nullable);
         if (next?.kind === "piece" && !edge(next.node, "first").other) return undefined;
@@ -162,8 +175,8 @@ function branchText(items: readonly Item[]): string | undefined {
   rest = rest.filter((i) => i.kind !== "start" && i.kind !== "end");
   let prefix = startAnchored ? "" : ".*";
   // PCRE's `$` holds at the end and before a final newline: Lucene matches the whole value, so the
-  // newline is optional after the branch.
-  let suffix = endAnchored ? "(\n)?" : ".*";
+  // newline is optional after the branch; `\z` takes none.
+  let suffix = endAnchored ? (strictEnd ? "" : "(\n)?") : ".*";
   const pieces: PcreNode[] = [];
   for (let k = 0; k < rest.length; k++) {
     const item = rest[k]!;

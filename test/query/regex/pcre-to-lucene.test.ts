@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { translateLucene, translatePcre } from "../../../src/query/regex/regex-dialects.js";
+import { luceneToPcre } from "../../../src/query/regex/lucene-to-pcre.js";
 import { pcreToLucene } from "../../../src/query/regex/pcre-to-lucene.js";
 
 const plainAtom = fc.oneof(
@@ -23,8 +24,8 @@ const piece = fc.oneof(
   { arbitrary: fc.tuple(assertionAtom, boundedQuantifier).map(([a, q]) => (a.startsWith("(") ? a + q : a)), weight: 1 },
 );
 const pattern = fc
-  .tuple(fc.boolean(), fc.array(piece, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean())
-  .map(([start, parts, end, ci]) => `${ci ? "(?i)" : ""}${start ? "^" : ""}${parts.join("")}${end ? "$" : ""}`);
+  .tuple(fc.constantFrom("", "", "^", "\\A"), fc.array(piece, { minLength: 1, maxLength: 5 }), fc.constantFrom("", "", "$", "\\Z", "\\z"), fc.constantFrom("", "(?i)", "(?s)", "(?is)"))
+  .map(([start, parts, end, flags]) => `${flags}${start}${parts.join("")}${end}`);
 const value = fc.string({ unit: fc.constantFrom("a", "b", "A", "x", "1", " ", ".", "\n", "(", "@", "#", "&", "<", '"', "c", "{", "]", "_"), maxLength: 8 });
 
 function agree(p: string, values: readonly string[]): void {
@@ -84,6 +85,25 @@ test("hostile patterns: deep nesting and branch explosions are refused quickly, 
     assert.not.ok(r.ok, p.slice(0, 20));
   }
   assert.ok(pcreToLucene("(".repeat(100) + "a" + ")".repeat(100)).ok);
+});
+
+test("rulecast's own Lucene regexes written to Sigma (`(?s)^(?:…)\\z`) translate back to what they were", () => {
+  const values = ["a", "ab", "a\nb", "C:\\x\\a.exe", "a.exe", "x  y\tz", "", "ab\n", "12", "-fu x"];
+  for (const l of [".*([24][0-9]{3}).*", "([^ \t]*[ \t]){2}.*", "(.*\\\\)?([a-z0-9]\\.exe)", "a.*", "a.b", "-[^-]*[uz][^-]*", "@"]) {
+    const pcre = luceneToPcre(l);
+    assert.ok(pcre.ok, l);
+    if (!pcre.ok) continue;
+    const back = pcreToLucene(pcre.pattern);
+    assert.ok(back.ok, `${l} → ${pcre.pattern}: ${back.ok ? "" : back.reason}`);
+    if (!back.ok) continue;
+    const before = translateLucene(l, { caseSensitive: true });
+    const after = translateLucene(back.pattern, { caseSensitive: true });
+    assert.ok(before.ok && after.ok, l);
+    if (before.ok && after.ok) for (const v of values) assert.is(after.re.test(v), before.re.test(v), `${l} → ${back.pattern} on ${JSON.stringify(v)}`);
+  }
+  // `\z` is the very end: nothing may follow it, not even a newline `$` would allow.
+  agree("a\\z", ["a", "a\n", "ba", "ab"]);
+  agree("(?s)a.b", ["a\nb", "axb", "ab"]);
 });
 
 test("what Lucene cannot say is refused by name", () => {
