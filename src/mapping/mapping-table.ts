@@ -61,6 +61,19 @@ export interface LogsourceRow {
    * to a log source that means something else (file_event, a creation).
    */
   readonly keep?: readonly string[];
+  /** Other values a conjunct may allow beside the row's own, left out of the log source (LeftOut). */
+  readonly narrows?: LeftOut;
+}
+
+/**
+ * Events of another kind that a query allows beside those of a log source (an OR branch
+ * `event.category:driver` beside `event.category:library`): the lift takes the conjunct anyway and
+ * leaves them out, with a mapping/logsource-narrowed warning that names them and says `reason`.
+ * `ecs`: field → values; a value ending in `*` stands for every value it is a prefix of.
+ */
+export interface LeftOut {
+  readonly ecs: Readonly<Record<string, readonly string[]>>;
+  readonly reason: string;
 }
 
 export interface ProductHints {
@@ -93,7 +106,7 @@ export interface FieldMapping {
   /** Fields that say which log source a query is about (ECS → Sigma only). */
   readonly sourceFields?: readonly SourceField[];
   /** Conditions a lifted log source category already says (ECS → Sigma only). */
-  readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>> }[];
+  readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>>; readonly narrows?: LeftOut }[];
   /** Elastic data set (or prefix) → the Sigma log source it stands for (ECS → Sigma only). */
   readonly datasets?: Readonly<Record<string, Logsource>>;
   /**
@@ -115,7 +128,7 @@ export interface FieldMapping {
    * Log sources a conjunct that ORs condition sets stands for, one set per shipper (ECS → Sigma
    * only): a set's value may end in `*`, matching that same pattern in the query.
    */
-  readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[] }[];
+  readonly alternatives?: readonly { readonly logsource: Logsource; readonly any: readonly Readonly<Record<string, readonly string[]>>[]; readonly narrows?: LeftOut }[];
   /**
    * Conditions that name a log source but stay in the query (ECS → Sigma only): `exempt` are the
    * read-back fields (the source's own conditions) those values already say.
@@ -148,19 +161,20 @@ type RawRow = {
   conditions?: Record<string, { absent?: unknown; present?: unknown }>;
   unless?: Record<string, unknown>;
 };
+type RawLeftOut = { ecs: Record<string, string | string[]>; reason: string };
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
-  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
+  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[]; narrows?: RawLeftOut }[];
   products: ProductHints;
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
-  implied?: { category: string; ecs: Record<string, string | string[]> }[];
+  implied?: { category: string; ecs: Record<string, string | string[]>; narrows?: RawLeftOut }[];
   exclusive?: Record<string, string[][]>;
   exclusive_across?: Record<string, string | string[]>[];
   determined_keys?: Record<string, string[]>;
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
-  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[]; narrows?: RawLeftOut }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
 };
 
@@ -191,6 +205,13 @@ function conditionsRow(row: FieldRow, r: RawRow): FieldRow | undefined {
   return { ...row, conditions, ...(Object.keys(unless).length > 0 ? { unless } : {}) };
 }
 
+/** A row's `narrows`; one without a reason or a value is dropped (the row then leaves nothing out, and lifts less). */
+function leftOut(raw: RawLeftOut | undefined): { narrows?: LeftOut } {
+  if (!raw || typeof raw.reason !== "string" || raw.reason === "") return {};
+  const ecs = Object.fromEntries(Object.entries(raw.ecs ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]));
+  return Object.values(ecs).some((v) => v.length > 0) ? { narrows: { ecs, reason: raw.reason } } : {};
+}
+
 /** The `to` of a limited row that says the field has no Sigma name under its log source. */
 export const NO_SIGMA_NAME = "";
 
@@ -217,11 +238,11 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     to: "sigma",
     fields,
     prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
-    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}) })),
+    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}), ...leftOut(l.narrows) })),
     products: t.products,
     sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
     datasets: t.datasets ?? {},
-    implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
+    implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs, ...leftOut(i.narrows) })),
     scoped,
     exclusive: t.exclusive ?? {},
     exclusiveAcross: (t.exclusive_across ?? [])
@@ -237,6 +258,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     alternatives: (t.logsource_alternatives ?? []).map((a) => ({
       logsource: a.sigma,
       any: a.any.map((set) => Object.fromEntries(Object.entries(set).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]))),
+      ...leftOut(a.narrows),
     })),
     impliedBy: (t.implied_by ?? []).map((r) => ({
       logsource: r.logsource ?? {},

@@ -13,7 +13,7 @@
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
-import type { FieldMapping, ProductHints } from "../mapping/mapping-table.js";
+import type { FieldMapping, LeftOut, ProductHints } from "../mapping/mapping-table.js";
 import { liftExactness, type ReadBack } from "./lift-exactness.js";
 import type { MappingProblem } from "./map-fields.js";
 
@@ -118,6 +118,21 @@ function liftOne(
   const conjunctIn = (field: string, allowed: readonly string[]): number =>
     conjuncts.findIndex((c, i) => !consumed.has(i) && valuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
   const consumed = new Set<number>();
+  /**
+   * Conjuncts lifted although they allow events of another kind too (a row's `narrows`): each is
+   * said in a warning at the end, if it is still lifted then.
+   */
+  const leftOut = new Map<number, { text: string; lifted: string; left: string[]; reason: string }>();
+  /** A conjunct allowing `field` in `allowed` and values `narrows` lists (at least one of the first). */
+  const conjunctLeaving = (field: string, allowed: readonly string[], narrows: LeftOut | undefined, text: (a: Query) => string | undefined = matchText) => {
+    if (!narrows) return undefined;
+    for (const [i, c] of conjuncts.entries()) {
+      if (consumed.has(i)) continue;
+      const left = leftOutBranches(c, (b) => b.kind === "match" && b.field === field && allowed.includes(text(b) ?? "\0"), narrows);
+      if (left) return { index: i, left };
+    }
+    return undefined;
+  };
   /** What the query says, and which condition said it. */
   const said: Partial<Record<Key, { value: string; by: string }>> = {};
   const claim = (ls: Logsource, by: string): void => {
@@ -152,6 +167,16 @@ function liftOne(
   // 2. Source conditions: event.category/type rows (the first that fits).
   for (const row of mapping.logsources) {
     const hits = Object.entries(row.conditions).map(([f, v]) => conjunctIn(f, typeof v === "string" ? [v] : v));
+    // Conjuncts that allow events of another kind too, which this row leaves out (`narrows`).
+    const leaving = new Map<number, string[]>();
+    Object.entries(row.conditions).forEach(([f, v], n) => {
+      if (hits[n]! >= 0) return;
+      const found = conjunctLeaving(f, typeof v === "string" ? [v] : v, row.narrows);
+      if (found && !hits.includes(found.index)) {
+        hits[n] = found.index;
+        leaving.set(found.index, found.left);
+      }
+    });
     if (!hits.every((i) => i >= 0)) continue;
     const text = Object.entries(row.conditions).map(([f, v]) => `${f}:${typeof v === "string" ? v : `(${v.join(" or ")})`}`).join(" and ");
     if (sourceField && sourceField.logsource.category !== undefined && row.logsource.category !== sourceField.logsource.category) {
@@ -175,6 +200,7 @@ function liftOne(
         field: Object.keys(row.conditions)[0] ?? "",
       });
     }
+    for (const [i, left] of leaving) leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: describe(row.logsource), left, reason: row.narrows!.reason });
     claim(row.logsource, `\`${text}\``);
     break;
   }
@@ -183,9 +209,11 @@ function liftOne(
   // (Defend's `event.category:library`, Sysmon-via-Winlogbeat's process + `Image loaded*`).
   if (!said.category && !sourceField) {
     for (const row of mapping.alternatives ?? []) {
-      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any));
+      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any, row.narrows) !== undefined);
       if (i < 0) continue;
       consumed.add(i);
+      const left = isAlternation(conjuncts[i]!, row.any, row.narrows)!;
+      if (left.length > 0) leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: describe(row.logsource), left, reason: row.narrows!.reason });
       claim(row.logsource, `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``);
       break;
     }
@@ -202,7 +230,14 @@ function liftOne(
   for (const row of mapping.implied ?? []) {
     if (row.category !== category) continue;
     for (const [f, v] of Object.entries(row.conditions)) {
-      const i = conjunctLike(f, typeof v === "string" ? [v] : v);
+      const allowed = typeof v === "string" ? [v] : v;
+      let i = conjunctLike(f, allowed);
+      // One that also allows events the category leaves out (Defend's `fork` beside `exec`).
+      const found = i < 0 ? conjunctLeaving(f, allowed, row.narrows, (b) => (b.kind === "match" ? patternText(b) : undefined)) : undefined;
+      if (found) {
+        i = found.index;
+        leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: `category: ${category}`, left: found.left, reason: row.narrows!.reason });
+      }
       if (i >= 0) {
         consumed.add(i);
         implied.add(i);
@@ -354,6 +389,15 @@ function liftOne(
       });
     }
   }
+  for (const [i, l] of leftOut) {
+    if (!consumed.has(i)) continue;
+    report({
+      severity: "warning",
+      code: "mapping/logsource-narrowed",
+      message: `\`${l.text}\` is lifted to log source {${l.lifted}}, which leaves out ${l.left.map((t) => `\`${t}\``).join(", ")}: ${l.reason}`,
+      field: "logsource",
+    });
+  }
   const rest = conjuncts.filter((_, i) => !consumed.has(i));
   const lifted: Query =
     rest.length === 0 ? { kind: "all" } : rest.length === 1 ? rest[0]! : { ...(query as Extract<Query, { kind: "and" }>), children: rest };
@@ -467,10 +511,11 @@ function tagProduct(hints: ProductHints, tags: readonly string[]): string | unde
 
 /**
  * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
- * nothing else, each a match on one of its values), and which has a branch for every set.
+ * nothing else, each a match on one of its values), or a match `narrows` lists, and which has a
+ * branch for every set. Undefined when it is not; else the branches `narrows` left out, as text.
  */
-function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[]): boolean {
-  if (c.kind !== "or") return false;
+function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[], narrows?: LeftOut): string[] | undefined {
+  if (c.kind !== "or") return undefined;
   const setOf = (b: Query): number => {
     const matches = b.kind === "and" ? b.children : [b];
     const said = new Map<string, string>();
@@ -483,7 +528,42 @@ function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly
     return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
   };
   const hit = c.children.map(setOf);
-  return hit.every((i) => i >= 0) && sets.every((_, i) => hit.includes(i));
+  if (!sets.every((_, i) => hit.includes(i))) return undefined;
+  if (hit.every((i) => i >= 0)) return [];
+  // The other branches may be what the row leaves out.
+  return narrows ? leftOutBranches({ ...c, children: c.children.filter((_, n) => hit[n]! < 0) }, () => false, narrows, true) : undefined;
+}
+
+/**
+ * The branches of conjunct `c` (an OR, or one condition) that `narrows` lists, as text, when every
+ * other branch is `own`n and at least one is (`anyOwn`: none need be); else undefined.
+ */
+function leftOutBranches(c: Query, own: (b: Query) => boolean, narrows: LeftOut, anyOwn = false): string[] | undefined {
+  const left: string[] = [];
+  let owned = 0;
+  for (const b of c.kind === "or" ? c.children : [c]) {
+    if (own(b)) {
+      owned++;
+      continue;
+    }
+    const t = b.kind === "match" ? singleText(b) : undefined;
+    const listed = t !== undefined && b.kind === "match" && narrows.ecs[b.field]?.some((v) => (v.endsWith("*") ? t.startsWith(v.slice(0, -1)) : v === t)) === true;
+    if (!listed) return undefined;
+    left.push(`${b.field}:${t}`);
+  }
+  return owned > 0 || anyOwn ? left : undefined;
+}
+
+/** A match's one text value, for rows whose values are plain text. */
+function matchText(b: Query): string | undefined {
+  return b.kind === "match" ? singleText(b) : undefined;
+}
+
+/** A conjunct of matches as KQL-like text, for warnings (`event.category:library or event.category:driver`). */
+function conjunctText(c: Query): string {
+  const one = (q: Query): string =>
+    q.kind === "match" ? `${q.field}:${patternText(q) ?? "…"}` : q.kind === "and" ? `(${q.children.map(one).join(" and ")})` : q.kind === "or" ? `(${q.children.map(one).join(" or ")})` : "…";
+  return c.kind === "or" ? c.children.map(one).join(" or ") : one(c);
 }
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * A lift that takes a conjunct allowing events of another kind beside those of the log source
+ * (issue 19.2): `event.category : ("library", "driver")` is image_load without the driver loads.
+ * The log source leaves those events out, so the warning must name them and say why; a value the
+ * row does not list keeps the conjunct in the query (nothing is dropped without a word).
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { convertRules } from "../../src/pipeline/convert.js";
+import { readRules } from "../../src/pipeline/read-rules.js";
+import { testContext } from "../helpers/convert-fixture.js";
+import { ruleText } from "../helpers/rule-text.js";
+
+function sigmaOf(query: string, index?: readonly string[], language: "eql" | "kuery" = "eql") {
+  const read = readRules([{ path: "rules/left-out.yaml", text: ruleText({ id: "0a1b2c3d-0000-4000-8000-0000000000a1", name: "Left out", query, language, ...(index ? { index } : {}) }) }]);
+  assert.equal(read.diagnostics.filter((d) => d.severity === "error"), [], "the fixture reads");
+  const r = convertRules(read.rules, ["sigma"], testContext());
+  const doc = r.files[0] ? (parse(r.files[0].content) as Record<string, any>) : undefined;
+  const narrowed = r.diagnostics.filter((d) => d.code === "mapping/logsource-narrowed").map((d) => d.message);
+  return { doc, narrowed, fields: JSON.stringify(doc?.detection ?? {}) };
+}
+
+const IMAGE_LOAD = '(event.category : ("library", "driver") or (event.category == "process" and event.action : "Image loaded*"))';
+
+test("library or driver loads: image_load without the drivers, and a warning that names them", () => {
+  const r = sigmaOf(`any where host.os.type == "windows" and ${IMAGE_LOAD} and dll.name : "scrobj.dll"`);
+  assert.equal(r.doc?.logsource, { category: "image_load", product: "windows" });
+  assert.not.ok(r.doc?.taxonomy, "Sigma field names");
+  assert.not.match(r.fields, "event.category");
+  assert.match(r.fields, "ImageLoaded");
+  assert.ok(r.narrowed.some((m) => m.includes("leaves out `event.category:driver`") && m.includes("driver_load")), r.narrowed.join("\n"));
+});
+
+test("a branch the row does not list (file events) keeps the conjunct in the query, in ECS names", () => {
+  const r = sigmaOf('any where host.os.type == "windows" and (event.category : ("library", "file") or (event.category == "process" and event.action : "Image loaded*")) and dll.name : "scrobj.dll"');
+  assert.match(r.fields, "event.category");
+  assert.not.ok(r.narrowed.some((m) => m.includes("leaves out")), r.narrowed.join("\n"));
+});
+
+test.run();
