@@ -38,4 +38,15 @@ test("a branch the row does not list (file events) keeps the conjunct in the que
   assert.not.ok(r.narrowed.some((m) => m.includes("leaves out")), r.narrowed.join("\n"));
 });
 
+test("a rename allowed beside a creation: file_event without the renames, said in a warning; a rename alone is file_rename", () => {
+  const r = sigmaOf('file where host.os.type == "linux" and event.action in ("rename", "creation") and file.path : "/etc/cron.d/*"', ["logs-endpoint.events.file*"]);
+  assert.equal(r.doc?.logsource, { category: "file_event", product: "linux" });
+  assert.not.ok(r.doc?.taxonomy, "Sigma field names");
+  assert.not.match(r.fields, "event.action");
+  assert.ok(r.narrowed.some((m) => m.includes("leaves out `event.action:rename`") && m.includes("file_rename")), r.narrowed.join("\n"));
+  const alone = sigmaOf('file where host.os.type == "linux" and event.action == "rename" and file.path : "/etc/cron.d/*"', ["logs-endpoint.events.file*"]);
+  assert.equal(alone.doc?.logsource, { category: "file_rename", product: "linux" });
+  assert.not.ok(alone.narrowed.some((m) => m.includes("leaves out")), alone.narrowed.join("\n"));
+});
+
 test.run();
