@@ -238,6 +238,16 @@ function liftOne(
         i = found.index;
         leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: `category: ${category}`, left: found.left, reason: row.narrows!.reason });
       }
+      // One that allows only such events (Defend's `fork` alone) stays in the query: say why.
+      const only = i < 0 && row.narrows ? conjuncts.find((c, j) => !consumed.has(j) && leftOutBranches(c, () => false, row.narrows!, true)?.length) : undefined;
+      if (only) {
+        report({
+          severity: "warning",
+          code: "mapping/logsource-kept",
+          message: `\`${conjunctText(only)}\` is not lifted with log source {category: ${category}} and stays in the query: ${row.narrows!.reason}`,
+          field: f,
+        });
+      }
       if (i >= 0) {
         consumed.add(i);
         implied.add(i);

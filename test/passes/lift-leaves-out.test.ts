@@ -49,4 +49,20 @@ test("a rename allowed beside a creation: file_event without the renames, said i
   assert.not.ok(alone.narrowed.some((m) => m.includes("leaves out")), alone.narrowed.join("\n"));
 });
 
+test("Defend's fork beside exec: process_creation without the forks, said in a warning; forks alone stay in the query, with the reason", () => {
+  const r = sigmaOf('process where host.os.type == "linux" and event.type == "start" and event.action in ("exec", "fork") and process.name : "sshd"', ["logs-endpoint.events.process*"]);
+  assert.equal(r.doc?.logsource, { category: "process_creation", product: "linux" });
+  assert.not.ok(r.doc?.taxonomy, "Sigma field names");
+  assert.not.match(r.fields, "event.action");
+  assert.ok(r.narrowed.some((m) => m.includes("leaves out `event.action:fork`") && m.includes("not an exec")), r.narrowed.join("\n"));
+  // Fork is never process creation (README: rejected as inexact): alone it keeps ECS names.
+  const read = readRules([{ path: "rules/fork.yaml", text: ruleText({ id: "0a1b2c3d-0000-4000-8000-0000000000a2", name: "Fork", query: 'process where host.os.type == "linux" and event.type == "start" and event.action == "fork" and process.name : "sshd"', index: ["logs-endpoint.events.process*"] }) }]);
+  const alone = convertRules(read.rules, ["sigma"], testContext());
+  const doc = parse(alone.files[0]!.content) as Record<string, any>;
+  assert.is(doc.taxonomy, "ecs");
+  assert.match(JSON.stringify(doc.detection), "event.action");
+  assert.ok(alone.diagnostics.some((d) => d.code === "mapping/logsource-kept" && d.message.includes("`event.action:fork`") && d.message.includes("not an exec")));
+  assert.not.ok(alone.diagnostics.some((d) => d.code === "mapping/logsource-narrowed" && d.message.includes("leaves out")));
+});
+
 test.run();
