@@ -14,7 +14,7 @@
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
 import type { FieldMapping, LeftOut, ProductHints } from "../mapping/mapping-table.js";
-import { liftExactness, type ReadBack } from "./lift-exactness.js";
+import { conjunctText, liftExactness, type ReadBack } from "./lift-exactness.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LiftContext {
@@ -551,7 +551,7 @@ function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly
 function leftOutBranches(c: Query, own: (b: Query) => boolean, narrows: LeftOut, anyOwn = false): string[] | undefined {
   const left: string[] = [];
   let owned = 0;
-  for (const b of c.kind === "or" ? c.children : [c]) {
+  for (const b of branches(c)) {
     if (own(b)) {
       owned++;
       continue;
@@ -564,17 +564,17 @@ function leftOutBranches(c: Query, own: (b: Query) => boolean, narrows: LeftOut,
   return owned > 0 || anyOwn ? left : undefined;
 }
 
+/** An OR's branches, nested ORs flattened (`a or (b or c)`, as KQL's parentheses parse); else the conjunct itself. */
+function branches(c: Query): Query[] {
+  return c.kind === "or" ? c.children.flatMap(branches) : [c];
+}
+
 /** A match's one text value, for rows whose values are plain text. */
 function matchText(b: Query): string | undefined {
   return b.kind === "match" ? singleText(b) : undefined;
 }
 
-/** A conjunct of matches as KQL-like text, for warnings (`event.category:library or event.category:driver`). */
-function conjunctText(c: Query): string {
-  const one = (q: Query): string =>
-    q.kind === "match" ? `${q.field}:${patternText(q) ?? "…"}` : q.kind === "and" ? `(${q.children.map(one).join(" and ")})` : q.kind === "or" ? `(${q.children.map(one).join(" or ")})` : "…";
-  return c.kind === "or" ? c.children.map(one).join(" or ") : one(c);
-}
+
 
 /**
  * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any
