@@ -76,6 +76,13 @@ export interface LeftOut {
   readonly reason: string;
 }
 
+/** Data sets of another product that a query may OR in beside its own events (src/passes/foreign-datasets.ts). */
+export interface ForeignDatasets {
+  /** Data set names; one ending in `*` stands for every name it is a prefix of. */
+  readonly datasets: readonly string[];
+  readonly reason: string;
+}
+
 export interface ProductHints {
   readonly conditions: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tags: Readonly<Record<string, string>>;
@@ -147,6 +154,8 @@ export interface FieldMapping {
    * host key says nothing more and is dropped (it has no Sigma name).
    */
   readonly determinedKeys?: Readonly<Record<string, readonly string[]>>;
+  /** Data sets of other products, left out of the ORs they are in (ECS → Sigma only). */
+  readonly foreignDatasets?: readonly ForeignDatasets[];
 }
 
 type RawRow = {
@@ -176,6 +185,7 @@ type RawTable = {
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
   logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[]; narrows?: RawLeftOut }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
+  foreign_datasets?: { datasets: string | string[]; reason: string }[];
 };
 
 function fieldRow(r: RawRow): FieldRow | undefined {
@@ -250,6 +260,9 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
       // A row means something only between two fields.
       .filter((r) => Object.keys(r).length === 2),
     determinedKeys: t.determined_keys ?? {},
+    foreignDatasets: (t.foreign_datasets ?? [])
+      .map((f) => ({ datasets: (Array.isArray(f.datasets) ? f.datasets : [f.datasets]).map(String), reason: String(f.reason ?? "") }))
+      .filter((f) => f.datasets.length > 0 && f.reason !== ""),
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),

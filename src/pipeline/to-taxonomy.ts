@@ -12,6 +12,7 @@ import { liftLogsource, type LiftContext } from "../passes/lift-logsource.js";
 import { findLogsource } from "../mapping/sigma-ecs.js";
 import { mapFields } from "../passes/map-fields.js";
 import { dropDeterminedKeys } from "../passes/determined-join-keys.js";
+import { dropForeignDatasets } from "../passes/foreign-datasets.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import type { TargetSpec } from "../targets/target.js";
 import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
@@ -72,8 +73,9 @@ export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, map
  */
 export function liftOnly(rule: Rule, mappings: Mappings, exactLift = false): TaxonomyResult {
   const typed = ecsFieldTypes(rule.query);
-  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
-  const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...lifted.problems], "error");
+  const foreign = dropForeignDatasets(typed.query, mappings.ecsToSigma.foreignDatasets ?? []);
+  const lifted = liftLogsource(foreign.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+  const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...foreign.problems, ...lifted.problems], "error");
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
@@ -107,7 +109,9 @@ export function toTaxonomy(
   if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
-    const lifted0 = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+    // Another product's data sets ORed in (Zeek's) have no place beside the one log source.
+    const foreign = dropForeignDatasets(typed.query, mappings.ecsToSigma.foreignDatasets ?? []);
+    const lifted0 = liftLogsource(foreign.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
     const lifted = { ...lifted0, query: dropDeterminedKeys(lifted0.query, mappings.ecsToSigma.determinedKeys ?? {}) };
     const stepProduct =
       lifted.query.kind === "sequence" || lifted.query.kind === "sample"
@@ -120,7 +124,7 @@ export function toTaxonomy(
     // event.action is Sysmon's Initiated, a process step's is implied by its category).
     const stepMapping = (s: SequenceStep) => ecsToSigmaFor(mappings, s.logsource ?? lifted.logsource ?? firstStepLogsource(lifted.query));
     const mapped = mapFields(lifted.query, ecsToSigmaFor(mappings, lifted.logsource ?? firstStepLogsource(lifted.query)), { ...(product ? { product } : {}), stepMapping });
-    const problems = [...typed.problems, ...lifted.problems, ...mapped.problems];
+    const problems = [...typed.problems, ...foreign.problems, ...lifted.problems, ...mapped.problems];
     const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
     if (skips(problems, unmapped)) return { diagnostics, skipped: true };
