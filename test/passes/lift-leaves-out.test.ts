@@ -9,6 +9,9 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { convertRules } from "../../src/pipeline/convert.js";
 import { readRules } from "../../src/pipeline/read-rules.js";
+import type { Query } from "../../src/ir/query.js";
+import { liftExactness } from "../../src/passes/lift-exactness.js";
+import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { ruleText } from "../helpers/rule-text.js";
 
@@ -65,16 +68,25 @@ test("Defend's fork beside exec: process_creation without the forks, said in a w
   assert.not.ok(alone.diagnostics.some((d) => d.code === "mapping/logsource-narrowed" && d.message.includes("leaves out")));
 });
 
-test("Packetbeat's network_traffic events beside the endpoint's: network_connection without them, said in a warning, and the read-back's widening said too", () => {
+test("Packetbeat's network_traffic events beside the endpoint's: network_connection without them, said in a warning, and the read-back's narrowing said too", () => {
   const r = sigmaOf("(data_stream.dataset: network_traffic.flow or (event.category: (network or network_traffic))) and network.transport:tcp and destination.port:5900", ["logs-network_traffic.*", "logs-endpoint.events.network-*"], "kuery");
   assert.equal(r.doc?.logsource, { category: "network_connection" });
   assert.not.ok(r.doc?.taxonomy, "Sigma field names");
   assert.not.match(r.fields, "network_traffic");
   assert.ok(r.narrowed.some((m) => m.includes("leaves out `data_stream.dataset:network_traffic.flow`, `event.category:network_traffic`") && m.includes("Packetbeat")), r.narrowed.join("\n"));
-  // No read-back row for a product-less network_connection: Elastic reads it back as no condition, which widens, and says so.
-  const read = readRules([{ path: "rules/nt.yaml", text: ruleText({ id: "0a1b2c3d-0000-4000-8000-0000000000a3", name: "NT", language: "kuery", query: "(data_stream.dataset: network_traffic.flow or (event.category: (network or network_traffic))) and network.transport:tcp and destination.port:5900", index: ["logs-network_traffic.*"] }) }]);
-  const all = convertRules(read.rules, ["sigma"], testContext()).diagnostics;
-  assert.ok(all.some((d) => d.code === "mapping/logsource-widened" && d.message.includes("network_traffic.flow")), all.map((d) => d.message).join("\n"));
+  // A product-less network_connection is read back as event.category:network and event.type:start.
+  assert.ok(r.narrowed.some((m) => m.includes("event.category:network is added; event.type:start is added")), r.narrowed.join("\n"));
+});
+
+test("a lifted OR over several fields that the read-back tests none of is said to widen (it was dropped without a word)", () => {
+  const parsed = parseKql("(data_stream.dataset:network_traffic.flow or event.category:network) and destination.port:5900");
+  if (!parsed.ok) throw new Error("fixture");
+  const conjuncts = (parsed.value as Extract<Query, { kind: "and" }>).children;
+  const valuesOf = (c: Query, field: string) => (c.kind === "match" && c.field === field && c.value.kind === "string" ? [c.value.parts.map((p) => (p.kind === "text" ? p.value : "*")).join("")] : undefined);
+  const none = liftExactness(conjuncts, new Set([0]), {}, new Set(), valuesOf);
+  assert.equal(none.dropped, ["data_stream.dataset:network_traffic.flow or event.category:network"]);
+  const some = liftExactness(conjuncts, new Set([0]), { "event.category": ["network"] }, new Set(), valuesOf);
+  assert.equal(some.dropped, []);
 });
 
 test.run();
