@@ -45,6 +45,8 @@ interface Context {
   /** Which index pattern said each key, for warnings. */
   readonly indexSaid: Partial<Record<Key, string>>;
   readonly tagProduct?: string;
+  /** Every product the tags name, in tag order (a cross-platform rule names several). */
+  readonly tagProducts: readonly string[];
   /** Data sets named by index patterns, for the fallback. */
   readonly indexDatasets: readonly string[];
   readonly patterns: readonly string[];
@@ -314,7 +316,20 @@ function liftOne(
     }
     said[k] ??= { value: v, by: `index pattern \`${context.indexSaid[k]}\`` };
   }
-  if (!said.product && context.tagProduct) said.product = { value: context.tagProduct, by: "tags" };
+  if (!said.product && context.tagProduct) {
+    said.product = { value: context.tagProduct, by: "tags" };
+    // A cross-platform rule (tags `OS: Windows`, `OS: Linux`, ...) whose query names no OS: one
+    // log source has one product, so the others' events are left out, and that is said.
+    const others = context.tagProducts.filter((p) => p !== context.tagProduct);
+    if (others.length > 0) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-narrowed",
+        message: `the tags name products ${context.tagProducts.map((p) => `\`${p}\``).join(", ")} and the query names none; the log source has the first, \`${context.tagProduct}\`, which leaves out the events of ${others.map((p) => `\`${p}\``).join(", ")}`,
+        field: "logsource",
+      });
+    }
+  }
 
   // Conditions that name a log source without being lifted (`event.action:logged-in` is an event
   // of the Security channel, and stays in the query as its event ID): only where nothing else says
@@ -500,10 +515,12 @@ function contextOf(mapping: FieldMapping, ctx: LiftContext): Context {
     indexSaid.product = broad[0].pattern;
   }
   const tag = tagProduct(mapping.products, ctx.tags);
+  const tagProducts = [...new Set(ctx.tags.flatMap((t) => mapping.products.tags[t.toLowerCase()] ?? []))];
   return {
     index: index as Logsource,
     indexSaid,
     ...(tag ? { tagProduct: tag } : {}),
+    tagProducts,
     indexDatasets,
     ...(ctx.readBack ? { readBack: ctx.readBack } : {}),
     patterns: ctx.index,

@@ -89,4 +89,14 @@ test("a lifted OR over several fields that the read-back tests none of is said t
   assert.equal(some.dropped, []);
 });
 
+test("a cross-platform rule (tags for several OSes) whose query names none: the log source's one product leaves the other OSes out, said in a warning", () => {
+  const text = (tags: string) =>
+    ruleText({ id: "0a1b2c3d-0000-4000-8000-0000000000a4", name: "Cross", query: 'process where event.type == "start" and process.name : ("tailscaled", "tailscaled.exe")', index: ["logs-endpoint.events.process-*"] }) + `\ntags: [${tags}]`;
+  const many = convertRules(readRules([{ path: "rules/x.yaml", text: text('"OS: Windows", "OS: Linux", "OS: macOS"') }]).rules, ["sigma"], testContext());
+  assert.equal((parse(many.files[0]!.content) as Record<string, any>).logsource, { category: "process_creation", product: "windows" });
+  assert.ok(many.diagnostics.some((d) => d.code === "mapping/logsource-narrowed" && d.message.includes("leaves out the events of `linux`, `macos`")), many.diagnostics.map((d) => d.message).join("\n"));
+  const one = convertRules(readRules([{ path: "rules/x.yaml", text: text('"OS: Linux"') }]).rules, ["sigma"], testContext());
+  assert.not.ok(one.diagnostics.some((d) => d.message.includes("leaves out the events of")));
+});
+
 test.run();
