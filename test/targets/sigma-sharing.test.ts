@@ -150,7 +150,10 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
   // (host.id as a join key without an entity id beside it, user.id, process.args_count, event.action
-  // subtypes). Measured 45.9 % (470 of 1,024) since CloudTrail event.outcome is errorCode/errorMessage
+  // subtypes). Measured 43.4 % (444 of 1,024) since lifts leave out events of another kind the query
+  // allows, with a warning naming them (driver loads beside library loads, renames beside creations,
+  // forks beside execs, Packetbeat's network_traffic beside endpoint connections, Zeek's data sets
+  // ORed in); 45.9 % (470 of 1,024) since CloudTrail event.outcome is errorCode/errorMessage
   // presence, a script block's file.directory a Path regex, Windows event.provider Provider_Name with
   // Sysmon's own events by code lifted to their log sources, and Windows user.domain the domain part of
   // Sysmon's User; 47.9 % (491 of 1,024) since issue 15's exact ECS -> Sigma rows (Defend's network actions as
@@ -171,7 +174,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.459, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.434, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
