@@ -68,14 +68,26 @@ test("Defend's fork beside exec: process_creation without the forks, said in a w
   assert.not.ok(alone.diagnostics.some((d) => d.code === "mapping/logsource-narrowed" && d.message.includes("leaves out")));
 });
 
-test("Packetbeat's network_traffic events beside the endpoint's: network_connection without them, said in a warning, and the read-back's narrowing said too", () => {
+test("Packetbeat's network_traffic events beside the endpoint's: network_connection without them, said in a warning, and the read-back's widening said too", () => {
   const r = sigmaOf("(data_stream.dataset: network_traffic.flow or (event.category: (network or network_traffic))) and network.transport:tcp and destination.port:5900", ["logs-network_traffic.*", "logs-endpoint.events.network-*"], "kuery");
   assert.equal(r.doc?.logsource, { category: "network_connection" });
   assert.not.ok(r.doc?.taxonomy, "Sigma field names");
   assert.not.match(r.fields, "network_traffic");
   assert.ok(r.narrowed.some((m) => m.includes("leaves out `data_stream.dataset:network_traffic.flow`, `event.category:network_traffic`") && m.includes("Packetbeat")), r.narrowed.join("\n"));
-  // A product-less network_connection is read back as event.category:network and event.type:start.
-  assert.ok(r.narrowed.some((m) => m.includes("event.category:network is added; event.type:start is added")), r.narrowed.join("\n"));
+  // No read-back row fits a product-less network_connection (one without a product would fit every
+  // product's, macOS and firewalls included): Elastic reads it back as no condition, which widens, and says so.
+  const read = readRules([{ path: "rules/nt.yaml", text: ruleText({ id: "0a1b2c3d-0000-4000-8000-0000000000a3", name: "NT", language: "kuery", query: "(data_stream.dataset: network_traffic.flow or (event.category: (network or network_traffic))) and network.transport:tcp and destination.port:5900", index: ["logs-network_traffic.*"] }) }]);
+  const all = convertRules(read.rules, ["sigma"], testContext()).diagnostics;
+  assert.ok(all.some((d) => d.code === "mapping/logsource-widened" && d.message.includes("network_traffic.flow")), all.map((d) => d.message).join("\n"));
+});
+
+test("a network_connection of a product without a read-back row (macOS, a firewall) is not read back as endpoint connections of every OS", () => {
+  for (const product of ["macos", "fortigate"]) {
+    const y = `title: t\nid: 0a1b2c3d-0000-4000-8000-0000000000b1\nlogsource:\n  category: network_connection\n  product: ${product}\ndetection:\n  sel:\n    DestinationPort: 4444\n  condition: sel\nlevel: low\n`;
+    const r = convertRules(readRules([{ path: "r.yml", text: y }]).rules, ["elastic"], testContext());
+    assert.ok(r.diagnostics.some((d) => d.code === "mapping/logsource-unmapped"), product);
+    assert.not.match(r.files[0]?.content ?? "", "sysmon_operational", product);
+  }
 });
 
 test("a lifted OR over several fields that the read-back tests none of is said to widen (it was dropped without a word)", () => {
