@@ -65,6 +65,26 @@ export interface LogsourceRow {
    * to a log source that means something else (file_event, a creation).
    */
   readonly keep?: readonly string[];
+  /** Other values a conjunct may allow beside the row's own, left out of the log source (LeftOut). */
+  readonly narrows?: LeftOut;
+}
+
+/**
+ * Events of another kind that a query allows beside those of a log source (an OR branch
+ * `event.category:driver` beside `event.category:library`): the lift takes the conjunct anyway and
+ * leaves them out, with a mapping/logsource-narrowed warning that names them and says `reason`.
+ * `ecs`: field → values; a value ending in `*` stands for every value it is a prefix of.
+ */
+export interface LeftOut {
+  readonly ecs: Readonly<Record<string, readonly string[]>>;
+  readonly reason: string;
+}
+
+/** Data sets of another product that a query may OR in beside its own events (src/passes/foreign-datasets.ts). */
+export interface ForeignDatasets {
+  /** Data set names; one ending in `*` stands for every name it is a prefix of. */
+  readonly datasets: readonly string[];
+  readonly reason: string;
 }
 
 export interface ProductHints {
@@ -97,7 +117,7 @@ export interface FieldMapping {
   /** Fields that say which log source a query is about (ECS → Sigma only). */
   readonly sourceFields?: readonly SourceField[];
   /** Conditions a lifted log source category already says (ECS → Sigma only). */
-  readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>> }[];
+  readonly implied?: readonly { readonly category: string; readonly conditions: Readonly<Record<string, string | readonly string[]>>; readonly narrows?: LeftOut }[];
   /** Elastic data set (or prefix) → the Sigma log source it stands for (ECS → Sigma only). */
   readonly datasets?: Readonly<Record<string, Logsource>>;
   /**
@@ -129,6 +149,8 @@ export interface FieldMapping {
     readonly someOf?: boolean;
     /** The log source covers only part of what the conjunct matches (a warning names it). */
     readonly partial?: boolean;
+    /** Branches of another kind the lift leaves out, with a warning naming them. */
+    readonly narrows?: LeftOut;
   }[];
   /**
    * Conditions that name a log source but stay in the query (ECS → Sigma only): `exempt` are the
@@ -153,6 +175,8 @@ export interface FieldMapping {
    * of them that only widen the rule are dropped, with a warning (src/passes/drop-absent-fields.ts).
    */
   readonly absentFields?: readonly { readonly logsource: Logsource; readonly fields: readonly string[] }[];
+  /** Data sets of other products, left out of the ORs they are in (ECS → Sigma only). */
+  readonly foreignDatasets?: readonly ForeignDatasets[];
 }
 
 type RawRow = {
@@ -167,21 +191,23 @@ type RawRow = {
   conditions?: Record<string, { absent?: unknown; present?: unknown }>;
   unless?: Record<string, unknown>;
 };
+type RawLeftOut = { ecs: Record<string, string | string[]>; reason: string };
 type RawTable = {
   fields: RawRow[];
   prefixes?: { ecs: string; sigma: string }[];
-  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[] }[];
+  logsources: { ecs: Record<string, string | string[]>; sigma: Logsource; partial?: boolean; keep?: string[]; narrows?: RawLeftOut }[];
   products: ProductHints;
   source_fields?: { ecs: string; sigma: string; logsource: Logsource; implies?: Record<string, string | string[]> }[];
   datasets?: Record<string, Logsource>;
-  implied?: { category: string; ecs: Record<string, string | string[]> }[];
+  implied?: { category: string; ecs: Record<string, string | string[]>; narrows?: RawLeftOut }[];
   exclusive?: Record<string, string[][]>;
   exclusive_across?: Record<string, string | string[]>[];
   determined_keys?: Record<string, string[]>;
   absent_fields?: { logsource: Logsource; fields: string[] }[];
   logsource_evidence?: { sigma: Logsource; ecs: Record<string, string | string[]>; exempt?: string[] }[];
-  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[] }[];
+  logsource_alternatives?: { sigma: Logsource; any: Record<string, string | string[]>[]; narrows?: RawLeftOut }[];
   implied_by?: { logsource: Logsource; ecs: Record<string, string | string[]>; implies: Record<string, string | string[]> }[];
+  foreign_datasets?: { datasets: string | string[]; reason: string }[];
 };
 
 function fieldRow(r: RawRow): FieldRow | undefined {
@@ -211,6 +237,13 @@ function conditionsRow(row: FieldRow, r: RawRow): FieldRow | undefined {
   return { ...row, conditions, ...(Object.keys(unless).length > 0 ? { unless } : {}) };
 }
 
+/** A row's `narrows`; one without a reason or a value is dropped (the row then leaves nothing out, and lifts less). */
+function leftOut(raw: RawLeftOut | undefined): { narrows?: LeftOut } {
+  if (!raw || typeof raw.reason !== "string" || raw.reason === "") return {};
+  const ecs = Object.fromEntries(Object.entries(raw.ecs ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]));
+  return Object.values(ecs).some((v) => v.length > 0) ? { narrows: { ecs, reason: raw.reason } } : {};
+}
+
 /** The `to` of a limited row that says the field has no Sigma name under its log source. */
 export const NO_SIGMA_NAME = "";
 
@@ -237,11 +270,11 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     to: "sigma",
     fields,
     prefixes: (t.prefixes ?? []).map((p) => ({ from: p.ecs, to: p.sigma })),
-    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}) })),
+    logsources: t.logsources.map((l) => ({ conditions: l.ecs, logsource: l.sigma, partial: l.partial ?? false, ...(l.keep ? { keep: l.keep } : {}), ...leftOut(l.narrows) })),
     products: t.products,
     sourceFields: (t.source_fields ?? []).map((f) => ({ ecs: f.ecs, sigma: f.sigma, logsource: f.logsource, implies: f.implies ?? {} })),
     datasets: t.datasets ?? {},
-    implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs })),
+    implied: (t.implied ?? []).map((i) => ({ category: i.category, conditions: i.ecs, ...leftOut(i.narrows) })),
     scoped,
     exclusive: t.exclusive ?? {},
     exclusiveAcross: (t.exclusive_across ?? [])
@@ -250,6 +283,9 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
       .filter((r) => Object.keys(r).length === 2),
     determinedKeys: t.determined_keys ?? {},
     absentFields: (t.absent_fields ?? []).map((a) => ({ logsource: a.logsource ?? {}, fields: (a.fields ?? []).map(String) })),
+    foreignDatasets: (t.foreign_datasets ?? [])
+      .map((f) => ({ datasets: (Array.isArray(f.datasets) ? f.datasets : [f.datasets]).map(String), reason: String(f.reason ?? "") }))
+      .filter((f) => f.datasets.length > 0 && f.reason !== ""),
     evidence: (t.logsource_evidence ?? []).map((e) => ({
       logsource: e.sigma,
       when: Object.fromEntries(Object.entries(e.ecs).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])),
@@ -258,6 +294,7 @@ export function ecsToSigma(raw: unknown = loadMappingFile("ecs-sigma.yaml")): Fi
     alternatives: (t.logsource_alternatives ?? []).map((a) => ({
       logsource: a.sigma,
       any: a.any.map((set) => Object.fromEntries(Object.entries(set).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]))),
+      ...leftOut(a.narrows),
     })),
     impliedBy: (t.implied_by ?? []).map((r) => ({
       logsource: r.logsource ?? {},

@@ -59,6 +59,10 @@ export function liftExactness(
     const field = fieldOf(conjuncts[i]);
     const values = field === undefined ? undefined : valuesOf(conjuncts[i]!, field);
     if (field !== undefined && values && !exempt.has(field) && !(field in readBack)) dropped.push(`${field}:${values.join(" or ")}`);
+    // An OR over several fields (`data_stream.dataset:network_traffic.flow or event.category:network`)
+    // that the read-back tests none of is dropped as well.
+    const fields = field === undefined ? fieldsOf(conjuncts[i]!) : [];
+    if (fields.length > 0 && fields.every((f) => !exempt.has(f) && !(f in readBack))) dropped.push(conjunctText(conjuncts[i]!));
   });
   for (const [field, allowed] of Object.entries(readBack)) {
     const said = conjuncts.flatMap((c, i) => {
@@ -137,6 +141,21 @@ function redundantNegations(
     );
     return across ? [i] : [];
   });
+}
+
+/** Every field the matches of a conjunct test, once each. */
+function fieldsOf(c: Query): string[] {
+  const walk = (q: Query): string[] => (q.kind === "match" ? [q.field] : q.kind === "or" || q.kind === "and" ? q.children.flatMap(walk) : q.kind === "not" ? walk(q.child) : []);
+  return [...new Set(walk(c))];
+}
+
+/** A conjunct of matches as KQL-like text, for warnings (`event.category:library or event.category:driver`). */
+export function conjunctText(c: Query): string {
+  const value = (q: Extract<Query, { kind: "match" }>): string =>
+    q.value.kind === "string" ? q.value.parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("") : "…";
+  const one = (q: Query): string =>
+    q.kind === "match" ? `${q.field}:${value(q)}` : q.kind === "and" ? `(${q.children.map(one).join(" and ")})` : q.kind === "or" ? `(${q.children.map(one).join(" or ")})` : q.kind === "not" ? `not ${one(q.child)}` : "…";
+  return c.kind === "or" ? c.children.map(one).join(" or ") : one(c);
 }
 
 /** The one field a conjunct tests (`f:a`, `f:(a or b)`), or undefined. */

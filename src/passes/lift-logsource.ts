@@ -13,8 +13,8 @@
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
-import type { FieldMapping, ProductHints } from "../mapping/mapping-table.js";
-import { liftExactness, type ReadBack } from "./lift-exactness.js";
+import type { FieldMapping, LeftOut, ProductHints } from "../mapping/mapping-table.js";
+import { conjunctText, liftExactness, type ReadBack } from "./lift-exactness.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LiftContext {
@@ -45,6 +45,8 @@ interface Context {
   /** Which index pattern said each key, for warnings. */
   readonly indexSaid: Partial<Record<Key, string>>;
   readonly tagProduct?: string;
+  /** Every product the tags name, in tag order (a cross-platform rule names several). */
+  readonly tagProducts: readonly string[];
   /** Data sets named by index patterns, for the fallback. */
   readonly indexDatasets: readonly string[];
   readonly patterns: readonly string[];
@@ -118,6 +120,21 @@ function liftOne(
   const conjunctIn = (field: string, allowed: readonly string[]): number =>
     conjuncts.findIndex((c, i) => !consumed.has(i) && valuesOf(c, field)?.every((v) => allowed.includes(v)) === true);
   const consumed = new Set<number>();
+  /**
+   * Conjuncts lifted although they allow events of another kind too (a row's `narrows`): each is
+   * said in a warning at the end, if it is still lifted then.
+   */
+  const leftOut = new Map<number, { text: string; lifted: string; left: string[]; reason: string }>();
+  /** A conjunct allowing `field` in `allowed` and values `narrows` lists (at least one of the first). */
+  const conjunctLeaving = (field: string, allowed: readonly string[], narrows: LeftOut | undefined, text: (a: Query) => string | undefined = matchText) => {
+    if (!narrows) return undefined;
+    for (const [i, c] of conjuncts.entries()) {
+      if (consumed.has(i)) continue;
+      const left = leftOutBranches(c, (b) => b.kind === "match" && b.field === field && allowed.includes(text(b) ?? "\0"), narrows);
+      if (left) return { index: i, left };
+    }
+    return undefined;
+  };
   /** What the query says, and which condition said it. */
   const said: Partial<Record<Key, { value: string; by: string }>> = {};
   const claim = (ls: Logsource, by: string): void => {
@@ -152,6 +169,16 @@ function liftOne(
   // 2. Source conditions: event.category/type rows (the first that fits).
   for (const row of mapping.logsources) {
     const hits = Object.entries(row.conditions).map(([f, v]) => conjunctIn(f, typeof v === "string" ? [v] : v));
+    // Conjuncts that allow events of another kind too, which this row leaves out (`narrows`).
+    const leaving = new Map<number, string[]>();
+    Object.entries(row.conditions).forEach(([f, v], n) => {
+      if (hits[n]! >= 0) return;
+      const found = conjunctLeaving(f, typeof v === "string" ? [v] : v, row.narrows);
+      if (found && !hits.includes(found.index)) {
+        hits[n] = found.index;
+        leaving.set(found.index, found.left);
+      }
+    });
     if (!hits.every((i) => i >= 0)) continue;
     const text = Object.entries(row.conditions).map(([f, v]) => `${f}:${typeof v === "string" ? v : `(${v.join(" or ")})`}`).join(" and ");
     if (sourceField && sourceField.logsource.category !== undefined && row.logsource.category !== sourceField.logsource.category) {
@@ -175,6 +202,7 @@ function liftOne(
         field: Object.keys(row.conditions)[0] ?? "",
       });
     }
+    for (const [i, left] of leaving) leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: describe(row.logsource), left, reason: row.narrows!.reason });
     claim(row.logsource, `\`${text}\``);
     break;
   }
@@ -183,7 +211,7 @@ function liftOne(
   // (Defend's `event.category:library`, Sysmon-via-Winlogbeat's process + `Image loaded*`).
   if (!said.category && !sourceField) {
     for (const row of mapping.alternatives ?? []) {
-      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any, row.someOf ?? false));
+      const i = conjuncts.findIndex((c, j) => !consumed.has(j) && isAlternation(c, row.any, row.someOf ?? false, row.narrows) !== undefined);
       if (i < 0) continue;
       consumed.add(i);
       const text = `\`${row.any.map((set) => Object.entries(set).map(([f, v]) => `${f}:${v.join(" or ")}`).join(" and ")).join("` or `")}\``;
@@ -195,6 +223,8 @@ function liftOne(
           field: Object.keys(row.any[0] ?? {})[0] ?? "",
         });
       }
+      const left = isAlternation(conjuncts[i]!, row.any, row.someOf ?? false, row.narrows)!;
+      if (left.length > 0) leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: describe(row.logsource), left, reason: row.narrows!.reason });
       claim(row.logsource, text);
       break;
     }
@@ -211,7 +241,24 @@ function liftOne(
   for (const row of mapping.implied ?? []) {
     if (row.category !== category) continue;
     for (const [f, v] of Object.entries(row.conditions)) {
-      const i = conjunctLike(f, typeof v === "string" ? [v] : v);
+      const allowed = typeof v === "string" ? [v] : v;
+      let i = conjunctLike(f, allowed);
+      // One that also allows events the category leaves out (Defend's `fork` beside `exec`).
+      const found = i < 0 ? conjunctLeaving(f, allowed, row.narrows, (b) => (b.kind === "match" ? patternText(b) : undefined)) : undefined;
+      if (found) {
+        i = found.index;
+        leftOut.set(i, { text: conjunctText(conjuncts[i]!), lifted: `category: ${category}`, left: found.left, reason: row.narrows!.reason });
+      }
+      // One that allows only such events (Defend's `fork` alone) stays in the query: say why.
+      const only = i < 0 && row.narrows ? conjuncts.find((c, j) => !consumed.has(j) && leftOutBranches(c, () => false, row.narrows!, true)?.length) : undefined;
+      if (only) {
+        report({
+          severity: "warning",
+          code: "mapping/logsource-kept",
+          message: `\`${conjunctText(only)}\` is not lifted with log source {category: ${category}} and stays in the query: ${row.narrows!.reason}`,
+          field: f,
+        });
+      }
       if (i >= 0) {
         consumed.add(i);
         implied.add(i);
@@ -278,7 +325,20 @@ function liftOne(
     }
     said[k] ??= { value: v, by: `index pattern \`${context.indexSaid[k]}\`` };
   }
-  if (!said.product && context.tagProduct) said.product = { value: context.tagProduct, by: "tags" };
+  if (!said.product && context.tagProduct) {
+    said.product = { value: context.tagProduct, by: "tags" };
+    // A cross-platform rule (tags `OS: Windows`, `OS: Linux`, ...) whose query names no OS: one
+    // log source has one product, so the others' events are left out, and that is said.
+    const others = context.tagProducts.filter((p) => p !== context.tagProduct);
+    if (others.length > 0) {
+      report({
+        severity: "warning",
+        code: "mapping/logsource-narrowed",
+        message: `the tags name products ${context.tagProducts.map((p) => `\`${p}\``).join(", ")} and the query names none; the log source has the first, \`${context.tagProduct}\`, which leaves out the events of ${others.map((p) => `\`${p}\``).join(", ")}`,
+        field: "logsource",
+      });
+    }
+  }
 
   // Conditions that name a log source without being lifted (`event.action:logged-in` is an event
   // of the Security channel, and stays in the query as its event ID): only where nothing else says
@@ -362,6 +422,15 @@ function liftOne(
         field: "logsource",
       });
     }
+  }
+  for (const [i, l] of leftOut) {
+    if (!consumed.has(i)) continue;
+    report({
+      severity: "warning",
+      code: "mapping/logsource-narrowed",
+      message: `\`${l.text}\` is lifted to log source {${l.lifted}}, which leaves out ${l.left.map((t) => `\`${t}\``).join(", ")}: ${l.reason}`,
+      field: "logsource",
+    });
   }
   const rest = conjuncts.filter((_, i) => !consumed.has(i));
   const lifted: Query =
@@ -455,10 +524,12 @@ function contextOf(mapping: FieldMapping, ctx: LiftContext): Context {
     indexSaid.product = broad[0].pattern;
   }
   const tag = tagProduct(mapping.products, ctx.tags);
+  const tagProducts = [...new Set(ctx.tags.flatMap((t) => mapping.products.tags[t.toLowerCase()] ?? []))];
   return {
     index: index as Logsource,
     indexSaid,
     ...(tag ? { tagProduct: tag } : {}),
+    tagProducts,
     indexDatasets,
     ...(ctx.readBack ? { readBack: ctx.readBack } : {}),
     patterns: ctx.index,
@@ -476,10 +547,11 @@ function tagProduct(hints: ProductHints, tags: readonly string[]): string | unde
 
 /**
  * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
- * nothing else, each a match on one of its values), and which has a branch for every set.
+ * nothing else, each a match on one of its values), or a match `narrows` lists, and which has a
+ * branch for every set. Undefined when it is not; else the branches `narrows` left out, as text.
  */
-function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[], someOf = false): boolean {
-  if (c.kind !== "or") return false;
+function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[], someOf = false, narrows?: LeftOut): string[] | undefined {
+  if (c.kind !== "or") return undefined;
   // Some-of sets are one field each, so an OR nested in a branch (`event.category:(a or b)`) is more branches.
   const flat = (q: Query): Query[] => (q.kind === "or" ? q.children.flatMap(flat) : [q]);
   const setOf = (b: Query): number => {
@@ -493,9 +565,48 @@ function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly
     }
     return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
   };
-  const hit = (someOf ? flat(c) : c.children).map(setOf);
-  return hit.every((i) => i >= 0) && (someOf ? hit.includes(0) : sets.every((_, i) => hit.includes(i)));
+  if (someOf) {
+    const some = flat(c).map(setOf);
+    return some.every((i) => i >= 0) && some.includes(0) ? [] : undefined;
+  }
+  const hit = c.children.map(setOf);
+  if (!sets.every((_, i) => hit.includes(i))) return undefined;
+  if (hit.every((i) => i >= 0)) return [];
+  // The other branches may be what the row leaves out.
+  return narrows ? leftOutBranches({ ...c, children: c.children.filter((_, n) => hit[n]! < 0) }, () => false, narrows, true) : undefined;
 }
+
+/**
+ * The branches of conjunct `c` (an OR, or one condition) that `narrows` lists, as text, when every
+ * other branch is `own`n and at least one is (`anyOwn`: none need be); else undefined.
+ */
+function leftOutBranches(c: Query, own: (b: Query) => boolean, narrows: LeftOut, anyOwn = false): string[] | undefined {
+  const left: string[] = [];
+  let owned = 0;
+  for (const b of branches(c)) {
+    if (own(b)) {
+      owned++;
+      continue;
+    }
+    const t = b.kind === "match" ? singleText(b) : undefined;
+    const listed = t !== undefined && b.kind === "match" && narrows.ecs[b.field]?.some((v) => (v.endsWith("*") ? t.startsWith(v.slice(0, -1)) : v === t)) === true;
+    if (!listed) return undefined;
+    left.push(`${b.field}:${t}`);
+  }
+  return owned > 0 || anyOwn ? left : undefined;
+}
+
+/** An OR's branches, nested ORs flattened (`a or (b or c)`, as KQL's parentheses parse); else the conjunct itself. */
+function branches(c: Query): Query[] {
+  return c.kind === "or" ? c.children.flatMap(branches) : [c];
+}
+
+/** A match's one text value, for rows whose values are plain text. */
+function matchText(b: Query): string | undefined {
+  return b.kind === "match" ? singleText(b) : undefined;
+}
+
+
 
 /**
  * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any

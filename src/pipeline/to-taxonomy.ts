@@ -13,6 +13,7 @@ import { findLogsource } from "../mapping/sigma-ecs.js";
 import { mapFields } from "../passes/map-fields.js";
 import { dropDeterminedKeys } from "../passes/determined-join-keys.js";
 import { dropAbsentFieldTests } from "../passes/drop-absent-fields.js";
+import { dropForeignDatasets } from "../passes/foreign-datasets.js";
 import { sigmaToEcs } from "../passes/sigma-to-ecs.js";
 import type { TargetSpec } from "../targets/target.js";
 import { problemsToDiagnostics, skipsRule as skips, type UnmappedPolicy } from "../diagnostics/mapping-diagnostics.js";
@@ -73,8 +74,9 @@ export function inTaxonomy(rule: Rule, wanted: Taxonomy, target: TargetSpec, map
  */
 export function liftOnly(rule: Rule, mappings: Mappings, exactLift = false): TaxonomyResult {
   const typed = ecsFieldTypes(rule.query);
-  const lifted = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
-  const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...lifted.problems], "error");
+  const foreign = dropForeignDatasets(typed.query, mappings.ecsToSigma.foreignDatasets ?? []);
+  const lifted = liftLogsource(foreign.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+  const diagnostics = problemsToDiagnostics(rule, [...typed.problems, ...foreign.problems, ...lifted.problems], "error");
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const logsource = lifted.logsource ?? rule.logsource;
   return { rule: { ...rule, query: lifted.query, ...(logsource ? { logsource } : {}) }, diagnostics };
@@ -108,7 +110,9 @@ export function toTaxonomy(
   if (rule.taxonomy === wanted && !ecsSigma) return { rule, diagnostics: [] };
   if (rule.taxonomy === "ecs" && wanted === "sigma") {
     const typed = ecsFieldTypes(rule.query);
-    const lifted0 = liftLogsource(typed.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
+    // Another product's data sets ORed in (Zeek's) have no place beside the one log source.
+    const foreign = dropForeignDatasets(typed.query, mappings.ecsToSigma.foreignDatasets ?? []);
+    const lifted0 = liftLogsource(foreign.query, mappings.ecsToSigma, liftContext(rule, mappings, exactLift));
     const keyed = dropDeterminedKeys(lifted0.query, mappings.ecsToSigma.determinedKeys ?? {});
     const decided = dropAbsentFieldTests(keyed, lifted0.logsource ?? rule.logsource, mappings.ecsToSigma.absentFields ?? []);
     const lifted = { ...lifted0, query: decided.query, problems: [...lifted0.problems, ...decided.problems] };
@@ -123,7 +127,7 @@ export function toTaxonomy(
     // event.action is Sysmon's Initiated, a process step's is implied by its category).
     const stepMapping = (s: SequenceStep) => ecsToSigmaFor(mappings, s.logsource ?? lifted.logsource ?? firstStepLogsource(lifted.query));
     const mapped = mapFields(lifted.query, ecsToSigmaFor(mappings, lifted.logsource ?? firstStepLogsource(lifted.query)), { ...(product ? { product } : {}), stepMapping });
-    const problems = [...typed.problems, ...lifted.problems, ...mapped.problems];
+    const problems = [...typed.problems, ...foreign.problems, ...lifted.problems, ...mapped.problems];
     const diagnostics = problemsToDiagnostics(rule, problems, unmapped);
     if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
     if (skips(problems, unmapped)) return { diagnostics, skipped: true };

@@ -128,10 +128,12 @@ test("Elastic's image-load idiom (Defend's library events or Sysmon 7's `Image l
   assert.is(r.doc?.taxonomy, undefined);
   const names = Object.entries(r.doc?.detection ?? {}).flatMap(([k, v]: [string, any]) => (k === "condition" ? [] : Object.keys(v).map((f) => f.split("|")[0])));
   assert.equal([...new Set(names)].sort(), ["Image", "ImageLoaded"]);
-  // With driver loads in the OR it is two Sigma categories at once: not lifted, ECS names kept.
+  // With driver loads in the OR it is image_load without them (driver_load is another log source),
+  // and a warning names what is left out (test/passes/lift-leaves-out.test.ts).
   const both = sigma(q('event.category : ("library", "driver")'));
-  assert.is(both.doc?.taxonomy, "ecs");
-  assert.is(both.doc?.logsource?.category, undefined);
+  assert.is(both.doc?.taxonomy, undefined);
+  assert.is(both.doc?.logsource?.category, "image_load");
+  assert.ok(both.diagnostics.some((d) => d.code === "mapping/logsource-narrowed" && d.message.includes("`event.category:driver`")));
 });
 
 test("Sysmon 1's `Process Create*` action is one of the process-start actions process_creation already says", () => {

@@ -150,12 +150,16 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
   // (host.id in a condition, user.id, an exact process.args_count, event.action
-  // subtypes). Measured 42.2 % (432 of 1,024) since a lower bound on process.args_count is blanks in
+  // subtypes). Measured 38.5 % (394 of 1,024) with both of this stop's #19 branches (field rows and log-source lifts); 42.2 % (432 of 1,024) since a lower bound on process.args_count is blanks in
   // the command line (widened, warned); 43.3 % (443 of 1,024) since an exclusion on Defend's earlier name of a file
   // (file.Ext.original.*, absent from Sigma's file_event) is dropped there, warned; 43.9 % (450 of 1,024) since a Lucene regex on an argument or a name is one on
   // the command line or path (widened, warned; refused under a NOT); 44.8 % (459 of 1,024) since host.id is Computer as a join key or group-by
   // (key-only, warned) and a step's own host key beside entity ids is dropped; 46.0 % (471 of 1,024) since an extension's or an argument's absence test is
   // refused (it was `TargetFilename: null`, matching no file); 45.9 % (470 of 1,024) since CloudTrail event.outcome is errorCode/errorMessage
+  // (the log-source branch alone: 43.4 %, 444 of 1,024, since lifts leave out events of another kind the
+  // query allows, with a warning naming them: driver loads beside library loads, renames beside
+  // creations, forks beside execs, Packetbeat's network_traffic beside endpoint connections, Zeek's
+  // data sets ORed in)
   // presence, a script block's file.directory a Path regex, Windows event.provider Provider_Name with
   // Sysmon's own events by code lifted to their log sources, and Windows user.domain the domain part of
   // Sysmon's User; 47.9 % (491 of 1,024) since issue 15's exact ECS -> Sigma rows (Defend's network actions as
@@ -176,7 +180,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.422, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.385, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
