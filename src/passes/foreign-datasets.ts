@@ -10,6 +10,7 @@
  */
 import type { Query } from "../ir/query.js";
 import type { ForeignDatasets } from "../mapping/mapping-table.js";
+import { branches, listed, matchText } from "./left-out-branches.js";
 import { conjunctText } from "./lift-exactness.js";
 import type { MappingProblem } from "./map-fields.js";
 
@@ -40,14 +41,10 @@ export function dropForeignDatasets(query: Query, rows: readonly ForeignDatasets
 
 /** The row a branch's data set belongs to: a match on a data-set field with a listed value or prefix. */
 function foreignRow(q: Query, rows: readonly ForeignDatasets[]): ForeignDatasets | undefined {
-  if (q.kind !== "match" || !DATASET_FIELDS.has(q.field) || q.value.kind !== "string") return undefined;
-  const [only, ...more] = q.value.parts;
-  if (only?.kind !== "text" || more.length > 0) return undefined;
-  const v = only.value;
-  return rows.find((r) => r.datasets.some((d) => (d.endsWith("*") ? v.startsWith(d.slice(0, -1)) : v === d)));
+  const v = matchText(q);
+  if (v === undefined || q.kind !== "match" || !DATASET_FIELDS.has(q.field)) return undefined;
+  return rows.find((r) => listed(r.datasets, v));
 }
-
-const branches = (q: Query): Query[] => (q.kind === "or" ? q.children.flatMap(branches) : [q]);
 
 function dropInSearch(query: Query, rows: readonly ForeignDatasets[], problems: MappingProblem[]): Query {
   const flat = (q: Query): Query[] => (q.kind === "and" ? q.children.flatMap(flat) : [q]);

@@ -15,6 +15,7 @@ import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
 import type { FieldMapping, LeftOut, ProductHints } from "../mapping/mapping-table.js";
 import { conjunctText, liftExactness, type ReadBack } from "./lift-exactness.js";
+import { leftOutBranches, matchText } from "./left-out-branches.js";
 import type { MappingProblem } from "./map-fields.js";
 
 export interface LiftContext {
@@ -575,38 +576,6 @@ function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly
   // The other branches may be what the row leaves out.
   return narrows ? leftOutBranches({ ...c, children: c.children.filter((_, n) => hit[n]! < 0) }, () => false, narrows, true) : undefined;
 }
-
-/**
- * The branches of conjunct `c` (an OR, or one condition) that `narrows` lists, as text, when every
- * other branch is `own`n and at least one is (`anyOwn`: none need be); else undefined.
- */
-function leftOutBranches(c: Query, own: (b: Query) => boolean, narrows: LeftOut, anyOwn = false): string[] | undefined {
-  const left: string[] = [];
-  let owned = 0;
-  for (const b of branches(c)) {
-    if (own(b)) {
-      owned++;
-      continue;
-    }
-    const t = b.kind === "match" ? singleText(b) : undefined;
-    const listed = t !== undefined && b.kind === "match" && narrows.ecs[b.field]?.some((v) => (v.endsWith("*") ? t.startsWith(v.slice(0, -1)) : v === t)) === true;
-    if (!listed) return undefined;
-    left.push(`${b.field}:${t}`);
-  }
-  return owned > 0 || anyOwn ? left : undefined;
-}
-
-/** An OR's branches, nested ORs flattened (`a or (b or c)`, as KQL's parentheses parse); else the conjunct itself. */
-function branches(c: Query): Query[] {
-  return c.kind === "or" ? c.children.flatMap(branches) : [c];
-}
-
-/** A match's one text value, for rows whose values are plain text. */
-function matchText(b: Query): string | undefined {
-  return b.kind === "match" ? singleText(b) : undefined;
-}
-
-
 
 /**
  * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any
