@@ -42,6 +42,13 @@ export interface FieldRow {
   readonly value: ValueTransform;
   /** For `value-table`: source value (lower case) → the target values it stands for. */
   readonly values?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * For `value-table`: the values list some of the target's spellings only (an account's name in
+   * some languages), so a mapped match may miss events: used only where a match counts against the rule.
+   */
+  readonly someSpellings?: boolean;
+  /** For `value-table`: the source values as the events spell them (a case-sensitive match must use one). */
+  readonly spelled?: readonly string[];
   /** For `value-table`: target conditions every mapped value comes with (`Channel: Security`). */
   readonly also?: Readonly<Record<string, string>>;
   /** For `value-conditions`: source value (lower case) → the presence test it stands for. */
@@ -187,6 +194,8 @@ type RawRow = {
   only?: "to-sigma" | "to-ecs";
   when?: Logsource;
   values?: Record<string, unknown>;
+  /** `some`: a value table that lists some of the target's spellings of each value. */
+  spellings?: "some";
   also?: Record<string, unknown>;
   conditions?: Record<string, { absent?: unknown; present?: unknown }>;
   unless?: Record<string, unknown>;
@@ -219,7 +228,7 @@ function fieldRow(r: RawRow): FieldRow | undefined {
   const values = Object.entries(r.values ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)] as const);
   if (values.length === 0 || values.some(([, v]) => v.length === 0)) return undefined;
   const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([k, v]) => [k, String(v)]));
-  return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}) };
+  return { ...row, values: Object.fromEntries(values), ...(Object.keys(also).length > 0 ? { also } : {}), ...(r.spellings === "some" ? { someSpellings: true, spelled: Object.keys(r.values ?? {}) } : {}) };
 }
 
 /** A `value-conditions` row, or undefined when its tables are malformed (the field then stays unmapped). */

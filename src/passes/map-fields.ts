@@ -260,6 +260,29 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           });
           return q;
         }
+        // Some of the target's spellings of the value (an account's name in some languages): the
+        // mapped match may miss events, which widens the rule only where the match counts against it.
+        if (r.someSpellings) {
+          // A case-sensitive match on another spelling than the events' matched nothing.
+          if (polarity !== "negative" || (q.caseSensitive && !r.spelled?.includes(text!))) {
+            report({
+              severity: "error",
+              code: "mapping/value-unmapped",
+              message:
+                polarity !== "negative"
+                  ? `\`${q.field}\` value "${text}" → \`${r.to}\`: the table lists some of the names the events give it, not every language's, so a mapped match would miss events; it is said only where that widens the rule (under a NOT)`
+                  : `\`${q.field}\` value "${text}" is matched case-sensitively, but the events spell it ${r.spelled?.find((k) => k.toLowerCase() === text!.toLowerCase())}: the match is of no event, which \`${r.to}\` cannot say`,
+              field: q.field,
+            });
+            return q;
+          }
+          report({
+            severity: "warning",
+            code: "mapping/widened",
+            message: `\`${q.field}\` value "${text}" → \`${r.to}\` ${mapped.map((v) => `"${v}"`).join(", ")}: an event giving it a name in another language is not excluded, so the mapped query matches more`,
+            field: q.field,
+          });
+        }
         // The search name stays on the node that stands for the whole match.
         const { search, ...base } = q;
         const named = search === undefined ? {} : { search };

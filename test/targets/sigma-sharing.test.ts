@@ -149,8 +149,11 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   }
   assert.equal(problems.slice(0, 10), []);
   // Issue 19.2: files left in ECS names, where a field has no Sigma name under the rule's log source
-  // (host.id in a condition, user.id, an exact process.args_count, event.action
-  // subtypes). Measured 38.5 % (394 of 1,024) with both of this stop's #19 branches (field rows and log-source lifts); 42.2 % (432 of 1,024) since a lower bound on process.args_count is blanks in
+  // (host.id in a condition, user.id outside an exclusion, an exact process.args_count, event.action
+  // subtypes). Measured 37.4 % (383 of 1,024) with both of this stop's #19 branches (field rows and log-source lifts);
+  // 41.1 % (421 of 1,024) since excluding a Windows service account by SID
+  // (`not user.id : "S-1-5-18"`) excludes its names in Sysmon's User (some languages', widened,
+  // warned); 42.2 % (432 of 1,024) since a lower bound on process.args_count is blanks in
   // the command line (widened, warned); 43.3 % (443 of 1,024) since an exclusion on Defend's earlier name of a file
   // (file.Ext.original.*, absent from Sigma's file_event) is dropped there, warned; 43.9 % (450 of 1,024) since a Lucene regex on an argument or a name is one on
   // the command line or path (widened, warned; refused under a NOT); 44.8 % (459 of 1,024) since host.id is Computer as a join key or group-by
@@ -180,7 +183,7 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // goal is 40 %. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.385, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.375, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();
