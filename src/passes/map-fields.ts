@@ -130,6 +130,15 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
     return r.to;
   };
 
+  // A match made wider widens the rule only where the match counts for it: under a NOT (or in a
+  // missing step) the rule excludes more and matches less, which the warning must say.
+  const widerMatch = (field: string, what: string): MappingProblem =>
+    polarity === "positive"
+      ? { severity: "warning", code: "mapping/widened", message: `${what}, so the mapped query matches more`, field }
+      : polarity === "negative"
+        ? { severity: "warning", code: "mapping/narrowed", message: `${what}; the match is an exclusion here (under a NOT or in a missing step), so it excludes more and the mapped query matches less`, field }
+        : { severity: "warning", code: "mapping/narrowed", message: `${what}; the match is counted against an upper bound here, so the mapped query may match more or less`, field };
+
   const mapMatch = (q: Extract<Query, { kind: "match" }>): Query => {
     const r = row(q.field);
     if (!r) return q;
@@ -171,12 +180,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
       case "basename": {
         const inner = parts.slice(parts[0]?.kind === "any" ? 1 : 0);
         if (inner.some((p) => p.kind !== "text")) {
-          report({
-            severity: "warning",
-            code: "mapping/widened",
-            message: `\`${q.field}\` → \`${r.to}\`: a wildcard inside a file name can also match directory separators, so the mapped query matches more`,
-            field: q.field,
-          });
+          report(widerMatch(q.field, `\`${q.field}\` → \`${r.to}\`: a wildcard inside a file name can also match directory separators`));
         }
         // A name that may begin anywhere (`*foo.exe`) is a path that ends with the rest of it: the
         // rest holds no separator, so it cannot reach back past the name. Only a name that begins
@@ -186,12 +190,7 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
         return variants.length === 1 ? variants[0]! : { kind: "or", children: variants, ...(q.span ? { span: q.span } : {}) };
       }
       case "contains-token":
-        report({
-          severity: "warning",
-          code: "mapping/widened",
-          message: `\`${q.field}\` (one argument) → \`${r.to}\` (whole command line): matched as a substring, so the mapped query matches more`,
-          field: q.field,
-        });
+        report(widerMatch(q.field, `\`${q.field}\` (one argument) → \`${r.to}\` (whole command line): matched as a substring`));
         return withValue(str([{ kind: "any" }, ...parts, { kind: "any" }]));
       case "extension":
         return withValue(str([{ kind: "any" }, { kind: "text", value: "." }, ...parts]));
