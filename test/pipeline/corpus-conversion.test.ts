@@ -171,8 +171,10 @@ test("Elastic corpus (KQL and EQL rules) to Sigma and Splunk: at least the measu
   // block's file.directory as Path, EQL `length(F) > 0`, and Sysmon 10 (event.code 10 under
   // event.category process) as process_access, less the lifts whose EventCode contradicted the
   // query's (a search that matched nothing, now refused as mapping/logsource-contradiction). 539
-  // measured before EQL `with runs=N` was written as N steps, 540 after.
-  assert.ok(p.ok >= 540, `Splunk: ${p.ok} converted`);
+  // measured before EQL `with runs=N` was written as N steps, 540 after. 627 with issue 19's rows of
+  // the same stop (regexes on arguments and names, host.id keys as Computer, service-account SIDs,
+  // lifts that leave events of another kind out, each warned).
+  assert.ok(p.ok >= 627, `Splunk: ${p.ok} converted`);
 });
 
 test.run();
