@@ -7,27 +7,11 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parse } from "yaml";
-import { convertRules } from "../../src/pipeline/convert.js";
-import { readRules } from "../../src/pipeline/read-rules.js";
-import { testContext } from "../helpers/convert-fixture.js";
 import { ruleText } from "../helpers/rule-text.js";
+import { ruleToSigma, sigmaBackToElastic } from "../helpers/sigma-export.js";
 
-type Doc = { taxonomy?: string; logsource: Record<string, string>; detection: Record<string, unknown> };
-
-function toSigma(query: string): { doc: Doc; yml: string } {
-  const text = ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000195", name: "File event test", query });
-  const out = convertRules(readRules([{ path: "rules/f.yaml", text }]).rules, ["sigma"], testContext());
-  assert.equal(out.diagnostics.filter((d) => d.severity === "error"), []);
-  const yml = out.files.find((f) => f.path.endsWith(".yml"))?.content ?? "";
-  return { doc: parse(yml) as Doc, yml };
-}
-
-function back(yml: string): string {
-  const again = convertRules(readRules([{ path: "back.yml", text: yml }]).rules, ["elastic"], testContext());
-  assert.equal(again.diagnostics.filter((d) => d.severity === "error"), []);
-  return (JSON.parse(again.files.find((f) => f.path.endsWith(".json"))?.content ?? "{}") as { query: string }).query;
-}
+const toSigma = (query: string) => ruleToSigma(ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000195", name: "File event test", query }));
+const back = (yml: string) => sigmaBackToElastic(yml);
 
 test("Sysmon's creation-time change is no file creation: its exclusion is lifted with file_event", () => {
   const { doc, yml } = toSigma(

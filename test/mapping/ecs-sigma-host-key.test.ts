@@ -7,30 +7,16 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseAllDocuments } from "yaml";
 import type { Query } from "../../src/ir/query.js";
 import { ecsToSigmaFor } from "../../src/mapping/mappings.js";
 import { mapFields } from "../../src/passes/map-fields.js";
-import { convertRules } from "../../src/pipeline/convert.js";
-import { readRules } from "../../src/pipeline/read-rules.js";
 import { testContext } from "../helpers/convert-fixture.js";
 import { ruleText } from "../helpers/rule-text.js";
+import { ruleToSigma, sigmaBackToElastic } from "../helpers/sigma-export.js";
 
-type Doc = Record<string, any>;
-
-function toSigma(query: string, language: "eql" | "kuery" = "eql") {
-  const text = ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000196", name: "Host key test", query, language, index: ["logs-endpoint.events.*"] });
-  const out = convertRules(readRules([{ path: "rules/h.yaml", text }]).rules, ["sigma"], testContext());
-  assert.equal(out.diagnostics.filter((d) => d.severity === "error"), []);
-  const yml = out.files.find((f) => f.path.endsWith(".yml"))?.content ?? "";
-  return { docs: parseAllDocuments(yml).map((d) => d.toJS() as Doc), yml, diagnostics: out.diagnostics };
-}
-
-function back(yml: string): string {
-  const again = convertRules(readRules([{ path: "back.yml", text: yml }]).rules, ["elastic"], testContext());
-  assert.equal(again.diagnostics.filter((d) => d.severity === "error" || d.code === "mapping/unmapped-field"), []);
-  return (JSON.parse(again.files.find((f) => f.path.endsWith(".json"))?.content ?? "{}") as { query: string }).query;
-}
+const toSigma = (query: string, language: "eql" | "kuery" = "eql") =>
+  ruleToSigma(ruleText({ id: "0a1b2c3d-0000-4000-8000-000000000196", name: "Host key test", query, language, index: ["logs-endpoint.events.*"] }));
+const back = (yml: string) => sigmaBackToElastic(yml, ["mapping/unmapped-field"]);
 
 const SEQUENCE = (os: string) =>
   `sequence by host.id with maxspan=30s [process where host.os.type == "${os}" and event.type == "start" and process.name == "a"] [process where host.os.type == "${os}" and event.type == "start" and process.name == "b"]`;
