@@ -201,6 +201,12 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
     report(ctx, { severity: "error", code, message, field: q.field });
     return q;
   };
+  // A listed-values row holds for its listed values only: whether the field is there says nothing of them.
+  // Another value has no ECS name, like a field no row names: `mapping/unmapped-field`, so the
+  // --unmapped policy decides (refused by default, kept under its Sigma name with a warning).
+  if (row.transform === "listed-values" && (q.kind !== "match" || q.value.kind === "null")) {
+    return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` only for the values its row lists (${listedSample(row)}); a ${q.kind === "match" ? "null match" : q.kind} is not one of them`);
+  }
   if (q.kind === "exists") {
     const to = existsField(row);
     return to ? done({ ...q, field: to }) : fail("mapping/transform-unsupported", `\`${q.field}\` is split over several ECS fields by the ${row.transform} transform, so "field exists" has no single ECS field`);
@@ -216,6 +222,7 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   const r = transformMatch(q, row);
   if ("error" in r) return fail(r.code, r.error);
   if (r.warning) report(ctx, { severity: "warning", code: "mapping/value-format", message: r.warning, field: q.field });
+  if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
   return done(r.query);
 }
 
@@ -274,6 +281,13 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         ? { query: at(row.ecs, text(stored), true) }
         : unmapped(`is stored in \`${row.ecs}\` under a name; only the exact values its table lists (${Object.keys(row.values ?? {}).slice(0, 4).join(", ")}, …) map`);
     }
+    case "listed-values": {
+      // Sigma compares case-insensitively unless the rule says |cased: a listed value is found the same way.
+      const listed = plain === undefined ? undefined : Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
+      return listed !== undefined
+        ? { query: at(row.ecs, v) }
+        : { code: "mapping/unmapped-field", error: `field \`${q.field}\` has an ECS name (\`${row.ecs}\`) only for the exact values its row lists (${listedSample(row)}); ${plain === undefined ? "a pattern" : `"${plain}"`} is not one of them` };
+    }
     case "unnamed-insertion":
       return insertionMatch(q, row);
     case "hashes":
@@ -283,6 +297,11 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     case undefined:
       return { query: at(row.ecs, v) };
   }
+}
+
+function listedSample(row: SigmaEcsField): string {
+  const keys = Object.keys(row.values ?? {});
+  return keys.slice(0, 3).join(", ") + (keys.length > 3 ? ", …" : "");
 }
 
 const INSERTION_SHAPE = { uuid: /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, integer: /^\d+$/ } as const;

@@ -106,10 +106,16 @@ test("SigmaHQ corpus to Splunk: every rule converts", () => {
 // other problem was OpNum). The other 62 (first reason): 25 Azure `properties.message` (22 audit,
 // 1 activity, 2 sign-in: no single Entra ID field holds what the rules test), 26 other vendor
 // fields, 8 keyword searches, 2 values, 1 field reference.
-test("SigmaHQ corpus to Elastic: at least the measured 3,079 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant and parses every ES|QL one", () => {
+// Issue 18 (listed values): 3,079 → 3,094 (98.5 %). Azure audit properties.message is the
+// operation name for values that are activity names in Microsoft's reference (13 rules, 2 of them
+// with audit Status Success/failure → event.outcome), sign-in "Device Code"/"ROPC" the
+// authentication protocol (2), each with a mapping/field-reading warning; 10 properties.message
+// rules stay refused (no activity name, or a pattern: an unmapped field, so kept with a warning
+// under --unmapped warning, 3,130 there as before).
+test("SigmaHQ corpus to Elastic: at least the measured 3,094 rules with unmapped fields as errors; each failure names its reason; Kibana reads every KQL fallback as meant and parses every ES|QL one", () => {
   const f = figures(sigmaFiles, "elastic", any);
   assert.is(f.unnamed, 0);
-  assert.ok(f.ok >= 3079, `${f.ok} converted`);
+  assert.ok(f.ok >= 3094, `${f.ok} converted`);
   assert.ok(f.kql.length >= 84, `${f.kql.length} KQL fallbacks`);
   assert.ok(f.esql.length >= 192, `${f.esql.length} ES|QL fallbacks`);
   assert.ok(!f.reasons.has("mapping/cidr-on-text"), "a CIDR block on keyword text was refused");
