@@ -213,6 +213,8 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   }
   if (q.kind !== "match") {
     if (row.transform === "registry-details") return done({ ...q, field: row.ecs });
+    // A regex reads the field's text, which number-as-text leaves as it is (a range would compare numbers).
+    if (row.transform === "number-as-text" && q.kind === "regex") return done({ ...q, field: row.ecs });
     return fail("mapping/transform-unsupported", `\`${q.field}\` maps to \`${row.ecs}\` by a ${row.transform} transform, which a ${q.kind} cannot use`);
   }
   if (q.value.kind === "null") {

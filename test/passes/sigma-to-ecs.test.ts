@@ -256,6 +256,21 @@ test("Azure sign-in properties.message: Device Code / ROPC are the authenticatio
   assert.equal(codes(convert(signin, "sel:\n    properties.message: SAML\ncondition: sel").problems), ["error mapping/value-unmapped"]);
 });
 
+test("auditd a0-a7 are text: a number in a rule is its decimal text (EQL refuses keyword == number)", () => {
+  const r = convert("{product: linux, service: auditd}", "sel:\n    type: SYSCALL\n    a0: 40000\n    a1: '-w'\ncondition: sel");
+  assert.equal(r.problems, []);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children.slice(2), [m("auditd.log.a0", [text("40000")]), m("auditd.log.a1", [text("-w")])]);
+  const re = convert("{product: linux, service: auditd}", "sel:\n    a1|re: '(^|/)\\.[^./]'\ncondition: sel");
+  assert.equal(re.problems, []);
+  assert.equal(((re.query as Extract<Query, { kind: "and" }>).children[1] as { field: string }).field, "auditd.log.a1");
+});
+
+test("proxy: cs-uri (the W3C name of the requested URI) is url.original, as c-uri is", () => {
+  const r = convert("{category: proxy}", "sel:\n    cs-uri: /news.php\ncondition: sel");
+  assert.equal(r.problems.filter((p) => p.severity === "error"), []);
+  assert.equal(JSON.stringify(r.query).includes('"field":"url.original"'), true);
+});
+
 test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {
   const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventSource: iam.amazonaws.com\n    eventName: CreateUser\ncondition: sel");
   assert.equal(r.problems, []);
