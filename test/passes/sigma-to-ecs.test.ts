@@ -271,6 +271,13 @@ test("proxy: cs-uri (the W3C name of the requested URI) is url.original, as c-ur
   assert.equal(JSON.stringify(r.query).includes('"field":"url.original"'), true);
 });
 
+test("CloudTrail status: success / failure read as event.outcome, with a warning; any other value is unmapped", () => {
+  const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventName: DeleteSAMLProvider\n    status: success\ncondition: sel");
+  assert.equal(codes(r.problems), ["warning mapping/field-reading"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children[2], m("event.outcome", [text("success")]));
+  assert.equal(codes(convert("{product: aws, service: cloudtrail}", "sel:\n    status: pending\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
 test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {
   const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventSource: iam.amazonaws.com\n    eventName: CreateUser\ncondition: sel");
   assert.equal(r.problems, []);
