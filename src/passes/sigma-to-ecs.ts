@@ -204,8 +204,9 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   // A listed-values row holds for its listed values only: whether the field is there says nothing of them.
   // Another value has no ECS name, like a field no row names: `mapping/unmapped-field`, so the
   // --unmapped policy decides (refused by default, kept under its Sigma name with a warning).
-  if (row.transform === "listed-values" && (q.kind !== "match" || q.value.kind === "null")) {
-    return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` only for the values its row lists (${listedSample(row)}); a ${q.kind === "match" ? "null match" : q.kind} is not one of them`);
+  if ((row.transform === "listed-values" || row.transform === "prefix-of") && (q.kind !== "match" || q.value.kind === "null")) {
+    const what = row.transform === "prefix-of" ? `by the first segment of its value` : `only for the values its row lists (${listedSample(row)})`;
+    return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` ${what}; a ${q.kind === "match" ? "null match" : q.kind} has no such value`);
   }
   if (q.kind === "exists") {
     const to = existsField(row);
@@ -290,6 +291,11 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         ? { query: at(row.ecs, v) }
         : { code: "mapping/unmapped-field", error: `field \`${q.field}\` has an ECS name (\`${row.ecs}\`) only for the exact values its row lists (${listedSample(row)}); ${plain === undefined ? "a pattern" : `"${plain}"`} is not one of them` };
     }
+    case "prefix-of":
+      // Only a whole value is one segment; a pattern could span the separator.
+      return plain !== undefined && plain !== "" && !plain.includes(row.separator ?? "/")
+        ? { query: at(row.ecs, { kind: "string", parts: [{ kind: "text", value: plain + (row.separator ?? "/") }, { kind: "any" }] }) }
+        : { code: "mapping/unmapped-field", error: `field \`${q.field}\` is the first segment of \`${row.ecs}\` (up to "${row.separator ?? "/"}"); only a whole value without it maps` };
     case "unnamed-insertion":
       return insertionMatch(q, row);
     case "hashes":

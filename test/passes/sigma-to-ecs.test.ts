@@ -278,6 +278,15 @@ test("CloudTrail status: success / failure read as event.outcome, with a warning
   assert.equal(codes(convert("{product: aws, service: cloudtrail}", "sel:\n    status: pending\ncondition: sel").problems), ["error mapping/unmapped-field"]);
 });
 
+test("Azure activity ResourceProviderValue: a whole value is the operation name's first segment (warned); a pattern or a value with a slash is unmapped", () => {
+  const act = "{product: azure, service: activitylogs}";
+  const r = convert(act, "sel:\n    ResourceProviderValue: Microsoft.ADHybridHealthService\ncondition: sel");
+  assert.equal(codes(r.problems), ["warning mapping/field-reading"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children[1], m("azure.activitylogs.operation_name", [text("Microsoft.ADHybridHealthService/"), any]));
+  assert.equal(codes(convert(act, "sel:\n    ResourceProviderValue|contains: Health\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert(act, "sel:\n    ResourceProviderValue: a/b\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
 test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {
   const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventSource: iam.amazonaws.com\n    eventName: CreateUser\ncondition: sel");
   assert.equal(r.problems, []);
