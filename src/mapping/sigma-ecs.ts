@@ -21,10 +21,16 @@ import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-tab
  * by its position counted from 1 (`ecs`, the event-XML reader) or from 0 (`also`, the renderer of
  * wineventlog-experimental): an exact value is a match on either name, and only a value of the
  * row's `shape` maps, a shape the string at the other position never has (`InsertionShape`).
+ * `listed-values`: a rename that holds only for the values the row lists (`values`, a list: the
+ * Sigma rules' name for a field no record has, whose listed values are what another field holds);
+ * a listed value keeps its text and case rule, any other value or pattern is refused.
+ * `prefix-of`: the field is the first segment of another field's value (Azure's resource provider
+ * of an operation name `Provider/type/action`): an exact value v is a match on `ecs` starting with
+ * v and the row's `separator`; a pattern is refused.
  */
-export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source" | "unnamed-insertion";
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source" | "unnamed-insertion" | "listed-values" | "prefix-of";
 
-const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source", "unnamed-insertion"];
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source", "unnamed-insertion", "listed-values", "prefix-of"];
 
 /** The values an `unnamed-insertion` row maps: a whole UUID (8-4-4-4-12 hex digits), or a whole decimal integer. */
 export type InsertionShape = "uuid" | "integer";
@@ -38,8 +44,12 @@ export interface SigmaEcsField {
   readonly sigma: string;
   readonly ecs: string;
   readonly transform?: SigmaEcsTransform;
-  /** For `value-table`: Sigma value (as text) → the value ECS stores. */
+  /** For `value-table`: Sigma value (as text) → the value ECS stores; for `listed-values`, each listed value → itself. */
   readonly values?: Readonly<Record<string, string>>;
+  /** For `prefix-of`: what follows the value in `ecs` (`/`). */
+  readonly separator?: string;
+  /** Why the row is a reading of the rules' intent rather than the same field: reported as a warning on each rule it maps. */
+  readonly note?: string;
   /** For `unnamed-insertion`: the field the other reader names the string, and the values that map. */
   readonly also?: string;
   readonly shape?: InsertionShape;
@@ -86,7 +96,7 @@ type RawConditions = Record<string, unknown>;
 type RawTable = {
   fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
   subfields?: { sigma?: unknown; ecs?: unknown; when?: LogsourceFilter }[];
-  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; when?: LogsourceFilter }[];
+  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; note?: unknown; separator?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
 };
 
@@ -100,14 +110,20 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
     // A row whose transform is unknown or lacks its table is malformed: skipped, so the field stays
     // unmapped (and is reported), never renamed without the value change it asked for.
     if (r.transform !== undefined && transform === undefined) continue;
-    const values = r.values && typeof r.values === "object" ? Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, String(v)])) : undefined;
-    if ((transform === "value-table" || transform === "implied-by-source") && (!values || Object.keys(values).length === 0)) continue;
+    // A list (listed-values) is read as each value standing for itself.
+    const values = Array.isArray(r.values)
+      ? Object.fromEntries(r.values.map((v) => [String(v), String(v)]))
+      : r.values && typeof r.values === "object" ? Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, String(v)])) : undefined;
+    if ((transform === "value-table" || transform === "implied-by-source" || transform === "listed-values") && (!values || Object.keys(values).length === 0)) continue;
     if (transform === "implied-by-source" && Object.keys(values ?? {}).length !== 1) continue;
     const shape = SHAPES.find((x) => x === r.shape);
     const also = typeof r.also === "string" && r.also !== "" ? r.also : undefined;
     if (transform === "unnamed-insertion" && (shape === undefined || also === undefined)) continue;
     const insertion = transform === "unnamed-insertion" ? { also, shape } : {};
-    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), ...insertion, when: filterOf(r.when) });
+    if (transform === "prefix-of" && (typeof r.separator !== "string" || r.separator === "")) continue;
+    const separator = transform === "prefix-of" ? { separator: r.separator as string } : {};
+    const note = typeof r.note === "string" && r.note !== "" ? { note: r.note } : {};
+    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), ...insertion, ...separator, ...note, when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
   const subfields = (t.subfields ?? []).flatMap((r) =>

@@ -201,12 +201,21 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
     report(ctx, { severity: "error", code, message, field: q.field });
     return q;
   };
+  // A listed-values row holds for its listed values only: whether the field is there says nothing of them.
+  // Another value has no ECS name, like a field no row names: `mapping/unmapped-field`, so the
+  // --unmapped policy decides (refused by default, kept under its Sigma name with a warning).
+  if ((row.transform === "listed-values" || row.transform === "prefix-of") && (q.kind !== "match" || q.value.kind === "null")) {
+    const what = row.transform === "prefix-of" ? `by the first segment of its value` : `only for the values its row lists (${listedSample(row)})`;
+    return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` ${what}; a ${q.kind === "match" ? "null match" : q.kind} has no such value`);
+  }
   if (q.kind === "exists") {
     const to = existsField(row);
     return to ? done({ ...q, field: to }) : fail("mapping/transform-unsupported", `\`${q.field}\` is split over several ECS fields by the ${row.transform} transform, so "field exists" has no single ECS field`);
   }
   if (q.kind !== "match") {
     if (row.transform === "registry-details") return done({ ...q, field: row.ecs });
+    // A regex reads the field's text, which number-as-text leaves as it is (a range would compare numbers).
+    if (row.transform === "number-as-text" && q.kind === "regex") return done({ ...q, field: row.ecs });
     return fail("mapping/transform-unsupported", `\`${q.field}\` maps to \`${row.ecs}\` by a ${row.transform} transform, which a ${q.kind} cannot use`);
   }
   if (q.value.kind === "null") {
@@ -216,6 +225,7 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   const r = transformMatch(q, row);
   if ("error" in r) return fail(r.code, r.error);
   if (r.warning) report(ctx, { severity: "warning", code: "mapping/value-format", message: r.warning, field: q.field });
+  if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
   return done(r.query);
 }
 
@@ -274,6 +284,18 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         ? { query: at(row.ecs, text(stored), true) }
         : unmapped(`is stored in \`${row.ecs}\` under a name; only the exact values its table lists (${Object.keys(row.values ?? {}).slice(0, 4).join(", ")}, …) map`);
     }
+    case "listed-values": {
+      // Sigma compares case-insensitively unless the rule says |cased: a listed value is found the same way.
+      const listed = plain === undefined ? undefined : Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
+      return listed !== undefined
+        ? { query: at(row.ecs, v) }
+        : { code: "mapping/unmapped-field", error: `field \`${q.field}\` has an ECS name (\`${row.ecs}\`) only for the exact values its row lists (${listedSample(row)}); ${plain === undefined ? "a pattern" : `"${plain}"`} is not one of them` };
+    }
+    case "prefix-of":
+      // Only a whole value is one segment; a pattern could span the separator.
+      return plain !== undefined && plain !== "" && !plain.includes(row.separator ?? "/")
+        ? { query: at(row.ecs, { kind: "string", parts: [{ kind: "text", value: plain + (row.separator ?? "/") }, { kind: "any" }] }) }
+        : { code: "mapping/unmapped-field", error: `field \`${q.field}\` is the first segment of \`${row.ecs}\` (up to "${row.separator ?? "/"}"); only a whole value without it maps` };
     case "unnamed-insertion":
       return insertionMatch(q, row);
     case "hashes":
@@ -283,6 +305,11 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     case undefined:
       return { query: at(row.ecs, v) };
   }
+}
+
+function listedSample(row: SigmaEcsField): string {
+  const keys = Object.keys(row.values ?? {});
+  return keys.slice(0, 3).join(", ") + (keys.length > 3 ? ", …" : "");
 }
 
 const INSERTION_SHAPE = { uuid: /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, integer: /^\d+$/ } as const;

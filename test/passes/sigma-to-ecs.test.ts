@@ -193,7 +193,7 @@ test("no fallback outside Windows: an unlisted Linux field is unmapped", () => {
 });
 
 test("a log source with an entry keeps failing on a field no row names (an integration names its fields), with or without the other source keys", () => {
-  assert.equal(codes(convert("{product: azure, service: auditlogs}", "sel:\n    properties.message: Add user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert("{product: azure, service: auditlogs}", "sel:\n    Initiatedby: UPN\ncondition: sel").problems), ["error mapping/unmapped-field"]);
   assert.equal(codes(convert("{product: rpc_firewall, category: application}", "sel:\n    Endpoint: x\ncondition: sel").problems), ["error mapping/unmapped-field"]);
   // Generic antivirus and Azure PIM alerts have no entry: their fields keep their names.
   assert.equal(codes(convert("{category: antivirus}", "sel:\n    Signature|startswith: PWS\ncondition: sel").problems), ["warning mapping/unmapped-source-field", "warning mapping/logsource-unmapped"]);
@@ -226,6 +226,65 @@ test("Azure sign-in Status: Success / Failure become event.outcome as the pipeli
   const fail = convert("{product: azure, service: signinlogs}", "sel:\n    Status: failure\ncondition: sel");
   assert.equal((fail.query as Extract<Query, { kind: "and" }>).children[1], cond("event.outcome", "failure"));
   assert.equal(codes(convert("{product: azure, service: signinlogs}", "sel:\n    Status|contains: MFA Denied\ncondition: sel").problems), ["error mapping/value-unmapped"]);
+});
+
+test("Azure audit properties.message: a listed activity name is the operation name (case-insensitive, warned as a reading); any other value, a pattern, exists or null is an unmapped field (refused by default)", () => {
+  const audit = "{product: azure, service: auditlogs}";
+  const ok = convert(audit, "sel:\n    properties.message: Update Service principal\n    Status: Success\ncondition: sel");
+  assert.equal(codes(ok.problems), ["warning mapping/field-reading"]);
+  assert.equal((ok.query as Extract<Query, { kind: "and" }>).children.slice(1), [
+    m("azure.auditlogs.operation_name", [text("Update Service principal")]),
+    m("event.outcome", [text("Success")]),
+  ]);
+  // Not activity names in Microsoft's reference: refused by name, never renamed.
+  for (const v of ["Add eligible member (permanent)", "Request Approved/Denied", "Add member from group"]) {
+    assert.equal(codes(convert(audit, `sel:\n    properties.message: '${v}'\ncondition: sel`).problems), ["error mapping/unmapped-field"], v);
+  }
+  assert.equal(codes(convert(audit, "sel:\n    properties.message|contains: Add user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert(audit, "sel:\n    properties.message|cased: add user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert(audit, "sel:\n    properties.message: null\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert(audit, "sel:\n    Status: Admin registered temporary access pass method for user\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  // Only under audit logs: the activity log's properties.message is another record.
+  assert.equal(codes(convert("{product: azure, service: activitylogs}", "sel:\n    properties.message: Delete device\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
+test("Azure sign-in properties.message: Device Code / ROPC are the authentication protocol's deviceCode / ropc, with a warning; other values refused", () => {
+  const signin = "{product: azure, service: signinlogs}";
+  const ok = convert(signin, "sel:\n    properties.message: Device Code\ncondition: sel");
+  assert.equal(codes(ok.problems), ["warning mapping/field-reading"]);
+  assert.equal((ok.query as Extract<Query, { kind: "and" }>).children[1], cond("azure.signinlogs.properties.authentication_protocol", "deviceCode"));
+  assert.equal(codes(convert(signin, "sel:\n    properties.message: SAML\ncondition: sel").problems), ["error mapping/value-unmapped"]);
+});
+
+test("auditd a0-a7 are text: a number in a rule is its decimal text (EQL refuses keyword == number)", () => {
+  const r = convert("{product: linux, service: auditd}", "sel:\n    type: SYSCALL\n    a0: 40000\n    a1: '-w'\ncondition: sel");
+  assert.equal(r.problems, []);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children.slice(2), [m("auditd.log.a0", [text("40000")]), m("auditd.log.a1", [text("-w")])]);
+  const re = convert("{product: linux, service: auditd}", "sel:\n    a1|re: '(^|/)\\.[^./]'\ncondition: sel");
+  assert.equal(re.problems, []);
+  assert.equal(((re.query as Extract<Query, { kind: "and" }>).children[1] as { field: string }).field, "auditd.log.a1");
+});
+
+test("proxy: cs-uri (the W3C name of the requested URI) is url.original, as c-uri is", () => {
+  const r = convert("{category: proxy}", "sel:\n    cs-uri: /news.php\ncondition: sel");
+  assert.equal(r.problems.filter((p) => p.severity === "error"), []);
+  assert.equal(JSON.stringify(r.query).includes('"field":"url.original"'), true);
+});
+
+test("CloudTrail status: success / failure read as event.outcome, with a warning; any other value is unmapped", () => {
+  const r = convert("{product: aws, service: cloudtrail}", "sel:\n    eventName: DeleteSAMLProvider\n    status: success\ncondition: sel");
+  assert.equal(codes(r.problems), ["warning mapping/field-reading"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children[2], m("event.outcome", [text("success")]));
+  assert.equal(codes(convert("{product: aws, service: cloudtrail}", "sel:\n    status: pending\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+});
+
+test("Azure activity ResourceProviderValue: a whole value is the operation name's first segment (warned); a pattern or a value with a slash is unmapped", () => {
+  const act = "{product: azure, service: activitylogs}";
+  const r = convert(act, "sel:\n    ResourceProviderValue: Microsoft.ADHybridHealthService\ncondition: sel");
+  assert.equal(codes(r.problems), ["warning mapping/field-reading"]);
+  assert.equal((r.query as Extract<Query, { kind: "and" }>).children[1], m("azure.activitylogs.operation_name", [text("Microsoft.ADHybridHealthService/"), any]));
+  assert.equal(codes(convert(act, "sel:\n    ResourceProviderValue|contains: Health\ncondition: sel").problems), ["error mapping/unmapped-field"]);
+  assert.equal(codes(convert(act, "sel:\n    ResourceProviderValue: a/b\ncondition: sel").problems), ["error mapping/unmapped-field"]);
 });
 
 test("cloud: AWS CloudTrail eventName/eventSource → event.action/event.provider under event.dataset", () => {
