@@ -326,6 +326,7 @@ function compareCond(q: NodeOf<"compare">, negated: boolean, cx: LeafContext): C
 /** ES|QL spellings of the IR's functions (EQL names); `~` (case-insensitive) variants fold both sides. */
 const FUNCTIONS: Readonly<Record<string, (args: readonly string[], ci: boolean) => string | undefined>> = {
   length: ([a], ci) => (ci ? undefined : `LENGTH(${a})`),
+  charLength: ([a], ci) => (ci ? undefined : `LENGTH(${a})`),
   concat: (args, ci) => (ci ? undefined : `CONCAT(${args.join(", ")})`),
   startsWith: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `STARTS_WITH(TO_LOWER(${a}), TO_LOWER(${b}))` : `STARTS_WITH(${a}, ${b})`),
   endsWith: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `ENDS_WITH(TO_LOWER(${a}), TO_LOWER(${b}))` : `ENDS_WITH(${a}, ${b})`),

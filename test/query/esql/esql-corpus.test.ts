@@ -31,12 +31,13 @@ const ROOT = "../shared/corpus/elastic/rules";
  */
 const MIN_READ = 58;
 /**
- * Measured: 23 of those 58 convert to Sigma with ECS names where the Sigma taxonomy has none (22
+ * Measured: 30 of those 58 convert to Sigma with ECS names where the Sigma taxonomy has none (23
+ * before a LENGTH lower bound was written as a regex with a warning, sigma/length-regex; 22
  * before REPLACE counts past one; 20 before one REPLACE-counting rule was read and a Lucene `@` was
- * written in PCRE; 19 before RLIKE's `\d \s \w` were read as ES|QL's classes); 28 of the others
- * bound several measures, which Sigma cannot say, and 7 a LENGTH.
+ * written in PCRE; 19 before RLIKE's `\d \s \w` were read as ES|QL's classes); the other 28
+ * bound several measures, which Sigma cannot say.
  */
-const MIN_SIGMA = 23;
+const MIN_SIGMA = 30;
 
 const rules = corpusFiles(ROOT, ".toml").flatMap((file) => {
   const doc = parseToml(readFileSync(file, "utf8")) as { rule?: { language?: unknown; query?: unknown } };

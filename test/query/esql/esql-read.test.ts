@@ -68,7 +68,7 @@ const CONDITIONS: readonly (readonly [string, Query])[] = [
   ['ENDS_WITH(TO_LOWER(a), ".exe")', like("a", "*.exe", false)],
   ['CONTAINS(a, "x")', like("a", "*x*")],
   ['LOCATE(a, SPACE(2)) > 0', like("a", "*  *")],
-  ["LENGTH(a) >= 10", { kind: "compare", op: "gte", left: { kind: "call", name: "length", caseInsensitive: false, args: [{ kind: "field", field: "a", optional: false }] }, right: { kind: "literal", value: num(10) } }],
+  ["LENGTH(a) >= 10", { kind: "compare", op: "gte", left: { kind: "call", name: "charLength", caseInsensitive: false, args: [{ kind: "field", field: "a", optional: false }] }, right: { kind: "literal", value: num(10) } }],
   ['KQL("""process.name:cmd.exe and not user.name:SYSTEM""")', and(eq("process.name", "cmd.exe"), not(eq("user.name", "SYSTEM")))],
   ['NOT KQL("a:x")', not(eq("a", "x"))],
   ['event.code : "4688"', eq("event.code", "4688")],
