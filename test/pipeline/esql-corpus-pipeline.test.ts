@@ -85,7 +85,8 @@ test("each ES|QL refusal points at the file line and column of what it refuses (
     assert.is(line.slice(d.col! - 1, d.col! - 1 + want.length), want, `${rule.source.file}:${d.line}:${d.col}`);
     checked++;
   }
-  assert.ok(checked >= 50, `${checked} refusals checked`);
+  // Every rule not read is refused: 42 of the 109 since first/last-seen tests read (51 before).
+  assert.ok(checked >= 42, `${checked} refusals checked`);
 });
 
 test("every file written reads back as intended, and the Sigma files load again with rulecast's Sigma reader", () => {
