@@ -5,6 +5,8 @@
  * is false except `null == null`. A multi-valued field evaluates to a list; functions map over a
  * list in their first argument, and a comparison or predicate holds when any element does.
  * `name~(...)` (caseInsensitive) folds case for the string-matching functions.
+ * `charLength` is ES|QL's LENGTH, not an EQL function: code points, and null for a multi-valued
+ * argument, as ES|QL's single-value functions give.
  */
 import type { CompareOp, Expr, Value } from "../ir/query.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
@@ -20,6 +22,7 @@ const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   endsWith: [2, -1],
   stringContains: [2, -1],
   length: [1, 1],
+  charLength: [1, 1],
   indexOf: [2, 3],
   substring: [2, 3],
   concat: [1, -1],
@@ -97,6 +100,8 @@ export function evalExpr(e: Expr, event: unknown): EV {
       const args = e.args.map((a) => evalExpr(a, event));
       const [first, ...rest] = args;
       const restScalars = rest.map(firstScalar);
+      // ES|QL's single-value functions give null for a multi-valued argument (no mapping over it).
+      if (e.name === "charLength" && Array.isArray(first)) return first.length === 1 ? call(e.name, e.caseInsensitive, first[0]!, restScalars) : null;
       if (Array.isArray(first)) return first.map((x) => call(e.name, e.caseInsensitive, x, restScalars));
       return call(e.name, e.caseInsensitive, first as Scalar, restScalars);
     }
@@ -162,6 +167,9 @@ function call(name: string, ci: boolean, first: Scalar, rest: readonly Scalar[])
     }
     case "length":
       return str(first)!.length;
+    case "charLength":
+      // ES|QL's LENGTH: characters (code points), where EQL's length counts UTF-16 units.
+      return [...str(first)!].length;
     case "indexOf": {
       const s = fold(str(first)!, ci);
       const sub = str(rest[0] ?? null);

@@ -26,6 +26,16 @@ fns("startsWith / endsWith / stringContains, ~ folds case", () => {
   assert.is(run(pred(call("stringContains", [field("args"), sLit("cc")])), ev), true);
   assert.is(run(pred(call("startsWith", [field("missing"), sLit("a")])), ev), false);
 });
+fns("charLength (ES|QL's LENGTH) counts code points and is null on a multi-valued field; EQL's length counts UTF-16 units of each value", () => {
+  const e = { s: "a\u{1F600}b", many: ["aaaa", "b"], one: ["abc"] };
+  assert.is(run(cmp("eq", call("charLength", [field("s")]), nLit(3)), e), true);
+  assert.is(run(cmp("eq", call("length", [field("s")]), nLit(4)), e), true);
+  assert.is(run(cmp("gt", call("length", [field("many")]), nLit(3)), e), true);
+  assert.is(run(cmp("gt", call("charLength", [field("many")]), nLit(3)), e), false);
+  assert.is(run(cmp("lte", call("charLength", [field("many")]), nLit(3)), e), false);
+  assert.is(run(cmp("eq", call("charLength", [field("one")]), nLit(3)), e), true);
+  assert.is(run(cmp("gte", call("charLength", [field("missing")]), nLit(0)), e), false);
+});
 fns("length, indexOf, substring, between", () => {
   assert.is(run(cmp("eq", call("length", [field("path")]), nLit(ev.path.length)), ev), true);
   assert.is(run(cmp("gt", call("length", [field("args")]), nLit(2)), ev), true); // ccc

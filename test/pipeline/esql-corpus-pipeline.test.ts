@@ -17,11 +17,12 @@ import { corpusFiles } from "../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
- * Measured: 23 of the 109 reach Sigma (auto taxonomy; 22 before REPLACE counts past one; 20 before
+ * Measured: 30 of the 109 reach Sigma (auto taxonomy; 23 before a LENGTH lower bound was written
+ * as a regex with the warning sigma/length-regex; 22 before REPLACE counts past one; 20 before
  * one REPLACE-counting rule was read and a Lucene `@` ("any string") was written in PCRE; 19 before RLIKE's `\d \s \w` were read as
  * ES|QL's classes). The floors only let the counts grow.
  */
-const MIN_SIGMA = 23;
+const MIN_SIGMA = 30;
 /**
  * Measured: 41 of the 109 reach Splunk with `--unmapped warning` (17 before Splunk's correlation
  * search bounded several measures and ORs of them in one stats; 16 before REPLACE counts past
@@ -84,7 +85,8 @@ test("each ES|QL refusal points at the file line and column of what it refuses (
     assert.is(line.slice(d.col! - 1, d.col! - 1 + want.length), want, `${rule.source.file}:${d.line}:${d.col}`);
     checked++;
   }
-  assert.ok(checked >= 50, `${checked} refusals checked`);
+  // Every rule not read is refused: 42 of the 109 since first/last-seen tests read (51 before).
+  assert.ok(checked >= 42, `${checked} refusals checked`);
 });
 
 test("every file written reads back as intended, and the Sigma files load again with rulecast's Sigma reader", () => {

@@ -12,6 +12,7 @@ import type { PrintIssue, PrintResult } from "../print-result.js";
 import { pcreToLucene } from "../regex/pcre-to-lucene.js";
 import { quoteEqlCategory, quoteEqlField, quoteEqlString } from "./eql-escape.js";
 import { CATEGORY_FIELD } from "./eql-lower.js";
+import { EQL_FUNCTIONS } from "./eql-functions.js";
 import { cidrBlock, eqlFieldRef, listOptions, type ListOp, type ListOptions, matchText, patternOf, valueText } from "./eql-print-values.js";
 
 interface Ctx {
@@ -280,6 +281,8 @@ function exprText(e: Expr, node: Query, ctx: Ctx): Printed {
     case "literal":
       return atom(literalExprText(e.value, node, ctx));
     case "call":
+      // Only EQL's own functions are written; another (ES|QL's `charLength`) is refused by name.
+      if (!EQL_FUNCTIONS.includes(e.name)) issue(ctx, node, "eql/function", `the function ${e.name} has no EQL form`);
       return atom(`${e.name}${e.caseInsensitive ? "~" : ""}(${e.args.map((a) => exprText(a, node, ctx).text).join(", ")})`);
     case "arith": {
       const p = ARITH_PREC[e.op] ?? 1;

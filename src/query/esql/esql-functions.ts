@@ -17,10 +17,12 @@ export const CONVERSIONS: Readonly<Record<string, "string" | "number" | "ip">> =
 
 /**
  * Functions with the same meaning as an IR call (the EQL functions the IR names): the ES|QL name →
- * the IR's canonical name and the argument counts it takes. `LENGTH` counts characters in both.
+ * the IR's canonical name and the argument counts it takes. `LENGTH` is the IR's `charLength`:
+ * it counts characters (code points) and is null on a multi-valued field, where EQL's `length`
+ * counts UTF-16 units of each value.
  */
 export const ARITH_CALLS: Readonly<Record<string, { readonly name: string; readonly min: number; readonly max: number }>> = {
-  length: { name: "length", min: 1, max: 1 },
+  length: { name: "charLength", min: 1, max: 1 },
   concat: { name: "concat", min: 2, max: 64 },
 };
 

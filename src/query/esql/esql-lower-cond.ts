@@ -18,6 +18,7 @@ import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { compare, type Fold, type Form, formOf, notNull, refold, truth } from "./esql-lower-values.js";
 import { refuseExtracted } from "./esql-extract.js";
+import { nowRange } from "./esql-lower-seen.js";
 import { replaceShortens } from "./esql-replace-count.js";
 import { expandEsqlShorthands } from "./esql-regex-case.js";
 
@@ -69,7 +70,7 @@ function trueOf(e: EsqlExpr, cx: CondContext): Query {
     case "paren":
       return isTrue(e.inner, cx);
     case "cmp":
-      return replaceShortens(e, true, (x) => replacedField(x, cx)) ?? compare(e.op, formOf(e.left, cx), formOf(e.right, cx), e.span);
+      return nowRange(e, true) ?? replaceShortens(e, true, (x) => replacedField(x, cx)) ?? compare(e.op, formOf(e.left, cx), formOf(e.right, cx), e.span);
     case "like":
       return e.negated ? likeFalse(e, cx) : likeTrue(e, cx);
     case "in":
@@ -97,7 +98,7 @@ function falseOf(e: EsqlExpr, cx: CondContext): Query {
       return isFalse(e.inner, cx);
     case "cmp":
       // Both sides have a value (else NULL) and the opposite comparison holds.
-      return replaceShortens(e, false, (x) => replacedField(x, cx)) ?? compare(NEGATED[e.op], formOf(e.left, cx), formOf(e.right, cx), e.span);
+      return nowRange(e, false) ?? replaceShortens(e, false, (x) => replacedField(x, cx)) ?? compare(NEGATED[e.op], formOf(e.left, cx), formOf(e.right, cx), e.span);
     case "like":
       return e.negated ? likeTrue(e, cx) : likeFalse(e, cx);
     case "in":

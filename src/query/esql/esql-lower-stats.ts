@@ -10,6 +10,7 @@ import { describeExpr, splitAnd, subst, unwrapConversions, unwrapParen, visit } 
 import { ALL, mkAnd, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
+import { extremesEqual, seenBounds } from "./esql-lower-seen.js";
 import { type Agg, type Bound, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
@@ -176,6 +177,16 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
   const ruleCounts: RuleCount[] = [];
   const keyTests: Query[] = [];
   for (const c of conjuncts) {
+    const seen = seenBounds(c, stats.aggs);
+    if (seen) {
+      bounds.push(...seen);
+      continue;
+    }
+    const same = extremesEqual(c, stats.aggs);
+    if (same) {
+      bounds.push(same);
+      continue;
+    }
     const now = callNamed(c, "now");
     if (now) refuse("esql/time-dependent", "the condition compares with the time of the search (`NOW()`), which the IR cannot hold", now.span);
     const refs = aggregateRefs(c, stats);

@@ -188,7 +188,7 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
           // Java's lower-casing changes a length only for U+0130 (SpecialCasing: `İ` → `i̇`, two code points).
           cx.warnings.set(`esql/length-lower-cased ${e.span.start}`, { code: "esql/length-lower-cased", span: e.span,
             message: `\`LENGTH(TO_LOWER(${f.field}))\` is read as the length of \`${f.field}\`: they differ only by the \`İ\` (U+0130) it holds, which lower-cases to two characters` });
-          return { k: "expr", expr: { kind: "call", name: "length", caseInsensitive: false, args: [exprOf({ ...f, fold: "none" })] }, span: e.span };
+          return { k: "expr", expr: { kind: "call", name: "charLength", caseInsensitive: false, args: [exprOf({ ...f, fold: "none" })] }, span: e.span };
         }
       }
       if (ir && args.length >= ir.min && args.length <= ir.max) {

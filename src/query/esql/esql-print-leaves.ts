@@ -174,6 +174,7 @@ function matchCond(q: NodeOf<"match">, negated: boolean, cx: LeafContext): Cond 
 
 const RANGE_OP = { lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
 const RANGE_NOT = { lt: ">=", lte: ">", gt: "<=", gte: "<" } as const;
+const SPAN_UNIT = { s: "seconds", m: "minutes", h: "hours", d: "days" } as const;
 
 function rangeCond(q: NodeOf<"range">, negated: boolean, cx: LeafContext): Cond {
   const f = quoteEsqlField(q.field);
@@ -188,12 +189,18 @@ function rangeCond(q: NodeOf<"range">, negated: boolean, cx: LeafContext): Cond 
     // A text bound orders text; a number never lies in such a range.
     if (t === "number" || t === "boolean") return atom(negated ? "true" : "false");
     const text = textOf(v.parts);
-    if (/^now\b/.test(text) || text.includes("||")) {
+    const ago = /^now-([1-9][0-9]{0,8})([smhd])$/.exec(text);
+    if (ago && (q.field === "@timestamp" || t === "date")) {
+      // Date math back from the time of the search: ES|QL's NOW() less a time span.
+      operand = f;
+      bound = `NOW() - ${ago[1]} ${SPAN_UNIT[ago[2] as keyof typeof SPAN_UNIT]}`;
+    } else if (/^now\b/.test(text) || text.includes("||")) {
       issue(cx, q, "esql/date-math", `the date math "${text}" is not written in ES|QL`);
       return atom("false");
+    } else {
+      operand = f;
+      bound = quoteEsqlString(text);
     }
-    operand = f;
-    bound = quoteEsqlString(text);
   } else {
     issue(cx, q, "esql/range-bound", `a range bound cannot be ${v.kind === "string" ? "a wildcard pattern" : v.kind}`);
     return atom("false");
@@ -326,6 +333,7 @@ function compareCond(q: NodeOf<"compare">, negated: boolean, cx: LeafContext): C
 /** ES|QL spellings of the IR's functions (EQL names); `~` (case-insensitive) variants fold both sides. */
 const FUNCTIONS: Readonly<Record<string, (args: readonly string[], ci: boolean) => string | undefined>> = {
   length: ([a], ci) => (ci ? undefined : `LENGTH(${a})`),
+  charLength: ([a], ci) => (ci ? undefined : `LENGTH(${a})`),
   concat: (args, ci) => (ci ? undefined : `CONCAT(${args.join(", ")})`),
   startsWith: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `STARTS_WITH(TO_LOWER(${a}), TO_LOWER(${b}))` : `STARTS_WITH(${a}, ${b})`),
   endsWith: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `ENDS_WITH(TO_LOWER(${a}), TO_LOWER(${b}))` : `ENDS_WITH(${a}, ${b})`),

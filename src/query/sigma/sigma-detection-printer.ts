@@ -5,7 +5,7 @@
  * A node that was a named search in a Sigma rule (IR `search`) is written as one search under that
  * name again when it still fits one (a map, a list of maps or keywords), and is merged with nothing.
  */
-import { assertNever, type Query, type Value } from "../../ir/query.js";
+import { assertNever, type Expr, type Query, type Value } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
 import { luceneToPcre } from "../regex/lucene-to-pcre.js";
 import { sigmaString } from "./sigma-string.js";
@@ -154,7 +154,12 @@ export function renderSigmaDetection(query: Query, opts: SigmaDetectionOptions =
         return fail(q, "sigma/match-all", "Sigma needs at least one condition besides the log source; this query matches every event");
       case "none":
         return fail(q, "sigma/match-none", "this query matches no event; Sigma has no way to say that");
-      case "compare":
+      case "compare": {
+        const bound = lengthLowerBound(q);
+        if (bound === undefined) return fail(q, "sigma/expression", "Sigma has no functions or arithmetic; this comparison cannot be said");
+        issues.push({ severity: "warning", code: "sigma/length-regex", node: q, reason: lengthRegexReason(bound) });
+        return leaf(`${bound.field}|re`, `^[\\s\\S]{${bound.min},}`);
+      }
       case "predicate":
         return fail(q, "sigma/expression", "Sigma has no functions or arithmetic; this comparison cannot be said");
       case "nested":
@@ -314,4 +319,29 @@ function mergeOr(children: readonly Cond[]): Cond {
     c.kind === "list" ? { kind: "map", entries: [{ key: c.key, values: c.values }] } : c.kind === "kw" ? { kind: "keywords", values: c.values } : c,
   );
   return conds.length === 1 ? conds[0]! : { kind: "or", children: conds };
+}
+
+/** PCRE's largest repeat count: a longer lower bound has no `{n,}`. */
+const PCRE_MAX_REPEAT = 65535;
+
+/**
+ * `charLength(f) > n` (ES|QL's `LENGTH(f) > n`, either way round) as the least number of
+ * characters `f` holds, which `^[\s\S]{min,}` says. Upper bounds are not said: under Sigma's
+ * negation a missing field would match. EQL's `length` (UTF-16 units, per value) is not this.
+ */
+export function lengthLowerBound(q: Extract<Query, { kind: "compare" }>): { field: string; min: number; op: string; n: number } | undefined {
+  const fieldOf = (e: Expr): string | undefined =>
+    e.kind === "call" && e.name === "charLength" && e.args.length === 1 && e.args[0]!.kind === "field" ? e.args[0]!.field : undefined;
+  const num = (e: Expr): number | undefined => (e.kind === "literal" && e.value.kind === "number" && Number.isFinite(e.value.value) ? e.value.value : undefined);
+  const FLIP = { gt: "lt", gte: "lte", lt: "gt", lte: "gte", eq: "eq", neq: "neq" } as const;
+  const left = fieldOf(q.left);
+  const [field, n, op] = left !== undefined ? [left, num(q.right), q.op] : [fieldOf(q.right), num(q.left), FLIP[q.op]];
+  if (field === undefined || n === undefined) return undefined;
+  const min = op === "gt" ? Math.floor(n) + 1 : op === "gte" ? Math.ceil(n) : undefined;
+  if (min === undefined || min > PCRE_MAX_REPEAT) return undefined;
+  return { field, min: Math.max(0, min), op: op === "gt" ? ">" : ">=", n };
+}
+
+function lengthRegexReason(b: { field: string; min: number; op: string; n: number }): string {
+  return `\`LENGTH(${b.field}) ${b.op} ${b.n}\` is written as the regex \`^[\\s\\S]{${b.min},}\`, which counts characters as ES|QL does only where the engine does: one that counts bytes or UTF-16 units counts a value with non-ASCII characters longer and matches more; and on a multi-valued field it matches when one value is long enough, where ES|QL's LENGTH is null`;
 }

@@ -104,9 +104,12 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
 
   const baseDoc = (q: Query, ls: Logsource | undefined, extra: Record<string, unknown>): Doc | undefined => {
     const d = renderSigmaDetection(q, { sigmaCase, sharing });
-    for (const i of d.issues) error(i.code, i.reason);
+    for (const i of d.issues) {
+      if (i.severity === "error") error(i.code, i.reason);
+      else diagnostics.push(ruleDiagnostic(rule, { severity: "warning", code: i.code, message: i.reason }));
+    }
     for (const f of d.widened) if (!widened.includes(f)) widened.push(f);
-    if (d.issues.length > 0) return undefined;
+    if (d.issues.some((i) => i.severity === "error")) return undefined;
     const { condition, ...searches } = d.detection;
     const detection: SigmaDetectionView = { searches, condition };
     return { kind: "rule", values: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), detection } };

@@ -150,6 +150,8 @@ test("literal wildcard characters: affix functions, else a regex that means the 
 test("what EQL cannot say is an error issue", () => {
   printsError({ kind: "keyword", value: str(txt("x")), caseSensitive: false }, "eql/keyword");
   printsError({ kind: "nested", path: "p", query: m("p.a", num(1)) }, "eql/nested");
+  // ES|QL's LENGTH (code points, null on many values) is not EQL's length: refused by name.
+  printsError({ kind: "compare", op: "gt", left: { kind: "call", name: "charLength", caseInsensitive: false, args: [{ kind: "field", field: "x", optional: false }] }, right: { kind: "literal", value: num(3) } }, "eql/function");
   printsError({ kind: "opaque", language: "esql", text: "from x" }, "eql/opaque");
   printsError({ kind: "fieldref", field: "a", other: "b", caseSensitive: true }, "eql/fieldref");
   printsError(

@@ -207,6 +207,8 @@ const FORMS = [
  */
 const UPPER_FORMS = [
   "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b), e = COUNT_DISTINCT(a) BY k | WHERE c > 1 AND (d >= 2 OR (e >= 2 AND c < 5) OR e >= 4)",
+  // `MAX(f) == MIN(f)`: one distinct value of f in the group (COUNT_DISTINCT(f) == 1).
+  "FROM x | STATS hi = MAX(a), lo = MIN(a), c = COUNT(*) BY k | WHERE lo == hi AND c >= 2",
   // `VALUES(f) == v`: the group's only value of f is v.
   'FROM x | STATS v = VALUES(a), c = COUNT(*) BY k | WHERE v == "y" AND c < 4',
   'FROM x | STATS v = VALUES(n), d = COUNT_DISTINCT(a) BY k | WHERE d >= 3 OR v == 1 OR v == 2',

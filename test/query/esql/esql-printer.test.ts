@@ -7,7 +7,9 @@ import * as assert from "uvu/assert";
 import type { Query } from "../../../src/ir/query.js";
 import { type EsqlPrintOptions, printEsql } from "../../../src/query/esql/esql-printer.js";
 import { and, eq, lit, match, not, num, or, pat } from "../../eval/build.js";
+import { readEsql } from "../../../src/query/esql/esql-read.js";
 import { checkEsql } from "../../helpers/esql-oracle.js";
+import { stripSpans } from "../eql/strip-spans.js";
 
 const like = (field: string, p: string, caseSensitive = true): Query => ({ kind: "match", field, value: { kind: "string", parts: pat(p) }, caseSensitive });
 
@@ -106,13 +108,30 @@ test("multi-valued fields: MV_EXPAND where it is exact, MV_MAX/MV_MIN for ranges
   assert.equal(negated.issues.map((i) => i.code), ["esql/multi-value"]);
 });
 
+test("a span back from the time of the search on @timestamp is NOW() less that span, and reads back the same", () => {
+  for (const [value, text] of [["now-9m", "@timestamp > NOW() - 9 minutes"], ["now-2h", "@timestamp > NOW() - 2 hours"], ["now-30s", "@timestamp > NOW() - 30 seconds"], ["now-5d", "@timestamp > NOW() - 5 days"]] as const) {
+    // In an OR: a conjunct `@timestamp > NOW() - span` before STATS reads back as the run's look-back.
+    const q: Query = or({ kind: "range", field: "@timestamp", op: "gt", value: lit(value) }, eq("a", "x"));
+    const printed = printEsql(q);
+    assert.equal(printed.issues, []);
+    assert.match(printed.text, text);
+    assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
+    const back = readEsql(printed.text);
+    assert.ok(back.ok && back.value.kind === "ir", printed.text);
+    if (back.ok && back.value.kind === "ir") assert.equal(stripSpans(back.value.query), q);
+  }
+});
+
 test("refusals: what ES|QL cannot say", () => {
   const codes = (q: Query) => printEsql(q).issues.filter((i) => i.severity === "error").map((i) => i.code);
   assert.equal(codes({ kind: "keyword", value: lit("mimikatz"), caseSensitive: false }), ["esql/keyword"]);
   assert.equal(codes({ kind: "regex", field: "a", pattern: "(?<=x)y", dialect: "pcre", caseSensitive: true }), ["esql/regex-dialect"]);
   assert.equal(codes({ kind: "regex", field: "a", pattern: "x", dialect: "pcre", caseSensitive: true, multiline: true }), ["esql/regex-flags"]);
   assert.equal(codes({ kind: "regex", field: "a", pattern: "[A-z]", dialect: "lucene", caseSensitive: false }), ["esql/regex-case"]);
-  assert.equal(codes({ kind: "range", field: "@timestamp", op: "gt", value: lit("now-9m") }), ["esql/date-math"]);
+  // Date math ES|QL has no form for: rounding, months, another field than a date.
+  assert.equal(codes({ kind: "range", field: "@timestamp", op: "gt", value: lit("now-1d/d") }), ["esql/date-math"]);
+  assert.equal(codes({ kind: "range", field: "@timestamp", op: "gt", value: lit("now-1M") }), ["esql/date-math"]);
+  assert.equal(codes({ kind: "range", field: "a", op: "gt", value: lit("now-9m") }), ["esql/date-math"]);
   assert.equal(codes({ kind: "nested", path: "p", query: eq("a", "x") }), ["esql/nested"]);
   assert.equal(codes({ kind: "opaque", language: "esql", text: "FROM x" }), ["esql/opaque"]);
   assert.equal(codes({ kind: "sequence", by: [], steps: [{ query: eq("a", "x"), by: [] }, { query: eq("b", "y"), by: [] }] }), ["esql/sequence"]);

@@ -68,7 +68,7 @@ const CONDITIONS: readonly (readonly [string, Query])[] = [
   ['ENDS_WITH(TO_LOWER(a), ".exe")', like("a", "*.exe", false)],
   ['CONTAINS(a, "x")', like("a", "*x*")],
   ['LOCATE(a, SPACE(2)) > 0', like("a", "*  *")],
-  ["LENGTH(a) >= 10", { kind: "compare", op: "gte", left: { kind: "call", name: "length", caseInsensitive: false, args: [{ kind: "field", field: "a", optional: false }] }, right: { kind: "literal", value: num(10) } }],
+  ["LENGTH(a) >= 10", { kind: "compare", op: "gte", left: { kind: "call", name: "charLength", caseInsensitive: false, args: [{ kind: "field", field: "a", optional: false }] }, right: { kind: "literal", value: num(10) } }],
   ['KQL("""process.name:cmd.exe and not user.name:SYSTEM""")', and(eq("process.name", "cmd.exe"), not(eq("user.name", "SYSTEM")))],
   ['NOT KQL("a:x")', not(eq("a", "x"))],
   ['event.code : "4688"', eq("event.code", "4688")],
@@ -211,10 +211,18 @@ test("`@timestamp >= NOW() - span` before STATS is the run's window, kept beside
   assert.ok(strict.ok && strict.value.kind === "ir" && strict.value.window?.strict === true && strict.value.window.duration.value === 30);
   const only = readEsql("FROM x | WHERE @timestamp > NOW() - 2h");
   assert.ok(only.ok && only.value.kind === "ir" && only.value.query.kind === "all");
+  // Elsewhere a fixed span back from NOW() is the IR's date math (as KQL's `now-5m`), which the
+  // ES|QL printer writes back the same; Sigma and Splunk refuse such a range by name.
+  const older = readEsql("FROM x | WHERE @timestamp < NOW() - 5 minutes");
+  assert.ok(older.ok && older.value.kind === "ir" && older.value.window === undefined);
+  if (older.ok && older.value.kind === "ir") {
+    assert.equal(stripSpans(older.value.query), { kind: "range", field: "@timestamp", op: "lt", value: { kind: "string", parts: [{ kind: "text", value: "now-5m" }] } });
+  }
+  const either = readEsql('FROM x | WHERE @timestamp >= NOW() - 1 hour OR a == "1"');
+  assert.ok(either.ok && either.value.kind === "ir" && either.value.query.kind === "or" && either.value.window === undefined);
   for (const q of [
-    "FROM x | WHERE @timestamp < NOW() - 5 minutes",
     "FROM x | WHERE @timestamp >= NOW() - 1 month",
-    'FROM x | WHERE @timestamp >= NOW() - 1 hour OR a == "1"',
+    "FROM x | WHERE event.created >= NOW() - 1 hour",
     "FROM x | STATS c = COUNT(*), t = MAX(@timestamp) BY h | WHERE t >= NOW() - 1 hour",
   ]) {
     const x = readEsql(q);
@@ -245,7 +253,7 @@ const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ["FROM x | STATS c = COUNT(*), m = MAX(a) BY k | WHERE c > 5 AND m >= 1", "esql/unsupported-aggregate", "1:30", "MAX"],
   ["FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(u) BY k | WHERE (c > 5 OR d == 1) AND (c < 9 OR m == \"x\")", "esql/aggregate-condition", "1:97", "joined with AND"],
   ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
-  ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r <= 10', "esql/time-dependent", "1:75", "NOW()"],
+  ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r >= 10', "esql/time-dependent", "1:75", "NOW()"],
   ["FROM x | EVAL k = COALESCE(a, TO_LOWER(b)) | STATS COUNT(*) BY k", "esql/group-key", "1:64", "computed"],
   ["FROM x | STATS c = COUNT_DISTINCT(TO_LOWER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_LOWER"],
   ['FROM x | WHERE REPLACE(a, "x", "") == "y"', "esql/unsupported-function", "1:16", "REPLACE"],
