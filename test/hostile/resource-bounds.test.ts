@@ -236,6 +236,17 @@ test("values and patterns built to backtrack: IPv6-shaped values, GROK/DISSECT p
   }
 });
 
+test("`1 of` a pattern of many stars against long selection names is linear (it was a regex: a minute at 12 stars)", () => {
+  const name = "a".repeat(1000); // YAML keys stop at 1,024 characters
+  const sigma = (pattern: string) =>
+    `title: t\nid: 0e3a2a3c-3b2c-4a5e-9c5d-2f9a6f1c9b11\nlogsource:\n  category: process_creation\n  product: windows\ndetection:\n  ${name}:\n    Image: x\n  sel:\n    Image: y\n  condition: sel and not 1 of ${pattern}\nlevel: low\n`;
+  const none = timed(() => readSigmaFile("stars.yml", sigma(`${"a*".repeat(2000)}x`)), 5000, "read");
+  assert.equal(none.diagnostics.map((d) => d.code), ["sigma/unknown-selection"]);
+  const hit = timed(() => readSigmaFile("stars.yml", sigma(`${"a*".repeat(999)}a`)), 5000, "read");
+  assert.equal(errors(hit.diagnostics), []);
+  timed(() => convertRules(hit.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "convert");
+});
+
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
   const r = timed(() => readConf(`[a]\nk = v${"\r".repeat(200_000)}x\r\n`), 5000, "read .conf");
   assert.is(r.stanzas[0]?.keys.get("k")?.startsWith("v"), true);
