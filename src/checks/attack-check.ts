@@ -10,8 +10,9 @@ import { locate, type SourceTexts } from "./locate.js";
 
 export function checkAttack(rule: Rule, table: AttackTable, texts: SourceTexts): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // The id as text, not as a pattern: an id from a rule may hold regex syntax (`T1059(`).
   const at = (id: string, severity: "error" | "warning", code: string, message: string, hint?: string) => {
-    const p = locate(texts, rule, new RegExp(`\\b${id.replace(".", "\\.")}\\b`, "i"));
+    const p = locate(texts, rule, new RegExp(`(?<!\\w)${id.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")}(?!\\w)`, "i"));
     out.push({ severity, code, message, file: rule.source.file, line: p.line, col: p.col, ruleId: rule.id, ...(hint ? { hint } : {}) });
   };
   const name = (ref: AttackRef, expected: string) => {

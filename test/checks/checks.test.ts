@@ -33,6 +33,17 @@ test("ATT&CK: known ids pass; unknown, revoked, renamed and misplaced ones are n
   assert.equal(check(threat(["TA0008", "Lateral Movement"], ["T1059", "Command and Scripting Interpreter"])), ["attack/tactic-mismatch"]);
 });
 
+test("ATT&CK: an id holding regex syntax is located as text (a Kibana export's T1059( threw an internal error)", () => {
+  const t = attackTable();
+  const texts = new Map([["r.yaml", "threat:\n  - technique: T1059(\n  - other: T1059((a+)+)+$\n"]]);
+  for (const id of ["T1059(", "T1059((a+)+)+$", "TA00.2"]) {
+    const ds = checkAttack({ ...base, threat: [threat(["TA0002", "Execution"], [id, "X"])] }, t, texts);
+    assert.equal(codes(ds), ["attack/unknown-technique"]);
+  }
+  const at = checkAttack({ ...base, threat: [threat(["TA0002", "Execution"], ["T1059((a+)+)+$", "X"])] }, t, texts)[0]!;
+  assert.is(at.line, 3);
+});
+
 test("schedule: interval above the look-back is a gap", () => {
   assert.equal(checkSchedule(base, new Map()), []);
   const gap = { ...base, schedule: { ...base.schedule, interval: { value: 10, unit: "m" as const } } };
