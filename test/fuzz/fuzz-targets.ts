@@ -14,6 +14,8 @@ import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { ParseResult } from "../../src/diagnostics/query-error.js";
 import { parseEql } from "../../src/query/eql/eql-parser.js";
 import { printEql } from "../../src/query/eql/eql-printer.js";
+import { readEsql } from "../../src/query/esql/esql-read.js";
+import { printEsql } from "../../src/query/esql/esql-printer.js";
 import { parseKql } from "../../src/query/kql/kql-parser.js";
 import { printKql } from "../../src/query/kql/kql-printer.js";
 import { parseCondition } from "../../src/query/sigma-condition/index.js";
@@ -25,8 +27,8 @@ import { convertRules, type ConvertContext } from "../../src/pipeline/convert.js
 import { TARGET_NAMES, testContext } from "../helpers/convert-fixture.js";
 import { readBackProblem } from "../helpers/read-back.js";
 
-export type TargetName = "kql" | "eql" | "sigma-condition" | "rule-yaml" | "sigma-yaml" | "toml" | "ndjson";
-export const FUZZ_TARGETS: readonly TargetName[] = ["kql", "eql", "sigma-condition", "rule-yaml", "sigma-yaml", "toml", "ndjson"];
+export type TargetName = "kql" | "eql" | "esql" | "sigma-condition" | "rule-yaml" | "sigma-yaml" | "toml" | "ndjson";
+export const FUZZ_TARGETS: readonly TargetName[] = ["kql", "eql", "esql", "sigma-condition", "rule-yaml", "sigma-yaml", "toml", "ndjson"];
 
 /** A case slower than this is a hang; generous, since CI machines are shared. */
 export const HANG_MS = 2000;
@@ -44,6 +46,7 @@ const SHARED = "../shared/corpus";
 const TOKENS: Readonly<Record<TargetName, readonly string[]>> = {
   kql: ["(", ")", "{", "}", ":", '"', "\\", "*", "<", ">=", " or ", " and ", "not ", " ", "\n", "\\\\", '\\"', "a", "process.name", "cmd.exe", "1e309", "?"],
   eql: ["[", "]", "(", ")", "|", "==", "!=", ":", "~", '"', '"""', "'", "`", "?", " and ", " or ", "not ", " where ", "any", "sequence", " by ", " with maxspan=", "5m", " until ", "| head ", "| tail ", " like~ ", " regex ", " in ", "!", "-", "+", "*", "/", "%", "1e309", "99999999999999999999", "startsWith(", ",", "\\", "\n", "a.b"],
+  esql: ["FROM ", " | ", "WHERE ", "STATS ", " BY ", "EVAL ", "KEEP ", "DROP ", "RENAME ", " AS ", "SORT ", "LIMIT 5", "MV_EXPAND ", "GROK ", "DISSECT ", "INLINE STATS ", "METADATA _id", '"', '"""', "`", "(", ")", "[", "]", "==", "!=", "<=", " LIKE ", " RLIKE ", " IN ", " AND ", " OR ", "NOT ", " IS NULL", "COUNT(*)", "COUNT_DISTINCT(", "TO_LOWER(", "LENGTH(", "DATE_DIFF(", "NOW()", " - 5 minutes", "MV_COUNT(", "::", ",", "%{", "(?<", "*", "?", "1e309", "99999999999999999999", "\\", "\n", "//", "/*", "a.b", "@timestamp"],
   "sigma-condition": ["(", ")", " and ", " or ", "not ", "1 of ", "all of ", "them", "sel", "sel*", "filter_", "|", " ", "AND", "_x", "*"],
   "rule-yaml": [":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!binary ", "|", ">-", "#", "\n---\n", "\n...\n", "\t", "\n", "  ", "'", '"', "? ", "%YAML 1.2\n", "<<: ", "__proto__", "query: ", "1e309", "0x1F", "~", "\r\n", "\ufeff"],
   "sigma-yaml": [":", "- ", "[", "]", "{", "}", "&a ", "*a", "|", ">-", "#", "\n---\n", "\t", "\n", "  ", "'", '"', "condition: ", "|contains|all", "|re", "|base64offset", "|cidr", "|expand", "%var%", "*", "?", "\\", "__proto__", "correlation:", "\r\n"],
@@ -92,6 +95,11 @@ function seedsFor(name: TargetName): string[] {
       const fromLocal = local.map(read).flatMap((t) => (t.includes(`language: ${language}`) ? [/query: [|>]-?\n((?: {2}.*\n?)+)/.exec(t)?.[1]?.replace(/^ {2}/gm, "") ?? ""] : []));
       const builtIn = name === "kql" ? ['process.name:"cmd.exe" and not user.name:(a or b)', "a:{ b:c and d < 5 }", "*:*"] : ['sequence by host.id with maxspan=1m [process where process.name : "a*"] ![file where true] | head 5'];
       return [...builtIn, ...fromLocal, ...fromToml].filter((q) => q.length > 0);
+    }
+    case "esql": {
+      const fromToml = tomlRules().filter((r) => r["language"] === "esql").map((r) => String(r["query"]));
+      const builtIn = ['FROM logs-* METADATA _id, _index, _version | WHERE process.name == "a" AND TO_LOWER(user.name) LIKE "*x*"', 'FROM logs-* | STATS c = COUNT(*), d = COUNT_DISTINCT(host.name) BY user.name | WHERE c > 5 AND d >= 2'];
+      return [...builtIn, ...fromToml];
     }
     case "sigma-condition": {
       const texts = sample(filesUnder(`${SHARED}/sigma/rules`, [".yml"]), 600).map(read);
@@ -228,6 +236,12 @@ const CHECKS: Readonly<Record<TargetName, (text: string, ctx: ConvertContext) =>
   eql: (text) => {
     const r = parseEql(text);
     if (r.ok) printEql(r.value);
+    return parseProblem(r, text);
+  },
+  esql: (text) => {
+    const r = readEsql(text);
+    // What the reader takes into the IR must also print back to ES|QL without throwing.
+    if (r.ok && r.value.kind === "ir") printEsql(r.value.query);
     return parseProblem(r, text);
   },
   "sigma-condition": (text) => parseProblem(parseCondition(text), text),

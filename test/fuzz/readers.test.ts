@@ -11,6 +11,7 @@ import { FUZZ_TARGETS, fuzzTarget, type TargetName } from "./fuzz-targets.js";
 const RUNS: Readonly<Record<TargetName, number>> = {
   kql: 3000,
   eql: 3000,
+  esql: 3000,
   "sigma-condition": 3000,
   "rule-yaml": 500,
   "sigma-yaml": 600,
