@@ -13,22 +13,15 @@
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
 import { queryFields } from "../ir/query-fields.js";
-import type { FieldMapping, LeftOut, ProductHints } from "../mapping/mapping-table.js";
-import { conjunctText, liftExactness, type ReadBack } from "./lift-exactness.js";
+import type { FieldMapping, LeftOut } from "../mapping/mapping-table.js";
+import { agree, contextOf, datasetAsLogsource, datasetLogsource, describe, fallback, KEYS, type Context, type Key, type LiftContext } from "./lift-context.js";
+import { conjunctText, liftExactness } from "./lift-exactness.js";
+import { isAlternation, patternText, patternValuesOf, valuesOf } from "./lift-values.js";
 import { leftOutBranches, matchText } from "./left-out-branches.js";
 import type { MappingProblem } from "./map-fields.js";
 
-export interface LiftContext {
-  readonly tags: readonly string[];
-  readonly index: readonly string[];
-  /** The rule's own log source, if it declares one: used when the query and index name none. */
-  readonly declared?: Logsource;
-  /**
-   * The ECS conditions a log source is read back as (the Sigma → ECS table), so that a lift is
-   * checked to say what the conditions it takes said (lift-exactness.ts); unchecked without it.
-   */
-  readonly readBack?: (ls: Logsource) => ReadBack | undefined;
-}
+export type { LiftContext } from "./lift-context.js";
+
 
 export interface LiftResult {
   readonly query: Query;
@@ -36,24 +29,8 @@ export interface LiftResult {
   readonly problems: readonly MappingProblem[];
 }
 
-const KEYS = ["category", "product", "service"] as const;
-type Key = (typeof KEYS)[number];
 const DATASET_FIELDS = ["event.dataset", "data_stream.dataset"];
 
-/** What the rule outside its query says about its data: index patterns and tags. */
-interface Context {
-  readonly index: Logsource;
-  /** Which index pattern said each key, for warnings. */
-  readonly indexSaid: Partial<Record<Key, string>>;
-  readonly tagProduct?: string;
-  /** Every product the tags name, in tag order (a cross-platform rule names several). */
-  readonly tagProducts: readonly string[];
-  /** Data sets named by index patterns, for the fallback. */
-  readonly indexDatasets: readonly string[];
-  readonly patterns: readonly string[];
-  readonly declared?: Logsource;
-  readonly readBack?: (ls: Logsource) => ReadBack | undefined;
-}
 
 /** Fields a conjunct the category implies tests: dropping it loses nothing the category does not say. */
 function impliedFields(c: Query): string[] {
@@ -437,196 +414,4 @@ function liftOne(
   const lifted: Query =
     rest.length === 0 ? { kind: "all" } : rest.length === 1 ? rest[0]! : { ...(query as Extract<Query, { kind: "and" }>), children: rest };
   return { query: consumed.size === 0 ? query : lifted, logsource };
-}
-
-/** Nothing names a Sigma log source: the data set (or index pattern) becomes product/service, said in `definition`. */
-function fallback(context: Context, report: (p: MappingProblem) => void): Logsource {
-  const dataset = context.indexDatasets[0];
-  const patterns = context.patterns.length > 0 ? `index patterns ${context.patterns.map((p) => `\`${p}\``).join(", ")}` : "no index pattern";
-  const ls: Logsource = dataset
-    ? { ...datasetAsLogsource(dataset), definition: `Elastic ${patterns}; Sigma names no log source for this data` }
-    : context.patterns[0]
-      ? { product: beatName(context.patterns[0]), definition: `Elastic ${patterns}; Sigma names no log source for this data` }
-      : { product: "elastic", definition: "an Elastic rule that names no index pattern or data set; Sigma names no log source for it" };
-  report({
-    severity: "warning",
-    code: "mapping/logsource-guessed",
-    message: `nothing in the rule names a Sigma log source; it is written as {${describe(ls)}} with a definition (from ${patterns})`,
-    field: "logsource",
-  });
-  return ls;
-}
-
-function describe(ls: Logsource): string {
-  return KEYS.flatMap((k) => (ls[k] !== undefined ? [`${k}: ${ls[k]}`] : [])).join(", ");
-}
-
-/** `okta.system` → product okta, service system; `endgame` → product endgame. */
-function datasetAsLogsource(dataset: string): Logsource {
-  const dot = dataset.indexOf(".");
-  const product = dot > 0 ? dataset.slice(0, dot) : dataset;
-  const service = dot > 0 ? dataset.slice(dot + 1) : "";
-  return service ? { product, service } : { product };
-}
-
-/** `logs-aws.cloudtrail-*` → `aws.cloudtrail`; `logs-windows.powershell*` → `windows.powershell`. */
-export function indexDataset(pattern: string): string | undefined {
-  const m = /^logs-([a-z0-9_]+\.[a-z0-9_.]*?)(?:-\*|\*|-.*)?$/.exec(pattern);
-  return m?.[1] && !m[1].endsWith(".") ? m[1] : undefined;
-}
-
-/** `endgame-*` → endgame, `filebeat-*` → filebeat. */
-function beatName(pattern: string): string {
-  return /^(?:logs-)?([a-z0-9_]+)/i.exec(pattern)?.[1]?.toLowerCase() ?? "elastic";
-}
-
-/** The longest data-set key that the data set starts with. */
-function datasetLogsource(mapping: FieldMapping, dataset: string): Logsource | undefined {
-  let best: string | undefined;
-  for (const key of Object.keys(mapping.datasets ?? {})) {
-    if ((dataset === key || dataset.startsWith(key)) && (!best || key.length > best.length)) best = key;
-  }
-  return best ? mapping.datasets![best] : undefined;
-}
-
-/** The keys every log source defines alike. */
-function agree(all: readonly Logsource[]): Logsource {
-  const out: Record<string, string> = {};
-  for (const k of KEYS) {
-    const vs = all.map((l) => l[k]);
-    if (vs.every((v) => v !== undefined && v === vs[0])) out[k] = vs[0]!;
-  }
-  return out as Logsource;
-}
-
-function contextOf(mapping: FieldMapping, ctx: LiftContext): Context {
-  const specific: { ls: Logsource; pattern: string }[] = [];
-  const broad: { product: string; pattern: string }[] = [];
-  const indexDatasets: string[] = [];
-  let unknown = false;
-  for (const p of ctx.index) {
-    const product = mapping.products.index[p];
-    if (product) broad.push({ product, pattern: p });
-    if (product || mapping.products.broad?.includes(p)) continue;
-    const ds = indexDataset(p);
-    const ls = ds ? datasetLogsource(mapping, ds) : undefined;
-    if (ds && !(ls && Object.keys(ls).length === 0)) indexDatasets.push(ds);
-    if (!ls) unknown = true;
-    else if (Object.keys(ls).length > 0) specific.push({ ls, pattern: p });
-  }
-  // A key stands when every pattern that names data says it alike; a pattern no table knows could
-  // say anything, so then the patterns name nothing. Broad patterns only fill in a product.
-  const index: Record<string, string> = specific.length > 0 && !unknown ? { ...agree(specific.map((s) => s.ls)) } : {};
-  const indexSaid: Partial<Record<Key, string>> = {};
-  for (const k of KEYS) if (index[k] !== undefined) indexSaid[k] = specific.find((s) => s.ls[k] === index[k])!.pattern;
-  const products = new Set([...specific.map((s) => s.ls.product), ...broad.map((b) => b.product)]);
-  if (index.product === undefined && !unknown && broad[0] && products.size === 1) {
-    index.product = broad[0].product;
-    indexSaid.product = broad[0].pattern;
-  }
-  const tag = tagProduct(mapping.products, ctx.tags);
-  const tagProducts = [...new Set(ctx.tags.flatMap((t) => mapping.products.tags[t.toLowerCase()] ?? []))];
-  return {
-    index: index as Logsource,
-    indexSaid,
-    ...(tag ? { tagProduct: tag } : {}),
-    tagProducts,
-    indexDatasets,
-    ...(ctx.readBack ? { readBack: ctx.readBack } : {}),
-    patterns: ctx.index,
-    ...(ctx.declared ? { declared: ctx.declared } : {}),
-  };
-}
-
-function tagProduct(hints: ProductHints, tags: readonly string[]): string | undefined {
-  for (const t of tags) {
-    const p = hints.tags[t.toLowerCase()];
-    if (p) return p;
-  }
-  return undefined;
-}
-
-/**
- * An OR each of whose branches is exactly one of the condition sets (every field of the set, and
- * nothing else, each a match on one of its values), or a match `narrows` lists, and which has a
- * branch for every set. Undefined when it is not; else the branches `narrows` left out, as text.
- */
-function isAlternation(c: Query, sets: readonly Readonly<Record<string, readonly string[]>>[], someOf = false, narrows?: LeftOut): string[] | undefined {
-  if (c.kind !== "or") return undefined;
-  // Some-of sets are one field each, so an OR nested in a branch (`event.category:(a or b)`) is more branches.
-  const flat = (q: Query): Query[] => (q.kind === "or" ? q.children.flatMap(flat) : [q]);
-  const setOf = (b: Query): number => {
-    const matches = b.kind === "and" ? b.children : [b];
-    const said = new Map<string, string>();
-    for (const m of matches) {
-      if (m.kind !== "match" || said.has(m.field)) return -1;
-      const t = patternText(m);
-      if (t === undefined) return -1;
-      said.set(m.field, t);
-    }
-    return sets.findIndex((set) => Object.keys(set).length === said.size && Object.entries(set).every(([f, vs]) => said.has(f) && vs.includes(said.get(f)!)));
-  };
-  if (someOf) {
-    const some = flat(c).map(setOf);
-    return some.every((i) => i >= 0) && some.includes(0) ? [] : undefined;
-  }
-  const hit = c.children.map(setOf);
-  if (!sets.every((_, i) => hit.includes(i))) return undefined;
-  if (hit.every((i) => i >= 0)) return [];
-  // The other branches may be what the row leaves out.
-  return narrows ? leftOutBranches({ ...c, children: c.children.filter((_, n) => hit[n]! < 0) }, () => false, narrows, true) : undefined;
-}
-
-/**
- * A match's value as text, with `*` for a trailing wildcard (`Image loaded*`); undefined for any
- * other pattern, or text that itself holds `*` (it could not be told from the wildcard).
- */
-function patternText(q: Extract<Query, { kind: "match" }>): string | undefined {
-  const v = q.value;
-  if (v.kind !== "string") return undefined;
-  const [first, second, ...rest] = v.parts;
-  if (first?.kind !== "text" || first.value.includes("*") || rest.length > 0) return undefined;
-  if (second === undefined) return first.value;
-  return second.kind === "any" ? `${first.value}*` : undefined;
-}
-
-/** As valuesOf, with a trailing wildcard kept as `*` (patternText). */
-function patternValuesOf(c: Query, field: string): string[] | undefined {
-  const alts = c.kind === "or" ? c.children : [c];
-  const out: string[] = [];
-  for (const a of alts) {
-    const t = a.kind === "match" && a.field === field ? patternText(a) : undefined;
-    if (t === undefined) return undefined;
-    out.push(t);
-  }
-  return out;
-}
-
-/** The texts a conjunct allows for `field`: one match, or an OR of matches on it; else undefined. */
-function valuesOf(c: Query, field: string): string[] | undefined {
-  const alts = c.kind === "or" ? c.children : [c];
-  const out: string[] = [];
-  for (const a of alts) {
-    if (a.kind !== "match" || a.field !== field) return undefined;
-    const t = singleText(a);
-    if (t === undefined) return undefined;
-    out.push(t);
-  }
-  return out;
-}
-
-function singleText(q: Extract<Query, { kind: "match" }>): string | undefined {
-  const v = q.value;
-  return v.kind === "string" && v.parts.length === 1 && v.parts[0]?.kind === "text" ? v.parts[0].value : undefined;
-}
-
-/** Product from rule tags (`Windows`, `OS: Windows`) or index patterns (`winlogbeat-*`). */
-export function productFromContext(hints: ProductHints, ctx: LiftContext): string | undefined {
-  const t = tagProduct(hints, ctx.tags);
-  if (t) return t;
-  for (const i of ctx.index) {
-    const p = hints.index[i];
-    if (p) return p;
-  }
-  return undefined;
 }
