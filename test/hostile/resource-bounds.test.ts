@@ -247,6 +247,13 @@ test("`1 of` a pattern of many stars against long selection names is linear (it 
   timed(() => convertRules(hit.rules, ["splunk", "sigma", "elastic"], testContext()), 10_000, "convert");
 });
 
+test("a KQL value holding a long run of blanks parses in linear time (each blank rescanned the run for a keyword)", () => {
+  const r = timed(() => parseKql(`process.name:a${BLANKS}b or user.name:c`), 5000, "parse");
+  assert.ok(r.ok);
+  const k = timed(() => parseKql(`process.name:a${BLANKS}or user.name:c`), 5000, "parse");
+  assert.ok(k.ok && k.value.kind === "or", "a keyword after the run still ends the value");
+});
+
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
   const r = timed(() => readConf(`[a]\nk = v${"\r".repeat(200_000)}x\r\n`), 5000, "read .conf");
   assert.is(r.stanzas[0]?.keys.get("k")?.startsWith("v"), true);

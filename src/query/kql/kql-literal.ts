@@ -156,6 +156,14 @@ function scanUnquoted(text: string, start: number): KqlLiteral | undefined {
       continue;
     }
     if (KQL_SPECIAL_CHARACTERS.has(c) || keywordAt(text, i) !== undefined) break;
+    if (isKqlSpace(c)) {
+      // keywordAt reads past the whole run from each of its blanks and answers alike for all of
+      // them, so the run is taken at once: blank by blank it was quadratic in the run's length.
+      let end = i;
+      while (isKqlSpace(text[end])) end++;
+      pushText(text.slice(i, end), false, end - i);
+      continue;
+    }
     pushText(c, !/\s/.test(c), 1);
   }
   if (pending !== "") parts.push({ kind: "text", value: pending });
