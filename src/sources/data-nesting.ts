@@ -60,3 +60,14 @@ export function isYamlStackOverflow(message: string): boolean {
 }
 
 export const NESTING_MESSAGE = `nesting too deep: more than ${MAX_DATA_NESTING} levels of maps or lists`;
+
+/**
+ * How many YAML errors of one document are reported: a broken file can yield one per character
+ * (a run of `{`), and after the first few they follow from each other. The rest are counted.
+ */
+export const SHOWN_YAML_ERRORS = 10;
+
+/** The line that stands for the errors not shown. */
+export function moreYamlErrorsMessage(more: number): string {
+  return `${more.toLocaleString("en")} more YAML error${more === 1 ? "" : "s"} in this document, not shown`;
+}

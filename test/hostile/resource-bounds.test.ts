@@ -254,6 +254,17 @@ test("a KQL value holding a long run of blanks parses in linear time (each blank
   assert.ok(k.ok && k.value.kind === "or", "a keyword after the run still ends the value");
 });
 
+test("100,000 `{` after a quoted value in a Sigma or rule file: 10 YAML errors and a count of the rest, in linear time", () => {
+  const run = "{".repeat(100_000);
+  const sigma = timed(() => readSigmaFile("s.yml", `${SIGMA}custom: 'a'${run}\n`), 5000, "Sigma").diagnostics;
+  const native = timed(() => readNativeRuleFile("r.yml", `${NATIVE}custom: 'a'${run}\n`), 5000, "rule file").diagnostics;
+  for (const [ds, code] of [[sigma, "sigma/yaml-syntax"], [native, "rule/yaml-syntax"]] as const) {
+    assert.is(ds.length, 11, errors(ds).slice(0, 3).join("\n"));
+    assert.ok(ds.every((d) => d.code === code && d.line !== undefined));
+    assert.match(ds[10]!.message, /^[\d,]+ more YAML errors in this document, not shown$/);
+  }
+});
+
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
   const r = timed(() => readConf(`[a]\nk = v${"\r".repeat(200_000)}x\r\n`), 5000, "read .conf");
   assert.is(r.stanzas[0]?.keys.get("k")?.startsWith("v"), true);

@@ -15,7 +15,7 @@ import type { HistoryEntry, QueryLanguage, Rule, RuleType, Samples, Severity, Th
 import { parseQuery } from "../../query/parse-query.js";
 import { nodeAt, offsetOf, scalarOffsetMapper, scalarPieces } from "../yaml/yaml-positions.js";
 import { ruleValidator, schemaProblems } from "./rule-schema.js";
-import { firstAliasAt, isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { firstAliasAt, isYamlStackOverflow, moreYamlErrorsMessage, NESTING_MESSAGE, SHOWN_YAML_ERRORS, yamlTooDeepAt } from "../data-nesting.js";
 import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface ReadResult {
@@ -93,9 +93,12 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
   const at = (offset: number) => lineColAt(text, offset, starts);
   const doc = parseDocument(text, YAML_OPTIONS);
 
+  let shown = 0;
   for (const e of doc.errors) {
-    const { line, col } = at(e.pos[0]);
     const deep = isYamlStackOverflow(e.message);
+    if (!deep && shown === SHOWN_YAML_ERRORS) continue; // counted in one line below
+    shown++;
+    const { line, col } = at(e.pos[0]);
     diagnostics.push({
       severity: "error",
       code: e.code === "DUPLICATE_KEY" ? "rule/duplicate-key" : deep ? "rule/nesting-too-deep" : "rule/yaml-syntax",
@@ -106,6 +109,11 @@ export function readNativeRuleFile(file: string, text: string): ReadResult {
       hint: e.code === "DUPLICATE_KEY" ? "remove one of the two keys" : deep ? "flatten the data" : "fix the YAML syntax",
     });
     if (deep) break; // the library reports the overflow once per enclosing level
+  }
+  const more = doc.errors.some((e) => isYamlStackOverflow(e.message)) ? 0 : doc.errors.length - shown;
+  if (more > 0) {
+    const { line, col } = at(doc.errors[shown]!.pos[0]);
+    diagnostics.push({ severity: "error", code: "rule/yaml-syntax", message: moreYamlErrorsMessage(more), file, line, col, hint: "fix the first errors: the later ones often follow from them" });
   }
   if (diagnostics.length > 0) return { rules: [], diagnostics };
   const tooDeep = yamlTooDeepAt(doc);

@@ -14,7 +14,7 @@ import { readCorrelation, readGenerate } from "./sigma-correlation.js";
 import { readDetection } from "./sigma-detection.js";
 import { readSigmaFilter, type SigmaFilter } from "./sigma-filter.js";
 import { findPair, readMeta } from "./sigma-meta.js";
-import { isYamlStackOverflow, NESTING_MESSAGE, yamlTooDeepAt } from "../data-nesting.js";
+import { isYamlStackOverflow, moreYamlErrorsMessage, NESTING_MESSAGE, SHOWN_YAML_ERRORS, yamlTooDeepAt } from "../data-nesting.js";
 import { unpairedSurrogateDiagnostic, yamlUnpairedSurrogateAt } from "../unpaired-surrogates.js";
 
 export interface SigmaReadOptions {
@@ -34,7 +34,9 @@ export interface SigmaReadResult {
 /** `readSigmaFile("rules/x.yml", text)` → the file's rules and every diagnostic, in file order. */
 export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions = {}): SigmaReadResult {
   const src: FileText = { file: path, text, starts: lineStarts(text) };
-  const docs = parseAllDocuments(text);
+  // prettyErrors off: it locates each error by rescanning the text (quadratic on thousands of errors);
+  // positions come from our own line table.
+  const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const results: (Rule | undefined)[] = [];
   const diagnostics: Diagnostic[][] = [];
@@ -112,15 +114,20 @@ function yamlOk(ctx: DocContext, doc: Document.Parsed): boolean {
   // A broken document may still show its id; diagnostics name it when they can.
   const idNode = isMap(doc.contents) ? findPair(doc.contents, "id")?.value : undefined;
   if (isScalar(idNode) && typeof idNode.value === "string" && !idControlChar(idNode.value)) ctx.ruleId = idNode.value;
+  let shown = 0;
   for (const e of doc.errors) {
     if (isYamlStackOverflow(e.message)) {
       report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, e.pos[0], "flatten the data");
       return false; // the library reports the overflow once per enclosing level
     }
+    if (shown === SHOWN_YAML_ERRORS) continue; // counted in one line below
+    shown++;
     const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     const dup = e.code === "DUPLICATE_KEY";
     report(ctx, "error", dup ? "sigma/duplicate-key" : "sigma/yaml-syntax", message, e.pos[0], dup ? "each key may appear once per mapping" : "fix the YAML syntax");
   }
+  const more = doc.errors.length - shown;
+  if (more > 0) report(ctx, "error", "sigma/yaml-syntax", moreYamlErrorsMessage(more), doc.errors[shown]!.pos[0], "fix the first errors: the later ones often follow from them");
   if (doc.errors.length > 0) return false;
   const tooDeep = yamlTooDeepAt(doc);
   if (tooDeep !== undefined) report(ctx, "error", "sigma/nesting-too-deep", NESTING_MESSAGE, tooDeep, "flatten the data");
