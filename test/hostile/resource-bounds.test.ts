@@ -265,6 +265,13 @@ test("100,000 `{` after a quoted value in a Sigma or rule file: 10 YAML errors a
   }
 });
 
+test("ES|QL list constants opened 100,000 times: a positioned error at the inner `[` (it overflowed the stack)", () => {
+  for (const q of [`FROM x | WHERE a == ${"[".repeat(100_000)}`, 'FROM x | WHERE a == [[1], 2]']) {
+    const r = timed(() => readEsql(q), 5000, "read");
+    assert.ok(!r.ok && r.error.code === "esql/unexpected-token" && r.error.offset === 21, JSON.stringify(r.ok ? r.value.kind : r.error));
+  }
+});
+
 test("a .conf line holding a long run of CRs reads in bounded time (the app read-back's reader)", () => {
   const r = timed(() => readConf(`[a]\nk = v${"\r".repeat(200_000)}x\r\n`), 5000, "read .conf");
   assert.is(r.stanzas[0]?.keys.get("k")?.startsWith("v"), true);

@@ -299,6 +299,8 @@ export function parseConstant(c: Cursor): EsqlLiteral | undefined {
       if (items.length) next(c);
       const s = peek(c);
       const sign = isOp(s, "-") || isOp(s, "+") ? next(c) : undefined;
+      // A list holds no list: said at the inner `[`, before a recursion a run of `[` would overflow.
+      if (isOp(peek(c), "[")) unexpected(peek(c), "a number, boolean or string in the list");
       const item = parseConstant(c);
       if (item === undefined || item.type === "list" || item.type === "null") unexpected(peek(c), "a number, boolean or string in the list");
       if (sign && item.type !== "integer" && item.type !== "decimal") unexpected(s, "a number after the sign");
