@@ -1,9 +1,10 @@
 /**
  * Long runs of one character anywhere in a rule: a blank, `*`, `:`, `\`, `%{` … repeated 100,000
  * times at a position drawn from a fixed seed, in SigmaHQ rules, Elastic TOML rules (KQL, EQL,
- * ES|QL) and rule files. Each must read and convert to every target without a throw and in bounded
- * CPU time: a scan that restarts at every character of a run (a trimming regex, a keyword lookahead,
- * a wildcard pattern) is quadratic and shows here as minutes. A hang guard, not a speed measure.
+ * ES|QL), rule files and a Kibana export. Each must read and convert to every target without a
+ * throw and in bounded CPU time: a scan that restarts at every character of a run (a trimming
+ * regex, a keyword lookahead, a wildcard pattern) is quadratic and shows here as minutes. A hang
+ * guard, not a speed measure.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { cpuMs } from "../helpers/cpu-time.js";
 import { corpusFiles } from "../helpers/corpus-files.js";
 import { convertRules } from "../../src/pipeline/convert.js";
-import { readElasticToml } from "../../src/sources/elastic/index.js";
+import { readElasticToml, readKibanaNdjson } from "../../src/sources/elastic/index.js";
 import { readNativeRuleFile } from "../../src/sources/native/read-native-rule.js";
 import { readSigmaFile } from "../../src/sources/sigma/index.js";
 import type { Rule } from "../../src/ir/rule.js";
@@ -26,7 +27,9 @@ const every = <T>(xs: readonly T[], n: number): T[] => xs.filter((_, i) => i % M
 const SOURCES: readonly (readonly [string, Reader])[] = [
   ...every(corpusFiles("../shared/corpus/sigma/rules", ".yml"), 5).map((f) => [f, readSigmaFile] as const),
   ...every(corpusFiles("../shared/corpus/elastic/rules", ".toml"), 5).map((f) => [f, readElasticToml] as const),
+  ...every(corpusFiles("../shared/corpus/elastic/rules", ".toml").filter((f) => readFileSync(f, "utf8").includes('language = "esql"')), 2).map((f) => [f, readElasticToml] as const),
   ...every(corpusFiles("test/golden/cases", ".yaml"), 4).map((f) => [f, readNativeRuleFile] as const),
+  ["out/elastic/rules.ndjson", readKibanaNdjson],
 ];
 
 test(`runs of ${RUN.toLocaleString("en")} characters at seeded places of ${SOURCES.length} rules, ${PIECES.length} characters each: no throw, bounded time`, () => {
