@@ -26,9 +26,7 @@ export function hasWildcard(parts: readonly Part[]): boolean {
   return parts.some((p) => p.kind !== "text");
 }
 
-export function partsText(parts: readonly Part[]): string {
-  return parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("");
-}
+export { partsText } from "../ir/parts-text.js";
 
 /** A tester for whole-value match of `parts`; `contains` wraps it in implicit `any` on both sides. */
 export function compileParts(

@@ -17,6 +17,7 @@
  * polarity flips. Correlations are left as they are.
  */
 import type { Logsource, Query, SequenceStep } from "../ir/query.js";
+import { describe, KEYS } from "./lift-context.js";
 import type { MappingProblem } from "./map-fields.js";
 
 /** Fields no event of a log source holds: `field.*` names every field under `field.`. */
@@ -42,7 +43,7 @@ export function dropAbsentFieldTests(query: Query, logsource: Logsource | undefi
       problems.push({
         severity: "warning",
         code: "mapping/widened",
-        message: `\`${field}\` has no Sigma name under log source ${describe(ls!)}, whose events do not hold it: the tests of it are dropped as they are decided there, so where an Elastic event of that log source holds it the Sigma rule matches more`,
+        message: `\`${field}\` has no Sigma name under log source {${describe(ls!)}}, whose events do not hold it: the tests of it are dropped as they are decided there, so where an Elastic event of that log source holds it the Sigma rule matches more`,
         field,
       });
     }
@@ -68,7 +69,7 @@ export function dropAbsentFieldTests(query: Query, logsource: Logsource | undefi
 
 function absentFor(ls: Logsource | undefined, table: readonly AbsentFields[]): readonly string[] {
   if (!ls) return [];
-  return table.filter((row) => (["category", "product", "service"] as const).every((k) => row.logsource[k] === undefined || row.logsource[k] === ls[k])).flatMap((row) => row.fields);
+  return table.filter((row) => KEYS.every((k) => row.logsource[k] === undefined || row.logsource[k] === ls[k])).flatMap((row) => row.fields);
 }
 
 function isAbsent(field: string, absent: readonly string[]): boolean {
@@ -124,8 +125,4 @@ function decide(q: Query, absent: readonly string[], negated: boolean): { query:
   };
   const query = walk(q, negated);
   return narrows ? undefined : { query, dropped };
-}
-
-function describe(ls: Logsource): string {
-  return `{${(["category", "product", "service"] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`).join(", ")}}`;
 }

@@ -9,6 +9,7 @@
  *   form is a case-insensitive contains, which differs at word edges; a warning says how.
  */
 import type { Part, Query, SequenceStep } from "../ir/query.js";
+import { partsText } from "../ir/parts-text.js";
 import { looksLikeIpv6, looksLikeIpv6Cidr } from "../query/ip-shape.js";
 import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../query/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
@@ -77,7 +78,7 @@ export function ipFieldsTyped(query: Query): TypedResult {
         if (only !== undefined && IPV4.test(only)) return { kind: "cidr", field: q.field, cidr: `${only}/32`, ...(q.span ? { span: q.span } : {}) };
         if (only !== undefined && looksLikeIpv6(only)) return { kind: "cidr", field: q.field, cidr: `${only}/128`, ...(q.span ? { span: q.span } : {}) };
         if (only !== undefined && (IPV4_CIDR.test(only) || looksLikeIpv6Cidr(only))) return { kind: "cidr", field: q.field, cidr: only, ...(q.span ? { span: q.span } : {}) };
-        fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; \`${parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("")}\` cannot be said`);
+        fail(q.field, "mapping/ip-pattern", `\`${q.field}\` is an ip field, which takes whole addresses and CIDR blocks only; \`${partsText(parts)}\` cannot be said`);
         return q;
       }
       default:

@@ -11,6 +11,7 @@
  * lift; anything else the read-back adds or changes is a warning that says the match narrowed.
  */
 import type { Query } from "../ir/query.js";
+import { partsText } from "../ir/parts-text.js";
 
 /** ECS conditions a log source is read back as: field → allowed values (AND of fields). */
 export type ReadBack = Readonly<Record<string, readonly string[]>>;
@@ -152,7 +153,7 @@ function fieldsOf(c: Query): string[] {
 /** A conjunct of matches as KQL-like text, for warnings (`event.category:library or event.category:driver`). */
 export function conjunctText(c: Query): string {
   const value = (q: Extract<Query, { kind: "match" }>): string =>
-    q.value.kind === "string" ? q.value.parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?")).join("") : "…";
+    q.value.kind === "string" ? partsText(q.value.parts) : "…";
   const one = (q: Query): string =>
     q.kind === "match" ? `${q.field}:${value(q)}` : q.kind === "and" ? `(${q.children.map(one).join(" and ")})` : q.kind === "or" ? `(${q.children.map(one).join(" or ")})` : q.kind === "not" ? `not ${one(q.child)}` : "…";
   return c.kind === "or" ? c.children.map(one).join(" or ") : one(c);

@@ -11,6 +11,7 @@
  * problem here: repeated keys and stanzas, a continuation with blanks after the backslash or at the
  * end of the file, a line that is none of the above.
  */
+import { trimEndWhere } from "./trim-end.js";
 
 export interface ConfStanza {
   readonly name: string;
@@ -106,7 +107,7 @@ function joinedLines(text: string, problems: { line: number; message: string }[]
   let pending = "";
   let start = 0;
   lines.forEach((raw, i) => {
-    const l = withoutFinalCRs(raw);
+    const l = trimEndWhere(raw, (c) => c === "\r");
     if (pending === "") start = i + 1;
     const m = l.includes("\\") ? CONTINUED.exec(l) : null;
     if (m) {
@@ -119,11 +120,4 @@ function joinedLines(text: string, problems: { line: number; message: string }[]
   });
   if (pending !== "") problems.push({ line: lines.length, message: "the last line continues into nothing" });
   return out;
-}
-
-/** `/\r+$/` without the regex, which rescans every CR of an inner run (quadratic). */
-function withoutFinalCRs(line: string): string {
-  let end = line.length;
-  while (end > 0 && line[end - 1] === "\r") end--;
-  return line.slice(0, end);
 }

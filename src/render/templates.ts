@@ -12,6 +12,7 @@ import { DEFAULT_MAX_CONFIG_SIZE } from "../input/limits.js";
 import { InputFileError, readTextInput } from "../input/read-text.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { confComment, confStanza, confValue, jsonBlock, jsonValue, UnwritableValue, yamlBlock, yamlScalar } from "./escape.js";
+import { trimEndWhere } from "./trim-end.js";
 
 export interface Templates {
   /** Renders `templates/<name>` (e.g. `sigma/rule.yaml.hbs`) with a view model; LF, one trailing newline. */
@@ -163,13 +164,6 @@ function readUserTemplate(path: string, maxBytes: number): string {
  */
 function tidy(out: string): string {
   let s = out.includes("\r") ? out.replace(/\r\n?/g, "\n") : out;
-  if (s.includes(" \n") || s.includes("\t\n")) s = s.split("\n").map(withoutFinalBlanks).join("\n");
+  if (s.includes(" \n") || s.includes("\t\n")) s = s.split("\n").map((line) => trimEndWhere(line, (c) => c === " " || c === "\t")).join("\n");
   return s.trimEnd();
-}
-
-/** The line without the spaces and tabs ending it: `/[ \t]+\n/g` rescanned every blank of a run. */
-function withoutFinalBlanks(line: string): string {
-  let end = line.length;
-  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t")) end--;
-  return line.slice(0, end);
 }

@@ -3,6 +3,7 @@
  * `cidrMatch`) could carry it, so the printer can merge neighbours into one list.
  */
 import type { NodeOf, Part, Query, Value } from "../../ir/query.js";
+import { partsText } from "../../ir/parts-text.js";
 import type { PrintIssue } from "../print-result.js";
 import { luceneRegexOfParts } from "../lucene/lucene-escape.js";
 import { quoteEqlField, quoteEqlString } from "./eql-escape.js";
@@ -27,12 +28,8 @@ export function patternOf(v: Value): Pattern | undefined {
   return {
     wild: v.parts.some((p) => p.kind !== "text"),
     wildChars: v.parts.some((p) => p.kind === "text" && /[*?]/.test(p.value)),
-    text: v.parts.map(partText).join(""),
+    text: partsText(v.parts),
   };
-}
-
-function partText(p: Part): string {
-  return p.kind === "text" ? p.value : p.kind === "any" ? "*" : "?";
 }
 
 function numberText(v: Extract<Value, { kind: "number" }>): string {

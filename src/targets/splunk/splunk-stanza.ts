@@ -8,6 +8,7 @@
 import type { Rule } from "../../ir/rule.js";
 import { readConf } from "../../render/conf-reader.js";
 import { confComment, confStanzaProblem, confValueProblem } from "../../render/escape.js";
+import { trimEndWhere } from "../../render/trim-end.js";
 import { TemplateError } from "../../render/templates.js";
 import { templateView, type BundleFileStream, type BundlePiece, type BundleReader, type RenderContext, type RenderedFile } from "../target.js";
 import type { RiskAction } from "./splunk-risk.js";
@@ -220,14 +221,11 @@ function confProse(text: string, warn: (code: string, message: string) => void):
   if (/\\[^\S\n]*$/m.test(s)) {
     warn("splunk/description-backslash", "a line of the description ends in a backslash, which savedsearches.conf cannot hold; it was dropped from the description");
   }
-  return s.split("\n").map(withoutBlankOrBackslashEnd).join("\n").trim();
-}
-
-/** The line without the blanks and backslashes ending it: a loop, as a regex rescans inner runs. */
-function withoutBlankOrBackslashEnd(line: string): string {
-  let end = line.length;
-  while (end > 0 && (line[end - 1] === "\\" || /\s/.test(line[end - 1]!))) end--;
-  return line.slice(0, end);
+  return s
+    .split("\n")
+    .map((line) => trimEndWhere(line, (c) => c === "\\" || /\s/.test(c)))
+    .join("\n")
+    .trim();
 }
 
 /**
