@@ -10,11 +10,34 @@ export type PcreResult = { readonly ok: true; readonly pattern: string } | { rea
 
 const REFUSED_OUTSIDE_CLASS = new Set(["&", "~", "<", ">", "#", '"', "^", "$"]);
 
+const QUANTIFIER_START = new Set(["*", "+", "?", "{"]);
+
 export function luceneToPcre(pattern: string): PcreResult {
   let out = "";
   let inClass = false;
+  // Lucene reads `* + ? {` where an atom is due (at the start, after `(` or `|`) as that character,
+  // which PCRE would reject or read as a group's flags (`(?`); after a quantifier they repeat the
+  // repetition, which PCRE reads as possessive or lazy, or rejects: refused.
+  let state: "atom" | "repeatable" | "repeated" = "atom";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
+    if (!inClass && QUANTIFIER_START.has(c)) {
+      if (state === "atom") {
+        out += `\\${c}`;
+        state = "repeatable";
+        continue;
+      }
+      if (state === "repeated") return { ok: false, reason: `\`${c}\` after a quantifier repeats the repetition in Lucene, and is possessive, lazy or an error in PCRE` };
+      if (c === "{") {
+        const m = /^\{\d+(?:,\d*)?\}/.exec(pattern.slice(i, i + 40));
+        if (!m) return { ok: false, reason: "a malformed `{n,m}` repetition" };
+        out += m[0];
+        i += m[0].length - 1;
+      } else out += c;
+      state = "repeated";
+      continue;
+    }
+    if (!inClass) state = c === "(" || c === "|" ? "atom" : "repeatable";
     if (c === "\\") {
       const next = pattern[i + 1];
       if (next === undefined) return { ok: false, reason: "the pattern ends with a lone backslash" };

@@ -232,12 +232,26 @@ function classLit(c: string): string {
   return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
 }
 
+/** Where a Lucene pattern is: before an atom, after something a quantifier repeats, or after a quantifier. */
+type RepeatState = "atom" | "repeatable" | "repeated";
+
 export function translateLucene(pattern: string, flags: RegexFlags): RegexResult {
   let out = "";
   let i = 0;
   const cps = Array.from(pattern);
+  // Lucene reads `* + ? {` where an atom is due (at the start, after `(` or `|`) as that
+  // character; after a repetition they repeat it again, which JS rejects: refused by name.
+  let state: RepeatState = "atom";
   while (i < cps.length) {
     const c = cps[i]!;
+    const before = state;
+    state = "repeatable";
+    if ((c === "*" || c === "+" || c === "?" || c === "{") && before === "atom") {
+      out += lit(c);
+      i++;
+      continue;
+    }
+    if ((c === "*" || c === "+" || c === "?" || c === "{") && before === "repeated") return fail(`a repetition of a repetition (\`${c}\` after a quantifier) in Lucene regex`);
     switch (c) {
       case "\\": {
         const e = cps[i + 1];
@@ -265,20 +279,30 @@ export function translateLucene(pattern: string, flags: RegexFlags): RegexResult
       case "(":
         out += "(?:";
         i++;
+        state = "atom";
+        break;
+      case "|":
+        out += c;
+        i++;
+        state = "atom";
         break;
       case "*":
       case "+":
       case "?":
+        out += c;
+        i++;
+        state = "repeated";
+        break;
       case ")":
-      case "|":
         out += c;
         i++;
         break;
       case "{": {
-        const m = /^\{(\d+)(,(\d*))?\}/.exec(cps.slice(i).join(""));
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(cps.slice(i, i + 40).join(""));
         if (!m) return fail("malformed {n,m} repetition in Lucene regex");
         out += m[0];
         i += m[0].length;
+        state = "repeated";
         break;
       }
       case "[": {

@@ -84,7 +84,7 @@ export function readSigmaFile(path: string, text: string, opts: SigmaReadOptions
 
   // Base rules stay in the output; `sigma.generate: false` tells targets they only feed a correlation.
   const rules = results.flatMap((r) =>
-    !r ? [] : notGenerated.has(r.id) && r.query.kind !== "correlation" ? [{ ...r, custom: { ...r.custom, "sigma.generate": false } }] : [r],
+    !r ? [] : notGenerated.has(r.id) ? [{ ...r, custom: { ...r.custom, "sigma.generate": false } }] : [r],
   );
   return { rules, diagnostics: diagnostics.flat(), ...(filters.length > 0 ? { filters } : {}) };
 }

@@ -4,10 +4,11 @@
  * per-step join keys but no aliases, and keeping one node kind keeps the Sigma writer lossless.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import type { CorrelationType, CountCondition, Duration, Query } from "../../ir/query.js";
-import { checkDuration } from "../../ir/duration.js";
+import type { CorrelationType, CountCondition, Duration, NodeOf, Query } from "../../ir/query.js";
+import { checkDuration, formatDuration } from "../../ir/duration.js";
 import type { Rule } from "../../ir/rule.js";
 import { type DocContext, report } from "./read-context.js";
+import { readChain } from "./sigma-chain.js";
 import { findPair, pairKey } from "./sigma-meta.js";
 
 const TYPES: readonly CorrelationType[] = ["event_count", "value_count", "value_sum", "value_avg", "temporal", "temporal_ordered"];
@@ -120,12 +121,31 @@ export function readCorrelation(ctx: DocContext, node: Node, lookup: RuleLookup)
   if (type.startsWith("value_") && !valueField) return fail("sigma/invalid-correlation", `${type} needs \`condition.field\``, where("condition"), type === "value_count" ? "name the field whose distinct values are counted" : "name the numeric field to add up or average");
   if (unresolved) return undefined;
   const referenced = resolved as Rule[];
-  // The specification allows chains (a correlation of correlations); no target here counts the
-  // matches of a correlation, so one clear refusal beats a confusing error from each target.
+  // The specification allows chains (a correlation of correlations). The one form read is the
+  // one the Sigma target writes for several bounded measures (sigma-chain.ts); others are refused.
   const chained = referenced.findIndex((r) => r.query.kind === "correlation");
   if (chained >= 0) {
     const item = isSeq(rulesNode) ? (rulesNode.items[chained] as Node) : rulesNode;
-    return fail("sigma/chained-correlation", `the correlation names '${refs[chained]}', itself a correlation: correlations of correlations are not converted`, item?.range?.[0] ?? at, "correlate the base rules directly");
+    const refuse = (why: string) => fail("sigma/chained-correlation", `the correlation names '${refs[chained]}', itself a correlation, and ${why}`, item?.range?.[0] ?? at, "correlate the base rules directly");
+    if (type !== "temporal") return refuse(`a ${type} correlation of correlations is not converted`);
+    if (referenced.some((r) => r.query.kind !== "correlation")) return refuse("it also names base rules");
+    if (perRule.some((a) => Object.keys(a).length > 0)) return refuse("a chain with aliases is not converted");
+    const chain = readChain(
+      referenced.map((r) => r.query as NodeOf<"correlation">),
+      condition,
+      groupBy,
+      timespan,
+    );
+    if (!chain.ok) return refuse(chain.reason);
+    report(
+      ctx,
+      "warning",
+      "sigma/chain-narrowed",
+      `the chain of ${refs.length} correlations is read as one correlation whose bounds all hold over one window of ${timespan ? formatDuration(timespan) : "the look-back"}; Sigma lets each hold in a window of its own within that timespan, so the rule read matches less`,
+      at,
+      "a platform that counts several measures in one search (ES|QL STATS, Splunk stats) says the chain this way",
+    );
+    return { query: chain.query, referenced };
   }
 
   const query: Query = {

@@ -8,12 +8,13 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { ruleDiagnostic } from "../../diagnostics/rule-diagnostic.js";
 import { durationFromMs, formatDuration, lookbackMs } from "../../ir/duration.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
-import type { Duration, Logsource, Query, SequenceStep } from "../../ir/query.js";
+import type { Duration, Logsource, NodeOf, Query, SequenceStep } from "../../ir/query.js";
 import type { Rule } from "../../ir/rule.js";
 import { typedOptions, type OptionSpec } from "../../options/option-spec.js";
 import { renderSigmaDetection } from "../../query/sigma/sigma-detection-printer.js";
 import { templateView, withLazyDocument, type RenderContext, type TargetResult, type TargetSpec } from "../target.js";
 import { sigmaDocument, sigmaFields, type SigmaDetectionView, type SigmaDocumentKind, type SigmaField } from "./sigma-layout.js";
+import { measureChain } from "./sigma-measure-chain.js";
 import { sigmaCustomAttributes, sigmaTags } from "./sigma-metadata.js";
 
 const SIGMA_OPTIONS = [
@@ -45,6 +46,16 @@ const SIGMA_OPTIONS = [
     choices: ["sharing", "lossless"],
     default: "sharing",
     help: "Sigma files SigmaHQ review and pySigma accept (no custom attributes), or with every field Sigma has no key for, under the source platform's own key, for round trips",
+    commands: ["convert", "check"],
+  },
+  {
+    key: "sigmaMeasures",
+    flag: "sigma-measures",
+    config: ["sigma_measures"],
+    env: "RULECAST_SIGMA_MEASURES",
+    choices: ["chain", "refuse"],
+    default: "chain",
+    help: "a correlation bounding several measures (ES|QL `WHERE n >= 50 AND users >= 2`): a chain of Sigma correlations, one per bound, which matches more (warned), or refused",
     commands: ["convert", "check"],
   },
   {
@@ -82,7 +93,7 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, hint?: string) =>
     diagnostics.push(ruleDiagnostic(rule, { severity: "error", code, message, ...(hint ? { hint } : {}) }));
-  const { sigmaCase, sigmaProfile, sigmaCustom } = typedOptions(SIGMA_OPTIONS, ctx.options);
+  const { sigmaCase, sigmaProfile, sigmaCustom, sigmaMeasures } = typedOptions(SIGMA_OPTIONS, ctx.options);
   const sharing = sigmaProfile === "sharing";
   const common = commonView(rule, sharing, sigmaCustom ?? []);
   // Sigma ids are UUIDs; an Elastic rule_id may be any text. Sharing derives a stable UUID from it.
@@ -113,6 +124,39 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
     const { condition, ...searches } = d.detection;
     const detection: SigmaDetectionView = { searches, condition };
     return { kind: "rule", values: { ...common, ...extra, logsource: withExtras(ls ?? {}, logsourceExtras), detection } };
+  };
+
+  /** Several bounded measures: a chain of correlations (sigma-measure-chain.ts), or a named refusal. */
+  const chainDocs = (c: NodeOf<"correlation">): void => {
+    const which = (c.extraMeasures ?? []).length + (c.anyOf ?? []).flat().length;
+    if (sigmaMeasures === "refuse") {
+      error("sigma/several-measures", `a Sigma correlation bounds one measure; this one bounds ${which} more`, "--sigma-measures chain writes them as a chain of correlations, which matches more");
+      return;
+    }
+    const plan = measureChain(c, rule.name, rule.id, c.timespan ? formatDuration(c.timespan) : undefined);
+    if (!plan.ok) {
+      error("sigma/several-measures", `a Sigma correlation bounds one measure, and this one's ${which + 1} bounds cannot be chained: ${plan.reason}`);
+      return;
+    }
+    for (const d of plan.docs) {
+      if (d.kind === "rule") {
+        const doc = baseDoc(d.query, d.logsource, { title: d.title, id: d.id, name: d.name, status: null, level: null, falsepositives: [], custom: {} });
+        if (doc) docs.push(doc);
+        continue;
+      }
+      // Only the outermost correlation carries the rule's metadata (the correlation specification).
+      const inner = { title: d.title, id: d.id, status: null, description: `One part of the chain of correlations of "${rule.name}"; not a rule on its own.`, references: [], author: null, date: null, modified: null, license: null, tags: [], falsepositives: [], level: null, custom: {} };
+      docs.push({ kind: "correlation", values: { ...correlationCommon, ...(d.outer ? {} : inner), correlation: d.correlation } });
+    }
+    if (diagnostics.some((d) => d.severity === "error")) return;
+    diagnostics.push(
+      ruleDiagnostic(rule, {
+        severity: "warning",
+        code: "sigma/chained-measures",
+        message: `a Sigma correlation bounds one measure, so the ${plan.bounds} bounds are ${plan.bounds} correlations joined by temporal correlations (the specification's chaining); each bound holds in its own ${formatDuration(c.timespan!)} window, within ${formatDuration(c.timespan!)} of the others, where the source measures all of them over one window: the Sigma rule can match groups the source does not`,
+        hint: "pySigma's backends do not convert correlations of correlations; rulecast reads them back. --sigma-measures refuse refuses such rules",
+      }),
+    );
   };
 
   const q = rule.query;
@@ -164,8 +208,10 @@ function renderSigmaRule(rule: Rule, ctx: RenderContext): TargetResult {
           custom: {},
         }),
       );
-      if (q.extraMeasures?.length) error("sigma/several-measures", `a Sigma correlation bounds one measure; this one also bounds ${q.extraMeasures.map((m) => m.type).join(", ")}`);
-      if (q.anyOf?.length) error("sigma/several-measures", "a Sigma correlation bounds one measure; this one also bounds one of several sets of measures (an OR)");
+      if (q.extraMeasures?.length || q.anyOf?.length) {
+        chainDocs(q);
+        break;
+      }
       if (diagnostics.some((d) => d.severity === "error")) break;
       const correlation: Record<string, unknown> = { type: q.type, rules: names, "group-by": [...q.groupBy] };
       if (q.timespan) correlation.timespan = formatDuration(q.timespan);

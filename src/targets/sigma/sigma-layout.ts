@@ -34,7 +34,7 @@ const tail: LayoutKey[] = [
   { key: "level", style: "scalar" },
 ];
 
-/** A detection rule, and a correlation rule (which Sigma correlations name by their id alone). */
+/** A detection rule, and a correlation rule (which Sigma correlations name by their id alone: the correlation schema has no `name`). */
 const LAYOUT = {
   rule: [...head(true), { key: "logsource", style: "block", always: true }, { key: "detection", style: "detection", always: true }, ...tail],
   correlation: [...head(false), { key: "correlation", style: "block", always: true }, ...tail],

@@ -64,23 +64,26 @@ test("two extra measures of one type get their own columns", () => {
   assert.ok(checkEsql(printed.text, { release: true }).ok, printed.text);
 });
 
-test("Sigma and Elastic refuse it by name; Splunk bounds both measures of one stats", () => {
+test("Sigma chains the bounds (warned) or, asked to, refuses; Elastic refuses by name; Splunk bounds both measures of one stats", () => {
   const file = "rules/psexec_network_connection.yaml";
   const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
   if (!rule) return assert.unreachable("no rule");
   const { query, indices } = reading();
   const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: [...indices] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
-  assert.equal(result.outcome.converted, ["splunk"]);
+  assert.equal(result.outcome.converted, ["sigma", "splunk"]);
+  assert.ok(result.diagnostics.some((d) => d.code === "sigma/chained-measures" && d.severity === "warning"));
   const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
-  assert.equal(errors, [
-    "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds value_count",
-    "elastic/correlation: elastic: the correlation also bounds value_count; Elastic's threshold and EQL forms bound one measure",
-  ]);
+  assert.equal(errors, ["elastic/correlation: elastic: the correlation also bounds value_count; Elastic's threshold and EQL forms bound one measure"]);
+  const refused = convertRule({ ...rule, type: "query", language: "kuery", query, index: [...indices] }, ["sigma"], testContext({ sigmaTaxonomy: "auto", sigmaMeasures: "refuse" }));
+  assert.equal(
+    refused.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`),
+    ["sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one bounds 1 more"],
+  );
   const spl = result.files.find((f) => f.path.endsWith(".spl"))?.content ?? "";
   assert.match(spl, "| streamstats time_window=10m count as rc_count, dc(User) as rc_count_2 by Computer\n| where rc_count>=5 AND rc_count_2>=2\n");
 });
 
-test("an OR of bounds is a set of alternatives, which Sigma and Elastic refuse by name and Splunk's final where says", () => {
+test("an OR of bounds is a set of alternatives, which Sigma chains (warned), Elastic refuses by name and Splunk's final where says", () => {
   const file = "rules/psexec_network_connection.yaml";
   const [rule] = readRules([{ path: file, text: readFileSync(file, "utf8") }]).rules;
   if (!rule) return assert.unreachable("no rule");
@@ -89,12 +92,11 @@ test("an OR of bounds is a set of alternatives, which Sigma and Elastic refuse b
   const query = { ...r.value.query, timespan: { value: 10, unit: "m" as const } };
   assert.equal(query.anyOf, [[{ type: "value_count", condition: [{ op: "gte", value: 2 }], valueField: "user.name" }], [{ type: "value_count", condition: [{ op: "gte", value: 3 }], valueField: "source.ip" }]]);
   const result = convertRule({ ...rule, type: "query", language: "kuery", query, index: ["logs-*"] }, ["sigma", "splunk", "elastic"], testContext({ sigmaTaxonomy: "auto" }));
-  assert.equal(result.outcome.converted, ["splunk"]);
+  assert.equal(result.outcome.converted, ["sigma", "splunk"]);
+  const sigma = result.files.find((f) => f.path.endsWith(".yml"))?.content ?? "";
+  assert.match(sigma, /condition:\n {8}gte: 1\n/);
   const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
-  assert.equal(errors, [
-    "sigma/several-measures: sigma: a Sigma correlation bounds one measure; this one also bounds one of several sets of measures (an OR)",
-    "elastic/correlation: elastic: the correlation also bounds one of several sets of measures (an OR); Elastic's threshold and EQL forms bound one measure",
-  ]);
+  assert.equal(errors, ["elastic/correlation: elastic: the correlation also bounds one of several sets of measures (an OR); Elastic's threshold and EQL forms bound one measure"]);
   const spl = result.files.find((f) => f.path.endsWith(".spl"))?.content ?? "";
   assert.match(spl, "| streamstats time_window=10m count as rc_count, dc(User) as rc_count_2, dc(SourceIp) as rc_count_3 by Computer\n| where rc_count>=1 AND ((rc_count_2>=2) OR (rc_count_3>=3))\n");
   const printed = printEsql(query, { indices: ["logs-*"] });
