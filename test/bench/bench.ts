@@ -11,7 +11,7 @@
  * run holds in memory grow 3×, the output does not.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ruleFiles } from "./rule-files.js";
@@ -30,6 +30,23 @@ interface Measure {
   readonly rssMiB: number;
   readonly code: number;
   readonly lastLine: string;
+}
+
+/**
+ * Issue 18's benchmark: the conversion to Elastic against the build before its ES|QL work (the
+ * commit BENCH_BASELINE, default 7d98196), measured in this run. The baseline is built from
+ * `git archive` with this checkout's node_modules; without git history it is left out.
+ */
+const BASELINE = process.env["BENCH_BASELINE"] ?? "7d98196";
+
+function buildBaseline(dir: string): string | undefined {
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync("sh", ["-c", `git archive ${JSON.stringify(BASELINE)} | tar -x -C ${JSON.stringify(dir)}`], { encoding: "utf8" });
+  if (archive.status !== 0) return undefined;
+  symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+  const tsc = spawnSync(process.execPath, [resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
+  const cli = join(dir, "dist/src/cli/main.js");
+  return tsc.status === 0 && existsSync(cli) ? cli : undefined;
 }
 
 const work = mkdtempSync(join(tmpdir(), "rulecast-bench-"));
@@ -68,6 +85,10 @@ const se3 = measure(convert(["copy1", "copy2", "copy3"], "splunk,elastic"));
 // Worker threads (--jobs 2) against one thread, back to back: wall time is what a pool is for.
 const three2 = measure(pooled(convert(["copy1"], "sigma,splunk,elastic"), 2));
 const se3x2 = measure(pooled(convert(["copy1", "copy2", "copy3"], "splunk,elastic"), 2));
+const elastic = measure(convert(["copy1"], "elastic"));
+const baselineCli = buildBaseline(join(work, "baseline"));
+// The baseline predates --jobs: it converts on the main thread.
+const elasticBefore = baselineCli ? measure([baselineCli, "convert", "copy1", "--to", "elastic", "--out", "out", "--skip-errors"]) : undefined;
 rmSync(work, { recursive: true, force: true });
 
 const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -87,4 +108,9 @@ console.log(row("convert 3x to splunk,elastic --jobs 2", se3x2, floor3, 3 * rule
 console.log(`--jobs 2 / --jobs 1, wall: 1x three targets ${x(three2.wall, three.wall)}, 3x splunk,elastic ${x(se3x2.wall, se3.wall)}; CPU: ${x(three2.cpu, three.cpu)}, ${x(se3x2.cpu, se3.cpu)}; peak RSS: ${x(three2.rssMiB, three.rssMiB)}, ${x(se3x2.rssMiB, se3.rssMiB)}`);
 console.log(`peak RSS 3x / 1x (splunk,elastic): ${x(se3.rssMiB, se1.rssMiB)} (goal <= 1.25x); floor's 3x / 1x: ${x(floor3.rssMiB, floor1.rssMiB)}`);
 console.log(`CPU three targets / floor: ${x(three.cpu, floor1.cpu)} (goal <= 2.0x); one target / floor: ${x(one.cpu, floor1.cpu)}`);
+console.log(row("convert 1x to elastic", elastic, floor1, rules));
+if (elasticBefore) {
+  console.log(row(`convert 1x to elastic at ${BASELINE}`, elasticBefore, floor1, rules));
+  console.log(`CPU to elastic, this build / ${BASELINE} (before issue 18's ES|QL): ${x(elastic.cpu, elasticBefore.cpu)} (goal <= 1.10x); ${elastic.lastLine} vs ${elasticBefore.lastLine}`);
+} else console.log(`baseline ${BASELINE} not built (no git history, or it does not compile here): the issue 18 ratio is left out`);
 console.log(`last lines: three targets: ${three.lastLine}`);
