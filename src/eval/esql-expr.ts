@@ -259,15 +259,13 @@ function convert(to: string, v: EsqlValue, asDouble = false): EsqlValue {
     case "double":
       return mapValues(v, toDouble);
     case "to_long":
+    case "long":
+      return mapValues(v, (s) => wholeNumber(s, -(2 ** 63), 2 ** 63));
     case "to_integer":
     case "to_int":
-    case "long":
     case "integer":
     case "int":
-      return mapValues(v, (s) => {
-        const d = toDouble(s);
-        return d === undefined ? undefined : Math.trunc(d);
-      });
+      return mapValues(v, (s) => wholeNumber(s, -2147483648, 2147483647));
     case "to_boolean":
     case "to_bool":
     case "boolean":
@@ -283,6 +281,16 @@ function convert(to: string, v: EsqlValue, asDouble = false): EsqlValue {
     default:
       return refuse(`conversion to ${to} is not modelled`);
   }
+}
+
+/**
+ * TO_INTEGER and TO_LONG of a number or numeric text: NULL outside the type's range, else rounded
+ * half up (Elasticsearch `safeToInt(double)`/`safeDoubleToLong`: a range check, then `Math.round`,
+ * which rounds as JavaScript's does).
+ */
+function wholeNumber(s: Scalar, lo: number, hi: number): Scalar | undefined {
+  const d = toDouble(s);
+  return d === undefined || d < lo || d > hi ? undefined : Math.round(d);
 }
 
 const CONVERSIONS: ReadonlySet<string> = new Set([

@@ -203,7 +203,7 @@ export function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, w
     case "cidr_match": {
       const [subject, ...blocks] = args;
       const f = subject ? formOf(subject, cx) : undefined;
-      if (f?.k !== "field" || f.fold !== "none" || f.conv === "number" || blocks.length === 0) {
+      if (f?.k !== "field" || f.fold !== "none" || (f.conv !== undefined && f.conv !== "ip") || blocks.length === 0) {
         return refuse("esql/unsupported-function", "`CIDR_MATCH` needs a field and CIDR block constants here", e.span);
       }
       const cidrs = blocks.map((b) => (b.t === "lit" && b.value.type === "string" ? { cidr: b.value.value, span: b.span } : refuse("esql/unsupported-function", "a CIDR block must be a string constant", b.span)));
