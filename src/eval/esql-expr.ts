@@ -18,6 +18,7 @@ import { parseKql } from "../query/kql/kql-parser.js";
 import { parseLucene } from "../query/lucene/lucene-parser.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
 import { mappedKind } from "./ecs-typed.js";
+import { urlDecode } from "./url-decode.js";
 import { compileQuery } from "./evaluate.js";
 import {
   compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
@@ -305,6 +306,9 @@ function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
   };
   if (CONVERSIONS.has(e.name)) return convert(e.name, arg(0), e.args[0] !== undefined && isDouble(e.args[0], row));
   switch (e.name) {
+    case "url_decode":
+      // Java's URLDecoder over each value; one it cannot decode is NULL (url-decode.ts).
+      return mapValues(arg(0), (s) => (typeof s === "string" ? (urlDecode(s) ?? undefined) : refuse(`type error: URL_DECODE of ${JSON.stringify(s)}`)));
     case "length": {
       const s = str(arg(0), "LENGTH");
       return s === null ? null : [...s].length;

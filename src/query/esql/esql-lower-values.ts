@@ -137,6 +137,10 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     case "to_upper":
       if (args.length !== 1) break;
       return folded(formOf(args[0]!, cx), e.name === "to_lower" ? "lower" : "upper", e.span);
+    case "url_decode":
+      // The IR's `urlDecode` (Java's URLDecoder, NULL where it fails), of a field as it is.
+      if (args.length !== 1) break;
+      return { k: "expr", expr: { kind: "call", name: "urlDecode", caseInsensitive: false, args: [exprOf(formOf(args[0]!, cx))] }, span: e.span };
     case "coalesce": {
       const forms = args.map((a) => formOf(a, cx));
       const branches = forms.map((form, i) => ({ guard: mkAnd([...forms.slice(0, i).map((p) => mkNot(notNull(p))), notNull(form)]), form }));
@@ -243,6 +247,10 @@ function folded(f: Form, fold: Fold, at: Span): Form {
       return { ...f, value: { type: "string", value: fold === "lower" ? f.value.value.toLowerCase() : f.value.value.toUpperCase() } };
     case "choice":
       return { ...f, branches: f.branches.map((b) => ({ guard: b.guard, form: folded(b.form, fold, at) })) };
+    case "expr":
+      // TO_LOWER of a decoded value: the IR's `toLower`, Unicode's default lower-casing as Java's.
+      if (fold === "lower" && textExpr(f.expr)) return { k: "expr", expr: { kind: "call", name: "toLower", caseInsensitive: false, args: [f.expr] }, span: at };
+      return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of this value has no IR form`, at);
     default:
       return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of this value has no IR form`, at);
   }
@@ -416,4 +424,9 @@ function compareWhole(op: Exclude<CmpOp, "!=">, field: string, conv: "integer" |
 
 function numberValue(x: number): Extract<Value, { kind: "number" }> {
   return { kind: "number", value: x, raw: String(x) };
+}
+
+/** An IR expression whose value is text the IR can lower-case and match with LIKE and RLIKE: a URL-decoded field, lower-cased or not. */
+export function textExpr(e: Expr): boolean {
+  return e.kind === "call" && (e.name === "urlDecode" || (e.name === "toLower" && e.args.length === 1 && textExpr(e.args[0]!)));
 }
