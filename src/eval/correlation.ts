@@ -7,7 +7,8 @@
  * threshold terms leave it out. Within a group, a window slides over the hits: it ends at each hit and holds
  * the hits at most `timespan` older (inclusive; no timespan: unbounded). The measured count is
  * - event_count: hits in the window;
- * - value_count: distinct string forms of `valueField` among them (absent values not counted);
+ * - value_count: distinct string forms of `valueField` among them (absent values not counted; an
+ *   extra measure may fall back on other fields where it has none, and count lower-cased);
  * - value_sum, value_avg: the sum or mean of the numeric values of `valueField` among them (numbers
  *   and numeric strings, every value of a multi-valued field, as Splunk's sum/avg read them); with
  *   no numeric value the mean is undefined and no condition holds;
@@ -106,16 +107,18 @@ function groupValue(event: unknown, field: string): string | null {
   return v === undefined ? null : (stringForm(v) ?? null);
 }
 
-function measure(q: Pick<NodeOf<"correlation">, "type" | "valueField">, window: readonly Hit[], ruleCount: number): number | undefined {
+type Measured = Pick<NodeOf<"correlation">, "type" | "valueField"> & Pick<CorrelationMeasure, "valueFallbacks" | "valueLowerCased">;
+
+function measure(q: Measured, window: readonly Hit[], ruleCount: number): number | undefined {
   switch (q.type) {
     case "event_count":
       return window.length;
     case "value_count": {
       const seen = new Set<string>();
       for (const h of window) {
-        for (const v of fieldValues(h.ev.event, q.valueField!)) {
+        for (const v of countedValues(h.ev.event, q)) {
           const s = stringForm(v);
-          if (s !== undefined) seen.add(s);
+          if (s !== undefined) seen.add(q.valueLowerCased ? s.toLowerCase() : s);
         }
       }
       return seen.size;
@@ -134,6 +137,18 @@ function measure(q: Pick<NodeOf<"correlation">, "type" | "valueField">, window: 
       return next;
     }
   }
+}
+
+/**
+ * The values a value_count counts of one event: its `valueField`'s, or where it has none, those of
+ * the first of `valueFallbacks` it has (COALESCE keeps every value of the argument it takes).
+ */
+function countedValues(event: unknown, q: Measured): unknown[] {
+  for (const f of [q.valueField!, ...(q.valueFallbacks ?? [])]) {
+    const vs = fieldValues(event, f).filter((v) => v !== null);
+    if (vs.length > 0) return vs;
+  }
+  return [];
 }
 
 /** A number, or a string that is one (`"42"`, `"-1.5"`, `"1e3"`); anything else counts for nothing. */

@@ -18,6 +18,7 @@ import { parseKql } from "../query/kql/kql-parser.js";
 import { parseLucene } from "../query/lucene/lucene-parser.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
 import { mappedKind } from "./ecs-typed.js";
+import { urlDecode } from "./url-decode.js";
 import { compileQuery } from "./evaluate.js";
 import {
   compareScalars, type EsqlValue, fieldValue, fromList, isMulti, mapValues, refuse, type Scalar, scalarText, toDouble, toList,
@@ -259,15 +260,13 @@ function convert(to: string, v: EsqlValue, asDouble = false): EsqlValue {
     case "double":
       return mapValues(v, toDouble);
     case "to_long":
+    case "long":
+      return mapValues(v, (s) => wholeNumber(s, -(2 ** 63), 2 ** 63));
     case "to_integer":
     case "to_int":
-    case "long":
     case "integer":
     case "int":
-      return mapValues(v, (s) => {
-        const d = toDouble(s);
-        return d === undefined ? undefined : Math.trunc(d);
-      });
+      return mapValues(v, (s) => wholeNumber(s, -2147483648, 2147483647));
     case "to_boolean":
     case "to_bool":
     case "boolean":
@@ -285,6 +284,16 @@ function convert(to: string, v: EsqlValue, asDouble = false): EsqlValue {
   }
 }
 
+/**
+ * TO_INTEGER and TO_LONG of a number or numeric text: NULL outside the type's range, else rounded
+ * half up (Elasticsearch `safeToInt(double)`/`safeDoubleToLong`: a range check, then `Math.round`,
+ * which rounds as JavaScript's does).
+ */
+function wholeNumber(s: Scalar, lo: number, hi: number): Scalar | undefined {
+  const d = toDouble(s);
+  return d === undefined || d < lo || d > hi ? undefined : Math.round(d);
+}
+
 const CONVERSIONS: ReadonlySet<string> = new Set([
   "to_string", "to_str", "to_keyword", "to_double", "to_dbl", "to_long", "to_integer", "to_int", "to_boolean", "to_bool",
   "to_ip", "to_lower", "to_upper",
@@ -297,6 +306,9 @@ function call(e: Extract<EsqlExpr, { t: "call" }>, row: Row): EsqlValue {
   };
   if (CONVERSIONS.has(e.name)) return convert(e.name, arg(0), e.args[0] !== undefined && isDouble(e.args[0], row));
   switch (e.name) {
+    case "url_decode":
+      // Java's URLDecoder over each value; one it cannot decode is NULL (url-decode.ts).
+      return mapValues(arg(0), (s) => (typeof s === "string" ? (urlDecode(s) ?? undefined) : refuse(`type error: URL_DECODE of ${JSON.stringify(s)}`)));
     case "length": {
       const s = str(arg(0), "LENGTH");
       return s === null ? null : [...s].length;

@@ -6,12 +6,19 @@
  * list in their first argument, and a comparison or predicate holds when any element does.
  * `name~(...)` (caseInsensitive) folds case for the string-matching functions.
  * `charLength` is ES|QL's LENGTH, not an EQL function: code points, and null for a multi-valued
- * argument, as ES|QL's single-value functions give.
+ * argument, as ES|QL's single-value functions give. ES|QL's `urlDecode` (URL_DECODE: Java's
+ * URLDecoder, null where it fails; url-decode.ts), `toLower` (TO_LOWER: Unicode's default
+ * lower-casing, as Java's `toLowerCase(Locale.ROOT)`), `like(x, pattern)` (LIKE: the literal's
+ * wildcard parts, case-sensitive, `?` one code point) and `rlike(x, regex)` (RLIKE: a Lucene regex
+ * on the whole value) are not EQL functions either; each maps over the values of a multi-valued
+ * first argument, as the other functions here do.
  */
 import type { CompareOp, Expr, Value } from "../ir/query.js";
 import { inCidr, parseCidr, parseIp } from "./cidr.js";
 import { fieldValues, stringForm } from "./field-values.js";
-import { partsText } from "./string-pattern.js";
+import { translateLucene } from "../query/regex/regex-dialects.js";
+import { compileParts, partsText } from "./string-pattern.js";
+import { urlDecode } from "./url-decode.js";
 
 export type Scalar = string | number | boolean | null;
 export type EV = Scalar | readonly Scalar[];
@@ -35,7 +42,29 @@ const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   modulo: [2, 2],
   between: [3, 5],
   cidrMatch: [2, -1],
+  urlDecode: [1, 1],
+  toLower: [1, 1],
+  like: [2, 2],
+  rlike: [2, 2],
 };
+
+/** The tester of a `like`/`rlike` call's pattern (its second argument, a string literal), compiled once. */
+const PATTERNS = new WeakMap<Expr, ((s: string) => boolean) | string>();
+
+function patternTester(e: Extract<Expr, { kind: "call" }>): ((s: string) => boolean) | string {
+  const known = PATTERNS.get(e);
+  if (known !== undefined) return known;
+  const p = e.args[1];
+  let tester: ((s: string) => boolean) | string;
+  if (p?.kind !== "literal" || p.value.kind !== "string") tester = `${e.name}: the pattern must be a string constant`;
+  else if (e.name === "like") tester = compileParts(p.value.parts, true);
+  else {
+    const r = translateLucene(partsText(p.value.parts), { caseSensitive: true });
+    tester = r.ok ? (s: string) => r.re.test(s) : `rlike: ${r.reason}`;
+  }
+  PATTERNS.set(e, tester);
+  return tester;
+}
 
 /** Checks function names, arities and literal CIDR blocks once, before any event is seen. */
 export function checkExpr(e: Expr): string | undefined {
@@ -51,6 +80,10 @@ export function checkExpr(e: Expr): string | undefined {
       const [min, max] = arity;
       if (e.args.length < min || (max >= 0 && e.args.length > max)) {
         return `EQL function "${e.name}" takes ${min}${max < 0 ? " or more" : max === min ? "" : `..${max}`} arguments, got ${e.args.length}`;
+      }
+      if (e.name === "like" || e.name === "rlike") {
+        const t = patternTester(e);
+        if (typeof t === "string") return t;
       }
       if (e.name === "cidrMatch") {
         for (const a of e.args.slice(1)) {
@@ -97,6 +130,12 @@ export function evalExpr(e: Expr, event: unknown): EV {
     case "arith":
       return arith(e.op, evalExpr(e.left, event), evalExpr(e.right, event));
     case "call": {
+      if (e.name === "like" || e.name === "rlike") {
+        const t = patternTester(e);
+        const subject = evalExpr(e.args[0]!, event);
+        const test = (x: Scalar): Scalar => (x === null || typeof t === "string" ? null : t(str(x)!));
+        return Array.isArray(subject) ? subject.map(test) : test(subject as Scalar);
+      }
       const args = e.args.map((a) => evalExpr(a, event));
       const [first, ...rest] = args;
       const restScalars = rest.map(firstScalar);
@@ -202,6 +241,10 @@ function call(name: string, ci: boolean, first: Scalar, rest: readonly Scalar[])
     }
     case "string":
       return str(first);
+    case "urlDecode":
+      return urlDecode(str(first)!);
+    case "toLower":
+      return str(first)!.toLowerCase();
     case "add":
       return arith("+", first, rest[0] ?? null);
     case "subtract":

@@ -71,7 +71,7 @@ export function queryFields(q: Query): FieldUse[] {
         n.rules.forEach((r) => walk(r.query));
         const measures = [...(n.extraMeasures ?? []), ...(n.anyOf ?? []).flat()];
         measures.forEach((m) => m.filter && walk(m.filter));
-        for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : []), ...measures.flatMap((m) => (m.valueField ? [m.valueField] : []))]) out.push({ field, kind: n.kind });
+        for (const field of [...n.groupBy, ...n.rules.flatMap((r) => Object.values(r.aliases ?? {})), ...(n.valueField ? [n.valueField] : []), ...measures.flatMap((m) => [...(m.valueField ? [m.valueField] : []), ...(m.valueFallbacks ?? [])])]) out.push({ field, kind: n.kind });
         return;
       case "newTerms":
         walk(n.query);

@@ -104,6 +104,19 @@ export interface CorrelationMeasure {
   readonly type: "event_count" | "value_count" | "value_sum" | "value_avg";
   readonly condition: readonly CountCondition[];
   readonly valueField?: string;
+  /**
+   * value_count only: where an event has no `valueField`, the value counted is that of the first of
+   * these fields it has (ES|QL `COUNT_DISTINCT(COALESCE(a, b))`; all of that field's values).
+   */
+  readonly valueFallbacks?: readonly string[];
+  /**
+   * value_count only: the values are counted lower-cased (ES|QL `COUNT_DISTINCT(TO_LOWER(f))`):
+   * Unicode's default lower-casing, as Java's `toLowerCase(Locale.ROOT)` and JavaScript's
+   * `toLowerCase()` do it, so `Abc` and `ABC` are one value. Only an extra measure can be computed
+   * like this or with `valueFallbacks`, never a correlation's own: the targets whose correlations
+   * bound one measure refuse extra measures by name, and the others refuse these by name.
+   */
+  readonly valueLowerCased?: boolean;
   /** Measures only the events that also match this (ES|QL `COUNT(*) WHERE …`); all of them when absent. */
   readonly filter?: Query;
 }

@@ -440,10 +440,10 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
           })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
           ...(q.extraMeasures
-            ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
+            ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => rename(f, "value count")) } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
             : {}),
           ...(q.anyOf
-            ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
+            ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => rename(f, "value count")) } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
             : {}),
         }));
       // More matches in the window can also be more in the history a term must be new against, or other first/last events.

@@ -55,10 +55,10 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
       groupBy: q.groupBy.map((k) => (aliased(k) ? k : renameOne(ctx, k, first, "group-by"))),
       ...(q.valueField ? { valueField: renameOne(ctx, q.valueField, first, "value count") } : {}),
       ...(q.extraMeasures
-        ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) })) }
+        ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => renameOne(ctx, f, first, "value count")) } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) })) }
         : {}),
       ...(q.anyOf
-        ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) }))) }
+        ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => renameOne(ctx, f, first, "value count")) } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) }))) }
         : {}),
     };
   } else if (q.kind === "sequence") {

@@ -202,6 +202,7 @@ function r0ls(q: NodeOf<"correlation">, logsource: Logsource | undefined): Logso
  */
 function cimMeasure(m: CorrelationMeasure, planned: readonly { route: CimRoute }[], ls: Logsource | undefined, routes: readonly CimRoute[], problems: MappingProblem[]): CorrelationMeasure {
   if (m.type !== "event_count" && m.valueField === undefined) throw new NotCim(`a further ${m.type} measure needs the field it measures`);
+  if (m.valueFallbacks?.length || m.valueLowerCased) throw new NotCim(`a further ${m.type} measure counts a computed value (fallback fields, lower-cased values), which the search does not say`);
   const valueField = m.valueField === undefined ? undefined : measuredField(m.valueField, planned.map((p) => p.route));
   let filter: Query | undefined;
   if (m.filter) {

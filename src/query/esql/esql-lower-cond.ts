@@ -9,14 +9,14 @@
  * multi-valued field is NULL in ES|QL and "any value matches" in the IR: the reading takes the IR's
  * meaning (docs/esql.md, "Reading").
  */
-import type { Part, Query, Span } from "../../ir/query.js";
+import type { Expr, Part, Query, Span } from "../../ir/query.js";
 import { parseKql } from "../kql/kql-parser.js";
 import { parseLucene } from "../lucene/lucene-parser.js";
 import { isTextField } from "../ecs-field-types.js";
 import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { likeParts } from "./esql-escape.js";
 import { irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
-import { compare, type Fold, type Form, formOf, notNull, refold, truth } from "./esql-lower-values.js";
+import { compare, type Fold, type Form, formOf, notNull, refold, textExpr, truth } from "./esql-lower-values.js";
 import { refuseExtracted } from "./esql-extract.js";
 import { nowRange } from "./esql-lower-seen.js";
 import { replaceShortens } from "./esql-replace-count.js";
@@ -128,6 +128,7 @@ function likeFalse(e: Extract<EsqlExpr, { t: "like" }>, cx: CondContext): Query 
 
 function patternTest(f: Form, op: "like" | "rlike", patterns: readonly { value: string; span: Span }[], at: Span): Query {
   if (f.k === "choice") return mkOr(f.branches.map((b) => mkAnd([b.guard, patternTest(b.form, op, patterns, at)])));
+  if (f.k === "expr" && textExpr(f.expr)) return exprPatternTest(f.expr, op, patterns, at);
   if (f.k !== "field" || f.conv !== undefined) return refuse("esql/unsupported-operand", `the left side of \`${op.toUpperCase()}\` must be a field (or its text) here`, f.span);
   return mkOr(patterns.map((p) => {
     const where = patterns.length === 1 ? at : p.span;
@@ -145,6 +146,27 @@ function patternTest(f: Form, op: "like" | "rlike", patterns: readonly { value: 
       return refuse("esql/case-folded-regex", `a regex on \`TO_${f.fold.toUpperCase()}(…)\` with letters of the other case has no IR form`, p.span);
     }
     return withSpan<Query>({ kind: "regex", field: f.field, pattern, dialect: "lucene", caseSensitive: f.fold === "none" }, where);
+  }));
+}
+
+/**
+ * LIKE and RLIKE of a computed text (`TO_LOWER(URL_DECODE(f))`): the IR's `like` and `rlike` calls
+ * on the expression, which test the value as it is (case-sensitively: any lower-casing is in the
+ * expression); RLIKE's shorthands spelled out as for a field.
+ */
+function exprPatternTest(expr: Expr, op: "like" | "rlike", patterns: readonly { value: string; span: Span }[], at: Span): Query {
+  return mkOr(patterns.map((p) => {
+    const where = patterns.length === 1 ? at : p.span;
+    let parts: Part[];
+    if (op === "like") {
+      const parsed = likeParts(p.value);
+      if (!parsed.ok) return refuse("esql/bad-like-pattern", "a `\\` in a LIKE pattern must escape `*`, `?` or `\\`", p.span, "Elasticsearch rejects this pattern");
+      parts = parsed.parts;
+    } else {
+      parts = [{ kind: "text", value: expandEsqlShorthands(p.value, "none") ?? p.value }];
+    }
+    const pattern: Expr = { kind: "literal", value: { kind: "string", parts } };
+    return withSpan<Query>({ kind: "predicate", expr: { kind: "call", name: op, caseInsensitive: false, args: [expr, pattern] } }, where);
   }));
 }
 
@@ -203,7 +225,7 @@ export function boolCall(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext, w
     case "cidr_match": {
       const [subject, ...blocks] = args;
       const f = subject ? formOf(subject, cx) : undefined;
-      if (f?.k !== "field" || f.fold !== "none" || f.conv === "number" || blocks.length === 0) {
+      if (f?.k !== "field" || f.fold !== "none" || (f.conv !== undefined && f.conv !== "ip") || blocks.length === 0) {
         return refuse("esql/unsupported-function", "`CIDR_MATCH` needs a field and CIDR block constants here", e.span);
       }
       const cidrs = blocks.map((b) => (b.t === "lit" && b.value.type === "string" ? { cidr: b.value.value, span: b.span } : refuse("esql/unsupported-function", "a CIDR block must be a string constant", b.span)));

@@ -86,8 +86,39 @@ function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondConte
     // holds and source.ip has a value).
     return { type: "event_count", condition: [{ op: "gte", value: 1 }], filter: mkAnd([...where, notNull(formOf(agg.arg, cx))]) };
   }
+  const counted = type === "value_count" && inner.t !== "field" ? countedValue(inner, cx) : undefined;
+  if (counted) return { type, condition, ...counted, ...(where.length > 0 ? { filter: where[0]! } : {}) };
   if (inner.t !== "field") return refuse("esql/computed-field", `\`${agg.name}\` measures ${describeExpr(inner)}; a correlation measures a source field`, agg.span);
   return { type, condition, valueField: inner.name, ...(where.length > 0 ? { filter: where[0]! } : {}) };
+}
+
+type CountedValue = Required<Pick<CorrelationMeasure, "valueField">> & Pick<CorrelationMeasure, "valueFallbacks" | "valueLowerCased">;
+
+/**
+ * What `COUNT_DISTINCT` counts when it is `COALESCE(a, b, …)` of fields (the first that has a
+ * value, all its values), `TO_LOWER` of a field, or `TO_LOWER` of such a COALESCE: an extra measure's
+ * value with fallbacks and lower-casing (TO_LOWER maps over every value, as the IR's lower-casing
+ * does). Undefined for anything else (`TO_UPPER` is not the same count: `ß` and `ss` are one value
+ * upper-cased, two lower-cased).
+ */
+function countedValue(e: EsqlExpr, cx: CondContext): CountedValue | undefined {
+  const u = unwrapConversions(e);
+  if (u.t === "call" && u.name === "to_lower" && u.args.length === 1) {
+    const inner = unwrapConversions(u.args[0]!);
+    const of = inner.t === "call" && inner.name === "coalesce" ? countedValue(inner, cx) : plainField(inner, cx);
+    return of === undefined ? undefined : { ...(typeof of === "string" ? { valueField: of } : of), valueLowerCased: true };
+  }
+  if (u.t !== "call" || u.name !== "coalesce" || u.args.length < 2) return undefined;
+  const fields = u.args.map((a) => plainField(a, cx));
+  if (fields.some((f) => f === undefined)) return undefined;
+  const [first, ...rest] = fields as string[];
+  return { valueField: first!, valueFallbacks: rest };
+}
+
+/** The field a value is, as it is (through `TO_STRING`, `JSON_EXTRACT(_source, "a.b")`). */
+function plainField(e: EsqlExpr, cx: CondContext): string | undefined {
+  const f = formOf(e, cx);
+  return f.k === "field" && f.fold === "none" && f.conv === undefined ? f.field : undefined;
 }
 
 /** A bound on a count that holds for every count of 1 or more and not for 0 (`> 0`, `>= 1`, `!= 0`). */
@@ -135,17 +166,23 @@ function indicator(e: EsqlExpr): EsqlExpr | undefined {
  */
 export function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
   const lone = measures.length === 1 ? measures[0]! : undefined;
-  if (lone?.filter && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
+  if (lone?.filter && !computed(lone) && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
     const { filter, span: _, ...m } = lone;
     rowFilters.push(filter!);
     return [m];
   }
   const plain = measures.map(({ span: _, ...m }) => m);
-  const main = plain.findIndex((m) => !m.filter);
+  // A computed value (COALESCE, TO_LOWER) is only ever an extra measure (see CorrelationMeasure).
+  const main = plain.findIndex((m) => !m.filter && !computed(m));
   if (main < 0) return plain.length === 0 ? [] : [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
   return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }
 
 export function holdsAt(c: CountCondition, n: number): boolean {
   return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
+}
+
+/** Whether a measure counts a computed value (fallback fields or lower-cased values). */
+export function computed(m: CorrelationMeasure): boolean {
+  return (m.valueFallbacks?.length ?? 0) > 0 || m.valueLowerCased === true;
 }

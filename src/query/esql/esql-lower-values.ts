@@ -4,11 +4,11 @@
  * a value, or an IR expression (`LENGTH(f)`); and comparisons between them, as the IR says where
  * they are TRUE. See esql-lower-cond.ts for the three-valued reading this serves.
  */
-import type { CompareOp, Expr, Part, Query, RangeOp, Span } from "../../ir/query.js";
+import type { CompareOp, Expr, Part, Query, RangeOp, Span, Value } from "../../ir/query.js";
 import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { refuseExtracted } from "./esql-extract.js";
-import { ARITH_CALLS, CONVERSIONS } from "./esql-functions.js";
+import { ARITH_CALLS, type Conversion, CONVERSIONS, WHOLE_RANGE } from "./esql-functions.js";
 import { compareReplaceCount, type ReplaceCount, replaceCount } from "./esql-replace-count.js";
 import { affixTest, boolCall, type CondContext, isFalse, isTrue } from "./esql-lower-cond.js";
 
@@ -17,9 +17,10 @@ export type Fold = "none" | "lower" | "upper";
 export type Form =
   /**
    * A field, possibly case-folded, possibly converted: `number` is `TO_DOUBLE(f)` (NULL where the
-   * text is no number), `ip` is `TO_IP(f)` (NULL where it is no address).
+   * text is no number), `ip` is `TO_IP(f)` (NULL where it is no address), `integer`/`long` is
+   * `TO_INTEGER(f)`/`TO_LONG(f)` (the number rounded half up; NULL outside the type's range).
    */
-  | { readonly k: "field"; readonly field: string; readonly fold: Fold; readonly conv?: "number" | "ip"; readonly span: Span }
+  | { readonly k: "field"; readonly field: string; readonly fold: Fold; readonly conv?: Exclude<Conversion, "string">; readonly span: Span }
   | { readonly k: "lit"; readonly value: EsqlLiteral; readonly span: Span }
   | { readonly k: "choice"; readonly branches: readonly { readonly guard: Query; readonly form: Form }[]; readonly span: Span }
   | { readonly k: "bool"; readonly t: Query; readonly f: Query; readonly span: Span }
@@ -66,6 +67,7 @@ export function notNull(f: Form): Query {
       // exactly that; `TO_IP(f)` where `f` holds an address: a CIDR test of every address.
       if (f.conv === "number") return mkOr([withSpan<Query>({ kind: "range", field: f.field, op: "gte", value: ZERO }, f.span), withSpan<Query>({ kind: "range", field: f.field, op: "lt", value: ZERO }, f.span)]);
       if (f.conv === "ip") return mkOr(["0.0.0.0/0", "::/0"].map((cidr) => withSpan<Query>({ kind: "cidr", field: f.field, cidr }, f.span)));
+      if (f.conv === "integer" || f.conv === "long") return wholeDomain(f.field, f.conv, f.span);
       return withSpan({ kind: "exists", field: f.field }, f.span);
     case "lit":
       return f.value.type === "null" ? NONE : ALL;
@@ -135,6 +137,10 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     case "to_upper":
       if (args.length !== 1) break;
       return folded(formOf(args[0]!, cx), e.name === "to_lower" ? "lower" : "upper", e.span);
+    case "url_decode":
+      // The IR's `urlDecode` (Java's URLDecoder, NULL where it fails), of a field as it is.
+      if (args.length !== 1) break;
+      return { k: "expr", expr: { kind: "call", name: "urlDecode", caseInsensitive: false, args: [exprOf(formOf(args[0]!, cx))] }, span: e.span };
     case "coalesce": {
       const forms = args.map((a) => formOf(a, cx));
       const branches = forms.map((form, i) => ({ guard: mkAnd([...forms.slice(0, i).map((p) => mkNot(notNull(p))), notNull(form)]), form }));
@@ -211,13 +217,17 @@ function countForm(count: ReplaceCount, span: Span, cx: CondContext): Form {
 }
 
 /** A conversion applied to a value (see CONVERSIONS). */
-function converted(f: Form, conv: "string" | "number" | "ip", at: Span): Form {
+function converted(f: Form, conv: Conversion, at: Span): Form {
   switch (f.k) {
     case "field":
       if (conv === "string") return f;
       if (f.fold !== "none" || (f.conv !== undefined && f.conv !== conv)) return refuse("esql/unsupported-function", "this chain of conversions has no IR form", at);
       return { ...f, conv };
     case "lit":
+      // A constant rounded or range-checked would need its own value: only whole numbers in range pass as they are.
+      if ((conv === "integer" || conv === "long") && !(f.value.type === "integer" && f.value.value >= WHOLE_RANGE[conv][0] && f.value.value <= WHOLE_RANGE[conv][1])) {
+        return refuse("esql/unsupported-function", `\`TO_${conv.toUpperCase()}\` of this constant has no IR form`, at);
+      }
       return f;
     case "choice":
       return { ...f, branches: f.branches.map((b) => ({ guard: b.guard, form: converted(b.form, conv, at) })) };
@@ -237,6 +247,10 @@ function folded(f: Form, fold: Fold, at: Span): Form {
       return { ...f, value: { type: "string", value: fold === "lower" ? f.value.value.toLowerCase() : f.value.value.toUpperCase() } };
     case "choice":
       return { ...f, branches: f.branches.map((b) => ({ guard: b.guard, form: folded(b.form, fold, at) })) };
+    case "expr":
+      // TO_LOWER of a decoded value: the IR's `toLower`, Unicode's default lower-casing as Java's.
+      if (fold === "lower" && textExpr(f.expr)) return { k: "expr", expr: { kind: "call", name: "toLower", caseInsensitive: false, args: [f.expr] }, span: at };
+      return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of this value has no IR form`, at);
     default:
       return refuse("esql/unsupported-function", `\`TO_${fold.toUpperCase()}\` of this value has no IR form`, at);
   }
@@ -340,6 +354,7 @@ function compareBool(op: CmpOp, l: Form, r: Form, at: Span): Query {
 function compareField(op: CmpOp, f: Extract<Form, { k: "field" }>, v: EsqlLiteral, at: Span): Query {
   if (v.type === "null") return NONE; // `f == null` is NULL whatever `f` holds
   if (op === "!=") return mkAnd([notNull(f), mkNot(compareField("==", f, v, at))]);
+  if (f.conv === "integer" || f.conv === "long") return compareWhole(op, f.field, f.conv, v, at);
   if (f.conv === "number") {
     if (v.type !== "integer" && v.type !== "decimal") return refuse("esql/unsupported-expression", "a number compared with a value that is no number", at);
     const value = irValue(v, at);
@@ -367,4 +382,51 @@ function compareField(op: CmpOp, f: Extract<Form, { k: "field" }>, v: EsqlLitera
 
 export function refold(s: string, fold: Fold): string {
   return fold === "lower" ? s.toLowerCase() : fold === "upper" ? s.toUpperCase() : s;
+}
+
+/**
+ * Where `TO_INTEGER(f)` (`TO_LONG(f)`) has a value: `f` is a number, or numeric text, within the
+ * type's range (Java compares the double with its bounds before rounding).
+ */
+function wholeDomain(field: string, conv: "integer" | "long", at: Span): Query {
+  const [lo, hi] = WHOLE_RANGE[conv];
+  return mkAnd([withSpan<Query>({ kind: "range", field, op: "gte", value: numberValue(lo) }, at), withSpan<Query>({ kind: "range", field, op: "lte", value: numberValue(hi) }, at)]);
+}
+
+/**
+ * `TO_INTEGER(f) op n`: the conversion rounds half up (Java's `Math.round`, as JavaScript's), so
+ * `round(x) <= n` is `x < floor(n) + 0.5`, `round(x) < n` is `x < ceil(n) - 0.5`, `round(x) >= n`
+ * is `x >= ceil(n) - 0.5`, `round(x) > n` is `x >= floor(n) + 0.5`, and `round(x) == n` is `n - 0.5
+ * <= x < n + 0.5` for a whole n (never otherwise); each beside the range the conversion has a
+ * value in. Bounds past 2^52 would lose the half in a double: refused.
+ */
+function compareWhole(op: Exclude<CmpOp, "!=">, field: string, conv: "integer" | "long", v: EsqlLiteral, at: Span): Query {
+  if (v.type !== "integer" && v.type !== "decimal") return refuse("esql/unsupported-expression", "a whole number compared with a value that is no number", at);
+  const n = v.value;
+  if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 52) return refuse("esql/unsupported-expression", `a bound of \`TO_${conv.toUpperCase()}\` this large has no exact IR form`, at);
+  const [lo, hi] = WHOLE_RANGE[conv];
+  const bound = (o: RangeOp, x: number) => withSpan<Query>({ kind: "range", field, op: o, value: numberValue(x) }, at);
+  // [lower, upper): the values of x that pass, before the range check.
+  const [lower, upper] =
+    op === "<=" ? [undefined, Math.floor(n) + 0.5]
+    : op === "<" ? [undefined, Math.ceil(n) - 0.5]
+    : op === ">=" ? [Math.ceil(n) - 0.5, undefined]
+    : op === ">" ? [Math.floor(n) + 0.5, undefined]
+    : Number.isInteger(n) ? [n - 0.5, n + 0.5]
+    : [Infinity, undefined];
+  if (lower === Infinity || (lower !== undefined && lower > hi) || (upper !== undefined && upper <= lo)) return NONE;
+  // The range check's bound is left out where the rounding's bound is tighter.
+  return mkAnd([
+    lower === undefined || lower <= lo ? bound("gte", lo) : bound("gte", lower),
+    ...(upper !== undefined && upper <= hi ? [bound("lt", upper)] : [bound("lte", hi)]),
+  ]);
+}
+
+function numberValue(x: number): Extract<Value, { kind: "number" }> {
+  return { kind: "number", value: x, raw: String(x) };
+}
+
+/** An IR expression whose value is text the IR can lower-case and match with LIKE and RLIKE: a URL-decoded field, lower-cased or not. */
+export function textExpr(e: Expr): boolean {
+  return e.kind === "call" && (e.name === "urlDecode" || (e.name === "toLower" && e.args.length === 1 && textExpr(e.args[0]!)));
 }

@@ -165,7 +165,7 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
   const measures = [measured, ...(measured.extraMeasures ?? []), ...(measured.anyOf ?? []).flat()];
   const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];
   for (const x of expanded) {
-    if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field)) {
+    if (keyFields.includes(x.field) || measures.some((m) => m.valueField === x.field || ("valueFallbacks" in m && m.valueFallbacks?.includes(x.field)))) {
       refuse("esql/mv-expand-aggregate", `\`${x.field}\` is expanded and then grouped or counted: the rows hold only its matching values`, x.span);
     }
     // Extra rows of one event change counts, sums and averages, but not "one event or more".

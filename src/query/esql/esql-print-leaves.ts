@@ -117,7 +117,10 @@ export function leaf(q: Query, negated: boolean, cx: LeafContext): Cond {
       return compareCond(q, negated, cx);
     case "predicate": {
       const e = exprText(q.expr, q, cx);
-      return negated ? orNull(`NOT ${e}`, e) : atom(e);
+      // LIKE and RLIKE are NULL exactly where their operand is: `NOT x LIKE "p" OR x IS NULL`.
+      const c = q.expr;
+      const nullable = c.kind === "call" && (c.name === "like" || c.name === "rlike") && c.args[0] ? exprText(c.args[0], q, cx) : e;
+      return negated ? orNull(`NOT ${e}`, nullable) : atom(e);
     }
     case "all":
       return atom(negated ? "false" : "true");
@@ -339,7 +342,19 @@ const FUNCTIONS: Readonly<Record<string, (args: readonly string[], ci: boolean) 
   endsWith: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `ENDS_WITH(TO_LOWER(${a}), TO_LOWER(${b}))` : `ENDS_WITH(${a}, ${b})`),
   stringContains: ([a, b, ...more], ci) => (more.length ? undefined : ci ? `LOCATE(TO_LOWER(${a}), TO_LOWER(${b})) > 0` : `LOCATE(${a}, ${b}) > 0`),
   cidrMatch: ([a, ...blocks], ci) => (ci || blocks.length === 0 ? undefined : `CIDR_MATCH(TO_IP(${a}), ${blocks.join(", ")})`),
+  urlDecode: ([a, ...more], ci) => (ci || more.length ? undefined : `URL_DECODE(${a})`),
+  toLower: ([a, ...more], ci) => (ci || more.length ? undefined : `TO_LOWER(${a})`),
 };
+
+/** The IR's `like(x, pattern)` and `rlike(x, regex)` (ES|QL's own operators) as `x LIKE "…"`, `x RLIKE "…"`. */
+function patternCallText(e: Extract<Expr, { kind: "call" }>, node: Query, cx: LeafContext): string | undefined {
+  const [subject, p, ...more] = e.args;
+  if (!subject || p?.kind !== "literal" || p.value.kind !== "string" || more.length > 0 || e.caseInsensitive) return undefined;
+  const operand = exprText(subject, node, cx);
+  if (e.name === "like") return `${operand} LIKE ${quoteEsqlRaw(likePattern(p.value.parts))}`;
+  if (p.value.parts.some((x) => x.kind !== "text")) return undefined;
+  return `${operand} RLIKE ${quoteEsqlRaw(textOf(p.value.parts))}`;
+}
 
 export function exprText(e: Expr, node: Query, cx: LeafContext): string {
   switch (e.kind) {
@@ -355,6 +370,12 @@ export function exprText(e: Expr, node: Query, cx: LeafContext): string {
       return quoteEsqlString(textOf(v.parts));
     }
     case "call": {
+      if (e.name === "like" || e.name === "rlike") {
+        const text = patternCallText(e, node, cx);
+        if (text !== undefined) return text;
+        issue(cx, node, "esql/function", `this ${e.name} call has no ES|QL form`);
+        return "null";
+      }
       const args = e.args.map((a) => exprText(a, node, cx));
       const text = Object.prototype.hasOwnProperty.call(FUNCTIONS, e.name) ? FUNCTIONS[e.name]?.(args, e.caseInsensitive) : undefined;
       if (text === undefined) {

@@ -313,7 +313,9 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     let name = `Esql.${m.type}`;
     for (let i = 2; used.has(name); i++) name = `Esql.${m.type}_${i}`;
     used.add(name);
-    const more = measureText({ ...q, type: m.type, condition: m.condition, ...(m.valueField !== undefined ? { valueField: m.valueField } : {}) }, ruleConds, cx, name);
+    const more = m.type === "value_count" && m.valueField !== undefined && (m.valueFallbacks?.length || m.valueLowerCased)
+      ? { aggs: [`${name} = COUNT_DISTINCT(${countedText(m.valueField, m.valueFallbacks ?? [], m.valueLowerCased === true)})`], where: m.condition.map((c) => `${name} ${COUNT_OP[c.op]} ${c.value}`).join(" AND ") }
+      : measureText({ ...q, type: m.type, condition: m.condition, ...(m.valueField !== undefined ? { valueField: m.valueField } : {}) }, ruleConds, cx, name);
     if (m.filter && (m.type === "value_sum" || m.type === "value_avg")) {
       // `COALESCE(SUM(x), 0) WHERE c` would filter the expression, not the sum.
       issue(cx, q, "esql/correlation", `a filtered ${m.type} measure has no ES|QL form here`);
@@ -348,6 +350,13 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
   return lines;
 }
 
+
+/** A computed value an extra measure counts: `COALESCE(a, b)` of its fields, lower-cased with `TO_LOWER`. */
+function countedText(field: string, fallbacks: readonly string[], lowerCased: boolean): string {
+  const fields = [field, ...fallbacks].map(quoteEsqlField);
+  const value = fields.length > 1 ? `COALESCE(${fields.join(", ")})` : fields[0]!;
+  return lowerCased ? `TO_LOWER(${value})` : value;
+}
 
 function wrapArg(c: Cond): string {
   return c.prec <= PREC.or ? `(${c.text})` : c.text;

@@ -135,6 +135,10 @@ export function statsFieldProblem(name: string, role: "measured" | "key"): strin
 /** A further measure of a correlation's groups, its filter as an exact eval condition. */
 export function furtherMeasure(m: CorrelationMeasure): { measure: SplMeasure; issues: readonly PrintIssue[] } {
   const issues: PrintIssue[] = [];
+  if (m.valueFallbacks?.length || m.valueLowerCased) {
+    // SPL's coalesce and lower have their own rules for several values and for letters beyond ASCII.
+    issues.push({ severity: "error", code: "splunk/computed-measure", reason: `the ${m.type} measure counts ${m.valueLowerCased ? "lower-cased values" : "the first of several fields that has a value"}, which this search does not say`, node: m.filter ?? { kind: "all" } });
+  }
   const bad = m.type === "event_count" ? undefined : statsFieldProblem(m.valueField ?? "", "measured");
   if (bad) issues.push({ severity: "error", code: "splunk/field-name", reason: bad, node: m.filter ?? { kind: "all" } });
   let filter: string | undefined;

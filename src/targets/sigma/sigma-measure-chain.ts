@@ -78,7 +78,14 @@ export function measureChain(q: Correlation, ruleName: string, idBase: string, t
   if (q.type === "temporal_ordered") return { ok: false, reason: "an ordered temporal correlation with further bounds has no Sigma chain" };
   if ((q.minEvents ?? 1) > 1) return { ok: false, reason: "the correlation also needs a number of events beside its distinct count" };
   if (!timespan) return { ok: false, reason: "a chain of correlations needs a timespan, and this correlation has none" };
-  const zero = [...(q.extraMeasures ?? []), ...(q.anyOf ?? []).flat()].find((m) => m.filter && admitsZero(m.condition));
+  const further = [...(q.extraMeasures ?? []), ...(q.anyOf ?? []).flat()];
+  const computed = further.find((m) => m.valueLowerCased || m.valueFallbacks?.length);
+  if (computed)
+    return {
+      ok: false,
+      reason: `the measure \`${describeMeasure(computed)}\` counts ${computed.valueLowerCased ? "lower-cased values" : "each event's first field that has a value"}, which a Sigma value_count cannot`,
+    };
+  const zero = further.find((m) => m.filter && admitsZero(m.condition));
   if (zero)
     return {
       ok: false,

@@ -255,9 +255,10 @@ const REFUSALS: readonly (readonly [string, string, string, string])[] = [
   ["FROM x | STATS m = MAX(a) BY k | WHERE m > 5", "esql/unsupported-aggregate", "1:16", "MAX"],
   ['FROM x | STATS f = MIN(@timestamp) BY k | EVAL r = DATE_DIFF("minute", f, NOW()) | WHERE r >= 10', "esql/time-dependent", "1:75", "NOW()"],
   ["FROM x | EVAL k = COALESCE(a, TO_LOWER(b)) | STATS COUNT(*) BY k", "esql/group-key", "1:64", "computed"],
-  ["FROM x | STATS c = COUNT_DISTINCT(TO_LOWER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_LOWER"],
+  ["FROM x | STATS c = COUNT_DISTINCT(TO_UPPER(u)) BY k | WHERE c > 2", "esql/computed-field", "1:16", "TO_UPPER"],
   ['FROM x | WHERE REPLACE(a, "x", "") == "y"', "esql/unsupported-function", "1:16", "REPLACE"],
-  ['FROM x | WHERE TO_LONG(a) > 3', "esql/unsupported-function", "1:16", "TO_LONG"],
+  // TO_LONG compared with a number is bounds on `a` (esql-whole-numbers.test.ts); in arithmetic it is not read.
+  ['FROM x | WHERE TO_LONG(a) + 1 > 3', "esql/unsupported-function", "1:24", "converted"],
   ['FROM x | WHERE message : "failed login"', "esql/full-text-match", "1:16", "analysed text"],
   ['FROM x | WHERE MATCH(a, "x", {"fuzziness": 1})', "esql/full-text-options", "1:16", "fuzziness"],
   ['FROM x | WHERE a LIKE "C:\\\\Windows"', "esql/bad-like-pattern", "1:23", "LIKE"],
