@@ -84,12 +84,24 @@ export interface SigmaEcsLogsource {
   readonly note?: string;
 }
 
+/**
+ * Where a log source keeps the event's text, which a Sigma keyword (a value without a field)
+ * searches: `message` where the integration or shipper leaves the log line there. A row names one
+ * log source exactly (its category, product and service, absent keys included), since whether the
+ * line is kept depends on the integration that reads that source.
+ */
+export interface SigmaEcsKeywords {
+  readonly sigma: LogsourceFilter;
+  readonly field: string;
+}
+
 export interface SigmaEcsMapping {
   readonly name: string;
   readonly fields: readonly SigmaEcsField[];
   readonly fallbacks: readonly SigmaEcsFallback[];
   readonly subfields: readonly SigmaEcsSubfields[];
   readonly logsources: readonly SigmaEcsLogsource[];
+  readonly keywords: readonly SigmaEcsKeywords[];
 }
 
 type RawConditions = Record<string, unknown>;
@@ -98,6 +110,7 @@ type RawTable = {
   subfields?: { sigma?: unknown; ecs?: unknown; when?: LogsourceFilter }[];
   fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; note?: unknown; separator?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
+  keywords?: { sigma?: LogsourceFilter; field?: unknown }[];
 };
 
 /** `sigmaEcsMapping()` → the packaged table; pass parsed YAML to use a user's override instead. */
@@ -139,7 +152,8 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
       ...(typeof l.note === "string" ? { note: l.note } : {}),
     };
   });
-  return { name: "sigma-ecs", fields, fallbacks, subfields, logsources };
+  const keywords = (t.keywords ?? []).flatMap((r) => (typeof r.field === "string" && r.field !== "" ? [{ sigma: filterOf(r.sigma), field: r.field }] : []));
+  return { name: "sigma-ecs", fields, fallbacks, subfields, logsources, keywords };
 }
 
 function filterOf(w: LogsourceFilter | undefined): LogsourceFilter {
@@ -180,6 +194,12 @@ function rowsByName(fields: readonly SigmaEcsField[]): ReadonlyMap<string, reado
     byNameCache.set(fields, index);
   }
   return index;
+}
+
+/** The field the rule's log source keeps the event's text in: the row naming exactly its category, product and service. */
+export function findKeywordField(m: SigmaEcsMapping, ls: Logsource | undefined): string | undefined {
+  const same = (row: LogsourceFilter) => (["category", "product", "service"] as const).every((k) => row[k] === ls?.[k]);
+  return m.keywords.find((r) => same(r.sigma))?.field;
 }
 
 /** The first log-source row every key of which equals the rule's log source. */

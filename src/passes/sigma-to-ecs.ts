@@ -9,6 +9,7 @@ import type { Rule } from "../ir/rule.js";
 import {
   fieldMappingFor,
   findField,
+  findKeywordField,
   findLogsource,
   type SigmaEcsField,
   type SigmaEcsLogsource,
@@ -90,7 +91,7 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const reported = new Set<string>();
   // ECS names are already what the target speaks: every field is `ready`, no value transform applies.
   if (ctx.ecsNames) for (const u of queryFields(query)) ready.add(u.field);
-  const transformed = ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
+  const transformed = withTextField(ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported))), findKeywordField(ctx.mapping, ls));
   const mapped = mapFields(transformed, fieldMappingFor(ctx.mapping, ls, ready));
   const source = findLogsource(ctx.mapping, ls);
   for (const p of mapped.problems) {
@@ -158,6 +159,15 @@ function rewrite(q: Query, f: (q: Query) => Query): Query {
     default:
       return f(q);
   }
+}
+
+/**
+ * Each keyword (free text) notes the field the log source keeps the event's text in, if the table
+ * names one: a language that cannot search every field (ES|QL) may search that one, with a warning.
+ */
+function withTextField(q: Query, field: string | undefined): Query {
+  if (field === undefined) return q;
+  return rewrite(q, (n) => (n.kind === "keyword" ? { ...n, textField: field } : n));
 }
 
 /**
