@@ -9,6 +9,7 @@ import type { Rule } from "../ir/rule.js";
 import {
   fieldMappingFor,
   findField,
+  findFields,
   findKeywordField,
   findLogsource,
   type SigmaEcsField,
@@ -200,7 +201,7 @@ function foldConstants(q: Query): Query {
 /** A node on a field with a value transform becomes ECS-named node(s), or is reported and kept. */
 function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set<string>, reported: Set<string>): Query {
   if (q.kind !== "match" && q.kind !== "exists" && q.kind !== "range" && q.kind !== "regex" && q.kind !== "cidr") return q;
-  const row = findField(ctx.mapping, q.field, ls);
+  const row = rowFor(ctx.mapping, q, ls);
   if (!row?.transform) return q;
   const done = (out: Query): Query => {
     collectFields(out, ready);
@@ -217,6 +218,11 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   if ((row.transform === "listed-values" || row.transform === "prefix-of") && (q.kind !== "match" || q.value.kind === "null")) {
     const what = row.transform === "prefix-of" ? `by the first segment of its value` : `only for the values its row lists (${listedSample(row)})`;
     return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` ${what}; a ${q.kind === "match" ? "null match" : q.kind} has no such value`);
+  }
+  if (row.transform === "nested" && row.path !== undefined) {
+    // Each test its own nested query: some element passes it, as Sigma reads an array's subfield.
+    if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
+    return done({ kind: "nested", path: row.path, query: { ...q, field: row.ecs } });
   }
   if (q.kind === "exists") {
     const to = existsField(row);
@@ -237,6 +243,25 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   if (r.warning) report(ctx, { severity: "warning", code: "mapping/value-format", message: r.warning, field: q.field });
   if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
   return done(r.query);
+}
+
+/**
+ * The row that maps this node: the first that fits its log source, except that a `listed-values`
+ * row whose list lacks the match's value gives way to a later `listed-values` row that lists it.
+ */
+function rowFor(m: SigmaEcsMapping, q: Query & { field: string }, ls: Logsource | undefined): SigmaEcsField | undefined {
+  const rows = findFields(m, q.field, ls);
+  const first = rows[0];
+  if (first?.transform !== "listed-values" || q.kind !== "match") return first;
+  return rows.find((r) => r.transform === "listed-values" && listedValue(r, q) !== undefined) ?? first;
+}
+
+/** The listed value a match names exactly (in its case rule), if the row lists it. */
+function listedValue(row: SigmaEcsField, q: Extract<Query, { kind: "match" }>): string | undefined {
+  const v = q.value;
+  const plain = v.kind === "string" && v.parts.length === 1 && v.parts[0]!.kind === "text" ? v.parts[0]!.value : undefined;
+  if (plain === undefined) return undefined;
+  return Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
 }
 
 type Match = Extract<Query, { kind: "match" }>;
@@ -296,7 +321,7 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     }
     case "listed-values": {
       // Sigma compares case-insensitively unless the rule says |cased: a listed value is found the same way.
-      const listed = plain === undefined ? undefined : Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
+      const listed = listedValue(row, q);
       return listed !== undefined
         ? { query: at(row.ecs, v) }
         : { code: "mapping/unmapped-field", error: `field \`${q.field}\` has an ECS name (\`${row.ecs}\`) only for the exact values its row lists (${listedSample(row)}); ${plain === undefined ? "a pattern" : `"${plain}"`} is not one of them` };
@@ -306,6 +331,8 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
       return plain !== undefined && plain !== "" && !plain.includes(row.separator ?? "/")
         ? { query: at(row.ecs, { kind: "string", parts: [{ kind: "text", value: plain + (row.separator ?? "/") }, { kind: "any" }] }) }
         : { code: "mapping/unmapped-field", error: `field \`${q.field}\` is the first segment of \`${row.ecs}\` (up to "${row.separator ?? "/"}"); only a whole value without it maps` };
+    case "nested":
+      return { query: { kind: "nested", path: row.path ?? row.ecs, query: at(row.ecs, v) } };
     case "unnamed-insertion":
       return insertionMatch(q, row);
     case "hashes":
@@ -423,6 +450,10 @@ function renameOne(ctx: Ctx, field: string, ls: Logsource | undefined, construct
 function collectFields(q: Query, into: Set<string>): void {
   if (q.kind === "and" || q.kind === "or") q.children.forEach((c) => collectFields(c, into));
   else if (q.kind === "not") collectFields(q.child, into);
+  else if (q.kind === "nested") {
+    into.add(q.path);
+    collectFields(q.query, into);
+  }
   else if ("field" in q && typeof q.field === "string") into.add(q.field);
 }
 
