@@ -313,7 +313,7 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         : { query: { kind: "none" }, warning: `\`${q.field}\` is "${implied}" in every event of this log source, so "${plain}" never matches` };
     }
     case "value-table": {
-      const key = v.kind === "number" ? String(v.value) : plain;
+      const key = v.kind === "number" || v.kind === "boolean" ? String(v.value) : plain;
       const stored = key === undefined ? undefined : row.values?.[key];
       return stored !== undefined
         ? { query: at(row.ecs, text(stored), true) }
