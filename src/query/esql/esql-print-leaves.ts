@@ -125,7 +125,7 @@ export function leaf(q: Query, negated: boolean, cx: LeafContext): Cond {
       return atom(negated ? "true" : "false");
     case "keyword":
       if (q.textField !== undefined) return keywordInField(q, q.textField, negated, cx);
-      issue(cx, q, "esql/keyword", "ES|QL has no search for characters over every field (KQL() and QSTR() search words of analysed fields)");
+      issue(cx, q, "esql/keyword", "ES|QL has no search for characters over every field (KQL() and QSTR() search words of analysed fields), and no field is named where the rule's log source keeps the event's text (for Sigma rules, mappings/sigma-ecs.yaml `keywords`)");
       return atom("false");
     case "nested":
       issue(cx, q, "esql/nested", "ES|QL cannot test fields of one nested object together");
