@@ -171,6 +171,13 @@ export type Query =
       readonly kind: "keyword";
       readonly value: Value;
       readonly caseSensitive: boolean;
+      /**
+       * The field where the rule's log source keeps the event's text (ECS `message`), for a
+       * language that cannot search every field; set by the Sigma → ECS mapping from its
+       * `keywords` rows. The node still means every field: a printer that searches only this
+       * field narrows the match and must say so.
+       */
+      readonly textField?: string;
       readonly span?: Span;
       readonly search?: SearchName;
     }

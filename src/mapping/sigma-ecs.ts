@@ -27,10 +27,14 @@ import { loadMappingFile, type FieldMapping, type FieldRow } from "./mapping-tab
  * `prefix-of`: the field is the first segment of another field's value (Azure's resource provider
  * of an operation name `Provider/type/action`): an exact value v is a match on `ecs` starting with
  * v and the row's `separator`; a pattern is refused.
+ * `nested`: the field is a subfield of an integration's `nested` array of objects (`path`), each
+ * element indexed as its own document: a test becomes a nested query of its own (some element
+ * passes it), which is what a Sigma test of an array's subfield means; tests of two subfields
+ * may hold in different elements, as in Sigma.
  */
-export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source" | "unnamed-insertion" | "listed-values" | "prefix-of";
+export type SigmaEcsTransform = "number-as-text" | "hashes" | "boolean-text" | "initiated" | "registry-details" | "domain-user" | "value-table" | "implied-by-source" | "unnamed-insertion" | "listed-values" | "prefix-of" | "nested";
 
-const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source", "unnamed-insertion", "listed-values", "prefix-of"];
+const TRANSFORMS: readonly SigmaEcsTransform[] = ["number-as-text", "hashes", "boolean-text", "initiated", "registry-details", "domain-user", "value-table", "implied-by-source", "unnamed-insertion", "listed-values", "prefix-of", "nested"];
 
 /** The values an `unnamed-insertion` row maps: a whole UUID (8-4-4-4-12 hex digits), or a whole decimal integer. */
 export type InsertionShape = "uuid" | "integer";
@@ -48,6 +52,8 @@ export interface SigmaEcsField {
   readonly values?: Readonly<Record<string, string>>;
   /** For `prefix-of`: what follows the value in `ecs` (`/`). */
   readonly separator?: string;
+  /** For `nested`: the nested object array `ecs` is a subfield of. */
+  readonly path?: string;
   /** Why the row is a reading of the rules' intent rather than the same field: reported as a warning on each rule it maps. */
   readonly note?: string;
   /** For `unnamed-insertion`: the field the other reader names the string, and the values that map. */
@@ -84,20 +90,33 @@ export interface SigmaEcsLogsource {
   readonly note?: string;
 }
 
+/**
+ * Where a log source keeps the event's text, which a Sigma keyword (a value without a field)
+ * searches: `message` where the integration or shipper leaves the log line there. A row names one
+ * log source exactly (its category, product and service, absent keys included), since whether the
+ * line is kept depends on the integration that reads that source.
+ */
+export interface SigmaEcsKeywords {
+  readonly sigma: LogsourceFilter;
+  readonly field: string;
+}
+
 export interface SigmaEcsMapping {
   readonly name: string;
   readonly fields: readonly SigmaEcsField[];
   readonly fallbacks: readonly SigmaEcsFallback[];
   readonly subfields: readonly SigmaEcsSubfields[];
   readonly logsources: readonly SigmaEcsLogsource[];
+  readonly keywords: readonly SigmaEcsKeywords[];
 }
 
 type RawConditions = Record<string, unknown>;
 type RawTable = {
   fallback?: { when?: LogsourceFilter; prefix?: unknown }[];
   subfields?: { sigma?: unknown; ecs?: unknown; when?: LogsourceFilter }[];
-  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; note?: unknown; separator?: unknown; when?: LogsourceFilter }[];
+  fields?: { sigma?: unknown; ecs?: unknown; transform?: unknown; values?: unknown; also?: unknown; shape?: unknown; note?: unknown; separator?: unknown; path?: unknown; when?: LogsourceFilter }[];
   logsources?: { sigma?: LogsourceFilter; ecs?: RawConditions & { any?: RawConditions[] }; index?: unknown; note?: unknown }[];
+  keywords?: { sigma?: LogsourceFilter; field?: unknown }[];
 };
 
 /** `sigmaEcsMapping()` → the packaged table; pass parsed YAML to use a user's override instead. */
@@ -122,8 +141,10 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
     const insertion = transform === "unnamed-insertion" ? { also, shape } : {};
     if (transform === "prefix-of" && (typeof r.separator !== "string" || r.separator === "")) continue;
     const separator = transform === "prefix-of" ? { separator: r.separator as string } : {};
+    if (transform === "nested" && (typeof r.path !== "string" || !r.ecs.startsWith(`${r.path}.`))) continue;
+    const path = transform === "nested" ? { path: r.path as string } : {};
     const note = typeof r.note === "string" && r.note !== "" ? { note: r.note } : {};
-    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), ...insertion, ...separator, ...note, when: filterOf(r.when) });
+    fields.push({ sigma: r.sigma, ecs: r.ecs, ...(transform ? { transform } : {}), ...(values ? { values } : {}), ...insertion, ...separator, ...path, ...note, when: filterOf(r.when) });
   }
   const fallbacks = (t.fallback ?? []).flatMap((f) => (typeof f.prefix === "string" ? [{ when: filterOf(f.when), prefix: f.prefix }] : []));
   const subfields = (t.subfields ?? []).flatMap((r) =>
@@ -139,7 +160,8 @@ export function sigmaEcsMapping(raw: unknown = loadMappingFile("sigma-ecs.yaml")
       ...(typeof l.note === "string" ? { note: l.note } : {}),
     };
   });
-  return { name: "sigma-ecs", fields, fallbacks, subfields, logsources };
+  const keywords = (t.keywords ?? []).flatMap((r) => (typeof r.field === "string" && r.field !== "" ? [{ sigma: filterOf(r.sigma), field: r.field }] : []));
+  return { name: "sigma-ecs", fields, fallbacks, subfields, logsources, keywords };
 }
 
 function filterOf(w: LogsourceFilter | undefined): LogsourceFilter {
@@ -164,6 +186,15 @@ export function findField(m: SigmaEcsMapping, sigma: string, ls: Logsource | und
   return rowsByName(m.fields).get(sigma)?.find((f) => fits(f.when, ls));
 }
 
+/**
+ * Every field row for `sigma` that fits the log source, in table order: a `listed-values` row that
+ * does not list a value leaves it to the next row (one Sigma name can stand for several fields, each
+ * for its own values).
+ */
+export function findFields(m: SigmaEcsMapping, sigma: string, ls: Logsource | undefined): readonly SigmaEcsField[] {
+  return (rowsByName(m.fields).get(sigma) ?? []).filter((f) => fits(f.when, ls));
+}
+
 /** Rows by Sigma name, in table order: built once per table (tables are never changed once loaded). */
 const byNameCache = new WeakMap<readonly SigmaEcsField[], ReadonlyMap<string, readonly SigmaEcsField[]>>();
 
@@ -180,6 +211,12 @@ function rowsByName(fields: readonly SigmaEcsField[]): ReadonlyMap<string, reado
     byNameCache.set(fields, index);
   }
   return index;
+}
+
+/** The field the rule's log source keeps the event's text in: the row naming exactly its category, product and service. */
+export function findKeywordField(m: SigmaEcsMapping, ls: Logsource | undefined): string | undefined {
+  const same = (row: LogsourceFilter) => (["category", "product", "service"] as const).every((k) => row[k] === ls?.[k]);
+  return m.keywords.find((r) => same(r.sigma))?.field;
 }
 
 /** The first log-source row every key of which equals the rule's log source. */

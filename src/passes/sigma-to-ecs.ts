@@ -9,6 +9,8 @@ import type { Rule } from "../ir/rule.js";
 import {
   fieldMappingFor,
   findField,
+  findFields,
+  findKeywordField,
   findLogsource,
   type SigmaEcsField,
   type SigmaEcsLogsource,
@@ -90,7 +92,7 @@ function mapSource(ctx: Ctx, query: Query, ls: Logsource | undefined): Query {
   const reported = new Set<string>();
   // ECS names are already what the target speaks: every field is `ready`, no value transform applies.
   if (ctx.ecsNames) for (const u of queryFields(query)) ready.add(u.field);
-  const transformed = ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported)));
+  const transformed = withTextField(ctx.ecsNames ? query : foldConstants(rewrite(query, (q) => transformNode(ctx, q, ls, ready, reported))), findKeywordField(ctx.mapping, ls));
   const mapped = mapFields(transformed, fieldMappingFor(ctx.mapping, ls, ready));
   const source = findLogsource(ctx.mapping, ls);
   for (const p of mapped.problems) {
@@ -161,6 +163,15 @@ function rewrite(q: Query, f: (q: Query) => Query): Query {
 }
 
 /**
+ * Each keyword (free text) notes the field the log source keeps the event's text in, if the table
+ * names one: a language that cannot search every field (ES|QL) may search that one, with a warning.
+ */
+function withTextField(q: Query, field: string | undefined): Query {
+  if (field === undefined) return q;
+  return rewrite(q, (n) => (n.kind === "keyword" ? { ...n, textField: field } : n));
+}
+
+/**
  * Removes the `all`/`none` a transform can leave (a match that always or never holds under the log
  * source) from and/or/not, so the printed query says only what still decides.
  */
@@ -190,7 +201,7 @@ function foldConstants(q: Query): Query {
 /** A node on a field with a value transform becomes ECS-named node(s), or is reported and kept. */
 function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set<string>, reported: Set<string>): Query {
   if (q.kind !== "match" && q.kind !== "exists" && q.kind !== "range" && q.kind !== "regex" && q.kind !== "cidr") return q;
-  const row = findField(ctx.mapping, q.field, ls);
+  const row = rowFor(ctx.mapping, q, ls);
   if (!row?.transform) return q;
   const done = (out: Query): Query => {
     collectFields(out, ready);
@@ -207,6 +218,11 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   if ((row.transform === "listed-values" || row.transform === "prefix-of") && (q.kind !== "match" || q.value.kind === "null")) {
     const what = row.transform === "prefix-of" ? `by the first segment of its value` : `only for the values its row lists (${listedSample(row)})`;
     return fail("mapping/unmapped-field", `\`${q.field}\` maps to \`${row.ecs}\` ${what}; a ${q.kind === "match" ? "null match" : q.kind} has no such value`);
+  }
+  if (row.transform === "nested" && row.path !== undefined) {
+    // Each test its own nested query: some element passes it, as Sigma reads an array's subfield.
+    if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
+    return done({ kind: "nested", path: row.path, query: { ...q, field: row.ecs } });
   }
   if (q.kind === "exists") {
     const to = existsField(row);
@@ -227,6 +243,25 @@ function transformNode(ctx: Ctx, q: Query, ls: Logsource | undefined, ready: Set
   if (r.warning) report(ctx, { severity: "warning", code: "mapping/value-format", message: r.warning, field: q.field });
   if (row.note) report(ctx, { severity: "warning", code: "mapping/field-reading", message: `\`${q.field}\` → \`${row.ecs}\`: ${row.note}`, field: q.field });
   return done(r.query);
+}
+
+/**
+ * The row that maps this node: the first that fits its log source, except that a `listed-values`
+ * row whose list lacks the match's value gives way to a later `listed-values` row that lists it.
+ */
+function rowFor(m: SigmaEcsMapping, q: Query & { field: string }, ls: Logsource | undefined): SigmaEcsField | undefined {
+  const rows = findFields(m, q.field, ls);
+  const first = rows[0];
+  if (first?.transform !== "listed-values" || q.kind !== "match") return first;
+  return rows.find((r) => r.transform === "listed-values" && listedValue(r, q) !== undefined) ?? first;
+}
+
+/** The listed value a match names exactly (in its case rule), if the row lists it. */
+function listedValue(row: SigmaEcsField, q: Extract<Query, { kind: "match" }>): string | undefined {
+  const v = q.value;
+  const plain = v.kind === "string" && v.parts.length === 1 && v.parts[0]!.kind === "text" ? v.parts[0]!.value : undefined;
+  if (plain === undefined) return undefined;
+  return Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
 }
 
 type Match = Extract<Query, { kind: "match" }>;
@@ -278,7 +313,7 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
         : { query: { kind: "none" }, warning: `\`${q.field}\` is "${implied}" in every event of this log source, so "${plain}" never matches` };
     }
     case "value-table": {
-      const key = v.kind === "number" ? String(v.value) : plain;
+      const key = v.kind === "number" || v.kind === "boolean" ? String(v.value) : plain;
       const stored = key === undefined ? undefined : row.values?.[key];
       return stored !== undefined
         ? { query: at(row.ecs, text(stored), true) }
@@ -286,7 +321,7 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
     }
     case "listed-values": {
       // Sigma compares case-insensitively unless the rule says |cased: a listed value is found the same way.
-      const listed = plain === undefined ? undefined : Object.keys(row.values ?? {}).find((k) => (q.caseSensitive ? k === plain : k.toLowerCase() === plain.toLowerCase()));
+      const listed = listedValue(row, q);
       return listed !== undefined
         ? { query: at(row.ecs, v) }
         : { code: "mapping/unmapped-field", error: `field \`${q.field}\` has an ECS name (\`${row.ecs}\`) only for the exact values its row lists (${listedSample(row)}); ${plain === undefined ? "a pattern" : `"${plain}"`} is not one of them` };
@@ -296,6 +331,8 @@ function transformMatch(q: Match, row: SigmaEcsField): TransformResult {
       return plain !== undefined && plain !== "" && !plain.includes(row.separator ?? "/")
         ? { query: at(row.ecs, { kind: "string", parts: [{ kind: "text", value: plain + (row.separator ?? "/") }, { kind: "any" }] }) }
         : { code: "mapping/unmapped-field", error: `field \`${q.field}\` is the first segment of \`${row.ecs}\` (up to "${row.separator ?? "/"}"); only a whole value without it maps` };
+    case "nested":
+      return { query: { kind: "nested", path: row.path ?? row.ecs, query: at(row.ecs, v) } };
     case "unnamed-insertion":
       return insertionMatch(q, row);
     case "hashes":
@@ -413,6 +450,10 @@ function renameOne(ctx: Ctx, field: string, ls: Logsource | undefined, construct
 function collectFields(q: Query, into: Set<string>): void {
   if (q.kind === "and" || q.kind === "or") q.children.forEach((c) => collectFields(c, into));
   else if (q.kind === "not") collectFields(q.child, into);
+  else if (q.kind === "nested") {
+    into.add(q.path);
+    collectFields(q.query, into);
+  }
   else if ("field" in q && typeof q.field === "string") into.add(q.field);
 }
 

@@ -108,7 +108,8 @@ function positive(l: Leaf): { field: string; value: unknown } | undefined {
     case "cidr":
       return { field: l.field, value: cidrInstance(l.cidr) };
     case "keyword":
-      return { field: KEYWORD_FIELD, value: valueInstance(l.value) };
+      // Where the mapping says the log source keeps the event's text (ECS `message`), the text is there.
+      return { field: l.textField ?? KEYWORD_FIELD, value: valueInstance(l.value) };
     case "fieldref":
       return { field: l.field, value: "same" };
     default:

@@ -127,7 +127,8 @@ export function leaf(q: Query, negated: boolean, cx: LeafContext): Cond {
     case "none":
       return atom(negated ? "true" : "false");
     case "keyword":
-      issue(cx, q, "esql/keyword", "ES|QL has no search for characters over every field (KQL() and QSTR() search words of analysed fields)");
+      if (q.textField !== undefined) return keywordInField(q, q.textField, negated, cx);
+      issue(cx, q, "esql/keyword", "ES|QL has no search for characters over every field (KQL() and QSTR() search words of analysed fields), and no field is named where the rule's log source keeps the event's text (for Sigma rules, mappings/sigma-ecs.yaml `keywords`)");
       return atom("false");
     case "nested":
       issue(cx, q, "esql/nested", "ES|QL cannot test fields of one nested object together");
@@ -173,6 +174,25 @@ function matchCond(q: NodeOf<"match">, negated: boolean, cx: LeafContext): Cond 
   }
   const pattern = quoteEsqlRaw(likePattern(v.parts, fold ? (x) => x.toLowerCase() : undefined));
   return negated ? negatedOf(cx, q.field, `${operand} NOT LIKE ${pattern}`, f) : atom(`${operand} LIKE ${pattern}`);
+}
+
+/**
+ * A keyword whose log source keeps the event's text in one field (`textField`, from the mapping):
+ * ES|QL has no search over every field, so the value is searched as characters inside that field,
+ * which is narrower than the keyword's every field. Said once per field as a warning.
+ */
+function keywordInField(q: NodeOf<"keyword">, field: string, negated: boolean, cx: LeafContext): Cond {
+  const v = q.value;
+  const parts: Part[] = v.kind === "string" ? [...v.parts] : [{ kind: "text", value: v.kind === "number" ? numberText(v) : v.kind === "boolean" ? String(v.value) : "" }];
+  if (parts[0]?.kind !== "any") parts.unshift({ kind: "any" });
+  if (parts[parts.length - 1]?.kind !== "any") parts.push({ kind: "any" });
+  const code = "esql/keyword-in-field";
+  if (!cx.issues.some((i) => i.code === code && i.node.kind === "keyword" && i.node.textField === field)) {
+    issue(cx, q, code,
+      `ES|QL cannot search every field: the rule's keywords are searched as characters in \`${field}\` only, where its log source keeps the event's text; text the integration moved to other fields and left out of \`${field}\` is not searched`,
+      "warning");
+  }
+  return matchCond({ kind: "match", field, value: { kind: "string", parts }, caseSensitive: q.caseSensitive, ...(q.span ? { span: q.span } : {}) }, negated, cx);
 }
 
 const RANGE_OP = { lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
