@@ -11,6 +11,7 @@ import { ALL, mkAnd, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
 import { extremesEqual, seenBounds } from "./esql-lower-seen.js";
+import { locateBounds } from "./esql-lower-locate.js";
 import { type Agg, type Bound, computed, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
@@ -205,6 +206,11 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     if (some === "always") continue;
     if (some) {
       bounds.push(some);
+      continue;
+    }
+    const located = locateBounds(c, stats, cx);
+    if (located) {
+      bounds.push(...located);
       continue;
     }
     const equal = valuesEqual(c, stats, cx);
