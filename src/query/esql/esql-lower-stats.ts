@@ -168,6 +168,11 @@ export interface Measured {
   readonly rowFilters: readonly Query[];
   /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
   readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
+  /**
+   * Conditions before STATS that every rule's own filter implies (`WHERE kind != ""` beside the
+   * kinds of a CASE): left out of the rules' common filter, which would repeat them in each.
+   */
+  readonly implied?: readonly EsqlExpr[];
 }
 
 /** The WHERE after STATS: bounds on aggregates, and tests of group keys. */

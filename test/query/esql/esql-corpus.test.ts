@@ -22,7 +22,9 @@ import { corpusFiles } from "../../helpers/corpus-files.js";
 
 const ROOT = "../shared/corpus/elastic/rules";
 /**
- * Measured: 76 of the 109 read into the IR (74 before a group key looked for among the values the
+ * Measured: 77 of the 109 read into the IR (76 before a WHERE on a counted CASE itself left its kind
+ * out instead of repeating the CASE in each rule, which let a 147-branch CASE read within a bound on
+ * the text it repeats; 74 before a group key looked for among the values the
  * group gathered, LOCATE(MV_CONCAT(TO_STRING(VALUES(f)), ","), TO_STRING(k)), and VALUES(f) IS NOT
  * NULL were read as filtered counts of rows; 72 before URL_DECODE was read as the IR's urlDecode,
  * with TO_LOWER, LIKE and RLIKE of it as the IR's toLower, like and rlike calls; 68 before a distinct count of TO_LOWER(f) or of
@@ -36,9 +38,10 @@ const ROOT = "../shared/corpus/elastic/rules";
  * LLM (COMPLETION), or compare computed values: docs/esql.md,
  * "Corpora".
  */
-const MIN_READ = 76;
+const MIN_READ = 77;
 /**
- * Measured: 30 of those 76 convert to Sigma with ECS names where the Sigma taxonomy has none (23
+ * Measured: 31 of those 77 convert to Sigma with ECS names where the Sigma taxonomy has none (30
+ * before the RMM vendors rule, a temporal correlation of 61 rules, was read; 23
  * before a LENGTH lower bound was written as a regex with a warning, sigma/length-regex; 22
  * before REPLACE counts past one; 20 before one REPLACE-counting rule was read and a Lucene `@` was
  * written in PCRE; 19 before RLIKE's `\d \s \w` were read as ES|QL's classes); the other 44
@@ -46,7 +49,7 @@ const MIN_READ = 76;
  * (sigma/expression) (37 bounding several before computed distinct counts were read:
  * always an extra measure; the TO_INTEGER and LOCATE rules bound several too).
  */
-const MIN_SIGMA = 30;
+const MIN_SIGMA = 31;
 
 const rules = corpusFiles(ROOT, ".toml").flatMap((file) => {
   const doc = parseToml(readFileSync(file, "utf8")) as { rule?: { language?: unknown; query?: unknown } };
