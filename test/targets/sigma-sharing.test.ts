@@ -182,10 +182,10 @@ test("read back (issue 19.6): every Sigma file written from the Elastic corpus r
   // event.type:deletion`, the image-load idiom and `Process Create*`; 75.7 % before issue 19); the
   // goal is 40 %. 39.0 % (413 of 1,059) since the 35 ES|QL rules that bound several measures reach
   // Sigma as chains of correlations, all in ECS names (alert-index and integration fields Sigma has
-  // no names for). `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
+  // no names for); 39.1 % (414 of 1,060) since the RMM vendors rule is read. `node scripts/sigma-share-figures.mjs --fields` says which fields keep the rest.
   const share = ecsFiles / files.length;
   console.log(`  Sigma files in ECS names: ${ecsFiles} of ${files.length} (${(share * 100).toFixed(1)} %)`);
-  assert.ok(ecsFiles > 100 && share <= 0.39, `${ecsFiles} of ${files.length}`);
+  assert.ok(ecsFiles > 100 && share <= 0.391, `${ecsFiles} of ${files.length}`);
 });
 
 test.run();

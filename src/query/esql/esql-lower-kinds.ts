@@ -27,12 +27,24 @@ export function kindsCorrelation(g: readonly Bound[], others: readonly (readonly
     refuse("esql/computed-field", `\`${agg.name}\` is NULL for some rows, which the other bounds still count (or a group of them meets the bound at 0)`, agg.span,
       "give the CASE a default value, or keep only rows where it has one (`WHERE x IS NOT NULL`)");
   }
+  // `WHERE v != "x"` and `WHERE v IS NOT NULL` on the CASE itself: every kind but "x" implies them
+  // (an event of kind k has v == k), and kind "x" never passes them. Said by leaving kind "x" out
+  // rather than by the test, which would repeat every branch of the CASE in every rule.
+  const implied = cats.excluded(pre);
+  const kinds = cats.kinds.filter((k) => !implied.values.has(k.value));
+  // What the rules repeat, measured in the text of the conditions they repeat.
+  let repeated = 0;
+  const size = (c: EsqlExpr | undefined) => (c ? c.span.end - c.span.start : 0);
+  for (const k of kinds) for (const w of k.when) repeated += size(w.cond) + w.before.reduce((n, b) => n + size(b), 0);
+  if (repeated > MAX_KIND_TEXT) refuse("esql/too-complex", `the CASE of \`${agg.name}\` repeats more than ${MAX_KIND_TEXT} characters of conditions to say which branch each kind comes from`, agg.span);
   return {
     type: "temporal",
     condition,
     ...(extra.length > 0 ? { extraMeasures: extra } : {}),
     rowFilters: keyTests.filter((q) => q !== ALL),
-    ruleFilters: cats.kinds.map((k) => ({ name: k.name, query: mkOr(k.when.map((w) => isTrueAfter(w.cond, w.before, cx))) })),
+    // Named by their values when every value counted can be a name (the left-out one may not).
+    ruleFilters: kinds.map((k) => ({ name: kinds.every((x) => SAFE_NAME.test(x.value)) ? k.value : k.name, query: mkOr(k.when.map((w) => isTrueAfter(w.cond, w.before, cx))) })),
+    ...(implied.conds.length > 0 ? { implied: implied.conds } : {}),
   };
 }
 
@@ -118,14 +130,24 @@ function isTrueAfter(cond: EsqlExpr | undefined, before: readonly EsqlExpr[], cx
 }
 
 interface Categories {
-  /** Each distinct non-null value of the CASE, and the branches that give it. */
-  readonly kinds: readonly { readonly name: string; readonly when: readonly { readonly cond?: EsqlExpr; readonly before: readonly EsqlExpr[] }[] }[];
+  /** Each distinct non-null value of the CASE (its key), and the branches that give it. */
+  readonly kinds: readonly { readonly name: string; readonly value: string; readonly when: readonly { readonly cond?: EsqlExpr; readonly before: readonly EsqlExpr[] }[] }[];
   /** Whether every row the WHERE before STATS keeps has a value. */
   readonly covered: (pre: readonly EsqlExpr[]) => boolean;
+  /** The conditions before STATS that test the CASE itself (`!= "x"`, `IS NOT NULL`), and the values they exclude. */
+  readonly excluded: (pre: readonly EsqlExpr[]) => { readonly conds: readonly EsqlExpr[]; readonly values: ReadonlySet<string> };
 }
 
-/** Each kind repeats the branches before it: a bound on the tests that makes (quadratic in branches). */
-const MAX_KIND_TESTS = 1024;
+/**
+ * Each kind repeats the branches before it, quadratic in branches: a bound on the tests that
+ * makes as the branches are read (a CASE of some 150 branches needs about 11,000), and on the
+ * text of the conditions the counted kinds repeat (the rule of 147 branches naming RMM tools
+ * repeats some 450,000 characters), which bounds the IR and the printed query.
+ */
+const MAX_CASE_TESTS = 48_000;
+/** A kind's value that can name its rule as it is. */
+const SAFE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_KIND_TEXT = 2_000_000;
 
 /** `COUNT_DISTINCT(CASE(c1, "a", c2, "b", …[, default]))` with constant values: the kinds. */
 export function categories(agg: Agg): Categories | undefined {
@@ -148,19 +170,33 @@ export function categories(agg: Agg): Categories | undefined {
       const key = value.value.type === "string" ? value.value.value : JSON.stringify(value.value);
       const before = conds.filter((c) => c.value !== JSON.stringify(value.value)).map((c) => c.cond);
       tests += before.length + 1;
-      if (tests > MAX_KIND_TESTS) refuse("esql/too-complex", `the CASE of \`${agg.name}\` needs more than ${MAX_KIND_TESTS} tests to say which branch each kind comes from`, agg.span);
+      if (tests > MAX_CASE_TESTS) refuse("esql/too-complex", `the CASE of \`${agg.name}\` needs more than ${MAX_CASE_TESTS} tests to say which branch each kind comes from`, agg.span);
       kinds.set(key, [...(kinds.get(key) ?? []), { ...(cond ? { cond } : {}), before }]);
     }
     if (cond) conds.push({ cond, value: JSON.stringify(value.value) });
   }
   const text = shape(e);
   const names = [...kinds.keys()];
-  const safe = names.every((n) => /^[A-Za-z0-9_.:-]{1,64}$/.test(n));
+  const safe = names.every((n) => SAFE_NAME.test(n));
   return {
-    kinds: names.map((n, i) => ({ name: safe ? n : `${agg.name}_${i + 1}`, when: kinds.get(n)! })),
+    kinds: names.map((n, i) => ({ name: safe ? n : `${agg.name}_${i + 1}`, value: n, when: kinds.get(n)! })),
     covered: (pre) => !nullable || pre.flatMap(splitAnd).some((c) => {
       const x = unwrapParen(c);
       return x.t === "isnull" && x.negated && shape(x.operand) === text;
     }),
+    excluded: (pre) => {
+      const conds: EsqlExpr[] = [];
+      const values = new Set<string>();
+      for (const c of pre.flatMap(splitAnd)) {
+        const x = unwrapParen(c);
+        if (x.t === "isnull" && x.negated && shape(x.operand) === text) conds.push(c);
+        if (x.t !== "cmp" || x.op !== "!=") continue;
+        const [v, lit] = shape(x.left) === text ? [x.left, unwrapParen(x.right)] : shape(x.right) === text ? [x.right, unwrapParen(x.left)] : [undefined, undefined];
+        if (!v || lit?.t !== "lit" || lit.value.type !== "string") continue;
+        conds.push(c);
+        values.add(lit.value.value);
+      }
+      return { conds, values };
+    },
   };
 }

@@ -11,6 +11,7 @@ import { ALL, mkAnd, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
 import { extremesEqual, seenBounds } from "./esql-lower-seen.js";
+import { locateBounds } from "./esql-lower-locate.js";
 import { type Agg, type Bound, computed, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
 
 export interface Stats {
@@ -167,6 +168,11 @@ export interface Measured {
   readonly rowFilters: readonly Query[];
   /** `temporal`: each rule's own filter (the `WHERE` of its `COUNT(*) WHERE …`), by name. */
   readonly ruleFilters?: readonly { readonly name: string; readonly query: Query }[];
+  /**
+   * Conditions before STATS that every rule's own filter implies (`WHERE kind != ""` beside the
+   * kinds of a CASE): left out of the rules' common filter, which would repeat them in each.
+   */
+  readonly implied?: readonly EsqlExpr[];
 }
 
 /** The WHERE after STATS: bounds on aggregates, and tests of group keys. */
@@ -205,6 +211,11 @@ export function readCondition(post: readonly EsqlExpr[], stats: Stats, cx: CondC
     if (some === "always") continue;
     if (some) {
       bounds.push(some);
+      continue;
+    }
+    const located = locateBounds(c, stats, cx);
+    if (located) {
+      bounds.push(...located);
       continue;
     }
     const equal = valuesEqual(c, stats, cx);

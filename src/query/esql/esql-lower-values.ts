@@ -9,6 +9,7 @@ import type { CmpOp, EsqlExpr, EsqlLiteral } from "./esql-ast.js";
 import { ALL, irValue, mkAnd, mkNot, mkOr, NONE, refuse, withSpan } from "./esql-ir-build.js";
 import { refuseExtracted } from "./esql-extract.js";
 import { ARITH_CALLS, type Conversion, CONVERSIONS, WHOLE_RANGE } from "./esql-functions.js";
+import { ecsFieldType } from "../ecs-field-types.js";
 import { compareReplaceCount, type ReplaceCount, replaceCount } from "./esql-replace-count.js";
 import { affixTest, boolCall, type CondContext, isFalse, isTrue } from "./esql-lower-cond.js";
 
@@ -27,6 +28,8 @@ export type Form =
   | { readonly k: "expr"; readonly expr: Expr; readonly span: Span }
   /** `LOCATE(f, "s")`: 1-based position of `s` in `f`, 0 when absent; only its sign is read. */
   | { readonly k: "locate"; readonly subject: Form; readonly text: string; readonly span: Span }
+  /** `LOCATE(TO_STRING(f), TO_STRING(g))`: where `g`'s value is in `f`'s; only its sign is read (the IR's stringContains). */
+  | { readonly k: "locateField"; readonly subject: string; readonly needle: string; readonly span: Span }
   /** Matches of a regex counted with REPLACE (esql-replace-count.ts); only whether there are any is read. */
   | { readonly k: "replaceCount"; readonly count: ReplaceCount; readonly subject: Extract<Form, { k: "field" }>; readonly span: Span };
 
@@ -54,6 +57,7 @@ export function truth(f: Form, want: boolean): Query {
       return mkOr(f.branches.map((b) => mkAnd([b.guard, truth(b.form, want)])));
     case "expr":
     case "locate":
+    case "locateField":
     case "replaceCount":
       return refuse("esql/not-a-condition", "this expression is not a condition the IR can hold", f.span);
   }
@@ -80,6 +84,8 @@ export function notNull(f: Form): Query {
     case "locate":
     case "replaceCount":
       return notNull(f.subject);
+    case "locateField":
+      return mkAnd([withSpan<Query>({ kind: "exists", field: f.subject }, f.span), withSpan<Query>({ kind: "exists", field: f.needle }, f.span)]);
   }
 }
 
@@ -167,6 +173,10 @@ function callForm(e: Extract<EsqlExpr, { t: "call" }>, cx: CondContext): Form {
     case "locate": {
       const [subject, sub] = args;
       const needle = sub ? formOf(sub, cx) : undefined;
+      if (args.length === 2 && subject && needle?.k === "field" && needle.fold === "none" && needle.conv === undefined) {
+        const f = formOf(joinedValues(subject, needle.field) ?? subject, cx);
+        if (f.k === "field" && f.fold === "none" && f.conv === undefined) return { k: "locateField", subject: f.field, needle: needle.field, span: e.span };
+      }
       if (args.length !== 2 || !subject || needle?.k !== "lit" || needle.value.type !== "string") break;
       return { k: "locate", subject: formOf(subject, cx), text: needle.value.value, span: e.span };
     }
@@ -287,7 +297,7 @@ function choice(branches: { guard: Query; form: Form }[], span: Span): Form {
 
 export function compare(op: CmpOp, l: Form, r: Form, at: Span): Query {
   if (alternatives(l) * alternatives(r) > MAX_BRANCHES) return refuse("esql/too-complex", `the comparison has more than ${MAX_BRANCHES} alternatives`, at);
-  if (l.k === "locate" || r.k === "locate") return compareLocate(op, l, r, at);
+  if (l.k === "locate" || r.k === "locate" || l.k === "locateField" || r.k === "locateField") return compareLocate(op, l, r, at);
   if (l.k === "replaceCount" || r.k === "replaceCount") {
     const [c, other] = l.k === "replaceCount" ? [l, r] : [r, l];
     const n = other.k === "lit" && other.value.type === "integer" ? other.value.value : undefined;
@@ -332,12 +342,17 @@ function constantCompare(op: CmpOp, a: EsqlLiteral, b: EsqlLiteral, at: Span): Q
 
 /** `LOCATE(f, "s") > 0` (and `>= 1`, `!= 0`) says `f` contains `s`; `== 0` that it does not. */
 function compareLocate(op: CmpOp, l: Form, r: Form, at: Span): Query {
-  const [loc, other, o] = l.k === "locate" ? [l, r, op] : [r, l, FLIP[op]];
+  const [loc, other, o] = l.k === "locate" || l.k === "locateField" ? [l, r, op] : [r, l, FLIP[op]];
   const n = other.k === "lit" && other.value.type === "integer" ? other.value.value : undefined;
-  if (loc.k !== "locate" || n === undefined) return refuse("esql/unsupported-function", "`LOCATE` is read only when compared with 0 or 1", at);
+  if ((loc.k !== "locate" && loc.k !== "locateField") || n === undefined) return refuse("esql/unsupported-function", "`LOCATE` is read only when compared with 0 or 1", at);
   const found = o === ">" ? n === 0 : o === ">=" ? n === 1 : o === "!=" ? n === 0 : undefined;
   const missing = (o === "==" && n === 0) || (o === "<" && n === 1) || (o === "<=" && n === 0);
   if (found === undefined && !missing) return refuse("esql/unsupported-function", "`LOCATE` is read only as a test of whether it found the text", at);
+  if (loc.k === "locateField") {
+    // The IR's stringContains is false (not NULL) where a side is missing: the NULL case is left to the presence tests.
+    const hit = withSpan<Query>({ kind: "predicate", expr: { kind: "call", name: "stringContains", caseInsensitive: false, args: [{ kind: "field", field: loc.subject, optional: false }, { kind: "field", field: loc.needle, optional: false }] } }, at);
+    return found ? hit : mkAnd([withSpan<Query>({ kind: "exists", field: loc.subject }, at), withSpan<Query>({ kind: "exists", field: loc.needle }, at), mkNot(hit)]);
+  }
   const parts: Part[] = loc.text === "" ? [{ kind: "any" }] : [{ kind: "any" }, { kind: "text", value: loc.text }, { kind: "any" }];
   const hit = affixTest(loc.subject, parts, at);
   return found ? hit : mkAnd([notNull(loc.subject), mkNot(hit)]);
@@ -429,4 +444,18 @@ function numberValue(x: number): Extract<Value, { kind: "number" }> {
 /** An IR expression whose value is text the IR can lower-case and match with LIKE and RLIKE: a URL-decoded field, lower-cased or not. */
 export function textExpr(e: Expr): boolean {
   return e.kind === "call" && (e.name === "urlDecode" || (e.name === "toLower" && e.args.length === 1 && textExpr(e.args[0]!)));
+}
+
+/**
+ * `MV_CONCAT(f, sep)` searched for an ECS ip field's value (its text holds only hex digits, `.`
+ * and `:`; `sep` none of them): it cannot be found across a separator, so it is in the joined text
+ * exactly when it is in one value of `f`, as the IR's stringContains reads a multi-valued `f`.
+ * The field `f`, or undefined for any other expression.
+ */
+export function joinedValues(e: EsqlExpr, needle: string): EsqlExpr | undefined {
+  const c = e.t === "paren" ? e.inner : e;
+  if (c.t !== "call" || c.name !== "mv_concat" || c.args.length !== 2) return undefined;
+  const sep = c.args[1]!;
+  if (sep.t !== "lit" || sep.value.type !== "string" || sep.value.value === "" || /[0-9A-Fa-f.:]/.test(sep.value.value)) return undefined;
+  return ecsFieldType(needle) === "ip" ? c.args[0] : undefined;
 }

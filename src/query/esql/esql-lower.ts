@@ -161,6 +161,11 @@ export function lowerEsql(ast: EsqlQuery, text: string): EsqlLowered {
     return { query: rowQuery, indices, metadata, notes, ...(window ? { window } : {}) };
   }
   const measured = readCondition(post, stats, cx, rows.map((r) => r.cond));
+  if (measured.implied) {
+    // Conditions every rule's own filter implies are left out of the filter they share.
+    const implied = new Set(measured.implied);
+    rowQuery = mkAnd(rows.flatMap((r) => splitAnd(r.cond)).filter((c) => !implied.has(c)).map((c) => isTrue(c, cx)));
+  }
   rowQuery = mkAnd([rowQuery, ...measured.rowFilters]);
   const measures = [measured, ...(measured.extraMeasures ?? []), ...(measured.anyOf ?? []).flat()];
   const keyFields = [...stats.groupBy, ...[...stats.coalesced.values()].flatMap((k) => k.fields.flatMap((f) => f.field ?? []))];

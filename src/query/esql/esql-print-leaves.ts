@@ -396,6 +396,17 @@ export function exprText(e: Expr, node: Query, cx: LeafContext): string {
         issue(cx, node, "esql/function", `this ${e.name} call has no ES|QL form`);
         return "null";
       }
+      const [hay, needle] = e.args;
+      if (e.name === "stringContains" && !e.caseInsensitive && e.args.length === 2 && hay?.kind === "field" && needle?.kind === "field") {
+        // LOCATE takes strings: an ip or number field is compared by its text, as the IR compares it.
+        // An address cannot hold a comma, so it is in the values of a multi-valued field joined
+        // with commas exactly when it is in one of them, as the IR reads it.
+        if (ecsFieldType(needle.field) === "ip") {
+          oneValueOnly(cx, node, needle.field);
+          return `(LOCATE(MV_CONCAT(TO_STRING(${quoteEsqlField(hay.field)}), ","), TO_STRING(${quoteEsqlField(needle.field)})) > 0)`;
+        }
+        return `(LOCATE(TO_STRING(${exprText(hay, node, cx)}), TO_STRING(${exprText(needle, node, cx)})) > 0)`;
+      }
       const args = e.args.map((a) => exprText(a, node, cx));
       const text = Object.prototype.hasOwnProperty.call(FUNCTIONS, e.name) ? FUNCTIONS[e.name]?.(args, e.caseInsensitive) : undefined;
       if (text === undefined) {

@@ -179,6 +179,8 @@ const FORMS = [
   'FROM x | WHERE a IN ("x", "y") | STATS s = COALESCE(SUM(n), 0), d = COUNT_DISTINCT(b) BY k | WHERE s >= 3 AND d >= 2',
   'FROM x | EVAL t = CASE(a == "x", "X", b == "y", "Y", a == "y", "X") | WHERE t IS NOT NULL | STATS n = COUNT_DISTINCT(t), c = COUNT(*) BY k | WHERE n >= 2 AND c >= 3',
   'FROM x | EVAL t = CASE(a == "x", "X", b LIKE "y*", "Y", "other") | STATS c = COUNT(*), n = COUNT_DISTINCT(t) BY k | WHERE c > 1 AND n >= 3',
+  // A WHERE on the CASE itself leaves its kind out (each other kind implies it).
+  'FROM x | EVAL t = CASE(a == "x", "X", b == "y", "Y", a == "y", "X", n == 1, "", "Z") | WHERE t != "" AND t IS NOT NULL | STATS d = COUNT_DISTINCT(t) BY k | WHERE d >= 2',
   'FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(b) WHERE a == "x", s = SUM(CASE(a == "y", 1, 0)), e = COUNT(n) BY k | WHERE c >= 2 AND d >= 1 AND s >= 1 AND e > 1',
   'FROM x | EVAL w = CASE(b LIKE "y*", 1, 0) | STATS m = MAX(w), d = COUNT_DISTINCT(a) BY k | WHERE m == 1 AND d >= 2',
   "FROM x | STATS c = COUNT(*), d = COUNT_DISTINCT(n) BY g = COALESCE(a, b) | WHERE c >= 2 AND d >= 2",

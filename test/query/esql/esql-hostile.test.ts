@@ -37,6 +37,19 @@ test("CASE within CASE: the alternatives are counted and refused past a bound", 
   assert.ok(Date.now() - started < 20_000);
 });
 
+test("kinds of a CASE repeat the branches before each: refused past a bound on the text they repeat", () => {
+  const long = "x".repeat(2000);
+  const cases = Array.from({ length: 120 }, (_, i) => `a == "${long}${i}", "v${i}"`).join(", ");
+  const started = Date.now();
+  const r = readEsql(`FROM x | STATS n = COUNT_DISTINCT(CASE(${cases})) BY k | WHERE n >= 2`);
+  assert.ok(r.ok && r.value.kind === "refused" && r.value.refusal.code === "esql/too-complex" && /characters of conditions/.test(r.value.refusal.message));
+  assert.ok(Date.now() - started < 5_000);
+  // The same number of short branches reads (the corpus's RMM rule has 147).
+  const short = Array.from({ length: 150 }, (_, i) => `a == "v${i}.exe", "V${i % 60}"`).join(", ");
+  const ok = readEsql(`FROM x | EVAL t = CASE(${short}, "") | WHERE t != "" | STATS n = COUNT_DISTINCT(t) BY k | WHERE n >= 2`);
+  assert.ok(ok.ok && ok.value.kind === "ir" && ok.value.query.kind === "correlation" && ok.value.query.rules.length === 60);
+});
+
 test("conditions used as values within each other are lowered once per polarity", () => {
   let e = "a == 1";
   for (let i = 0; i < 60; i++) e = `(${e}) == (b${i} == ${i})`;

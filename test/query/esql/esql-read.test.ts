@@ -169,6 +169,16 @@ test("bounds on several aggregates are one correlation with extra measures, ever
   assert.equal(r.kind === "correlation" && [r.type, r.extraMeasures?.map((m) => m.type)], ["value_count", ["value_count"]]);
 });
 
+test("a WHERE on a counted CASE itself (`!= \"\"`, IS NOT NULL) leaves that kind out instead of repeating the CASE in each rule", () => {
+  const q = read('FROM x | EVAL t = CASE(a == "x", "X", b == "y", "", a == "z", "Z", "") | WHERE t != "" AND t IS NOT NULL AND c == "1" | STATS d = COUNT_DISTINCT(t) BY k | WHERE d >= 2');
+  assert.ok(q.kind === "correlation");
+  if (q.kind !== "correlation") return;
+  assert.equal(q.rules.map((r) => [r.name, r.query]), [
+    ["X", and(eq("c", "1"), eq("a", "x"))],
+    ["Z", and(eq("c", "1"), not(eq("a", "x")), not(eq("b", "y")), eq("a", "z"))],
+  ]);
+});
+
 test("a time bucket is the correlation's timespan (with a warning); without one the look-back is (with a note)", () => {
   const r = readEsql("FROM x | EVAL t = DATE_TRUNC(5 minutes, @timestamp) | STATS c = COUNT(*) BY t, host.name | WHERE c > 3");
   assert.ok(r.ok && r.value.kind === "ir" && r.value.query.kind === "correlation");
