@@ -232,6 +232,10 @@ function converted(f: Form, conv: Conversion, at: Span): Form {
     case "field":
       if (conv === "string") return f;
       if (f.fold !== "none" || (f.conv !== undefined && f.conv !== conv)) return refuse("esql/unsupported-function", "this chain of conversions has no IR form", at);
+      if ((conv === "integer" || conv === "long") && ecsFieldType(f.field) === "boolean") {
+        // TO_INTEGER(true) is 1, which the IR's ranges (numbers and numeric text) do not read.
+        return refuse("esql/unsupported-function", `\`TO_${conv.toUpperCase()}\` of a boolean field has no IR form`, at);
+      }
       return { ...f, conv };
     case "lit":
       // A constant rounded or range-checked would need its own value: only whole numbers in range pass as they are.

@@ -29,6 +29,11 @@ test("TO_INTEGER(f) <= 3 is f < 3.5 within the integer range; == is the half-ope
   assert.equal(read("TO_INTEGER(n) == 2.5"), { kind: "none" });
   assert.equal(read("TO_INTEGER(n) > 3000000000"), { kind: "none" });
   assert.equal(read("TO_LONG(n) < 3000000000"), and(range("gte", -(2 ** 63)), range("lt", 2999999999.5)));
+  // TO_INTEGER(true) is 1: on an ECS boolean field the bounds would not say it.
+  const r = readEsql("FROM x | WHERE TO_INTEGER(dns.header_flags_ok) <= 3");
+  assert.ok(r.ok && r.value.kind === "ir", "a field ECS does not type is read");
+  const b = readEsql("FROM x | WHERE TO_INTEGER(process.interactive) <= 3");
+  assert.ok(b.ok && b.value.kind === "refused" && b.value.refusal.code === "esql/unsupported-function");
 });
 
 const EVENTS: readonly Record<string, unknown>[] = [
