@@ -157,6 +157,7 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
           .option("expect", { choices: ["match", "no-match"] as const, describe: "with --events: at least one event matches / none does" })
           .option("report", { type: "string", describe: "write the verdicts as JSON to this file" })
           .option("per-event", { type: "boolean", default: false, describe: "print the verdict of every event" })
+          .option("rule-timeout", { type: "number", describe: "seconds one rule's evaluation may take before it is stopped and fails (default 10)" })
           .example("rulecast test rules", "run the samples of every bundled rule")
           .example("rulecast test rule.yml --events events.json --expect match --per-event", "check one rule against recorded events"),
       (a) => {
@@ -169,6 +170,7 @@ export async function runCli(argv: readonly string[], io: Io, registry: TargetRe
             perEvent: a["per-event"],
             verbose: a.verbose,
             ...maxInput(a),
+            ...(a["rule-timeout"] !== undefined ? { ruleTimeout: a["rule-timeout"] } : {}),
           },
           io,
         );

@@ -13,7 +13,8 @@ import { collectInputFiles, readInputText } from "../pipeline/input-files.js";
 import { unpairedEscapeAt, unpairedSurrogateDiagnostic } from "../sources/unpaired-surrogates.js";
 import { readRules } from "../pipeline/read-rules.js";
 import { writeOutput } from "../pipeline/write-output.js";
-import { testEventFile, testSamples, type RuleTest } from "../testing/check-samples.js";
+import type { RuleTest } from "../testing/check-samples.js";
+import { DEFAULT_RULE_SECONDS, TimedTests } from "../testing/timed-tests.js";
 import { EXIT_FINDINGS, EXIT_OK, printDiagnostics, UsageError, type Io } from "./io.js";
 
 export interface TestArgs {
@@ -24,10 +25,14 @@ export interface TestArgs {
   readonly perEvent: boolean;
   readonly verbose: boolean;
   readonly maxInputSize?: string;
+  /** Seconds one rule's evaluation may take before it is stopped and fails. */
+  readonly ruleTimeout?: number;
 }
 
 export function runTest(args: TestArgs, io: Io): number {
   if ((args.events === undefined) !== (args.expect === undefined)) throw new UsageError("--events and --expect go together");
+  const seconds = args.ruleTimeout ?? DEFAULT_RULE_SECONDS;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new UsageError("--rule-timeout takes a number of seconds above 0 and at most 86400");
   const limit = inputSizeLimit(args.maxInputSize, io.env);
   if (typeof limit !== "number") throw new UsageError(limit.error);
   const scan = collectInputFiles(args.paths, io.cwd);
@@ -50,7 +55,13 @@ export function runTest(args: TestArgs, io: Io): number {
     events = r.events as Record<string, unknown>[];
   }
 
-  const results: RuleTest[] = read.rules.map((rule) => (events && args.expect ? testEventFile(rule, events, args.expect) : testSamples(rule)));
+  const timed = new TimedTests(seconds, events && args.expect ? events : undefined, args.expect);
+  let results: RuleTest[];
+  try {
+    results = read.rules.map((rule) => timed.run(rule));
+  } finally {
+    timed.close();
+  }
   for (const t of results) {
     // Rule names, file names, sample names and evaluation errors are the rule's text: one line each.
     const name = oneLine(t.rule.name);
