@@ -32,6 +32,15 @@ export function applyRuleDefaults(rule: Rule, defaults: RuleDefaults, explicit: 
   return out;
 }
 
+/**
+ * Whether `applyRuleDefaults` can change any rule: without a schedule or index default (no config
+ * file, or one that sets neither) it returns every rule as it is, and a caller need not find the
+ * keys a file writes (a regular expression over each whole file).
+ */
+export function setsRuleDefaults(defaults: RuleDefaults): boolean {
+  return defaults.indexPatterns.length > 0 || Object.values(defaults.schedule).some((d) => Boolean(d?.interval || d?.from));
+}
+
 /** Top-level keys a rule file writes (YAML `key:` or TOML `key =`, every document): `interval`, `from`, `index`, … */
 export function topLevelKeys(text: string): Set<string> {
   return new Set([...text.matchAll(/^([A-Za-z_][\w.-]*)\s*[:=]/gm)].map((m) => m[1]!));

@@ -57,9 +57,14 @@ export function readFdBounded(fd: number, limit: number): BoundedRead {
   }
 }
 
-/** `sizeHint` (a regular file's stat size) only sizes the first buffer; the read goes to EOF. */
+/**
+ * `sizeHint` (a regular file's stat size) only sizes the first buffer; the read goes to EOF. A
+ * file that says its size gets that many bytes and one more (to see it end, or grow): a 64 KiB
+ * buffer for every rule file of a few KiB was 400 MB of short-lived memory for SigmaHQ (each
+ * file is read twice), which the collector paid for. A size of 0 (stdin, /proc) says nothing.
+ */
 function readUpTo(fd: number, limit: number, sizeHint: number): BoundedRead {
-  let buf = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(FIRST_CHUNK, sizeHint + 1)));
+  let buf = Buffer.allocUnsafe(Math.min(limit + 1, sizeHint > 0 ? sizeHint + 1 : FIRST_CHUNK));
   let total = 0;
   for (;;) {
     if (total === buf.length) {

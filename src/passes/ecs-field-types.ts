@@ -103,7 +103,9 @@ export function ecsLiteralsTyped(query: Query): Query {
     const type = ecsFieldType(q.field);
     if (type === undefined) return q;
     const v = q.value;
-    const text = v.kind === "string" && v.parts.every((p) => p.kind === "text") ? v.parts.map((p) => (p.kind === "text" ? p.value : "")).join("") : undefined;
+    // Only a boolean or numeric field looks at the value's text (most fields are keywords).
+    const wantsText = (type === "boolean" && q.kind === "match") || ECS_NUMERIC_TYPES.has(type);
+    const text = wantsText && v.kind === "string" && v.parts.every((p) => p.kind === "text") ? v.parts.map((p) => (p.kind === "text" ? p.value : "")).join("") : undefined;
     if (type === "boolean" && q.kind === "match" && (text === "true" || text === "false")) return { ...q, value: { kind: "boolean", value: text === "true" } };
     if (ECS_NUMERIC_TYPES.has(type) && text !== undefined && NUMBER_TEXT.test(text)) return { ...q, value: { kind: "number", value: Number(text), raw: text } };
     if (ECS_STRING_TYPES.has(type) && q.kind === "match" && (v.kind === "number" || v.kind === "boolean")) {
@@ -116,18 +118,27 @@ export function ecsLiteralsTyped(query: Query): Query {
 
 const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 
-/** The query with `leaf` applied to every node that holds no other query, at any depth. */
+/**
+ * The query with `leaf` applied to every node that holds no other query, at any depth. A node none
+ * of whose parts `leaf` changed is the node itself (most are: the passes run on every rule).
+ */
 function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
   const walk = (q: Query): Query => {
     const step = (s: SequenceStep): SequenceStep => ({ ...s, query: walk(s.query) });
     switch (q.kind) {
       case "and":
-      case "or":
-        return { ...q, children: q.children.map(walk) };
-      case "not":
-        return { ...q, child: walk(q.child) };
-      case "nested":
-        return { ...q, query: walk(q.query) };
+      case "or": {
+        const children = q.children.map(walk);
+        return children.every((c, i) => c === q.children[i]) ? q : { ...q, children };
+      }
+      case "not": {
+        const child = walk(q.child);
+        return child === q.child ? q : { ...q, child };
+      }
+      case "nested": {
+        const inner = walk(q.query);
+        return inner === q.query ? q : { ...q, query: inner };
+      }
       case "sequence":
         return { ...q, steps: q.steps.map(step), ...(q.until ? { until: step(q.until) } : {}) };
       case "sample":

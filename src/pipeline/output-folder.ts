@@ -2,7 +2,9 @@
  * The output folder as rulecast may touch it: every path component below the root is looked at
  * with lstat and never followed when it is a symbolic link (the root itself may be one, because
  * the user named it). Files are read only when they are regular, with a size bound, and written
- * through a short temporary name in the same folder, then renamed over the old file.
+ * through a short temporary name in the same folder, then renamed over the old file. In a folder
+ * this object made (empty, under the run's lock), a name it has not put a file at is known to be
+ * free without an lstat; a rename replaces a link someone slipped in there, never follows it.
  *
  * A rules repository is untrusted: a committed link `out/sigma -> ../../elsewhere` or
  * `out/sigma/x.yml -> /proc/self/environ` would otherwise send writes, deletions or `--check`
@@ -59,6 +61,13 @@ export class OutputFolder {
   private readonly folders = new Set<string>([""]);
   /** Folders below the root made by `write` or `openTemp`, in the order made. */
   private readonly created: string[] = [];
+  /**
+   * The folders of `created` (made empty by this object, under the run's lock), and the names in
+   * them this object has put a file at. Anything else in such a folder is missing or one of this
+   * object's temporary files, so `entry` answers without an lstat per output file.
+   */
+  private readonly madeEmpty = new Set<string>();
+  private readonly placed = new Set<string>();
   /** Temporary names: one random part per folder object, then a count (one `randomBytes` per file cost ~1 % of a run). */
   private readonly tempBase = TEMP_PREFIX + randomBytes(6).toString("hex");
   private temps = 0;
@@ -93,6 +102,7 @@ export class OutputFolder {
       if (!st.isDirectory()) return { kind: "blocked", at: dir };
       this.folders.add(dir);
     }
+    if (this.madeEmpty.has(parentOf(rel)) && !this.folders.has(rel) && !this.placed.has(rel)) return { kind: "missing" };
     const st = this.lstat(rel);
     if (st === undefined) return { kind: "missing" };
     if (st.isFile()) return { kind: "file", size: st.size };
@@ -148,6 +158,7 @@ export class OutputFolder {
       for (let n = 0; n < bytes.length; ) n += this.fs.writeSync(fd, bytes, n, bytes.length - n);
       this.fs.closeSync(fd);
       fd = undefined;
+      this.placed.add(rel);
       this.fs.renameSync(tmp, abs);
     } catch (e) {
       if (fd !== undefined) this.quietly(() => this.fs.closeSync(fd!));
@@ -246,6 +257,7 @@ export class OutputFolder {
 
   /** Renames a closed temporary file over `rel`. */
   commitTemp(tmp: string, rel: string): void {
+    this.placed.add(rel);
     try {
       this.fs.renameSync(tmp, this.abs(rel));
     } catch (e) {
@@ -269,6 +281,7 @@ export class OutputFolder {
   removeCreatedFolders(): void {
     for (const dir of [...this.created].reverse()) this.quietly(() => this.fs.rmdirSync(this.abs(dir)));
     this.created.length = 0;
+    this.madeEmpty.clear();
   }
 
   /** The regular file at `rel`, open for reading (never through a link), or undefined when none is there. */
@@ -357,6 +370,7 @@ export class OutputFolder {
       try {
         this.fs.mkdirSync(abs);
         this.created.push(dir);
+        this.madeEmpty.add(dir);
       } catch (e) {
         if ((e as { code?: string }).code !== "EEXIST") throw new OutputWriteError(file, e);
       }
@@ -396,6 +410,12 @@ export class OutputFolder {
       // the temporary file was never created, or its descriptor is already closed
     }
   }
+}
+
+/** The folder `rel` is in (`""`: the root). */
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf("/");
+  return slash === -1 ? "" : rel.slice(0, slash);
 }
 
 /** Reads until `buf` is full or the file ends; the number of bytes read. */

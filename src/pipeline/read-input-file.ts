@@ -2,7 +2,7 @@
  * One input file read into rules, the config's rule defaults applied: what a streaming run does
  * per file, on the main thread or in a worker of the pool (parallel-convert.ts), the same way.
  */
-import { applyRuleDefaults, topLevelKeys, type RuleDefaults } from "../config/apply-defaults.js";
+import { applyRuleDefaults, setsRuleDefaults, topLevelKeys, type RuleDefaults } from "../config/apply-defaults.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Rule } from "../ir/rule.js";
 import { readInputText, type InputFile } from "./input-files.js";
@@ -35,6 +35,7 @@ export function readInputFile(f: InputFile, setup: FileReadSetup): FileRead {
 
 /** Each rule with the config's defaults, where the file it came from does not set the key itself. */
 export function withRuleDefaults(rules: readonly Rule[], texts: ReadonlyMap<string, string>, defaults: RuleDefaults): Rule[] {
+  if (!setsRuleDefaults(defaults)) return [...rules];
   const keys = new Map<string, Set<string>>();
   return rules.map((r) => {
     let k = keys.get(r.source.file);

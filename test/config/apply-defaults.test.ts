@@ -4,7 +4,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { applyRuleDefaults } from "../../src/config/apply-defaults.js";
+import { applyRuleDefaults, setsRuleDefaults } from "../../src/config/apply-defaults.js";
 import type { Rule } from "../../src/ir/rule.js";
 
 const rule = {
@@ -33,6 +33,18 @@ test("a look-back the rule file writes is kept, whatever the window", () => {
 
 test("without config defaults the rule is unchanged", () => {
   assert.is(applyRuleDefaults(rule, { schedule: {}, indexPatterns: [] }, new Set()), rule);
+});
+
+test("defaults that set nothing are known as such, so readers skip them; any that set something are not", () => {
+  const withSource = { ...rule, logsource: { product: "windows" } } as Rule;
+  const none = [{ schedule: {}, indexPatterns: [] }, { schedule: { high: {}, low: { interval: "" } }, indexPatterns: [] }];
+  for (const d of none) {
+    assert.is(setsRuleDefaults(d), false);
+    // What the skip relies on: such defaults change no rule.
+    assert.is(applyRuleDefaults(withSource, d, new Set()), withSource);
+  }
+  const some = [defaults, { schedule: { low: { from: "now-1h" } }, indexPatterns: [] }, { schedule: {}, indexPatterns: [{ logsource: { product: "linux" }, index: ["x"] }] }];
+  for (const d of some) assert.is(setsRuleDefaults(d), true);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { evaluate } from "../../src/eval/evaluate.js";
 import type { Query } from "../../src/ir/query.js";
-import { ecsFieldTypes, ipFieldsTyped } from "../../src/passes/ecs-field-types.js";
+import { ecsFieldTypes, ecsLiteralsTyped, ipFieldsTyped } from "../../src/passes/ecs-field-types.js";
 
 const ipRangesAsCidr = (q: Query): Query => ecsFieldTypes(q).query;
 import { parseKql } from "../../src/query/kql/kql-parser.js";
@@ -72,6 +72,19 @@ test("entering ECS: an exact address on an ip field is a one-address block; patt
   assert.equal(onText.query, { kind: "cidr", field: "winlog.event_data.IpAddress", cidr: "10.0.0.0/8" });
   assert.equal(ipFieldsTyped({ kind: "cidr", field: "source.ip", cidr: "10.0.0.0/8" }).problems, []);
   assert.equal(ipFieldsTyped({ kind: "regex", field: "source.ip", pattern: "10\\..*", dialect: "pcre", caseSensitive: true }).problems.map((p) => p.code), ["mapping/ip-pattern"]);
+});
+
+test("a pass that changes no part of a subtree hands that subtree on as it is (the passes run on every rule)", () => {
+  const q = kql('process.name:"cmd.exe" and not (user.name:bob or event.code:4624)');
+  assert.is(ecsLiteralsTyped(q), q, "nothing to type: the same query");
+  assert.is(ipFieldsTyped(q).query, q);
+  // A changed leaf copies the nodes above it only; untouched siblings are shared.
+  const mixed = kql('(process.name:"cmd.exe" or user.name:bob) and process.pid:"42"');
+  const typed = ecsLiteralsTyped(mixed);
+  assert.is.not(typed, mixed);
+  if (typed.kind !== "and" || mixed.kind !== "and") throw new Error("an and");
+  assert.is(typed.children[0], mixed.children[0]);
+  assert.equal(typed.children[1], { ...mixed.children[1], value: { kind: "number", value: 42, raw: "42" } });
 });
 
 test.run();

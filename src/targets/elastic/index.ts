@@ -14,7 +14,7 @@ import { attackTable, tacticReference, techniqueReference } from "../../attack/a
 import { countedEvents, countThreshold, lowerBound } from "../../ir/count-threshold.js";
 import { durationMs, formatDuration } from "../../ir/duration.js";
 import { slugify } from "../../ir/ids.js";
-import { queryFields } from "../../ir/query-fields.js";
+import { queryFields, type FieldUse } from "../../ir/query-fields.js";
 import type { NodeOf, Query } from "../../ir/query.js";
 import type { Rule, RuleType } from "../../ir/rule.js";
 import { lookbackMessage, windowBeyondLookback } from "../../ir/match-window.js";
@@ -170,10 +170,12 @@ function renderElasticRule(input: Rule, ctx: RenderContext): TargetResult {
   // A Sigma rule EQL cannot say exactly (a keyword search, an analysed text field) may still be a
   // KQL query rule, or else an ES|QL rule: the first that says it exactly is used, and the user told.
   const sigmaValues = input.language === "sigma";
-  const tried = [attempt(first, rule, sigmaValues)];
+  // Every attempt asks about the same fields: the query is walked for them once.
+  const uses = queryFields(rule.query);
+  const tried = [attempt(first, rule, sigmaValues, uses)];
   if (sigmaValues && first.language === "eql" && tried[0]!.problem && rule.query.kind !== "sequence") {
     for (const language of ["kuery", "esql"] as const) {
-      const next = attempt(sigmaPlan(language, rule), rule, sigmaValues);
+      const next = attempt(sigmaPlan(language, rule), rule, sigmaValues, uses);
       tried.push(next);
       if (!next.problem) break;
     }
@@ -274,10 +276,10 @@ function hasKeyword(q: Query): boolean {
  * on every run), and a KQL or Lucene value on one matches words, which is not what a Sigma value
  * (characters) means. A KQL rule read from Kibana means words already and stays as it is.
  */
-function textFieldProblem(rule: Rule, language: string, sigmaValues: boolean): string | undefined {
+function textFieldProblem(fields: readonly FieldUse[], language: string, sigmaValues: boolean): string | undefined {
   // ES|QL compares a text field's whole value as a string (LIKE, RLIKE, ==): characters, as Sigma means.
   if (language === "esql") return undefined;
-  const uses = queryFields(rule.query).filter((u) => isTextField(u.field));
+  const uses = fields.filter((u) => isTextField(u.field));
   const eql = language === "eql" ? uses[0] : undefined;
   if (eql) return `\`${eql.field}\` is an analysed text field, which EQL cannot search: Elasticsearch would refuse the rule on every run`;
   const valued = sigmaValues ? uses.find((u) => u.kind !== "exists") : undefined;
@@ -315,13 +317,14 @@ interface Attempt {
   readonly problem?: string;
 }
 
-function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
+/** `uses`: the fields `rule.query` reads (queryFields). */
+function attempt(plan: Printing, rule: Rule, sigmaValues: boolean, uses: readonly FieldUse[]): Attempt {
   const printed = plan.print(rule.query);
   const fieldProblems = (
     [
-      ["elastic/text-field", textFieldProblem(rule, plan.language, sigmaValues)],
-      ["elastic/flattened-field", flattenedFieldProblem(rule, plan.language)],
-      ["elastic/cidr-on-text", cidrOnTextProblem(rule, plan.language)],
+      ["elastic/text-field", textFieldProblem(uses, plan.language, sigmaValues)],
+      ["elastic/flattened-field", flattenedFieldProblem(uses, plan.language)],
+      ["elastic/cidr-on-text", cidrOnTextProblem(uses, plan.language)],
     ] as const
   ).flatMap(([code, message]) => (message ? [{ code, message }] : []));
   const problem = printed.issues.find((i) => i.severity === "error")?.reason ?? fieldProblems[0]?.message;
@@ -334,9 +337,9 @@ function attempt(plan: Printing, rule: Rule, sigmaValues: boolean): Attempt {
  * fields (Elasticsearch would refuse the rule on every run), and a KQL or Lucene term `a.b.c.d/n`
  * on a keyword matches that literal text.
  */
-function cidrOnTextProblem(rule: Rule, language: string): string | undefined {
+function cidrOnTextProblem(uses: readonly FieldUse[], language: string): string | undefined {
   if (language === "esql") return undefined;
-  const use = queryFields(rule.query).find((u) => u.kind === "cidr" && isKeywordAddressText(u.field));
+  const use = uses.find((u) => u.kind === "cidr" && isKeywordAddressText(u.field));
   if (!use) return undefined;
   return language === "eql"
     ? `\`${use.field}\` holds the address as keyword text, and EQL's cidrMatch takes only ip fields: Elasticsearch would refuse the rule on every run`
@@ -347,9 +350,9 @@ function cidrOnTextProblem(rule: Rule, language: string): string | undefined {
  * A subfield of a `flattened` integration field (CloudTrail's request parameters) is a keyword to
  * KQL and Lucene, but EQL and ES|QL refuse the type: such a rule would fail on every run.
  */
-function flattenedFieldProblem(rule: Rule, language: string): string | undefined {
+function flattenedFieldProblem(uses: readonly FieldUse[], language: string): string | undefined {
   if (language !== "eql" && language !== "esql") return undefined;
-  const use = queryFields(rule.query).find((u) => flattenedRoot(u.field) !== undefined);
+  const use = uses.find((u) => flattenedRoot(u.field) !== undefined);
   if (!use) return undefined;
   return `\`${use.field}\` is inside the flattened field \`${flattenedRoot(use.field)}\`, which ${language === "eql" ? "EQL" : "ES|QL"} cannot search: Elasticsearch would refuse the rule on every run`;
 }
@@ -445,7 +448,12 @@ function kibanaKeysFromCustom(rule: Rule, type: RuleType, own: ReadonlySet<strin
 
 /** The object without its unset keys: what the JSON holds (the template leaves them out). */
 function withoutUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 interface KibanaThreshold {
