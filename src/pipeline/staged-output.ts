@@ -240,13 +240,16 @@ export class StagedOutput implements OutputSink {
 
   /** `checked`, with what stands there now (one lstat serves both the check and sameOnDisk). */
   private checkedEntry(folder: OutputFolder, path: string): { readonly rel: string; readonly entry: Entry } {
-    const abs = safeOutputPath(folder.root, path);
-    if (!abs) throw new OutputWriteError(`${folder.root}${sep}${path}`, "not a file name inside the output folder");
-    const rel = relative(folder.root, abs).split(sep).join("/");
+    let rel = folder.plainRel(path);
+    if (rel === undefined) {
+      const abs = safeOutputPath(folder.root, path);
+      if (!abs) throw new OutputWriteError(`${folder.root}${sep}${path}`, "not a file name inside the output folder");
+      rel = relative(folder.root, abs).split(sep).join("/");
+    }
     const entry = folder.entry(rel);
-    if (entry.kind === "folder") throw new OutputWriteError(abs, { code: "EISDIR" });
-    if (entry.kind === "other") throw new OutputWriteError(abs, NOT_A_FILE);
-    if (entry.kind === "blocked") throw new OutputWriteError(abs, { code: "ENOTDIR" });
+    if (entry.kind === "folder") throw new OutputWriteError(folder.abs(rel), { code: "EISDIR" });
+    if (entry.kind === "other") throw new OutputWriteError(folder.abs(rel), NOT_A_FILE);
+    if (entry.kind === "blocked") throw new OutputWriteError(folder.abs(rel), { code: "ENOTDIR" });
     return { rel, entry };
   }
 }
