@@ -43,8 +43,13 @@ export class StagedOutput implements OutputSink {
   put(f: FileToWrite): void {
     const folder = this.start();
     const { rel, entry } = this.checkedEntry(folder, f.path);
-    const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
     this.written.push({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) });
+    // Nothing there to compare with: the text goes to its temporary file as it is.
+    if (entry.kind === "missing") {
+      this.staged.set(rel, folder.writeTemp(rel, f.content));
+      return;
+    }
+    const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
     if (sameOnDisk(folder, rel, bytes, entry)) this.unchanged.add(rel);
     else this.staged.set(rel, folder.writeTemp(rel, bytes));
   }

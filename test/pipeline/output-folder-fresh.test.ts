@@ -7,7 +7,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import fc from "fast-check";
@@ -78,6 +78,22 @@ test("a folder the run did not make is looked at name by name: a link or a folde
   assert.throws(() => staged.put({ path: "elastic/dir.json", content: "x" }), /folder/);
   staged.discard();
   assert.is(readFileSync(join(root, "target.txt"), "utf8"), "secret");
+});
+
+test("a staged file whose write fails (a full disk) is one error naming the file, and leaves no temporary file", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "rulecast-fresh-")), "out");
+  const full: OutputFs = {
+    ...NODE_FS,
+    writeFileSync: ((path: string, _data: unknown, opts: object) => {
+      // Part of the text lands, then the disk is full.
+      NODE_FS.writeFileSync(path, "{", opts as never);
+      throw Object.assign(new Error("ENOSPC: simulated"), { code: "ENOSPC" });
+    }) as OutputFs["writeFileSync"],
+  };
+  const staged = new StagedOutput(out, noLock, full);
+  assert.throws(() => staged.put({ path: "elastic/r.json", content: '{"a":1}\n' }), (e: Error) => e.message === `cannot write ${join(out, "elastic", "r.json")}: no space left on the device`);
+  assert.equal(readdirSync(join(out, "elastic")), []);
+  staged.discard();
 });
 
 test("a plain relative name is the path resolve/relative/join give; anything else is left to them", () => {
