@@ -199,8 +199,9 @@ export class OutputFolder {
   writeTemp(rel: string, content: string | Uint8Array): string {
     const { abs, tmp } = this.tempBeside(rel);
     try {
-      // Node takes numeric open flags here (its typings say string only).
-      this.fs.writeFileSync(tmp, content, { flag: TEMP_FLAGS as unknown as string, mode: 0o666 });
+      // Node takes numeric open flags here (its typings say string only). Its one-call path needs
+      // the encoding named: an options object without one is not merged with the default.
+      this.fs.writeFileSync(tmp, content, { encoding: "utf8", flag: TEMP_FLAGS as unknown as string, mode: 0o666 });
     } catch (e) {
       this.quietly(() => this.fs.unlinkSync(tmp));
       throw new OutputWriteError(abs, e);
