@@ -62,6 +62,9 @@ export function readFdBounded(fd: number, limit: number): BoundedRead {
  * file that says its size gets that many bytes and one more (to see it end, or grow): a 64 KiB
  * buffer for every rule file of a few KiB was 400 MB of short-lived memory for SigmaHQ (each
  * file is read twice), which the collector paid for. A size of 0 (stdin, /proc) says nothing.
+ * A regular file that said its size has ended when a read gives fewer bytes than asked for (as
+ * node's readFileSync takes it): asking again only to be told 0 was one read call per input file
+ * more. A pipe or a size-0 file is read until a read gives 0 bytes.
  */
 function readUpTo(fd: number, limit: number, sizeHint: number): BoundedRead {
   let buf = Buffer.allocUnsafe(Math.min(limit + 1, sizeHint > 0 ? sizeHint + 1 : FIRST_CHUNK));
@@ -72,10 +75,12 @@ function readUpTo(fd: number, limit: number, sizeHint: number): BoundedRead {
       buf.copy(bigger, 0, 0, total);
       buf = bigger;
     }
+    const asked = buf.length - total;
     const n = readRetrying(fd, buf, total);
     if (n === 0) break;
     total += n;
     if (total > limit) return { ok: false, problem: { kind: "too-large", limit } };
+    if (sizeHint > 0 && n < asked) break;
   }
   return { ok: true, bytes: buf.subarray(0, total) };
 }

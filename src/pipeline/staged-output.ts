@@ -43,8 +43,13 @@ export class StagedOutput implements OutputSink {
   put(f: FileToWrite): void {
     const folder = this.start();
     const { rel, entry } = this.checkedEntry(folder, f.path);
-    const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
     this.written.push({ path: f.path, content: "", ...(f.source !== undefined ? { source: f.source } : {}) });
+    // Nothing there to compare with: the text goes to its temporary file as it is.
+    if (entry.kind === "missing") {
+      this.staged.set(rel, folder.writeTemp(rel, f.content));
+      return;
+    }
+    const bytes = typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content);
     if (sameOnDisk(folder, rel, bytes, entry)) this.unchanged.add(rel);
     else this.staged.set(rel, folder.writeTemp(rel, bytes));
   }
@@ -240,13 +245,16 @@ export class StagedOutput implements OutputSink {
 
   /** `checked`, with what stands there now (one lstat serves both the check and sameOnDisk). */
   private checkedEntry(folder: OutputFolder, path: string): { readonly rel: string; readonly entry: Entry } {
-    const abs = safeOutputPath(folder.root, path);
-    if (!abs) throw new OutputWriteError(`${folder.root}${sep}${path}`, "not a file name inside the output folder");
-    const rel = relative(folder.root, abs).split(sep).join("/");
+    let rel = folder.plainRel(path);
+    if (rel === undefined) {
+      const abs = safeOutputPath(folder.root, path);
+      if (!abs) throw new OutputWriteError(`${folder.root}${sep}${path}`, "not a file name inside the output folder");
+      rel = relative(folder.root, abs).split(sep).join("/");
+    }
     const entry = folder.entry(rel);
-    if (entry.kind === "folder") throw new OutputWriteError(abs, { code: "EISDIR" });
-    if (entry.kind === "other") throw new OutputWriteError(abs, NOT_A_FILE);
-    if (entry.kind === "blocked") throw new OutputWriteError(abs, { code: "ENOTDIR" });
+    if (entry.kind === "folder") throw new OutputWriteError(folder.abs(rel), { code: "EISDIR" });
+    if (entry.kind === "other") throw new OutputWriteError(folder.abs(rel), NOT_A_FILE);
+    if (entry.kind === "blocked") throw new OutputWriteError(folder.abs(rel), { code: "ENOTDIR" });
     return { rel, entry };
   }
 }

@@ -85,10 +85,20 @@ const se3 = measure(convert(["copy1", "copy2", "copy3"], "splunk,elastic"));
 // Worker threads (--jobs 2) against one thread, back to back: wall time is what a pool is for.
 const three2 = measure(pooled(convert(["copy1"], "sigma,splunk,elastic"), 2));
 const se3x2 = measure(pooled(convert(["copy1", "copy2", "copy3"], "splunk,elastic"), 2));
-const elastic = measure(convert(["copy1"], "elastic"));
 const baselineCli = buildBaseline(join(work, "baseline"));
-// The baseline predates --jobs: it converts on the main thread.
-const elasticBefore = baselineCli ? measure([baselineCli, "convert", "copy1", "--to", "elastic", "--out", "out", "--skip-errors"]) : undefined;
+// The two Elastic rows alternate (this build, the baseline, this build, ...) and each keeps its
+// least CPU: one run each, after rows that wrote and deleted ~9,000 files, gave this build 10.4 s
+// against 5.3-5.7 s in alternated runs minutes earlier (the kernel's file creation on ext4 and the
+// other sessions' load land on whichever row runs at a bad moment).
+const ELASTIC_ROUNDS = Number(process.env["BENCH_ELASTIC_ROUNDS"] ?? 3);
+const least = (a: Measure | undefined, b: Measure): Measure => (a && a.cpu <= b.cpu ? { ...a, rssMiB: Math.max(a.rssMiB, b.rssMiB) } : { ...b, rssMiB: Math.max(a?.rssMiB ?? 0, b.rssMiB) });
+let elastic: Measure | undefined;
+let elasticBefore: Measure | undefined;
+for (let i = 0; i < ELASTIC_ROUNDS; i++) {
+  elastic = least(elastic, measure(convert(["copy1"], "elastic")));
+  // The baseline predates --jobs: it converts on the main thread.
+  if (baselineCli) elasticBefore = least(elasticBefore, measure([baselineCli, "convert", "copy1", "--to", "elastic", "--out", "out", "--skip-errors"]));
+}
 rmSync(work, { recursive: true, force: true });
 
 const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -108,14 +118,14 @@ console.log(row("convert 3x to splunk,elastic --jobs 2", se3x2, floor3, 3 * rule
 console.log(`--jobs 2 / --jobs 1, wall: 1x three targets ${x(three2.wall, three.wall)}, 3x splunk,elastic ${x(se3x2.wall, se3.wall)}; CPU: ${x(three2.cpu, three.cpu)}, ${x(se3x2.cpu, se3.cpu)}; peak RSS: ${x(three2.rssMiB, three.rssMiB)}, ${x(se3x2.rssMiB, se3.rssMiB)}`);
 console.log(`peak RSS 3x / 1x (splunk,elastic): ${x(se3.rssMiB, se1.rssMiB)} (goal <= 1.25x); floor's 3x / 1x: ${x(floor3.rssMiB, floor1.rssMiB)}`);
 console.log(`CPU three targets / floor: ${x(three.cpu, floor1.cpu)} (goal <= 2.0x); one target / floor: ${x(one.cpu, floor1.cpu)}`);
-console.log(row("convert 1x to elastic", elastic, floor1, rules));
+console.log(row("convert 1x to elastic", elastic!, floor1, rules));
 if (elasticBefore) {
   console.log(row(`convert 1x to elastic at ${BASELINE}`, elasticBefore, floor1, rules));
-  console.log(`CPU to elastic, this build / ${BASELINE} (before issue 18's ES|QL): ${x(elastic.cpu, elasticBefore.cpu)} (goal <= 1.10x); ${elastic.lastLine} vs ${elasticBefore.lastLine}`);
+  console.log(`CPU to elastic, this build / ${BASELINE} (before issue 18's ES|QL), least of ${ELASTIC_ROUNDS} alternated rounds each (BENCH_ELASTIC_ROUNDS): ${x(elastic!.cpu, elasticBefore.cpu)} (goal <= 1.10x); ${elastic!.lastLine} vs ${elasticBefore.lastLine}`);
   // This build converts more of the corpus (ES|QL fallbacks, mappings): the cost per rule converted too.
   const converted = (m: Measure) => Number(/(\d+) converted/.exec(m.lastLine)?.[1] ?? NaN);
-  const now = converted(elastic);
+  const now = converted(elastic!);
   const before = converted(elasticBefore);
-  if (now > 0 && before > 0) console.log(`CPU per rule converted to elastic, this build / ${BASELINE}: ${x(elastic.cpu / now, elasticBefore.cpu / before)} (${now} and ${before} rules converted)`);
+  if (now > 0 && before > 0) console.log(`CPU per rule converted to elastic, this build / ${BASELINE}: ${x(elastic!.cpu / now, elasticBefore.cpu / before)} (${now} and ${before} rules converted)`);
 } else console.log(`baseline ${BASELINE} not built (no git history, or it does not compile here): the issue 18 ratio is left out`);
 console.log(`last lines: three targets: ${three.lastLine}`);

@@ -10,6 +10,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import { DEFAULT_MAX_CONFIG_SIZE, DEFAULT_MAX_INPUT_SIZE, parseByteSize } from "../../src/input/limits.js";
 import { readFdBounded, readFileBounded } from "../../src/input/read-bounded.js";
@@ -68,6 +69,34 @@ test("a regular file: read whole up to the bound, refused past it (by its size, 
   assert.equal(readFileBounded(join(dir, "a.txt"), 99_999), { ok: false, problem: { kind: "too-large", limit: 99_999, size: 100_000 } });
   sparse(join(dir, "huge.txt"), 600 * 2 ** 20);
   assert.equal(readFileBounded(join(dir, "huge.txt"), DEFAULT_MAX_INPUT_SIZE), { ok: false, problem: { kind: "too-large", limit: DEFAULT_MAX_INPUT_SIZE, size: 600 * 2 ** 20 } });
+});
+
+/** What `read` gave, with the number of read calls it made (node:fs's readSync counted). */
+function countingReads<T>(read: () => T): { result: T; calls: number } {
+  const fs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+  const real = fs.readSync;
+  let calls = 0;
+  fs.readSync = ((...args: Parameters<typeof real>) => {
+    calls++;
+    return real(...args);
+  }) as typeof real;
+  syncBuiltinESMExports();
+  try {
+    return { result: read(), calls };
+  } finally {
+    fs.readSync = real;
+    syncBuiltinESMExports();
+  }
+}
+
+test("a regular file that ends where its size said is read in one call; a size-0 /proc file is read until a read gives nothing", () => {
+  const dir = tempTree({ "a.txt": "é".repeat(3_000) });
+  const one = countingReads(() => readFileBounded(join(dir, "a.txt"), 100_000));
+  assert.ok(one.result.ok && one.result.bytes.equals(Buffer.from("é".repeat(3_000))));
+  assert.is(one.calls, 1);
+  const proc = countingReads(() => readFileBounded("/proc/self/status", 1_000_000));
+  assert.ok(proc.result.ok && proc.result.bytes.length > 100);
+  assert.ok(proc.calls >= 2, `${proc.calls} read calls`);
 });
 
 test("/proc files report size 0: the bound holds on the bytes read, not on stat", () => {

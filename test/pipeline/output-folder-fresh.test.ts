@@ -2,15 +2,18 @@
  * A folder the run made itself holds nothing it did not put there: its output files are staged
  * without an lstat each (a SigmaHQ run into an empty --out made one per file), while every name
  * the run has put a file at, every folder it made, and every folder it did not make are still
- * looked at, so reruns, links and folders in the way are found as before.
+ * looked at, so reruns, links and folders in the way are found as before. A plain relative name
+ * is joined to the root without the path functions, to the same path they give.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import fc from "fast-check";
 import { NODE_FS, OutputFolder, type OutputFs } from "../../src/pipeline/output-folder.js";
 import { StagedOutput } from "../../src/pipeline/staged-output.js";
+import { safeOutputPath } from "../../src/pipeline/write-output.js";
 
 /** Node's fs, counting lstat calls per path. */
 function countingFs(): { fs: OutputFs; lstats: string[] } {
@@ -75,6 +78,45 @@ test("a folder the run did not make is looked at name by name: a link or a folde
   assert.throws(() => staged.put({ path: "elastic/dir.json", content: "x" }), /folder/);
   staged.discard();
   assert.is(readFileSync(join(root, "target.txt"), "utf8"), "secret");
+});
+
+test("a staged file whose write fails (a full disk) is one error naming the file, and leaves no temporary file", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "rulecast-fresh-")), "out");
+  const full: OutputFs = {
+    ...NODE_FS,
+    writeFileSync: ((path: string, _data: unknown, opts: object) => {
+      // Part of the text lands, then the disk is full.
+      NODE_FS.writeFileSync(path, "{", opts as never);
+      throw Object.assign(new Error("ENOSPC: simulated"), { code: "ENOSPC" });
+    }) as OutputFs["writeFileSync"],
+  };
+  const staged = new StagedOutput(out, noLock, full);
+  assert.throws(() => staged.put({ path: "elastic/r.json", content: '{"a":1}\n' }), (e: Error) => e.message === `cannot write ${join(out, "elastic", "r.json")}: no space left on the device`);
+  assert.equal(readdirSync(join(out, "elastic")), []);
+  staged.discard();
+});
+
+test("a plain relative name is the path resolve/relative/join give; anything else is left to them", () => {
+  const root = resolve(mkdtempSync(join(tmpdir(), "rulecast-fresh-")));
+  const folder = new OutputFolder(root, "write");
+  const part = fc.constantFrom("a", "b.json", ".", "..", "...", "", ".x", "-", "_", "é", "\\", ":", "C:", " ");
+  // An empty part makes `//`, a leading or trailing one `/a` or `a/`.
+  const name = fc.array(part, { minLength: 1, maxLength: 4 }).map((ps) => ps.join("/"));
+  fc.assert(
+    fc.property(name, (p) => {
+      const plain = folder.plainRel(p);
+      if (plain === undefined) return;
+      const abs = safeOutputPath(root, p);
+      assert.ok(abs !== undefined, p);
+      assert.is(plain, relative(root, abs).split(sep).join("/"));
+      assert.is(folder.abs(plain), abs);
+      assert.is(folder.abs(plain), join(root, ...plain.split("/")));
+    }),
+    { seed: 18, numRuns: 2000 },
+  );
+  // A root given otherwise than resolve gives it keeps every name on the slow path.
+  assert.is(new OutputFolder(`${root}/./x`, "write").plainRel("a/b"), undefined);
+  assert.is(new OutputFolder("rel/out", "write").plainRel("a/b"), undefined);
 });
 
 test.run();
