@@ -2,7 +2,8 @@
  * When a `temporal_ordered` correlation means what a sequence means (every rule, in order), and
  * why not otherwise.
  */
-import type { CountCondition, NodeOf } from "./query.js";
+import { countHolds } from "./count-condition.js";
+import type { NodeOf } from "./query.js";
 
 /**
  * A sequence finds all the rules in order. A temporal_ordered condition means that only when it
@@ -11,28 +12,11 @@ import type { CountCondition, NodeOf } from "./query.js";
  */
 export function sequenceConditionProblem(q: NodeOf<"correlation">): string | undefined {
   const n = q.rules.length;
-  const holds = (k: number) => q.condition.every((c) => compareCount(c, k));
+  const holds = (k: number) => q.condition.every((c) => countHolds(c, k));
   const partial = Array.from({ length: n }, (_, k) => k).filter(holds);
   if (holds(n) && partial.length === 0) return undefined;
   const cond = q.condition.map((c) => `${c.op} ${c.value}`).join(", ");
   return holds(n)
     ? `the condition ${cond} also holds for ${partial[partial.length - 1]} of the ${n} rules in order, which a sequence (all rules in order) cannot say`
     : `the condition ${cond} never holds for ${n} rules in order, so the correlation never matches`;
-}
-
-function compareCount(c: CountCondition, k: number): boolean {
-  switch (c.op) {
-    case "gt":
-      return k > c.value;
-    case "gte":
-      return k >= c.value;
-    case "lt":
-      return k < c.value;
-    case "lte":
-      return k <= c.value;
-    case "eq":
-      return k === c.value;
-    case "neq":
-      return k !== c.value;
-  }
 }

@@ -8,7 +8,8 @@ import type { EsqlExpr } from "./esql-ast.js";
 import { splitAnd, unwrapParen } from "./esql-expr-util.js";
 import { ALL, mkAnd, mkNot, mkOr, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
-import { type Agg, type Bound, COUNT_OPS, FLIPPED, holdsAt, measuresOf } from "./esql-lower-measures.js";
+import { countHolds } from "../../ir/count-condition.js";
+import { type Agg, type Bound, COUNT_OPS, FLIPPED, measuresOf } from "./esql-lower-measures.js";
 import type { Measured } from "./esql-lower-stats.js";
 
 /**
@@ -23,7 +24,7 @@ export function kindsCorrelation(g: readonly Bound[], others: readonly (readonly
   const cats = categories(agg)!;
   // The IR's rules hold only events of some kind; ES|QL's groups also hold rows whose CASE is
   // NULL, which count for the other aggregates and make a group of zero kinds.
-  if (!cats.covered(pre) && (extra.length > 0 || condition.some((c) => holdsAt(c, 0)))) {
+  if (!cats.covered(pre) && (extra.length > 0 || condition.some((c) => countHolds(c, 0)))) {
     refuse("esql/computed-field", `\`${agg.name}\` is NULL for some rows, which the other bounds still count (or a group of them meets the bound at 0)`, agg.span,
       "give the CASE a default value, or keep only rows where it has one (`WHERE x IS NOT NULL`)");
   }
@@ -94,7 +95,7 @@ export function ruleCountCorrelation(counts: readonly RuleCount[], others: reado
   const condition = counts.map((r) => ({ op: r.op, value: r.value }));
   // The IR's rules hold only the events of some filter; in ES|QL the others are rows too, which
   // the other bounds count (and a group of them meets a bound that holds at 0).
-  if ((extra.length > 0 || condition.some((c) => holdsAt(c, 0))) && !onlyFiltered(pre, counts[0]!.aggs.map((a) => a.where!))) {
+  if ((extra.length > 0 || condition.some((c) => countHolds(c, 0))) && !onlyFiltered(pre, counts[0]!.aggs.map((a) => a.where!))) {
     refuse("esql/aggregate-condition", "rows outside every filter of the counted rules still count for the other bounds", counts[0]!.span,
       "keep only the rows of some filter before STATS (`WHERE x OR y`)");
   }

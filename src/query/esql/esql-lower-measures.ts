@@ -3,6 +3,7 @@
  * filter it applies to its own rows), and which of several is the correlation's own. See
  * esql-lower-stats.ts.
  */
+import { countHolds } from "../../ir/count-condition.js";
 import type { CorrelationMeasure, CountCondition, Query, Span } from "../../ir/query.js";
 import type { EsqlExpr } from "./esql-ast.js";
 import { describeExpr, unwrapConversions, unwrapParen } from "./esql-expr-util.js";
@@ -59,7 +60,7 @@ function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondConte
     // SUM of 1 per row where c holds counts those rows; MAX is 1 when one exists and 0 otherwise.
     const filter = mkAnd([...where, isTrue(flag, cx)]);
     if (agg.fn === "sum") return { type: "event_count", condition, filter };
-    const [one, zero] = [condition.every((c) => holdsAt(c, 1)), condition.every((c) => holdsAt(c, 0))];
+    const [one, zero] = [condition.every((c) => countHolds(c, 1)), condition.every((c) => countHolds(c, 0))];
     if (one && zero) return undefined;
     if (!one && !zero) return refuse("esql/aggregate-condition", `\`${agg.name}\` is 0 or 1, and the bound holds for neither`, agg.span);
     return { type: "event_count", condition: [one ? { op: "gte", value: 1 } : { op: "lte", value: 0 }], filter };
@@ -69,7 +70,7 @@ function measureOf(agg: Agg, condition: readonly CountCondition[], cx: CondConte
   if (agg.where && !(type === "event_count" || type === "value_count")) {
     refuse("esql/filtered-aggregate", "an aggregate with its own WHERE is a correlation only when it counts events or distinct values", agg.span);
   }
-  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => holdsAt(c, 0))) {
+  if (type === "value_sum" && !agg.zeroWhenEmpty && condition.every((c) => countHolds(c, 0))) {
     // SUM of no number is NULL (no alert), where the IR adds up to 0 (which meets this bound).
     refuse("esql/sum-of-nothing", `\`${agg.name}\` is NULL where no value adds up, and the bound holds for the IR's 0`, agg.span, "write COALESCE(SUM(…), 0)");
   }
@@ -123,7 +124,7 @@ function plainField(e: EsqlExpr, cx: CondContext): string | undefined {
 
 /** A bound on a count that holds for every count of 1 or more and not for 0 (`> 0`, `>= 1`, `!= 0`). */
 function saysSome(c: CountCondition): boolean {
-  return (c.op === "gt" || c.op === "gte" || c.op === "neq") && holdsAt(c, 1) && !holdsAt(c, 0);
+  return (c.op === "gt" || c.op === "gte" || c.op === "neq") && countHolds(c, 1) && !countHolds(c, 0);
 }
 
 /**
@@ -141,7 +142,7 @@ export function existenceRows(b: Bound, cx: CondContext): Query | undefined {
   if (agg.rows) return saysSome(c) ? agg.rows : undefined;
   const where = agg.where ? [isTrue(agg.where, cx)] : [];
   const flag = agg.arg ? indicator(agg.arg) : undefined;
-  if (flag && agg.fn === "max") return holdsAt(c, 1) && !holdsAt(c, 0) ? mkAnd([...where, isTrue(flag, cx)]) : undefined;
+  if (flag && agg.fn === "max") return countHolds(c, 1) && !countHolds(c, 0) ? mkAnd([...where, isTrue(flag, cx)]) : undefined;
   if (!saysSome(c)) return undefined;
   if (flag && agg.fn === "sum") return mkAnd([...where, isTrue(flag, cx)]);
   if (agg.fn !== "count" && agg.fn !== "count_distinct") return undefined;
@@ -166,7 +167,7 @@ function indicator(e: EsqlExpr): EsqlExpr | undefined {
  */
 export function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
   const lone = measures.length === 1 ? measures[0]! : undefined;
-  if (lone?.filter && !computed(lone) && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => holdsAt(c, 0))) {
+  if (lone?.filter && !computed(lone) && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => countHolds(c, 0))) {
     const { filter, span: _, ...m } = lone;
     rowFilters.push(filter!);
     return [m];
@@ -178,9 +179,6 @@ export function placeMeasures(measures: readonly (CorrelationMeasure & { span: S
   return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }
 
-export function holdsAt(c: CountCondition, n: number): boolean {
-  return { gt: n > c.value, gte: n >= c.value, lt: n < c.value, lte: n <= c.value, eq: n === c.value, neq: n !== c.value }[c.op];
-}
 
 /** Whether a measure counts a computed value (fallback fields or lower-cased values). */
 export function computed(m: CorrelationMeasure): boolean {

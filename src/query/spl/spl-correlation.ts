@@ -13,6 +13,7 @@
  * its eval condition holds for (`eval rc_value_2=if(c, 1, null())`, `count(rc_value_2)`); an OR of sets of bounds is an OR in
  * the final `where`.
  */
+import { allHold } from "../../ir/count-condition.js";
 import type { CorrelationMeasure, CorrelationType, CountCondition, Duration } from "../../ir/query.js";
 import type { PrintIssue } from "../print-result.js";
 import { renderSplCondition } from "./spl-printer.js";
@@ -76,7 +77,7 @@ export function renderSplCorrelation(plan: CorrelationPlan): string {
       ...(sets.length ? [`(${sets.map((s) => `(${s})`).join(" OR ")})`] : []),
     ].join(" AND ");
   // sum() over no number is null in SPL, where the IR's sum is 0: a bound that holds at 0 (`< 5`) needs the 0.
-  const atZero = (condition: readonly CountCondition[]) => condition.length > 0 && condition.every((c) => holdsAt0(c));
+  const atZero = (condition: readonly CountCondition[]) => condition.length > 0 && allHold(condition, 0);
   const sums = [
     ...(plan.type === "value_sum" && atZero(plan.condition) ? ["rc_count"] : []),
     ...further.filter((m) => m.type === "value_sum" && atZero(m.condition)).map(name),
@@ -158,23 +159,6 @@ function furtherFunction(m: SplMeasure, i: number): string {
   const field = m.filter ? `rc_value_${i}` : (m.valueField ?? "_raw");
   if (m.type === "event_count") return m.filter ? `count(${field})` : "count";
   return `${FN[m.type]}(${field})`;
-}
-
-function holdsAt0(c: CountCondition): boolean {
-  switch (c.op) {
-    case "gt":
-      return 0 > c.value;
-    case "gte":
-      return 0 >= c.value;
-    case "lt":
-      return 0 < c.value;
-    case "lte":
-      return 0 <= c.value;
-    case "eq":
-      return c.value === 0;
-    case "neq":
-      return c.value !== 0;
-  }
 }
 
 const FN = { value_count: "dc", value_sum: "sum", value_avg: "avg" } as const;

@@ -11,6 +11,7 @@
  * events that holds when that subset is empty (`COUNT(*) WHERE x == 0`), since a correlation over
  * those events never sees a group with none of them.
  */
+import { allHold } from "../../ir/count-condition.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { CorrelationMeasure, CountCondition, Logsource, NodeOf, Query } from "../../ir/query.js";
 
@@ -39,22 +40,7 @@ type Correlation = NodeOf<"correlation">;
 
 /** Whether a count of 0 satisfies every bound (a group with no such event would pass). */
 export function admitsZero(condition: readonly CountCondition[]): boolean {
-  return condition.every((c) => {
-    switch (c.op) {
-      case "gt":
-        return 0 > c.value;
-      case "gte":
-        return 0 >= c.value;
-      case "lt":
-        return 0 < c.value;
-      case "lte":
-        return 0 <= c.value;
-      case "eq":
-        return c.value === 0;
-      case "neq":
-        return c.value !== 0;
-    }
-  });
+  return allHold(condition, 0);
 }
 
 function conditionOf(condition: readonly CountCondition[], valueField: string | undefined): Record<string, unknown> | undefined {
