@@ -13,6 +13,7 @@ import { partsText } from "../ir/parts-text.js";
 import { looksLikeIpv6, looksLikeIpv6Cidr } from "../query/ip-shape.js";
 import { ECS_IP_FIELDS, ECS_NUMERIC_TYPES, ECS_STRING_TYPES, ecsFieldType, isTextField } from "../query/ecs-field-types.js";
 import type { MappingProblem } from "./map-fields.js";
+import { mapMeasures } from "../ir/correlation-measures.js";
 
 const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
@@ -147,8 +148,7 @@ function mapLeaves(query: Query, leaf: (q: Query) => Query): Query {
         return {
           ...q,
           rules: q.rules.map((r) => ({ ...r, query: walk(r.query) })),
-          ...(q.extraMeasures ? { extraMeasures: q.extraMeasures.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)) } : {}),
-          ...(q.anyOf ? { anyOf: q.anyOf.map((set) => set.map((m) => (m.filter ? { ...m, filter: walk(m.filter) } : m))) } : {}),
+          ...mapMeasures(q, (m) => (m.filter ? { ...m, filter: walk(m.filter) } : m)),
         };
       case "newTerms":
         return { ...q, query: walk(q.query) };

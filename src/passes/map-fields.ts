@@ -10,6 +10,7 @@ import { argCountQuery } from "./arg-count.js";
 import { dirname, hasDirectory } from "./directory-transform.js";
 import { countsUpward, FLIP, type Polarity } from "./match-polarity.js";
 import { widenedRegex } from "./widened-regex.js";
+import { mapMeasures } from "../ir/correlation-measures.js";
 
 export interface MappingProblem {
   readonly severity: "error" | "warning";
@@ -439,12 +440,12 @@ export function mapFields(query: Query, mapping: FieldMapping, opts: MapOptions 
             ...(r.aliases ? { aliases: Object.fromEntries(Object.entries(r.aliases).map(([g, f]) => [rename(g, "group-by"), rename(f, "group-by")])) } : {}),
           })),
           ...(q.valueField ? { valueField: rename(q.valueField, "value count") } : {}),
-          ...(q.extraMeasures
-            ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => rename(f, "value count")) } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) })) }
-            : {}),
-          ...(q.anyOf
-            ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => rename(f, "value count")) } : {}), ...(m.filter ? { filter: walk(m.filter) } : {}) }))) }
-            : {}),
+          ...mapMeasures(q, (m) => ({
+            ...m,
+            ...(m.valueField ? { valueField: rename(m.valueField, "value count") } : {}),
+            ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => rename(f, "value count")) } : {}),
+            ...(m.filter ? { filter: walk(m.filter) } : {}),
+          })),
         }));
       // More matches in the window can also be more in the history a term must be new against, or other first/last events.
       case "newTerms":

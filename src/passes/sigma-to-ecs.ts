@@ -19,6 +19,7 @@ import {
 import { KEPT_UNDER_UNMAPPED_SOURCE } from "../diagnostics/mapping-diagnostics.js";
 import { mapFields, type MappingProblem } from "./map-fields.js";
 import { queryFields } from "../ir/query-fields.js";
+import { mapMeasures } from "../ir/correlation-measures.js";
 
 export interface SigmaToEcsResult {
   /** Always set for a Sigma rule: fields that could not be mapped keep their Sigma names, so a caller whose policy allows them can still render. */
@@ -56,12 +57,12 @@ export function sigmaToEcs(rule: Rule, mapping: SigmaEcsMapping): SigmaToEcsResu
       rules,
       groupBy: q.groupBy.map((k) => (aliased(k) ? k : renameOne(ctx, k, first, "group-by"))),
       ...(q.valueField ? { valueField: renameOne(ctx, q.valueField, first, "value count") } : {}),
-      ...(q.extraMeasures
-        ? { extraMeasures: q.extraMeasures.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => renameOne(ctx, f, first, "value count")) } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) })) }
-        : {}),
-      ...(q.anyOf
-        ? { anyOf: q.anyOf.map((set) => set.map((m) => ({ ...m, ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}), ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => renameOne(ctx, f, first, "value count")) } : {}), ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}) }))) }
-        : {}),
+      ...mapMeasures(q, (m) => ({
+        ...m,
+        ...(m.valueField ? { valueField: renameOne(ctx, m.valueField, first, "value count") } : {}),
+        ...(m.valueFallbacks ? { valueFallbacks: m.valueFallbacks.map((f) => renameOne(ctx, f, first, "value count")) } : {}),
+        ...(m.filter ? { filter: mapSource(ctx, m.filter, first) } : {}),
+      })),
     };
   } else if (q.kind === "sequence") {
     const step = (s: SequenceStep): SequenceStep => {

@@ -17,6 +17,7 @@ import { ecsFieldTypes } from "./ecs-field-types.js";
 import { liftLogsource } from "./lift-logsource.js";
 import type { MappingProblem } from "./map-fields.js";
 import { mapToCim, simplify } from "./map-to-cim.js";
+import { isComputedMeasure } from "../ir/correlation-measures.js";
 
 export interface ToCimResult {
   readonly plan: CimPlan;
@@ -202,7 +203,7 @@ function r0ls(q: NodeOf<"correlation">, logsource: Logsource | undefined): Logso
  */
 function cimMeasure(m: CorrelationMeasure, planned: readonly { route: CimRoute }[], ls: Logsource | undefined, routes: readonly CimRoute[], problems: MappingProblem[]): CorrelationMeasure {
   if (m.type !== "event_count" && m.valueField === undefined) throw new NotCim(`a further ${m.type} measure needs the field it measures`);
-  if (m.valueFallbacks?.length || m.valueLowerCased) throw new NotCim(`a further ${m.type} measure counts a computed value (fallback fields, lower-cased values), which the search does not say`);
+  if (isComputedMeasure(m)) throw new NotCim(`a further ${m.type} measure counts a computed value (fallback fields, lower-cased values), which the search does not say`);
   const valueField = m.valueField === undefined ? undefined : measuredField(m.valueField, planned.map((p) => p.route));
   let filter: Query | undefined;
   if (m.filter) {

@@ -11,6 +11,7 @@ import { mkAnd, refuse } from "./esql-ir-build.js";
 import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { formOf, notNull } from "./esql-lower-values.js";
 import { MEASURES } from "./esql-functions.js";
+import { isComputedMeasure } from "../../ir/correlation-measures.js";
 
 export interface Agg {
   readonly name: string;
@@ -167,20 +168,15 @@ function indicator(e: EsqlExpr): EsqlExpr | undefined {
  */
 export function placeMeasures(measures: readonly (CorrelationMeasure & { span: Span })[], rowFilters: Query[]): CorrelationMeasure[] {
   const lone = measures.length === 1 ? measures[0]! : undefined;
-  if (lone?.filter && !computed(lone) && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => countHolds(c, 0))) {
+  if (lone?.filter && !isComputedMeasure(lone) && (lone.type === "event_count" || lone.type === "value_count") && !lone.condition.every((c) => countHolds(c, 0))) {
     const { filter, span: _, ...m } = lone;
     rowFilters.push(filter!);
     return [m];
   }
   const plain = measures.map(({ span: _, ...m }) => m);
   // A computed value (COALESCE, TO_LOWER) is only ever an extra measure (see CorrelationMeasure).
-  const main = plain.findIndex((m) => !m.filter && !computed(m));
+  const main = plain.findIndex((m) => !m.filter && !isComputedMeasure(m));
   if (main < 0) return plain.length === 0 ? [] : [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
   return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }
 
-
-/** Whether a measure counts a computed value (fallback fields or lower-cased values). */
-export function computed(m: CorrelationMeasure): boolean {
-  return (m.valueFallbacks?.length ?? 0) > 0 || m.valueLowerCased === true;
-}

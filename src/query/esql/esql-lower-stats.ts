@@ -12,7 +12,8 @@ import { type CondContext, isTrue } from "./esql-lower-cond.js";
 import { categories, kindsCorrelation, type RuleCount, ruleCountBound, ruleCountCorrelation } from "./esql-lower-kinds.js";
 import { extremesEqual, seenBounds } from "./esql-lower-seen.js";
 import { locateBounds } from "./esql-lower-locate.js";
-import { type Agg, type Bound, computed, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
+import { type Agg, type Bound, COUNT_OPS, existenceRows, FLIPPED, measuresOf, placeMeasures } from "./esql-lower-measures.js";
+import { isComputedMeasure } from "../../ir/correlation-measures.js";
 
 export interface Stats {
   readonly aggs: ReadonlyMap<string, Agg>;
@@ -338,7 +339,7 @@ function alternativeMeasures(sets: readonly (readonly Bound[])[], cx: CondContex
 /** With an OR beside them, the first unfiltered measure (of a field as it is) is the correlation's own; with none, "one event or more". */
 function ownFirst(measures: readonly (CorrelationMeasure & { span: Span })[]): CorrelationMeasure[] {
   const plain = measures.map(({ span: _, ...m }) => m);
-  const main = plain.findIndex((m) => !m.filter && !computed(m));
+  const main = plain.findIndex((m) => !m.filter && !isComputedMeasure(m));
   if (main < 0) return [{ type: "event_count", condition: [{ op: "gte", value: 1 }] }, ...plain];
   return [plain[main]!, ...plain.filter((_, i) => i !== main)];
 }

@@ -26,6 +26,7 @@ import type { PrintIssue, PrintResult } from "../print-result.js";
 import { isEcsArrayField } from "./esql-ecs-arrays.js";
 import { quoteEsqlField, quoteEsqlString } from "./esql-escape.js";
 import { atom, cidrCond, type Cond, type EsqlFieldType, issue, leaf, type LeafContext, numberLiteral, PREC } from "./esql-print-leaves.js";
+import { isComputedMeasure } from "../../ir/correlation-measures.js";
 
 export type { EsqlFieldType } from "./esql-print-leaves.js";
 
@@ -313,7 +314,7 @@ function printCorrelation(q: NodeOf<"correlation">, from: string, cx: LeafContex
     let name = `Esql.${m.type}`;
     for (let i = 2; used.has(name); i++) name = `Esql.${m.type}_${i}`;
     used.add(name);
-    const more = m.type === "value_count" && m.valueField !== undefined && (m.valueFallbacks?.length || m.valueLowerCased)
+    const more = m.type === "value_count" && m.valueField !== undefined && isComputedMeasure(m)
       ? { aggs: [`${name} = COUNT_DISTINCT(${countedText(m.valueField, m.valueFallbacks ?? [], m.valueLowerCased === true)})`], where: m.condition.map((c) => `${name} ${COUNT_OP[c.op]} ${c.value}`).join(" AND ") }
       : measureText({ ...q, type: m.type, condition: m.condition, ...(m.valueField !== undefined ? { valueField: m.valueField } : {}) }, ruleConds, cx, name);
     if (m.filter && (m.type === "value_sum" || m.type === "value_avg")) {

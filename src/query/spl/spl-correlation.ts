@@ -20,6 +20,7 @@ import { renderSplCondition } from "./spl-printer.js";
 import { durationMs, formatDuration } from "../../ir/duration.js";
 import { candidateSearch, renderSplSequence, type SplStep } from "./spl-sequence.js";
 import { evalField } from "./spl-tokens.js";
+import { isComputedMeasure } from "../../ir/correlation-measures.js";
 
 export interface CorrelationPlan {
   readonly type: CorrelationType;
@@ -136,7 +137,7 @@ export function statsFieldProblem(name: string, role: "measured" | "key"): strin
 /** A further measure of a correlation's groups, its filter as an exact eval condition. */
 export function furtherMeasure(m: CorrelationMeasure): { measure: SplMeasure; issues: readonly PrintIssue[] } {
   const issues: PrintIssue[] = [];
-  if (m.valueFallbacks?.length || m.valueLowerCased) {
+  if (isComputedMeasure(m)) {
     // SPL's coalesce and lower have their own rules for several values and for letters beyond ASCII.
     issues.push({ severity: "error", code: "splunk/computed-measure", reason: `the ${m.type} measure counts ${m.valueLowerCased ? "lower-cased values" : "the first of several fields that has a value"}, which this search does not say`, node: m.filter ?? { kind: "all" } });
   }

@@ -3,7 +3,9 @@
  * BY ip | WHERE n >= 50 AND u >= 2`), as Sigma can say it: a Sigma correlation bounds one measure,
  * and the specification's answer for more is a chain. Each bound becomes a correlation of its own
  * over the same base rules, group-by and timespan; a `temporal` correlation over them needs all of
- * them (an AND), and one with `condition: gte: 1` needs any (an OR of the IR's `anyOf` sets).
+ * them (an AND), and one with `condition: gte: 1` needs any: an OR of the IR's `anyOf` sets, each
+ * written whole (main ∧ extras ∧ set) so that each conjunction reads back on its own. What a
+ * measure counts must be one field's values as they are (a computed distinct count is refused).
  *
  * The chain matches more than the source: each bound holds in a window of its own, and the windows
  * lie within one timespan of each other, where the source measures every bound over one window. The
@@ -14,6 +16,7 @@
 import { allHold } from "../../ir/count-condition.js";
 import { derivedUuid, slugify } from "../../ir/ids.js";
 import type { CorrelationMeasure, CountCondition, Logsource, NodeOf, Query } from "../../ir/query.js";
+import { isComputedMeasure } from "../../ir/correlation-measures.js";
 
 /** One document of the chain, before layout: a base rule or a correlation over named documents. */
 export type ChainDoc =
@@ -65,7 +68,7 @@ export function measureChain(q: Correlation, ruleName: string, idBase: string, t
   if ((q.minEvents ?? 1) > 1) return { ok: false, reason: "the correlation also needs a number of events beside its distinct count" };
   if (!timespan) return { ok: false, reason: "a chain of correlations needs a timespan, and this correlation has none" };
   const further = [...(q.extraMeasures ?? []), ...(q.anyOf ?? []).flat()];
-  const computed = further.find((m) => m.valueLowerCased || m.valueFallbacks?.length);
+  const computed = further.find(isComputedMeasure);
   if (computed)
     return {
       ok: false,

@@ -21,6 +21,7 @@ import { stripSpans } from "../eql/strip-spans.js";
 import { testContext } from "../../helpers/convert-fixture.js";
 import { checkEsql } from "../../helpers/esql-oracle.js";
 import { RUNS } from "../../properties/arbitraries.js";
+import { esqlGroups, irGroups } from "../../helpers/esql-groups.js";
 
 function correlation(text: string): NodeOf<"correlation"> {
   const r = readEsql(text);
@@ -78,13 +79,13 @@ for (const text of FORMS) {
     const source = parseEsqlAst(text);
     const again = parseEsqlAst(printed.text);
     if (!source.ok || !again.ok) return assert.unreachable("does not parse");
-    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => esqlGroups(rows, ir.groupBy);
     let alerting = 0;
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), (events) => {
         const want = evaluateStream(ir, events);
         if (!want.ok) throw new Error(want.reason);
-        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        const expected = irGroups(want.matches);
         if (expected.length) alerting++;
         for (const q of [source.value, again.value]) {
           const got = runEsql(q, events);

@@ -28,6 +28,7 @@ import { furtherMeasure, renderSplCorrelation, type CorrelationPlan } from "../.
 import { renderSplCondition, renderSplQuery } from "../../../src/query/spl/spl-printer.js";
 import type { NodeOf } from "../../../src/ir/query.js";
 import { runSplStats } from "../../oracles/spl/spl-stats-run.js";
+import { esqlGroups, irGroups } from "../../helpers/esql-groups.js";
 
 const TEXT = 'FROM logs-* | WHERE process.executable LIKE "*\\\\\\\\cmd.exe" | STATS c = COUNT(*), d = COUNT_DISTINCT(user.name) BY host.name | WHERE c >= 5 AND d >= 2';
 
@@ -289,20 +290,19 @@ for (const text of FORMS) {
     const source = parseEsqlAst(text);
     const again = parseEsqlAst(printed.text);
     if (!source.ok || !again.ok) return assert.unreachable("does not parse");
-    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).sort();
+    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => esqlGroups(rows, ir.groupBy);
     const splunk = splunkSearch(ir);
     let alerting = 0;
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 10 }), (events) => {
         const want = evaluateStream(ir, events);
         if (!want.ok) throw new Error(want.reason);
-        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        const expected = irGroups(want.matches);
         if (expected.length) alerting++;
         for (const q of [source.value, again.value]) {
           const got = runEsql(q, events);
           if (!got.ok) throw new Error(got.reason);
-          // A group with a NULL key is an ES|QL row the IR leaves out (no value for every key).
-          const actual = keys(got.rows).filter((k) => !JSON.parse(k).includes(null));
+          const actual = keys(got.rows);
           if (JSON.stringify(actual) !== JSON.stringify(expected)) {
             throw new Error(`${q === source.value ? text : printed.text}\nevents ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
           }
@@ -341,11 +341,11 @@ for (const text of EXPANDED_FORMS) {
       fc.property(fc.array(expandedEvent, { minLength: 1, maxLength: 10 }), (events) => {
         const want = evaluateStream(ir, events);
         if (!want.ok) throw new Error(want.reason);
-        const expected = [...new Set(want.matches.map((m) => JSON.stringify(m.key ?? [])))].sort();
+        const expected = irGroups(want.matches);
         if (expected.length) alerting++;
         const got = runEsql(source.value, events);
         if (!got.ok) throw new Error(got.reason);
-        const actual = got.rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+        const actual = esqlGroups(got.rows, ir.groupBy);
         if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`events ${JSON.stringify(events)}\nIR ${expected.join(" ")}, ES|QL ${actual.join(" ")}`);
       }),
       { ...RUNS, numRuns: 300 },
@@ -371,7 +371,7 @@ for (const text of UPPER_FORMS) {
     const source = parseEsqlAst(text);
     const again = parseEsqlAst(printed.text);
     if (!source.ok || !again.ok) return assert.unreachable("does not parse");
-    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => rows.map((row) => JSON.stringify(ir.groupBy.map((g) => row.get(g) ?? null))).filter((k) => !JSON.parse(k).includes(null)).sort();
+    const keys = (rows: readonly ReadonlyMap<string, unknown>[]) => esqlGroups(rows, ir.groupBy);
     const splunk = splunkSearch(ir);
     let alerting = 0;
     fc.assert(
